@@ -1,0 +1,108 @@
+# Concierge: build, run and test. Every target installs what is missing first (scripts/setup.sh,
+# a few seconds when everything is there). See README.md and shared/TOOLCHAIN.md.
+#
+#   make setup     install toolchain pieces (cargo-leptos, wasm-bindgen-cli, chromium, npm packages)
+#   make run       serve http://127.0.0.1:3000 against database `concierge`
+#   make test      cargo tests (unit, database, HTTP) + browser tests, with stage timings
+#   make lint      rustfmt + clippy (server and wasm), warnings are errors
+#   make release   optimised build; prints wasm sizes raw and brotli
+#   make bench     cargo bench (server side)
+#   make clean-db  stop the private PostgreSQL cluster in .data/pg, if one runs
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.ONESHELL:
+.DEFAULT_GOAL := help
+
+.PHONY: help setup run test lint release bench clean-db
+
+# --- Sharing one target dir between cargo-leptos and plain cargo -------------------------------------
+# cargo-leptos builds debug with RUSTFLAGS "<RUSTFLAGS from the environment> --cfg erase_components"
+# (cargo-leptos 0.3.10, Project::to_envs). Plain cargo commands get the same value so both reuse
+# the same compiled dependencies. Do NOT export RUSTFLAGS=--cfg erase_components around
+# `cargo leptos`: it would append its own copy, and the doubled flag list rebuilds everything.
+# (If a .cargo/config.toml ever sets build.rustflags, revisit this: cargo-leptos folds those in.)
+ERASE_RUSTFLAGS = $${RUSTFLAGS:+$$RUSTFLAGS }--cfg erase_components
+# leptos reads LEPTOS_OUTPUT_NAME at compile time (option_env!, for the hydration script name);
+# cargo-leptos sets it, so plain cargo sets it too, or the leptos crates rebuild at every switch.
+OUTPUT_NAME := $(or $(shell sed -n 's/^output-name *= *"\([^"]*\)".*/\1/p' Cargo.toml 2>/dev/null | head -n 1),concierge)
+SITE_PORT := $(or $(shell sed -n 's/^site-addr *= *"[^"]*:\([0-9][0-9]*\)".*/\1/p' Cargo.toml 2>/dev/null | head -n 1),3000)
+CARGO_DEBUG_ENV = RUSTFLAGS="$(ERASE_RUSTFLAGS)" LEPTOS_OUTPUT_NAME=$(OUTPUT_NAME)
+# cargo-leptos builds the wasm in <target dir>/front; clippy for wasm uses it too (shares build
+# scripts and proc-macros).
+FRONT_TARGET_DIR = "$${CARGO_TARGET_DIR:-target}/front"
+
+help:
+	@sed -n '1,11s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
+
+setup:
+	@scripts/setup.sh
+
+run: setup
+	@eval "$$(scripts/db.sh concierge)"
+	echo "==> serving http://127.0.0.1:$(SITE_PORT) (DATABASE_URL=$$DATABASE_URL)"
+	cargo leptos serve
+
+# One shell: stage timings are printed at the end, also when a stage fails (the recipe then fails).
+test:
+	@timings=""
+	t_all=$$(date +%s)
+	summary() {
+	  local rc=$$?
+	  echo "==> stage wall times:"
+	  printf '%s' "$$timings"
+	  printf '    %-40s %5ss\n' "total" "$$(( $$(date +%s) - t_all ))"
+	  if [ "$$rc" -eq 0 ]; then echo "==> make test: all stages passed"; else echo "==> make test: FAILED (exit $$rc)"; fi
+	}
+	trap summary EXIT
+	# run_stage NAME CMD...: runs CMD in this shell, records its wall time, stops on failure.
+	run_stage() {
+	  local name="$$1"; shift
+	  local t0=$$(date +%s) rc=0
+	  echo "==> [$$name]"
+	  "$$@" || rc=$$?
+	  timings+="$$(printf '    %-40s %5ss' "$$name" "$$(( $$(date +%s) - t0 ))")"$$'\n'
+	  if [ "$$rc" -ne 0 ]; then echo "==> stage '$$name' failed (exit $$rc)"; exit "$$rc"; fi
+	}
+	use_db() { local out; out="$$(scripts/db.sh "$$@")" || return $$?; eval "$$out"; }
+	port_free() {
+	  if (exec 9<>"/dev/tcp/127.0.0.1/$(SITE_PORT)") 2>/dev/null; then
+	    echo "==> port $(SITE_PORT) is busy (make run still going?): the browser tests would hit that server"; return 1
+	  fi
+	}
+	run_stage "setup" scripts/setup.sh
+	run_stage "database concierge_test" use_db concierge_test
+	run_stage "cargo test (ssr)" env $(CARGO_DEBUG_ENV) cargo test --no-default-features --features ssr
+	run_stage "database concierge_e2e (fresh)" use_db concierge_e2e --fresh
+	run_stage "port $(SITE_PORT) free" port_free
+	run_stage "cargo leptos end-to-end" cargo leptos end-to-end
+
+lint: setup
+	@echo "==> cargo fmt --check"
+	cargo fmt --check
+	echo "==> clippy (ssr, all targets)"
+	env $(CARGO_DEBUG_ENV) cargo clippy --no-default-features --features ssr --all-targets -- -D warnings
+	echo "==> clippy (hydrate, wasm32)"
+	env $(CARGO_DEBUG_ENV) cargo clippy --no-default-features --features hydrate \
+	  --target wasm32-unknown-unknown --target-dir $(FRONT_TARGET_DIR) -- -D warnings
+
+release: setup
+	@cargo leptos build --release
+	site_pkg=target/site/pkg
+	shopt -s nullglob
+	files=("$$site_pkg"/*.wasm "$$site_pkg"/*.js "$$site_pkg"/*.css)
+	[ "$${#files[@]}" -gt 0 ] || { echo "==> no files in $$site_pkg"; exit 1; }
+	echo "==> sizes (bytes):"
+	printf '    %-44s %10s %10s\n' file raw brotli
+	for f in "$${files[@]}"; do
+	  printf '    %-44s %10s %10s\n' "$$f" "$$(stat -c %s "$$f")" "$$(brotli -c "$$f" | wc -c)"
+	done
+	bin="$${CARGO_TARGET_DIR:-target}/release/concierge"
+	if [ -f "$$bin" ]; then printf '    %-44s %10s\n' "$$bin" "$$(stat -c %s "$$bin")"; fi
+
+# Benches run optimised (like `cargo leptos build --release`, which adds no --cfg).
+bench: setup
+	@LEPTOS_OUTPUT_NAME=$(OUTPUT_NAME) cargo bench --no-default-features --features ssr
+
+clean-db:
+	@scripts/db.sh --stop

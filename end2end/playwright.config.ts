@@ -1,0 +1,47 @@
+import { defineConfig, devices } from '@playwright/test';
+
+// Run by `cargo leptos end-to-end` (end2end-cmd = "npx playwright test", end2end-dir = "end2end"),
+// which builds the site, starts the server itself and then runs this. So there is no `webServer`
+// entry; global-setup.ts waits until the server answers /health, because cargo-leptos starts the
+// tests right after spawning the server, without waiting for it.
+// No browser download is possible on these machines: Debian's chromium is used (scripts/setup.sh).
+const baseURL = process.env.E2E_BASE_URL ?? 'http://127.0.0.1:3000';
+
+export default defineConfig({
+  testDir: './tests',
+  globalSetup: './global-setup.ts',
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  forbidOnly: !!process.env.CI,
+  workers: 1,
+  retries: 0,
+  reporter: 'list',
+  outputDir: './test-results',
+  use: {
+    baseURL,
+    headless: true,
+    screenshot: 'only-on-failure',
+    trace: 'retain-on-failure',
+  },
+  projects: [
+    {
+      name: 'chromium',
+      use: {
+        ...devices['Desktop Chrome'],
+        launchOptions: {
+          executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+          args: [
+            '--no-sandbox',
+            '--disable-gpu',
+            '--disable-quic',
+            '--no-first-run',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--disable-sync',
+          ],
+        },
+      },
+    },
+  ],
+});

@@ -1,0 +1,152 @@
+//! Sign-up, login, logout, invites and "who am I".
+
+use super::AppError;
+use crate::domain::model::{InviteInfo, SessionUser};
+use crate::domain::parse::SignupForm;
+use leptos::prelude::*;
+
+/// The logged-in user, or `None`. Never fails for a logged-out visitor.
+#[server(prefix = "/api", endpoint = "current_user")]
+pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
+    Ok(super::ssr::actor().ok().map(|a| SessionUser {
+        user_id: a.user_id,
+        name: a.name,
+        email: a.email,
+        role: a.role,
+        venue_id: a.venue_id,
+        venue_name: a.venue_name,
+    }))
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use crate::api::AppError;
+    use crate::server::{auth, AppState};
+    use leptos::prelude::*;
+
+    /// Issues a new session for `user_id` (rotating out the one the request carried, if any)
+    /// and sets its cookie on the response.
+    pub async fn start_session(state: &AppState, user_id: i64, venue_id: i64) -> Result<(), AppError> {
+        end_current_session(state).await?;
+        let token = auth::new_token();
+        let expires = chrono::Utc::now() + chrono::Duration::days(i64::from(state.config.session_days));
+        crate::store::users::create_session(&state.pool, &auth::token_hash(&token), user_id, venue_id, expires).await?;
+        response().append_header(http::header::SET_COOKIE, auth::session_cookie(&token, state.config.session_days, state.config.cookie_secure));
+        Ok(())
+    }
+
+    /// Deletes the request's session server-side, if it has one.
+    pub async fn end_current_session(state: &AppState) -> Result<(), AppError> {
+        if let Some(parts) = use_context::<http::request::Parts>() {
+            if let Some(token) = auth::cookie(&parts.headers, auth::SESSION_COOKIE) {
+                crate::store::users::delete_session(&state.pool, &auth::token_hash(token)).await?;
+            }
+        }
+        Ok(())
+    }
+
+    pub fn response() -> leptos_axum::ResponseOptions {
+        use_context::<leptos_axum::ResponseOptions>().unwrap_or_default()
+    }
+
+    pub async fn remote_addr() -> String {
+        leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .await
+            .map(|c| c.0.ip().to_string())
+            .unwrap_or_default()
+    }
+
+    /// Only same-site paths are followed after login (no open redirects).
+    pub fn safe_next(next: Option<String>) -> String {
+        next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && n.len() < 500).unwrap_or_else(|| "/".into())
+    }
+
+    pub fn hash_failed(e: auth::AuthError) -> AppError {
+        tracing::error!(error = %e, "password hashing failed");
+        AppError::Internal
+    }
+}
+
+#[server(prefix = "/api", endpoint = "login")]
+pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
+    use crate::server::auth;
+    use crate::store::users;
+    let state = super::ssr::state()?;
+    let email = email.trim().to_lowercase();
+    if email.is_empty() || password.is_empty() {
+        return Err(AppError::BadRequest("Enter your email and password.".into()));
+    }
+    if email.len() > 254 || password.len() > 1024 {
+        return Err(AppError::BadRequest("That email or password is too long.".into()));
+    }
+    let addr = ssr::remote_addr().await;
+    let (by_email, by_addr) = users::recent_failures(&state.pool, &email, &addr, 15).await?;
+    if by_email >= state.config.login_max_failures || by_addr >= state.config.login_max_failures * 6 {
+        tracing::warn!(by_email, by_addr, "login throttled");
+        return Err(AppError::TooManyRequests("Too many failed attempts. Wait 15 minutes, then try again.".into()));
+    }
+    let creds = users::credentials(&state.pool, &email).await?;
+    let stored = creds.as_ref().map(|c| c.password_hash.clone());
+    let ok = auth::verify_password(password, stored).await.map_err(ssr::hash_failed)?;
+    let venue = match (&creds, ok) {
+        (Some(c), true) => users::default_venue(&state.pool, c.user_id).await?,
+        _ => None,
+    };
+    users::record_attempt(&state.pool, &email, &addr, venue.is_some()).await?;
+    let (Some(c), Some(venue_id)) = (creds, venue) else {
+        return Err(AppError::BadRequest("That email and password do not match an account.".into()));
+    };
+    ssr::start_session(&state, c.user_id, venue_id).await?;
+    tracing::info!(user_id = c.user_id, "logged in");
+    leptos_axum::redirect(&ssr::safe_next(next));
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    use crate::server::auth;
+    let state = super::ssr::state()?;
+    ssr::end_current_session(&state).await?;
+    ssr::response().append_header(http::header::SET_COOKIE, auth::clear_session_cookie(state.config.cookie_secure));
+    leptos_axum::redirect("/login");
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "signup")]
+pub async fn signup(form: SignupForm) -> Result<(), AppError> {
+    use crate::server::auth;
+    let state = super::ssr::state()?;
+    let draft = form.parse()?;
+    let hash = auth::hash_password(draft.password.clone()).await.map_err(ssr::hash_failed)?;
+    let (user_id, venue_id) = crate::store::users::sign_up(&state.pool, &draft, &hash).await?;
+    ssr::start_session(&state, user_id, venue_id).await?;
+    tracing::info!(user_id, venue_id, "signed up");
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "invite_info")]
+pub async fn fetch_invite(token: String) -> Result<InviteInfo, AppError> {
+    use crate::server::auth;
+    let state = super::ssr::state()?;
+    if token.len() != 64 {
+        return Err(AppError::NotFound);
+    }
+    Ok(crate::store::users::invite_info(&state.pool, &auth::token_hash(&token)).await?)
+}
+
+#[server(prefix = "/api", endpoint = "accept_invite")]
+pub async fn accept_invite(token: String, password: String) -> Result<(), AppError> {
+    use crate::server::auth;
+    let state = super::ssr::state()?;
+    if token.len() != 64 {
+        return Err(AppError::NotFound);
+    }
+    crate::domain::parse::password(&password).map_err(|m| AppError::invalid("password", &m))?;
+    let hash = auth::hash_password(password).await.map_err(ssr::hash_failed)?;
+    let (user_id, venue_id) = crate::store::users::accept_invite(&state.pool, &auth::token_hash(&token), &hash).await?;
+    ssr::start_session(&state, user_id, venue_id).await?;
+    tracing::info!(user_id, venue_id, "invite accepted");
+    leptos_axum::redirect("/");
+    Ok(())
+}

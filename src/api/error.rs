@@ -1,0 +1,105 @@
+//! The one error type every server function returns. It crosses the wire as JSON, so the browser
+//! gets the same typed error the server produced (field errors included), and the server's
+//! handler maps each variant to its HTTP status.
+
+use crate::domain::parse::FieldErrors;
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("Please log in to continue.")]
+    Unauthenticated,
+    #[error("You do not have access to this.")]
+    Forbidden,
+    #[error("We could not find that. It may have been removed, or you may not have access to it.")]
+    NotFound,
+    #[error("Please correct the highlighted fields.")]
+    Invalid(FieldErrors),
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    TooManyRequests(String),
+    #[error("Something went wrong on our side. Please try again.")]
+    Internal,
+    /// The call itself failed (network, encoding) before or after the server ran it.
+    #[error("Could not reach the server: {0}")]
+    Transport(String),
+}
+
+impl AppError {
+    /// The HTTP status this error answers with.
+    pub fn status(&self) -> http::StatusCode {
+        use http::StatusCode as S;
+        match self {
+            AppError::Unauthenticated => S::UNAUTHORIZED,
+            AppError::Forbidden => S::FORBIDDEN,
+            AppError::NotFound => S::NOT_FOUND,
+            AppError::Invalid(_) => S::UNPROCESSABLE_ENTITY,
+            AppError::BadRequest(_) => S::BAD_REQUEST,
+            AppError::Conflict(_) => S::CONFLICT,
+            AppError::TooManyRequests(_) => S::TOO_MANY_REQUESTS,
+            AppError::Internal | AppError::Transport(_) => S::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn invalid(field: &str, message: &str) -> Self {
+        let mut e = FieldErrors::default();
+        e.add(field, message);
+        AppError::Invalid(e)
+    }
+
+    /// The message for one field, when this is a validation error.
+    pub fn field(&self, field: &str) -> Option<String> {
+        match self {
+            AppError::Invalid(errors) => errors.get(field).map(str::to_string),
+            _ => None,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            // The request's arguments did not decode: wrong types, missing fields.
+            ServerFnErrorErr::Args(m) | ServerFnErrorErr::MissingArg(m) => {
+                AppError::BadRequest(format!("The request was malformed: {}", truncate(&m, 200)))
+            }
+            ServerFnErrorErr::UnsupportedRequestMethod(m) => AppError::BadRequest(m),
+            other => AppError::Transport(truncate(&other.to_string(), 300)),
+        }
+    }
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    s.chars().take(max).collect()
+}
+
+impl From<FieldErrors> for AppError {
+    fn from(e: FieldErrors) -> Self {
+        AppError::Invalid(e)
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::store::StoreError> for AppError {
+    fn from(e: crate::store::StoreError) -> Self {
+        use crate::store::StoreError as E;
+        match e {
+            E::NotFound => AppError::NotFound,
+            E::Forbidden => AppError::Forbidden,
+            E::Conflict(m) => AppError::Conflict(m),
+            E::Invalid(f) => AppError::Invalid(f),
+            E::Db(err) => {
+                // The cause stays in the log; the browser gets an opaque message.
+                tracing::error!(error = %err, "database error");
+                AppError::Internal
+            }
+        }
+    }
+}

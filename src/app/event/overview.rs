@@ -1,0 +1,171 @@
+//! Overview: the event's details; staff edit them here.
+
+use crate::api::events::UpdateEvent;
+use crate::app::common::{field_error, fmt_date, general_error, ErrorBanner, FieldMessage};
+use crate::domain::format_money;
+use crate::domain::model::EventOverview;
+use crate::domain::parse::{EventForm, FieldErrors};
+use crate::domain::EventStatus;
+use leptos::prelude::*;
+
+fn form_of(o: &EventOverview) -> EventForm {
+    let e = &o.event;
+    EventForm {
+        title: e.title.clone(),
+        event_date: e.event_date.format("%Y-%m-%d").to_string(),
+        space_id: e.space_id.map(|id| id.to_string()).unwrap_or_default(),
+        guest_count: e.guest_count.to_string(),
+        budget: format!("{}.{:02}", e.budget_cents / 100, e.budget_cents % 100),
+        status: e.status.as_str().to_string(),
+        notes: e.notes.clone(),
+    }
+}
+
+#[component]
+pub fn OverviewTab(overview: EventOverview, update: ServerAction<UpdateEvent>) -> impl IntoView {
+    let e = overview.event.clone();
+    let stats = view! {
+        <section class="card" aria-label="Guests and budget">
+            <dl class="grid grid-cols-2 gap-4 text-sm">
+                <div><dt class="text-stone-500">"Expected guests"</dt><dd class="text-lg font-semibold">{e.guest_count}</dd></div>
+                <div><dt class="text-stone-500">"Attending (RSVP yes)"</dt><dd class="text-lg font-semibold">{overview.guests_attending}</dd></div>
+                <div><dt class="text-stone-500">"On the guest list"</dt><dd class="text-lg font-semibold">{overview.guests_invited}</dd></div>
+                <div><dt class="text-stone-500">"Budget"</dt><dd class="text-lg font-semibold">{format_money(e.budget_cents)}</dd></div>
+            </dl>
+        </section>
+        <section class="card text-sm" aria-label="Client">
+            <h2 class="section-title">"Client"</h2>
+            <p class="font-medium">{e.client_name.clone()}</p>
+            <p>{e.client_email.clone()}</p>
+            <p>{e.client_phone.clone()}</p>
+        </section>
+    };
+    if !overview.can_manage {
+        return view! {
+            <div class="mt-6 grid gap-6 md:grid-cols-2">
+                <section class="card text-sm md:col-span-2" aria-label="Details">
+                    <h2 class="section-title">"Details"</h2>
+                    <p>{fmt_date(e.event_date)} " · " {e.space_name.clone().unwrap_or_else(|| "Space to be confirmed".into())}</p>
+                    {(!e.notes.is_empty()).then(|| view! { <p class="mt-2 whitespace-pre-line text-stone-600 dark:text-stone-400">{e.notes.clone()}</p> })}
+                </section>
+                {stats}
+            </div>
+        }
+        .into_any();
+    }
+
+    let form = RwSignal::new(form_of(&overview));
+    let shown = RwSignal::new(FieldErrors::default());
+    let saved = RwSignal::new(false);
+    let server_error = move || update.value().get().and_then(|r| r.err());
+    let message = move |field: &'static str| Signal::derive(move || field_error(server_error(), &shown.get(), field));
+    let event_id = e.id;
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        saved.set(false);
+        match form.with(EventForm::parse) {
+            Err(errors) => shown.set(errors),
+            Ok(_) => {
+                shown.set(FieldErrors::default());
+                update.dispatch(UpdateEvent { event_id, form: form.get_untracked() });
+            }
+        }
+    };
+    Effect::new(move |_| {
+        if matches!(update.value().get(), Some(Ok(()))) {
+            saved.set(true);
+        }
+    });
+    let text = move |name: &'static str, label: &'static str, kind: &'static str| {
+        let id = format!("event-{name}");
+        let err_id = format!("{id}-error");
+        view! {
+            <div>
+                <label for=id.clone() class="label">{label}</label>
+                <input
+                    id=id
+                    type=kind
+                    class="input"
+                    aria-describedby=err_id.clone()
+                    aria-invalid=move || message(name).get().is_some().to_string()
+                    prop:value=move || form.with(|f| match name {
+                        "title" => f.title.clone(),
+                        "event_date" => f.event_date.clone(),
+                        "guest_count" => f.guest_count.clone(),
+                        _ => f.budget.clone(),
+                    })
+                    on:input=move |ev| {
+                        let v = event_target_value(&ev);
+                        form.update(|f| match name {
+                            "title" => f.title = v,
+                            "event_date" => f.event_date = v,
+                            "guest_count" => f.guest_count = v,
+                            _ => f.budget = v,
+                        });
+                    }
+                />
+                <FieldMessage id=err_id message=message(name) />
+            </div>
+        }
+    };
+    let spaces = overview.spaces.clone();
+    view! {
+        <div class="mt-6 grid gap-6 md:grid-cols-3">
+            <form class="card space-y-1 md:col-span-2" on:submit=submit aria-label="Event details" novalidate>
+                <h2 class="section-title">"Details"</h2>
+                {text("title", "Title", "text")}
+                <div class="grid gap-3 sm:grid-cols-2">
+                    {text("event_date", "Date", "date")}
+                    <div>
+                        <label for="event-space_id" class="label">"Space"</label>
+                        <select
+                            id="event-space_id"
+                            class="input"
+                            prop:value=move || form.with(|f| f.space_id.clone())
+                            on:change=move |ev| { let v = event_target_value(&ev); form.update(|f| f.space_id = v) }
+                        >
+                            <option value="">"Not decided"</option>
+                            {spaces.into_iter().map(|s| view! {
+                                <option value=s.id.to_string()>{format!("{} (up to {})", s.name, s.capacity)}</option>
+                            }).collect_view()}
+                        </select>
+                        <FieldMessage id="event-space_id-error" message=message("space_id") />
+                    </div>
+                    {text("guest_count", "Guest count", "number")}
+                    {text("budget", "Budget ($)", "text")}
+                    <div>
+                        <label for="event-status" class="label">"Status"</label>
+                        <select
+                            id="event-status"
+                            class="input"
+                            prop:value=move || form.with(|f| f.status.clone())
+                            on:change=move |ev| { let v = event_target_value(&ev); form.update(|f| f.status = v) }
+                        >
+                            {EventStatus::ALL.iter().map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
+                        </select>
+                        <FieldMessage id="event-status-error" message=message("status") />
+                    </div>
+                </div>
+                <div>
+                    <label for="event-notes" class="label">"Notes"</label>
+                    <textarea
+                        id="event-notes"
+                        class="input min-h-24"
+                        prop:value=move || form.with(|f| f.notes.clone())
+                        on:input=move |ev| { let v = event_target_value(&ev); form.update(|f| f.notes = v) }
+                    ></textarea>
+                    <FieldMessage id="event-notes-error" message=message("notes") />
+                </div>
+                {move || server_error().and_then(|e| general_error(&e)).map(|m| view! { <ErrorBanner message=m /> })}
+                <div class="flex items-center gap-3 pt-2">
+                    <button type="submit" class="btn-primary" disabled=move || update.pending().get()>
+                        {move || if update.pending().get() { "Saving…" } else { "Save changes" }}
+                    </button>
+                    <span role="status" class="text-sm text-emerald-700 dark:text-emerald-400">{move || saved.get().then_some("Saved.")}</span>
+                </div>
+            </form>
+            <div class="space-y-6">{stats}</div>
+        </div>
+    }
+    .into_any()
+}

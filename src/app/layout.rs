@@ -1,0 +1,84 @@
+//! The page frame: header with navigation, theme switch and the user menu.
+
+use super::theme::ThemeToggle;
+use super::{AuthActions, UserResource};
+use crate::domain::model::SessionUser;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+#[component]
+pub fn Shell(children: Children) -> impl IntoView {
+    view! {
+        <a href="#main" class="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:rounded focus:bg-white focus:p-2">
+            "Skip to content"
+        </a>
+        <header class="sticky top-0 z-20 border-b border-stone-200 bg-white/90 backdrop-blur dark:border-stone-800 dark:bg-stone-900/90">
+            <div class="mx-auto flex max-w-6xl items-center gap-3 px-4 py-2">
+                <A href="/" attr:class="flex items-center gap-2 font-semibold text-teal-700 dark:text-teal-400">
+                    <span aria-hidden="true" class="grid h-7 w-7 place-items-center rounded-lg bg-teal-700 text-sm text-white">"C"</span>
+                    <span class="hidden sm:inline">"Concierge"</span>
+                </A>
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let user = expect_context::<UserResource>().await.ok().flatten();
+                        view! { <Nav user /> }
+                    })}
+                </Transition>
+            </div>
+        </header>
+        <main id="main" class="mx-auto max-w-6xl px-4 py-6">{children()}</main>
+    }
+}
+
+#[component]
+fn Nav(user: Option<SessionUser>) -> impl IntoView {
+    match user {
+        Some(user) => {
+            let staff = user.role.is_staff();
+            view! {
+                <span class="truncate text-sm text-stone-500 dark:text-stone-400">{user.venue_name.clone()}</span>
+                <nav aria-label="Main" class="ml-auto flex items-center gap-1 text-sm">
+                    <A href="/" attr:class="nav-link">"Dashboard"</A>
+                    {staff.then(|| view! { <A href="/team" attr:class="nav-link">"Team"</A> })}
+                    <ThemeToggle />
+                    <UserMenu user />
+                </nav>
+            }
+            .into_any()
+        }
+        None => view! {
+            <nav aria-label="Main" class="ml-auto flex items-center gap-1 text-sm">
+                <ThemeToggle />
+                <A href="/login" attr:class="nav-link">"Log in"</A>
+                <A href="/signup" attr:class="btn-primary">"Sign up"</A>
+            </nav>
+        }
+        .into_any(),
+    }
+}
+
+#[component]
+fn UserMenu(user: SessionUser) -> impl IntoView {
+    let logout = expect_context::<AuthActions>().logout;
+    let initials: String = user.name.split_whitespace().filter_map(|w| w.chars().next()).take(2).collect();
+    view! {
+        <details class="relative">
+            <summary
+                class="flex cursor-pointer list-none items-center gap-2 rounded-full p-1 hover:bg-stone-200 dark:hover:bg-stone-800"
+                aria-label=format!("Account menu for {}", user.name)
+            >
+                <span aria-hidden="true" class="grid h-8 w-8 place-items-center rounded-full bg-stone-800 text-xs font-semibold text-white dark:bg-stone-200 dark:text-stone-900">
+                    {initials}
+                </span>
+            </summary>
+            <div class="absolute right-0 mt-2 w-64 rounded-lg border border-stone-200 bg-white p-3 shadow-lg dark:border-stone-700 dark:bg-stone-900">
+                <p class="font-medium">{user.name.clone()}</p>
+                <p class="truncate text-sm text-stone-500 dark:text-stone-400">{user.email.clone()}</p>
+                <p class="mt-1 text-xs uppercase tracking-wide text-teal-700 dark:text-teal-400">{user.role.label()}</p>
+                <ActionForm action=logout attr:class="mt-3">
+                    <button type="submit" class="btn-secondary w-full">"Log out"</button>
+                </ActionForm>
+            </div>
+        </details>
+    }
+}

@@ -1,0 +1,95 @@
+//! The UI, compiled twice: rendered to HTML on the server and hydrated in the browser.
+//! Pages live in `pages/`, one per file; `common` holds the small shared pieces.
+
+mod common;
+mod event;
+mod layout;
+mod pages;
+mod theme;
+
+use crate::api::auth::{AcceptInvite, Login, Logout, Signup};
+use crate::api::AppError;
+use crate::domain::model::SessionUser;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en" class=theme::ssr_class()>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light dark" />
+                // Runs before first paint, so the page never flashes the wrong theme.
+                <script inner_html=theme::NO_FLASH_SCRIPT></script>
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body class="min-h-screen bg-stone-50 text-stone-900 antialiased dark:bg-stone-950 dark:text-stone-100">
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The signed-in user as the UI knows it, refreshed whenever someone logs in or out.
+pub type UserResource = Resource<Result<Option<SessionUser>, AppError>>;
+
+/// The auth actions, shared so that the user resource refreshes after any of them.
+#[derive(Clone, Copy)]
+pub struct AuthActions {
+    pub login: ServerAction<Login>,
+    pub logout: ServerAction<Logout>,
+    pub signup: ServerAction<Signup>,
+    pub accept: ServerAction<AcceptInvite>,
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let actions = AuthActions {
+        login: ServerAction::new(),
+        logout: ServerAction::new(),
+        signup: ServerAction::new(),
+        accept: ServerAction::new(),
+    };
+    let user: UserResource = Resource::new(
+        move || (actions.login.version().get(), actions.logout.version().get(), actions.signup.version().get(), actions.accept.version().get()),
+        |_| crate::api::auth::current_user(),
+    );
+    provide_context(actions);
+    provide_context(user);
+
+    // Lets end-to-end tests (and people with slow connections) know when the page is interactive.
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/concierge.css" />
+        <Title formatter=|t: String| if t.is_empty() { "Concierge".to_string() } else { format!("{t} · Concierge") } />
+        <Meta name="description" content="Concierge: plan and run events with your venue's team, clients and vendors." />
+        <Meta name="theme-color" content="#0f766e" />
+        <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
+        <Link rel="manifest" href="/manifest.webmanifest" />
+        <Router>
+            <layout::Shell>
+                <Routes fallback=|| view! { <common::NotFoundPage /> }>
+                    <Route path=path!("/") view=pages::dashboard::DashboardPage ssr=SsrMode::Async />
+                    <Route path=path!("/login") view=pages::login::LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/signup") view=pages::signup::SignupPage ssr=SsrMode::Async />
+                    <Route path=path!("/invite/:token") view=pages::invite::InvitePage ssr=SsrMode::Async />
+                    <Route path=path!("/team") view=pages::team::TeamPage ssr=SsrMode::Async />
+                    <Route path=path!("/events/:id") view=pages::event::EventPage ssr=SsrMode::Async />
+                    <Route path=path!("/my/events/:id") view=pages::my_event::MyEventPage ssr=SsrMode::Async />
+                </Routes>
+            </layout::Shell>
+        </Router>
+    }
+}

@@ -1,0 +1,9 @@
+//! One page per file.
+
+pub mod dashboard;
+pub mod event;
+pub mod invite;
+pub mod login;
+pub mod my_event;
+pub mod signup;
+pub mod team;

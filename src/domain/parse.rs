@@ -1,0 +1,558 @@
+//! Parse, don't validate: raw form input (strings, as typed) becomes checked values or a list of
+//! field errors. The same functions run in the browser (instant feedback next to the field) and in
+//! every server function (the authority), so the two can never disagree.
+
+use super::{ElementStatus, EventStatus, InviteRole, Rsvp, TaskStatus};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// Longest free text we accept in a single-line field.
+pub const MAX_NAME: usize = 120;
+pub const MAX_TITLE: usize = 160;
+pub const MAX_NOTES: usize = 2000;
+pub const MAX_MESSAGE: usize = 10_000;
+pub const MIN_PASSWORD: usize = 10;
+pub const MAX_PASSWORD: usize = 256;
+
+/// Errors keyed by the form field they belong to.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldErrors(pub Vec<FieldError>);
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldErrors {
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.0.push(FieldError { field: field.to_string(), message: message.into() });
+    }
+
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `Ok(value)` when no error was recorded.
+    pub fn finish<T>(self, value: impl FnOnce() -> T) -> Result<T, FieldErrors> {
+        if self.0.is_empty() {
+            Ok(value())
+        } else {
+            Err(self)
+        }
+    }
+}
+
+impl std::fmt::Display for FieldErrors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let parts: Vec<String> = self.0.iter().map(|e| format!("{}: {}", e.field, e.message)).collect();
+        f.write_str(&parts.join("; "))
+    }
+}
+
+/// Collects field errors while parsing one form.
+#[derive(Default)]
+pub struct Parser {
+    errors: FieldErrors,
+}
+
+impl Parser {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn finish<T>(self, value: impl FnOnce() -> T) -> Result<T, FieldErrors> {
+        self.errors.finish(value)
+    }
+
+    fn fail<T: Default>(&mut self, field: &str, message: impl Into<String>) -> T {
+        self.errors.add(field, message);
+        T::default()
+    }
+
+    /// Required single-line text, trimmed, 1..=max characters.
+    pub fn text(&mut self, field: &str, raw: &str, max: usize) -> String {
+        match required_text(raw, max) {
+            Ok(v) => v,
+            Err(m) => self.fail(field, m),
+        }
+    }
+
+    /// Optional text, trimmed, at most `max` characters (empty is fine).
+    pub fn optional_text(&mut self, field: &str, raw: &str, max: usize) -> String {
+        let v = raw.trim();
+        if v.chars().count() > max {
+            return self.fail(field, format!("Must be at most {max} characters."));
+        }
+        v.to_string()
+    }
+
+    pub fn email(&mut self, field: &str, raw: &str) -> String {
+        match email(raw) {
+            Ok(v) => v,
+            Err(m) => self.fail(field, m),
+        }
+    }
+
+    /// An email that may be left empty.
+    pub fn optional_email(&mut self, field: &str, raw: &str) -> String {
+        if raw.trim().is_empty() {
+            String::new()
+        } else {
+            self.email(field, raw)
+        }
+    }
+
+    pub fn password(&mut self, field: &str, raw: &str) -> String {
+        match password(raw) {
+            Ok(()) => raw.to_string(),
+            Err(m) => self.fail(field, m),
+        }
+    }
+
+    pub fn date(&mut self, field: &str, raw: &str) -> Option<NaiveDate> {
+        match date(raw) {
+            Ok(v) => Some(v),
+            Err(m) => self.fail(field, m),
+        }
+    }
+
+    pub fn optional_date(&mut self, field: &str, raw: &str) -> Option<NaiveDate> {
+        if raw.trim().is_empty() {
+            None
+        } else {
+            self.date(field, raw)
+        }
+    }
+
+    pub fn int(&mut self, field: &str, raw: &str, min: i64, max: i64) -> i64 {
+        match int_in(raw, min, max) {
+            Ok(v) => v,
+            Err(m) => self.fail(field, m),
+        }
+    }
+
+    pub fn money(&mut self, field: &str, raw: &str) -> i64 {
+        match money_cents(raw) {
+            Ok(v) => v,
+            Err(m) => self.fail(field, m),
+        }
+    }
+
+    pub fn choice<T: std::str::FromStr + Copy>(&mut self, field: &str, raw: &str, fallback: T) -> T {
+        match raw.trim().parse::<T>() {
+            Ok(v) => v,
+            Err(_) => {
+                self.errors.add(field, "Choose one of the listed options.");
+                fallback
+            }
+        }
+    }
+
+    /// An optional id chosen from a list (`""` = none).
+    pub fn optional_id(&mut self, field: &str, raw: &str) -> Option<i64> {
+        let v = raw.trim();
+        if v.is_empty() {
+            return None;
+        }
+        match v.parse::<i64>() {
+            Ok(id) if id > 0 => Some(id),
+            _ => self.fail(field, "Choose one of the listed options."),
+        }
+    }
+}
+
+pub fn required_text(raw: &str, max: usize) -> Result<String, String> {
+    let v = raw.trim();
+    if v.is_empty() {
+        return Err("Required.".into());
+    }
+    if v.chars().count() > max {
+        return Err(format!("Must be at most {max} characters."));
+    }
+    if v.chars().any(|c| c.is_control()) {
+        return Err("Must not contain control characters.".into());
+    }
+    Ok(v.to_string())
+}
+
+/// A plausible email address, lower-cased. Deliverability is not our business here.
+pub fn email(raw: &str) -> Result<String, String> {
+    let v = raw.trim().to_lowercase();
+    if v.is_empty() {
+        return Err("Required.".into());
+    }
+    if v.len() > 254 {
+        return Err("Must be at most 254 characters.".into());
+    }
+    let Some((local, domain)) = v.split_once('@') else {
+        return Err("Enter an email address like name@example.com.".into());
+    };
+    let ok = !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !v.chars().any(|c| c.is_whitespace() || c.is_control())
+        && !domain.contains('@');
+    if ok {
+        Ok(v)
+    } else {
+        Err("Enter an email address like name@example.com.".into())
+    }
+}
+
+pub fn password(raw: &str) -> Result<(), String> {
+    let n = raw.chars().count();
+    if n < MIN_PASSWORD {
+        return Err(format!("Use at least {MIN_PASSWORD} characters."));
+    }
+    if n > MAX_PASSWORD {
+        return Err(format!("Use at most {MAX_PASSWORD} characters."));
+    }
+    Ok(())
+}
+
+/// An ISO date, `YYYY-MM-DD` (what `<input type=date>` sends).
+pub fn date(raw: &str) -> Result<NaiveDate, String> {
+    let v = raw.trim();
+    if v.is_empty() {
+        return Err("Required.".into());
+    }
+    NaiveDate::parse_from_str(v, "%Y-%m-%d")
+        .ok()
+        .filter(|d| (2000..=2200).contains(&chrono::Datelike::year(d)))
+        .ok_or_else(|| "Enter a date as YYYY-MM-DD.".into())
+}
+
+pub fn int_in(raw: &str, min: i64, max: i64) -> Result<i64, String> {
+    let v = raw.trim();
+    if v.is_empty() {
+        return Err("Required.".into());
+    }
+    match v.parse::<i64>() {
+        Ok(n) if n < min => Err(format!("Must be at least {min}.")),
+        Ok(n) if n > max => Err(format!("Must be at most {max}.")),
+        Ok(n) => Ok(n),
+        Err(_) => Err("Enter a whole number.".into()),
+    }
+}
+
+/// Dollars as typed (`1,250.50`, `$300`, `75`) to integer cents.
+pub fn money_cents(raw: &str) -> Result<i64, String> {
+    let v: String = raw.trim().trim_start_matches('$').chars().filter(|c| *c != ',').collect();
+    if v.is_empty() {
+        return Err("Required.".into());
+    }
+    if v.starts_with('-') {
+        return Err("Must not be negative.".into());
+    }
+    let (whole, frac) = v.split_once('.').unwrap_or((&v, ""));
+    let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    if !digits(whole) || (!frac.is_empty() && !digits(frac)) || frac.len() > 2 || whole.len() > 10 {
+        return Err("Enter an amount like 1250 or 1250.50.".into());
+    }
+    let whole: i64 = whole.parse().map_err(|_| "Enter an amount like 1250 or 1250.50.")?;
+    let frac: i64 = if frac.is_empty() { 0 } else { format!("{frac:0<2}").parse().unwrap_or(0) };
+    Ok(whole * 100 + frac)
+}
+
+// ---- Forms --------------------------------------------------------------------------------------
+
+/// The guest form as typed.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct GuestForm {
+    pub name: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub party_size: String,
+    #[serde(default)]
+    pub rsvp: String,
+    #[serde(default)]
+    pub dietary: String,
+    #[serde(default)]
+    pub notes: String,
+}
+
+/// A guest ready to store.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GuestDraft {
+    pub name: String,
+    pub email: String,
+    pub party_size: i32,
+    pub rsvp: Rsvp,
+    pub dietary: String,
+    pub notes: String,
+}
+
+impl GuestForm {
+    pub fn parse(&self) -> Result<GuestDraft, FieldErrors> {
+        let mut p = Parser::new();
+        let name = p.text("name", &self.name, MAX_NAME);
+        let email = p.optional_email("email", &self.email);
+        let party = if self.party_size.trim().is_empty() { 1 } else { p.int("party_size", &self.party_size, 1, 20) };
+        let rsvp = if self.rsvp.trim().is_empty() { Rsvp::Pending } else { p.choice("rsvp", &self.rsvp, Rsvp::Pending) };
+        let dietary = p.optional_text("dietary", &self.dietary, 500);
+        let notes = p.optional_text("notes", &self.notes, MAX_NOTES);
+        p.finish(|| GuestDraft { name, email, party_size: party as i32, rsvp, dietary, notes })
+    }
+}
+
+/// The event overview form as typed.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct EventForm {
+    pub title: String,
+    pub event_date: String,
+    #[serde(default)]
+    pub space_id: String,
+    pub guest_count: String,
+    pub budget: String,
+    pub status: String,
+    #[serde(default)]
+    pub notes: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EventDraft {
+    pub title: String,
+    pub event_date: NaiveDate,
+    pub space_id: Option<i64>,
+    pub guest_count: i32,
+    pub budget_cents: i64,
+    pub status: EventStatus,
+    pub notes: String,
+}
+
+impl EventForm {
+    pub fn parse(&self) -> Result<EventDraft, FieldErrors> {
+        let mut p = Parser::new();
+        let title = p.text("title", &self.title, MAX_TITLE);
+        let event_date = p.date("event_date", &self.event_date);
+        let space_id = p.optional_id("space_id", &self.space_id);
+        let guest_count = p.int("guest_count", &self.guest_count, 0, 100_000);
+        let budget_cents = p.money("budget", &self.budget);
+        if budget_cents > 100_000_000_000 {
+            p.errors.add("budget", "Must be at most $1,000,000,000.");
+        }
+        let status = p.choice("status", &self.status, EventStatus::Inquiry);
+        let notes = p.optional_text("notes", &self.notes, MAX_NOTES);
+        p.finish(|| EventDraft {
+            title,
+            event_date: event_date.unwrap_or_default(),
+            space_id,
+            guest_count: guest_count as i32,
+            budget_cents,
+            status,
+            notes,
+        })
+    }
+}
+
+/// The task form as typed.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct TaskForm {
+    pub title: String,
+    #[serde(default)]
+    pub assignee_id: String,
+    #[serde(default)]
+    pub due_date: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TaskDraft {
+    pub title: String,
+    pub assignee_id: Option<i64>,
+    pub due_date: Option<NaiveDate>,
+}
+
+impl TaskForm {
+    pub fn parse(&self) -> Result<TaskDraft, FieldErrors> {
+        let mut p = Parser::new();
+        let title = p.text("title", &self.title, 200);
+        let assignee_id = p.optional_id("assignee_id", &self.assignee_id);
+        let due_date = p.optional_date("due_date", &self.due_date);
+        p.finish(|| TaskDraft { title, assignee_id, due_date })
+    }
+}
+
+/// Signing up creates a venue and its owner.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SignupForm {
+    pub venue_name: String,
+    pub name: String,
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct SignupDraft {
+    pub venue_name: String,
+    pub name: String,
+    pub email: String,
+    pub password: String,
+}
+
+impl SignupForm {
+    pub fn parse(&self) -> Result<SignupDraft, FieldErrors> {
+        let mut p = Parser::new();
+        let venue_name = p.text("venue_name", &self.venue_name, MAX_NAME);
+        let name = p.text("name", &self.name, MAX_NAME);
+        let email = p.email("email", &self.email);
+        let password = p.password("password", &self.password);
+        p.finish(|| SignupDraft { venue_name, name, email, password })
+    }
+}
+
+/// An invite as typed by staff.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InviteForm {
+    pub role: String,
+    pub name: String,
+    pub email: String,
+    /// For a client: an existing client record, or empty to create one.
+    #[serde(default)]
+    pub client_id: String,
+    /// For a vendor: the vendor record the account speaks for.
+    #[serde(default)]
+    pub vendor_id: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct InviteDraft {
+    pub role: InviteRole,
+    pub name: String,
+    pub email: String,
+    pub client_id: Option<i64>,
+    pub vendor_id: Option<i64>,
+}
+
+impl InviteForm {
+    pub fn parse(&self) -> Result<InviteDraft, FieldErrors> {
+        let mut p = Parser::new();
+        let role = p.choice("role", &self.role, InviteRole::Staff);
+        let name = p.text("name", &self.name, MAX_NAME);
+        let email = p.email("email", &self.email);
+        let client_id = p.optional_id("client_id", &self.client_id);
+        let vendor_id = p.optional_id("vendor_id", &self.vendor_id);
+        if role == InviteRole::Vendor && vendor_id.is_none() && !p.errors.0.iter().any(|e| e.field == "vendor_id") {
+            p.errors.add("vendor_id", "Choose the vendor this person works for.");
+        }
+        p.finish(|| InviteDraft { role, name, email, client_id, vendor_id })
+    }
+}
+
+/// Checks a status chosen from a list; the UI offers only valid ones, the server trusts none.
+pub fn element_status(raw: &str) -> Result<ElementStatus, FieldErrors> {
+    let mut p = Parser::new();
+    let s = p.choice("status", raw, ElementStatus::Proposed);
+    p.finish(|| s)
+}
+
+pub fn task_status(raw: &str) -> Result<TaskStatus, FieldErrors> {
+    let mut p = Parser::new();
+    let s = p.choice("status", raw, TaskStatus::Open);
+    p.finish(|| s)
+}
+
+pub fn rsvp(raw: &str) -> Result<Rsvp, FieldErrors> {
+    let mut p = Parser::new();
+    let s = p.choice("rsvp", raw, Rsvp::Pending);
+    p.finish(|| s)
+}
+
+pub fn message_body(raw: &str) -> Result<String, FieldErrors> {
+    let mut p = Parser::new();
+    let v = raw.trim();
+    let body = if v.is_empty() {
+        p.fail("body", "Write a message first.")
+    } else if v.chars().count() > MAX_MESSAGE {
+        p.fail("body", format!("Must be at most {MAX_MESSAGE} characters."))
+    } else {
+        v.to_string()
+    };
+    p.finish(|| body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails() {
+        assert_eq!(email(" Ann@Example.COM ").unwrap(), "ann@example.com");
+        for bad in ["", "ann", "ann@", "@x.io", "a b@x.io", "ann@x", "ann@.io", "a@b@c.io"] {
+            assert!(email(bad).is_err(), "{bad}");
+        }
+        assert!(email(&format!("{}@x.io", "a".repeat(260))).is_err());
+    }
+
+    #[test]
+    fn money() {
+        assert_eq!(money_cents("1,250.5").unwrap(), 125_050);
+        assert_eq!(money_cents("$300").unwrap(), 30_000);
+        assert_eq!(money_cents("0.07").unwrap(), 7);
+        for bad in ["", "-5", "1.234", "abc", "1.2.3", "12345678901"] {
+            assert!(money_cents(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(date("2026-12-05").unwrap(), NaiveDate::from_ymd_opt(2026, 12, 5).unwrap());
+        for bad in ["", "05/12/2026", "2026-13-01", "2026-02-30", "1999-01-01", "tomorrow"] {
+            assert!(date(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn guest_form_reports_each_field() {
+        let form = GuestForm {
+            name: "   ".into(),
+            email: "nope".into(),
+            party_size: "-1".into(),
+            rsvp: "perhaps".into(),
+            dietary: "x".repeat(501),
+            notes: String::new(),
+        };
+        let errs = form.parse().unwrap_err();
+        for f in ["name", "email", "party_size", "rsvp", "dietary"] {
+            assert!(errs.get(f).is_some(), "missing error for {f}: {errs}");
+        }
+        let ok = GuestForm { name: " Ada Lovelace ".into(), party_size: "2".into(), rsvp: "yes".into(), ..Default::default() };
+        let g = ok.parse().unwrap();
+        assert_eq!((g.name.as_str(), g.party_size, g.rsvp), ("Ada Lovelace", 2, Rsvp::Yes));
+    }
+
+    #[test]
+    fn oversized_name_is_refused() {
+        let form = GuestForm { name: "a".repeat(1_000_000), ..Default::default() };
+        assert_eq!(form.parse().unwrap_err().get("name"), Some("Must be at most 120 characters."));
+    }
+
+    #[test]
+    fn event_form() {
+        let form = EventForm {
+            title: "Gala".into(),
+            event_date: "2026-12-31".into(),
+            space_id: "".into(),
+            guest_count: "-3".into(),
+            budget: "12,000".into(),
+            status: "confirmed".into(),
+            notes: "".into(),
+        };
+        assert_eq!(form.parse().unwrap_err().get("guest_count"), Some("Must be at least 0."));
+        let ok = EventForm { guest_count: "150".into(), ..form };
+        let d = ok.parse().unwrap();
+        assert_eq!((d.guest_count, d.budget_cents, d.status), (150, 1_200_000, EventStatus::Confirmed));
+    }
+
+    #[test]
+    fn passwords() {
+        assert!(password("short").is_err());
+        assert!(password("long enough pass").is_ok());
+    }
+}

@@ -1,0 +1,26 @@
+//! Concierge: one crate, two builds.
+//!
+//! * [`app`]: the UI, rendered on the server (feature `ssr`) and hydrated in the browser
+//!   (feature `hydrate`, compiled to wasm).
+//! * [`api`]: the boundary. Server functions check who is asking, parse the input with the
+//!   [`domain`] parsers, make one call into the store, and return plain records.
+//! * [`domain`]: types and parsers shared by both sides.
+//! * `server` (ssr): configuration, state, sessions, the axum router.
+//! * `store` (ssr): Postgres through sqlx, every query scoped to the acting user.
+//!
+//! Dependencies flow one way: `app → api → store → domain`.
+
+pub mod api;
+pub mod app;
+pub mod domain;
+#[cfg(feature = "ssr")]
+pub mod server;
+#[cfg(feature = "ssr")]
+pub mod store;
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

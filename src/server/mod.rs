@@ -1,0 +1,34 @@
+//! The server (ssr only): configuration, shared state, sessions, the router and its few plain
+//! routes. `main.rs` only wires these together; tests build the same router with [`app`].
+
+pub mod auth;
+pub mod config;
+mod router;
+
+pub use router::app;
+
+use crate::store::Actor;
+use leptos::config::LeptosOptions;
+use leptos_axum::AxumRouteListing;
+use sqlx::PgPool;
+use std::sync::Arc;
+
+/// Everything a request handler or server function may need, built once at start-up.
+#[derive(Clone)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub pool: PgPool,
+    pub routes: Vec<AxumRouteListing>,
+    pub config: Arc<config::Config>,
+}
+
+impl axum::extract::FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// The actor behind the current request (none when logged out), provided as context to every
+/// page render and server function call.
+#[derive(Clone, Debug, Default)]
+pub struct RequestActor(pub Option<Actor>);

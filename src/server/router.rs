@@ -1,0 +1,119 @@
+//! The axum router: pages, server functions, `/health`, static files, and the request span.
+
+use super::{auth, AppState, RequestActor};
+use crate::api::AppError;
+use crate::app::shell;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use http_body_util::BodyExt;
+use leptos::prelude::provide_context;
+use leptos_axum::LeptosRoutes;
+use tower::ServiceExt;
+use tower_http::services::ServeDir;
+use tower_http::trace::TraceLayer;
+
+/// Builds the whole application for `state`. Tests call this directly; no socket needed.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .route("/health", get(health))
+        .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
+        .leptos_routes_with_handler(state.routes.clone(), get(page_handler))
+        .fallback(fallback)
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &Request| {
+                tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+            }),
+        )
+        .with_state(state)
+}
+
+/// The actor of the session cookie, if it names a live session.
+async fn resolve_actor(state: &AppState, headers: &HeaderMap) -> RequestActor {
+    let Some(token) = auth::cookie(headers, auth::SESSION_COOKIE).filter(|t| t.len() == 64) else {
+        return RequestActor(None);
+    };
+    match crate::store::users::actor_for_session(&state.pool, &auth::token_hash(token), state.config.session_days).await {
+        Ok(actor) => RequestActor(actor),
+        Err(err) => {
+            tracing::error!(error = %err, "session lookup failed");
+            RequestActor(None)
+        }
+    }
+}
+
+fn context(state: AppState, actor: RequestActor) -> impl Fn() + Clone + Send + Sync + 'static {
+    move || {
+        provide_context(state.clone());
+        provide_context(actor.clone());
+    }
+}
+
+async fn server_fn_handler(State(state): State<AppState>, req: Request) -> Response {
+    let actor = resolve_actor(&state, req.headers()).await;
+    let res = leptos_axum::handle_server_fns_with_context(context(state, actor), req).await.into_response();
+    with_error_status(res).await
+}
+
+/// Server functions answer every error with 500; give each typed error its own status instead
+/// (422 for invalid input, 404, 403...), so bad input is a 4xx as HTTP clients expect.
+async fn with_error_status(res: Response) -> Response {
+    if res.status() != StatusCode::INTERNAL_SERVER_ERROR || !res.headers().contains_key(leptos::server_fn::error::SERVER_FN_ERROR_HEADER) {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let bytes = match body.collect().await {
+        Ok(b) => b.to_bytes(),
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    if let Ok(err) = serde_json::from_slice::<AppError>(&bytes) {
+        parts.status = err.status();
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+async fn page_handler(State(state): State<AppState>, req: Request) -> Response {
+    let actor = resolve_actor(&state, req.headers()).await;
+    let options = state.leptos_options.clone();
+    let handler = leptos_axum::render_route_with_context(state.routes.clone(), context(state.clone(), actor), move || shell(options.clone()));
+    handler(State(state), req).await.into_response()
+}
+
+/// Static files from the site root, else the app's own 404 page (rendered with the session, so
+/// the header still shows who is logged in).
+async fn fallback(State(state): State<AppState>, req: Request) -> Response {
+    let (parts, body) = req.into_parts();
+    let probe = Request::from_parts(parts.clone(), Body::empty());
+    let root = state.leptos_options.site_root.to_string();
+    let Ok(res) = ServeDir::new(&root).oneshot(probe).await;
+    if res.status() != StatusCode::NOT_FOUND {
+        return res.into_response();
+    }
+    let req = Request::from_parts(parts, body);
+    let actor = resolve_actor(&state, req.headers()).await;
+    let options = state.leptos_options.clone();
+    let render = leptos_axum::render_app_to_stream_with_context(context(state, actor), move || shell(options.clone()));
+    render(req).await.into_response()
+}
+
+/// Liveness and readiness: the process answers and the database does too.
+async fn health(State(state): State<AppState>) -> Response {
+    let started = std::time::Instant::now();
+    let db = sqlx::query_scalar::<_, i32>("select 1").fetch_one(&state.pool).await;
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    let version = env!("CARGO_PKG_VERSION");
+    match db {
+        Ok(_) => Json(serde_json::json!({"status": "ok", "database": "ok", "database_ms": ms, "version": version})).into_response(),
+        Err(err) => {
+            tracing::warn!(error = %err, "health check: database unreachable");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({"status": "unavailable", "database": "unreachable", "version": version})),
+            )
+                .into_response()
+        }
+    }
+}

@@ -1,0 +1,107 @@
+//! Events: lists and the workspace overview.
+
+use super::access::{self, bind_actor, Need, VISIBLE_EVENT};
+use super::{Actor, StoreError, StoreResult};
+use crate::domain::model::{EventDetail, EventOverview, EventSummary, EventVendor, Space};
+use crate::domain::parse::EventDraft;
+use chrono::NaiveDate;
+use sqlx::PgPool;
+
+pub(crate) const SUMMARY_COLUMNS: &str = "e.id, e.title, e.event_date, e.start_time, e.status, s.name as space_name, \
+     c.name as client_name, e.guest_count, e.budget_cents";
+
+/// Events the actor can see, dated within `[from, to]`, soonest first.
+pub async fn list(pool: &PgPool, actor: &Actor, from: NaiveDate, to: NaiveDate, limit: i64) -> StoreResult<Vec<EventSummary>> {
+    let sql = format!(
+        "select {SUMMARY_COLUMNS}
+           from events e
+           join clients c on c.id = e.client_id
+           left join spaces s on s.id = e.space_id
+          where {VISIBLE_EVENT} and e.event_date between $5 and $6
+          order by e.event_date, e.start_time nulls last, e.id
+          limit $7"
+    );
+    Ok(bind_actor(sqlx::query_as(&sql), actor).bind(from).bind(to).bind(limit).fetch_all(pool).await?)
+}
+
+pub async fn detail(pool: &PgPool, actor: &Actor, event_id: i64) -> StoreResult<EventDetail> {
+    let sql = format!(
+        "select e.id, e.title, e.event_date, e.start_time, e.end_time, e.status, e.space_id, s.name as space_name,
+                e.client_id, c.name as client_name, c.email as client_email, c.phone as client_phone,
+                e.guest_count, e.budget_cents, e.notes, e.updated_at
+           from events e
+           join clients c on c.id = e.client_id
+           left join spaces s on s.id = e.space_id
+          where e.id = $5 and {VISIBLE_EVENT}"
+    );
+    bind_actor(sqlx::query_as(&sql), actor).bind(event_id).fetch_optional(pool).await?.ok_or(StoreError::NotFound)
+}
+
+pub async fn overview(pool: &PgPool, actor: &Actor, event_id: i64) -> StoreResult<EventOverview> {
+    let event = detail(pool, actor, event_id).await?;
+    let spaces = spaces(pool, actor).await?;
+    let (attending, invited): (i64, i64) = sqlx::query_as(
+        "select coalesce(sum(party_size) filter (where rsvp = 'yes'), 0)::bigint, coalesce(sum(party_size), 0)::bigint
+           from guests where event_id = $1",
+    )
+    .bind(event_id)
+    .fetch_one(pool)
+    .await?;
+    Ok(EventOverview { event, spaces, guests_attending: attending, guests_invited: invited, can_manage: actor.is_staff() })
+}
+
+pub async fn spaces(pool: &PgPool, actor: &Actor) -> StoreResult<Vec<Space>> {
+    Ok(sqlx::query_as("select id, name, capacity from spaces where venue_id = $1 order by name")
+        .bind(actor.venue_id)
+        .fetch_all(pool)
+        .await?)
+}
+
+/// Edits the overview (staff only). The space must belong to the actor's venue.
+pub async fn update(pool: &PgPool, actor: &Actor, event_id: i64, draft: &EventDraft) -> StoreResult<()> {
+    let mut tx = pool.begin().await?;
+    access::event(&mut tx, actor, event_id, Need::Manage).await?;
+    if let Some(space_id) = draft.space_id {
+        let ok: bool = sqlx::query_scalar("select exists (select 1 from spaces where id = $1 and venue_id = $2)")
+            .bind(space_id)
+            .bind(actor.venue_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        if !ok {
+            return Err(StoreError::field("space_id", "Choose one of the venue's spaces."));
+        }
+    }
+    sqlx::query(
+        "update events
+            set title = $2, event_date = $3, space_id = $4, guest_count = $5, budget_cents = $6, status = $7, notes = $8
+          where id = $1",
+    )
+    .bind(event_id)
+    .bind(&draft.title)
+    .bind(draft.event_date)
+    .bind(draft.space_id)
+    .bind(draft.guest_count)
+    .bind(draft.budget_cents)
+    .bind(draft.status.as_str())
+    .bind(&draft.notes)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Vendors on the event. Staff and the client see all; a vendor sees its own assignment.
+pub async fn vendors(pool: &PgPool, actor: &Actor, event_id: i64) -> StoreResult<Vec<EventVendor>> {
+    let mut conn = pool.acquire().await?;
+    access::event(&mut conn, actor, event_id, Need::Read).await?;
+    Ok(sqlx::query_as(
+        "select v.id as vendor_id, v.name, v.category, v.email, v.phone, ev.service, ev.status, ev.arrival
+           from event_vendors ev join vendors v on v.id = ev.vendor_id
+          where ev.event_id = $1 and ($2 = -1 or v.id = $2)
+          order by v.name",
+    )
+    .bind(event_id)
+    .bind(if actor.role == crate::domain::Role::Vendor { actor.vendor_id.unwrap_or(0) } else { -1 })
+    .fetch_all(&mut *conn)
+    .await?)
+}

@@ -1,0 +1,92 @@
+//! The guest list of one event: staff and the event's client may edit it.
+
+use super::access::{self, Need};
+use super::{Actor, StoreError, StoreResult};
+use crate::domain::model::Guest;
+use crate::domain::parse::GuestDraft;
+use crate::domain::Rsvp;
+use sqlx::PgPool;
+
+const COLUMNS: &str = "id, name, email, party_size, rsvp, dietary, notes";
+
+pub async fn list(pool: &PgPool, actor: &Actor, event_id: i64) -> StoreResult<Vec<Guest>> {
+    let mut conn = pool.acquire().await?;
+    access::event(&mut conn, actor, event_id, Need::Read).await?;
+    Ok(sqlx::query_as(&format!("select {COLUMNS} from guests where event_id = $1 order by lower(name), id"))
+        .bind(event_id)
+        .fetch_all(&mut *conn)
+        .await?)
+}
+
+pub async fn add(pool: &PgPool, actor: &Actor, event_id: i64, g: &GuestDraft) -> StoreResult<Guest> {
+    let mut tx = pool.begin().await?;
+    access::event(&mut tx, actor, event_id, Need::Guests).await?;
+    let count: i64 = sqlx::query_scalar("select count(*) from guests where event_id = $1").bind(event_id).fetch_one(&mut *tx).await?;
+    if count >= 2000 {
+        return Err(StoreError::Conflict("This event already has 2,000 guests, the most a list can hold.".into()));
+    }
+    let guest = sqlx::query_as(&format!(
+        "insert into guests (event_id, name, email, party_size, rsvp, dietary, notes)
+         values ($1, $2, $3, $4, $5, $6, $7) returning {COLUMNS}"
+    ))
+    .bind(event_id)
+    .bind(&g.name)
+    .bind(&g.email)
+    .bind(g.party_size)
+    .bind(g.rsvp.as_str())
+    .bind(&g.dietary)
+    .bind(&g.notes)
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(guest)
+}
+
+pub async fn update(pool: &PgPool, actor: &Actor, event_id: i64, guest_id: i64, g: &GuestDraft) -> StoreResult<Guest> {
+    let mut tx = pool.begin().await?;
+    access::event(&mut tx, actor, event_id, Need::Guests).await?;
+    let guest = sqlx::query_as(&format!(
+        "update guests set name = $3, email = $4, party_size = $5, rsvp = $6, dietary = $7, notes = $8
+          where id = $1 and event_id = $2 returning {COLUMNS}"
+    ))
+    .bind(guest_id)
+    .bind(event_id)
+    .bind(&g.name)
+    .bind(&g.email)
+    .bind(g.party_size)
+    .bind(g.rsvp.as_str())
+    .bind(&g.dietary)
+    .bind(&g.notes)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    tx.commit().await?;
+    Ok(guest)
+}
+
+pub async fn set_rsvp(pool: &PgPool, actor: &Actor, event_id: i64, guest_id: i64, rsvp: Rsvp) -> StoreResult<()> {
+    let mut tx = pool.begin().await?;
+    access::event(&mut tx, actor, event_id, Need::Guests).await?;
+    let done = sqlx::query("update guests set rsvp = $3 where id = $1 and event_id = $2")
+        .bind(guest_id)
+        .bind(event_id)
+        .bind(rsvp.as_str())
+        .execute(&mut *tx)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn remove(pool: &PgPool, actor: &Actor, event_id: i64, guest_id: i64) -> StoreResult<()> {
+    let mut tx = pool.begin().await?;
+    access::event(&mut tx, actor, event_id, Need::Guests).await?;
+    let done = sqlx::query("delete from guests where id = $1 and event_id = $2").bind(guest_id).bind(event_id).execute(&mut *tx).await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,87 @@
+//! The Postgres store (server only). One file per aggregate; every function takes the acting
+//! user ([`Actor`]) and returns only what that user's venue and role allow.
+//!
+//! Scoping rule, enforced in SQL: owners and staff reach every event of their venue; a client only
+//! the events of their own client record; a vendor only the events it is assigned to. An event
+//! the actor may not see answers [`StoreError::NotFound`], so its existence is not revealed.
+
+pub mod access;
+pub mod contracts;
+pub mod dashboard;
+pub mod elements;
+pub mod events;
+pub mod guests;
+pub mod messages;
+pub mod tasks;
+pub mod users;
+
+use crate::domain::{parse::FieldErrors, Role};
+use sqlx::PgPool;
+
+/// Who is acting: resolved from the session on every request, never from client input.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: i64,
+    pub venue_id: i64,
+    pub role: Role,
+    pub name: String,
+    pub email: String,
+    pub venue_name: String,
+    /// The client record this account speaks for (role client).
+    pub client_id: Option<i64>,
+    /// The vendor record this account speaks for (role vendor).
+    pub vendor_id: Option<i64>,
+}
+
+impl Actor {
+    pub fn is_staff(&self) -> bool {
+        self.role.is_staff()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("invalid input: {0}")]
+    Invalid(FieldErrors),
+    #[error("database error: {0}")]
+    Db(#[from] sqlx::Error),
+}
+
+impl StoreError {
+    /// One field's error, for checks only the database can make (uniqueness, references).
+    pub fn field(field: &str, message: &str) -> Self {
+        let mut errors = FieldErrors::default();
+        errors.add(field, message);
+        StoreError::Invalid(errors)
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Applies the migrations embedded from `migrations/`.
+pub async fn migrate(pool: &PgPool) -> Result<(), sqlx::migrate::MigrateError> {
+    sqlx::migrate!("./migrations").run(pool).await
+}
+
+/// The demo venue, loaded into an empty database (see README: demo logins).
+pub const DEMO_SQL: &str = include_str!("demo.sql");
+
+/// Loads the demo data when no venue exists yet. Returns whether it did.
+pub async fn seed_demo_if_empty(pool: &PgPool) -> Result<bool, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    // Serialise concurrent start-ups on the same database.
+    sqlx::query("select pg_advisory_xact_lock(7243001)").execute(&mut *tx).await?;
+    let venues: i64 = sqlx::query_scalar("select count(*) from venues").fetch_one(&mut *tx).await?;
+    if venues > 0 {
+        return Ok(false);
+    }
+    sqlx::raw_sql(DEMO_SQL).execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(true)
+}

@@ -1,0 +1,78 @@
+//! Pages render on the server with real data and the right status.
+
+use super::*;
+
+#[sqlx::test]
+async fn logged_out_visitors_are_sent_to_login(pool: PgPool) {
+    let app = spawn(pool).await;
+    let r = app.page(None, "/").await;
+    assert!(r.status.is_redirection(), "{}", r.status);
+    assert_eq!(r.headers.get(header::LOCATION).unwrap(), "/login?next=/");
+    let r = app.page(None, "/login").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("action=\"/api/login\""), "the login form posts without JavaScript");
+}
+
+#[sqlx::test]
+async fn dashboard_shows_the_next_two_weeks(pool: PgPool) {
+    let app = spawn(pool).await;
+    let olivia = app.login(OWNER).await;
+    let r = app.page(Some(&olivia), "/").await;
+    assert_eq!(r.status, StatusCode::OK);
+    let soon: Vec<String> = sqlx::query_scalar("select title from events where event_date between current_date and current_date + 14")
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+    for title in soon {
+        let escaped = title.replace('&', "&amp;").replace('\'', "&#x27;");
+        assert!(r.body.contains(&escaped) || r.body.contains(&title), "dashboard lacks {title}");
+    }
+    let later: String = sqlx::query_scalar("select title from events where event_date > current_date + 30 order by event_date limit 1")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert!(!r.body.contains(&later), "dashboard shows {later}, which is weeks away");
+}
+
+#[sqlx::test]
+async fn unknown_pages_and_ids_are_404(pool: PgPool) {
+    let app = spawn(pool).await;
+    let olivia = app.login(OWNER).await;
+    for path in ["/no/such/page", "/events/abc", "/events/0", "/events/99999999", "/my/events/-1"] {
+        let r = app.page(Some(&olivia), path).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
+    }
+    assert_eq!(app.page(None, "/invite/not-a-token").await.status, StatusCode::NOT_FOUND);
+}
+
+#[sqlx::test]
+async fn the_workspace_renders_every_tab(pool: PgPool) {
+    let app = spawn(pool).await;
+    let olivia = app.login(OWNER).await;
+    let id = app.event_id(EMMA_EVENT).await;
+    let guest: String = sqlx::query_scalar("select name from guests where event_id = $1 order by lower(name) limit 1").bind(id).fetch_one(&app.pool).await.unwrap();
+    for (tab, needle) in [
+        ("overview", "Save changes"),
+        ("elements", "Change requests"),
+        ("guests", guest.as_str()),
+        ("vendors", "Bloom"),
+        ("tasks", "New task"),
+        ("messages", "Send"),
+        ("contract", "Contract total"),
+    ] {
+        let r = app.page(Some(&olivia), &format!("/events/{id}?tab={tab}")).await;
+        assert_eq!(r.status, StatusCode::OK, "{tab}");
+        assert!(r.body.contains(&needle.replace('\'', "&#x27;")) || r.body.contains(needle), "tab {tab} lacks {needle}");
+    }
+}
+
+#[sqlx::test]
+async fn team_page_is_for_staff(pool: PgPool) {
+    let app = spawn(pool).await;
+    let emma = app.login(EMMA).await;
+    assert_eq!(app.page(Some(&emma), "/team").await.status, StatusCode::FORBIDDEN);
+    let olivia = app.login(OWNER).await;
+    let r = app.page(Some(&olivia), "/team").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("Priya Natarajan"));
+}
