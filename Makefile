@@ -101,8 +101,10 @@ release: setup
 	if [ -f "$$bin" ]; then printf '    %-44s %10s\n' "$$bin" "$$(stat -c %s "$$bin")"; fi
 
 # Benches run optimised (like `cargo leptos build --release`, which adds no --cfg).
+# benches/dashboard.rs makes (and drops) its own database, concierge_bench, on that server.
 bench: setup
-	@LEPTOS_OUTPUT_NAME=$(OUTPUT_NAME) cargo bench --no-default-features --features ssr
+	@eval "$$(scripts/db.sh concierge_test)"
+	LEPTOS_OUTPUT_NAME=$(OUTPUT_NAME) cargo bench --no-default-features --features ssr
 
 clean-db:
 	@scripts/db.sh --stop

@@ -48,12 +48,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     });
 
-    let state = AppState {
-        routes: generate_route_list(concierge::app::App),
-        leptos_options,
-        pool,
-        config: Arc::new(config),
-    };
+    let state =
+        AppState { routes: generate_route_list(concierge::app::App), leptos_options, pool, config: Arc::new(config) };
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     tracing::info!("listening on http://{addr}");
     axum::serve(listener, app(state).into_make_service_with_connect_info::<std::net::SocketAddr>())

@@ -31,7 +31,10 @@ mod ssr {
         let token = auth::new_token();
         let expires = chrono::Utc::now() + chrono::Duration::days(i64::from(state.config.session_days));
         crate::store::users::create_session(&state.pool, &auth::token_hash(&token), user_id, venue_id, expires).await?;
-        response().append_header(http::header::SET_COOKIE, auth::session_cookie(&token, state.config.session_days, state.config.cookie_secure));
+        response().append_header(
+            http::header::SET_COOKIE,
+            auth::session_cookie(&token, state.config.session_days, state.config.cookie_secure),
+        );
         Ok(())
     }
 
@@ -58,7 +61,8 @@ mod ssr {
 
     /// Only same-site paths are followed after login (no open redirects).
     pub fn safe_next(next: Option<String>) -> String {
-        next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && n.len() < 500).unwrap_or_else(|| "/".into())
+        next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && n.len() < 500)
+            .unwrap_or_else(|| "/".into())
     }
 
     pub fn hash_failed(e: auth::AuthError) -> AppError {

@@ -34,7 +34,14 @@ pub async fn event_elements(event_id: i64) -> Result<ElementsView, AppError> {
 pub async fn set_element_status(event_id: i64, element_id: i64, status: String) -> Result<(), AppError> {
     let (actor, pool) = super::ssr::actor_and_pool()?;
     let status = crate::domain::parse::element_status(&status)?;
-    Ok(crate::store::elements::set_status(&pool, &actor, super::ssr::id(event_id)?, super::ssr::id(element_id)?, status).await?)
+    Ok(crate::store::elements::set_status(
+        &pool,
+        &actor,
+        super::ssr::id(event_id)?,
+        super::ssr::id(element_id)?,
+        status,
+    )
+    .await?)
 }
 
 #[server(prefix = "/api", endpoint = "event_vendors")]

@@ -22,14 +22,16 @@ pub async fn add_guest(event_id: i64, form: GuestForm) -> Result<Guest, AppError
 pub async fn update_guest(event_id: i64, guest_id: i64, form: GuestForm) -> Result<Guest, AppError> {
     let (actor, pool) = super::ssr::actor_and_pool()?;
     let draft = form.parse()?;
-    Ok(crate::store::guests::update(&pool, &actor, super::ssr::id(event_id)?, super::ssr::id(guest_id)?, &draft).await?)
+    Ok(crate::store::guests::update(&pool, &actor, super::ssr::id(event_id)?, super::ssr::id(guest_id)?, &draft)
+        .await?)
 }
 
 #[server(prefix = "/api", endpoint = "set_rsvp")]
 pub async fn set_rsvp(event_id: i64, guest_id: i64, rsvp: String) -> Result<(), AppError> {
     let (actor, pool) = super::ssr::actor_and_pool()?;
     let rsvp = crate::domain::parse::rsvp(&rsvp)?;
-    Ok(crate::store::guests::set_rsvp(&pool, &actor, super::ssr::id(event_id)?, super::ssr::id(guest_id)?, rsvp).await?)
+    Ok(crate::store::guests::set_rsvp(&pool, &actor, super::ssr::id(event_id)?, super::ssr::id(guest_id)?, rsvp)
+        .await?)
 }
 
 #[server(prefix = "/api", endpoint = "remove_guest")]

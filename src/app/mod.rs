@@ -58,7 +58,14 @@ pub fn App() -> impl IntoView {
         accept: ServerAction::new(),
     };
     let user: UserResource = Resource::new(
-        move || (actions.login.version().get(), actions.logout.version().get(), actions.signup.version().get(), actions.accept.version().get()),
+        move || {
+            (
+                actions.login.version().get(),
+                actions.logout.version().get(),
+                actions.signup.version().get(),
+                actions.accept.version().get(),
+            )
+        },
         |_| crate::api::auth::current_user(),
     );
     provide_context(actions);

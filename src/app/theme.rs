@@ -60,8 +60,10 @@ fn saved() -> Theme {
     #[cfg(not(feature = "ssr"))]
     {
         use wasm_bindgen::JsCast;
-        let cookies = document().dyn_into::<web_sys::HtmlDocument>().ok().and_then(|d| d.cookie().ok()).unwrap_or_default();
-        Theme::parse(cookies.split(';').filter_map(|c| c.trim().strip_prefix("theme=")).next())
+        let cookies =
+            document().dyn_into::<web_sys::HtmlDocument>().ok().and_then(|d| d.cookie().ok()).unwrap_or_default();
+        let prefix = format!("{COOKIE}=");
+        Theme::parse(cookies.split(';').filter_map(|c| c.trim().strip_prefix(prefix.as_str())).next())
     }
 }
 
@@ -112,12 +114,9 @@ fn apply(theme: Theme) {
     let dark = match theme {
         Theme::Dark => true,
         Theme::Light => false,
-        Theme::System => window()
-            .match_media("(prefers-color-scheme: dark)")
-            .ok()
-            .flatten()
-            .map(|m| m.matches())
-            .unwrap_or(false),
+        Theme::System => {
+            window().match_media("(prefers-color-scheme: dark)").ok().flatten().map(|m| m.matches()).unwrap_or(false)
+        }
     };
     if let Some(root) = doc.document_element() {
         let _ = root.class_list().toggle_with_force("dark", dark);

@@ -295,7 +295,8 @@ impl GuestForm {
         let name = p.text("name", &self.name, MAX_NAME);
         let email = p.optional_email("email", &self.email);
         let party = if self.party_size.trim().is_empty() { 1 } else { p.int("party_size", &self.party_size, 1, 20) };
-        let rsvp = if self.rsvp.trim().is_empty() { Rsvp::Pending } else { p.choice("rsvp", &self.rsvp, Rsvp::Pending) };
+        let rsvp =
+            if self.rsvp.trim().is_empty() { Rsvp::Pending } else { p.choice("rsvp", &self.rsvp, Rsvp::Pending) };
         let dietary = p.optional_text("dietary", &self.dietary, 500);
         let notes = p.optional_text("notes", &self.notes, MAX_NOTES);
         p.finish(|| GuestDraft { name, email, party_size: party as i32, rsvp, dietary, notes })
@@ -522,7 +523,12 @@ mod tests {
         for f in ["name", "email", "party_size", "rsvp", "dietary"] {
             assert!(errs.get(f).is_some(), "missing error for {f}: {errs}");
         }
-        let ok = GuestForm { name: " Ada Lovelace ".into(), party_size: "2".into(), rsvp: "yes".into(), ..Default::default() };
+        let ok = GuestForm {
+            name: " Ada Lovelace ".into(),
+            party_size: "2".into(),
+            rsvp: "yes".into(),
+            ..Default::default()
+        };
         let g = ok.parse().unwrap();
         assert_eq!((g.name.as_str(), g.party_size, g.rsvp), ("Ada Lovelace", 2, Rsvp::Yes));
     }

@@ -5,7 +5,9 @@
 //! * Sessions: 32 random bytes in an HttpOnly, SameSite=Lax cookie; the database keeps only the
 //!   SHA-256 of the token. Login issues a fresh token (rotation); logout deletes the row.
 
-use argon2::password_hash::{rand_core::OsRng, rand_core::RngCore, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, rand_core::RngCore, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 use axum::http::{header, HeaderMap, HeaderValue};
 use sha2::{Digest, Sha256};
@@ -23,7 +25,10 @@ pub enum AuthError {
 pub async fn hash_password(password: String) -> Result<String, AuthError> {
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
-        Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| AuthError::Hash(e.to_string()))
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| AuthError::Hash(e.to_string()))
     })
     .await?
 }
@@ -44,7 +49,8 @@ pub async fn verify_password(password: String, stored: Option<String>) -> Result
 }
 
 /// Argon2id of a random string nobody knows; used only to spend equal time on unknown emails.
-const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$W7yU1H7Nb7jXbJHL0u2mG0b3KQj1xJNZg3ku8T3lSxs";
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$W7yU1H7Nb7jXbJHL0u2mG0b3KQj1xJNZg3ku8T3lSxs";
 
 /// A new random token (hex, 64 characters).
 pub fn new_token() -> String {
@@ -82,14 +88,18 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 /// `Set-Cookie` for a new session.
 pub fn session_cookie(token: &str, max_age_days: i32, secure: bool) -> HeaderValue {
     let secure = if secure { "; Secure" } else { "" };
-    let v = format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}", i64::from(max_age_days) * 86_400);
+    let v = format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+        i64::from(max_age_days) * 86_400
+    );
     HeaderValue::from_str(&v).expect("token is hex")
 }
 
 /// `Set-Cookie` that removes the session cookie.
 pub fn clear_session_cookie(secure: bool) -> HeaderValue {
     let secure = if secure { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}")).expect("static")
+    HeaderValue::from_str(&format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"))
+        .expect("static")
 }
 
 #[cfg(test)]

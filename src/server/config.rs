@@ -83,13 +83,20 @@ impl Config {
                 None | Some("") => Ok(default),
                 Some("1" | "true" | "yes" | "on" | "auto") => Ok(true),
                 Some("0" | "false" | "no" | "off") => Ok(false),
-                Some(other) => Err(ConfigError { name, reason: format!("{other:?} is not one of true/false/auto/off") }),
+                Some(other) => {
+                    Err(ConfigError { name, reason: format!("{other:?} is not one of true/false/auto/off") })
+                }
             }
         }
         let log_json = match get("CONCIERGE_LOG_FORMAT").as_deref() {
             None | Some("") | Some("pretty") => false,
             Some("json") => true,
-            Some(other) => return Err(ConfigError { name: "CONCIERGE_LOG_FORMAT", reason: format!("{other:?} is not pretty or json") }),
+            Some(other) => {
+                return Err(ConfigError {
+                    name: "CONCIERGE_LOG_FORMAT",
+                    reason: format!("{other:?} is not pretty or json"),
+                })
+            }
         };
         Ok(Self {
             database_url: get("DATABASE_URL").filter(|s| !s.is_empty()).map(Secret::new).unwrap_or(d.database_url),
@@ -98,7 +105,11 @@ impl Config {
             cookie_secure: flag("CONCIERGE_COOKIE_SECURE", get("CONCIERGE_COOKIE_SECURE"), d.cookie_secure)?,
             session_days: num("CONCIERGE_SESSION_DAYS", get("CONCIERGE_SESSION_DAYS"), d.session_days)?,
             invite_days: num("CONCIERGE_INVITE_DAYS", get("CONCIERGE_INVITE_DAYS"), d.invite_days)?,
-            login_max_failures: num("CONCIERGE_LOGIN_MAX_FAILURES", get("CONCIERGE_LOGIN_MAX_FAILURES"), d.login_max_failures)?,
+            login_max_failures: num(
+                "CONCIERGE_LOGIN_MAX_FAILURES",
+                get("CONCIERGE_LOGIN_MAX_FAILURES"),
+                d.login_max_failures,
+            )?,
             log_json,
         })
     }

@@ -23,11 +23,9 @@ pub fn app(state: AppState) -> Router {
         .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
         .leptos_routes_with_handler(state.routes.clone(), get(page_handler))
         .fallback(fallback)
-        .layer(
-            TraceLayer::new_for_http().make_span_with(|req: &Request| {
-                tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
-            }),
-        )
+        .layer(TraceLayer::new_for_http().make_span_with(
+            |req: &Request| tracing::info_span!("request", method = %req.method(), path = %req.uri().path()),
+        ))
         .with_state(state)
 }
 
@@ -36,7 +34,8 @@ async fn resolve_actor(state: &AppState, headers: &HeaderMap) -> RequestActor {
     let Some(token) = auth::cookie(headers, auth::SESSION_COOKIE).filter(|t| t.len() == 64) else {
         return RequestActor(None);
     };
-    match crate::store::users::actor_for_session(&state.pool, &auth::token_hash(token), state.config.session_days).await {
+    match crate::store::users::actor_for_session(&state.pool, &auth::token_hash(token), state.config.session_days).await
+    {
         Ok(actor) => RequestActor(actor),
         Err(err) => {
             tracing::error!(error = %err, "session lookup failed");
@@ -61,7 +60,9 @@ async fn server_fn_handler(State(state): State<AppState>, req: Request) -> Respo
 /// Server functions answer every error with 500; give each typed error its own status instead
 /// (422 for invalid input, 404, 403...), so bad input is a 4xx as HTTP clients expect.
 async fn with_error_status(res: Response) -> Response {
-    if res.status() != StatusCode::INTERNAL_SERVER_ERROR || !res.headers().contains_key(leptos::server_fn::error::SERVER_FN_ERROR_HEADER) {
+    if res.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !res.headers().contains_key(leptos::server_fn::error::SERVER_FN_ERROR_HEADER)
+    {
         return res;
     }
     let (mut parts, body) = res.into_parts();
@@ -78,7 +79,10 @@ async fn with_error_status(res: Response) -> Response {
 async fn page_handler(State(state): State<AppState>, req: Request) -> Response {
     let actor = resolve_actor(&state, req.headers()).await;
     let options = state.leptos_options.clone();
-    let handler = leptos_axum::render_route_with_context(state.routes.clone(), context(state.clone(), actor), move || shell(options.clone()));
+    let handler =
+        leptos_axum::render_route_with_context(state.routes.clone(), context(state.clone(), actor), move || {
+            shell(options.clone())
+        });
     handler(State(state), req).await.into_response()
 }
 
@@ -106,7 +110,8 @@ async fn health(State(state): State<AppState>) -> Response {
     let ms = started.elapsed().as_secs_f64() * 1000.0;
     let version = env!("CARGO_PKG_VERSION");
     match db {
-        Ok(_) => Json(serde_json::json!({"status": "ok", "database": "ok", "database_ms": ms, "version": version})).into_response(),
+        Ok(_) => Json(serde_json::json!({"status": "ok", "database": "ok", "database_ms": ms, "version": version}))
+            .into_response(),
         Err(err) => {
             tracing::warn!(error = %err, "health check: database unreachable");
             (

@@ -33,7 +33,13 @@ pub async fn list(pool: &PgPool, actor: &Actor, event_id: i64) -> StoreResult<El
 }
 
 /// Changes an element's status (staff only).
-pub async fn set_status(pool: &PgPool, actor: &Actor, event_id: i64, element_id: i64, status: ElementStatus) -> StoreResult<()> {
+pub async fn set_status(
+    pool: &PgPool,
+    actor: &Actor,
+    event_id: i64,
+    element_id: i64,
+    status: ElementStatus,
+) -> StoreResult<()> {
     let mut tx = pool.begin().await?;
     access::event(&mut tx, actor, event_id, Need::Manage).await?;
     let done = sqlx::query("update elements set status = $3 where id = $1 and event_id = $2")

@@ -11,7 +11,13 @@ pub(crate) const SUMMARY_COLUMNS: &str = "e.id, e.title, e.event_date, e.start_t
      c.name as client_name, e.guest_count, e.budget_cents";
 
 /// Events the actor can see, dated within `[from, to]`, soonest first.
-pub async fn list(pool: &PgPool, actor: &Actor, from: NaiveDate, to: NaiveDate, limit: i64) -> StoreResult<Vec<EventSummary>> {
+pub async fn list(
+    pool: &PgPool,
+    actor: &Actor,
+    from: NaiveDate,
+    to: NaiveDate,
+    limit: i64,
+) -> StoreResult<Vec<EventSummary>> {
     let sql = format!(
         "select {SUMMARY_COLUMNS}
            from events e
@@ -47,7 +53,13 @@ pub async fn overview(pool: &PgPool, actor: &Actor, event_id: i64) -> StoreResul
     .bind(event_id)
     .fetch_one(pool)
     .await?;
-    Ok(EventOverview { event, spaces, guests_attending: attending, guests_invited: invited, can_manage: actor.is_staff() })
+    Ok(EventOverview {
+        event,
+        spaces,
+        guests_attending: attending,
+        guests_invited: invited,
+        can_manage: actor.is_staff(),
+    })
 }
 
 pub async fn spaces(pool: &PgPool, actor: &Actor) -> StoreResult<Vec<Space>> {

@@ -21,7 +21,10 @@ pub async fn list(pool: &PgPool, actor: &Actor, event_id: i64) -> StoreResult<Ve
 pub async fn add(pool: &PgPool, actor: &Actor, event_id: i64, g: &GuestDraft) -> StoreResult<Guest> {
     let mut tx = pool.begin().await?;
     access::event(&mut tx, actor, event_id, Need::Guests).await?;
-    let count: i64 = sqlx::query_scalar("select count(*) from guests where event_id = $1").bind(event_id).fetch_one(&mut *tx).await?;
+    let count: i64 = sqlx::query_scalar("select count(*) from guests where event_id = $1")
+        .bind(event_id)
+        .fetch_one(&mut *tx)
+        .await?;
     if count >= 2000 {
         return Err(StoreError::Conflict("This event already has 2,000 guests, the most a list can hold.".into()));
     }
@@ -83,7 +86,11 @@ pub async fn set_rsvp(pool: &PgPool, actor: &Actor, event_id: i64, guest_id: i64
 pub async fn remove(pool: &PgPool, actor: &Actor, event_id: i64, guest_id: i64) -> StoreResult<()> {
     let mut tx = pool.begin().await?;
     access::event(&mut tx, actor, event_id, Need::Guests).await?;
-    let done = sqlx::query("delete from guests where id = $1 and event_id = $2").bind(guest_id).bind(event_id).execute(&mut *tx).await?;
+    let done = sqlx::query("delete from guests where id = $1 and event_id = $2")
+        .bind(guest_id)
+        .bind(event_id)
+        .execute(&mut *tx)
+        .await?;
     if done.rows_affected() == 0 {
         return Err(StoreError::NotFound);
     }

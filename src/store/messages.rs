@@ -76,7 +76,10 @@ pub async fn send(pool: &PgPool, actor: &Actor, thread_id: i64, body: &str) -> S
     .bind(&actor.name)
     .fetch_one(&mut *tx)
     .await?;
-    sqlx::query("update message_threads set updated_at = now() where id = $1").bind(thread.id).execute(&mut *tx).await?;
+    sqlx::query("update message_threads set updated_at = now() where id = $1")
+        .bind(thread.id)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(message)
 }

@@ -7,7 +7,8 @@ use crate::domain::parse::TaskDraft;
 use crate::domain::TaskStatus;
 use sqlx::PgPool;
 
-pub(crate) const COLUMNS: &str = "t.id, t.title, t.event_id, e.title as event_title, t.assignee_id, u.name as assignee_name, t.due_date, t.status";
+pub(crate) const COLUMNS: &str =
+    "t.id, t.title, t.event_id, e.title as event_title, t.assignee_id, u.name as assignee_name, t.due_date, t.status";
 
 pub async fn for_event(pool: &PgPool, actor: &Actor, event_id: i64) -> StoreResult<TasksView> {
     let mut conn = pool.acquire().await?;
@@ -98,7 +99,11 @@ pub async fn assign(pool: &PgPool, actor: &Actor, task_id: i64, assignee: Option
     let mut tx = pool.begin().await?;
     task_event(&mut tx, actor, task_id).await?;
     check_assignee(&mut tx, actor, assignee).await?;
-    sqlx::query("update tasks set assignee_id = $2 where id = $1").bind(task_id).bind(assignee).execute(&mut *tx).await?;
+    sqlx::query("update tasks set assignee_id = $2 where id = $1")
+        .bind(task_id)
+        .bind(assignee)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -31,7 +31,12 @@ pub async fn default_venue(pool: &PgPool, user_id: i64) -> StoreResult<Option<i6
 }
 
 /// Failed attempts in the last `window_minutes` for this email, and from this address.
-pub async fn recent_failures(pool: &PgPool, email: &str, remote_addr: &str, window_minutes: i32) -> StoreResult<(i64, i64)> {
+pub async fn recent_failures(
+    pool: &PgPool,
+    email: &str,
+    remote_addr: &str,
+    window_minutes: i32,
+) -> StoreResult<(i64, i64)> {
     let row: (i64, i64) = sqlx::query_as(
         "select
             count(*) filter (where lower(email) = lower($1)),
@@ -64,7 +69,13 @@ pub async fn record_attempt(pool: &PgPool, email: &str, remote_addr: &str, succe
     Ok(())
 }
 
-pub async fn create_session(pool: &PgPool, token_hash: &[u8], user_id: i64, venue_id: i64, expires_at: DateTime<Utc>) -> StoreResult<()> {
+pub async fn create_session(
+    pool: &PgPool,
+    token_hash: &[u8],
+    user_id: i64,
+    venue_id: i64,
+    expires_at: DateTime<Utc>,
+) -> StoreResult<()> {
     sqlx::query("insert into sessions (token_hash, user_id, venue_id, expires_at) values ($1, $2, $3, $4)")
         .bind(token_hash)
         .bind(user_id)
@@ -221,19 +232,29 @@ pub async fn team(pool: &PgPool, actor: &Actor) -> StoreResult<Team> {
     .bind(actor.venue_id)
     .fetch_all(pool)
     .await?;
-    let clients = sqlx::query_as::<_, Choice>("select id, name from clients where venue_id = $1 and user_id is null order by name")
-        .bind(actor.venue_id)
-        .fetch_all(pool)
-        .await?;
-    let vendors = sqlx::query_as::<_, Choice>("select id, name from vendors where venue_id = $1 and user_id is null order by name")
-        .bind(actor.venue_id)
-        .fetch_all(pool)
-        .await?;
+    let clients = sqlx::query_as::<_, Choice>(
+        "select id, name from clients where venue_id = $1 and user_id is null order by name",
+    )
+    .bind(actor.venue_id)
+    .fetch_all(pool)
+    .await?;
+    let vendors = sqlx::query_as::<_, Choice>(
+        "select id, name from vendors where venue_id = $1 and user_id is null order by name",
+    )
+    .bind(actor.venue_id)
+    .fetch_all(pool)
+    .await?;
     Ok(Team { members, invites, clients, vendors })
 }
 
 /// Records an invite (staff only). A client invite without a client record creates one.
-pub async fn create_invite(pool: &PgPool, actor: &Actor, draft: &InviteDraft, token_hash: &[u8], expires_at: DateTime<Utc>) -> StoreResult<()> {
+pub async fn create_invite(
+    pool: &PgPool,
+    actor: &Actor,
+    draft: &InviteDraft,
+    token_hash: &[u8],
+    expires_at: DateTime<Utc>,
+) -> StoreResult<()> {
     if !actor.is_staff() {
         return Err(StoreError::Forbidden);
     }
@@ -255,16 +276,20 @@ pub async fn create_invite(pool: &PgPool, actor: &Actor, draft: &InviteDraft, to
         InviteRole::Client => {
             client_id = Some(match draft.client_id {
                 Some(id) => unlinked_record(&mut tx, "clients", actor.venue_id, id, "client_id").await?,
-                None => sqlx::query_scalar("insert into clients (venue_id, name, email) values ($1, $2, $3) returning id")
-                    .bind(actor.venue_id)
-                    .bind(&draft.name)
-                    .bind(&draft.email)
-                    .fetch_one(&mut *tx)
-                    .await?,
+                None => {
+                    sqlx::query_scalar("insert into clients (venue_id, name, email) values ($1, $2, $3) returning id")
+                        .bind(actor.venue_id)
+                        .bind(&draft.name)
+                        .bind(&draft.email)
+                        .fetch_one(&mut *tx)
+                        .await?
+                }
             });
         }
         InviteRole::Vendor => {
-            let id = draft.vendor_id.ok_or_else(|| StoreError::field("vendor_id", "Choose the vendor this person works for."))?;
+            let id = draft
+                .vendor_id
+                .ok_or_else(|| StoreError::field("vendor_id", "Choose the vendor this person works for."))?;
             vendor_id = Some(unlinked_record(&mut tx, "vendors", actor.venue_id, id, "vendor_id").await?);
         }
     }
@@ -288,7 +313,13 @@ pub async fn create_invite(pool: &PgPool, actor: &Actor, draft: &InviteDraft, to
 }
 
 /// A client or vendor record of this venue that no account speaks for yet.
-async fn unlinked_record(conn: &mut PgConnection, table: &str, venue_id: i64, id: i64, field: &str) -> StoreResult<i64> {
+async fn unlinked_record(
+    conn: &mut PgConnection,
+    table: &str,
+    venue_id: i64,
+    id: i64,
+    field: &str,
+) -> StoreResult<i64> {
     // `table` is one of two literals chosen by the caller, never input.
     let sql = format!("select id from {table} where id = $1 and venue_id = $2 and user_id is null");
     sqlx::query_scalar(&sql)

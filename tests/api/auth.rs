@@ -126,7 +126,16 @@ async fn invites_are_single_use_and_link_the_client(pool: PgPool) {
     .unwrap();
     let cid = client_id.to_string();
     let r = app
-        .call(Some(&staff), "create_invite", &[("form[role]", "client"), ("form[name]", "Zoe Quinn"), ("form[email]", "zoe@example.com"), ("form[client_id]", &cid)])
+        .call(
+            Some(&staff),
+            "create_invite",
+            &[
+                ("form[role]", "client"),
+                ("form[name]", "Zoe Quinn"),
+                ("form[email]", "zoe@example.com"),
+                ("form[client_id]", &cid),
+            ],
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let path = r.json()["path"].as_str().unwrap().to_string();
@@ -152,6 +161,12 @@ async fn invites_are_single_use_and_link_the_client(pool: PgPool) {
     assert_eq!(again.status, StatusCode::NOT_FOUND);
 
     // Clients cannot invite anyone.
-    let r = app.call(Some(&zoe), "create_invite", &[("form[role]", "staff"), ("form[name]", "Mallory"), ("form[email]", "mallory@example.com")]).await;
+    let r = app
+        .call(
+            Some(&zoe),
+            "create_invite",
+            &[("form[role]", "staff"), ("form[name]", "Mallory"), ("form[email]", "mallory@example.com")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }

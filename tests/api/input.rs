@@ -3,7 +3,11 @@
 use super::*;
 
 async fn guests_of(app: &TestApp, event_id: i64) -> Vec<(String, i32)> {
-    sqlx::query_as("select name, party_size from guests where event_id = $1 order by id").bind(event_id).fetch_all(&app.pool).await.unwrap()
+    sqlx::query_as("select name, party_size from guests where event_id = $1 order by id")
+        .bind(event_id)
+        .fetch_all(&app.pool)
+        .await
+        .unwrap()
 }
 
 #[sqlx::test]
@@ -56,15 +60,23 @@ async fn event_edits_are_validated_and_atomic(pool: PgPool) {
     let event = app.event_id(EMMA_EVENT).await;
     let e = event.to_string();
     let read = || async {
-        sqlx::query_as::<_, (String, chrono::NaiveDate, i32, i64)>("select title, event_date, guest_count, budget_cents from events where id = $1")
-            .bind(event)
-            .fetch_one(&app.pool)
-            .await
-            .unwrap()
+        sqlx::query_as::<_, (String, chrono::NaiveDate, i32, i64)>(
+            "select title, event_date, guest_count, budget_cents from events where id = $1",
+        )
+        .bind(event)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
     };
     let before = read().await;
     let base = |date: &'static str, count: &'static str, budget: &'static str| {
-        vec![("form[title]", "Renamed"), ("form[event_date]", date), ("form[guest_count]", count), ("form[budget]", budget), ("form[status]", "confirmed")]
+        vec![
+            ("form[title]", "Renamed"),
+            ("form[event_date]", date),
+            ("form[guest_count]", count),
+            ("form[budget]", budget),
+            ("form[status]", "confirmed"),
+        ]
     };
     for (form, field) in [
         (base("12/05/2026", "100", "1000"), "event_date"),
@@ -106,18 +118,21 @@ async fn empty_and_oversized_messages_are_refused(pool: PgPool) {
     let app = spawn(pool).await;
     let emma = app.login(EMMA).await;
     let event = app.event_id(EMMA_EVENT).await;
-    let thread: i64 = sqlx::query_scalar("select id from message_threads where event_id = $1 and kind = 'client' limit 1")
-        .bind(event)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let thread: i64 =
+        sqlx::query_scalar("select id from message_threads where event_id = $1 and kind = 'client' limit 1")
+            .bind(event)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
     let t = thread.to_string();
     let long = "y".repeat(10_001);
     for body in ["", "   ", long.as_str()] {
         let r = app.call(Some(&emma), "send_message", &[("thread_id", &t), ("body", body)]).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     }
-    let r = app.call(Some(&emma), "send_message", &[("thread_id", &t), ("body", "Can we move the tasting to Friday?")]).await;
+    let r = app
+        .call(Some(&emma), "send_message", &[("thread_id", &t), ("body", "Can we move the tasting to Friday?")])
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let opened = app.call(Some(&emma), "open_thread", &[("thread_id", &t)]).await.json();
     let last = opened["messages"].as_array().unwrap().last().unwrap().clone();

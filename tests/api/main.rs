@@ -98,7 +98,11 @@ impl TestApp {
     }
 
     pub async fn event_id(&self, title: &str) -> i64 {
-        sqlx::query_scalar("select id from events where title = $1").bind(title).fetch_one(&self.pool).await.expect(title)
+        sqlx::query_scalar("select id from events where title = $1")
+            .bind(title)
+            .fetch_one(&self.pool)
+            .await
+            .expect(title)
     }
 }
 

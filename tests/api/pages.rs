@@ -19,18 +19,20 @@ async fn dashboard_shows_the_next_two_weeks(pool: PgPool) {
     let olivia = app.login(OWNER).await;
     let r = app.page(Some(&olivia), "/").await;
     assert_eq!(r.status, StatusCode::OK);
-    let soon: Vec<String> = sqlx::query_scalar("select title from events where event_date between current_date and current_date + 14")
-        .fetch_all(&app.pool)
-        .await
-        .unwrap();
+    let soon: Vec<String> =
+        sqlx::query_scalar("select title from events where event_date between current_date and current_date + 14")
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
     for title in soon {
         let escaped = title.replace('&', "&amp;").replace('\'', "&#x27;");
         assert!(r.body.contains(&escaped) || r.body.contains(&title), "dashboard lacks {title}");
     }
-    let later: String = sqlx::query_scalar("select title from events where event_date > current_date + 30 order by event_date limit 1")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let later: String =
+        sqlx::query_scalar("select title from events where event_date > current_date + 30 order by event_date limit 1")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
     assert!(!r.body.contains(&later), "dashboard shows {later}, which is weeks away");
 }
 
@@ -50,7 +52,11 @@ async fn the_workspace_renders_every_tab(pool: PgPool) {
     let app = spawn(pool).await;
     let olivia = app.login(OWNER).await;
     let id = app.event_id(EMMA_EVENT).await;
-    let guest: String = sqlx::query_scalar("select name from guests where event_id = $1 order by lower(name) limit 1").bind(id).fetch_one(&app.pool).await.unwrap();
+    let guest: String = sqlx::query_scalar("select name from guests where event_id = $1 order by lower(name) limit 1")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
     for (tab, needle) in [
         ("overview", "Save changes"),
         ("elements", "Change requests"),
@@ -62,7 +68,10 @@ async fn the_workspace_renders_every_tab(pool: PgPool) {
     ] {
         let r = app.page(Some(&olivia), &format!("/events/{id}?tab={tab}")).await;
         assert_eq!(r.status, StatusCode::OK, "{tab}");
-        assert!(r.body.contains(&needle.replace('\'', "&#x27;")) || r.body.contains(needle), "tab {tab} lacks {needle}");
+        assert!(
+            r.body.contains(&needle.replace('\'', "&#x27;")) || r.body.contains(needle),
+            "tab {tab} lacks {needle}"
+        );
     }
 }
 

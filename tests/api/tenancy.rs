@@ -19,10 +19,21 @@ async fn ids_of(app: &TestApp, event_id: i64) -> (i64, i64, i64, i64) {
 /// Calls every server function that takes an id with `event_id`'s ids.
 async fn every_call(app: &TestApp, session: &str, event_id: i64) -> Vec<(&'static str, Reply)> {
     let (guest, element, thread, task) = ids_of(app, event_id).await;
-    let (e, g, el, th, t) = (event_id.to_string(), guest.to_string(), element.to_string(), thread.to_string(), task.to_string());
+    let (e, g, el, th, t) =
+        (event_id.to_string(), guest.to_string(), element.to_string(), thread.to_string(), task.to_string());
     let calls: Vec<(&'static str, Vec<(&str, &str)>)> = vec![
         ("event_overview", vec![("event_id", &e)]),
-        ("update_event", vec![("event_id", &e), ("form[title]", "Hijacked"), ("form[event_date]", "2030-01-01"), ("form[guest_count]", "1"), ("form[budget]", "1"), ("form[status]", "cancelled")]),
+        (
+            "update_event",
+            vec![
+                ("event_id", &e),
+                ("form[title]", "Hijacked"),
+                ("form[event_date]", "2030-01-01"),
+                ("form[guest_count]", "1"),
+                ("form[budget]", "1"),
+                ("form[status]", "cancelled"),
+            ],
+        ),
         ("event_elements", vec![("event_id", &e)]),
         ("set_element_status", vec![("event_id", &e), ("element_id", &el), ("status", "declined")]),
         ("event_vendors", vec![("event_id", &e)]),
@@ -69,7 +80,12 @@ async fn a_client_cannot_reach_another_clients_event(pool: PgPool) {
     let theirs = app.event_id(JAMES_EVENT).await;
     let before = snapshot(&app, theirs).await;
     for (name, r) in every_call(&app, &emma, theirs).await {
-        assert!(matches!(r.status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN), "{name} answered {}: {}", r.status, r.body);
+        assert!(
+            matches!(r.status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN),
+            "{name} answered {}: {}",
+            r.status,
+            r.body
+        );
         assert!(!r.body.contains("Wu"), "{name} leaked data: {}", r.body);
     }
     assert_eq!(before, snapshot(&app, theirs).await, "nothing changed");
@@ -87,7 +103,12 @@ async fn a_vendor_sees_only_events_it_is_assigned_to(pool: PgPool) {
     let unassigned = app.event_id(JAMES_EVENT).await;
     let before = snapshot(&app, unassigned).await;
     for (name, r) in every_call(&app, &bloom, unassigned).await {
-        assert!(matches!(r.status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN), "{name} answered {}: {}", r.status, r.body);
+        assert!(
+            matches!(r.status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN),
+            "{name} answered {}: {}",
+            r.status,
+            r.body
+        );
     }
     assert_eq!(before, snapshot(&app, unassigned).await);
     assert_eq!(app.page(Some(&bloom), &format!("/my/events/{unassigned}")).await.status, StatusCode::NOT_FOUND);
@@ -130,7 +151,13 @@ async fn a_client_edits_guests_of_their_own_event_only(pool: PgPool) {
     let emma = app.login(EMMA).await;
     let mine = app.event_id(EMMA_EVENT).await;
     let e = mine.to_string();
-    let r = app.call(Some(&emma), "add_guest", &[("event_id", &e), ("form[name]", "Aunt Ruth"), ("form[party_size]", "2"), ("form[rsvp]", "yes")]).await;
+    let r = app
+        .call(
+            Some(&emma),
+            "add_guest",
+            &[("event_id", &e), ("form[name]", "Aunt Ruth"), ("form[party_size]", "2"), ("form[rsvp]", "yes")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.json()["name"], "Aunt Ruth");
     // A guest id from another event does not work through her event's id.
@@ -139,7 +166,17 @@ async fn a_client_edits_guests_of_their_own_event_only(pool: PgPool) {
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     // Running the event stays with the staff.
     for (name, form) in [
-        ("update_event", vec![("event_id", e.as_str()), ("form[title]", "Mine now"), ("form[event_date]", "2030-01-01"), ("form[guest_count]", "1"), ("form[budget]", "1"), ("form[status]", "confirmed")]),
+        (
+            "update_event",
+            vec![
+                ("event_id", e.as_str()),
+                ("form[title]", "Mine now"),
+                ("form[event_date]", "2030-01-01"),
+                ("form[guest_count]", "1"),
+                ("form[budget]", "1"),
+                ("form[status]", "confirmed"),
+            ],
+        ),
         ("event_tasks", vec![("event_id", e.as_str())]),
     ] {
         assert_eq!(app.call(Some(&emma), name, &form).await.status, StatusCode::FORBIDDEN, "{name}");
@@ -157,13 +194,27 @@ async fn a_client_edits_guests_of_their_own_event_only(pool: PgPool) {
 async fn staff_of_another_venue_see_nothing_here(pool: PgPool) {
     let app = spawn(pool).await;
     let r = app
-        .call(None, "signup", &[("form[venue_name]", "Rival Hall"), ("form[name]", "Rex Rival"), ("form[email]", "rex@rival.example"), ("form[password]", "rival password 1")])
+        .call(
+            None,
+            "signup",
+            &[
+                ("form[venue_name]", "Rival Hall"),
+                ("form[name]", "Rex Rival"),
+                ("form[email]", "rex@rival.example"),
+                ("form[password]", "rival password 1"),
+            ],
+        )
         .await;
     let rex = r.session().unwrap();
     let theirs = app.event_id(EMMA_EVENT).await;
     let before = snapshot(&app, theirs).await;
     for (name, r) in every_call(&app, &rex, theirs).await {
-        assert!(matches!(r.status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN), "{name} answered {}: {}", r.status, r.body);
+        assert!(
+            matches!(r.status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN),
+            "{name} answered {}: {}",
+            r.status,
+            r.body
+        );
     }
     assert_eq!(before, snapshot(&app, theirs).await);
     assert_eq!(app.call(Some(&rex), "team", &[]).await.json()["members"].as_array().unwrap().len(), 1);
@@ -185,10 +236,11 @@ async fn staff_see_every_event_of_their_venue(pool: PgPool) {
     let sam = app.login(STAFF).await;
     let d = app.call(Some(&sam), "dashboard", &[]).await.json();
     let upcoming = d["upcoming"].as_array().unwrap();
-    let expected: i64 = sqlx::query_scalar("select count(*) from events where event_date between current_date and current_date + 14")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let expected: i64 =
+        sqlx::query_scalar("select count(*) from events where event_date between current_date and current_date + 14")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
     assert_eq!(upcoming.len() as i64, expected);
     assert!(expected >= 4);
     for (name, r) in every_call(&app, &sam, app.event_id(JAMES_EVENT).await).await {

@@ -27,7 +27,12 @@ pub fn ElementsTab(event_id: i64, can_manage: bool) -> impl IntoView {
 }
 
 #[component]
-fn ElementList(view: ElementsView, event_id: i64, can_manage: bool, set_status: ServerAction<SetElementStatus>) -> impl IntoView {
+fn ElementList(
+    view: ElementsView,
+    event_id: i64,
+    can_manage: bool,
+    set_status: ServerAction<SetElementStatus>,
+) -> impl IntoView {
     let total: i64 = view
         .elements
         .iter()

@@ -199,7 +199,12 @@ fn AddGuestForm(event_id: i64, add: ServerAction<AddGuest>) -> impl IntoView {
 }
 
 #[component]
-fn EditGuestForm(event_id: i64, guest: Guest, update: ServerAction<UpdateGuest>, editing: RwSignal<Option<i64>>) -> impl IntoView {
+fn EditGuestForm(
+    event_id: i64,
+    guest: Guest,
+    update: ServerAction<UpdateGuest>,
+    editing: RwSignal<Option<i64>>,
+) -> impl IntoView {
     let guest_id = guest.id;
     let form = RwSignal::new(form_of(&guest));
     let shown = RwSignal::new(FieldErrors::default());
@@ -230,6 +235,15 @@ fn EditGuestForm(event_id: i64, guest: Guest, update: ServerAction<UpdateGuest>,
     }
 }
 
+fn guest_field(f: &GuestForm, name: &str) -> String {
+    match name {
+        "name" => f.name.clone(),
+        "email" => f.email.clone(),
+        "party_size" => f.party_size.clone(),
+        _ => f.dietary.clone(),
+    }
+}
+
 #[component]
 fn GuestFields(
     #[prop(into)] prefix: String,
@@ -237,7 +251,8 @@ fn GuestFields(
     shown: RwSignal<FieldErrors>,
     server_error: Signal<Option<AppError>>,
 ) -> impl IntoView {
-    let message = move |field: &'static str| Signal::derive(move || field_error(server_error.get(), &shown.get(), field));
+    let message =
+        move |field: &'static str| Signal::derive(move || field_error(server_error.get(), &shown.get(), field));
     let field_prefix = prefix.clone();
     let input = move |name: &'static str, label: &'static str, kind: &'static str| {
         let id = format!("{field_prefix}-guest-{name}");
@@ -251,12 +266,8 @@ fn GuestFields(
                     class="input"
                     aria-describedby=err_id.clone()
                     aria-invalid=move || message(name).get().is_some().to_string()
-                    prop:value=move || form.with(|f| match name {
-                        "name" => f.name.clone(),
-                        "email" => f.email.clone(),
-                        "party_size" => f.party_size.clone(),
-                        _ => f.dietary.clone(),
-                    })
+                    value=form.with_untracked(|f| guest_field(f, name))
+                    prop:value=move || form.with(|f| guest_field(f, name))
                     on:input=move |ev| {
                         let v = event_target_value(&ev);
                         form.update(|f| match name {
@@ -286,7 +297,7 @@ fn GuestFields(
                     prop:value=move || form.with(|f| f.rsvp.clone())
                     on:change=move |ev| { let v = event_target_value(&ev); form.update(|f| f.rsvp = v) }
                 >
-                    {Rsvp::ALL.iter().map(|r| view! { <option value=r.as_str()>{r.label()}</option> }).collect_view()}
+                    {Rsvp::ALL.iter().map(|r| view! { <option value=r.as_str() selected=form.with_untracked(|f| f.rsvp == r.as_str())>{r.label()}</option> }).collect_view()}
                 </select>
                 <FieldMessage id=rsvp_err_id message=message("rsvp") />
             </div>

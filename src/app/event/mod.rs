@@ -47,7 +47,11 @@ pub fn EventHeader(event: EventDetail) -> impl IntoView {
 }
 
 #[component]
-pub fn TabNav(base: String, tabs: &'static [(&'static str, &'static str)], current: Memo<&'static str>) -> impl IntoView {
+pub fn TabNav(
+    base: String,
+    tabs: &'static [(&'static str, &'static str)],
+    current: Memo<&'static str>,
+) -> impl IntoView {
     view! {
         <nav aria-label="Event sections" class="mt-4 -mx-4 overflow-x-auto border-b border-stone-200 px-4 dark:border-stone-800">
             <ul class="flex gap-1 text-sm">

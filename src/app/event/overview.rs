@@ -8,6 +8,11 @@ use crate::domain::parse::{EventForm, FieldErrors};
 use crate::domain::EventStatus;
 use leptos::prelude::*;
 
+/// Text for the inside of a <textarea> rendered on the server.
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
 fn form_of(o: &EventOverview) -> EventForm {
     let e = &o.event;
     EventForm {
@@ -18,6 +23,16 @@ fn form_of(o: &EventOverview) -> EventForm {
         budget: format!("{}.{:02}", e.budget_cents / 100, e.budget_cents % 100),
         status: e.status.as_str().to_string(),
         notes: e.notes.clone(),
+    }
+}
+
+/// One text field of the form, by name.
+fn text_field(f: &EventForm, name: &str) -> String {
+    match name {
+        "title" => f.title.clone(),
+        "event_date" => f.event_date.clone(),
+        "guest_count" => f.guest_count.clone(),
+        _ => f.budget.clone(),
     }
 }
 
@@ -88,12 +103,8 @@ pub fn OverviewTab(overview: EventOverview, update: ServerAction<UpdateEvent>) -
                     class="input"
                     aria-describedby=err_id.clone()
                     aria-invalid=move || message(name).get().is_some().to_string()
-                    prop:value=move || form.with(|f| match name {
-                        "title" => f.title.clone(),
-                        "event_date" => f.event_date.clone(),
-                        "guest_count" => f.guest_count.clone(),
-                        _ => f.budget.clone(),
-                    })
+                    value=form.with_untracked(|f| text_field(f, name))
+                    prop:value=move || form.with(|f| text_field(f, name))
                     on:input=move |ev| {
                         let v = event_target_value(&ev);
                         form.update(|f| match name {
@@ -126,7 +137,7 @@ pub fn OverviewTab(overview: EventOverview, update: ServerAction<UpdateEvent>) -
                         >
                             <option value="">"Not decided"</option>
                             {spaces.into_iter().map(|s| view! {
-                                <option value=s.id.to_string()>{format!("{} (up to {})", s.name, s.capacity)}</option>
+                                <option value=s.id.to_string() selected=form.with_untracked(|f| f.space_id == s.id.to_string())>{format!("{} (up to {})", s.name, s.capacity)}</option>
                             }).collect_view()}
                         </select>
                         <FieldMessage id="event-space_id-error" message=message("space_id") />
@@ -141,7 +152,7 @@ pub fn OverviewTab(overview: EventOverview, update: ServerAction<UpdateEvent>) -
                             prop:value=move || form.with(|f| f.status.clone())
                             on:change=move |ev| { let v = event_target_value(&ev); form.update(|f| f.status = v) }
                         >
-                            {EventStatus::ALL.iter().map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
+                            {EventStatus::ALL.iter().map(|s| view! { <option value=s.as_str() selected=form.with_untracked(|f| f.status == s.as_str())>{s.label()}</option> }).collect_view()}
                         </select>
                         <FieldMessage id="event-status-error" message=message("status") />
                     </div>
@@ -152,6 +163,7 @@ pub fn OverviewTab(overview: EventOverview, update: ServerAction<UpdateEvent>) -
                         id="event-notes"
                         class="input min-h-24"
                         prop:value=move || form.with(|f| f.notes.clone())
+                        inner_html=form.with_untracked(|f| html_escape(&f.notes))
                         on:input=move |ev| { let v = event_target_value(&ev); form.update(|f| f.notes = v) }
                     ></textarea>
                     <FieldMessage id="event-notes-error" message=message("notes") />

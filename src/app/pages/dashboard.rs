@@ -2,7 +2,9 @@
 //! and vendors see their own events and messages.
 
 use crate::api::dashboard::get_dashboard;
-use crate::app::common::{event_tone, fmt_date, fmt_datetime, fmt_short_date, fmt_time, relative_days, Badge, Loading, PageError, ToLogin};
+use crate::app::common::{
+    event_tone, fmt_date, fmt_datetime, fmt_short_date, fmt_time, relative_days, Badge, Loading, PageError, ToLogin,
+};
 use crate::app::UserResource;
 use crate::domain::format_money;
 use crate::domain::model::{Dashboard, SessionUser};

@@ -37,12 +37,15 @@ pub fn EventPage() -> impl IntoView {
     let id = event_id_param();
     let tab = current_tab(TABS);
     let update = ServerAction::<UpdateEvent>::new();
-    let overview = Resource::new(move || (id.get(), update.version().get()), |(id, _)| async move {
-        match id {
-            Some(id) => get_event_overview(id).await.map(Some),
-            None => Ok(None),
-        }
-    });
+    let overview = Resource::new(
+        move || (id.get(), update.version().get()),
+        |(id, _)| async move {
+            match id {
+                Some(id) => get_event_overview(id).await.map(Some),
+                None => Ok(None),
+            }
+        },
+    );
     view! {
         <Suspense fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {

@@ -36,7 +36,7 @@ pub fn InvitePage() -> impl IntoView {
                                 {format!("Hello {}, you were invited as {}. Choose a password to finish.", info.name, info.role)}
                             </p>
                             <ActionForm action=accept attr:class="card mt-6 space-y-2" attr:aria-label="Accept invite">
-                                <input type="hidden" name="token" prop:value=token />
+                                <input type="hidden" name="token" value=token />
                                 <div>
                                     <label class="label" for="invite-email">"Email"</label>
                                     <input id="invite-email" class="input" type="email" value=info.email.clone() readonly autocomplete="username" />

@@ -26,7 +26,7 @@ pub fn LoginPage() -> impl IntoView {
             <h1 class="text-2xl font-semibold">"Log in"</h1>
             <p class="mt-1 text-sm text-stone-600 dark:text-stone-400">"Welcome back to Concierge."</p>
             <ActionForm action=login attr:class="card mt-6 space-y-4" attr:aria-label="Log in">
-                <input type="hidden" name="next" prop:value=next />
+                <input type="hidden" name="next" value=next />
                 <div>
                     <label for="email" class="label">"Email"</label>
                     <input id="email" name="email" type="email" autocomplete="username" required class="input" />

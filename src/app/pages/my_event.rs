@@ -33,12 +33,15 @@ pub fn MyEventPage() -> impl IntoView {
     let id = event_id_param();
     let user = expect_context::<UserResource>();
     let update = ServerAction::<UpdateEvent>::new();
-    let overview = Resource::new(move || id.get(), |id| async move {
-        match id {
-            Some(id) => get_event_overview(id).await.map(Some),
-            None => Ok(None),
-        }
-    });
+    let overview = Resource::new(
+        move || id.get(),
+        |id| async move {
+            match id {
+                Some(id) => get_event_overview(id).await.map(Some),
+                None => Ok(None),
+            }
+        },
+    );
     view! {
         <Suspense fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {

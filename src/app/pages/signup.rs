@@ -16,7 +16,8 @@ pub fn SignupPage() -> impl IntoView {
     let server_error = move || signup.value().get().and_then(|r| r.err());
     let message = move |field: &'static str| {
         Signal::derive(move || {
-            let client = if touched.with(|t| t.contains(&field)) { client_errors.get() } else { FieldErrors::default() };
+            let client =
+                if touched.with(|t| t.contains(&field)) { client_errors.get() } else { FieldErrors::default() };
             field_error(server_error(), &client, field)
         })
     };

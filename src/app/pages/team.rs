@@ -61,7 +61,11 @@ fn TeamView(t: Team, create: ServerAction<CreateInvite>) -> impl IntoView {
 }
 
 #[component]
-fn InviteFormCard(create: ServerAction<CreateInvite>, clients: Vec<crate::domain::model::Choice>, vendors: Vec<crate::domain::model::Choice>) -> impl IntoView {
+fn InviteFormCard(
+    create: ServerAction<CreateInvite>,
+    clients: Vec<crate::domain::model::Choice>,
+    vendors: Vec<crate::domain::model::Choice>,
+) -> impl IntoView {
     let form = RwSignal::new(InviteForm { role: "client".into(), ..Default::default() });
     let shown = RwSignal::new(FieldErrors::default());
     let server_error = move || create.value().get().and_then(|r| r.err());

@@ -1,0 +1,92 @@
+//! Server-side render time of the dashboard and the event workspace for the demo data.
+//!
+//! `make bench` runs this against a fresh database `concierge_bench` on the `DATABASE_URL`
+//! server. It drives the real router in-process (no socket), so the numbers are rendering plus
+//! the store queries, without network. Prints median, p95 and mean per page.
+
+use axum::body::Body;
+use axum::http::{header, Request};
+use concierge::server::{app, config::Config, AppState};
+use http_body_util::BodyExt;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tower::ServiceExt;
+
+const ITERATIONS: usize = 300;
+
+#[tokio::main]
+async fn main() {
+    let base = std::env::var("DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let (server, _) = base.rsplit_once('/').expect("DATABASE_URL has a database name");
+    let admin = sqlx::PgPool::connect(&format!("{server}/postgres")).await.expect("connect");
+    sqlx::query("drop database if exists concierge_bench with (force)").execute(&admin).await.unwrap();
+    sqlx::query("create database concierge_bench").execute(&admin).await.unwrap();
+    let pool = sqlx::PgPool::connect(&format!("{server}/concierge_bench")).await.unwrap();
+    concierge::store::migrate(&pool).await.unwrap();
+    concierge::store::seed_demo_if_empty(&pool).await.unwrap();
+
+    let conf = leptos::config::get_configuration(Some("Leptos.toml")).unwrap();
+    let state = AppState {
+        routes: leptos_axum::generate_route_list(concierge::app::App),
+        leptos_options: conf.leptos_options,
+        pool: pool.clone(),
+        config: Arc::new(Config::default()),
+    };
+    let router = app(state);
+    let login = Request::post("/api/login")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json")
+        .body(Body::from("email=olivia%40harborhall.example&password=concierge-demo"))
+        .unwrap();
+    let res = router.clone().oneshot(login).await.unwrap();
+    let cookie =
+        res.headers().get(header::SET_COOKIE).unwrap().to_str().unwrap().split(';').next().unwrap().to_string();
+    let event: i64 = sqlx::query_scalar("select id from events where title = 'Emma & Daniel''s Wedding'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+
+    println!("{:<34} {:>9} {:>9} {:>9} {:>9}", "page", "median", "p95", "mean", "bytes");
+    for path in [
+        "/".to_string(),
+        format!("/events/{event}"),
+        format!("/events/{event}?tab=guests"),
+        "/api/dashboard".to_string(),
+    ] {
+        let mut times = Vec::with_capacity(ITERATIONS);
+        let mut bytes = 0;
+        for i in 0..ITERATIONS + 20 {
+            let req = if path.starts_with("/api/") {
+                Request::post(path.as_str())
+                    .header(header::ACCEPT, "application/json")
+                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            } else {
+                Request::get(path.as_str()).header(header::ACCEPT, "text/html")
+            }
+            .header(header::COOKIE, &cookie)
+            .body(Body::empty())
+            .unwrap();
+            let t = Instant::now();
+            let res = router.clone().oneshot(req).await.unwrap();
+            assert!(res.status().is_success(), "{path}: {}", res.status());
+            let body = res.into_body().collect().await.unwrap().to_bytes();
+            if i >= 20 {
+                times.push(t.elapsed());
+            }
+            bytes = body.len();
+        }
+        times.sort();
+        let mean = times.iter().sum::<Duration>() / times.len() as u32;
+        let ms = |d: Duration| format!("{:.2}ms", d.as_secs_f64() * 1000.0);
+        println!(
+            "{:<34} {:>9} {:>9} {:>9} {:>9}",
+            path,
+            ms(times[times.len() / 2]),
+            ms(times[times.len() * 95 / 100]),
+            ms(mean),
+            bytes
+        );
+    }
+    pool.close().await;
+    sqlx::query("drop database if exists concierge_bench with (force)").execute(&admin).await.unwrap();
+}
