@@ -72,7 +72,9 @@ test:
 	}
 	run_stage "setup" scripts/setup.sh
 	run_stage "database concierge_test" use_db concierge_test
-	run_stage "cargo test (ssr)" env $(CARGO_DEBUG_ENV) cargo test --no-default-features --features ssr
+	# One test thread: every #[sqlx::test] has its own tokio runtime, and Leptos page renders in
+	# several runtimes of one process at once can stall (tests/api/main.rs, `send`).
+	run_stage "cargo test (ssr)" env $(CARGO_DEBUG_ENV) cargo test --no-default-features --features ssr -- --test-threads=1
 	run_stage "database concierge_e2e (fresh)" use_db concierge_e2e --fresh
 	run_stage "port $(SITE_PORT) free" port_free
 	run_stage "cargo leptos end-to-end" cargo leptos end-to-end

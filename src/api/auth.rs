@@ -61,8 +61,15 @@ mod ssr {
 
     /// Only same-site paths are followed after login (no open redirects).
     pub fn safe_next(next: Option<String>) -> String {
-        next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && n.len() < 500)
-            .unwrap_or_else(|| "/".into())
+        next.filter(|n| {
+            n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && n.len() < 500
+                // Browsers drop tabs and newlines from URLs: "/<TAB>/evil.example" would become "//evil.example".
+                && !n.chars().any(|c| c.is_control() || c.is_whitespace())
+        })
+        .unwrap_or_else(|| "/".into())
     }
 
     pub fn hash_failed(e: auth::AuthError) -> AppError {
@@ -71,21 +78,41 @@ mod ssr {
     }
 }
 
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    #[test]
+    fn only_plain_local_paths_are_followed() {
+        use super::ssr::safe_next;
+        for ok in ["/", "/events/3?tab=guests"] {
+            assert_eq!(safe_next(Some(ok.into())), ok);
+        }
+        for bad in ["//evil.example", "/\t/evil.example", "/\n", "https://evil.example", "\\evil", "/\\evil", ""] {
+            assert_eq!(safe_next(Some(bad.into())), "/", "{bad:?}");
+        }
+    }
+}
+
 #[server(prefix = "/api", endpoint = "login")]
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     use crate::server::auth;
     use crate::store::users;
     let state = super::ssr::state()?;
-    let email = email.trim().to_lowercase();
-    if email.is_empty() || password.is_empty() {
+    if email.trim().is_empty() || password.is_empty() {
         return Err(AppError::BadRequest("Enter your email and password.".into()));
     }
-    if email.len() > 254 || password.len() > 1024 {
-        return Err(AppError::BadRequest("That email or password is too long.".into()));
+    let mismatch = || AppError::BadRequest("That email and password do not match an account.".into());
+    // Not an email address at all: it cannot match an account (and never reaches the database).
+    let Ok(email) = crate::domain::parse::email(&email) else {
+        return Err(mismatch());
+    };
+    if password.len() > 1024 {
+        return Err(mismatch());
     }
     let addr = ssr::remote_addr().await;
+    // Recorded as a failure first and counted after, so parallel guesses cannot slip past the limit.
+    let attempt = users::begin_attempt(&state.pool, &email, &addr).await?;
     let (by_email, by_addr) = users::recent_failures(&state.pool, &email, &addr, 15).await?;
-    if by_email >= state.config.login_max_failures || by_addr >= state.config.login_max_failures * 6 {
+    if by_email > state.config.login_max_failures || by_addr > state.config.login_max_failures * 6 {
         tracing::warn!(by_email, by_addr, "login throttled");
         return Err(AppError::TooManyRequests("Too many failed attempts. Wait 15 minutes, then try again.".into()));
     }
@@ -96,10 +123,10 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
         (Some(c), true) => users::default_venue(&state.pool, c.user_id).await?,
         _ => None,
     };
-    users::record_attempt(&state.pool, &email, &addr, venue.is_some()).await?;
     let (Some(c), Some(venue_id)) = (creds, venue) else {
-        return Err(AppError::BadRequest("That email and password do not match an account.".into()));
+        return Err(mismatch());
     };
+    users::attempt_succeeded(&state.pool, attempt, &email).await?;
     ssr::start_session(&state, c.user_id, venue_id).await?;
     tracing::info!(user_id = c.user_id, "logged in");
     leptos_axum::redirect(&ssr::safe_next(next));

@@ -7,6 +7,5 @@ use leptos::prelude::*;
 #[server(prefix = "/api", endpoint = "dashboard")]
 pub async fn get_dashboard() -> Result<Dashboard, AppError> {
     let (actor, pool) = super::ssr::actor_and_pool()?;
-    let today = chrono::Utc::now().date_naive();
-    Ok(crate::store::dashboard::load(&pool, &actor, today).await?)
+    Ok(crate::store::dashboard::load(&pool, &actor).await?)
 }

@@ -67,7 +67,7 @@ impl FromServerFnError for AppError {
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
             // The request's arguments did not decode: wrong types, missing fields.
-            ServerFnErrorErr::Args(m) | ServerFnErrorErr::MissingArg(m) => {
+            ServerFnErrorErr::Args(m) | ServerFnErrorErr::MissingArg(m) | ServerFnErrorErr::Deserialization(m) => {
                 AppError::BadRequest(format!("The request was malformed: {}", truncate(&m, 200)))
             }
             ServerFnErrorErr::UnsupportedRequestMethod(m) => AppError::BadRequest(m),

@@ -184,7 +184,7 @@ pub struct LineItem {
 
 impl LineItem {
     pub fn total_cents(&self) -> i64 {
-        self.unit_price_cents * i64::from(self.quantity)
+        self.unit_price_cents.saturating_mul(i64::from(self.quantity))
     }
 }
 
@@ -210,11 +210,11 @@ pub struct Contract {
 
 impl Contract {
     pub fn total_cents(&self) -> i64 {
-        self.items.iter().map(LineItem::total_cents).sum()
+        self.items.iter().map(LineItem::total_cents).fold(0, i64::saturating_add)
     }
 
     pub fn paid_cents(&self) -> i64 {
-        self.milestones.iter().filter(|m| m.paid_at.is_some()).map(|m| m.amount_cents).sum()
+        self.milestones.iter().filter(|m| m.paid_at.is_some()).map(|m| m.amount_cents).fold(0, i64::saturating_add)
     }
 }
 
@@ -245,6 +245,8 @@ pub struct EventOverview {
     pub guests_attending: i64,
     pub guests_invited: i64,
     pub can_manage: bool,
+    /// Guests, budget and client contacts: staff and the client, not vendors.
+    pub sees_plan: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -88,6 +88,9 @@ impl Parser {
         if v.chars().count() > max {
             return self.fail(field, format!("Must be at most {max} characters."));
         }
+        if has_stray_control(v) {
+            return self.fail(field, "Must not contain control characters.");
+        }
         v.to_string()
     }
 
@@ -164,6 +167,12 @@ impl Parser {
             _ => self.fail(field, "Choose one of the listed options."),
         }
     }
+}
+
+/// Control characters other than line breaks and tabs (NUL, escapes...) have no place in text
+/// people type, and Postgres refuses NUL outright.
+fn has_stray_control(s: &str) -> bool {
+    s.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
 }
 
 pub fn required_text(raw: &str, max: usize) -> Result<String, String> {
@@ -472,6 +481,8 @@ pub fn message_body(raw: &str) -> Result<String, FieldErrors> {
         p.fail("body", "Write a message first.")
     } else if v.chars().count() > MAX_MESSAGE {
         p.fail("body", format!("Must be at most {MAX_MESSAGE} characters."))
+    } else if has_stray_control(v) {
+        p.fail("body", "Must not contain control characters.")
     } else {
         v.to_string()
     };
@@ -554,6 +565,15 @@ mod tests {
         let ok = EventForm { guest_count: "150".into(), ..form };
         let d = ok.parse().unwrap();
         assert_eq!((d.guest_count, d.budget_cents, d.status), (150, 1_200_000, EventStatus::Confirmed));
+    }
+
+    #[test]
+    fn control_characters_are_refused() {
+        assert!(message_body("hi\u{0}").is_err());
+        assert!(message_body("line one\nline two").is_ok());
+        let form = GuestForm { name: "Ann".into(), dietary: "nuts\u{1b}[31m".into(), ..Default::default() };
+        assert_eq!(form.parse().unwrap_err().get("dietary"), Some("Must not contain control characters."));
+        assert!(required_text("a\u{0}b", 10).is_err());
     }
 
     #[test]

@@ -32,7 +32,7 @@ pub struct Config {
     pub demo_data: bool,
     /// `CONCIERGE_COOKIE_SECURE`: mark the session cookie `Secure` (set it behind HTTPS). Default false.
     pub cookie_secure: bool,
-    /// `CONCIERGE_SESSION_DAYS`: idle lifetime of a session, default 14.
+    /// `CONCIERGE_SESSION_DAYS`: lifetime of a session from login, default 14.
     pub session_days: i32,
     /// `CONCIERGE_INVITE_DAYS`: lifetime of an invite link, default 7.
     pub invite_days: i64,

@@ -23,10 +23,37 @@ pub fn app(state: AppState) -> Router {
         .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
         .leptos_routes_with_handler(state.routes.clone(), get(page_handler))
         .fallback(fallback)
-        .layer(TraceLayer::new_for_http().make_span_with(
-            |req: &Request| tracing::info_span!("request", method = %req.method(), path = %req.uri().path()),
-        ))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+            tracing::info_span!("request", method = %req.method(), path = %loggable_path(req.uri().path()))
+        }))
+        .layer(axum::middleware::from_fn(same_origin_posts))
         .with_state(state)
+}
+
+/// The path as logged: invite tokens are credentials and never reach a log line.
+fn loggable_path(path: &str) -> String {
+    match path.strip_prefix("/invite/") {
+        Some(_) => "/invite/<token>".to_string(),
+        None => path.to_string(),
+    }
+}
+
+/// Refuses state-changing requests sent by another site's page (login CSRF and the like):
+/// browsers send `Origin` on every cross-origin POST, and it must name this host.
+async fn same_origin_posts(req: Request, next: axum::middleware::Next) -> Response {
+    if req.method() == axum::http::Method::POST {
+        let headers = req.headers();
+        let host = headers.get(axum::http::header::HOST).and_then(|h| h.to_str().ok());
+        let origin = headers.get(axum::http::header::ORIGIN).and_then(|h| h.to_str().ok());
+        if let (Some(origin), Some(host)) = (origin, host) {
+            let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or(origin);
+            if origin_host != host {
+                tracing::warn!(origin, host, "cross-origin POST refused");
+                return (StatusCode::FORBIDDEN, "Cross-origin requests are not allowed.").into_response();
+            }
+        }
+    }
+    next.run(req).await
 }
 
 /// The actor of the session cookie, if it names a live session.
@@ -34,8 +61,7 @@ async fn resolve_actor(state: &AppState, headers: &HeaderMap) -> RequestActor {
     let Some(token) = auth::cookie(headers, auth::SESSION_COOKIE).filter(|t| t.len() == 64) else {
         return RequestActor(None);
     };
-    match crate::store::users::actor_for_session(&state.pool, &auth::token_hash(token), state.config.session_days).await
-    {
+    match crate::store::users::actor_for_session(&state.pool, &auth::token_hash(token)).await {
         Ok(actor) => RequestActor(actor),
         Err(err) => {
             tracing::error!(error = %err, "session lookup failed");

@@ -9,6 +9,8 @@ use sqlx::PgConnection;
 pub enum Need {
     /// Look at it (anyone who can see the event).
     Read,
+    /// Read the plan (guests, elements, prices): staff and the event's client, not vendors.
+    Plan,
     /// Edit guests: staff, or the event's own client.
     Guests,
     /// Run it: edit details, elements, tasks, vendors, contract (staff only).
@@ -42,7 +44,7 @@ pub async fn event(conn: &mut PgConnection, actor: &Actor, event_id: i64, need: 
     }
     let allowed = match need {
         Need::Read => true,
-        Need::Guests => actor.is_staff() || actor.role == Role::Client,
+        Need::Plan | Need::Guests => actor.is_staff() || actor.role == Role::Client,
         Need::Manage => actor.is_staff(),
     };
     if allowed {

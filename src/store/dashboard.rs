@@ -9,7 +9,13 @@ use sqlx::PgPool;
 /// How far ahead the dashboard looks.
 pub const HORIZON_DAYS: i64 = 14;
 
-pub async fn load(pool: &PgPool, actor: &Actor, today: NaiveDate) -> StoreResult<Dashboard> {
+/// The dashboard as of today in the venue's time zone (an evening event in New York is still
+/// "today" after midnight UTC).
+pub async fn load(pool: &PgPool, actor: &Actor) -> StoreResult<Dashboard> {
+    let today: NaiveDate = sqlx::query_scalar("select (now() at time zone timezone)::date from venues where id = $1")
+        .bind(actor.venue_id)
+        .fetch_one(pool)
+        .await?;
     let until = today + Duration::days(HORIZON_DAYS);
     // Clients and vendors have few events: show all of their upcoming ones, not just two weeks.
     let list_until = if actor.is_staff() { until } else { today + Duration::days(3650) };

@@ -8,7 +8,7 @@ use sqlx::PgPool;
 
 pub async fn list(pool: &PgPool, actor: &Actor, event_id: i64) -> StoreResult<ElementsView> {
     let mut conn = pool.acquire().await?;
-    access::event(&mut conn, actor, event_id, Need::Read).await?;
+    access::event(&mut conn, actor, event_id, Need::Plan).await?;
     let elements = sqlx::query_as(
         "select el.id, el.category, el.name, el.description, el.quantity, el.price_cents, el.status, v.name as vendor_name
            from elements el left join vendors v on v.id = el.vendor_id

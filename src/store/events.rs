@@ -7,8 +7,10 @@ use crate::domain::parse::EventDraft;
 use chrono::NaiveDate;
 use sqlx::PgPool;
 
+/// Budgets and the client's contact details are for staff and the client; vendors get blanks.
+/// (`$2` is the actor's role, as bound by `bind_actor`.)
 pub(crate) const SUMMARY_COLUMNS: &str = "e.id, e.title, e.event_date, e.start_time, e.status, s.name as space_name, \
-     c.name as client_name, e.guest_count, e.budget_cents";
+     c.name as client_name, e.guest_count, case when $2 = 'vendor' then 0 else e.budget_cents end as budget_cents";
 
 /// Events the actor can see, dated within `[from, to]`, soonest first.
 pub async fn list(
@@ -23,7 +25,7 @@ pub async fn list(
            from events e
            join clients c on c.id = e.client_id
            left join spaces s on s.id = e.space_id
-          where {VISIBLE_EVENT} and e.event_date between $5 and $6
+          where {VISIBLE_EVENT} and e.event_date between $5 and $6 and e.status <> 'cancelled'
           order by e.event_date, e.start_time nulls last, e.id
           limit $7"
     );
@@ -33,8 +35,11 @@ pub async fn list(
 pub async fn detail(pool: &PgPool, actor: &Actor, event_id: i64) -> StoreResult<EventDetail> {
     let sql = format!(
         "select e.id, e.title, e.event_date, e.start_time, e.end_time, e.status, e.space_id, s.name as space_name,
-                e.client_id, c.name as client_name, c.email as client_email, c.phone as client_phone,
-                e.guest_count, e.budget_cents, e.notes, e.updated_at
+                e.client_id, c.name as client_name,
+                case when $2 = 'vendor' then '' else c.email end as client_email,
+                case when $2 = 'vendor' then '' else c.phone end as client_phone,
+                e.guest_count, case when $2 = 'vendor' then 0 else e.budget_cents end as budget_cents,
+                case when $2 in ('owner', 'staff') then e.notes else '' end as notes, e.updated_at
            from events e
            join clients c on c.id = e.client_id
            left join spaces s on s.id = e.space_id
@@ -46,19 +51,25 @@ pub async fn detail(pool: &PgPool, actor: &Actor, event_id: i64) -> StoreResult<
 pub async fn overview(pool: &PgPool, actor: &Actor, event_id: i64) -> StoreResult<EventOverview> {
     let event = detail(pool, actor, event_id).await?;
     let spaces = spaces(pool, actor).await?;
-    let (attending, invited): (i64, i64) = sqlx::query_as(
+    // Guest numbers are part of the plan: vendors get the expected count only.
+    let (attending, invited): (i64, i64) = if actor.role == crate::domain::Role::Vendor {
+        (0, 0)
+    } else {
+        sqlx::query_as(
         "select coalesce(sum(party_size) filter (where rsvp = 'yes'), 0)::bigint, coalesce(sum(party_size), 0)::bigint
            from guests where event_id = $1",
     )
     .bind(event_id)
     .fetch_one(pool)
-    .await?;
+    .await?
+    };
     Ok(EventOverview {
         event,
         spaces,
         guests_attending: attending,
         guests_invited: invited,
         can_manage: actor.is_staff(),
+        sees_plan: actor.role != crate::domain::Role::Vendor,
     })
 }
 

@@ -11,7 +11,7 @@ const COLUMNS: &str = "id, name, email, party_size, rsvp, dietary, notes";
 
 pub async fn list(pool: &PgPool, actor: &Actor, event_id: i64) -> StoreResult<Vec<Guest>> {
     let mut conn = pool.acquire().await?;
-    access::event(&mut conn, actor, event_id, Need::Read).await?;
+    access::event(&mut conn, actor, event_id, Need::Plan).await?;
     Ok(sqlx::query_as(&format!("select {COLUMNS} from guests where event_id = $1 order by lower(name), id"))
         .bind(event_id)
         .fetch_all(&mut *conn)

@@ -52,20 +52,25 @@ pub async fn recent_failures(
     Ok(row)
 }
 
-pub async fn record_attempt(pool: &PgPool, email: &str, remote_addr: &str, succeeded: bool) -> StoreResult<()> {
-    sqlx::query("insert into login_attempts (email, remote_addr, succeeded) values (left($1, 254), $2, $3)")
+/// Records an attempt as failed before the password is checked, so concurrent guesses all count
+/// against the limit; [`attempt_succeeded`] turns it into a success afterwards. Returns its id.
+pub async fn begin_attempt(pool: &PgPool, email: &str, remote_addr: &str) -> StoreResult<i64> {
+    Ok(sqlx::query_scalar(
+        "insert into login_attempts (email, remote_addr, succeeded) values (left($1, 254), $2, false) returning id",
+    )
+    .bind(email)
+    .bind(remote_addr)
+    .fetch_one(pool)
+    .await?)
+}
+
+/// Marks the attempt a success and clears that email's earlier failures.
+pub async fn attempt_succeeded(pool: &PgPool, attempt_id: i64, email: &str) -> StoreResult<()> {
+    sqlx::query("update login_attempts set succeeded = true where id = $1").bind(attempt_id).execute(pool).await?;
+    sqlx::query("delete from login_attempts where lower(email) = lower($1) and not succeeded")
         .bind(email)
-        .bind(remote_addr)
-        .bind(succeeded)
         .execute(pool)
         .await?;
-    if succeeded {
-        // A successful login clears the slate for that email.
-        sqlx::query("delete from login_attempts where lower(email) = lower($1) and not succeeded")
-            .bind(email)
-            .execute(pool)
-            .await?;
-    }
     Ok(())
 }
 
@@ -103,12 +108,13 @@ struct ActorRow {
     vendor_id: Option<i64>,
 }
 
-/// Resolves a live session to its actor, sliding its expiry forward.
-pub async fn actor_for_session(pool: &PgPool, token_hash: &[u8], ttl_days: i32) -> StoreResult<Option<Actor>> {
+/// Resolves a live session to its actor. Sessions live a fixed time from login (the cookie's
+/// `Max-Age` says the same), so the browser and the database always agree.
+pub async fn actor_for_session(pool: &PgPool, token_hash: &[u8]) -> StoreResult<Option<Actor>> {
     let row: Option<ActorRow> = sqlx::query_as(
         "with s as (
             update sessions
-               set last_seen_at = now(), expires_at = now() + make_interval(days => $2)
+               set last_seen_at = now()
              where token_hash = $1 and expires_at > now()
          returning user_id, venue_id
          )
@@ -121,7 +127,6 @@ pub async fn actor_for_session(pool: &PgPool, token_hash: &[u8], ttl_days: i32) 
            join venues v on v.id = m.venue_id",
     )
     .bind(token_hash)
-    .bind(ttl_days)
     .fetch_optional(pool)
     .await?;
     Ok(row.and_then(|r| {
@@ -366,23 +371,25 @@ pub async fn accept_invite(pool: &PgPool, token_hash: &[u8], password_hash: &str
     .await?
     .ok_or(StoreError::NotFound)?;
     let role: Role = invite.role.parse().map_err(|_| StoreError::NotFound)?;
-    let user_id = insert_user(&mut tx, &invite.name, &invite.email, password_hash).await?;
+    let user_id = insert_user(&mut tx, &invite.name, &invite.email, password_hash).await.map_err(|e| match e {
+        StoreError::Invalid(_) => StoreError::Conflict(
+            "An account with this email already exists. Log in with it, or ask the venue to invite another address."
+                .into(),
+        ),
+        other => other,
+    })?;
     add_membership(&mut tx, user_id, invite.venue_id, role).await?;
-    if let Some(client_id) = invite.client_id {
-        sqlx::query("update clients set user_id = $1 where id = $2 and venue_id = $3")
-            .bind(user_id)
-            .bind(client_id)
-            .bind(invite.venue_id)
-            .execute(&mut *tx)
-            .await?;
-    }
-    if let Some(vendor_id) = invite.vendor_id {
-        sqlx::query("update vendors set user_id = $1 where id = $2 and venue_id = $3")
-            .bind(user_id)
-            .bind(vendor_id)
-            .bind(invite.venue_id)
-            .execute(&mut *tx)
-            .await?;
+    // Link the record only if no one speaks for it yet: a second invite for the same record must
+    // not take it away from the account that accepted first.
+    for (table, id) in [("clients", invite.client_id), ("vendors", invite.vendor_id)] {
+        let Some(id) = id else { continue };
+        let sql = format!("update {table} set user_id = $1 where id = $2 and venue_id = $3 and user_id is null");
+        let linked = sqlx::query(&sql).bind(user_id).bind(id).bind(invite.venue_id).execute(&mut *tx).await?;
+        if linked.rows_affected() == 0 {
+            return Err(StoreError::Conflict(
+                "Someone has already accepted an invite for this record. Ask the venue for a new invite.".into(),
+            ));
+        }
     }
     tx.commit().await?;
     Ok((user_id, invite.venue_id))

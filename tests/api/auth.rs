@@ -170,3 +170,80 @@ async fn invites_are_single_use_and_link_the_client(pool: PgPool) {
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
+
+#[sqlx::test]
+async fn posts_from_another_site_are_refused(pool: PgPool) {
+    let app = spawn(pool).await;
+    let req = |origin: &str| {
+        Request::post("/api/login")
+            .header(header::HOST, "127.0.0.1:3000")
+            .header(header::ORIGIN, origin)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "application/json")
+            .body(Body::from(form_encode(&[("email", OWNER), ("password", PASSWORD)])))
+            .unwrap()
+    };
+    let r = app.send(req("https://evil.example")).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.session().is_none());
+    let r = app.send(req("http://127.0.0.1:3000")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+}
+
+#[sqlx::test]
+async fn a_second_invite_cannot_take_over_a_linked_record(pool: PgPool) {
+    let app = spawn(pool).await;
+    let staff = app.login(STAFF).await;
+    let client_id: i64 =
+        sqlx::query_scalar("insert into clients (venue_id, name) select id, 'Pat Doe' from venues returning id")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let cid = client_id.to_string();
+    let mut tokens = Vec::new();
+    for email in ["pat@example.com", "impostor@example.com"] {
+        let r = app
+            .call(
+                Some(&staff),
+                "create_invite",
+                &[
+                    ("form[role]", "client"),
+                    ("form[name]", "Pat Doe"),
+                    ("form[email]", email),
+                    ("form[client_id]", &cid),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        tokens.push(r.json()["path"].as_str().unwrap().trim_start_matches("/invite/").to_string());
+    }
+    let first = app.call(None, "accept_invite", &[("token", &tokens[0]), ("password", "pat's password!")]).await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    let second = app.call(None, "accept_invite", &[("token", &tokens[1]), ("password", "impostor password")]).await;
+    assert_eq!(second.status, StatusCode::CONFLICT, "{}", second.body);
+    let owner: String =
+        sqlx::query_scalar("select u.email from clients c join users u on u.id = c.user_id where c.id = $1")
+            .bind(client_id)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(owner, "pat@example.com");
+    let impostors: i64 = sqlx::query_scalar("select count(*) from users where email = 'impostor@example.com'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(impostors, 0, "the failed acceptance left nothing behind");
+}
+
+#[sqlx::test]
+async fn login_never_redirects_off_site(pool: PgPool) {
+    let app = spawn(pool).await;
+    for next in ["//evil.example", "/\t/evil.example", "https://evil.example", "/\n"] {
+        let r = app.call(None, "login", &[("email", OWNER), ("password", PASSWORD), ("next", next)]).await;
+        assert_eq!(r.status, StatusCode::OK, "{next:?}: {}", r.body);
+        assert_eq!(r.headers.get(header::LOCATION).unwrap(), "/", "{next:?}");
+    }
+    let r =
+        app.call(None, "login", &[("email", OWNER), ("password", PASSWORD), ("next", "/events/3?tab=guests")]).await;
+    assert_eq!(r.headers.get(header::LOCATION).unwrap(), "/events/3?tab=guests");
+}

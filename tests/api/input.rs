@@ -42,6 +42,19 @@ async fn bad_guests_are_refused_field_by_field(pool: PgPool) {
 #[sqlx::test]
 async fn malformed_requests_are_400_not_500(pool: PgPool) {
     let app = spawn(pool).await;
+    // Not an email at all, or with a NUL byte: refused before any query.
+    for email in ["no-at-sign", "a\u{0}@x.io"] {
+        let r = app.call(None, "login", &[("email", email), ("password", PASSWORD)]).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{email:?}: {}", r.body);
+    }
+    // A body that is not UTF-8.
+    let req = Request::post("/api/dashboard")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json")
+        .body(Body::from(vec![0xff, 0xfe, 0x00, 0x41]))
+        .unwrap();
+    let r = app.send(req).await;
+    assert!(r.status.is_client_error(), "{}: {}", r.status, r.body);
     let sam = app.login(STAFF).await;
     for form in [vec![("event_id", "abc")], vec![("event_id", "")], vec![]] {
         let r = app.call(Some(&sam), "list_guests", &form).await;
@@ -126,7 +139,7 @@ async fn empty_and_oversized_messages_are_refused(pool: PgPool) {
             .unwrap();
     let t = thread.to_string();
     let long = "y".repeat(10_001);
-    for body in ["", "   ", long.as_str()] {
+    for body in ["", "   ", long.as_str(), "nul\u{0}byte"] {
         let r = app.call(Some(&emma), "send_message", &[("thread_id", &t), ("body", body)]).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     }

@@ -63,8 +63,17 @@ pub async fn spawn(pool: PgPool) -> TestApp {
 }
 
 impl TestApp {
+    /// Sends one request. A request that takes longer than 30 s fails the test instead of
+    /// hanging it. (Run these tests one at a time, as `make test` does: each `#[sqlx::test]` has
+    /// its own tokio runtime, and Leptos page renders in several runtimes of one process at once
+    /// can stall, as seen with 12 test threads. The server itself has one runtime; 800 concurrent
+    /// page requests against it all completed.)
     pub async fn send(&self, req: Request<Body>) -> Reply {
-        let res = self.router.clone().oneshot(req).await.expect("router answers");
+        let what = format!("{} {}", req.method(), req.uri());
+        let res = tokio::time::timeout(std::time::Duration::from_secs(30), self.router.clone().oneshot(req))
+            .await
+            .unwrap_or_else(|_| panic!("{what} did not answer within 30 s"))
+            .expect("router answers");
         let status = res.status();
         let headers = res.headers().clone();
         let bytes = res.into_body().collect().await.expect("body").to_bytes();

@@ -121,8 +121,14 @@ async fn a_vendor_sees_only_events_it_is_assigned_to(pool: PgPool) {
     assert_eq!(vendors.as_array().unwrap().len(), 1, "only its own assignment: {vendors}");
     let threads = app.call(Some(&bloom), "event_threads", &[("event_id", &e)]).await.json();
     assert!(threads.as_array().unwrap().iter().all(|t| t["kind"] == "vendor"), "{threads}");
+    // Guests, elements (prices) and the contract are the client's plan, not the vendor's.
+    let overview = app.call(Some(&bloom), "event_overview", &[("event_id", &e)]).await.json();
+    assert_eq!(overview["event"]["budget_cents"], 0, "{overview}");
+    assert_eq!(overview["event"]["client_email"], "", "{overview}");
     for (name, form) in [
         ("event_contract", vec![("event_id", e.as_str())]),
+        ("list_guests", vec![("event_id", e.as_str())]),
+        ("event_elements", vec![("event_id", e.as_str())]),
         ("event_tasks", vec![("event_id", e.as_str())]),
         ("add_guest", vec![("event_id", e.as_str()), ("form[name]", "Plus one")]),
     ] {

@@ -37,8 +37,8 @@ fn ElementList(
         .elements
         .iter()
         .filter(|e| e.status != ElementStatus::Declined)
-        .map(|e| e.price_cents * i64::from(e.quantity))
-        .sum();
+        .map(|e| e.price_cents.saturating_mul(i64::from(e.quantity)))
+        .fold(0, i64::saturating_add);
     view! {
         <section class="card overflow-x-auto" aria-labelledby="elements-h">
             <div class="flex items-baseline justify-between">
@@ -69,7 +69,7 @@ fn ElementList(
                                         </td>
                                         <td class="hidden py-2 pr-3 capitalize sm:table-cell">{el.category.clone()}</td>
                                         <td class="py-2 pr-3 text-right whitespace-nowrap">
-                                            {format_money(el.price_cents * i64::from(el.quantity))}
+                                            {format_money(el.price_cents.saturating_mul(i64::from(el.quantity)))}
                                             {(el.quantity != 1).then(|| view! { <p class="text-xs text-stone-500">{format!("{} × {}", el.quantity, format_money(el.price_cents))}</p> })}
                                         </td>
                                         <td class="py-2">

@@ -56,14 +56,15 @@ pub fn OverviewTab(overview: EventOverview, update: ServerAction<UpdateEvent>) -
         </section>
     };
     if !overview.can_manage {
+        let sees_plan = overview.sees_plan;
         return view! {
             <div class="mt-6 grid gap-6 md:grid-cols-2">
                 <section class="card text-sm md:col-span-2" aria-label="Details">
                     <h2 class="section-title">"Details"</h2>
                     <p>{fmt_date(e.event_date)} " · " {e.space_name.clone().unwrap_or_else(|| "Space to be confirmed".into())}</p>
-                    {(!e.notes.is_empty()).then(|| view! { <p class="mt-2 whitespace-pre-line text-stone-600 dark:text-stone-400">{e.notes.clone()}</p> })}
+                    <p>{format!("{} guests expected", e.guest_count)}</p>
                 </section>
-                {stats}
+                {sees_plan.then_some(stats)}
             </div>
         }
         .into_any();
