@@ -10,6 +10,10 @@
 //!
 //! Dependencies flow one way: `app → api → store → domain`.
 
+// Release builds keep every view's full static type (debug builds erase them with
+// `--cfg erase_components`); the deepest pages need more than the default 128 levels.
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod app;
 pub mod domain;

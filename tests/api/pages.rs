@@ -85,3 +85,21 @@ async fn team_page_is_for_staff(pool: PgPool) {
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.body.contains("Priya Natarajan"));
 }
+
+#[sqlx::test]
+async fn responses_are_compressed_when_the_browser_accepts_it(pool: PgPool) {
+    let app = spawn(pool).await;
+    let req = |enc: &str| {
+        Request::get("/login")
+            .header(header::ACCEPT, "text/html")
+            .header(header::ACCEPT_ENCODING, enc)
+            .body(Body::empty())
+            .unwrap()
+    };
+    let br = app.send(req("br, gzip")).await;
+    assert_eq!(br.status, StatusCode::OK);
+    assert_eq!(br.headers.get(header::CONTENT_ENCODING).unwrap(), "br");
+    let plain = app.send(req("identity")).await;
+    assert!(plain.headers.get(header::CONTENT_ENCODING).is_none());
+    assert!(plain.body.contains("Log in"));
+}

@@ -19,7 +19,7 @@ pub fn ContractTab(event_id: i64) -> impl IntoView {
                             let total = c.total_cents();
                             let paid = c.paid_cents();
                             view! {
-                                <div class="grid gap-6 lg:grid-cols-3">
+                                <div class="grid grid-cols-1 gap-6 lg:grid-cols-3">
                                     <section class="card overflow-x-auto lg:col-span-2" aria-labelledby="contract-h">
                                         <div class="flex items-center justify-between">
                                             <h2 id="contract-h" class="section-title">"Line items"</h2>

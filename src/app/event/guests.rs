@@ -285,7 +285,7 @@ fn GuestFields(
     let rsvp_id = format!("{prefix}-guest-rsvp");
     let rsvp_err_id = format!("{prefix}-guest-rsvp-error");
     view! {
-        <div class="grid gap-x-3 sm:grid-cols-2 lg:grid-cols-5">
+        <div class="grid grid-cols-1 gap-x-3 sm:grid-cols-2 lg:grid-cols-5">
             <div class="lg:col-span-2">{input("name", "Name", "text")}</div>
             {input("email", "Email (optional)", "email")}
             {input("party_size", "Party size", "number")}

@@ -23,7 +23,7 @@ pub fn MessagesTab(event_id: i64) -> impl IntoView {
                                 selected.set(list.first().map(|t| t.id));
                             }
                             view! {
-                                <div class="grid gap-6 md:grid-cols-3">
+                                <div class="grid grid-cols-1 gap-6 md:grid-cols-3">
                                     <nav aria-label="Conversations" class="card p-2">
                                         <ul class="space-y-1">
                                             {list.into_iter().map(|t| {

@@ -58,7 +58,7 @@ pub fn OverviewTab(overview: EventOverview, update: ServerAction<UpdateEvent>) -
     if !overview.can_manage {
         let sees_plan = overview.sees_plan;
         return view! {
-            <div class="mt-6 grid gap-6 md:grid-cols-2">
+            <div class="mt-6 grid grid-cols-1 gap-6 md:grid-cols-2">
                 <section class="card text-sm md:col-span-2" aria-label="Details">
                     <h2 class="section-title">"Details"</h2>
                     <p>{fmt_date(e.event_date)} " · " {e.space_name.clone().unwrap_or_else(|| "Space to be confirmed".into())}</p>
@@ -122,11 +122,11 @@ pub fn OverviewTab(overview: EventOverview, update: ServerAction<UpdateEvent>) -
     };
     let spaces = overview.spaces.clone();
     view! {
-        <div class="mt-6 grid gap-6 md:grid-cols-3">
+        <div class="mt-6 grid grid-cols-1 gap-6 md:grid-cols-3">
             <form class="card space-y-1 md:col-span-2" on:submit=submit aria-label="Event details" novalidate>
                 <h2 class="section-title">"Details"</h2>
                 {text("title", "Title", "text")}
-                <div class="grid gap-3 sm:grid-cols-2">
+                <div class="grid grid-cols-1 gap-3 sm:grid-cols-2">
                     {text("event_date", "Date", "date")}
                     <div>
                         <label for="event-space_id" class="label">"Space"</label>

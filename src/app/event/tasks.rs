@@ -105,7 +105,7 @@ fn NewTaskForm(event_id: i64, create: ServerAction<CreateTask>, members: Vec<Mem
     view! {
         <form class="card" on:submit=submit aria-label="New task" novalidate>
             <h2 class="section-title">"New task"</h2>
-            <div class="grid gap-x-3 sm:grid-cols-4">
+            <div class="grid grid-cols-1 gap-x-3 sm:grid-cols-4">
                 <div class="sm:col-span-2">
                     <label for="task-title" class="label">"Task"</label>
                     <input id="task-title" class="input" aria-describedby="task-title-error"

@@ -15,7 +15,7 @@ pub fn VendorsTab(event_id: i64) -> impl IntoView {
                         Err(error) => view! { <PageError error /> }.into_any(),
                         Ok(list) if list.is_empty() => view! { <p class="card text-sm text-stone-500">"No vendors assigned yet."</p> }.into_any(),
                         Ok(list) => view! {
-                            <ul class="grid gap-4 sm:grid-cols-2">
+                            <ul class="grid grid-cols-1 gap-4 sm:grid-cols-2">
                                 {list.into_iter().map(|v| view! {
                                     <li class="card text-sm">
                                         <div class="flex items-start justify-between gap-2">

@@ -51,7 +51,7 @@ fn DashboardView(user: SessionUser, d: Dashboard) -> impl IntoView {
                 <Stat label="Open change requests" value=c.open_requests.to_string() note=None />
             </section>
         })}
-        <div class="mt-6 grid gap-6 lg:grid-cols-3">
+        <div class="mt-6 grid grid-cols-1 gap-6 lg:grid-cols-3">
             <section class="card lg:col-span-2" aria-labelledby="upcoming-h">
                 <h2 id="upcoming-h" class="section-title">{if staff { "Upcoming events" } else { "Your events" }}</h2>
                 {if d.upcoming.is_empty() {

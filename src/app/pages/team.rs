@@ -29,7 +29,7 @@ pub fn TeamPage() -> impl IntoView {
 #[component]
 fn TeamView(t: Team, create: ServerAction<CreateInvite>) -> impl IntoView {
     view! {
-        <div class="mt-6 grid gap-6 lg:grid-cols-3">
+        <div class="mt-6 grid grid-cols-1 gap-6 lg:grid-cols-3">
             <section class="card overflow-x-auto lg:col-span-2" aria-labelledby="members-h">
                 <h2 id="members-h" class="section-title">"Members"</h2>
                 <table class="w-full text-left text-sm">
