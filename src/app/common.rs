@@ -51,15 +51,9 @@ pub fn ForbiddenPage() -> impl IntoView {
 #[component]
 pub fn ToLogin() -> impl IntoView {
     let loc = use_location();
-    let next = format!(
-        "{}{}",
-        loc.pathname.get_untracked(),
-        loc.search
-            .get_untracked()
-            .is_empty()
-            .then(String::new)
-            .unwrap_or_else(|| format!("?{}", loc.search.get_untracked()))
-    );
+    let search = loc.search.get_untracked();
+    let query = if search.is_empty() { String::new() } else { format!("?{search}") };
+    let next = format!("{}{query}", loc.pathname.get_untracked());
     let path = format!("/login?next={}", urlencode(&next));
     view! { <Redirect path /> }
 }
