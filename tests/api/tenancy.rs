@@ -253,3 +253,33 @@ async fn staff_see_every_event_of_their_venue(pool: PgPool) {
         assert_eq!(r.status, StatusCode::OK, "{name}: {}", r.body);
     }
 }
+
+#[sqlx::test]
+async fn the_database_refuses_links_across_venues(pool: PgPool) {
+    let app = spawn(pool).await;
+    let other_venue: i64 = sqlx::query_scalar("insert into venues (name) values ('Elsewhere') returning id")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let their_client: i64 =
+        sqlx::query_scalar("insert into clients (venue_id, name) values ($1, 'Stranger') returning id")
+            .bind(other_venue)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let our_event = app.event_id(EMMA_EVENT).await;
+    let attempts = [
+        ("update events set client_id = $1 where id = $2", their_client, our_event),
+        ("insert into tasks (venue_id, event_id, title) values ($1, $2, 'Cross-venue task')", other_venue, our_event),
+        (
+            "insert into message_threads (venue_id, event_id, kind, subject) values ($1, $2, 'internal', 'Leak')",
+            other_venue,
+            our_event,
+        ),
+    ];
+    for (sql, a, b) in attempts {
+        let err = sqlx::query(sql).bind(a).bind(b).execute(&app.pool).await.expect_err(sql);
+        let code = err.as_database_error().and_then(|e| e.code()).map(|c| c.to_string());
+        assert_eq!(code.as_deref(), Some("23503"), "{sql}: {err}");
+    }
+}
