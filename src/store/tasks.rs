@@ -23,7 +23,7 @@ pub async fn for_event(pool: &PgPool, actor: &Actor, event_id: i64) -> StoreResu
     .bind(actor.venue_id)
     .fetch_all(&mut *conn)
     .await?;
-    let members = super::users::staff(pool, actor).await?;
+    let members = super::users::staff(&mut conn, actor).await?;
     Ok(TasksView { tasks, members })
 }
 

@@ -109,14 +109,15 @@ struct ActorRow {
 }
 
 /// Resolves a live session to its actor. Sessions live a fixed time from login (the cookie's
-/// `Max-Age` says the same), so the browser and the database always agree.
+/// `Max-Age` says the same), so the browser and the database always agree. This runs on every
+/// request: it reads, and writes `last_seen_at` only when that is over five minutes old.
 pub async fn actor_for_session(pool: &PgPool, token_hash: &[u8]) -> StoreResult<Option<Actor>> {
     let row: Option<ActorRow> = sqlx::query_as(
         "with s as (
-            update sessions
-               set last_seen_at = now()
-             where token_hash = $1 and expires_at > now()
-         returning user_id, venue_id
+            select user_id, venue_id from sessions where token_hash = $1 and expires_at > now()
+         ), touched as (
+            update sessions set last_seen_at = now()
+             where token_hash = $1 and expires_at > now() and last_seen_at < now() - interval '5 minutes'
          )
          select u.id as user_id, m.venue_id, m.role, u.name, u.email, v.name as venue_name,
                 (select c.id from clients c where c.venue_id = m.venue_id and c.user_id = u.id) as client_id,
@@ -201,7 +202,7 @@ async fn add_membership(conn: &mut PgConnection, user_id: i64, venue_id: i64, ro
 }
 
 /// Members who can be assigned work (owners and staff).
-pub async fn staff(pool: &PgPool, actor: &Actor) -> StoreResult<Vec<Member>> {
+pub async fn staff(conn: &mut PgConnection, actor: &Actor) -> StoreResult<Vec<Member>> {
     Ok(sqlx::query_as(
         "select u.id as user_id, u.name, u.email, m.role
            from memberships m join users u on u.id = m.user_id
@@ -209,7 +210,7 @@ pub async fn staff(pool: &PgPool, actor: &Actor) -> StoreResult<Vec<Member>> {
           order by u.name",
     )
     .bind(actor.venue_id)
-    .fetch_all(pool)
+    .fetch_all(conn)
     .await?)
 }
 
