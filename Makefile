@@ -77,7 +77,10 @@ test:
 	run_stage "cargo test (ssr)" env $(CARGO_DEBUG_ENV) cargo test --no-default-features --features ssr -- --test-threads=1
 	run_stage "database concierge_e2e (fresh)" use_db concierge_e2e --fresh
 	run_stage "port $(SITE_PORT) free" port_free
-	run_stage "cargo leptos end-to-end" cargo leptos end-to-end
+	# The browser tests chat with the scripted model (predictable replies, a pause between words
+	# so a reply can be reloaded and stopped mid-stream) and with the embedded model.
+	run_stage "cargo leptos end-to-end" env CONCIERGE_SCRIPTED_MODEL=25 CONCIERGE_DEFAULT_MODEL=scripted/instant \
+	  cargo leptos end-to-end
 
 lint: setup
 	@echo "==> cargo fmt --check"
@@ -103,9 +106,15 @@ release: setup
 	if [ -f "$$bin" ]; then printf '    %-44s %10s\n' "$$bin" "$$(stat -c %s "$$bin")"; fi
 
 # Benches run optimised (like `cargo leptos build --release`, which adds no --cfg).
-# benches/dashboard.rs makes (and drops) its own database, concierge_bench, on that server.
+# benches/dashboard.rs and benches/chat.rs make (and drop) their own databases on that server.
+# benches/chat.rs compares the embedded model with llama-cpp-python on the same GGUF: installed
+# here when missing (pip builds it from source, ~10 minutes, once).
 bench: setup
 	@eval "$$(scripts/db.sh concierge_test)"
+	if ! python3 -c 'import llama_cpp' 2>/dev/null; then
+	  echo "==> pip install llama-cpp-python==0.3.36 (reference for the embedded model; builds from source)"
+	  python3 -m pip install --quiet 'llama-cpp-python==0.3.36' || echo "==> llama-cpp-python unavailable: the comparison is skipped"
+	fi
 	LEPTOS_OUTPUT_NAME=$(OUTPUT_NAME) cargo bench --no-default-features --features ssr
 
 clean-db:

@@ -31,6 +31,12 @@ async fn main() {
         leptos_options: conf.leptos_options,
         pool: pool.clone(),
         config: Arc::new(Config::default()),
+        chat: Arc::new(concierge::chat::Hub::new(
+            pool.clone(),
+            Arc::new(concierge::llm::Llm::new(concierge::llm::catalog::LlmConfig::scripted_only(
+                std::time::Duration::ZERO,
+            ))),
+        )),
     };
     let router = app(state);
     let login = Request::post("/api/login")

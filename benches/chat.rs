@@ -1,0 +1,332 @@
+//! Chat benchmarks (`make bench`). Prints a report; nothing here passes or fails.
+//!
+//! 1. Streaming overhead of our server, with the scripted instant provider (no model): a real
+//!    server on a local socket, N chats at once, each sending a message
+//!    (`POST /api/send_chat_message`) and then following its stream
+//!    (`GET /api/chat/{id}/events`). Reported: time from the send request to the first
+//!    streamed event, and from opening the stream to its first event, p50/p99, at 1, 100 and
+//!    1,000 concurrent chats; and whether any reply lost text (the streamed text, replayed as the
+//!    browser does, must equal what the store holds, which must equal the scripted reply).
+//! 2. Opening the latest page of a 10,000-item thread (`POST /api/open_chat`), p50/p99.
+//! 3. The embedded model (when its GGUF is present): time to first token on a ~300-token
+//!    prompt, cold and as a follow-up turn, and decode tokens/s; the same GGUF through
+//!    llama-cpp-python (when installed) in the same run, same threads, for comparison.
+
+use concierge::server::{app, config::Config, AppState};
+use futures_util::StreamExt;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+#[tokio::main]
+async fn main() {
+    let base = std::env::var("DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let (server, _) = base.rsplit_once('/').expect("DATABASE_URL has a database name");
+    let admin = sqlx::PgPool::connect(&format!("{server}/postgres")).await.expect("connect");
+    sqlx::query("drop database if exists concierge_bench_chat with (force)").execute(&admin).await.unwrap();
+    sqlx::query("create database concierge_bench_chat").execute(&admin).await.unwrap();
+    let pool = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(20)
+        .connect(&format!("{server}/concierge_bench_chat"))
+        .await
+        .unwrap();
+    concierge::store::migrate(&pool).await.unwrap();
+    concierge::store::seed_demo_if_empty(&pool).await.unwrap();
+
+    let llm = concierge::llm::Llm::new(concierge::llm::catalog::LlmConfig::scripted_only(Duration::ZERO));
+    let conf = leptos::config::get_configuration(Some("Leptos.toml")).unwrap();
+    let state = AppState {
+        routes: leptos_axum::generate_route_list(concierge::app::App),
+        leptos_options: conf.leptos_options,
+        pool: pool.clone(),
+        config: Arc::new(Config::default()),
+        chat: Arc::new(concierge::chat::Hub::new(pool.clone(), Arc::new(llm))),
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app(state)).await.unwrap() });
+    let base = format!("http://{addr}");
+    let client = reqwest::Client::builder().pool_max_idle_per_host(2000).build().unwrap();
+    let res = client
+        .post(format!("{base}/api/login"))
+        .header("accept", "application/json")
+        .form(&[("email", "olivia@harborhall.example"), ("password", "concierge-demo")])
+        .send()
+        .await
+        .unwrap();
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+    let (owner, venue): (i64, i64) = sqlx::query_as(
+        "select u.id, m.venue_id from users u join memberships m on m.user_id = u.id where u.email = 'olivia@harborhall.example'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+
+    println!("== streaming overhead (scripted instant provider, real server on {addr}) ==");
+    println!(
+        "{:>11} {:>7} {:>12} {:>12} {:>14} {:>14} {:>6}",
+        "concurrent", "chats", "send→1st p50", "send→1st p99", "stream→1st p50", "stream→1st p99", "lost"
+    );
+    for (concurrent, rounds) in [(1usize, 200usize), (100, 5), (1000, 1)] {
+        let threads: Vec<i64> = sqlx::query_scalar(
+            "insert into chat_threads (venue_id, owner_id, model) select $1, $2, 'scripted/instant' from generate_series(1, $3) returning id",
+        )
+        .bind(venue)
+        .bind(owner)
+        .bind(concurrent as i32)
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        let mut send_first = Vec::new();
+        let mut stream_first = Vec::new();
+        let mut lost = 0usize;
+        let mut chats = 0usize;
+        for round in 0..rounds {
+            let tasks: Vec<_> = threads
+                .iter()
+                .map(|&t| {
+                    let (client, base, cookie, pool) = (client.clone(), base.clone(), cookie.clone(), pool.clone());
+                    tokio::spawn(async move { one_chat(&client, &base, &cookie, &pool, t, round).await })
+                })
+                .collect();
+            for t in tasks {
+                let r = t.await.unwrap();
+                chats += 1;
+                send_first.push(r.send_to_first);
+                stream_first.push(r.stream_to_first);
+                if !r.intact {
+                    lost += 1;
+                }
+            }
+        }
+        println!(
+            "{:>11} {:>7} {:>12} {:>12} {:>14} {:>14} {:>6}",
+            concurrent,
+            chats,
+            ms(pct(&mut send_first, 50)),
+            ms(pct(&mut send_first, 99)),
+            ms(pct(&mut stream_first, 50)),
+            ms(pct(&mut stream_first, 99)),
+            lost
+        );
+    }
+
+    println!("\n== opening the latest page of a 10,000-item thread ==");
+    let thread: i64 = sqlx::query_scalar(
+        "insert into chat_threads (venue_id, owner_id, model, title) values ($1, $2, 'scripted/instant', 'Long') returning id",
+    )
+    .bind(venue)
+    .bind(owner)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    sqlx::raw_sql(&format!(
+        "do $$ declare p bigint; i int; begin
+           for i in 1..10000 loop
+             insert into chat_items (thread_id, parent_id, kind, content)
+             values ({thread}, p, case when i % 2 = 1 then 'user' else 'assistant' end,
+                     'Message ' || i || ': the tasting menu, the guest list and the timeline for the evening.')
+             returning id into p;
+           end loop;
+           update chat_threads set leaf_item_id = p, item_count = 10000 where id = {thread};
+         end $$"
+    ))
+    .execute(&pool)
+    .await
+    .unwrap();
+    sqlx::query("analyze chat_items").execute(&pool).await.unwrap();
+    let mut times = Vec::new();
+    for i in 0..220 {
+        let t = Instant::now();
+        let res = client
+            .post(format!("{base}/api/open_chat"))
+            .header("cookie", &cookie)
+            .header("accept", "application/json")
+            .form(&[("thread_id", thread.to_string())])
+            .send()
+            .await
+            .unwrap();
+        assert!(res.status().is_success());
+        let body: serde_json::Value = res.json().await.unwrap();
+        if i >= 20 {
+            times.push(t.elapsed());
+        }
+        assert_eq!(body["page"]["items"].as_array().unwrap().len(), 50);
+    }
+    println!("open_chat (50 latest of 10,000 items, HTTP round trip): p50 {}  p99 {}", ms(pct(&mut times, 50)), ms(pct(&mut times, 99)));
+
+    embedded();
+    sqlx::query("drop database if exists concierge_bench_chat with (force)").execute(&admin).await.ok();
+}
+
+struct ChatRun {
+    send_to_first: Duration,
+    stream_to_first: Duration,
+    intact: bool,
+}
+
+async fn one_chat(client: &reqwest::Client, base: &str, cookie: &str, pool: &sqlx::PgPool, thread: i64, round: usize) -> ChatRun {
+    let start = Instant::now();
+    let text = format!("Question {round} for thread {thread}: what is on the menu?");
+    let sent: serde_json::Value = client
+        .post(format!("{base}/api/send_chat_message"))
+        .header("cookie", cookie)
+        .header("accept", "application/json")
+        .form(&[("thread_id", thread.to_string()), ("text", text)])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let user = sent["user_item"]["id"].as_i64().unwrap_or_else(|| panic!("send failed: {sent}"));
+    let reply = sent["reply"]["id"].as_i64().unwrap();
+    let opened = Instant::now();
+    let res = client
+        .get(format!("{base}/api/chat/{thread}/events?after={user}"))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap();
+    let mut body = res.bytes_stream();
+    let mut parser = concierge::llm::sse::SseParser::new();
+    let mut first: Option<Instant> = None;
+    let mut items: BTreeMap<i64, String> = BTreeMap::new();
+    'read: while let Some(chunk) = body.next().await {
+        let chunk = chunk.unwrap();
+        for ev in parser.push(&chunk) {
+            first.get_or_insert_with(Instant::now);
+            let v: serde_json::Value = serde_json::from_str(&ev.data).unwrap();
+            match ev.event.as_str() {
+                "thread.item.added" | "thread.item.updated" | "thread.item.done" => {
+                    items.insert(v["item"]["id"].as_i64().unwrap(), v["item"]["content"].as_str().unwrap().to_string());
+                }
+                "thread.item.delta" => {
+                    items.entry(v["item_id"].as_i64().unwrap()).or_default().push_str(v["delta"].as_str().unwrap());
+                }
+                "done" => break 'read,
+                _ => {}
+            }
+        }
+    }
+    let first = first.unwrap_or_else(Instant::now);
+    let stored: String = sqlx::query_scalar("select content from chat_items where id = $1").bind(reply).fetch_one(pool).await.unwrap();
+    let streamed = items.get(&reply).cloned().unwrap_or_default();
+    ChatRun {
+        send_to_first: first - start,
+        stream_to_first: first - opened,
+        intact: streamed == stored && stored.starts_with("You asked: **Question"),
+    }
+}
+
+fn pct(v: &mut [Duration], p: usize) -> Duration {
+    v.sort();
+    v[((v.len() * p) / 100).min(v.len() - 1)]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2}ms", d.as_secs_f64() * 1000.0)
+}
+
+/// The same ~300-token prompt for both engines.
+fn long_prompt() -> String {
+    let mut s = String::from("Here are notes about an upcoming wedding at our venue. ");
+    for i in 0..14 {
+        s.push_str(&format!(
+            "Note {i}: the couple wants a seated dinner for 120 guests, a string quartet during the ceremony, and a late-night snack. "
+        ));
+    }
+    s.push_str("Summarise the notes in two sentences.");
+    s
+}
+
+fn embedded() {
+    use concierge::llm::embedded::{Embedded, EmbeddedConfig};
+    use concierge::llm::{ChatRequest, Message, Provider, Role, StreamEvent};
+    let path = std::path::PathBuf::from(EmbeddedConfig::DEFAULT_PATH);
+    println!("\n== embedded model (SmolLM2-135M Q4_1, 2 threads, 128 tokens) ==");
+    if !path.is_file() {
+        println!("skipped: {} missing (scripts/setup.sh fetches it)", path.display());
+        return;
+    }
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let model = Embedded::load(&EmbeddedConfig { path: path.clone(), threads: 2 }).unwrap();
+    let run = |messages: Vec<Message>, key: &str| -> (Duration, Duration, u32, u32, String) {
+        let req = ChatRequest {
+            model: "smollm2".into(),
+            messages,
+            tools: vec![],
+            max_tokens: 128,
+            temperature: Some(0.0),
+            user_key: "bench".into(),
+            cache_key: Some(key.into()),
+        };
+        rt.block_on(async {
+            let start = Instant::now();
+            let mut rx = model.stream(req);
+            let (mut first, mut last) = (None, start);
+            let mut text = String::new();
+            let mut usage = (0, 0);
+            while let Some(ev) = rx.recv().await {
+                match ev.unwrap() {
+                    StreamEvent::Text(t) => {
+                        first.get_or_insert_with(Instant::now);
+                        last = Instant::now();
+                        text.push_str(&t);
+                    }
+                    StreamEvent::Usage(u) => usage = (u.prompt_tokens, u.completion_tokens),
+                    _ => {}
+                }
+            }
+            let first = first.unwrap_or(last);
+            (first - start, last - first, usage.0, usage.1, text)
+        })
+    };
+    let system = Message::new(Role::System, "You are a helpful assistant.");
+    let user = Message::new(Role::User, long_prompt());
+    // Warm the process (page in the weights), on another cache slot.
+    run(vec![system.clone(), Message::new(Role::User, "Hi")], "warmup");
+    let (ttft, decode, prompt_tokens, completion, reply) = run(vec![system.clone(), user.clone()], "bench-thread");
+    let tps = if decode.as_secs_f64() > 0.0 { (completion.saturating_sub(1)) as f64 / decode.as_secs_f64() } else { 0.0 };
+    println!("concierge (llama-cpp-2):  prompt {prompt_tokens} tokens, first token cold {}, decode {:.1} tok/s ({completion} tokens)", ms(ttft), tps);
+    let follow = vec![system, user, Message::new(Role::Assistant, reply), Message::new(Role::User, "Now in one sentence.")];
+    let (ttft2, _, prompt2, _, _) = run(follow, "bench-thread");
+    println!("concierge follow-up turn: prompt {prompt2} tokens (prefix cached), first token {}", ms(ttft2));
+
+    let script = format!(
+        r#"
+import time, sys
+from llama_cpp import Llama
+llm = Llama(model_path={path:?}, n_ctx=2048, n_threads=2, n_threads_batch=2, verbose=False)
+msgs = [{{"role": "system", "content": "You are a helpful assistant."}}, {{"role": "user", "content": "Hi"}}]
+llm.create_chat_completion(messages=msgs, max_tokens=8, temperature=0)
+llm.reset()
+msgs = [{{"role": "system", "content": "You are a helpful assistant."}}, {{"role": "user", "content": {prompt:?}}}]
+t0 = time.perf_counter(); first = None; last = t0; n = 0
+for chunk in llm.create_chat_completion(messages=msgs, max_tokens=128, temperature=0, stream=True):
+    if chunk["choices"][0]["delta"].get("content"):
+        now = time.perf_counter()
+        if first is None: first = now
+        last = now; n += 1
+print(f"{{(first - t0) * 1000:.2f}} {{(n - 1) / (last - first) if n > 1 else 0:.1f}} {{n}}")
+"#,
+        path = path.display().to_string(),
+        prompt = long_prompt()
+    );
+    match std::process::Command::new("python3").arg("-c").arg(&script).output() {
+        Ok(out) if out.status.success() => {
+            let s = String::from_utf8_lossy(&out.stdout);
+            let parts: Vec<&str> = s.split_whitespace().collect();
+            if parts.len() == 3 {
+                println!("llama-cpp-python (same GGUF, 2 threads): first token cold {}ms, decode {} tok/s ({} chunks)", parts[0], parts[1], parts[2]);
+                if let Ok(py_tps) = parts[1].parse::<f64>() {
+                    if py_tps > 0.0 {
+                        println!("decode ratio concierge / llama-cpp-python: {:.2}x", tps / py_tps);
+                    }
+                }
+            }
+        }
+        Ok(out) => println!("llama-cpp-python not run: {}", String::from_utf8_lossy(&out.stderr).lines().last().unwrap_or("")),
+        Err(e) => println!("llama-cpp-python not run: {e}"),
+    }
+}

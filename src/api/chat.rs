@@ -1,0 +1,262 @@
+//! Chat: threads, sending, stopping, regenerating, editing, search, models, usage, providers.
+//! Replies stream separately, over `GET /api/chat/{id}/events` (see `crate::chat`).
+
+use super::AppError;
+use crate::domain::chat::{
+    ChatThread, ItemPage, ModelCatalog, ProviderView, SearchHit, Sent, ThreadList, ThreadOpen, UsageRow,
+};
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::AppError;
+    use crate::chat::{ChatError, Hub};
+    use std::sync::Arc;
+
+    pub fn hub() -> Result<Arc<Hub>, AppError> {
+        Ok(super::super::ssr::state()?.chat)
+    }
+
+    impl From<ChatError> for AppError {
+        fn from(e: ChatError) -> Self {
+            match e {
+                ChatError::Store(s) => s.into(),
+                ChatError::NoModel => AppError::BadRequest(e.to_string()),
+                ChatError::UnknownModel(m) => {
+                    AppError::invalid("model", &format!("Model {m:?} is not available. Pick one from the list."))
+                }
+            }
+        }
+    }
+}
+
+#[server(prefix = "/api", endpoint = "chat_models")]
+pub async fn chat_models() -> Result<ModelCatalog, AppError> {
+    let actor = super::ssr::actor()?;
+    Ok(ssr::hub()?.catalog(actor.venue_id).await?.view())
+}
+
+#[server(prefix = "/api", endpoint = "chat_threads")]
+pub async fn chat_threads(archived: bool, cursor: Option<String>) -> Result<ThreadList, AppError> {
+    use crate::store::chat::Cursor;
+    let (actor, pool) = super::ssr::actor_and_pool()?;
+    let cursor = match cursor.as_deref().filter(|c| !c.is_empty()) {
+        Some(c) => Some(Cursor::decode(c).ok_or_else(|| AppError::BadRequest("The page cursor is not valid.".into()))?),
+        None => None,
+    };
+    let limit = crate::domain::chat::THREAD_PAGE;
+    let (threads, next) = crate::store::chat::list_threads(&pool, &actor, archived, cursor.as_ref(), limit).await?;
+    Ok(ThreadList { threads, next_cursor: next.map(|c| c.encode()) })
+}
+
+#[server(prefix = "/api", endpoint = "open_chat")]
+pub async fn open_chat(thread_id: i64) -> Result<ThreadOpen, AppError> {
+    let (actor, pool) = super::ssr::actor_and_pool()?;
+    let thread_id = super::ssr::id(thread_id)?;
+    let (thread, page) =
+        crate::store::chat::latest_page(&pool, &actor, thread_id, crate::domain::chat::ITEM_PAGE).await?;
+    let live = ssr::hub()?.live(thread_id).is_some();
+    Ok(ThreadOpen { thread, page, live })
+}
+
+#[server(prefix = "/api", endpoint = "older_chat_items")]
+pub async fn older_chat_items(thread_id: i64, before: i64) -> Result<ItemPage, AppError> {
+    let (actor, pool) = super::ssr::actor_and_pool()?;
+    let (thread_id, before) = (super::ssr::id(thread_id)?, super::ssr::id(before)?);
+    Ok(crate::store::chat::older_page(&pool, &actor, thread_id, before, crate::domain::chat::ITEM_PAGE).await?)
+}
+
+/// Starts a new chat with its first message.
+#[server(prefix = "/api", endpoint = "start_chat")]
+pub async fn start_chat(text: String, model: Option<String>) -> Result<Sent, AppError> {
+    use crate::domain::chat::AgentKind;
+    let (actor, pool) = super::ssr::actor_and_pool()?;
+    let text = crate::domain::chat::user_message(&text)?;
+    let hub = ssr::hub()?;
+    let catalog = hub.catalog(actor.venue_id).await?;
+    let model = match model.as_deref().filter(|m| !m.is_empty()) {
+        Some(m) => catalog.resolve(m).ok_or_else(|| crate::chat::ChatError::UnknownModel(m.to_string()))?,
+        None => catalog.resolve_or_default(None).ok_or(crate::chat::ChatError::NoModel)?,
+    };
+    let thread = crate::store::chat::create_thread(&pool, &actor, &model.info.id, AgentKind::Assistant).await?;
+    Ok(hub.send(&actor, thread.id, crate::store::chat::Turn::Message(text), Some(&model.info.id)).await?)
+}
+
+#[server(prefix = "/api", endpoint = "send_chat_message")]
+pub async fn send_chat_message(thread_id: i64, text: String, model: Option<String>) -> Result<Sent, AppError> {
+    let actor = super::ssr::actor()?;
+    let thread_id = super::ssr::id(thread_id)?;
+    let text = crate::domain::chat::user_message(&text)?;
+    let model = model.filter(|m| !m.is_empty());
+    Ok(ssr::hub()?.send(&actor, thread_id, crate::store::chat::Turn::Message(text), model.as_deref()).await?)
+}
+
+/// Replaces an earlier message of the person's and answers it; the old version stays reachable.
+#[server(prefix = "/api", endpoint = "edit_chat_message")]
+pub async fn edit_chat_message(thread_id: i64, item_id: i64, text: String) -> Result<Sent, AppError> {
+    let actor = super::ssr::actor()?;
+    let (thread_id, item_id) = (super::ssr::id(thread_id)?, super::ssr::id(item_id)?);
+    let text = crate::domain::chat::user_message(&text)?;
+    Ok(ssr::hub()?.send(&actor, thread_id, crate::store::chat::Turn::Edit { item_id, text }, None).await?)
+}
+
+/// A new reply to the last message (also how a failed reply is retried).
+#[server(prefix = "/api", endpoint = "regenerate_reply")]
+pub async fn regenerate_reply(thread_id: i64, model: Option<String>) -> Result<Sent, AppError> {
+    let actor = super::ssr::actor()?;
+    let thread_id = super::ssr::id(thread_id)?;
+    let model = model.filter(|m| !m.is_empty());
+    Ok(ssr::hub()?.send(&actor, thread_id, crate::store::chat::Turn::Regenerate, model.as_deref()).await?)
+}
+
+/// Stops the reply being written; its text so far is kept. Returns whether one was running.
+#[server(prefix = "/api", endpoint = "stop_reply")]
+pub async fn stop_reply(thread_id: i64) -> Result<bool, AppError> {
+    let (actor, pool) = super::ssr::actor_and_pool()?;
+    let thread_id = super::ssr::id(thread_id)?;
+    let mut conn = pool.acquire().await.map_err(crate::store::StoreError::from)?;
+    crate::store::chat::thread(&mut conn, &actor, thread_id).await?;
+    Ok(ssr::hub()?.stop(thread_id))
+}
+
+#[server(prefix = "/api", endpoint = "rename_chat")]
+pub async fn rename_chat(thread_id: i64, title: String) -> Result<ChatThread, AppError> {
+    let (actor, pool) = super::ssr::actor_and_pool()?;
+    let title = crate::domain::chat::thread_title(&title)?;
+    let change = crate::store::chat::Change::Title(&title);
+    Ok(crate::store::chat::change(&pool, &actor, super::ssr::id(thread_id)?, change).await?)
+}
+
+#[server(prefix = "/api", endpoint = "pin_chat")]
+pub async fn pin_chat(thread_id: i64, pinned: bool) -> Result<ChatThread, AppError> {
+    let (actor, pool) = super::ssr::actor_and_pool()?;
+    let change = crate::store::chat::Change::Pinned(pinned);
+    Ok(crate::store::chat::change(&pool, &actor, super::ssr::id(thread_id)?, change).await?)
+}
+
+#[server(prefix = "/api", endpoint = "archive_chat")]
+pub async fn archive_chat(thread_id: i64, archived: bool) -> Result<ChatThread, AppError> {
+    let (actor, pool) = super::ssr::actor_and_pool()?;
+    let change = crate::store::chat::Change::Archived(archived);
+    Ok(crate::store::chat::change(&pool, &actor, super::ssr::id(thread_id)?, change).await?)
+}
+
+#[server(prefix = "/api", endpoint = "set_chat_model")]
+pub async fn set_chat_model(thread_id: i64, model: String) -> Result<ChatThread, AppError> {
+    let (actor, pool) = super::ssr::actor_and_pool()?;
+    let catalog = ssr::hub()?.catalog(actor.venue_id).await?;
+    if catalog.resolve(&model).is_none() {
+        return Err(crate::chat::ChatError::UnknownModel(model.chars().take(100).collect()).into());
+    }
+    let change = crate::store::chat::Change::Model(&model);
+    Ok(crate::store::chat::change(&pool, &actor, super::ssr::id(thread_id)?, change).await?)
+}
+
+#[server(prefix = "/api", endpoint = "delete_chat")]
+pub async fn delete_chat(thread_id: i64) -> Result<(), AppError> {
+    let (actor, pool) = super::ssr::actor_and_pool()?;
+    let thread_id = super::ssr::id(thread_id)?;
+    let mut conn = pool.acquire().await.map_err(crate::store::StoreError::from)?;
+    crate::store::chat::thread(&mut conn, &actor, thread_id).await?;
+    drop(conn);
+    ssr::hub()?.stop(thread_id);
+    Ok(crate::store::chat::delete_thread(&pool, &actor, thread_id).await?)
+}
+
+/// Shows another version of a message (after an edit or a regeneration): the sibling `delta`
+/// places from `item_id` (-1 the previous version, +1 the next).
+#[server(prefix = "/api", endpoint = "switch_chat_branch")]
+pub async fn switch_chat_branch(thread_id: i64, item_id: i64, delta: i64) -> Result<ThreadOpen, AppError> {
+    let (actor, pool) = super::ssr::actor_and_pool()?;
+    let (thread_id, item_id) = (super::ssr::id(thread_id)?, super::ssr::id(item_id)?);
+    if !(-1000..=1000).contains(&delta) || delta == 0 {
+        return Err(AppError::BadRequest("`delta` must be a small non-zero step.".into()));
+    }
+    let mut conn = pool.acquire().await.map_err(crate::store::StoreError::from)?;
+    crate::store::chat::thread(&mut conn, &actor, thread_id).await?;
+    drop(conn);
+    let target = crate::store::chat::sibling(&pool, thread_id, item_id, delta).await?;
+    crate::store::chat::switch_branch(&pool, &actor, thread_id, target).await?;
+    let (thread, page) =
+        crate::store::chat::latest_page(&pool, &actor, thread_id, crate::domain::chat::ITEM_PAGE).await?;
+    Ok(ThreadOpen { thread, page, live: false })
+}
+
+#[server(prefix = "/api", endpoint = "search_chats")]
+pub async fn search_chats(q: String) -> Result<Vec<SearchHit>, AppError> {
+    let (actor, pool) = super::ssr::actor_and_pool()?;
+    let q = crate::domain::chat::search_query(&q)?;
+    Ok(crate::store::chat::search(&pool, &actor, &q).await?)
+}
+
+/// The person's own token usage per day and model, last 30 days.
+#[server(prefix = "/api", endpoint = "my_usage")]
+pub async fn my_usage() -> Result<Vec<UsageRow>, AppError> {
+    let (actor, pool) = super::ssr::actor_and_pool()?;
+    Ok(crate::store::chat::usage(&pool, &actor, 30).await?)
+}
+
+/// Providers: the environment's (read-only) and the venue's own. Owners only.
+#[server(prefix = "/api", endpoint = "list_providers")]
+pub async fn list_providers() -> Result<Vec<ProviderView>, AppError> {
+    let (actor, pool) = super::ssr::actor_and_pool()?;
+    if actor.role != crate::domain::Role::Owner {
+        return Err(AppError::Forbidden);
+    }
+    let hub = ssr::hub()?;
+    let mut out: Vec<ProviderView> = hub
+        .llm()
+        .env_providers()
+        .iter()
+        .map(|p| ProviderView {
+            id: None,
+            name: p.name.clone(),
+            kind: p.kind.clone(),
+            base_url: p.base_url.clone(),
+            models: p.models.clone(),
+            has_key: p.api_key.is_some(),
+            from_env: true,
+        })
+        .collect();
+    for (id, p) in crate::store::chat::venue_providers(&pool, actor.venue_id).await? {
+        out.push(ProviderView {
+            id: Some(id),
+            name: p.name,
+            kind: p.kind,
+            base_url: p.base_url,
+            models: p.models,
+            has_key: p.api_key.is_some(),
+            from_env: false,
+        });
+    }
+    Ok(out)
+}
+
+#[server(prefix = "/api", endpoint = "add_provider")]
+pub async fn add_provider(
+    name: String,
+    kind: String,
+    base_url: String,
+    api_key: String,
+    models: String,
+) -> Result<i64, AppError> {
+    let (actor, pool) = super::ssr::actor_and_pool()?;
+    if actor.role != crate::domain::Role::Owner {
+        return Err(AppError::Forbidden);
+    }
+    let draft = crate::domain::chat::ProviderDraft { name, kind, base_url, api_key, models }.parse()?;
+    let config = crate::llm::catalog::HostedConfig {
+        name: draft.name,
+        kind: draft.kind,
+        base_url: draft.base_url,
+        api_key: (!draft.api_key.is_empty()).then(|| crate::server::config::Secret::new(draft.api_key)),
+        models: draft.models,
+    };
+    Ok(crate::store::chat::add_provider(&pool, &actor, &config).await?)
+}
+
+#[server(prefix = "/api", endpoint = "remove_provider")]
+pub async fn remove_provider(id: i64) -> Result<(), AppError> {
+    let (actor, pool) = super::ssr::actor_and_pool()?;
+    Ok(crate::store::chat::delete_provider(&pool, &actor, super::ssr::id(id)?).await?)
+}

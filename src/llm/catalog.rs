@@ -1,0 +1,312 @@
+//! Which models exist: the embedded one, the hosted ones configured in the environment, and the
+//! ones a venue's owner added on the settings page (stored server-side, keys included).
+
+use super::anthropic::Anthropic;
+use super::embedded::{Embedded, EmbeddedConfig};
+use super::gemini::Gemini;
+use super::openai::OpenAi;
+use super::scripted::Scripted;
+use super::{Provider, RetryPolicy, Timeouts};
+use crate::domain::chat::{ModelCatalog, ModelInfo};
+use crate::server::config::Secret;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// A hosted provider's settings.
+#[derive(Clone, Debug)]
+pub struct HostedConfig {
+    pub name: String,
+    /// `openai`, `anthropic` or `gemini`.
+    pub kind: String,
+    pub base_url: String,
+    pub api_key: Option<Secret>,
+    pub models: Vec<String>,
+}
+
+/// Model settings from the environment (documented in README.md).
+#[derive(Clone, Debug)]
+pub struct LlmConfig {
+    pub embedded: Option<EmbeddedConfig>,
+    pub scripted_delay: Option<Duration>,
+    pub hosted: Vec<HostedConfig>,
+    pub default_model: Option<String>,
+    pub timeouts: Timeouts,
+    pub retry: RetryPolicy,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("invalid value for {name}: {reason}")]
+pub struct LlmConfigError {
+    name: &'static str,
+    reason: String,
+}
+
+impl LlmConfig {
+    /// Only the scripted model (tests and benchmarks).
+    pub fn scripted_only(delay: Duration) -> Self {
+        Self {
+            embedded: None,
+            scripted_delay: Some(delay),
+            hosted: Vec::new(),
+            default_model: None,
+            timeouts: Timeouts::default(),
+            retry: RetryPolicy::default(),
+        }
+    }
+
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, LlmConfigError> {
+        let get = |k: &str| get(k).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        let embedded = match get("CONCIERGE_EMBEDDED").as_deref() {
+            Some("off" | "false" | "0" | "no") => None,
+            None | Some("on" | "true" | "1" | "yes" | "auto") => Some(EmbeddedConfig {
+                path: PathBuf::from(
+                    get("CONCIERGE_EMBEDDED_MODEL").unwrap_or_else(|| EmbeddedConfig::DEFAULT_PATH.to_string()),
+                ),
+                threads: match get("CONCIERGE_EMBEDDED_THREADS") {
+                    None => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).min(8) as i32,
+                    Some(v) => v.parse().ok().filter(|n| (1..=64).contains(n)).ok_or(LlmConfigError {
+                        name: "CONCIERGE_EMBEDDED_THREADS",
+                        reason: format!("{v:?} is not a number from 1 to 64"),
+                    })?,
+                },
+            }),
+            Some(other) => {
+                return Err(LlmConfigError { name: "CONCIERGE_EMBEDDED", reason: format!("{other:?} is not on or off") })
+            }
+        };
+        let scripted_delay = match get("CONCIERGE_SCRIPTED_MODEL") {
+            None => None,
+            Some(v) => Some(Duration::from_millis(v.parse().map_err(|_| LlmConfigError {
+                name: "CONCIERGE_SCRIPTED_MODEL",
+                reason: format!("{v:?} is not a delay in milliseconds"),
+            })?)),
+        };
+        let mut hosted = Vec::new();
+        for (name, kind, key_var, url_var, models_var, default_url, default_models) in [
+            ("openai", "openai", "OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_MODELS", "https://api.openai.com/v1", "gpt-4o-mini"),
+            (
+                "anthropic",
+                "anthropic",
+                "ANTHROPIC_API_KEY",
+                "ANTHROPIC_BASE_URL",
+                "ANTHROPIC_MODELS",
+                "https://api.anthropic.com",
+                "claude-3-5-haiku-latest",
+            ),
+            (
+                "gemini",
+                "gemini",
+                "GEMINI_API_KEY",
+                "GEMINI_BASE_URL",
+                "GEMINI_MODELS",
+                "https://generativelanguage.googleapis.com",
+                "gemini-2.0-flash",
+            ),
+        ] {
+            let key = get(key_var);
+            let url = get(url_var);
+            if key.is_none() && url.is_none() {
+                continue;
+            }
+            let base_url = url.unwrap_or_else(|| default_url.to_string());
+            if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+                return Err(LlmConfigError { name: url_var_static(url_var), reason: "must start with http:// or https://".into() });
+            }
+            let models: Vec<String> = get(models_var)
+                .unwrap_or_else(|| default_models.to_string())
+                .split(',')
+                .map(|m| m.trim().to_string())
+                .filter(|m| !m.is_empty())
+                .collect();
+            hosted.push(HostedConfig { name: name.into(), kind: kind.into(), base_url, api_key: key.map(Secret::new), models });
+        }
+        let secs = |name: &'static str, default: u64| -> Result<Duration, LlmConfigError> {
+            match get(name) {
+                None => Ok(Duration::from_secs(default)),
+                Some(v) => v
+                    .parse()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .map(Duration::from_secs)
+                    .ok_or(LlmConfigError { name, reason: format!("{v:?} is not a number of seconds") }),
+            }
+        };
+        let timeouts = Timeouts {
+            connect: secs("CONCIERGE_LLM_CONNECT_TIMEOUT", 10)?,
+            first_byte: secs("CONCIERGE_LLM_TIMEOUT", 60)?,
+            idle: secs("CONCIERGE_LLM_TIMEOUT", 60)?,
+        };
+        Ok(Self {
+            embedded,
+            scripted_delay,
+            hosted,
+            default_model: get("CONCIERGE_DEFAULT_MODEL"),
+            timeouts,
+            retry: RetryPolicy::default(),
+        })
+    }
+}
+
+fn url_var_static(v: &str) -> &'static str {
+    match v {
+        "OPENAI_BASE_URL" => "OPENAI_BASE_URL",
+        "ANTHROPIC_BASE_URL" => "ANTHROPIC_BASE_URL",
+        _ => "GEMINI_BASE_URL",
+    }
+}
+
+/// A model ready to use.
+#[derive(Clone)]
+pub struct ResolvedModel {
+    pub info: ModelInfo,
+    pub provider: Arc<dyn Provider>,
+    /// The provider's own name for the model.
+    pub model: String,
+}
+
+/// The models one venue can use.
+#[derive(Clone)]
+pub struct Catalog {
+    entries: Vec<ResolvedModel>,
+    default_model: String,
+}
+
+impl Catalog {
+    pub fn resolve(&self, id: &str) -> Option<ResolvedModel> {
+        self.entries.iter().find(|e| e.info.id == id).cloned()
+    }
+
+    /// The model to use for `wanted`, else the default.
+    pub fn resolve_or_default(&self, wanted: Option<&str>) -> Option<ResolvedModel> {
+        wanted.and_then(|w| self.resolve(w)).or_else(|| self.resolve(&self.default_model))
+    }
+
+    pub fn view(&self) -> ModelCatalog {
+        ModelCatalog { models: self.entries.iter().map(|e| e.info.clone()).collect(), default_model: self.default_model.clone() }
+    }
+
+    pub fn default_model(&self) -> &str {
+        &self.default_model
+    }
+}
+
+/// The model registry of the server: built once at start-up.
+pub struct Llm {
+    entries: Vec<ResolvedModel>,
+    default_model: Option<String>,
+    client_timeouts: Timeouts,
+    retry: RetryPolicy,
+    hosted: Vec<HostedConfig>,
+}
+
+impl Llm {
+    /// Builds the registry; loads the embedded model (about a second) when it is enabled and its
+    /// file exists. A missing file is logged, not fatal: hosted models still work.
+    pub fn new(config: LlmConfig) -> Self {
+        let mut entries = Vec::new();
+        if let Some(e) = &config.embedded {
+            match Embedded::load(e) {
+                Ok(model) => {
+                    let model = Arc::new(model);
+                    entries.push(ResolvedModel { info: model.info(), provider: model, model: "smollm2-135m-instruct".into() });
+                }
+                Err(err) => tracing::warn!(error = %err, path = %e.path.display(), "embedded model not loaded (run `make setup` to fetch it)"),
+            }
+        }
+        if let Some(delay) = config.scripted_delay {
+            entries.push(ResolvedModel {
+                info: ModelInfo {
+                    id: "scripted/instant".into(),
+                    provider: "scripted".into(),
+                    label: "Scripted replies (testing)".into(),
+                    context_window: 1_000_000,
+                    supports_tools: false,
+                    local: true,
+                },
+                provider: Arc::new(Scripted { delay }),
+                model: "instant".into(),
+            });
+        }
+        let mut llm =
+            Self { entries, default_model: config.default_model, client_timeouts: config.timeouts, retry: config.retry, hosted: Vec::new() };
+        for h in &config.hosted {
+            let hosted = llm.hosted_entries(h);
+            llm.entries.extend(hosted);
+        }
+        llm.hosted = config.hosted;
+        llm
+    }
+
+    /// Registers an extra provider (tests use this for fakes).
+    pub fn with_provider(mut self, info: ModelInfo, provider: Arc<dyn Provider>, model: &str) -> Self {
+        self.entries.push(ResolvedModel { info, provider, model: model.to_string() });
+        self
+    }
+
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// The providers configured in the environment, as the settings page lists them.
+    pub fn env_providers(&self) -> &[HostedConfig] {
+        &self.hosted
+    }
+
+    fn hosted_entries(&self, h: &HostedConfig) -> Vec<ResolvedModel> {
+        let provider: Arc<dyn Provider> = match h.kind.as_str() {
+            "anthropic" => Arc::new(Anthropic::new(&h.base_url, h.api_key.clone(), self.client_timeouts, self.retry)),
+            "gemini" => Arc::new(Gemini::new(&h.base_url, h.api_key.clone(), self.client_timeouts, self.retry)),
+            _ => Arc::new(OpenAi::new(&h.base_url, h.api_key.clone(), self.client_timeouts, self.retry)),
+        };
+        h.models
+            .iter()
+            .map(|m| ResolvedModel {
+                info: ModelInfo {
+                    id: format!("{}/{m}", h.name),
+                    provider: h.name.clone(),
+                    label: m.clone(),
+                    context_window: context_window(&h.kind, m),
+                    supports_tools: true,
+                    local: is_local_url(&h.base_url),
+                },
+                provider: provider.clone(),
+                model: m.clone(),
+            })
+            .collect()
+    }
+
+    /// The catalog for a venue: the server's models plus the venue's own providers.
+    pub fn catalog(&self, venue_providers: &[HostedConfig]) -> Catalog {
+        let mut entries = self.entries.clone();
+        for h in venue_providers {
+            entries.extend(self.hosted_entries(h));
+        }
+        let default_model = self
+            .default_model
+            .clone()
+            .filter(|d| entries.iter().any(|e| &e.info.id == d))
+            .or_else(|| entries.first().map(|e| e.info.id.clone()))
+            .unwrap_or_default();
+        Catalog { entries, default_model }
+    }
+}
+
+fn is_local_url(url: &str) -> bool {
+    let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
+    rest.starts_with("127.") || rest.starts_with("localhost") || rest.starts_with("[::1]")
+}
+
+/// A model's context window, from what its provider publishes for the common families.
+pub fn context_window(kind: &str, model: &str) -> u32 {
+    let m = model.to_ascii_lowercase();
+    match kind {
+        "anthropic" => 200_000,
+        "gemini" => 1_048_576,
+        _ if m.starts_with("gpt-4o") || m.starts_with("gpt-4.1") || m.starts_with("o3") || m.starts_with("o4") => 128_000,
+        _ if m.starts_with("gpt-5") => 400_000,
+        _ if m.contains("llama-3") || m.contains("llama3") => 131_072,
+        _ => 8_192,
+    }
+}

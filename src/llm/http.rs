@@ -1,0 +1,203 @@
+//! What the hosted providers share: one HTTP request streamed as SSE, retried with backoff until
+//! its first event, watched by timeouts, and cancelled when the receiver is dropped.
+
+use super::sse::{SseEvent, SseParser};
+use super::{emit, EventRx, EventTx, ProviderError, RetryPolicy, StreamEvent, Timeouts, CHANNEL};
+use futures_util::StreamExt;
+use std::time::Duration;
+use tokio::sync::mpsc;
+use tokio::time::timeout;
+
+/// Turns a provider's SSE events into [`StreamEvent`]s. One decoder per attempt.
+pub trait Decoder: Send + 'static {
+    fn event(&mut self, event: SseEvent) -> Result<Vec<StreamEvent>, ProviderError>;
+    /// The stream ended: whatever is still pending (tool calls, usage, the finish).
+    fn finish(&mut self) -> Vec<StreamEvent>;
+    /// Whether the provider has said it is done (the reader stops without waiting for EOF).
+    fn ended(&self) -> bool;
+}
+
+/// A shared HTTP client with the connect timeout set. Never logs headers (keys live there).
+pub fn client(timeouts: &Timeouts) -> reqwest::Client {
+    reqwest::Client::builder()
+        .connect_timeout(timeouts.connect)
+        .user_agent(concat!("concierge/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .unwrap_or_else(|_| reqwest::Client::new())
+}
+
+/// Starts `build`'s request and decodes its stream with decoders from `decoder`.
+pub fn spawn_sse<B, D>(
+    client: reqwest::Client,
+    timeouts: Timeouts,
+    retry: RetryPolicy,
+    build: B,
+    decoder: impl Fn() -> D + Send + 'static,
+) -> EventRx
+where
+    B: Fn(&reqwest::Client) -> reqwest::RequestBuilder + Send + 'static,
+    D: Decoder,
+{
+    let (tx, rx) = mpsc::channel(CHANNEL);
+    tokio::spawn(async move {
+        let closed = tx.clone();
+        tokio::select! {
+            _ = closed.closed() => tracing::debug!("provider stream cancelled by its reader"),
+            _ = run(&client, timeouts, retry, &build, &decoder, &tx) => {}
+        }
+    });
+    rx
+}
+
+struct Failure {
+    error: ProviderError,
+    /// Whether any event already reached the reader (then it is too late to retry).
+    forwarded: bool,
+    retry_after: Option<Duration>,
+}
+
+async fn run<B, D>(
+    client: &reqwest::Client,
+    timeouts: Timeouts,
+    retry: RetryPolicy,
+    build: &B,
+    decoder: &(impl Fn() -> D + Send),
+    tx: &EventTx,
+) where
+    B: Fn(&reqwest::Client) -> reqwest::RequestBuilder,
+    D: Decoder,
+{
+    let mut attempt = 0;
+    loop {
+        match attempt_once(client, timeouts, build, decoder(), tx).await {
+            Ok(()) => return,
+            Err(f) if !f.forwarded && f.error.retriable() && attempt < retry.max_retries => {
+                let delay = retry.delay(attempt, f.retry_after);
+                tracing::warn!(error = %f.error, attempt = attempt + 1, delay_ms = delay.as_millis() as u64, "provider request failed, retrying");
+                tokio::time::sleep(delay).await;
+                attempt += 1;
+            }
+            Err(f) => {
+                tracing::warn!(error = %f.error, "provider request failed");
+                emit(tx, Err(f.error)).await;
+                return;
+            }
+        }
+    }
+}
+
+async fn attempt_once<B, D>(
+    client: &reqwest::Client,
+    timeouts: Timeouts,
+    build: &B,
+    mut decoder: D,
+    tx: &EventTx,
+) -> Result<(), Failure>
+where
+    B: Fn(&reqwest::Client) -> reqwest::RequestBuilder,
+    D: Decoder,
+{
+    let fail = |error, forwarded| Failure { error, forwarded, retry_after: None };
+    let response = match timeout(timeouts.first_byte, build(client).send()).await {
+        Err(_) => return Err(fail(ProviderError::Timeout("waiting for the response"), false)),
+        Ok(Err(e)) => return Err(fail(ProviderError::Connect(describe(&e)), false)),
+        Ok(Ok(r)) => r,
+    };
+    let status = response.status();
+    if !status.is_success() {
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        let body = timeout(Duration::from_secs(5), response.bytes()).await.ok().and_then(Result::ok).unwrap_or_default();
+        let message = error_message(&body);
+        let error = if status.as_u16() == 429 {
+            ProviderError::RateLimited(message)
+        } else {
+            ProviderError::Http { status: status.as_u16(), message }
+        };
+        return Err(Failure { error, forwarded: false, retry_after });
+    }
+
+    let mut body = response.bytes_stream();
+    let mut parser = SseParser::new();
+    let mut forwarded = false;
+    'read: loop {
+        let chunk = match timeout(timeouts.idle, body.next()).await {
+            Err(_) => return Err(fail(ProviderError::Timeout("stream stalled"), forwarded)),
+            Ok(None) => break,
+            Ok(Some(Err(e))) => return Err(fail(ProviderError::Connect(describe(&e)), forwarded)),
+            Ok(Some(Ok(bytes))) => bytes,
+        };
+        for event in parser.push(&chunk) {
+            for out in decoder.event(event).map_err(|e| fail(e, forwarded))? {
+                if !emit(tx, Ok(out)).await {
+                    return Ok(());
+                }
+                forwarded = true;
+            }
+            if decoder.ended() {
+                break 'read;
+            }
+        }
+    }
+    if let Some(event) = parser.finish() {
+        for out in decoder.event(event).map_err(|e| fail(e, forwarded))? {
+            if !emit(tx, Ok(out)).await {
+                return Ok(());
+            }
+        }
+    }
+    for out in decoder.finish() {
+        if !emit(tx, Ok(out)).await {
+            return Ok(());
+        }
+    }
+    Ok(())
+}
+
+/// A reqwest error without its URL (a Gemini URL could carry a key if someone configured it so).
+fn describe(e: &reqwest::Error) -> String {
+    let kind = if e.is_connect() {
+        "connection failed"
+    } else if e.is_timeout() {
+        "timed out"
+    } else if e.is_body() || e.is_decode() {
+        "the response body broke off"
+    } else {
+        "request failed"
+    };
+    let mut source = std::error::Error::source(e);
+    let mut detail = String::new();
+    while let Some(s) = source {
+        detail = s.to_string();
+        source = s.source();
+    }
+    if detail.is_empty() {
+        kind.to_string()
+    } else {
+        format!("{kind}: {detail}")
+    }
+}
+
+/// The human part of an error body: `error.message` in the JSON all three APIs use, else the text.
+pub fn error_message(body: &[u8]) -> String {
+    if let Ok(v) = serde_json::from_slice::<serde_json::Value>(body) {
+        let e = v.get("error").unwrap_or(&v);
+        if let Some(m) = e.get("message").and_then(|m| m.as_str()) {
+            return m.chars().take(300).collect();
+        }
+        if let Some(m) = e.as_str() {
+            return m.chars().take(300).collect();
+        }
+    }
+    let text = String::from_utf8_lossy(body);
+    let text = text.trim();
+    if text.is_empty() {
+        "no details".to_string()
+    } else {
+        text.chars().take(300).collect()
+    }
+}

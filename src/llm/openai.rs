@@ -1,0 +1,211 @@
+//! OpenAI-compatible chat completions, streamed (`POST {base}/chat/completions`, `stream: true`).
+//! Works with OpenAI, Groq, Ollama, vLLM, llama.cpp's server and OpenRouter.
+//!
+//! Wire format: `data: {chunk}` lines, ended by `data: [DONE]`. A chunk's `choices[0].delta` holds
+//! `content` and/or `tool_calls` deltas: the first delta of a call carries its `index`, `id` and
+//! `function.name`, later ones append to `function.arguments` by `index`. Usage comes in a last
+//! chunk with empty `choices` when `stream_options.include_usage` is set. Errors mid-stream are
+//! `data: {"error": {...}}`.
+
+use super::http::{self, Decoder};
+use super::sse::SseEvent;
+use super::{
+    ChatRequest, EventRx, FinishReason, Message, Provider, ProviderError, RetryPolicy, Role, StreamEvent, Timeouts,
+    ToolCall, Usage,
+};
+use crate::server::config::Secret;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+pub struct OpenAi {
+    base_url: String,
+    api_key: Option<Secret>,
+    client: reqwest::Client,
+    timeouts: Timeouts,
+    retry: RetryPolicy,
+}
+
+impl OpenAi {
+    pub fn new(base_url: &str, api_key: Option<Secret>, timeouts: Timeouts, retry: RetryPolicy) -> Self {
+        Self {
+            base_url: base_url.trim_end_matches('/').to_string(),
+            api_key,
+            client: http::client(&timeouts),
+            timeouts,
+            retry,
+        }
+    }
+}
+
+impl Provider for OpenAi {
+    fn kind(&self) -> &'static str {
+        "openai"
+    }
+
+    fn stream(&self, request: ChatRequest) -> EventRx {
+        let url = format!("{}/chat/completions", self.base_url);
+        let body = request_body(&request);
+        let key = self.api_key.clone();
+        http::spawn_sse(
+            self.client.clone(),
+            self.timeouts,
+            self.retry,
+            move |client| {
+                let mut b = client.post(&url).header("accept", "text/event-stream").json(&body);
+                if let Some(k) = &key {
+                    b = b.bearer_auth(k.expose());
+                }
+                b
+            },
+            OpenAiDecoder::default,
+        )
+    }
+}
+
+pub fn request_body(r: &ChatRequest) -> Value {
+    let messages: Vec<Value> = r.messages.iter().map(message).collect();
+    let mut body = json!({
+        "model": r.model,
+        "messages": messages,
+        "stream": true,
+        "stream_options": {"include_usage": true},
+        "max_tokens": r.max_tokens,
+    });
+    if let Some(t) = r.temperature {
+        body["temperature"] = json!(t);
+    }
+    if !r.tools.is_empty() {
+        body["tools"] = r
+            .tools
+            .iter()
+            .map(|t| json!({"type": "function", "function": {"name": t.name, "description": t.description, "parameters": t.parameters}}))
+            .collect();
+    }
+    body
+}
+
+fn message(m: &Message) -> Value {
+    let role = match m.role {
+        Role::System => "system",
+        Role::User => "user",
+        Role::Assistant => "assistant",
+        Role::Tool => "tool",
+    };
+    let mut v = json!({"role": role, "content": m.content});
+    if !m.tool_calls.is_empty() {
+        v["tool_calls"] = m
+            .tool_calls
+            .iter()
+            .map(|c| json!({"id": c.id, "type": "function", "function": {"name": c.name, "arguments": c.arguments}}))
+            .collect();
+    }
+    if let Some(id) = &m.tool_call_id {
+        v["tool_call_id"] = json!(id);
+    }
+    v
+}
+
+#[derive(Default)]
+pub struct OpenAiDecoder {
+    calls: BTreeMap<u64, ToolCall>,
+    usage: Option<Usage>,
+    finish: Option<FinishReason>,
+    done: bool,
+}
+
+impl Decoder for OpenAiDecoder {
+    fn event(&mut self, event: SseEvent) -> Result<Vec<StreamEvent>, ProviderError> {
+        let data = event.data.trim();
+        if data == "[DONE]" {
+            self.done = true;
+            return Ok(Vec::new());
+        }
+        if data.is_empty() {
+            return Ok(Vec::new());
+        }
+        let chunk: Value =
+            serde_json::from_str(data).map_err(|e| ProviderError::Protocol(format!("a chunk is not JSON: {e}")))?;
+        if let Some(err) = chunk.get("error") {
+            return Err(upstream(err));
+        }
+        let mut out = Vec::new();
+        if let Some(choice) = chunk.get("choices").and_then(Value::as_array).and_then(|c| c.first()) {
+            let delta = choice.get("delta").unwrap_or(&Value::Null);
+            if let Some(text) = delta.get("content").and_then(Value::as_str) {
+                if !text.is_empty() {
+                    out.push(StreamEvent::Text(text.to_string()));
+                }
+            }
+            if let Some(calls) = delta.get("tool_calls").and_then(Value::as_array) {
+                for (n, call) in calls.iter().enumerate() {
+                    let index = call.get("index").and_then(Value::as_u64).unwrap_or(n as u64);
+                    let entry = self.calls.entry(index).or_insert_with(|| ToolCall {
+                        id: String::new(),
+                        name: String::new(),
+                        arguments: String::new(),
+                    });
+                    if let Some(id) = call.get("id").and_then(Value::as_str) {
+                        entry.id = id.to_string();
+                    }
+                    if let Some(f) = call.get("function") {
+                        if let Some(name) = f.get("name").and_then(Value::as_str) {
+                            entry.name.push_str(name);
+                        }
+                        if let Some(args) = f.get("arguments").and_then(Value::as_str) {
+                            entry.arguments.push_str(args);
+                        }
+                    }
+                }
+            }
+            if let Some(reason) = choice.get("finish_reason").and_then(Value::as_str) {
+                self.finish = Some(match reason {
+                    "stop" => FinishReason::Stop,
+                    "length" => FinishReason::Length,
+                    "tool_calls" | "function_call" => FinishReason::ToolCalls,
+                    _ => FinishReason::Other,
+                });
+            }
+        }
+        if let Some(u) = chunk.get("usage").filter(|u| u.is_object()) {
+            self.usage = Some(Usage {
+                prompt_tokens: u.get("prompt_tokens").and_then(Value::as_u64).unwrap_or(0) as u32,
+                completion_tokens: u.get("completion_tokens").and_then(Value::as_u64).unwrap_or(0) as u32,
+            });
+        }
+        Ok(out)
+    }
+
+    fn finish(&mut self) -> Vec<StreamEvent> {
+        let mut out: Vec<StreamEvent> = std::mem::take(&mut self.calls)
+            .into_iter()
+            .map(|(i, mut c)| {
+                if c.id.is_empty() {
+                    c.id = format!("call_{i}");
+                }
+                StreamEvent::ToolCall(c)
+            })
+            .collect();
+        if let Some(u) = self.usage.take() {
+            out.push(StreamEvent::Usage(u));
+        }
+        let has_calls = out.iter().any(|e| matches!(e, StreamEvent::ToolCall(_)));
+        let reason = self.finish.unwrap_or(if has_calls { FinishReason::ToolCalls } else { FinishReason::Stop });
+        out.push(StreamEvent::Finished(reason));
+        out
+    }
+
+    fn ended(&self) -> bool {
+        self.done
+    }
+}
+
+/// An error object (`{"message": ..}` or a bare string) as a provider error.
+pub fn upstream(err: &Value) -> ProviderError {
+    let msg = err
+        .get("message")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .or_else(|| err.as_str().map(str::to_string))
+        .unwrap_or_else(|| err.to_string());
+    ProviderError::Upstream(msg.chars().take(300).collect())
+}

@@ -1,0 +1,143 @@
+//! Server-sent events framing (the WHATWG rules that matter to model APIs): events end at a blank
+//! line, `data:` lines join with newlines, `event:` names the event, lines starting with `:` are
+//! comments (keep-alive pings), and `\r\n`, `\r` or `\n` end a line. Bytes arrive in arbitrary
+//! chunks, split anywhere, even inside a UTF-8 character.
+
+/// One complete event.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SseEvent {
+    /// The `event:` field, empty when absent (the default "message").
+    pub event: String,
+    pub data: String,
+}
+
+/// Accumulates bytes and yields complete events.
+#[derive(Default)]
+pub struct SseParser {
+    buf: Vec<u8>,
+    event: String,
+    data: Vec<String>,
+    has_data: bool,
+}
+
+impl SseParser {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Feeds a chunk; returns the events it completed.
+    pub fn push(&mut self, chunk: &[u8]) -> Vec<SseEvent> {
+        self.buf.extend_from_slice(chunk);
+        let mut out = Vec::new();
+        let mut start = 0;
+        let mut i = 0;
+        while i < self.buf.len() {
+            let b = self.buf[i];
+            if b == b'\n' || b == b'\r' {
+                // A '\r' at the very end may be the first half of "\r\n": wait for more.
+                if b == b'\r' && i + 1 == self.buf.len() {
+                    break;
+                }
+                let line = String::from_utf8_lossy(&self.buf[start..i]).into_owned();
+                let next = if b == b'\r' && self.buf.get(i + 1) == Some(&b'\n') { i + 2 } else { i + 1 };
+                if let Some(ev) = self.line(&line) {
+                    out.push(ev);
+                }
+                start = next;
+                i = next;
+            } else {
+                i += 1;
+            }
+        }
+        self.buf.drain(..start);
+        out
+    }
+
+    /// The event still open when the stream ends without a final blank line, if any.
+    pub fn finish(&mut self) -> Option<SseEvent> {
+        if !self.buf.is_empty() {
+            let line = String::from_utf8_lossy(&std::mem::take(&mut self.buf)).into_owned();
+            if let Some(ev) = self.line(&line) {
+                return Some(ev);
+            }
+        }
+        self.dispatch()
+    }
+
+    fn line(&mut self, line: &str) -> Option<SseEvent> {
+        if line.is_empty() {
+            return self.dispatch();
+        }
+        if line.starts_with(':') {
+            return None;
+        }
+        let (field, value) = match line.split_once(':') {
+            Some((f, v)) => (f, v.strip_prefix(' ').unwrap_or(v)),
+            None => (line, ""),
+        };
+        match field {
+            "event" => self.event = value.to_string(),
+            "data" => {
+                self.data.push(value.to_string());
+                self.has_data = true;
+            }
+            _ => {} // id, retry and unknown fields do not matter here.
+        }
+        None
+    }
+
+    fn dispatch(&mut self) -> Option<SseEvent> {
+        let event = std::mem::take(&mut self.event);
+        if !self.has_data {
+            return None;
+        }
+        self.has_data = false;
+        let data = std::mem::take(&mut self.data).join("\n");
+        Some(SseEvent { event, data })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all(chunks: &[&[u8]]) -> Vec<SseEvent> {
+        let mut p = SseParser::new();
+        let mut out: Vec<SseEvent> = chunks.iter().flat_map(|c| p.push(c)).collect();
+        out.extend(p.finish());
+        out
+    }
+
+    #[test]
+    fn frames_split_anywhere() {
+        let whole = "event: a\ndata: {\"x\":1}\n\n: ping\n\ndata: two\ndata: lines\r\n\r\ndata:nospace\n\n";
+        let expected = vec![
+            SseEvent { event: "a".into(), data: "{\"x\":1}".into() },
+            SseEvent { event: "".into(), data: "two\nlines".into() },
+            SseEvent { event: "".into(), data: "nospace".into() },
+        ];
+        assert_eq!(all(&[whole.as_bytes()]), expected);
+        // Every split point, including inside "\r\n".
+        for cut in 0..whole.len() {
+            let (a, b) = whole.as_bytes().split_at(cut);
+            assert_eq!(all(&[a, b]), expected, "cut at {cut}");
+        }
+        // Byte by byte.
+        let bytes: Vec<&[u8]> = whole.as_bytes().chunks(1).collect();
+        assert_eq!(all(&bytes), expected);
+    }
+
+    #[test]
+    fn utf8_split_inside_a_character() {
+        let whole = "data: héllo 🎉\n\n".as_bytes();
+        let cut = whole.iter().position(|&b| b == 0xF0).unwrap() + 2;
+        let (a, b) = whole.split_at(cut);
+        assert_eq!(all(&[a, b]), vec![SseEvent { event: "".into(), data: "héllo 🎉".into() }]);
+    }
+
+    #[test]
+    fn unterminated_last_event_is_kept() {
+        assert_eq!(all(&[b"data: end"]), vec![SseEvent { event: "".into(), data: "end".into() }]);
+        assert_eq!(all(&[b": only a comment\n"]), vec![]);
+    }
+}

@@ -1,0 +1,287 @@
+use super::fake::{Fake, Scripted};
+use super::{collect, request, text_of};
+use concierge::llm::anthropic::Anthropic;
+use concierge::llm::gemini::Gemini;
+use concierge::llm::openai::OpenAi;
+use concierge::llm::{FinishReason, Provider, ProviderError, RetryPolicy, StreamEvent, Timeouts, ToolCall, Usage};
+use concierge::server::config::Secret;
+use std::time::Duration;
+
+fn fast_retry() -> RetryPolicy {
+    RetryPolicy { max_retries: 2, base: Duration::from_millis(10), max: Duration::from_millis(50) }
+}
+
+fn timeouts() -> Timeouts {
+    Timeouts { connect: Duration::from_secs(2), first_byte: Duration::from_secs(5), idle: Duration::from_millis(400) }
+}
+
+fn openai(fake: &Fake) -> OpenAi {
+    OpenAi::new(&format!("{}/v1", fake.url), Some(Secret::new("sk-test")), timeouts(), fast_retry())
+}
+
+/// What OpenAI sends for a reply with text, then a tool call whose arguments come in pieces,
+/// then usage in a last chunk with no choices (stream_options.include_usage).
+const OPENAI_STREAM: &str = concat!(
+    ": ping\n\n",
+    "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}\n\n",
+    "data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Let me \"},\"finish_reason\":null}]}\n\n",
+    "data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"check – ☀️.\"},\"finish_reason\":null}]}\n\n",
+    "data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"call_abc\",\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":\"\"}}]},\"finish_reason\":null}]}\n\n",
+    "data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"{\\\"ci\"}}]},\"finish_reason\":null}]}\n\n",
+    "data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"ty\\\": \\\"Paris\\\"}\"}}]},\"finish_reason\":null}]}\n\n",
+    "data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}]}\n\n",
+    "data: {\"id\":\"c1\",\"choices\":[],\"usage\":{\"prompt_tokens\":31,\"completion_tokens\":12,\"total_tokens\":43}}\n\n",
+    "data: [DONE]\n\n",
+);
+
+fn expected_openai() -> Vec<StreamEvent> {
+    vec![
+        StreamEvent::Text("Let me ".into()),
+        StreamEvent::Text("check – ☀️.".into()),
+        StreamEvent::ToolCall(ToolCall { id: "call_abc".into(), name: "get_weather".into(), arguments: "{\"city\": \"Paris\"}".into() }),
+        StreamEvent::Usage(Usage { prompt_tokens: 31, completion_tokens: 12 }),
+        StreamEvent::Finished(FinishReason::ToolCalls),
+    ]
+}
+
+#[tokio::test]
+async fn openai_text_tool_call_deltas_and_usage() {
+    let fake = Fake::start(vec![Scripted::sse(&[OPENAI_STREAM])]).await;
+    let events = collect(openai(&fake).stream(request("gpt-test"))).await;
+    let events: Vec<StreamEvent> = events.into_iter().map(Result::unwrap).collect();
+    assert_eq!(events, expected_openai());
+
+    let seen = fake.requests();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].path, "/v1/chat/completions");
+    assert_eq!(seen[0].headers["authorization"], "Bearer sk-test");
+    let body = &seen[0].body;
+    assert_eq!(body["model"], "gpt-test");
+    assert_eq!(body["stream"], true);
+    assert_eq!(body["stream_options"]["include_usage"], true);
+    assert_eq!(body["messages"][0]["role"], "system");
+    assert_eq!(body["messages"][1]["content"], "Weather in Paris?");
+    assert_eq!(body["tools"][0]["function"]["name"], "get_weather");
+}
+
+#[tokio::test]
+async fn openai_frames_split_at_every_few_bytes() {
+    // 7-byte chunks cut through lines, JSON, the multi-byte "☀️" and the "\n\n" separators.
+    let fake = Fake::start(vec![Scripted::sse_cut(OPENAI_STREAM, 7)]).await;
+    let events = collect(openai(&fake).stream(request("gpt-test"))).await;
+    let events: Vec<StreamEvent> = events.into_iter().map(Result::unwrap).collect();
+    // Text may arrive in the same pieces (one per SSE event) whatever the TCP chunking.
+    assert_eq!(events, expected_openai());
+}
+
+#[tokio::test]
+async fn openai_error_event_mid_stream_ends_the_reply() {
+    let fake = Fake::start(vec![Scripted::sse(&[
+        "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Partial\"}}]}\n\n",
+        "data: {\"error\":{\"message\":\"The server had an error while processing your request.\",\"type\":\"server_error\"}}\n\n",
+    ])])
+    .await;
+    let events = collect(openai(&fake).stream(request("m"))).await;
+    assert_eq!(text_of(&events), "Partial");
+    assert_eq!(
+        events.last().unwrap(),
+        &Err(ProviderError::Upstream("The server had an error while processing your request.".into()))
+    );
+    assert_eq!(fake.requests().len(), 1, "no retry after the first token");
+}
+
+#[tokio::test]
+async fn rate_limited_then_success_is_retried() {
+    let fake = Fake::start(vec![
+        Scripted {
+            headers: vec![("content-type", "application/json"), ("retry-after", "0")],
+            ..Scripted::status(429, r#"{"error":{"message":"Rate limit reached","type":"requests"}}"#)
+        },
+        Scripted::status(503, r#"{"error":{"message":"overloaded"}}"#),
+        Scripted::sse(&[OPENAI_STREAM]),
+    ])
+    .await;
+    let events = collect(openai(&fake).stream(request("m"))).await;
+    assert!(events.iter().all(Result::is_ok), "{events:?}");
+    assert_eq!(text_of(&events), "Let me check – ☀️.");
+    assert_eq!(fake.requests().len(), 3);
+}
+
+#[tokio::test]
+async fn retries_give_up_with_the_last_error() {
+    let fake = Fake::start(vec![
+        Scripted::status(500, r#"{"error":{"message":"boom 1"}}"#),
+        Scripted::status(502, "Bad gateway"),
+        Scripted::status(500, r#"{"error":{"message":"boom 3"}}"#),
+    ])
+    .await;
+    let events = collect(openai(&fake).stream(request("m"))).await;
+    assert_eq!(events, vec![Err(ProviderError::Http { status: 500, message: "boom 3".into() })]);
+    assert_eq!(fake.requests().len(), 3, "one try and two retries");
+}
+
+#[tokio::test]
+async fn client_errors_are_not_retried() {
+    let fake = Fake::start(vec![Scripted::status(401, r#"{"error":{"message":"Incorrect API key provided"}}"#)]).await;
+    let events = collect(openai(&fake).stream(request("m"))).await;
+    assert_eq!(events, vec![Err(ProviderError::Http { status: 401, message: "Incorrect API key provided".into() })]);
+    assert_eq!(fake.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn a_stalled_stream_hits_the_idle_timeout() {
+    let fake = Fake::start(vec![Scripted {
+        stall: true,
+        ..Scripted::sse(&["data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hel\"}}]}\n\n"])
+    }])
+    .await;
+    let started = std::time::Instant::now();
+    let events = collect(openai(&fake).stream(request("m"))).await;
+    assert_eq!(text_of(&events), "Hel");
+    assert_eq!(events.last().unwrap(), &Err(ProviderError::Timeout("stream stalled")));
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[tokio::test]
+async fn unreachable_server_is_a_connect_error() {
+    // A port nothing listens on (bound, then closed).
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let p = OpenAi::new(&format!("http://127.0.0.1:{port}/v1"), None, timeouts(), fast_retry());
+    let events = collect(p.stream(request("m"))).await;
+    assert!(matches!(events.as_slice(), [Err(ProviderError::Connect(_))]), "{events:?}");
+}
+
+#[tokio::test]
+async fn dropping_the_receiver_hangs_up() {
+    let fake = Fake::start(vec![Scripted {
+        stall: true,
+        ..Scripted::sse(&["data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}}]}\n\n"])
+    }])
+    .await;
+    let mut rx = openai(&fake).stream(request("m"));
+    assert_eq!(rx.recv().await, Some(Ok(StreamEvent::Text("a".into()))));
+    drop(rx);
+    for _ in 0..100 {
+        if fake.hung_up() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("the provider kept the connection open after its reader went away");
+}
+
+/// Anthropic's Messages stream: text, then a tool_use block whose input arrives as partial JSON.
+const ANTHROPIC_STREAM: &str = concat!(
+    "event: message_start\n",
+    "data: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"content\":[],\"model\":\"claude-test\",\"stop_reason\":null,\"usage\":{\"input_tokens\":25,\"output_tokens\":1}}}\n\n",
+    "event: content_block_start\n",
+    "data: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n",
+    "event: ping\n",
+    "data: {\"type\": \"ping\"}\n\n",
+    "event: content_block_delta\n",
+    "data: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Checking\"}}\n\n",
+    "event: content_block_delta\n",
+    "data: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\" Paris.\"}}\n\n",
+    "event: content_block_stop\n",
+    "data: {\"type\":\"content_block_stop\",\"index\":0}\n\n",
+    "event: content_block_start\n",
+    "data: {\"type\":\"content_block_start\",\"index\":1,\"content_block\":{\"type\":\"tool_use\",\"id\":\"toolu_01\",\"name\":\"get_weather\",\"input\":{}}}\n\n",
+    "event: content_block_delta\n",
+    "data: {\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"\"}}\n\n",
+    "event: content_block_delta\n",
+    "data: {\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"city\\\": \\\"Pa\"}}\n\n",
+    "event: content_block_delta\n",
+    "data: {\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"ris\\\"}\"}}\n\n",
+    "event: content_block_stop\n",
+    "data: {\"type\":\"content_block_stop\",\"index\":1}\n\n",
+    "event: message_delta\n",
+    "data: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"tool_use\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":40}}\n\n",
+    "event: message_stop\n",
+    "data: {\"type\":\"message_stop\"}\n\n",
+);
+
+#[tokio::test]
+async fn anthropic_text_tool_use_and_usage() {
+    let fake = Fake::start(vec![Scripted::sse_cut(ANTHROPIC_STREAM, 11)]).await;
+    let p = Anthropic::new(&fake.url, Some(Secret::new("sk-ant-test")), timeouts(), fast_retry());
+    let events: Vec<StreamEvent> = collect(p.stream(request("claude-test"))).await.into_iter().map(Result::unwrap).collect();
+    assert_eq!(
+        events,
+        vec![
+            StreamEvent::Text("Checking".into()),
+            StreamEvent::Text(" Paris.".into()),
+            StreamEvent::ToolCall(ToolCall { id: "toolu_01".into(), name: "get_weather".into(), arguments: "{\"city\": \"Paris\"}".into() }),
+            StreamEvent::Usage(Usage { prompt_tokens: 25, completion_tokens: 40 }),
+            StreamEvent::Finished(FinishReason::ToolCalls),
+        ]
+    );
+    let seen = &fake.requests()[0];
+    assert_eq!(seen.path, "/v1/messages");
+    assert_eq!(seen.headers["x-api-key"], "sk-ant-test");
+    assert_eq!(seen.headers["anthropic-version"], "2023-06-01");
+    assert_eq!(seen.body["system"], "Be brief.");
+    assert_eq!(seen.body["messages"][0]["role"], "user");
+    assert_eq!(seen.body["tools"][0]["input_schema"]["required"][0], "city");
+    assert_eq!(seen.body["stream"], true);
+}
+
+#[tokio::test]
+async fn anthropic_error_event() {
+    let fake = Fake::start(vec![Scripted::sse(&[
+        "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"usage\":{\"input_tokens\":5,\"output_tokens\":0}}}\n\n",
+        "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Hi\"}}\n\n",
+        "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n",
+    ])])
+    .await;
+    let p = Anthropic::new(&fake.url, None, timeouts(), fast_retry());
+    let events = collect(p.stream(request("claude-test"))).await;
+    assert_eq!(text_of(&events), "Hi");
+    assert_eq!(events.last().unwrap(), &Err(ProviderError::Upstream("Overloaded".into())));
+}
+
+/// Gemini's streamed generateContent: text parts, a function call, growing usage metadata.
+const GEMINI_STREAM: &str = concat!(
+    "data: {\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"Looking \"}],\"role\": \"model\"},\"index\": 0}],\"usageMetadata\": {\"promptTokenCount\": 18,\"candidatesTokenCount\": 2,\"totalTokenCount\": 20},\"modelVersion\": \"gemini-test\"}\r\n\r\n",
+    "data: {\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"it up.\"}],\"role\": \"model\"},\"index\": 0}],\"usageMetadata\": {\"promptTokenCount\": 18,\"candidatesTokenCount\": 5,\"totalTokenCount\": 23}}\r\n\r\n",
+    "data: {\"candidates\": [{\"content\": {\"parts\": [{\"functionCall\": {\"name\": \"get_weather\",\"args\": {\"city\": \"Paris\"}}}],\"role\": \"model\"},\"finishReason\": \"STOP\",\"index\": 0}],\"usageMetadata\": {\"promptTokenCount\": 18,\"candidatesTokenCount\": 9,\"totalTokenCount\": 27}}\r\n\r\n",
+);
+
+#[tokio::test]
+async fn gemini_text_function_call_and_usage() {
+    let fake = Fake::start(vec![Scripted::sse_cut(GEMINI_STREAM, 13)]).await;
+    let p = Gemini::new(&fake.url, Some(Secret::new("AIza-test")), timeouts(), fast_retry());
+    let events: Vec<StreamEvent> = collect(p.stream(request("gemini-test"))).await.into_iter().map(Result::unwrap).collect();
+    assert_eq!(
+        events,
+        vec![
+            StreamEvent::Text("Looking ".into()),
+            StreamEvent::Text("it up.".into()),
+            StreamEvent::ToolCall(ToolCall { id: "call_1".into(), name: "get_weather".into(), arguments: "{\"city\":\"Paris\"}".into() }),
+            StreamEvent::Usage(Usage { prompt_tokens: 18, completion_tokens: 9 }),
+            StreamEvent::Finished(FinishReason::ToolCalls),
+        ]
+    );
+    let seen = &fake.requests()[0];
+    assert_eq!(seen.path, "/v1beta/models/gemini-test:streamGenerateContent?alt=sse");
+    assert_eq!(seen.headers["x-goog-api-key"], "AIza-test");
+    assert!(!seen.path.contains("key="), "the key never goes in the URL");
+    assert_eq!(seen.body["systemInstruction"]["parts"][0]["text"], "Be brief.");
+    assert_eq!(seen.body["contents"][0]["role"], "user");
+    assert_eq!(seen.body["tools"][0]["functionDeclarations"][0]["name"], "get_weather");
+    assert_eq!(seen.body["generationConfig"]["maxOutputTokens"], 64);
+}
+
+#[tokio::test]
+async fn gemini_error_body() {
+    let fake = Fake::start(vec![Scripted::status(
+        400,
+        r#"{"error": {"code": 400, "message": "API key not valid. Please pass a valid API key.", "status": "INVALID_ARGUMENT"}}"#,
+    )])
+    .await;
+    let p = Gemini::new(&fake.url, Some(Secret::new("bad")), timeouts(), fast_retry());
+    let events = collect(p.stream(request("gemini-test"))).await;
+    assert_eq!(
+        events,
+        vec![Err(ProviderError::Http { status: 400, message: "API key not valid. Please pass a valid API key.".into() })]
+    );
+}
