@@ -16,6 +16,18 @@ use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title}
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
+/// The document title. leptos_meta writes it into `<title>` unescaped during SSR, and titles
+/// come from people and models (event names, chat titles): no `<` may reach it, or a title
+/// could close the element and open a script.
+fn page_title(t: String) -> String {
+    let t = t.replace('<', "‹").replace('>', "›");
+    if t.is_empty() {
+        "Concierge".to_string()
+    } else {
+        format!("{t} · Concierge")
+    }
+}
+
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
@@ -81,7 +93,7 @@ pub fn App() -> impl IntoView {
 
     view! {
         <Stylesheet id="leptos" href="/pkg/concierge.css" />
-        <Title formatter=|t: String| if t.is_empty() { "Concierge".to_string() } else { format!("{t} · Concierge") } />
+        <Title formatter=page_title />
         <Meta name="description" content="Concierge: plan and run events with your venue's team, clients and vendors." />
         <Meta name="theme-color" content="#0f766e" />
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />

@@ -2,6 +2,8 @@
 //! model catalog as the UI sees it, usage, and the parsers for what people type.
 
 use super::parse::{FieldErrors, Parser};
+use super::UnknownValue;
+use std::fmt;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 

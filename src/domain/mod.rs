@@ -40,7 +40,7 @@ macro_rules! string_enum {
 
         impl TryFrom<String> for $name {
             type Error = UnknownValue;
-            fn try_from(s: String) -> Result<Self, Self::Error> { s.parse() }
+            fn try_from(s: String) -> Result<Self, UnknownValue> { s.parse() }
         }
 
         impl fmt::Display for $name {

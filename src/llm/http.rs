@@ -32,10 +32,10 @@ pub fn spawn_sse<B, D>(
     timeouts: Timeouts,
     retry: RetryPolicy,
     build: B,
-    decoder: impl Fn() -> D + Send + 'static,
+    decoder: impl Fn() -> D + Send + Sync + 'static,
 ) -> EventRx
 where
-    B: Fn(&reqwest::Client) -> reqwest::RequestBuilder + Send + 'static,
+    B: Fn(&reqwest::Client) -> reqwest::RequestBuilder + Send + Sync + 'static,
     D: Decoder,
 {
     let (tx, rx) = mpsc::channel(CHANNEL);
@@ -61,10 +61,10 @@ async fn run<B, D>(
     timeouts: Timeouts,
     retry: RetryPolicy,
     build: &B,
-    decoder: &(impl Fn() -> D + Send),
+    decoder: &(impl Fn() -> D + Send + Sync),
     tx: &EventTx,
 ) where
-    B: Fn(&reqwest::Client) -> reqwest::RequestBuilder,
+    B: Fn(&reqwest::Client) -> reqwest::RequestBuilder + Sync,
     D: Decoder,
 {
     let mut attempt = 0;
@@ -94,7 +94,7 @@ async fn attempt_once<B, D>(
     tx: &EventTx,
 ) -> Result<(), Failure>
 where
-    B: Fn(&reqwest::Client) -> reqwest::RequestBuilder,
+    B: Fn(&reqwest::Client) -> reqwest::RequestBuilder + Sync,
     D: Decoder,
 {
     let fail = |error, forwarded| Failure { error, forwarded, retry_after: None };

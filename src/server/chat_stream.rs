@@ -61,14 +61,24 @@ pub async fn events(
     drop(conn);
 
     // Subscribe before reading the store: whatever the store misses, the live part has.
-    let sub = state.chat.live(thread_id).map(|l| (l.clone(), l.subscribe()));
-    let items = match crate::store::chat::items_after(&state.pool, thread_id, after.max(0), REPLAY).await {
+    let mut sub = state.chat.live(thread_id).map(|l| (l.clone(), l.subscribe()));
+    let mut items = match crate::store::chat::items_after(&state.pool, thread_id, after.max(0), REPLAY).await {
         Ok(items) => items,
         Err(e) => {
             tracing::error!(error = %e, "chat stream: replay failed");
             return error(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side.");
         }
     };
+    // A reply stored as `streaming` with no live task: either its task is registering this very
+    // moment (the send has committed but not yet returned), or the server restarted (start-up
+    // marks those `interrupted`). Look once more, then replay as stored.
+    if sub.is_none() && items.iter().any(|i| i.status == crate::domain::chat::ItemStatus::Streaming) {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        sub = state.chat.live(thread_id).map(|l| (l.clone(), l.subscribe()));
+        if sub.is_some() {
+            items = crate::store::chat::items_after(&state.pool, thread_id, after.max(0), REPLAY).await.unwrap_or(items);
+        }
+    }
 
     let (tx, rx) = mpsc::channel::<ChatEvent>(64);
     tokio::spawn(async move {

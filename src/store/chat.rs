@@ -82,7 +82,11 @@ pub async fn list_threads(
     after: Option<&Cursor>,
     limit: i64,
 ) -> StoreResult<(Vec<ChatThread>, Option<Cursor>)> {
-    let far = Cursor { pinned: true, last_activity_at: DateTime::<Utc>::MAX_UTC, id: i64::MAX };
+    let far = Cursor {
+        pinned: true,
+        last_activity_at: DateTime::from_timestamp(253_402_300_799, 0).unwrap_or_default(), // 9999-12-31
+        id: i64::MAX,
+    };
     let c = after.unwrap_or(&far);
     let rows: Vec<ChatThread> = sqlx::query_as(&format!(
         "select {THREAD_COLS} from chat_threads t

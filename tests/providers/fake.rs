@@ -126,6 +126,7 @@ async fn handle(State(shared): State<Shared>, req: Request) -> Response {
             tokio::time::sleep(Duration::from_secs(3600)).await;
         }
         guard.finished = true;
+        drop(guard);
         None
     });
     let mut res = Response::new(Body::from_stream(stream));

@@ -12,6 +12,7 @@
 use crate::domain::chat::ChatEvent;
 
 /// What the page hears: a protocol event, or the connection's state.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 pub enum Heard {
     Event(ChatEvent),
     /// The connection dropped; the browser is reconnecting.
