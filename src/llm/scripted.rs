@@ -21,7 +21,8 @@ impl Scripted {
         let question = request.messages.iter().rev().find(|m| m.role == Role::User).map(|m| m.content.as_str()).unwrap_or("");
         let system = request.messages.iter().find(|m| m.role == Role::System).map(|m| m.content.as_str()).unwrap_or("");
         if system.contains("Write a short title") {
-            let words: Vec<&str> = question.split_whitespace().take(4).collect();
+            let first_line = question.lines().next().unwrap_or("");
+            let words: Vec<&str> = first_line.split_whitespace().take(4).collect();
             return format!("Chat about {}", words.join(" "));
         }
         let one_line: String = question.split_whitespace().collect::<Vec<_>>().join(" ");

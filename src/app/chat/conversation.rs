@@ -1,7 +1,7 @@
 //! `/chat/:id`: one conversation. The latest page of items is rendered on the server; in the
 //! browser, older pages load as you scroll up, and a reply being written streams in.
 
-use super::follow::{follow, Follower, Heard};
+use super::follow::{follow, Heard};
 use super::{ChatCtx, Composer, ModelPicker};
 use crate::api::chat::{
     edit_chat_message, older_chat_items, open_chat, regenerate_reply, send_chat_message, set_chat_model, stop_reply,
@@ -66,7 +66,7 @@ fn Conversation(open: ThreadOpen) -> impl IntoView {
     let sending = RwSignal::new(false);
     let banner = RwSignal::new(None::<String>);
     let text = RwSignal::new(String::new());
-    let follower = StoredValue::new_local(None::<Follower>);
+    let follower = super::follow::slot();
     let scroller = NodeRef::<leptos::html::Div>::new();
     // Whether the view follows the newest text (false once the person scrolls up).
     let stick = StoredValue::new(true);

@@ -36,6 +36,21 @@ impl Drop for Follower {
     }
 }
 
+/// Where a conversation keeps its follower. In the browser the follower holds JS objects, so it
+/// lives in thread-local storage; on the server it is an empty value (nothing is followed there)
+/// and must not be thread-local, as a page may be dropped on another worker thread.
+#[cfg(feature = "hydrate")]
+pub type Slot = leptos::prelude::StoredValue<Option<Follower>, leptos::prelude::LocalStorage>;
+#[cfg(not(feature = "hydrate"))]
+pub type Slot = leptos::prelude::StoredValue<Option<Follower>>;
+
+pub fn slot() -> Slot {
+    #[cfg(feature = "hydrate")]
+    return leptos::prelude::StoredValue::new_local(None);
+    #[cfg(not(feature = "hydrate"))]
+    leptos::prelude::StoredValue::new(None)
+}
+
 /// Opens `/api/chat/{thread_id}/events?after={after}` and calls `on` for everything heard.
 /// `done` closes the connection before `on` sees it. On the server this does nothing.
 #[cfg(feature = "hydrate")]

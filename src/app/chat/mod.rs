@@ -9,8 +9,7 @@ mod sidebar;
 pub use conversation::ThreadPage;
 
 use crate::api::chat::{chat_models, start_chat};
-use crate::app::common::{general_error, ErrorBanner, ToLogin};
-use crate::app::UserResource;
+use crate::app::common::{general_error, ErrorBanner};
 use crate::domain::chat::{ModelCatalog, MAX_USER_MESSAGE};
 use crate::api::AppError;
 use leptos::prelude::*;
@@ -34,9 +33,10 @@ impl ChatCtx {
     }
 }
 
+/// The frame of both chat routes. It renders at once (no waiting on the session): the sidebar's
+/// list answers `Unauthenticated` for a logged-out visitor and sends them to log in.
 #[component]
 pub fn ChatLayout() -> impl IntoView {
-    let user = expect_context::<UserResource>();
     let ctx = ChatCtx {
         threads_version: RwSignal::new(0),
         models: Resource::new(|| (), |_| chat_models()),
@@ -45,21 +45,12 @@ pub fn ChatLayout() -> impl IntoView {
     provide_context(ctx);
     view! {
         <Title text="Chat" />
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match user.await {
-                    Ok(Some(_)) => view! {
-                        <div class="chat-layout">
-                            <sidebar::Sidebar />
-                            <section class="flex min-h-0 min-w-0 flex-col" aria-label="Conversation">
-                                <Outlet />
-                            </section>
-                        </div>
-                    }.into_any(),
-                    _ => view! { <ToLogin /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <div class="chat-layout">
+            <sidebar::Sidebar />
+            <section class="flex min-h-0 min-w-0 flex-col" aria-label="Conversation">
+                <Outlet />
+            </section>
+        </div>
     }
 }
 

@@ -2,7 +2,8 @@
 
 use super::ChatCtx;
 use crate::api::chat::{archive_chat, chat_threads, delete_chat, pin_chat, rename_chat, search_chats};
-use crate::app::common::ErrorBanner;
+use crate::api::AppError;
+use crate::app::common::{ErrorBanner, ToLogin};
 use crate::domain::chat::{ChatThread, SearchHit};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -87,6 +88,7 @@ pub fn Sidebar() -> impl IntoView {
                             <Transition fallback=|| view! { <p class="p-2 text-sm text-stone-500">"Loading…"</p> }>
                                 {move || Suspend::new(async move {
                                     match first.await {
+                                        Err(AppError::Unauthenticated) => view! { <ToLogin /> }.into_any(),
                                         Err(e) => view! { <ErrorBanner message=e.to_string() /> }.into_any(),
                                         Ok(list) if list.threads.is_empty() => view! {
                                             <p class="p-2 text-sm text-stone-500 dark:text-stone-400">
