@@ -153,7 +153,11 @@ async fn main() {
         }
         assert_eq!(body["page"]["items"].as_array().unwrap().len(), 50);
     }
-    println!("open_chat (50 latest of 10,000 items, HTTP round trip): p50 {}  p99 {}", ms(pct(&mut times, 50)), ms(pct(&mut times, 99)));
+    println!(
+        "open_chat (50 latest of 10,000 items, HTTP round trip): p50 {}  p99 {}",
+        ms(pct(&mut times, 50)),
+        ms(pct(&mut times, 99))
+    );
 
     embedded();
     sqlx::query("drop database if exists concierge_bench_chat with (force)").execute(&admin).await.ok();
@@ -165,7 +169,14 @@ struct ChatRun {
     intact: bool,
 }
 
-async fn one_chat(client: &reqwest::Client, base: &str, cookie: &str, pool: &sqlx::PgPool, thread: i64, round: usize) -> ChatRun {
+async fn one_chat(
+    client: &reqwest::Client,
+    base: &str,
+    cookie: &str,
+    pool: &sqlx::PgPool,
+    thread: i64,
+    round: usize,
+) -> ChatRun {
     let start = Instant::now();
     let text = format!("Question {round} for thread {thread}: what is on the menu?");
     let sent: serde_json::Value = client
@@ -210,7 +221,8 @@ async fn one_chat(client: &reqwest::Client, base: &str, cookie: &str, pool: &sql
         }
     }
     let first = first.unwrap_or_else(Instant::now);
-    let stored: String = sqlx::query_scalar("select content from chat_items where id = $1").bind(reply).fetch_one(pool).await.unwrap();
+    let stored: String =
+        sqlx::query_scalar("select content from chat_items where id = $1").bind(reply).fetch_one(pool).await.unwrap();
     let streamed = items.get(&reply).cloned().unwrap_or_default();
     ChatRun {
         send_to_first: first - start,
@@ -287,9 +299,11 @@ fn embedded() {
     // Warm the process (page in the weights), on another cache slot.
     run(vec![system.clone(), Message::new(Role::User, "Hi")], "warmup");
     let (ttft, decode, prompt_tokens, completion, reply) = run(vec![system.clone(), user.clone()], "bench-thread");
-    let tps = if decode.as_secs_f64() > 0.0 { (completion.saturating_sub(1)) as f64 / decode.as_secs_f64() } else { 0.0 };
+    let tps =
+        if decode.as_secs_f64() > 0.0 { (completion.saturating_sub(1)) as f64 / decode.as_secs_f64() } else { 0.0 };
     println!("concierge (llama-cpp-2):  prompt {prompt_tokens} tokens, first token cold {}, decode {:.1} tok/s ({completion} tokens)", ms(ttft), tps);
-    let follow = vec![system, user, Message::new(Role::Assistant, reply), Message::new(Role::User, "Now in one sentence.")];
+    let follow =
+        vec![system, user, Message::new(Role::Assistant, reply), Message::new(Role::User, "Now in one sentence.")];
     let (ttft2, _, prompt2, _, _) = run(follow, "bench-thread");
     println!("concierge follow-up turn: prompt {prompt2} tokens (prefix cached), first token {}", ms(ttft2));
 
@@ -318,7 +332,10 @@ print(f"{{(first - t0) * 1000:.2f}} {{(n - 1) / (last - first) if n > 1 else 0:.
             let s = String::from_utf8_lossy(&out.stdout);
             let parts: Vec<&str> = s.split_whitespace().collect();
             if parts.len() == 3 {
-                println!("llama-cpp-python (same GGUF, 2 threads): first token cold {}ms, decode {} tok/s ({} chunks)", parts[0], parts[1], parts[2]);
+                println!(
+                    "llama-cpp-python (same GGUF, 2 threads): first token cold {}ms, decode {} tok/s ({} chunks)",
+                    parts[0], parts[1], parts[2]
+                );
                 if let Ok(py_tps) = parts[1].parse::<f64>() {
                     if py_tps > 0.0 {
                         println!("decode ratio concierge / llama-cpp-python: {:.2}x", tps / py_tps);
@@ -326,7 +343,9 @@ print(f"{{(first - t0) * 1000:.2f}} {{(n - 1) / (last - first) if n > 1 else 0:.
                 }
             }
         }
-        Ok(out) => println!("llama-cpp-python not run: {}", String::from_utf8_lossy(&out.stderr).lines().last().unwrap_or("")),
+        Ok(out) => {
+            println!("llama-cpp-python not run: {}", String::from_utf8_lossy(&out.stderr).lines().last().unwrap_or(""))
+        }
         Err(e) => println!("llama-cpp-python not run: {e}"),
     }
 }

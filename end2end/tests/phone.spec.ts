@@ -19,4 +19,13 @@ test('on a phone, no page scrolls sideways', async ({ page }) => {
     await page.goto(page.url().replace(/\?.*$/, '') + `?tab=${tab}`);
     await fits(tab);
   }
+  await page.goto('/chat');
+  await fits('chat');
+  // The whole header fits: the account menu is on screen.
+  const menu = await page.locator('summary[aria-label^="Account menu"]').boundingBox();
+  const width = await page.evaluate(() => window.innerWidth);
+  await page.setViewportSize({ width: 360, height: 740 });
+  const small = await page.locator(`summary[aria-label^="Account menu"]`).boundingBox();
+  expect(small && small.x + small.width, "header fits 360 px").toBeLessThanOrEqual(360);
+  expect(menu && menu.x + menu.width).toBeLessThanOrEqual(width);
 });

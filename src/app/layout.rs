@@ -13,7 +13,7 @@ pub fn Shell(children: Children) -> impl IntoView {
             "Skip to content"
         </a>
         <header class="sticky top-0 z-20 border-b border-stone-200 bg-white/90 backdrop-blur dark:border-stone-800 dark:bg-stone-900/90">
-            <div class="mx-auto flex max-w-6xl items-center gap-3 px-4 py-2">
+            <div class="mx-auto flex max-w-6xl items-center gap-2 px-3 py-2 sm:gap-3 sm:px-4">
                 <A href="/" attr:class="flex items-center gap-2 font-semibold text-teal-700 dark:text-teal-400">
                     <span aria-hidden="true" class="grid h-7 w-7 place-items-center rounded-lg bg-teal-700 text-sm text-white">"C"</span>
                     <span class="hidden sm:inline">"Concierge"</span>
@@ -37,9 +37,9 @@ fn Nav(user: Option<SessionUser>) -> impl IntoView {
             let staff = user.role.is_staff();
             let owner = user.role == crate::domain::Role::Owner;
             view! {
-                <span class="truncate text-sm text-stone-500 dark:text-stone-400">{user.venue_name.clone()}</span>
-                <nav aria-label="Main" class="ml-auto flex items-center gap-1 text-sm">
-                    <A href="/" attr:class="nav-link">"Dashboard"</A>
+                <span class="hidden truncate text-sm text-stone-500 sm:inline dark:text-stone-400">{user.venue_name.clone()}</span>
+                <nav aria-label="Main" class="ml-auto flex items-center gap-0.5 text-sm sm:gap-1">
+                    <A href="/" attr:class="nav-link hidden sm:block">"Dashboard"</A>
                     <A href="/chat" attr:class="nav-link">"Chat"</A>
                     {staff.then(|| view! { <A href="/team" attr:class="nav-link">"Team"</A> })}
                     {owner.then(|| view! { <A href="/settings/models" attr:class="nav-link">"Models"</A> })}
@@ -50,7 +50,7 @@ fn Nav(user: Option<SessionUser>) -> impl IntoView {
             .into_any()
         }
         None => view! {
-            <nav aria-label="Main" class="ml-auto flex items-center gap-1 text-sm">
+            <nav aria-label="Main" class="ml-auto flex items-center gap-0.5 text-sm sm:gap-1">
                 <ThemeToggle />
                 <A href="/login" attr:class="nav-link">"Log in"</A>
                 <A href="/signup" attr:class="btn-primary">"Sign up"</A>

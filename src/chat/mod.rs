@@ -67,7 +67,12 @@ pub struct Subscription {
 impl Live {
     fn new(item: ChatItem) -> Self {
         let (events, _) = broadcast::channel(BROADCAST);
-        Self { item_id: item.id, state: Mutex::new(LiveState { item, finished: false, closed: false }), events, stop: Notify::new() }
+        Self {
+            item_id: item.id,
+            state: Mutex::new(LiveState { item, finished: false, closed: false }),
+            events,
+            stop: Notify::new(),
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, LiveState> {
@@ -76,7 +81,12 @@ impl Live {
 
     pub fn subscribe(&self) -> Subscription {
         let s = self.lock();
-        Subscription { snapshot: s.item.clone(), finished: s.finished, closed: s.closed, events: self.events.subscribe() }
+        Subscription {
+            snapshot: s.item.clone(),
+            finished: s.finished,
+            closed: s.closed,
+            events: self.events.subscribe(),
+        }
     }
 
     fn delta(&self, text: &str) {

@@ -3,9 +3,9 @@
 
 use super::parse::{FieldErrors, Parser};
 use super::UnknownValue;
-use std::fmt;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
+use std::fmt;
 
 string_enum!(
     /// Which agent answers in a thread (see DESIGN.md, "Agent kinds").
@@ -370,7 +370,10 @@ mod tests {
     fn titles() {
         assert_eq!(thread_title("  Menu   ideas ").unwrap(), "Menu ideas");
         assert!(thread_title("").is_err());
-        assert_eq!(fallback_title("What time does the venue open on Saturday for setup crews?"), "What time does the venue open on Saturday…");
+        assert_eq!(
+            fallback_title("What time does the venue open on Saturday for setup crews?"),
+            "What time does the venue open on Saturday…"
+        );
         assert_eq!(fallback_title("Hi"), "Hi");
         assert_eq!(clean_model_title("\"Wedding Menu Planning.\"\nmore").as_deref(), Some("Wedding Menu Planning"));
         assert_eq!(clean_model_title("Title: Guest list"), Some("Guest list".to_string()));
@@ -390,7 +393,13 @@ mod tests {
         assert_eq!(v.name, "groq");
         assert_eq!(v.base_url, "https://api.groq.com/openai/v1");
         assert_eq!(v.models, vec!["llama-3.3-70b", "qwen-32b"]);
-        let bad = ProviderDraft { name: "openai".into(), kind: "x".into(), base_url: "ftp://x".into(), api_key: "a b".into(), models: " ".into() };
+        let bad = ProviderDraft {
+            name: "openai".into(),
+            kind: "x".into(),
+            base_url: "ftp://x".into(),
+            api_key: "a b".into(),
+            models: " ".into(),
+        };
         let e = bad.parse().unwrap_err();
         for f in ["name", "kind", "base_url", "api_key", "models"] {
             assert!(e.get(f).is_some(), "{f}");

@@ -21,10 +21,8 @@ pub fn render(source: &str) -> String {
             Event::Start(Tag::Link { dest_url, title, .. }) | Event::Start(Tag::Image { dest_url, title, .. }) => {
                 match safe_url(&dest_url) {
                     Some(url) => {
-                        let mut a = format!(
-                            r#"<a href="{}" target="_blank" rel="noopener noreferrer nofollow""#,
-                            escape(url)
-                        );
+                        let mut a =
+                            format!(r#"<a href="{}" target="_blank" rel="noopener noreferrer nofollow""#, escape(url));
                         if !title.is_empty() {
                             a.push_str(&format!(r#" title="{}""#, escape(&title)));
                         }
@@ -45,9 +43,11 @@ pub fn render(source: &str) -> String {
                     CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or("").to_string(),
                     CodeBlockKind::Indented => String::new(),
                 };
-                let lang: String = lang.chars().filter(|c| c.is_ascii_alphanumeric() || "+-#_.".contains(*c)).take(20).collect();
+                let lang: String =
+                    lang.chars().filter(|c| c.is_ascii_alphanumeric() || "+-#_.".contains(*c)).take(20).collect();
                 let label = if lang.is_empty() { "code".to_string() } else { lang.clone() };
-                let class = if lang.is_empty() { String::new() } else { format!(r#" class="language-{}""#, escape(&lang)) };
+                let class =
+                    if lang.is_empty() { String::new() } else { format!(r#" class="language-{}""#, escape(&lang)) };
                 events.push(Event::Html(CowStr::from(format!(
                     r#"<div class="code-block"><div class="code-head"><span>{}</span><button type="button" class="copy-code" data-copy-code="" aria-label="Copy code">Copy</button></div><pre><code{class}>"#,
                     escape(&label)
@@ -112,8 +112,13 @@ mod tests {
 
     #[test]
     fn links_are_filtered_and_open_safely() {
-        let html = render("[ok](https://example.com/a?b=1&c=\"2\") [bad](javascript:alert(1)) [data](data:text/html,x)");
-        assert!(html.contains(r#"href="https://example.com/a?b=1&amp;c=%222%22""#) || html.contains("href=\"https://example.com/a?b=1&amp;c="), "{html}");
+        let html =
+            render("[ok](https://example.com/a?b=1&c=\"2\") [bad](javascript:alert(1)) [data](data:text/html,x)");
+        assert!(
+            html.contains(r#"href="https://example.com/a?b=1&amp;c=%222%22""#)
+                || html.contains("href=\"https://example.com/a?b=1&amp;c="),
+            "{html}"
+        );
         assert!(html.contains(r#"rel="noopener noreferrer nofollow""#));
         assert!(!html.contains("javascript:"), "{html}");
         assert!(!html.contains("data:text"), "{html}");

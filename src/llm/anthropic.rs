@@ -135,7 +135,8 @@ impl Decoder for AnthropicDecoder {
     fn event(&mut self, event: SseEvent) -> Result<Vec<StreamEvent>, ProviderError> {
         let v: Value = serde_json::from_str(&event.data)
             .map_err(|e| ProviderError::Protocol(format!("event {:?} is not JSON: {e}", event.event)))?;
-        let kind = if event.event.is_empty() { v.get("type").and_then(Value::as_str).unwrap_or("") } else { &event.event };
+        let kind =
+            if event.event.is_empty() { v.get("type").and_then(Value::as_str).unwrap_or("") } else { &event.event };
         let mut out = Vec::new();
         match kind {
             "message_start" => {
@@ -215,7 +216,8 @@ impl Decoder for AnthropicDecoder {
     }
 
     fn finish(&mut self) -> Vec<StreamEvent> {
-        let mut out: Vec<StreamEvent> = std::mem::take(&mut self.calls).into_values().map(StreamEvent::ToolCall).collect();
+        let mut out: Vec<StreamEvent> =
+            std::mem::take(&mut self.calls).into_values().map(StreamEvent::ToolCall).collect();
         out.push(StreamEvent::Usage(self.usage));
         out.push(StreamEvent::Finished(self.finish.unwrap_or(FinishReason::Stop)));
         out

@@ -72,7 +72,10 @@ impl LlmConfig {
                 },
             }),
             Some(other) => {
-                return Err(LlmConfigError { name: "CONCIERGE_EMBEDDED", reason: format!("{other:?} is not on or off") })
+                return Err(LlmConfigError {
+                    name: "CONCIERGE_EMBEDDED",
+                    reason: format!("{other:?} is not on or off"),
+                })
             }
         };
         let scripted_delay = match get("CONCIERGE_SCRIPTED_MODEL") {
@@ -84,7 +87,15 @@ impl LlmConfig {
         };
         let mut hosted = Vec::new();
         for (name, kind, key_var, url_var, models_var, default_url, default_models) in [
-            ("openai", "openai", "OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_MODELS", "https://api.openai.com/v1", "gpt-4o-mini"),
+            (
+                "openai",
+                "openai",
+                "OPENAI_API_KEY",
+                "OPENAI_BASE_URL",
+                "OPENAI_MODELS",
+                "https://api.openai.com/v1",
+                "gpt-4o-mini",
+            ),
             (
                 "anthropic",
                 "anthropic",
@@ -111,7 +122,10 @@ impl LlmConfig {
             }
             let base_url = url.unwrap_or_else(|| default_url.to_string());
             if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
-                return Err(LlmConfigError { name: url_var_static(url_var), reason: "must start with http:// or https://".into() });
+                return Err(LlmConfigError {
+                    name: url_var_static(url_var),
+                    reason: "must start with http:// or https://".into(),
+                });
             }
             let models: Vec<String> = get(models_var)
                 .unwrap_or_else(|| default_models.to_string())
@@ -119,7 +133,13 @@ impl LlmConfig {
                 .map(|m| m.trim().to_string())
                 .filter(|m| !m.is_empty())
                 .collect();
-            hosted.push(HostedConfig { name: name.into(), kind: kind.into(), base_url, api_key: key.map(Secret::new), models });
+            hosted.push(HostedConfig {
+                name: name.into(),
+                kind: kind.into(),
+                base_url,
+                api_key: key.map(Secret::new),
+                models,
+            });
         }
         let secs = |name: &'static str, default: u64| -> Result<Duration, LlmConfigError> {
             match get(name) {
@@ -183,7 +203,10 @@ impl Catalog {
     }
 
     pub fn view(&self) -> ModelCatalog {
-        ModelCatalog { models: self.entries.iter().map(|e| e.info.clone()).collect(), default_model: self.default_model.clone() }
+        ModelCatalog {
+            models: self.entries.iter().map(|e| e.info.clone()).collect(),
+            default_model: self.default_model.clone(),
+        }
     }
 
     pub fn default_model(&self) -> &str {
@@ -209,9 +232,15 @@ impl Llm {
             match Embedded::load(e) {
                 Ok(model) => {
                     let model = Arc::new(model);
-                    entries.push(ResolvedModel { info: model.info(), provider: model, model: "smollm2-135m-instruct".into() });
+                    entries.push(ResolvedModel {
+                        info: model.info(),
+                        provider: model,
+                        model: "smollm2-135m-instruct".into(),
+                    });
                 }
-                Err(err) => tracing::warn!(error = %err, path = %e.path.display(), "embedded model not loaded (run `make setup` to fetch it)"),
+                Err(err) => {
+                    tracing::warn!(error = %err, path = %e.path.display(), "embedded model not loaded (run `make setup` to fetch it)")
+                }
             }
         }
         if let Some(delay) = config.scripted_delay {
@@ -228,8 +257,13 @@ impl Llm {
                 model: "instant".into(),
             });
         }
-        let mut llm =
-            Self { entries, default_model: config.default_model, client_timeouts: config.timeouts, retry: config.retry, hosted: Vec::new() };
+        let mut llm = Self {
+            entries,
+            default_model: config.default_model,
+            client_timeouts: config.timeouts,
+            retry: config.retry,
+            hosted: Vec::new(),
+        };
         for h in &config.hosted {
             let hosted = llm.hosted_entries(h);
             llm.entries.extend(hosted);
@@ -304,7 +338,9 @@ pub fn context_window(kind: &str, model: &str) -> u32 {
     match kind {
         "anthropic" => 200_000,
         "gemini" => 1_048_576,
-        _ if m.starts_with("gpt-4o") || m.starts_with("gpt-4.1") || m.starts_with("o3") || m.starts_with("o4") => 128_000,
+        _ if m.starts_with("gpt-4o") || m.starts_with("gpt-4.1") || m.starts_with("o3") || m.starts_with("o4") => {
+            128_000
+        }
         _ if m.starts_with("gpt-5") => 400_000,
         _ if m.contains("llama-3") || m.contains("llama3") => 131_072,
         _ => 8_192,

@@ -128,7 +128,8 @@ impl Embedded {
                 }
             })
             .map_err(|e| ProviderError::Local(format!("cannot start the model thread: {e}")))?;
-        let n_ctx_train = ready_rx.recv().map_err(|_| ProviderError::Local("the model thread died while loading".into()))??;
+        let n_ctx_train =
+            ready_rx.recv().map_err(|_| ProviderError::Local("the model thread died while loading".into()))??;
         tracing::info!(path = %config.path.display(), threads, n_ctx_train, "embedded model loaded");
         Ok(Self {
             queue,
@@ -276,9 +277,9 @@ impl Engine {
     /// The slot for `key`: its own if cached, else the least recently used.
     fn pick_slot(&mut self, key: Option<&str>) -> usize {
         self.clock += 1;
-        let i = key
-            .and_then(|k| self.slots.iter().position(|s| s.key.as_deref() == Some(k)))
-            .unwrap_or_else(|| self.slots.iter().enumerate().min_by_key(|(_, s)| s.last_used).map(|(i, _)| i).unwrap_or(0));
+        let i = key.and_then(|k| self.slots.iter().position(|s| s.key.as_deref() == Some(k))).unwrap_or_else(|| {
+            self.slots.iter().enumerate().min_by_key(|(_, s)| s.last_used).map(|(i, _)| i).unwrap_or(0)
+        });
         let slot = &mut self.slots[i];
         if slot.key.as_deref() != key {
             slot.key = key.map(str::to_string);

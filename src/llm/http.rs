@@ -111,7 +111,8 @@ where
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
-        let body = timeout(Duration::from_secs(5), response.bytes()).await.ok().and_then(Result::ok).unwrap_or_default();
+        let body =
+            timeout(Duration::from_secs(5), response.bytes()).await.ok().and_then(Result::ok).unwrap_or_default();
         let message = error_message(&body);
         let error = if status.as_u16() == 429 {
             ProviderError::RateLimited(message)

@@ -18,7 +18,8 @@ pub struct Scripted {
 
 impl Scripted {
     pub fn reply_for(request: &ChatRequest) -> String {
-        let question = request.messages.iter().rev().find(|m| m.role == Role::User).map(|m| m.content.as_str()).unwrap_or("");
+        let question =
+            request.messages.iter().rev().find(|m| m.role == Role::User).map(|m| m.content.as_str()).unwrap_or("");
         let system = request.messages.iter().find(|m| m.role == Role::System).map(|m| m.content.as_str()).unwrap_or("");
         if system.contains("Write a short title") {
             let first_line = question.lines().next().unwrap_or("");
@@ -49,7 +50,12 @@ impl Provider for Scripted {
         let (tx, rx) = mpsc::channel(CHANNEL);
         let delay = self.delay;
         let reply = Self::reply_for(&request);
-        let fail = request.messages.iter().rev().find(|m| m.role == Role::User).is_some_and(|m| m.content.contains("fail midway"));
+        let fail = request
+            .messages
+            .iter()
+            .rev()
+            .find(|m| m.role == Role::User)
+            .is_some_and(|m| m.content.contains("fail midway"));
         let prompt_tokens: usize = request.messages.iter().map(|m| m.content.split_whitespace().count() + 4).sum();
         tokio::spawn(async move {
             let mut completion = 0u32;
@@ -57,7 +63,8 @@ impl Provider for Scripted {
             let mut rest = reply.as_str();
             while !rest.is_empty() {
                 let word_end = rest.find(char::is_whitespace).unwrap_or(rest.len());
-                let end = rest[word_end..].find(|c: char| !c.is_whitespace()).map(|i| word_end + i).unwrap_or(rest.len());
+                let end =
+                    rest[word_end..].find(|c: char| !c.is_whitespace()).map(|i| word_end + i).unwrap_or(rest.len());
                 let (word, tail) = rest.split_at(end);
                 rest = tail;
                 if !delay.is_zero() {

@@ -76,7 +76,8 @@ pub async fn events(
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         sub = state.chat.live(thread_id).map(|l| (l.clone(), l.subscribe()));
         if sub.is_some() {
-            items = crate::store::chat::items_after(&state.pool, thread_id, after.max(0), REPLAY).await.unwrap_or(items);
+            items =
+                crate::store::chat::items_after(&state.pool, thread_id, after.max(0), REPLAY).await.unwrap_or(items);
         }
     }
 
@@ -148,7 +149,8 @@ pub async fn events(
 
     let stream = futures_util::stream::unfold(rx, |mut rx| async move {
         let event = rx.recv().await?;
-        let sse = Event::default().event(event.name()).json_data(&event).unwrap_or_else(|_| Event::default().comment("x"));
+        let sse =
+            Event::default().event(event.name()).json_data(&event).unwrap_or_else(|_| Event::default().comment("x"));
         Some((Ok::<_, Infallible>(sse), rx))
     });
     let mut res = Sse::new(stream).keep_alive(KeepAlive::default()).into_response();

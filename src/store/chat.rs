@@ -12,7 +12,8 @@ use crate::server::config::Secret;
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool};
 
-const THREAD_COLS: &str = "t.id, t.title, t.model, t.agent_kind, t.pinned, t.archived, t.item_count, t.last_activity_at";
+const THREAD_COLS: &str =
+    "t.id, t.title, t.model, t.agent_kind, t.pinned, t.archived, t.item_count, t.last_activity_at";
 
 /// Columns of [`ChatItem`] over `chat_items i`, with the item's place among its siblings.
 const ITEM_COLS: &str = "i.id, i.parent_id, i.kind, i.status, i.content, i.error, i.model, i.prompt_tokens, \
@@ -65,13 +66,15 @@ pub async fn create_thread(pool: &PgPool, actor: &Actor, model: &str, kind: Agen
 
 /// The actor's own thread, or `NotFound`.
 pub async fn thread(conn: &mut PgConnection, actor: &Actor, id: i64) -> StoreResult<ChatThread> {
-    sqlx::query_as(&format!("select {THREAD_COLS} from chat_threads t where t.id = $1 and t.owner_id = $2 and t.venue_id = $3"))
-        .bind(id)
-        .bind(actor.user_id)
-        .bind(actor.venue_id)
-        .fetch_optional(conn)
-        .await?
-        .ok_or(StoreError::NotFound)
+    sqlx::query_as(&format!(
+        "select {THREAD_COLS} from chat_threads t where t.id = $1 and t.owner_id = $2 and t.venue_id = $3"
+    ))
+    .bind(id)
+    .bind(actor.user_id)
+    .bind(actor.venue_id)
+    .fetch_optional(conn)
+    .await?
+    .ok_or(StoreError::NotFound)
 }
 
 /// One page of the sidebar: pinned first, then by last activity, newest first.
@@ -115,7 +118,10 @@ pub async fn list_threads(
 }
 
 async fn leaf(conn: &mut PgConnection, thread_id: i64) -> StoreResult<Option<i64>> {
-    Ok(sqlx::query_scalar("select leaf_item_id from chat_threads where id = $1").bind(thread_id).fetch_one(conn).await?)
+    Ok(sqlx::query_scalar("select leaf_item_id from chat_threads where id = $1")
+        .bind(thread_id)
+        .fetch_one(conn)
+        .await?)
 }
 
 /// Up to `limit` items of the active branch ending at `from` (inclusive), oldest first.
@@ -139,7 +145,12 @@ async fn chain(conn: &mut PgConnection, thread_id: i64, from: i64, limit: i64) -
 }
 
 /// The latest page of the active branch.
-pub async fn latest_page(pool: &PgPool, actor: &Actor, thread_id: i64, limit: i64) -> StoreResult<(ChatThread, ItemPage)> {
+pub async fn latest_page(
+    pool: &PgPool,
+    actor: &Actor,
+    thread_id: i64,
+    limit: i64,
+) -> StoreResult<(ChatThread, ItemPage)> {
     let mut conn = pool.acquire().await?;
     let thread = thread(&mut conn, actor, thread_id).await?;
     let page = match leaf(&mut conn, thread_id).await? {
@@ -150,7 +161,13 @@ pub async fn latest_page(pool: &PgPool, actor: &Actor, thread_id: i64, limit: i6
 }
 
 /// The page of the active branch just before item `before` (which must be on it).
-pub async fn older_page(pool: &PgPool, actor: &Actor, thread_id: i64, before: i64, limit: i64) -> StoreResult<ItemPage> {
+pub async fn older_page(
+    pool: &PgPool,
+    actor: &Actor,
+    thread_id: i64,
+    before: i64,
+    limit: i64,
+) -> StoreResult<ItemPage> {
     let mut conn = pool.acquire().await?;
     thread(&mut conn, actor, thread_id).await?;
     let parent: Option<Option<i64>> =
@@ -214,12 +231,11 @@ pub async fn begin_turn(pool: &PgPool, actor: &Actor, thread_id: i64, turn: &Tur
     .fetch_optional(&mut *tx)
     .await?;
     let Some(leaf) = owned else { return Err(StoreError::NotFound) };
-    let busy: bool = sqlx::query_scalar(
-        "select exists (select 1 from chat_items where thread_id = $1 and status = 'streaming')",
-    )
-    .bind(thread_id)
-    .fetch_one(&mut *tx)
-    .await?;
+    let busy: bool =
+        sqlx::query_scalar("select exists (select 1 from chat_items where thread_id = $1 and status = 'streaming')")
+            .bind(thread_id)
+            .fetch_one(&mut *tx)
+            .await?;
     if busy {
         return Err(StoreError::Conflict("A reply is still being written. Stop it or wait for it to finish.".into()));
     }
@@ -478,13 +494,14 @@ pub async fn change(pool: &PgPool, actor: &Actor, thread_id: i64, change: Change
 pub async fn delete_thread(pool: &PgPool, actor: &Actor, thread_id: i64) -> StoreResult<()> {
     let mut tx = pool.begin().await?;
     // The leaf reference would otherwise be checked against items being deleted.
-    let n = sqlx::query("update chat_threads set leaf_item_id = null where id = $1 and owner_id = $2 and venue_id = $3")
-        .bind(thread_id)
-        .bind(actor.user_id)
-        .bind(actor.venue_id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+    let n =
+        sqlx::query("update chat_threads set leaf_item_id = null where id = $1 and owner_id = $2 and venue_id = $3")
+            .bind(thread_id)
+            .bind(actor.user_id)
+            .bind(actor.venue_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
     if n == 0 {
         return Err(StoreError::NotFound);
     }
@@ -545,7 +562,11 @@ pub async fn switch_branch(pool: &PgPool, actor: &Actor, thread_id: i64, item_id
     .fetch_optional(&mut *tx)
     .await?;
     let Some(tip) = tip else { return Err(StoreError::NotFound) };
-    sqlx::query("update chat_threads set leaf_item_id = $2 where id = $1").bind(thread_id).bind(tip).execute(&mut *tx).await?;
+    sqlx::query("update chat_threads set leaf_item_id = $2 where id = $1")
+        .bind(thread_id)
+        .bind(tip)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -653,7 +674,11 @@ mod tests {
 
     #[test]
     fn cursors_round_trip_and_reject_junk() {
-        let c = Cursor { pinned: true, last_activity_at: DateTime::from_timestamp_micros(1_700_000_000_123_456).unwrap(), id: 42 };
+        let c = Cursor {
+            pinned: true,
+            last_activity_at: DateTime::from_timestamp_micros(1_700_000_000_123_456).unwrap(),
+            id: 42,
+        };
         assert_eq!(Cursor::decode(&c.encode()), Some(c));
         for junk in ["", "1", "2.5.5", "1.x.5", "1.5.5.5", "0.-99999999999999999999.1"] {
             assert_eq!(Cursor::decode(junk), None, "{junk}");

@@ -166,7 +166,11 @@ async fn regenerate_and_edit_make_versions_that_stay_reachable(pool: PgPool) {
 
     // Back to the first version.
     let r = app
-        .call(Some(&emma), "switch_chat_branch", &[("thread_id", &t), ("item_id", &items[1]["id"].to_string()), ("delta", "-1")])
+        .call(
+            Some(&emma),
+            "switch_chat_branch",
+            &[("thread_id", &t), ("item_id", &items[1]["id"].to_string()), ("delta", "-1")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let items = r.json()["page"]["items"].as_array().unwrap().clone();
@@ -175,8 +179,13 @@ async fn regenerate_and_edit_make_versions_that_stay_reachable(pool: PgPool) {
 
     // Edit the question: a new branch from the same parent, answered at once.
     let user_id = items[0]["id"].to_string();
-    let edit =
-        app.call(Some(&emma), "edit_chat_message", &[("thread_id", &t), ("item_id", &user_id), ("text", "Better question")]).await;
+    let edit = app
+        .call(
+            Some(&emma),
+            "edit_chat_message",
+            &[("thread_id", &t), ("item_id", &user_id), ("text", "Better question")],
+        )
+        .await;
     assert_eq!(edit.status, StatusCode::OK, "{}", edit.body);
     let edit = edit.json();
     finish_reply(&app, &emma, &edit).await;
@@ -187,7 +196,11 @@ async fn regenerate_and_edit_make_versions_that_stay_reachable(pool: PgPool) {
 
     // Only a user message can be edited.
     let r = app
-        .call(Some(&emma), "edit_chat_message", &[("thread_id", &t), ("item_id", &items[1]["id"].to_string()), ("text", "x")])
+        .call(
+            Some(&emma),
+            "edit_chat_message",
+            &[("thread_id", &t), ("item_id", &items[1]["id"].to_string()), ("text", "x")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
 }
@@ -251,7 +264,11 @@ async fn a_long_thread_opens_at_its_latest_page_and_pages_back(pool: PgPool) {
     let mut seen = got.len();
     loop {
         let r = app
-            .call(Some(&emma), "older_chat_items", &[("thread_id", &thread.to_string()), ("before", &before.to_string())])
+            .call(
+                Some(&emma),
+                "older_chat_items",
+                &[("thread_id", &thread.to_string()), ("before", &before.to_string())],
+            )
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         let page = r.json();
@@ -271,13 +288,15 @@ async fn the_sidebar_lists_pinned_first_then_by_activity_in_pages(pool: PgPool) 
     let app = spawn(pool).await;
     for i in 0..35 {
         let (thread, _) = long_thread(&app.pool, EMMA, 1).await;
-        sqlx::query("update chat_threads set title = $2, last_activity_at = now() - make_interval(mins => $3) where id = $1")
-            .bind(thread)
-            .bind(format!("thread {i:02}"))
-            .bind(i)
-            .execute(&app.pool)
-            .await
-            .unwrap();
+        sqlx::query(
+            "update chat_threads set title = $2, last_activity_at = now() - make_interval(mins => $3) where id = $1",
+        )
+        .bind(thread)
+        .bind(format!("thread {i:02}"))
+        .bind(i)
+        .execute(&app.pool)
+        .await
+        .unwrap();
     }
     sqlx::query("update chat_threads set pinned = true where title = 'thread 20'").execute(&app.pool).await.unwrap();
     sqlx::query("update chat_threads set archived = true where title = 'thread 01'").execute(&app.pool).await.unwrap();
@@ -457,7 +476,19 @@ async fn owners_add_hosted_providers_whose_keys_never_come_back(pool: PgPool) {
 
     let dup = app.call(Some(&owner), "add_provider", &form).await;
     assert_eq!(dup.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let reserved = app.call(Some(&owner), "add_provider", &[("name", "openai"), ("kind", "openai"), ("base_url", "https://x.example"), ("api_key", ""), ("models", "m")]).await;
+    let reserved = app
+        .call(
+            Some(&owner),
+            "add_provider",
+            &[
+                ("name", "openai"),
+                ("kind", "openai"),
+                ("base_url", "https://x.example"),
+                ("api_key", ""),
+                ("models", "m"),
+            ],
+        )
+        .await;
     assert_eq!(reserved.status, StatusCode::UNPROCESSABLE_ENTITY);
     let sam = app.login(STAFF).await;
     assert_eq!(app.call(Some(&sam), "add_provider", &form).await.status, StatusCode::FORBIDDEN);
@@ -479,7 +510,11 @@ async fn chat_pages_render_on_the_server_for_their_owner_only(pool: PgPool) {
     assert!(page.body.contains("Table for **two** &lt;b&gt;please&lt;/b&gt;"), "the message, escaped");
     assert!(page.body.contains("<table>"), "the reply's markdown, rendered");
     let at = page.body.find("<b>please</b>");
-    assert!(at.is_none(), "no raw HTML from anyone: {}", at.map(|i| &page.body[i.saturating_sub(300)..i + 50]).unwrap_or(""));
+    assert!(
+        at.is_none(),
+        "no raw HTML from anyone: {}",
+        at.map(|i| &page.body[i.saturating_sub(300)..i + 50]).unwrap_or("")
+    );
     let james = app.login(JAMES).await;
     assert_eq!(app.page(Some(&james), &path).await.status, StatusCode::NOT_FOUND);
     let anon = app.page(None, &path).await;

@@ -45,10 +45,12 @@ async fn the_embedded_model_answers_and_reuses_its_cache() {
     messages.push(Message::new(Role::User, "And of Italy?"));
     let second = text_of(&collect(model.stream(ask(messages))).await);
     assert!(!second.trim().is_empty());
-    let again = text_of(&collect(model.stream(ask(vec![
-        Message::new(Role::System, "You are a helpful assistant."),
-        Message::new(Role::User, "What is the capital of France? Answer in one word."),
-    ])))
-    .await);
+    let again = text_of(
+        &collect(model.stream(ask(vec![
+            Message::new(Role::System, "You are a helpful assistant."),
+            Message::new(Role::User, "What is the capital of France? Answer in one word."),
+        ])))
+        .await,
+    );
     assert!(again.to_lowercase().contains("paris"), "{again:?}");
 }

@@ -38,7 +38,11 @@ fn expected_openai() -> Vec<StreamEvent> {
     vec![
         StreamEvent::Text("Let me ".into()),
         StreamEvent::Text("check – ☀️.".into()),
-        StreamEvent::ToolCall(ToolCall { id: "call_abc".into(), name: "get_weather".into(), arguments: "{\"city\": \"Paris\"}".into() }),
+        StreamEvent::ToolCall(ToolCall {
+            id: "call_abc".into(),
+            name: "get_weather".into(),
+            arguments: "{\"city\": \"Paris\"}".into(),
+        }),
         StreamEvent::Usage(Usage { prompt_tokens: 31, completion_tokens: 12 }),
         StreamEvent::Finished(FinishReason::ToolCalls),
     ]
@@ -204,13 +208,18 @@ const ANTHROPIC_STREAM: &str = concat!(
 async fn anthropic_text_tool_use_and_usage() {
     let fake = Fake::start(vec![Scripted::sse_cut(ANTHROPIC_STREAM, 11)]).await;
     let p = Anthropic::new(&fake.url, Some(Secret::new("sk-ant-test")), timeouts(), fast_retry());
-    let events: Vec<StreamEvent> = collect(p.stream(request("claude-test"))).await.into_iter().map(Result::unwrap).collect();
+    let events: Vec<StreamEvent> =
+        collect(p.stream(request("claude-test"))).await.into_iter().map(Result::unwrap).collect();
     assert_eq!(
         events,
         vec![
             StreamEvent::Text("Checking".into()),
             StreamEvent::Text(" Paris.".into()),
-            StreamEvent::ToolCall(ToolCall { id: "toolu_01".into(), name: "get_weather".into(), arguments: "{\"city\": \"Paris\"}".into() }),
+            StreamEvent::ToolCall(ToolCall {
+                id: "toolu_01".into(),
+                name: "get_weather".into(),
+                arguments: "{\"city\": \"Paris\"}".into()
+            }),
             StreamEvent::Usage(Usage { prompt_tokens: 25, completion_tokens: 40 }),
             StreamEvent::Finished(FinishReason::ToolCalls),
         ]
@@ -250,13 +259,18 @@ const GEMINI_STREAM: &str = concat!(
 async fn gemini_text_function_call_and_usage() {
     let fake = Fake::start(vec![Scripted::sse_cut(GEMINI_STREAM, 13)]).await;
     let p = Gemini::new(&fake.url, Some(Secret::new("AIza-test")), timeouts(), fast_retry());
-    let events: Vec<StreamEvent> = collect(p.stream(request("gemini-test"))).await.into_iter().map(Result::unwrap).collect();
+    let events: Vec<StreamEvent> =
+        collect(p.stream(request("gemini-test"))).await.into_iter().map(Result::unwrap).collect();
     assert_eq!(
         events,
         vec![
             StreamEvent::Text("Looking ".into()),
             StreamEvent::Text("it up.".into()),
-            StreamEvent::ToolCall(ToolCall { id: "call_1".into(), name: "get_weather".into(), arguments: "{\"city\":\"Paris\"}".into() }),
+            StreamEvent::ToolCall(ToolCall {
+                id: "call_1".into(),
+                name: "get_weather".into(),
+                arguments: "{\"city\":\"Paris\"}".into()
+            }),
             StreamEvent::Usage(Usage { prompt_tokens: 18, completion_tokens: 9 }),
             StreamEvent::Finished(FinishReason::ToolCalls),
         ]
@@ -282,6 +296,9 @@ async fn gemini_error_body() {
     let events = collect(p.stream(request("gemini-test"))).await;
     assert_eq!(
         events,
-        vec![Err(ProviderError::Http { status: 400, message: "API key not valid. Please pass a valid API key.".into() })]
+        vec![Err(ProviderError::Http {
+            status: 400,
+            message: "API key not valid. Please pass a valid API key.".into()
+        })]
     );
 }

@@ -145,7 +145,8 @@ fn Conversation(open: ThreadOpen) -> impl IntoView {
         thread.set(open.thread);
         has_more.set(open.page.has_more);
         let streaming_item = open.page.items.iter().find(|i| i.status == ItemStatus::Streaming).map(|i| i.id);
-        let last_final = open.page.items.iter().filter(|i| Some(i.id) != streaming_item).map(|i| i.id).max().unwrap_or(0);
+        let last_final =
+            open.page.items.iter().filter(|i| Some(i.id) != streaming_item).map(|i| i.id).max().unwrap_or(0);
         rows.set(open.page.items.into_iter().map(|i| (i.id, ArcRwSignal::new(i))).collect());
         if open.live || streaming_item.is_some() {
             let after = match streaming_item {
@@ -173,7 +174,9 @@ fn Conversation(open: ThreadOpen) -> impl IntoView {
     };
 
     let report = move |e: AppError| {
-        banner.set(Some(e.field("text").or_else(|| e.field("model")).or_else(|| general_error(&e)).unwrap_or_else(|| e.to_string())))
+        banner.set(Some(
+            e.field("text").or_else(|| e.field("model")).or_else(|| general_error(&e)).unwrap_or_else(|| e.to_string()),
+        ))
     };
 
     let send = Callback::new(move |body: String| {
@@ -434,18 +437,20 @@ fn Message(item: ArcRwSignal<ChatItem>, last_reply: Memo<Option<i64>>, actions: 
             };
             let meta = {
                 let it = it.clone();
-                move || it.with(|i| {
-                    let mut parts = Vec::new();
-                    if let Some(m) = &i.model {
-                        parts.push(m.split_once('/').map(|(_, m)| m).unwrap_or(m).to_string());
-                    }
-                    if let (Some(p), Some(c)) = (i.prompt_tokens, i.completion_tokens) {
-                        if i.status != ItemStatus::Streaming {
-                            parts.push(format!("{p} in · {c} out tokens"));
+                move || {
+                    it.with(|i| {
+                        let mut parts = Vec::new();
+                        if let Some(m) = &i.model {
+                            parts.push(m.split_once('/').map(|(_, m)| m).unwrap_or(m).to_string());
                         }
-                    }
-                    parts.join(" · ")
-                })
+                        if let (Some(p), Some(c)) = (i.prompt_tokens, i.completion_tokens) {
+                            if i.status != ItemStatus::Streaming {
+                                parts.push(format!("{p} in · {c} out tokens"));
+                            }
+                        }
+                        parts.join(" · ")
+                    })
+                }
             };
             let error = {
                 let it = it.clone();

@@ -9,9 +9,9 @@ mod sidebar;
 pub use conversation::ThreadPage;
 
 use crate::api::chat::{chat_models, start_chat};
+use crate::api::AppError;
 use crate::app::common::{general_error, ErrorBanner};
 use crate::domain::chat::{ModelCatalog, MAX_USER_MESSAGE};
-use crate::api::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Outlet;
@@ -135,14 +135,19 @@ pub fn NewChatPage() -> impl IntoView {
                     ctx.refresh_threads();
                     navigate(&format!("/chat/{}", sent.thread_id), Default::default());
                 }
-                Err(e) => error.set(Some(e.field("text").or_else(|| e.field("model")).or_else(|| general_error(&e)).unwrap_or_else(|| e.to_string()))),
+                Err(e) => error.set(Some(
+                    e.field("text")
+                        .or_else(|| e.field("model"))
+                        .or_else(|| general_error(&e))
+                        .unwrap_or_else(|| e.to_string()),
+                )),
             }
             sending.set(false);
         });
     });
     view! {
         <div class="flex min-h-0 flex-1 flex-col">
-            <div class="flex flex-1 flex-col items-center justify-center gap-6 overflow-y-auto p-4 text-center">
+            <div class="flex min-h-0 flex-1 flex-col items-center justify-center-safe gap-6 overflow-y-auto p-4 text-center">
                 <div>
                     <h1 class="text-2xl font-semibold">"How can I help?"</h1>
                     <p class="mt-1 text-sm text-stone-500 dark:text-stone-400">"Ask about events, clients, planning, or anything else. Replies stream as they are written."</p>

@@ -30,13 +30,16 @@ pub fn Sidebar() -> impl IntoView {
             cursor.set(list.next_cursor.clone());
         }
     });
-    let hits = Resource::new(move || query.get(), |q| async move {
-        if q.trim().is_empty() {
-            Ok(None)
-        } else {
-            search_chats(q).await.map(Some)
-        }
-    });
+    let hits = Resource::new(
+        move || query.get(),
+        |q| async move {
+            if q.trim().is_empty() {
+                Ok(None)
+            } else {
+                search_chats(q).await.map(Some)
+            }
+        },
+    );
     let load_more = move |_| {
         let Some(c) = cursor.get_untracked() else { return };
         leptos::task::spawn_local(async move {

@@ -1,7 +1,7 @@
 //! `/settings/models`: hosted model providers (owners). Keys are stored on the server and never
 //! sent back: the page only shows whether one is set.
 
-use crate::api::chat::{list_providers, remove_provider, AddProvider};
+use crate::api::chat::{chat_models, list_providers, remove_provider, AddProvider};
 use crate::app::common::{field_error, general_error, ErrorBanner, FieldMessage, Loading, PageError};
 use crate::domain::chat::ProviderView;
 use crate::domain::parse::FieldErrors;
@@ -13,6 +13,7 @@ pub fn ModelSettingsPage() -> impl IntoView {
     let add = ServerAction::<AddProvider>::new();
     let removed = RwSignal::new(0u32);
     let data = Resource::new(move || (add.version().get(), removed.get()), |_| list_providers());
+    let models = Resource::new(move || (add.version().get(), removed.get()), |_| chat_models());
     view! {
         <Title text="Models" />
         <h1 class="text-2xl font-semibold">"Models"</h1>
@@ -30,6 +31,40 @@ pub fn ModelSettingsPage() -> impl IntoView {
                         </div>
                     }.into_any(),
                 }
+            })}
+        </Transition>
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                models.await.ok().map(|catalog| view! {
+                    <section class="card mt-6 overflow-x-auto" aria-labelledby="catalog-h">
+                        <h2 id="catalog-h" class="section-title">"Available models"</h2>
+                        <table class="w-full text-left text-sm" data-testid="model-catalog">
+                            <thead class="text-xs uppercase text-stone-500">
+                                <tr>
+                                    <th scope="col" class="py-2 pr-3">"Model"</th>
+                                    <th scope="col" class="py-2 pr-3">"Provider"</th>
+                                    <th scope="col" class="py-2 pr-3 text-right">"Context window"</th>
+                                    <th scope="col" class="py-2 pr-3">"Tools"</th>
+                                    <th scope="col" class="py-2">"Runs"</th>
+                                </tr>
+                            </thead>
+                            <tbody class="divide-y divide-stone-200 dark:divide-stone-800">
+                                {catalog.models.into_iter().map(|m| {
+                                    let default = m.id == catalog.default_model;
+                                    view! {
+                                        <tr>
+                                            <td class="py-2 pr-3 font-mono text-xs">{m.id.clone()}{default.then_some(" (default)")}</td>
+                                            <td class="py-2 pr-3">{m.provider.clone()}</td>
+                                            <td class="py-2 pr-3 text-right tabular-nums">{format!("{} tokens", m.context_window)}</td>
+                                            <td class="py-2 pr-3">{if m.supports_tools { "yes" } else { "no" }}</td>
+                                            <td class="py-2">{if m.local { "on this server" } else { "hosted" }}</td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </section>
+                })
             })}
         </Transition>
     }
@@ -92,7 +127,8 @@ fn kind_label(kind: &str) -> &'static str {
 fn AddProviderCard(add: ServerAction<AddProvider>) -> impl IntoView {
     // The server checks the form with `ProviderDraft::parse`; its field errors show in place.
     let server_error = move || add.value().get().and_then(|r| r.err());
-    let message = move |field: &'static str| Signal::derive(move || field_error(server_error(), &FieldErrors::default(), field));
+    let message =
+        move |field: &'static str| Signal::derive(move || field_error(server_error(), &FieldErrors::default(), field));
     let general = move || server_error().and_then(|e| general_error(&e));
     view! {
         <section class="card" aria-labelledby="add-provider-h">

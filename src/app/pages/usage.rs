@@ -28,7 +28,8 @@ pub fn UsagePage() -> impl IntoView {
 #[component]
 fn UsageTable(rows: Vec<UsageRow>) -> impl IntoView {
     let total = |f: fn(&UsageRow) -> i64| rows.iter().map(f).sum::<i64>();
-    let (replies, prompt, completion) = (total(|r| r.replies), total(|r| r.prompt_tokens), total(|r| r.completion_tokens));
+    let (replies, prompt, completion) =
+        (total(|r| r.replies), total(|r| r.prompt_tokens), total(|r| r.completion_tokens));
     view! {
         <section class="card mt-6 overflow-x-auto">
             <table class="w-full text-left text-sm" data-testid="usage-table">
