@@ -111,9 +111,9 @@ release: setup
 # here when missing (pip builds it from source, ~10 minutes, once).
 bench: setup
 	@eval "$$(scripts/db.sh concierge_test)"
-	if ! python3 -c 'import llama_cpp' 2>/dev/null; then
-	  echo "==> pip install llama-cpp-python==0.3.36 (reference for the embedded model; builds from source)"
-	  python3 -m pip install --quiet 'llama-cpp-python==0.3.36' || echo "==> llama-cpp-python unavailable: the comparison is skipped"
+	if ! python3 -c 'import llama_cpp.server' 2>/dev/null; then
+	  echo "==> pip install llama-cpp-python[server]==0.3.36 (reference engine and a real OpenAI-compatible peer; builds from source)"
+	  python3 -m pip install --quiet 'llama-cpp-python[server]==0.3.36' || echo "==> llama-cpp-python unavailable: those parts are skipped"
 	fi
 	LEPTOS_OUTPUT_NAME=$(OUTPUT_NAME) cargo bench --no-default-features --features ssr
 

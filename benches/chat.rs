@@ -11,6 +11,8 @@
 //! 3. The embedded model (when its GGUF is present): time to first token on a ~300-token
 //!    prompt, cold and as a follow-up turn, and decode tokens/s; the same GGUF through
 //!    llama-cpp-python (when installed) in the same run, same threads, for comparison.
+//! 4. Our OpenAI-compatible provider against a real OpenAI-compatible server: llama-cpp-python's
+//!    `llama_cpp.server` on the same GGUF (when installed): a streamed reply with usage.
 
 use concierge::server::{app, config::Config, AppState};
 use futures_util::StreamExt;
@@ -160,6 +162,7 @@ async fn main() {
     );
 
     embedded();
+    real_openai_peer().await;
     sqlx::query("drop database if exists concierge_bench_chat with (force)").execute(&admin).await.ok();
 }
 
@@ -347,5 +350,86 @@ print(f"{{(first - t0) * 1000:.2f}} {{(n - 1) / (last - first) if n > 1 else 0:.
             println!("llama-cpp-python not run: {}", String::from_utf8_lossy(&out.stderr).lines().last().unwrap_or(""))
         }
         Err(e) => println!("llama-cpp-python not run: {e}"),
+    }
+}
+
+/// Streams a reply from llama-cpp-python's OpenAI-compatible server through our provider.
+async fn real_openai_peer() {
+    use concierge::llm::openai::OpenAi;
+    use concierge::llm::{ChatRequest, Message, Provider, RetryPolicy, Role, StreamEvent, Timeouts};
+    println!("\n== OpenAI-compatible provider against llama_cpp.server (same GGUF) ==");
+    let path = concierge::llm::embedded::EmbeddedConfig::DEFAULT_PATH;
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let child = std::process::Command::new("python3")
+        .args([
+            "-m",
+            "llama_cpp.server",
+            "--model",
+            path,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            &port.to_string(),
+            "--n_threads",
+            "2",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    let Ok(mut child) = child else {
+        println!("skipped: python3 -m llama_cpp.server cannot start");
+        return;
+    };
+    let base = format!("http://127.0.0.1:{port}/v1");
+    let mut up = false;
+    for _ in 0..120 {
+        if reqwest::get(format!("{base}/models")).await.is_ok_and(|r| r.status().is_success()) {
+            up = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    if !up {
+        println!("skipped: llama_cpp.server did not come up (is llama-cpp-python[server] installed?)");
+        let _ = child.kill();
+        return;
+    }
+    let provider = OpenAi::new(&base, None, Timeouts::default(), RetryPolicy::default());
+    let req = ChatRequest {
+        model: "smollm2".into(),
+        messages: vec![
+            Message::new(Role::System, "You are a helpful assistant."),
+            Message::new(Role::User, "Name three flowers."),
+        ],
+        tools: vec![],
+        max_tokens: 48,
+        temperature: Some(0.0),
+        user_key: "bench".into(),
+        cache_key: None,
+    };
+    let start = Instant::now();
+    let mut rx = provider.stream(req);
+    let (mut text, mut chunks, mut usage, mut first, mut error) = (String::new(), 0, None, None, None);
+    while let Some(ev) = rx.recv().await {
+        match ev {
+            Ok(StreamEvent::Text(t)) => {
+                first.get_or_insert_with(|| start.elapsed());
+                chunks += 1;
+                text.push_str(&t);
+            }
+            Ok(StreamEvent::Usage(u)) => usage = Some(u),
+            Ok(_) => {}
+            Err(e) => error = Some(e),
+        }
+    }
+    let _ = child.kill();
+    match error {
+        Some(e) => println!("FAILED: {e}"),
+        None => println!(
+            "ok: {chunks} streamed chunks, first after {}, usage {:?}, text {:?}",
+            first.map(ms).unwrap_or_default(),
+            usage,
+            text.chars().take(80).collect::<String>()
+        ),
     }
 }

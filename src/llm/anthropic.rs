@@ -6,7 +6,7 @@
 //! `content_block_stop` closes a block (a tool call is complete then); `message_delta` carries
 //! the stop reason and output tokens; `message_stop` ends; `ping` is a keep-alive; `error` fails.
 
-use super::http::{self, Decoder};
+use super::http::{Decoder, Endpoint};
 use super::sse::SseEvent;
 use super::{
     ChatRequest, EventRx, FinishReason, Provider, ProviderError, RetryPolicy, Role, StreamEvent, Timeouts, ToolCall,
@@ -18,23 +18,11 @@ use std::collections::BTreeMap;
 
 pub const API_VERSION: &str = "2023-06-01";
 
-pub struct Anthropic {
-    base_url: String,
-    api_key: Option<Secret>,
-    client: reqwest::Client,
-    timeouts: Timeouts,
-    retry: RetryPolicy,
-}
+pub struct Anthropic(Endpoint);
 
 impl Anthropic {
     pub fn new(base_url: &str, api_key: Option<Secret>, timeouts: Timeouts, retry: RetryPolicy) -> Self {
-        Self {
-            base_url: base_url.trim_end_matches('/').to_string(),
-            api_key,
-            client: http::client(&timeouts),
-            timeouts,
-            retry,
-        }
+        Self(Endpoint::new(base_url, api_key, timeouts, retry))
     }
 }
 
@@ -44,23 +32,16 @@ impl Provider for Anthropic {
     }
 
     fn stream(&self, request: ChatRequest) -> EventRx {
-        let url = format!("{}/v1/messages", self.base_url);
-        let body = request_body(&request);
-        let key = self.api_key.clone();
-        http::spawn_sse(
-            self.client.clone(),
-            self.timeouts,
-            self.retry,
-            move |client| {
-                let mut b = client
-                    .post(&url)
-                    .header("anthropic-version", API_VERSION)
-                    .header("accept", "text/event-stream")
-                    .json(&body);
-                if let Some(k) = &key {
-                    b = b.header("x-api-key", k.expose());
+        let url = format!("{}/v1/messages", self.0.base_url);
+        self.0.stream(
+            url,
+            request_body(&request),
+            |b, key| {
+                let b = b.header("anthropic-version", API_VERSION).header("accept", "text/event-stream");
+                match key {
+                    Some(k) => b.header("x-api-key", k),
+                    None => b,
                 }
-                b
             },
             AnthropicDecoder::default,
         )

@@ -7,7 +7,7 @@
 //! `{"error": {"code", "message", "status"}}`. The key travels in the `x-goog-api-key` header,
 //! never in the URL.
 
-use super::http::{self, Decoder};
+use super::http::{Decoder, Endpoint};
 use super::sse::SseEvent;
 use super::{
     ChatRequest, EventRx, FinishReason, Provider, ProviderError, RetryPolicy, Role, StreamEvent, Timeouts, ToolCall,
@@ -16,23 +16,11 @@ use super::{
 use crate::server::config::Secret;
 use serde_json::{json, Value};
 
-pub struct Gemini {
-    base_url: String,
-    api_key: Option<Secret>,
-    client: reqwest::Client,
-    timeouts: Timeouts,
-    retry: RetryPolicy,
-}
+pub struct Gemini(Endpoint);
 
 impl Gemini {
     pub fn new(base_url: &str, api_key: Option<Secret>, timeouts: Timeouts, retry: RetryPolicy) -> Self {
-        Self {
-            base_url: base_url.trim_end_matches('/').to_string(),
-            api_key,
-            client: http::client(&timeouts),
-            timeouts,
-            retry,
-        }
+        Self(Endpoint::new(base_url, api_key, timeouts, retry))
     }
 }
 
@@ -42,19 +30,13 @@ impl Provider for Gemini {
     }
 
     fn stream(&self, request: ChatRequest) -> EventRx {
-        let url = format!("{}/v1beta/models/{}:streamGenerateContent?alt=sse", self.base_url, request.model);
-        let body = request_body(&request);
-        let key = self.api_key.clone();
-        http::spawn_sse(
-            self.client.clone(),
-            self.timeouts,
-            self.retry,
-            move |client| {
-                let mut b = client.post(&url).json(&body);
-                if let Some(k) = &key {
-                    b = b.header("x-goog-api-key", k.expose());
-                }
-                b
+        let url = format!("{}/v1beta/models/{}:streamGenerateContent?alt=sse", self.0.base_url, request.model);
+        self.0.stream(
+            url,
+            request_body(&request),
+            |b, key| match key {
+                Some(k) => b.header("x-goog-api-key", k),
+                None => b,
             },
             GeminiDecoder::default,
         )

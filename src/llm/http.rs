@@ -3,6 +3,7 @@
 
 use super::sse::{SseEvent, SseParser};
 use super::{emit, EventRx, EventTx, ProviderError, RetryPolicy, StreamEvent, Timeouts, CHANNEL};
+use crate::server::config::Secret;
 use futures_util::StreamExt;
 use std::time::Duration;
 use tokio::sync::mpsc;
@@ -15,6 +16,49 @@ pub trait Decoder: Send + 'static {
     fn finish(&mut self) -> Vec<StreamEvent>;
     /// Whether the provider has said it is done (the reader stops without waiting for EOF).
     fn ended(&self) -> bool;
+}
+
+/// Where a hosted provider lives and how to reach it: what the three HTTP providers share.
+#[derive(Clone)]
+pub struct Endpoint {
+    pub base_url: String,
+    pub api_key: Option<Secret>,
+    client: reqwest::Client,
+    timeouts: Timeouts,
+    retry: RetryPolicy,
+}
+
+/// Adds a provider's own headers (its key among them) to a request.
+pub type Headers = fn(reqwest::RequestBuilder, Option<&str>) -> reqwest::RequestBuilder;
+
+impl Endpoint {
+    pub fn new(base_url: &str, api_key: Option<Secret>, timeouts: Timeouts, retry: RetryPolicy) -> Self {
+        Self {
+            base_url: base_url.trim_end_matches('/').to_string(),
+            api_key,
+            client: client(&timeouts),
+            timeouts,
+            retry,
+        }
+    }
+
+    /// POSTs `body` as JSON to `url` and decodes the SSE answer with decoders from `decoder`.
+    pub fn stream<D: Decoder>(
+        &self,
+        url: String,
+        body: serde_json::Value,
+        headers: Headers,
+        decoder: fn() -> D,
+    ) -> EventRx {
+        let key = self.api_key.clone();
+        spawn_sse(
+            self.client.clone(),
+            self.timeouts,
+            self.retry,
+            move |client| headers(client.post(&url).json(&body), key.as_ref().map(Secret::expose)),
+            decoder,
+        )
+    }
 }
 
 /// A shared HTTP client with the connect timeout set. Never logs headers (keys live there).

@@ -7,7 +7,7 @@
 //! chunk with empty `choices` when `stream_options.include_usage` is set. Errors mid-stream are
 //! `data: {"error": {...}}`.
 
-use super::http::{self, Decoder};
+use super::http::{Decoder, Endpoint};
 use super::sse::SseEvent;
 use super::{
     ChatRequest, EventRx, FinishReason, Message, Provider, ProviderError, RetryPolicy, Role, StreamEvent, Timeouts,
@@ -17,23 +17,11 @@ use crate::server::config::Secret;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
-pub struct OpenAi {
-    base_url: String,
-    api_key: Option<Secret>,
-    client: reqwest::Client,
-    timeouts: Timeouts,
-    retry: RetryPolicy,
-}
+pub struct OpenAi(Endpoint);
 
 impl OpenAi {
     pub fn new(base_url: &str, api_key: Option<Secret>, timeouts: Timeouts, retry: RetryPolicy) -> Self {
-        Self {
-            base_url: base_url.trim_end_matches('/').to_string(),
-            api_key,
-            client: http::client(&timeouts),
-            timeouts,
-            retry,
-        }
+        Self(Endpoint::new(base_url, api_key, timeouts, retry))
     }
 }
 
@@ -43,19 +31,16 @@ impl Provider for OpenAi {
     }
 
     fn stream(&self, request: ChatRequest) -> EventRx {
-        let url = format!("{}/chat/completions", self.base_url);
-        let body = request_body(&request);
-        let key = self.api_key.clone();
-        http::spawn_sse(
-            self.client.clone(),
-            self.timeouts,
-            self.retry,
-            move |client| {
-                let mut b = client.post(&url).header("accept", "text/event-stream").json(&body);
-                if let Some(k) = &key {
-                    b = b.bearer_auth(k.expose());
+        let url = format!("{}/chat/completions", self.0.base_url);
+        self.0.stream(
+            url,
+            request_body(&request),
+            |b, key| {
+                let b = b.header("accept", "text/event-stream");
+                match key {
+                    Some(k) => b.bearer_auth(k),
+                    None => b,
                 }
-                b
             },
             OpenAiDecoder::default,
         )

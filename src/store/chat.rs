@@ -206,6 +206,34 @@ pub async fn items_after(pool: &PgPool, thread_id: i64, after: i64, limit: i64) 
     Ok(items)
 }
 
+/// Locks the actor's own thread for a change of its items (the row lock serialises sends to one
+/// thread) and checks that no reply is being written in it. Returns the thread's tip.
+async fn lock_idle(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    thread_id: i64,
+    busy_message: &str,
+) -> StoreResult<Option<i64>> {
+    let owned: Option<Option<i64>> = sqlx::query_scalar(
+        "select leaf_item_id from chat_threads where id = $1 and owner_id = $2 and venue_id = $3 for update",
+    )
+    .bind(thread_id)
+    .bind(actor.user_id)
+    .bind(actor.venue_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(leaf) = owned else { return Err(StoreError::NotFound) };
+    let busy: bool =
+        sqlx::query_scalar("select exists (select 1 from chat_items where thread_id = $1 and status = 'streaming')")
+            .bind(thread_id)
+            .fetch_one(&mut *conn)
+            .await?;
+    if busy {
+        return Err(StoreError::Conflict(busy_message.into()));
+    }
+    Ok(leaf)
+}
+
 /// What a send does.
 #[derive(Clone, Debug)]
 pub enum Turn {
@@ -221,24 +249,9 @@ pub enum Turn {
 /// reply, and returns both. Refused while another reply is being written in the thread.
 pub async fn begin_turn(pool: &PgPool, actor: &Actor, thread_id: i64, turn: &Turn, model: &str) -> StoreResult<Sent> {
     let mut tx = pool.begin().await?;
-    // The row lock serialises sends to one thread.
-    let owned: Option<Option<i64>> = sqlx::query_scalar(
-        "select leaf_item_id from chat_threads where id = $1 and owner_id = $2 and venue_id = $3 for update",
-    )
-    .bind(thread_id)
-    .bind(actor.user_id)
-    .bind(actor.venue_id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some(leaf) = owned else { return Err(StoreError::NotFound) };
-    let busy: bool =
-        sqlx::query_scalar("select exists (select 1 from chat_items where thread_id = $1 and status = 'streaming')")
-            .bind(thread_id)
-            .fetch_one(&mut *tx)
+    let leaf =
+        lock_idle(&mut tx, actor, thread_id, "A reply is still being written. Stop it or wait for it to finish.")
             .await?;
-    if busy {
-        return Err(StoreError::Conflict("A reply is still being written. Stop it or wait for it to finish.".into()));
-    }
 
     let (user_text, user_parent, reply_parent) = match turn {
         Turn::Message(text) => (Some(text.clone()), leaf, None),
@@ -531,24 +544,7 @@ pub async fn sibling(pool: &PgPool, thread_id: i64, item_id: i64, delta: i64) ->
 /// Shows the branch through `item_id`: the tip becomes its newest descendant.
 pub async fn switch_branch(pool: &PgPool, actor: &Actor, thread_id: i64, item_id: i64) -> StoreResult<()> {
     let mut tx = pool.begin().await?;
-    let owned: Option<i64> =
-        sqlx::query_scalar("select id from chat_threads where id = $1 and owner_id = $2 and venue_id = $3 for update")
-            .bind(thread_id)
-            .bind(actor.user_id)
-            .bind(actor.venue_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    if owned.is_none() {
-        return Err(StoreError::NotFound);
-    }
-    let busy: bool =
-        sqlx::query_scalar("select exists (select 1 from chat_items where thread_id = $1 and status = 'streaming')")
-            .bind(thread_id)
-            .fetch_one(&mut *tx)
-            .await?;
-    if busy {
-        return Err(StoreError::Conflict("Wait for the reply to finish before switching versions.".into()));
-    }
+    lock_idle(&mut tx, actor, thread_id, "Wait for the reply to finish before switching versions.").await?;
     let tip: Option<i64> = sqlx::query_scalar(
         "with recursive down(id, n) as (
              select id, 1 from chat_items where id = $1 and thread_id = $2
