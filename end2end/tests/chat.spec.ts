@@ -112,6 +112,8 @@ test('a chat can be renamed and deleted', async ({ page }) => {
   await expect(lastReply(page)).toHaveAttribute('data-status', 'done', { timeout: 20_000 });
   const id = page.url().split('/').pop();
   const row = page.locator(`li[data-thread-id="${id}"]`);
+  // The generated title arrives just after the reply (and refreshes the list): wait for it.
+  await expect(row).toContainText('Chat about Parking for the reunion');
   await row.getByRole('button', { name: /^Actions for/ }).click();
   await page.getByRole('menuitem', { name: 'Rename' }).click();
   const input = row.getByLabel('Chat title');
