@@ -43,9 +43,14 @@ async fn main() {
         pool: pool.clone(),
         config: Arc::new(Config::default()),
         chat: Arc::new(concierge::chat::Hub::new(pool.clone(), Arc::new(llm))),
+        sessions: Arc::default(),
     };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
+    // As in main.rs: TCP_NODELAY on accepted connections.
+    let listener =
+        axum::serve::ListenerExt::tap_io(tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap(), |tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
+    let addr = axum::serve::Listener::local_addr(&listener).unwrap();
     tokio::spawn(async move { axum::serve(listener, app(state)).await.unwrap() });
     let base = format!("http://{addr}");
     let client = reqwest::Client::builder().pool_max_idle_per_host(2000).build().unwrap();
@@ -161,7 +166,7 @@ async fn main() {
         ms(pct(&mut times, 99))
     );
 
-    embedded();
+    embedded().await;
     real_openai_peer().await;
     sqlx::query("drop database if exists concierge_bench_chat with (force)").execute(&admin).await.ok();
 }
@@ -243,6 +248,9 @@ fn ms(d: Duration) -> String {
     format!("{:.2}ms", d.as_secs_f64() * 1000.0)
 }
 
+/// A prompt whose answer runs long, for decode speed.
+const DECODE_PROMPT: &str = "Write a numbered list of 40 tasks for planning a wedding, one short line each.";
+
 /// The same ~300-token prompt for both engines.
 fn long_prompt() -> String {
     let mut s = String::from("Here are notes about an upcoming wedding at our venue. ");
@@ -255,59 +263,64 @@ fn long_prompt() -> String {
     s
 }
 
-fn embedded() {
+/// One generation: (time to first token, decode time, prompt tokens, completion tokens, text).
+async fn generate(
+    model: &concierge::llm::embedded::Embedded,
+    messages: Vec<concierge::llm::Message>,
+    key: &str,
+) -> (Duration, Duration, u32, u32, String) {
+    use concierge::llm::{ChatRequest, Provider, StreamEvent};
+    let req = ChatRequest {
+        model: "smollm2".into(),
+        messages,
+        tools: vec![],
+        max_tokens: 128,
+        temperature: Some(0.0),
+        user_key: "bench".into(),
+        cache_key: Some(key.into()),
+    };
+    let start = Instant::now();
+    let mut rx = model.stream(req);
+    let (mut first, mut last) = (None, start);
+    let mut text = String::new();
+    let mut usage = (0, 0);
+    while let Some(ev) = rx.recv().await {
+        match ev.unwrap() {
+            StreamEvent::Text(t) => {
+                first.get_or_insert_with(Instant::now);
+                last = Instant::now();
+                text.push_str(&t);
+            }
+            StreamEvent::Usage(u) => usage = (u.prompt_tokens, u.completion_tokens),
+            _ => {}
+        }
+    }
+    let first = first.unwrap_or(last);
+    (first - start, last - first, usage.0, usage.1, text)
+}
+
+async fn embedded() {
     use concierge::llm::embedded::{Embedded, EmbeddedConfig};
-    use concierge::llm::{ChatRequest, Message, Provider, Role, StreamEvent};
+    use concierge::llm::{Message, Role};
     let path = std::path::PathBuf::from(EmbeddedConfig::DEFAULT_PATH);
     println!("\n== embedded model (SmolLM2-135M Q4_1, 2 threads, 128 tokens) ==");
     if !path.is_file() {
         println!("skipped: {} missing (scripts/setup.sh fetches it)", path.display());
         return;
     }
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let model = Embedded::load(&EmbeddedConfig { path: path.clone(), threads: 2 }).unwrap();
-    let run = |messages: Vec<Message>, key: &str| -> (Duration, Duration, u32, u32, String) {
-        let req = ChatRequest {
-            model: "smollm2".into(),
-            messages,
-            tools: vec![],
-            max_tokens: 128,
-            temperature: Some(0.0),
-            user_key: "bench".into(),
-            cache_key: Some(key.into()),
-        };
-        rt.block_on(async {
-            let start = Instant::now();
-            let mut rx = model.stream(req);
-            let (mut first, mut last) = (None, start);
-            let mut text = String::new();
-            let mut usage = (0, 0);
-            while let Some(ev) = rx.recv().await {
-                match ev.unwrap() {
-                    StreamEvent::Text(t) => {
-                        first.get_or_insert_with(Instant::now);
-                        last = Instant::now();
-                        text.push_str(&t);
-                    }
-                    StreamEvent::Usage(u) => usage = (u.prompt_tokens, u.completion_tokens),
-                    _ => {}
-                }
-            }
-            let first = first.unwrap_or(last);
-            (first - start, last - first, usage.0, usage.1, text)
-        })
-    };
     let system = Message::new(Role::System, "You are a helpful assistant.");
     let user = Message::new(Role::User, long_prompt());
     // Warm the process (page in the weights), on another cache slot.
-    run(vec![system.clone(), Message::new(Role::User, "Hi")], "warmup");
-    let (ttft, decode, prompt_tokens, completion, reply) = run(vec![system.clone(), user.clone()], "bench-thread");
+    generate(&model, vec![system.clone(), Message::new(Role::User, "Hi")], "warmup").await;
+    let (ttft, decode, prompt_tokens, completion, reply) =
+        generate(&model, vec![system.clone(), user.clone()], "bench-thread").await;
     let tps =
         if decode.as_secs_f64() > 0.0 { (completion.saturating_sub(1)) as f64 / decode.as_secs_f64() } else { 0.0 };
     println!("concierge (llama-cpp-2):  prompt {prompt_tokens} tokens, first token cold {}, decode {:.1} tok/s ({completion} tokens)", ms(ttft), tps);
     let follow =
         vec![system, user, Message::new(Role::Assistant, reply), Message::new(Role::User, "Now in one sentence.")];
-    let (ttft2, _, prompt2, _, _) = run(follow, "bench-thread");
+    let (ttft2, _, prompt2, _, _) = generate(&model, follow, "bench-thread").await;
     println!("concierge follow-up turn: prompt {prompt2} tokens (prefix cached), first token {}", ms(ttft2));
 
     let script = format!(
@@ -318,17 +331,23 @@ llm = Llama(model_path={path:?}, n_ctx=2048, n_threads=2, n_threads_batch=2, ver
 msgs = [{{"role": "system", "content": "You are a helpful assistant."}}, {{"role": "user", "content": "Hi"}}]
 llm.create_chat_completion(messages=msgs, max_tokens=8, temperature=0)
 llm.reset()
-msgs = [{{"role": "system", "content": "You are a helpful assistant."}}, {{"role": "user", "content": {prompt:?}}}]
-t0 = time.perf_counter(); first = None; last = t0; n = 0
-for chunk in llm.create_chat_completion(messages=msgs, max_tokens=128, temperature=0, stream=True):
-    if chunk["choices"][0]["delta"].get("content"):
-        now = time.perf_counter()
-        if first is None: first = now
-        last = now; n += 1
-print(f"{{(first - t0) * 1000:.2f}} {{(n - 1) / (last - first) if n > 1 else 0:.1f}} {{n}}")
+def run(content):
+    llm.reset()
+    msgs = [{{"role": "system", "content": "You are a helpful assistant."}}, {{"role": "user", "content": content}}]
+    t0 = time.perf_counter(); first = None; last = t0; n = 0
+    for chunk in llm.create_chat_completion(messages=msgs, max_tokens=128, temperature=0, stream=True):
+        if chunk["choices"][0]["delta"].get("content"):
+            now = time.perf_counter()
+            if first is None: first = now
+            last = now; n += 1
+    return (first - t0) * 1000, (n - 1) / (last - first) if n > 1 else 0.0, n
+ttft, _, _ = run({prompt:?})
+rates = sorted(run({decode:?})[1] for _ in range(3))
+print(f"{{ttft:.2f}} {{rates[1]:.1f}} {{rates[0]:.1f}},{{rates[1]:.1f}},{{rates[2]:.1f}}")
 "#,
         path = path.display().to_string(),
-        prompt = long_prompt()
+        prompt = long_prompt(),
+        decode = DECODE_PROMPT
     );
     match std::process::Command::new("python3").arg("-c").arg(&script).output() {
         Ok(out) if out.status.success() => {

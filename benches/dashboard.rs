@@ -37,6 +37,7 @@ async fn main() {
                 std::time::Duration::ZERO,
             ))),
         )),
+        sessions: Arc::default(),
     };
     let router = app(state);
     let login = Request::post("/api/login")

@@ -67,8 +67,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         pool,
         config: Arc::new(config),
         chat,
+        sessions: Arc::default(),
     };
-    let listener = tokio::net::TcpListener::bind(&addr).await?;
+    // TCP_NODELAY: an event stream writes small frames; without it Nagle's algorithm holds each
+    // one back until the previous is acknowledged (40 ms with delayed ACKs).
+    let listener = axum::serve::ListenerExt::tap_io(tokio::net::TcpListener::bind(&addr).await?, |tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!(error = %e, "TCP_NODELAY not set");
+        }
+    });
     tracing::info!("listening on http://{addr}");
     axum::serve(listener, app(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())

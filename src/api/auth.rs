@@ -42,7 +42,9 @@ mod ssr {
     pub async fn end_current_session(state: &AppState) -> Result<(), AppError> {
         if let Some(parts) = use_context::<http::request::Parts>() {
             if let Some(token) = auth::cookie(&parts.headers, auth::SESSION_COOKIE) {
-                crate::store::users::delete_session(&state.pool, &auth::token_hash(token)).await?;
+                let hash = auth::token_hash(token);
+                state.sessions.forget(&hash);
+                crate::store::users::delete_session(&state.pool, &hash).await?;
             }
         }
         Ok(())

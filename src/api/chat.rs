@@ -55,7 +55,7 @@ pub async fn open_chat(thread_id: i64) -> Result<ThreadOpen, AppError> {
     let thread_id = super::ssr::id(thread_id)?;
     let (thread, page) =
         crate::store::chat::latest_page(&pool, &actor, thread_id, crate::domain::chat::ITEM_PAGE).await?;
-    let live = ssr::hub()?.live(thread_id).is_some();
+    let live = ssr::hub()?.writing(thread_id);
     Ok(ThreadOpen { thread, page, live })
 }
 
@@ -159,8 +159,11 @@ pub async fn delete_chat(thread_id: i64) -> Result<(), AppError> {
     let mut conn = pool.acquire().await.map_err(crate::store::StoreError::from)?;
     crate::store::chat::thread(&mut conn, &actor, thread_id).await?;
     drop(conn);
-    ssr::hub()?.stop(thread_id);
-    Ok(crate::store::chat::delete_thread(&pool, &actor, thread_id).await?)
+    let hub = ssr::hub()?;
+    hub.stop(thread_id);
+    crate::store::chat::delete_thread(&pool, &actor, thread_id).await?;
+    hub.forget(thread_id);
+    Ok(())
 }
 
 /// Shows another version of a message (after an edit or a regeneration): the sibling `delta`
@@ -252,11 +255,15 @@ pub async fn add_provider(
         api_key: (!draft.api_key.is_empty()).then(|| crate::server::config::Secret::new(draft.api_key)),
         models: draft.models,
     };
-    Ok(crate::store::chat::add_provider(&pool, &actor, &config).await?)
+    let id = crate::store::chat::add_provider(&pool, &actor, &config).await?;
+    ssr::hub()?.providers_changed(actor.venue_id);
+    Ok(id)
 }
 
 #[server(prefix = "/api", endpoint = "remove_provider")]
 pub async fn remove_provider(id: i64) -> Result<(), AppError> {
     let (actor, pool) = super::ssr::actor_and_pool()?;
-    Ok(crate::store::chat::delete_provider(&pool, &actor, super::ssr::id(id)?).await?)
+    crate::store::chat::delete_provider(&pool, &actor, super::ssr::id(id)?).await?;
+    ssr::hub()?.providers_changed(actor.venue_id);
+    Ok(())
 }

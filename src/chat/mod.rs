@@ -28,6 +28,10 @@ use tokio::sync::{broadcast, Notify};
 const BROADCAST: usize = 1024;
 /// Items of history sent to the model at most (the provider trims further to its window).
 const HISTORY: i64 = 60;
+/// How long a finished reply stays in memory for late watchers.
+const GRACE: Duration = Duration::from_secs(30);
+/// How long a venue's provider list is reused before it is read again.
+const CATALOG_TTL: Duration = Duration::from_secs(5);
 
 #[derive(Debug, thiserror::Error)]
 pub enum ChatError {
@@ -39,9 +43,12 @@ pub enum ChatError {
     UnknownModel(String),
 }
 
-/// A reply being written right now.
+/// A reply being written right now (or finished in the last [`GRACE`]: a watcher arriving just
+/// after the end is then served from memory too).
 pub struct Live {
     pub item_id: i64,
+    /// The thread's owner: the only person who may watch it.
+    pub owner: i64,
     state: Mutex<LiveState>,
     events: broadcast::Sender<ChatEvent>,
     stop: Notify,
@@ -65,10 +72,11 @@ pub struct Subscription {
 }
 
 impl Live {
-    fn new(item: ChatItem) -> Self {
+    fn new(item: ChatItem, owner: i64) -> Self {
         let (events, _) = broadcast::channel(BROADCAST);
         Self {
             item_id: item.id,
+            owner,
             state: Mutex::new(LiveState { item, finished: false, closed: false }),
             events,
             stop: Notify::new(),
@@ -77,6 +85,11 @@ impl Live {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, LiveState> {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Whether the reply is still being written.
+    pub fn writing(&self) -> bool {
+        !self.lock().finished
     }
 
     pub fn subscribe(&self) -> Subscription {
@@ -119,13 +132,21 @@ pub struct Hub {
     pool: PgPool,
     llm: Arc<Llm>,
     live: Mutex<HashMap<i64, Arc<Live>>>,
+    /// Each venue's own providers, read at most every [`CATALOG_TTL`] (changes evict at once).
+    venue_providers: Mutex<HashMap<i64, (std::time::Instant, Vec<crate::llm::catalog::HostedConfig>)>>,
     /// How often streamed text is written to the store.
     pub flush_every: Duration,
 }
 
 impl Hub {
     pub fn new(pool: PgPool, llm: Arc<Llm>) -> Self {
-        Self { pool, llm, live: Mutex::new(HashMap::new()), flush_every: Duration::from_millis(250) }
+        Self {
+            pool,
+            llm,
+            live: Mutex::new(HashMap::new()),
+            venue_providers: Mutex::new(HashMap::new()),
+            flush_every: Duration::from_millis(250),
+        }
     }
 
     pub fn llm(&self) -> &Llm {
@@ -134,8 +155,36 @@ impl Hub {
 
     /// The models the actor's venue can use.
     pub async fn catalog(&self, venue_id: i64) -> Result<Catalog, ChatError> {
-        let venue: Vec<_> = store::venue_providers(&self.pool, venue_id).await?.into_iter().map(|(_, p)| p).collect();
+        let cached = {
+            let map = self.venue_providers.lock().unwrap_or_else(|p| p.into_inner());
+            map.get(&venue_id).filter(|(at, _)| at.elapsed() < CATALOG_TTL).map(|(_, v)| v.clone())
+        };
+        let venue = match cached {
+            Some(v) => v,
+            None => {
+                let v: Vec<_> =
+                    store::venue_providers(&self.pool, venue_id).await?.into_iter().map(|(_, p)| p).collect();
+                let mut map = self.venue_providers.lock().unwrap_or_else(|p| p.into_inner());
+                map.insert(venue_id, (std::time::Instant::now(), v.clone()));
+                v
+            }
+        };
         Ok(self.llm.catalog(&venue))
+    }
+
+    /// Forgets a venue's cached providers (after one was added or removed).
+    pub fn providers_changed(&self, venue_id: i64) {
+        self.venue_providers.lock().unwrap_or_else(|p| p.into_inner()).remove(&venue_id);
+    }
+
+    /// Whether a reply is being written in the thread right now.
+    pub fn writing(&self, thread_id: i64) -> bool {
+        self.live(thread_id).is_some_and(|l| l.writing())
+    }
+
+    /// Drops what is kept in memory for a thread (it was deleted).
+    pub fn forget(&self, thread_id: i64) {
+        self.lives().remove(&thread_id);
     }
 
     fn lives(&self) -> std::sync::MutexGuard<'_, HashMap<i64, Arc<Live>>> {
@@ -148,7 +197,7 @@ impl Hub {
 
     /// Asks the reply being written in the thread to stop. Returns whether one was running.
     pub fn stop(&self, thread_id: i64) -> bool {
-        match self.live(thread_id) {
+        match self.live(thread_id).filter(|l| l.writing()) {
             Some(live) => {
                 live.stop.notify_one();
                 true
@@ -175,7 +224,7 @@ impl Hub {
             None => catalog.resolve_or_default(Some(wanted)).ok_or(ChatError::NoModel)?,
         };
         let sent = store::begin_turn(&self.pool, actor, thread_id, &turn, &resolved.info.id).await?;
-        let live = Arc::new(Live::new(sent.reply.clone()));
+        let live = Arc::new(Live::new(sent.reply.clone(), actor.user_id));
         self.lives().insert(thread_id, live.clone());
         let hub = self.clone();
         let job = Job {
@@ -244,6 +293,7 @@ impl Hub {
             }
         }
         live.close();
+        tokio::time::sleep(GRACE).await;
         let mut lives = self.lives();
         if lives.get(&job.thread_id).is_some_and(|l| Arc::ptr_eq(l, &live)) {
             lives.remove(&job.thread_id);

@@ -14,6 +14,46 @@ use sha2::{Digest, Sha256};
 
 pub const SESSION_COOKIE: &str = "concierge_session";
 
+/// How long a resolved session is reused without asking the database again.
+pub const SESSION_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Sessions resolved in the last [`SESSION_CACHE_TTL`], by token hash, so that a burst of
+/// requests (a send and its stream, a page and its server functions) costs one lookup. Only live
+/// sessions are kept; logout evicts its own at once, other revocations take effect within the TTL.
+#[derive(Default)]
+pub struct SessionCache {
+    map: std::sync::Mutex<std::collections::HashMap<Vec<u8>, (std::time::Instant, crate::store::Actor)>>,
+}
+
+impl SessionCache {
+    const MAX: usize = 10_000;
+
+    fn lock(
+        &self,
+    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<Vec<u8>, (std::time::Instant, crate::store::Actor)>> {
+        self.map.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn get(&self, hash: &[u8]) -> Option<crate::store::Actor> {
+        self.lock().get(hash).filter(|(at, _)| at.elapsed() < SESSION_CACHE_TTL).map(|(_, a)| a.clone())
+    }
+
+    pub fn put(&self, hash: Vec<u8>, actor: crate::store::Actor) {
+        let mut map = self.lock();
+        if map.len() >= Self::MAX {
+            map.retain(|_, (at, _)| at.elapsed() < SESSION_CACHE_TTL);
+            if map.len() >= Self::MAX {
+                map.clear();
+            }
+        }
+        map.insert(hash, (std::time::Instant::now(), actor));
+    }
+
+    pub fn forget(&self, hash: &[u8]) {
+        self.lock().remove(hash);
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum AuthError {
     #[error("password hashing failed: {0}")]

@@ -24,6 +24,46 @@ pub struct After {
     after: i64,
 }
 
+type Replay =
+    (Option<(std::sync::Arc<crate::chat::Live>, crate::chat::Subscription)>, Vec<crate::domain::chat::ChatItem>);
+
+/// Checks the thread is the actor's, subscribes to its live reply if any, then reads the items
+/// after `after` from the store (subscribing first: whatever the store misses, the live part has).
+async fn replay_from_store(
+    state: &AppState,
+    actor: &crate::store::Actor,
+    thread_id: i64,
+    after: i64,
+) -> Result<Replay, Response> {
+    let mut conn = match state.pool.acquire().await {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::error!(error = %e, "no database connection for a chat stream");
+            return Err(error(StatusCode::SERVICE_UNAVAILABLE, "The server is busy. Please retry."));
+        }
+    };
+    match crate::store::chat::thread(&mut conn, actor, thread_id).await {
+        Ok(_) => {}
+        Err(crate::store::StoreError::NotFound) => return Err(error(StatusCode::NOT_FOUND, "No such chat.")),
+        Err(e) => {
+            tracing::error!(error = %e, "chat stream: thread lookup failed");
+            return Err(error(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side."));
+        }
+    }
+    drop(conn);
+    let sub = state.chat.live(thread_id).map(|l| {
+        let s = l.subscribe();
+        (l, s)
+    });
+    match crate::store::chat::items_after(&state.pool, thread_id, after.max(0), REPLAY).await {
+        Ok(items) => Ok((sub, items)),
+        Err(e) => {
+            tracing::error!(error = %e, "chat stream: replay failed");
+            Err(error(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side."))
+        }
+    }
+}
+
 fn error(status: StatusCode, message: &str) -> Response {
     (status, axum::Json(serde_json::json!({ "error": message }))).into_response()
 }
@@ -43,41 +83,31 @@ pub async fn events(
     if thread_id <= 0 {
         return error(StatusCode::NOT_FOUND, "No such chat.");
     }
-    let mut conn = match state.pool.acquire().await {
-        Ok(c) => c,
-        Err(e) => {
-            tracing::error!(error = %e, "no database connection for a chat stream");
-            return error(StatusCode::SERVICE_UNAVAILABLE, "The server is busy. Please retry.");
-        }
-    };
-    match crate::store::chat::thread(&mut conn, &actor, thread_id).await {
-        Ok(_) => {}
-        Err(crate::store::StoreError::NotFound) => return error(StatusCode::NOT_FOUND, "No such chat."),
-        Err(e) => {
-            tracing::error!(error = %e, "chat stream: thread lookup failed");
-            return error(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side.");
-        }
-    }
-    drop(conn);
 
-    // Subscribe before reading the store: whatever the store misses, the live part has.
-    let mut sub = state.chat.live(thread_id).map(|l| (l.clone(), l.subscribe()));
-    let mut items = match crate::store::chat::items_after(&state.pool, thread_id, after.max(0), REPLAY).await {
-        Ok(items) => items,
-        Err(e) => {
-            tracing::error!(error = %e, "chat stream: replay failed");
-            return error(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side.");
+    // The common case, served from memory: the person's own reply being written (or just
+    // finished), followed from right after the message it answers.
+    let live = state.chat.live(thread_id).filter(|l| l.owner == actor.user_id);
+    let fast = live.as_ref().map(|l| l.subscribe()).filter(|s| s.snapshot.parent_id == Some(after));
+    let (mut sub, mut items) = match (live, fast) {
+        (Some(live), Some(s)) => {
+            let item = s.snapshot.clone();
+            (Some((live, s)), vec![item])
         }
+        _ => match replay_from_store(&state, &actor, thread_id, after).await {
+            Ok(r) => r,
+            Err(res) => return res,
+        },
     };
     // A reply stored as `streaming` with no live task: either its task is registering this very
     // moment (the send has committed but not yet returned), or the server restarted (start-up
     // marks those `interrupted`). Look once more, then replay as stored.
     if sub.is_none() && items.iter().any(|i| i.status == crate::domain::chat::ItemStatus::Streaming) {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        sub = state.chat.live(thread_id).map(|l| (l.clone(), l.subscribe()));
-        if sub.is_some() {
-            items =
-                crate::store::chat::items_after(&state.pool, thread_id, after.max(0), REPLAY).await.unwrap_or(items);
+        if state.chat.live(thread_id).is_some() {
+            match replay_from_store(&state, &actor, thread_id, after).await {
+                Ok(r) => (sub, items) = r,
+                Err(res) => return res,
+            }
         }
     }
 

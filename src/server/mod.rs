@@ -23,6 +23,8 @@ pub struct AppState {
     pub config: Arc<config::Config>,
     /// The chat engine: models, live replies.
     pub chat: Arc<crate::chat::Hub>,
+    /// Recently resolved sessions.
+    pub sessions: Arc<auth::SessionCache>,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {

@@ -66,8 +66,17 @@ pub(super) async fn resolve_actor(state: &AppState, headers: &HeaderMap) -> Requ
     let Some(token) = auth::cookie(headers, auth::SESSION_COOKIE).filter(|t| t.len() == 64) else {
         return RequestActor(None);
     };
-    match crate::store::users::actor_for_session(&state.pool, &auth::token_hash(token)).await {
-        Ok(actor) => RequestActor(actor),
+    let hash = auth::token_hash(token);
+    if let Some(actor) = state.sessions.get(&hash) {
+        return RequestActor(Some(actor));
+    }
+    match crate::store::users::actor_for_session(&state.pool, &hash).await {
+        Ok(actor) => {
+            if let Some(a) = &actor {
+                state.sessions.put(hash, a.clone());
+            }
+            RequestActor(actor)
+        }
         Err(err) => {
             tracing::error!(error = %err, "session lookup failed");
             RequestActor(None)

@@ -68,6 +68,7 @@ pub async fn spawn_with_delay(pool: PgPool, delay: std::time::Duration) -> TestA
             pool.clone(),
             Arc::new(concierge::llm::Llm::new(concierge::llm::catalog::LlmConfig::scripted_only(delay))),
         )),
+        sessions: Arc::default(),
     };
     TestApp { router: app(state), pool }
 }
