@@ -315,13 +315,29 @@ async fn embedded() {
     generate(&model, vec![system.clone(), Message::new(Role::User, "Hi")], "warmup").await;
     let (ttft, decode, prompt_tokens, completion, reply) =
         generate(&model, vec![system.clone(), user.clone()], "bench-thread").await;
-    let tps =
-        if decode.as_secs_f64() > 0.0 { (completion.saturating_sub(1)) as f64 / decode.as_secs_f64() } else { 0.0 };
-    println!("concierge (llama-cpp-2):  prompt {prompt_tokens} tokens, first token cold {}, decode {:.1} tok/s ({completion} tokens)", ms(ttft), tps);
-    let follow =
-        vec![system, user, Message::new(Role::Assistant, reply), Message::new(Role::User, "Now in one sentence.")];
+    let short_tps = completion.saturating_sub(1) as f64 / decode.as_secs_f64().max(1e-9);
+    println!(
+        "concierge (llama-cpp-2):  prompt {prompt_tokens} tokens, first token cold {}, then {short_tps:.1} tok/s ({completion} tokens)",
+        ms(ttft)
+    );
+    let follow = vec![
+        system.clone(),
+        user,
+        Message::new(Role::Assistant, reply),
+        Message::new(Role::User, "Now in one sentence."),
+    ];
     let (ttft2, _, prompt2, _, _) = generate(&model, follow, "bench-thread").await;
     println!("concierge follow-up turn: prompt {prompt2} tokens (prefix cached), first token {}", ms(ttft2));
+    // Decode speed on a reply that runs long: median of 3, a fresh cache slot each.
+    let mut rates = Vec::new();
+    for i in 0..3 {
+        let messages = vec![system.clone(), Message::new(Role::User, DECODE_PROMPT)];
+        let (_, decode, _, completion, _) = generate(&model, messages, &format!("decode-{i}")).await;
+        rates.push(completion.saturating_sub(1) as f64 / decode.as_secs_f64().max(1e-9));
+    }
+    rates.sort_by(f64::total_cmp);
+    let tps = rates[1];
+    println!("concierge decode (median of 3): {tps:.1} tok/s (runs: {rates:.1?})");
 
     let script = format!(
         r#"
