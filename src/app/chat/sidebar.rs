@@ -16,19 +16,28 @@ pub fn Sidebar() -> impl IntoView {
     let archived = RwSignal::new(false);
     let typed = RwSignal::new(String::new());
     let query = RwSignal::new(String::new());
-    let more = RwSignal::new(Vec::<ChatThread>::new());
+    // The rows shown. The first page comes from a resource (rendered on the server); later
+    // refreshes replace the rows in place, so a row that did not change (one being renamed, say)
+    // keeps its state.
+    let rows = RwSignal::new(Vec::<ChatThread>::new());
     let cursor = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
-    let first = Resource::new(
-        move || (ctx.threads_version.get(), archived.get()),
-        move |(_, archived)| chat_threads(archived, None),
-    );
-    // A new first page replaces whatever "show more" had added.
-    Effect::new(move |_| {
-        if let Some(Ok(list)) = first.get() {
-            more.set(Vec::new());
-            cursor.set(list.next_cursor.clone());
+    let first = Resource::new(move || archived.get(), move |archived| chat_threads(archived, None));
+    Effect::new(move |prev: Option<u32>| {
+        let version = ctx.threads_version.get();
+        if prev.is_some() {
+            let archived = archived.get_untracked();
+            leptos::task::spawn_local(async move {
+                match chat_threads(archived, None).await {
+                    Ok(list) => {
+                        rows.set(list.threads);
+                        cursor.set(list.next_cursor);
+                    }
+                    Err(e) => error.set(Some(e.to_string())),
+                }
+            });
         }
+        version
     });
     let hits = Resource::new(
         move || query.get(),
@@ -45,7 +54,7 @@ pub fn Sidebar() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match chat_threads(archived.get_untracked(), Some(c)).await {
                 Ok(page) => {
-                    more.update(|m| m.extend(page.threads));
+                    rows.update(|r| r.extend(page.threads));
                     cursor.set(page.next_cursor);
                 }
                 Err(e) => error.set(Some(e.to_string())),
@@ -93,19 +102,23 @@ pub fn Sidebar() -> impl IntoView {
                                     match first.await {
                                         Err(AppError::Unauthenticated) => view! { <ToLogin /> }.into_any(),
                                         Err(e) => view! { <ErrorBanner message=e.to_string() /> }.into_any(),
-                                        Ok(list) if list.threads.is_empty() => view! {
-                                            <p class="p-2 text-sm text-stone-500 dark:text-stone-400">
-                                                {if archived.get_untracked() { "No archived chats." } else { "No chats yet. Start one!" }}
-                                            </p>
-                                        }.into_any(),
-                                        Ok(list) => view! {
-                                            <ul class="mt-3 space-y-0.5" data-testid="thread-list">
-                                                {list.threads.into_iter().map(|t| view! { <ThreadRow thread=t error /> }).collect_view()}
-                                                <For each=move || more.get() key=|t| t.id let:t>
-                                                    <ThreadRow thread=t error />
-                                                </For>
-                                            </ul>
-                                        }.into_any(),
+                                        Ok(list) => {
+                                            rows.set(list.threads);
+                                            cursor.set(list.next_cursor);
+                                            view! {
+                                                {move || rows.with(Vec::is_empty).then(|| view! {
+                                                    <p class="p-2 text-sm text-stone-500 dark:text-stone-400">
+                                                        {if archived.get_untracked() { "No archived chats." } else { "No chats yet. Start one!" }}
+                                                    </p>
+                                                })}
+                                                <ul class="mt-3 space-y-0.5" data-testid="thread-list">
+                                                    // Keyed by what a row shows: only rows that changed are rebuilt.
+                                                    <For each=move || rows.get() key=|t| (t.id, t.title.clone(), t.pinned, t.archived) let:t>
+                                                        <ThreadRow thread=t error />
+                                                    </For>
+                                                </ul>
+                                            }.into_any()
+                                        }
                                     }
                                 })}
                             </Transition>
