@@ -28,6 +28,8 @@ use tokio::sync::{broadcast, Notify};
 const BROADCAST: usize = 1024;
 /// Items of history sent to the model at most (the provider trims further to its window).
 const HISTORY: i64 = 60;
+/// The system prompt of title requests (the scripted provider recognises it).
+pub const TITLE_SYSTEM: &str = "You write short titles for conversations.";
 /// How long a finished reply stays in memory for late watchers.
 const GRACE: Duration = Duration::from_secs(30);
 /// How long a venue's provider list is reused before it is read again.
@@ -289,7 +291,7 @@ impl Hub {
         live.finish(final_item);
         if status == ItemStatus::Done {
             if let Some(first) = &job.first_message {
-                self.title(&job, first, &outcome.text).await;
+                self.title(&job, first).await;
             }
         }
         live.close();
@@ -390,7 +392,7 @@ impl Hub {
     }
 
     /// Names the thread after its first exchange: the model's title, else the first words.
-    async fn title(&self, job: &Job, first: &str, reply: &str) {
+    async fn title(&self, job: &Job, first: &str) {
         match store::needs_title(&self.pool, job.thread_id).await {
             Ok(true) => {}
             Ok(false) => return,
@@ -404,12 +406,18 @@ impl Hub {
         let clip = |s: &str, n: usize| s.chars().take(n).collect::<String>();
         let request = ChatRequest {
             model: job.model.model.clone(),
+            // Small models follow an instruction in the user turn better than in the system one,
+            // and continue the conversation if shown the reply: show them only the question.
             messages: vec![
+                Message::new(Role::System, TITLE_SYSTEM),
                 Message::new(
-                    Role::System,
-                    "Write a short title (at most six words) for this conversation. Answer with the title only.",
+                    Role::User,
+                    format!(
+                        "Write a title of at most six words for a conversation that starts with the message below. \
+                         Answer with the title only.\n\nMessage: {}",
+                        clip(first, 600)
+                    ),
                 ),
-                Message::new(Role::User, format!("{}\n\nReply: {}", clip(first, 600), clip(reply, 400))),
             ],
             tools: Vec::new(),
             max_tokens: 16,

@@ -340,13 +340,20 @@ pub fn fallback_title(first_message: &str) -> String {
 /// `None` when nothing usable is left.
 pub fn clean_model_title(raw: &str) -> Option<String> {
     let line = raw.lines().map(str::trim).find(|l| !l.is_empty())?;
-    let line = line.trim_start_matches(|c: char| c == '#' || c == '*' || c.is_whitespace());
+    let line = line.trim_start_matches(|c: char| c == '#' || c == '*' || c == '-' || c.is_whitespace());
+    // A numbered line ("2. Easter…") is the model writing a list, not a title.
+    let numbered =
+        line.split_once(['.', ')']).is_some_and(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+    if numbered {
+        return None;
+    }
     let line = line.strip_prefix("Title:").or_else(|| line.strip_prefix("title:")).unwrap_or(line);
     let t = line.trim().trim_matches(|c: char| matches!(c, '"' | '\'' | '*' | '`' | '“' | '”' | '.' | ':'));
     let t: String = t.split_whitespace().collect::<Vec<_>>().join(" ");
     let t: String = t.chars().filter(|c| !c.is_control()).take(60).collect();
     let t = t.trim().to_string();
-    if t.chars().count() < 2 {
+    // Longer than a title: the model answered the message instead.
+    if t.chars().count() < 2 || t.split_whitespace().count() > 10 {
         None
     } else {
         Some(t)
@@ -378,6 +385,11 @@ mod tests {
         assert_eq!(clean_model_title("\"Wedding Menu Planning.\"\nmore").as_deref(), Some("Wedding Menu Planning"));
         assert_eq!(clean_model_title("Title: Guest list"), Some("Guest list".to_string()));
         assert_eq!(clean_model_title("  \n"), None);
+        assert_eq!(clean_model_title("2. Easter Clothes: Imagine having your best friends"), None);
+        assert_eq!(
+            clean_model_title("Sure! Here are three ideas for decorating the tables at a wedding reception"),
+            None
+        );
     }
 
     #[test]

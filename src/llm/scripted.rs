@@ -21,8 +21,9 @@ impl Scripted {
         let question =
             request.messages.iter().rev().find(|m| m.role == Role::User).map(|m| m.content.as_str()).unwrap_or("");
         let system = request.messages.iter().find(|m| m.role == Role::System).map(|m| m.content.as_str()).unwrap_or("");
-        if system.contains("Write a short title") {
-            let first_line = question.lines().next().unwrap_or("");
+        if system == crate::chat::TITLE_SYSTEM {
+            let message = question.rsplit("Message: ").next().unwrap_or("");
+            let first_line = message.lines().next().unwrap_or("");
             let words: Vec<&str> = first_line.split_whitespace().take(4).collect();
             return format!("Chat about {}", words.join(" "));
         }
