@@ -17,7 +17,6 @@
 use concierge::server::{app, config::Config, AppState};
 use futures_util::StreamExt;
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 #[tokio::main]
@@ -37,14 +36,7 @@ async fn main() {
 
     let llm = concierge::llm::Llm::new(concierge::llm::catalog::LlmConfig::scripted_only(Duration::ZERO));
     let conf = leptos::config::get_configuration(Some("Leptos.toml")).unwrap();
-    let state = AppState {
-        routes: leptos_axum::generate_route_list(concierge::app::App),
-        leptos_options: conf.leptos_options,
-        pool: pool.clone(),
-        config: Arc::new(Config::default()),
-        chat: Arc::new(concierge::chat::Hub::new(pool.clone(), Arc::new(llm))),
-        sessions: Arc::default(),
-    };
+    let state = AppState::new(conf.leptos_options, pool.clone(), Config::default(), llm);
     // As in main.rs: TCP_NODELAY on accepted connections.
     let listener =
         axum::serve::ListenerExt::tap_io(tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap(), |tcp| {
@@ -390,6 +382,7 @@ print(f"{{ttft:.2f}} {{rates[1]:.1f}} {{rates[0]:.1f}},{{rates[1]:.1f}},{{rates[
 
 /// Streams a reply from llama-cpp-python's OpenAI-compatible server through our provider.
 async fn real_openai_peer() {
+    use concierge::llm::http::Endpoint;
     use concierge::llm::openai::OpenAi;
     use concierge::llm::{ChatRequest, Message, Provider, RetryPolicy, Role, StreamEvent, Timeouts};
     println!("\n== OpenAI-compatible provider against llama_cpp.server (same GGUF) ==");
@@ -429,7 +422,7 @@ async fn real_openai_peer() {
         let _ = child.kill();
         return;
     }
-    let provider = OpenAi::new(&base, None, Timeouts::default(), RetryPolicy::default());
+    let provider = OpenAi(Endpoint::new(&base, None, Timeouts::default(), RetryPolicy::default()));
     let req = ChatRequest {
         model: "smollm2".into(),
         messages: vec![

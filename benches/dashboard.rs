@@ -8,7 +8,6 @@ use axum::body::Body;
 use axum::http::{header, Request};
 use concierge::server::{app, config::Config, AppState};
 use http_body_util::BodyExt;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tower::ServiceExt;
 
@@ -26,19 +25,8 @@ async fn main() {
     concierge::store::seed_demo_if_empty(&pool).await.unwrap();
 
     let conf = leptos::config::get_configuration(Some("Leptos.toml")).unwrap();
-    let state = AppState {
-        routes: leptos_axum::generate_route_list(concierge::app::App),
-        leptos_options: conf.leptos_options,
-        pool: pool.clone(),
-        config: Arc::new(Config::default()),
-        chat: Arc::new(concierge::chat::Hub::new(
-            pool.clone(),
-            Arc::new(concierge::llm::Llm::new(concierge::llm::catalog::LlmConfig::scripted_only(
-                std::time::Duration::ZERO,
-            ))),
-        )),
-        sessions: Arc::default(),
-    };
+    let llm = concierge::llm::Llm::new(concierge::llm::catalog::LlmConfig::scripted_only(Duration::ZERO));
+    let state = AppState::new(conf.leptos_options, pool.clone(), Config::default(), llm);
     let router = app(state);
     let login = Request::post("/api/login")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")

@@ -6,9 +6,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     use concierge::server::{app, config::Config, AppState};
     use concierge::store;
     use leptos::config::get_configuration;
-    use leptos_axum::generate_route_list;
     use sqlx::postgres::PgPoolOptions;
-    use std::{sync::Arc, time::Duration};
+    use std::time::Duration;
     use tracing_subscriber::EnvFilter;
 
     let config = Config::from_env()?;
@@ -59,16 +58,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let llm = tokio::task::spawn_blocking(move || concierge::llm::Llm::new(llm_config)).await?;
     let catalog = llm.catalog(&[]);
     tracing::info!(models = ?catalog.view().models.iter().map(|m| m.id.clone()).collect::<Vec<_>>(), default = catalog.default_model(), "models");
-    let chat = Arc::new(concierge::chat::Hub::new(pool.clone(), Arc::new(llm)));
-
-    let state = AppState {
-        routes: generate_route_list(concierge::app::App),
-        leptos_options,
-        pool,
-        config: Arc::new(config),
-        chat,
-        sessions: Arc::default(),
-    };
+    let state = AppState::new(leptos_options, pool, config, llm);
     // TCP_NODELAY: an event stream writes small frames; without it Nagle's algorithm holds each
     // one back until the previous is acknowledged (40 ms with delayed ACKs).
     let listener = axum::serve::ListenerExt::tap_io(tokio::net::TcpListener::bind(&addr).await?, |tcp| {

@@ -59,6 +59,13 @@ pub async fn open_chat(thread_id: i64) -> Result<ThreadOpen, AppError> {
     Ok(ThreadOpen { thread, page, live })
 }
 
+/// The thread alone (its title after the first exchange, its model), without its items.
+#[server(prefix = "/api", endpoint = "chat_thread")]
+pub async fn get_chat_thread(thread_id: i64) -> Result<ChatThread, AppError> {
+    let (actor, pool) = super::ssr::actor_and_pool()?;
+    Ok(crate::store::chat::thread(&pool, &actor, super::ssr::id(thread_id)?).await?)
+}
+
 #[server(prefix = "/api", endpoint = "older_chat_items")]
 pub async fn older_chat_items(thread_id: i64, before: i64) -> Result<ItemPage, AppError> {
     let (actor, pool) = super::ssr::actor_and_pool()?;
@@ -114,8 +121,7 @@ pub async fn regenerate_reply(thread_id: i64, model: Option<String>) -> Result<S
 pub async fn stop_reply(thread_id: i64) -> Result<bool, AppError> {
     let (actor, pool) = super::ssr::actor_and_pool()?;
     let thread_id = super::ssr::id(thread_id)?;
-    let mut conn = pool.acquire().await.map_err(crate::store::StoreError::from)?;
-    crate::store::chat::thread(&mut conn, &actor, thread_id).await?;
+    crate::store::chat::thread(&pool, &actor, thread_id).await?;
     Ok(ssr::hub()?.stop(thread_id))
 }
 
@@ -156,9 +162,8 @@ pub async fn set_chat_model(thread_id: i64, model: String) -> Result<ChatThread,
 pub async fn delete_chat(thread_id: i64) -> Result<(), AppError> {
     let (actor, pool) = super::ssr::actor_and_pool()?;
     let thread_id = super::ssr::id(thread_id)?;
-    let mut conn = pool.acquire().await.map_err(crate::store::StoreError::from)?;
-    crate::store::chat::thread(&mut conn, &actor, thread_id).await?;
-    drop(conn);
+    // Owned? (Only then may its reply be stopped.)
+    crate::store::chat::thread(&pool, &actor, thread_id).await?;
     let hub = ssr::hub()?;
     hub.stop(thread_id);
     crate::store::chat::delete_thread(&pool, &actor, thread_id).await?;
@@ -175,11 +180,7 @@ pub async fn switch_chat_branch(thread_id: i64, item_id: i64, delta: i64) -> Res
     if !(-1000..=1000).contains(&delta) || delta == 0 {
         return Err(AppError::BadRequest("`delta` must be a small non-zero step.".into()));
     }
-    let mut conn = pool.acquire().await.map_err(crate::store::StoreError::from)?;
-    crate::store::chat::thread(&mut conn, &actor, thread_id).await?;
-    drop(conn);
-    let target = crate::store::chat::sibling(&pool, thread_id, item_id, delta).await?;
-    crate::store::chat::switch_branch(&pool, &actor, thread_id, target).await?;
+    crate::store::chat::switch_branch(&pool, &actor, thread_id, item_id, delta).await?;
     let (thread, page) =
         crate::store::chat::latest_page(&pool, &actor, thread_id, crate::domain::chat::ITEM_PAGE).await?;
     Ok(ThreadOpen { thread, page, live: false })
@@ -206,32 +207,19 @@ pub async fn list_providers() -> Result<Vec<ProviderView>, AppError> {
     if actor.role != crate::domain::Role::Owner {
         return Err(AppError::Forbidden);
     }
-    let hub = ssr::hub()?;
-    let mut out: Vec<ProviderView> = hub
-        .llm()
-        .env_providers()
-        .iter()
-        .map(|p| ProviderView {
-            id: None,
-            name: p.name.clone(),
-            kind: p.kind.clone(),
-            base_url: p.base_url.clone(),
-            models: p.models.clone(),
-            has_key: p.api_key.is_some(),
-            from_env: true,
-        })
-        .collect();
-    for (id, p) in crate::store::chat::venue_providers(&pool, actor.venue_id).await? {
-        out.push(ProviderView {
-            id: Some(id),
-            name: p.name,
-            kind: p.kind,
-            base_url: p.base_url,
-            models: p.models,
-            has_key: p.api_key.is_some(),
-            from_env: false,
-        });
-    }
+    // What the page may see of a provider: whether a key is set, never the key.
+    let view = |id: Option<i64>, p: crate::llm::catalog::HostedConfig| ProviderView {
+        id,
+        has_key: p.api_key.is_some(),
+        from_env: id.is_none(),
+        name: p.name,
+        kind: p.kind,
+        base_url: p.base_url,
+        models: p.models,
+    };
+    let mut out: Vec<ProviderView> = ssr::hub()?.llm().env_providers().iter().map(|p| view(None, p.clone())).collect();
+    let venue = crate::store::chat::venue_providers(&pool, actor.venue_id).await?;
+    out.extend(venue.into_iter().map(|(id, p)| view(Some(id), p)));
     Ok(out)
 }
 

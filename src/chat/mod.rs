@@ -216,9 +216,7 @@ impl Hub {
         turn: Turn,
         model: Option<&str>,
     ) -> Result<Sent, ChatError> {
-        let mut conn = self.pool.acquire().await.map_err(StoreError::from)?;
-        let thread = store::thread(&mut conn, actor, thread_id).await?;
-        drop(conn);
+        let thread = store::thread(&self.pool, actor, thread_id).await?;
         let catalog = self.catalog(actor.venue_id).await?;
         let wanted = model.unwrap_or(&thread.model);
         let resolved = match model {

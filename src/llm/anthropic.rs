@@ -8,23 +8,13 @@
 
 use super::http::{Decoder, Endpoint};
 use super::sse::SseEvent;
-use super::{
-    ChatRequest, EventRx, FinishReason, Provider, ProviderError, RetryPolicy, Role, StreamEvent, Timeouts, ToolCall,
-    Usage,
-};
-use crate::server::config::Secret;
+use super::{ChatRequest, EventRx, FinishReason, Provider, ProviderError, Role, StreamEvent, ToolCall, Usage};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
 pub const API_VERSION: &str = "2023-06-01";
 
-pub struct Anthropic(Endpoint);
-
-impl Anthropic {
-    pub fn new(base_url: &str, api_key: Option<Secret>, timeouts: Timeouts, retry: RetryPolicy) -> Self {
-        Self(Endpoint::new(base_url, api_key, timeouts, retry))
-    }
-}
+pub struct Anthropic(pub Endpoint);
 
 impl Provider for Anthropic {
     fn kind(&self) -> &'static str {

@@ -4,6 +4,7 @@
 use super::anthropic::Anthropic;
 use super::embedded::{Embedded, EmbeddedConfig};
 use super::gemini::Gemini;
+use super::http::Endpoint;
 use super::openai::OpenAi;
 use super::scripted::Scripted;
 use super::{Provider, RetryPolicy, Timeouts};
@@ -122,10 +123,7 @@ impl LlmConfig {
             }
             let base_url = url.unwrap_or_else(|| default_url.to_string());
             if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
-                return Err(LlmConfigError {
-                    name: url_var_static(url_var),
-                    reason: "must start with http:// or https://".into(),
-                });
+                return Err(LlmConfigError { name: url_var, reason: "must start with http:// or https://".into() });
             }
             let models: Vec<String> = get(models_var)
                 .unwrap_or_else(|| default_models.to_string())
@@ -165,14 +163,6 @@ impl LlmConfig {
             timeouts,
             retry: RetryPolicy::default(),
         })
-    }
-}
-
-fn url_var_static(v: &str) -> &'static str {
-    match v {
-        "OPENAI_BASE_URL" => "OPENAI_BASE_URL",
-        "ANTHROPIC_BASE_URL" => "ANTHROPIC_BASE_URL",
-        _ => "GEMINI_BASE_URL",
     }
 }
 
@@ -221,6 +211,9 @@ pub struct Llm {
     client_timeouts: Timeouts,
     retry: RetryPolicy,
     hosted: Vec<HostedConfig>,
+    /// One HTTP client for every hosted provider, the venues' own included (a venue's catalog is
+    /// rebuilt per request; its providers must not each build a client).
+    client: reqwest::Client,
 }
 
 impl Llm {
@@ -262,6 +255,7 @@ impl Llm {
             default_model: config.default_model,
             client_timeouts: config.timeouts,
             retry: config.retry,
+            client: super::http::client(&config.timeouts),
             hosted: Vec::new(),
         };
         for h in &config.hosted {
@@ -272,27 +266,20 @@ impl Llm {
         llm
     }
 
-    /// Registers an extra provider (tests use this for fakes).
-    pub fn with_provider(mut self, info: ModelInfo, provider: Arc<dyn Provider>, model: &str) -> Self {
-        self.entries.push(ResolvedModel { info, provider, model: model.to_string() });
-        self
-    }
-
-    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
-        self.retry = retry;
-        self
-    }
-
     /// The providers configured in the environment, as the settings page lists them.
     pub fn env_providers(&self) -> &[HostedConfig] {
         &self.hosted
     }
 
+    fn endpoint(&self, h: &HostedConfig) -> Endpoint {
+        Endpoint::with_client(self.client.clone(), &h.base_url, h.api_key.clone(), self.client_timeouts, self.retry)
+    }
+
     fn hosted_entries(&self, h: &HostedConfig) -> Vec<ResolvedModel> {
         let provider: Arc<dyn Provider> = match h.kind.as_str() {
-            "anthropic" => Arc::new(Anthropic::new(&h.base_url, h.api_key.clone(), self.client_timeouts, self.retry)),
-            "gemini" => Arc::new(Gemini::new(&h.base_url, h.api_key.clone(), self.client_timeouts, self.retry)),
-            _ => Arc::new(OpenAi::new(&h.base_url, h.api_key.clone(), self.client_timeouts, self.retry)),
+            "anthropic" => Arc::new(Anthropic(self.endpoint(h))),
+            "gemini" => Arc::new(Gemini(self.endpoint(h))),
+            _ => Arc::new(OpenAi(self.endpoint(h))),
         };
         h.models
             .iter()

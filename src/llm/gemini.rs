@@ -9,20 +9,10 @@
 
 use super::http::{Decoder, Endpoint};
 use super::sse::SseEvent;
-use super::{
-    ChatRequest, EventRx, FinishReason, Provider, ProviderError, RetryPolicy, Role, StreamEvent, Timeouts, ToolCall,
-    Usage,
-};
-use crate::server::config::Secret;
+use super::{ChatRequest, EventRx, FinishReason, Provider, ProviderError, Role, StreamEvent, ToolCall, Usage};
 use serde_json::{json, Value};
 
-pub struct Gemini(Endpoint);
-
-impl Gemini {
-    pub fn new(base_url: &str, api_key: Option<Secret>, timeouts: Timeouts, retry: RetryPolicy) -> Self {
-        Self(Endpoint::new(base_url, api_key, timeouts, retry))
-    }
-}
+pub struct Gemini(pub Endpoint);
 
 impl Provider for Gemini {
     fn kind(&self) -> &'static str {

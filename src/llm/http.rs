@@ -32,14 +32,20 @@ pub struct Endpoint {
 pub type Headers = fn(reqwest::RequestBuilder, Option<&str>) -> reqwest::RequestBuilder;
 
 impl Endpoint {
+    /// An endpoint with its own HTTP client.
     pub fn new(base_url: &str, api_key: Option<Secret>, timeouts: Timeouts, retry: RetryPolicy) -> Self {
-        Self {
-            base_url: base_url.trim_end_matches('/').to_string(),
-            api_key,
-            client: client(&timeouts),
-            timeouts,
-            retry,
-        }
+        Self::with_client(client(&timeouts), base_url, api_key, timeouts, retry)
+    }
+
+    /// An endpoint on a shared client (its connection pool and TLS setup are built once).
+    pub fn with_client(
+        client: reqwest::Client,
+        base_url: &str,
+        api_key: Option<Secret>,
+        timeouts: Timeouts,
+        retry: RetryPolicy,
+    ) -> Self {
+        Self { base_url: base_url.trim_end_matches('/').to_string(), api_key, client, timeouts, retry }
     }
 
     /// POSTs `body` as JSON to `url` and decodes the SSE answer with decoders from `decoder`.

@@ -9,21 +9,11 @@
 
 use super::http::{Decoder, Endpoint};
 use super::sse::SseEvent;
-use super::{
-    ChatRequest, EventRx, FinishReason, Message, Provider, ProviderError, RetryPolicy, Role, StreamEvent, Timeouts,
-    ToolCall, Usage,
-};
-use crate::server::config::Secret;
+use super::{ChatRequest, EventRx, FinishReason, Message, Provider, ProviderError, Role, StreamEvent, ToolCall, Usage};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
-pub struct OpenAi(Endpoint);
-
-impl OpenAi {
-    pub fn new(base_url: &str, api_key: Option<Secret>, timeouts: Timeouts, retry: RetryPolicy) -> Self {
-        Self(Endpoint::new(base_url, api_key, timeouts, retry))
-    }
-}
+pub struct OpenAi(pub Endpoint);
 
 impl Provider for OpenAi {
     fn kind(&self) -> &'static str {

@@ -35,14 +35,7 @@ async fn replay_from_store(
     thread_id: i64,
     after: i64,
 ) -> Result<Replay, Response> {
-    let mut conn = match state.pool.acquire().await {
-        Ok(c) => c,
-        Err(e) => {
-            tracing::error!(error = %e, "no database connection for a chat stream");
-            return Err(error(StatusCode::SERVICE_UNAVAILABLE, "The server is busy. Please retry."));
-        }
-    };
-    match crate::store::chat::thread(&mut conn, actor, thread_id).await {
+    match crate::store::chat::thread(&state.pool, actor, thread_id).await {
         Ok(_) => {}
         Err(crate::store::StoreError::NotFound) => return Err(error(StatusCode::NOT_FOUND, "No such chat.")),
         Err(e) => {
@@ -50,7 +43,6 @@ async fn replay_from_store(
             return Err(error(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side."));
         }
     }
-    drop(conn);
     let sub = state.chat.live(thread_id).map(|l| {
         let s = l.subscribe();
         (l, s)

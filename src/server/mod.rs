@@ -27,6 +27,21 @@ pub struct AppState {
     pub sessions: Arc<auth::SessionCache>,
 }
 
+impl AppState {
+    /// The state for `main`, tests and benchmarks alike: the app's routes, the chat engine on
+    /// `llm`, an empty session cache.
+    pub fn new(leptos_options: LeptosOptions, pool: PgPool, config: config::Config, llm: crate::llm::Llm) -> Self {
+        Self {
+            routes: leptos_axum::generate_route_list(crate::app::App),
+            leptos_options,
+            chat: Arc::new(crate::chat::Hub::new(pool.clone(), Arc::new(llm))),
+            pool,
+            config: Arc::new(config),
+            sessions: Arc::default(),
+        }
+    }
+}
+
 impl axum::extract::FromRef<AppState> for LeptosOptions {
     fn from_ref(state: &AppState) -> Self {
         state.leptos_options.clone()

@@ -65,14 +65,14 @@ pub async fn create_thread(pool: &PgPool, actor: &Actor, model: &str, kind: Agen
 }
 
 /// The actor's own thread, or `NotFound`.
-pub async fn thread(conn: &mut PgConnection, actor: &Actor, id: i64) -> StoreResult<ChatThread> {
+pub async fn thread<'e>(db: impl sqlx::PgExecutor<'e>, actor: &Actor, id: i64) -> StoreResult<ChatThread> {
     sqlx::query_as(&format!(
         "select {THREAD_COLS} from chat_threads t where t.id = $1 and t.owner_id = $2 and t.venue_id = $3"
     ))
     .bind(id)
     .bind(actor.user_id)
     .bind(actor.venue_id)
-    .fetch_optional(conn)
+    .fetch_optional(db)
     .await?
     .ok_or(StoreError::NotFound)
 }
@@ -152,7 +152,7 @@ pub async fn latest_page(
     limit: i64,
 ) -> StoreResult<(ChatThread, ItemPage)> {
     let mut conn = pool.acquire().await?;
-    let thread = thread(&mut conn, actor, thread_id).await?;
+    let thread = thread(&mut *conn, actor, thread_id).await?;
     let page = match leaf(&mut conn, thread_id).await? {
         Some(leaf) => chain(&mut conn, thread_id, leaf, limit).await?,
         None => ItemPage { items: Vec::new(), has_more: false },
@@ -169,7 +169,7 @@ pub async fn older_page(
     limit: i64,
 ) -> StoreResult<ItemPage> {
     let mut conn = pool.acquire().await?;
-    thread(&mut conn, actor, thread_id).await?;
+    thread(&mut *conn, actor, thread_id).await?;
     let parent: Option<Option<i64>> =
         sqlx::query_scalar("select parent_id from chat_items where id = $1 and thread_id = $2")
             .bind(before)
@@ -383,20 +383,19 @@ pub struct Finish<'a> {
 }
 
 pub async fn finish(pool: &PgPool, f: &Finish<'_>) -> StoreResult<ChatItem> {
-    let mut conn = pool.acquire().await?;
-    sqlx::query(
-        "update chat_items set content = $2, status = $3, error = $4, prompt_tokens = $5, completion_tokens = $6
-          where id = $1",
-    )
+    sqlx::query_as(&format!(
+        "update chat_items i set content = $2, status = $3, error = $4, prompt_tokens = $5, completion_tokens = $6
+          where i.id = $1 returning {ITEM_COLS}"
+    ))
     .bind(f.item_id)
     .bind(f.content)
     .bind(f.status.as_str())
     .bind(f.error)
     .bind(f.prompt_tokens)
     .bind(f.completion_tokens)
-    .execute(&mut *conn)
-    .await?;
-    item(&mut conn, f.item_id).await
+    .fetch_optional(pool)
+    .await?
+    .ok_or(StoreError::NotFound)
 }
 
 /// Replies the server was writing when it stopped: marked `interrupted` (they can be retried).
@@ -523,9 +522,12 @@ pub async fn delete_thread(pool: &PgPool, actor: &Actor, thread_id: i64) -> Stor
     Ok(())
 }
 
-/// The sibling `delta` places from `item_id` (another version of the same message).
-pub async fn sibling(pool: &PgPool, thread_id: i64, item_id: i64, delta: i64) -> StoreResult<i64> {
-    sqlx::query_scalar(
+/// Shows another version of `item_id`: its sibling `delta` places away (an edit or a
+/// regeneration made it). The tip becomes that sibling's newest descendant.
+pub async fn switch_branch(pool: &PgPool, actor: &Actor, thread_id: i64, item_id: i64, delta: i64) -> StoreResult<()> {
+    let mut tx = pool.begin().await?;
+    lock_idle(&mut tx, actor, thread_id, "Wait for the reply to finish before switching versions.").await?;
+    let item_id: i64 = sqlx::query_scalar(
         "with me as (select parent_id from chat_items where id = $1 and thread_id = $2),
               sibs as (
                 select i.id, row_number() over (order by i.id) as rn from chat_items i, me
@@ -536,15 +538,9 @@ pub async fn sibling(pool: &PgPool, thread_id: i64, item_id: i64, delta: i64) ->
     .bind(item_id)
     .bind(thread_id)
     .bind(delta)
-    .fetch_optional(pool)
+    .fetch_optional(&mut *tx)
     .await?
-    .ok_or(StoreError::NotFound)
-}
-
-/// Shows the branch through `item_id`: the tip becomes its newest descendant.
-pub async fn switch_branch(pool: &PgPool, actor: &Actor, thread_id: i64, item_id: i64) -> StoreResult<()> {
-    let mut tx = pool.begin().await?;
-    lock_idle(&mut tx, actor, thread_id, "Wait for the reply to finish before switching versions.").await?;
+    .ok_or(StoreError::NotFound)?;
     let tip: Option<i64> = sqlx::query_scalar(
         "with recursive down(id, n) as (
              select id, 1 from chat_items where id = $1 and thread_id = $2

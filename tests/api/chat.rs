@@ -353,6 +353,7 @@ async fn nobody_reaches_another_persons_thread(pool: PgPool) {
     let (t, item, reply_id) = (thread.to_string(), sent["user_item"]["id"].to_string(), reply["id"].to_string());
     let calls: Vec<(&str, Vec<(&str, &str)>)> = vec![
         ("open_chat", vec![("thread_id", &t)]),
+        ("chat_thread", vec![("thread_id", &t)]),
         ("older_chat_items", vec![("thread_id", &t), ("before", &reply_id)]),
         ("send_chat_message", vec![("thread_id", &t), ("text", "hijack")]),
         ("edit_chat_message", vec![("thread_id", &t), ("item_id", &item), ("text", "hijack")]),

@@ -14,7 +14,6 @@ use concierge::server::{app, config::Config, AppState};
 use http_body_util::BodyExt;
 use leptos::config::get_configuration;
 use sqlx::PgPool;
-use std::sync::Arc;
 use tower::ServiceExt;
 
 pub const PASSWORD: &str = "concierge-demo";
@@ -59,17 +58,8 @@ pub async fn spawn(pool: PgPool) -> TestApp {
 pub async fn spawn_with_delay(pool: PgPool, delay: std::time::Duration) -> TestApp {
     concierge::store::seed_demo_if_empty(&pool).await.expect("demo data loads");
     let conf = get_configuration(Some("Leptos.toml")).expect("Leptos.toml");
-    let state = AppState {
-        routes: leptos_axum::generate_route_list(concierge::app::App),
-        leptos_options: conf.leptos_options,
-        pool: pool.clone(),
-        config: Arc::new(Config::default()),
-        chat: Arc::new(concierge::chat::Hub::new(
-            pool.clone(),
-            Arc::new(concierge::llm::Llm::new(concierge::llm::catalog::LlmConfig::scripted_only(delay))),
-        )),
-        sessions: Arc::default(),
-    };
+    let llm = concierge::llm::Llm::new(concierge::llm::catalog::LlmConfig::scripted_only(delay));
+    let state = AppState::new(conf.leptos_options, pool.clone(), Config::default(), llm);
     TestApp { router: app(state), pool }
 }
 

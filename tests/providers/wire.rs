@@ -2,6 +2,7 @@ use super::fake::{Fake, Scripted};
 use super::{collect, request, text_of};
 use concierge::llm::anthropic::Anthropic;
 use concierge::llm::gemini::Gemini;
+use concierge::llm::http::Endpoint;
 use concierge::llm::openai::OpenAi;
 use concierge::llm::{FinishReason, Provider, ProviderError, RetryPolicy, StreamEvent, Timeouts, ToolCall, Usage};
 use concierge::server::config::Secret;
@@ -16,7 +17,7 @@ fn timeouts() -> Timeouts {
 }
 
 fn openai(fake: &Fake) -> OpenAi {
-    OpenAi::new(&format!("{}/v1", fake.url), Some(Secret::new("sk-test")), timeouts(), fast_retry())
+    OpenAi(Endpoint::new(&format!("{}/v1", fake.url), Some(Secret::new("sk-test")), timeouts(), fast_retry()))
 }
 
 /// What OpenAI sends for a reply with text, then a tool call whose arguments come in pieces,
@@ -150,7 +151,7 @@ async fn a_stalled_stream_hits_the_idle_timeout() {
 async fn unreachable_server_is_a_connect_error() {
     // A port nothing listens on (bound, then closed).
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let p = OpenAi::new(&format!("http://127.0.0.1:{port}/v1"), None, timeouts(), fast_retry());
+    let p = OpenAi(Endpoint::new(&format!("http://127.0.0.1:{port}/v1"), None, timeouts(), fast_retry()));
     let events = collect(p.stream(request("m"))).await;
     assert!(matches!(events.as_slice(), [Err(ProviderError::Connect(_))]), "{events:?}");
 }
@@ -207,7 +208,7 @@ const ANTHROPIC_STREAM: &str = concat!(
 #[tokio::test]
 async fn anthropic_text_tool_use_and_usage() {
     let fake = Fake::start(vec![Scripted::sse_cut(ANTHROPIC_STREAM, 11)]).await;
-    let p = Anthropic::new(&fake.url, Some(Secret::new("sk-ant-test")), timeouts(), fast_retry());
+    let p = Anthropic(Endpoint::new(&fake.url, Some(Secret::new("sk-ant-test")), timeouts(), fast_retry()));
     let events: Vec<StreamEvent> =
         collect(p.stream(request("claude-test"))).await.into_iter().map(Result::unwrap).collect();
     assert_eq!(
@@ -242,7 +243,7 @@ async fn anthropic_error_event() {
         "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n",
     ])])
     .await;
-    let p = Anthropic::new(&fake.url, None, timeouts(), fast_retry());
+    let p = Anthropic(Endpoint::new(&fake.url, None, timeouts(), fast_retry()));
     let events = collect(p.stream(request("claude-test"))).await;
     assert_eq!(text_of(&events), "Hi");
     assert_eq!(events.last().unwrap(), &Err(ProviderError::Upstream("Overloaded".into())));
@@ -258,7 +259,7 @@ const GEMINI_STREAM: &str = concat!(
 #[tokio::test]
 async fn gemini_text_function_call_and_usage() {
     let fake = Fake::start(vec![Scripted::sse_cut(GEMINI_STREAM, 13)]).await;
-    let p = Gemini::new(&fake.url, Some(Secret::new("AIza-test")), timeouts(), fast_retry());
+    let p = Gemini(Endpoint::new(&fake.url, Some(Secret::new("AIza-test")), timeouts(), fast_retry()));
     let events: Vec<StreamEvent> =
         collect(p.stream(request("gemini-test"))).await.into_iter().map(Result::unwrap).collect();
     assert_eq!(
@@ -292,7 +293,7 @@ async fn gemini_error_body() {
         r#"{"error": {"code": 400, "message": "API key not valid. Please pass a valid API key.", "status": "INVALID_ARGUMENT"}}"#,
     )])
     .await;
-    let p = Gemini::new(&fake.url, Some(Secret::new("bad")), timeouts(), fast_retry());
+    let p = Gemini(Endpoint::new(&fake.url, Some(Secret::new("bad")), timeouts(), fast_retry()));
     let events = collect(p.stream(request("gemini-test"))).await;
     assert_eq!(
         events,

@@ -4,11 +4,11 @@
 use super::follow::{follow, Heard};
 use super::{ChatCtx, Composer, ModelPicker};
 use crate::api::chat::{
-    edit_chat_message, older_chat_items, open_chat, regenerate_reply, send_chat_message, set_chat_model, stop_reply,
-    switch_chat_branch,
+    edit_chat_message, get_chat_thread, older_chat_items, open_chat, regenerate_reply, send_chat_message,
+    set_chat_model, stop_reply, switch_chat_branch,
 };
 use crate::api::AppError;
-use crate::app::common::{general_error, ErrorBanner, Loading, NotFoundPage, PageError};
+use crate::app::common::{ErrorBanner, Loading, NotFoundPage, PageError};
 use crate::domain::chat::{ChatEvent, ChatItem, ItemKind, ItemStatus, ThreadOpen};
 use crate::domain::markdown;
 use leptos::prelude::*;
@@ -95,8 +95,8 @@ fn Conversation(open: ThreadOpen) -> impl IntoView {
 
     let refresh_thread = move || {
         leptos::task::spawn_local(async move {
-            if let Ok(o) = open_chat(thread_id).await {
-                thread.set(o.thread);
+            if let Ok(t) = get_chat_thread(thread_id).await {
+                thread.set(t);
             }
             ctx.refresh_threads();
         });
@@ -173,11 +173,7 @@ fn Conversation(open: ThreadOpen) -> impl IntoView {
         });
     };
 
-    let report = move |e: AppError| {
-        banner.set(Some(
-            e.field("text").or_else(|| e.field("model")).or_else(|| general_error(&e)).unwrap_or_else(|| e.to_string()),
-        ))
-    };
+    let report = move |e: AppError| banner.set(Some(super::send_error(&e)));
 
     let send = Callback::new(move |body: String| {
         if let Err(e) = crate::domain::chat::user_message(&body) {

@@ -54,6 +54,11 @@ pub fn ChatLayout() -> impl IntoView {
     }
 }
 
+/// What to say when a send fails: the message's or the model's field error, else the error.
+fn send_error(e: &AppError) -> String {
+    e.field("text").or_else(|| e.field("model")).or_else(|| general_error(e)).unwrap_or_else(|| e.to_string())
+}
+
 /// The model picker: the catalog's models, grouped by provider.
 #[component]
 pub fn ModelPicker(
@@ -135,12 +140,7 @@ pub fn NewChatPage() -> impl IntoView {
                     ctx.refresh_threads();
                     navigate(&format!("/chat/{}", sent.thread_id), Default::default());
                 }
-                Err(e) => error.set(Some(
-                    e.field("text")
-                        .or_else(|| e.field("model"))
-                        .or_else(|| general_error(&e))
-                        .unwrap_or_else(|| e.to_string()),
-                )),
+                Err(e) => error.set(Some(send_error(&e))),
             }
             sending.set(false);
         });
