@@ -7,6 +7,7 @@
 #   make lint      rustfmt + clippy (server and wasm), warnings are errors
 #   make release   optimised build; prints wasm sizes raw and brotli
 #   make bench     cargo bench (server side)
+#   make eval      tool-calling accuracy per configured model (eval/tool_calls.json)
 #   make clean-db  stop the private PostgreSQL cluster in .data/pg, if one runs
 
 SHELL := bash
@@ -14,7 +15,7 @@ SHELL := bash
 .ONESHELL:
 .DEFAULT_GOAL := help
 
-.PHONY: help setup run test lint release bench clean-db
+.PHONY: help setup run test lint release bench eval clean-db
 
 # --- Sharing one target dir between cargo-leptos and plain cargo -------------------------------------
 # cargo-leptos builds debug with RUSTFLAGS "<RUSTFLAGS from the environment> --cfg erase_components"
@@ -33,7 +34,7 @@ CARGO_DEBUG_ENV = RUSTFLAGS="$(ERASE_RUSTFLAGS)" LEPTOS_OUTPUT_NAME=$(OUTPUT_NAM
 FRONT_TARGET_DIR = "$${CARGO_TARGET_DIR:-target}/front"
 
 help:
-	@sed -n '1,11s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
+	@sed -n '1,12s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
 
 setup:
 	@scripts/setup.sh
@@ -116,6 +117,20 @@ bench: setup
 	  python3 -m pip install --quiet 'llama-cpp-python[server]==0.3.36' || echo "==> llama-cpp-python unavailable: those parts are skipped"
 	fi
 	LEPTOS_OUTPUT_NAME=$(OUTPUT_NAME) cargo bench --no-default-features --features ssr
+
+# Tool-calling accuracy of every configured model (eval/tool_calls.json): the embedded model,
+# hosted ones from the environment, and (when llama-cpp-python is installed) the same GGUF behind
+# llama.cpp's OpenAI-compatible server, called through our OpenAI provider.
+eval: setup
+	@peer=""
+	if python3 -c 'import llama_cpp.server' 2>/dev/null && [ -z "$${OPENAI_BASE_URL:-}" ]; then
+	  python3 -m llama_cpp.server --model .data/models/SmolLM2-135M-Instruct.Q4_1.gguf --host 127.0.0.1 --port 8091 \
+	    --chat_format chatml-function-calling --n_ctx 4096 >/tmp/concierge-eval-llama.log 2>&1 & peer=$$!
+	  trap 'kill $$peer 2>/dev/null || true' EXIT
+	  for _ in $$(seq 1 60); do (exec 9<>/dev/tcp/127.0.0.1/8091) 2>/dev/null && break; sleep 0.5; done
+	  export OPENAI_BASE_URL=http://127.0.0.1:8091/v1 OPENAI_MODELS=smollm2-llamacpp OPENAI_API_KEY=none
+	fi
+	LEPTOS_OUTPUT_NAME=$(OUTPUT_NAME) RUSTFLAGS="$(ERASE_RUSTFLAGS)" cargo run --quiet --no-default-features --features ssr --example eval
 
 clean-db:
 	@scripts/db.sh --stop

@@ -116,7 +116,8 @@ fi
 if ! command -v cmake >/dev/null 2>&1; then
   missing+=(cmake)
 fi
-if ! compgen -G '/usr/lib/llvm-*/lib/libclang*.so*' >/dev/null && ! compgen -G '/usr/lib/*/libclang*.so*' >/dev/null; then
+# libclang itself (libclang.so / libclang-14.so.1), not libclang-cpp, which other packages bring.
+if ! compgen -G '/usr/lib/llvm-*/lib/libclang.so*' >/dev/null && ! compgen -G '/usr/lib/*/libclang-[0-9]*.so*' >/dev/null; then
   missing+=(clang libclang-dev)
 fi
 if ! command -v npm >/dev/null 2>&1; then

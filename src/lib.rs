@@ -20,6 +20,8 @@
 pub mod api;
 pub mod app;
 #[cfg(feature = "ssr")]
+pub mod agent;
+#[cfg(feature = "ssr")]
 pub mod chat;
 pub mod domain;
 #[cfg(feature = "ssr")]

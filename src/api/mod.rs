@@ -5,6 +5,7 @@
 mod error;
 pub use error::AppError;
 
+pub mod agents;
 pub mod auth;
 pub mod chat;
 pub mod dashboard;

@@ -8,6 +8,10 @@ use leptos_router::components::A;
 
 #[component]
 pub fn Shell(children: Children) -> impl IntoView {
+    // The embeddable widget is only the chat: no header, no navigation.
+    if leptos_router::hooks::use_location().pathname.get_untracked().starts_with("/embed/") {
+        return view! { <main id="main">{children()}</main> }.into_any();
+    }
     view! {
         <a href="#main" class="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:rounded focus:bg-white focus:p-2">
             "Skip to content"
@@ -28,6 +32,7 @@ pub fn Shell(children: Children) -> impl IntoView {
         </header>
         <main id="main" class="mx-auto max-w-6xl px-4 py-6">{children()}</main>
     }
+    .into_any()
 }
 
 #[component]
@@ -41,6 +46,7 @@ fn Nav(user: Option<SessionUser>) -> impl IntoView {
                 <nav aria-label="Main" class="ml-auto flex items-center gap-0.5 text-sm sm:gap-1">
                     <A href="/" attr:class="nav-link hidden sm:block">"Dashboard"</A>
                     <A href="/chat" attr:class="nav-link">"Chat"</A>
+                    {staff.then(|| view! { <A href="/approvals" attr:class="nav-link">"Approvals"</A> })}
                     {staff.then(|| view! { <A href="/team" attr:class="nav-link">"Team"</A> })}
                     {owner.then(|| view! { <A href="/settings/models" attr:class="nav-link">"Models"</A> })}
                     <ThemeToggle />

@@ -114,6 +114,9 @@ pub fn App() -> impl IntoView {
                     </ParentRoute>
                     <Route path=path!("/usage") view=pages::usage::UsagePage ssr=SsrMode::Async />
                     <Route path=path!("/settings/models") view=pages::settings::ModelSettingsPage ssr=SsrMode::Async />
+                    <Route path=path!("/settings/embed") view=pages::embed::EmbedSettingsPage ssr=SsrMode::Async />
+                    <Route path=path!("/approvals") view=pages::approvals::ApprovalsPage ssr=SsrMode::Async />
+                    <Route path=path!("/embed/chat") view=chat::EmbedChatPage ssr=SsrMode::Async />
                 </Routes>
             </layout::Shell>
         </Router>

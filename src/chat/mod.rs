@@ -14,10 +14,16 @@
 //! after it. A subscriber that falls behind the channel gets a fresh snapshot
 //! (`thread.item.updated`) instead of a gap.
 
-use crate::domain::chat::{fallback_title, AgentKind, ChatEvent, ChatItem, ItemKind, ItemStatus, Sent};
-use crate::llm::{Catalog, ChatRequest, Llm, Message, ResolvedModel, Role, StreamEvent, Usage};
+use crate::agent::{ToolCx, ToolEntry, ToolError};
+use crate::domain::chat::{
+    fallback_title, AgentKind, ApprovalInfo, ApprovalStatus, Approver, ChatEvent, ChatItem, ItemKind, ItemStatus,
+    Sent, ToolCallData,
+};
+use crate::llm::{Catalog, ChatRequest, Llm, Message, ResolvedModel, Role, StreamEvent, ToolCall, Usage};
+use crate::store::approvals;
 use crate::store::chat::{self as store, Finish, Turn, UsageRecord};
 use crate::store::{Actor, StoreError};
+use serde_json::{json, Value};
 use sqlx::PgPool;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -32,6 +38,9 @@ const HISTORY: i64 = 60;
 pub const TITLE_SYSTEM: &str = "You write short titles for conversations.";
 /// How long a finished reply stays in memory for late watchers.
 const GRACE: Duration = Duration::from_secs(30);
+/// Model calls in one turn at most (each may call tools): a model that keeps calling tools is
+/// stopped with an error instead of looping.
+pub const MAX_STEPS: usize = 6;
 /// How long a venue's provider list is reused before it is read again.
 const CATALOG_TTL: Duration = Duration::from_secs(5);
 
@@ -45,10 +54,10 @@ pub enum ChatError {
     UnknownModel(String),
 }
 
-/// A reply being written right now (or finished in the last [`GRACE`]: a watcher arriving just
-/// after the end is then served from memory too).
+/// A turn being written right now (or finished in the last [`GRACE`]: a watcher arriving just
+/// after the end is then served from memory too). A turn with tools writes several items: the
+/// reply, its tool calls, the next reply…; the live state follows the reply being written.
 pub struct Live {
-    pub item_id: i64,
     /// The thread's owner: the only person who may watch it.
     pub owner: i64,
     state: Mutex<LiveState>,
@@ -63,9 +72,9 @@ struct LiveState {
     closed: bool,
 }
 
-/// What a new watcher of a live reply gets.
+/// What a new watcher of a live turn gets.
 pub struct Subscription {
-    /// The reply so far (its final form when `finished`).
+    /// The reply being written so far (its final form when `finished`).
     pub snapshot: ChatItem,
     pub finished: bool,
     /// The stream is over (`done` already sent): do not wait for more.
@@ -76,20 +85,14 @@ pub struct Subscription {
 impl Live {
     fn new(item: ChatItem, owner: i64) -> Self {
         let (events, _) = broadcast::channel(BROADCAST);
-        Self {
-            item_id: item.id,
-            owner,
-            state: Mutex::new(LiveState { item, finished: false, closed: false }),
-            events,
-            stop: Notify::new(),
-        }
+        Self { owner, state: Mutex::new(LiveState { item, finished: false, closed: false }), events, stop: Notify::new() }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, LiveState> {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Whether the reply is still being written.
+    /// Whether the turn is still being written.
     pub fn writing(&self) -> bool {
         !self.lock().finished
     }
@@ -107,7 +110,14 @@ impl Live {
     fn delta(&self, text: &str) {
         let mut s = self.lock();
         s.item.content.push_str(text);
-        let _ = self.events.send(ChatEvent::ItemDelta { item_id: self.item_id, delta: text.to_string() });
+        let _ = self.events.send(ChatEvent::ItemDelta { item_id: s.item.id, delta: text.to_string() });
+    }
+
+    /// A new reply of the turn starts (after tool calls).
+    fn next_reply(&self, item: ChatItem) {
+        let mut s = self.lock();
+        s.item = item.clone();
+        let _ = self.events.send(ChatEvent::ItemAdded { item });
     }
 
     fn event(&self, event: ChatEvent) {
@@ -115,29 +125,30 @@ impl Live {
         let _ = self.events.send(event);
     }
 
+    /// An item of the turn is final (a reply before tool calls, a tool call).
+    fn item_done(&self, item: ChatItem) {
+        let mut s = self.lock();
+        if s.item.id == item.id {
+            s.item = item.clone();
+        }
+        let _ = self.events.send(ChatEvent::ItemDone { item });
+    }
+
     fn close(&self) {
         let mut s = self.lock();
+        s.finished = true;
         s.closed = true;
         let _ = self.events.send(ChatEvent::Done);
     }
 
-    fn finish(&self, item: ChatItem) {
+    fn finish(&self, item: Option<ChatItem>) {
         let mut s = self.lock();
-        s.item = item.clone();
         s.finished = true;
-        let _ = self.events.send(ChatEvent::ItemDone { item });
+        if let Some(item) = item {
+            s.item = item.clone();
+            let _ = self.events.send(ChatEvent::ItemDone { item });
+        }
     }
-}
-
-/// The engine: the model registry, the live replies, and the store.
-pub struct Hub {
-    pool: PgPool,
-    llm: Arc<Llm>,
-    live: Mutex<HashMap<i64, Arc<Live>>>,
-    /// Each venue's own providers, read at most every [`CATALOG_TTL`] (changes evict at once).
-    venue_providers: Mutex<HashMap<i64, (std::time::Instant, Vec<crate::llm::catalog::HostedConfig>)>>,
-    /// How often streamed text is written to the store.
-    pub flush_every: Duration,
 }
 
 impl Hub {
@@ -224,13 +235,11 @@ impl Hub {
             None => catalog.resolve_or_default(Some(wanted)).ok_or(ChatError::NoModel)?,
         };
         let sent = store::begin_turn(&self.pool, actor, thread_id, &turn, &resolved.info.id).await?;
-        let live = Arc::new(Live::new(sent.reply.clone(), actor.user_id));
-        self.lives().insert(thread_id, live.clone());
-        let hub = self.clone();
         let job = Job {
             actor: actor.clone(),
             thread_id,
             agent: thread.agent_kind,
+            event_id: thread.event_id,
             reply: sent.reply.clone(),
             model: resolved,
             first_message: match (&turn, sent.user_item.as_ref()) {
@@ -238,18 +247,44 @@ impl Hub {
                 _ => None,
             },
         };
-        tokio::spawn(async move { hub.generate(job, live).await });
+        self.start(job);
         Ok(sent)
     }
 
+    fn start(self: &Arc<Self>, job: Job) {
+        let live = Arc::new(Live::new(job.reply.clone(), job.actor.user_id));
+        self.lives().insert(job.thread_id, live.clone());
+        let hub = self.clone();
+        tokio::spawn(async move { hub.generate(job, live).await });
+    }
+
     async fn generate(self: Arc<Self>, job: Job, live: Arc<Live>) {
-        let reply_id = job.reply.id;
-        let outcome = self.run_model(&job, &live).await;
-        let (status, error) = match &outcome.error {
-            Some(e) => (ItemStatus::Failed, Some(e.as_str())),
-            None if outcome.stopped => (ItemStatus::Stopped, None),
-            None => (ItemStatus::Done, None),
-        };
+        let end = self.run_turn(&job, &live).await;
+        let mut title_due = false;
+        if let Some((reply_id, outcome)) = end {
+            let status = outcome.status();
+            let final_item = self.end_reply(&job, &live, reply_id, &outcome).await;
+            live.finish(Some(final_item));
+            title_due = status == ItemStatus::Done;
+        } else {
+            live.finish(None);
+        }
+        if title_due {
+            if let Some(first) = &job.first_message {
+                self.title(&job, first).await;
+            }
+        }
+        live.close();
+        tokio::time::sleep(GRACE).await;
+        let mut lives = self.lives();
+        if lives.get(&job.thread_id).is_some_and(|l| Arc::ptr_eq(l, &live)) {
+            lives.remove(&job.thread_id);
+        }
+    }
+
+    /// Stores a reply's end (text, status, usage) and records its usage.
+    async fn end_reply(&self, job: &Job, live: &Live, reply_id: i64, outcome: &Outcome) -> ChatItem {
+        let status = outcome.status();
         let usage = outcome.usage.unwrap_or(Usage {
             // Without a count from the provider (stopped, failed), count what was streamed.
             prompt_tokens: 0,
@@ -259,11 +294,11 @@ impl Hub {
             item_id: reply_id,
             status,
             content: &outcome.text,
-            error,
+            error: outcome.error.as_deref(),
             prompt_tokens: Some(usage.prompt_tokens as i32),
             completion_tokens: Some(usage.completion_tokens as i32),
         };
-        let final_item = match self.finish_with_retry(&finish).await {
+        let item = match self.finish_with_retry(&finish).await {
             Some(item) => item,
             None => {
                 let mut item = live.subscribe().snapshot;
@@ -286,18 +321,7 @@ impl Hub {
         if let Err(e) = store::record_usage(&self.pool, &record).await {
             tracing::error!(error = %e, "usage not recorded");
         }
-        live.finish(final_item);
-        if status == ItemStatus::Done {
-            if let Some(first) = &job.first_message {
-                self.title(&job, first).await;
-            }
-        }
-        live.close();
-        tokio::time::sleep(GRACE).await;
-        let mut lives = self.lives();
-        if lives.get(&job.thread_id).is_some_and(|l| Arc::ptr_eq(l, &live)) {
-            lives.remove(&job.thread_id);
-        }
+        item
     }
 
     async fn finish_with_retry(&self, finish: &Finish<'_>) -> Option<ChatItem> {
@@ -313,33 +337,119 @@ impl Hub {
         None
     }
 
-    async fn run_model(&self, job: &Job, live: &Live) -> Outcome {
-        let mut out = Outcome::default();
+    /// The system prompt: who is talking, the agent's instructions and its scope's context.
+    async fn system(&self, job: &Job) -> String {
+        let window = job.model.info.context_window as usize;
+        // A quarter of the window for the context, at least enough for an event's basics.
+        let budget = (window / 4).clamp(300, 6000);
+        let context = match crate::agent::context::build(&self.pool, &job.actor, job.agent, job.event_id, budget).await {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::warn!(error = %e, "agent context not built");
+                String::new()
+            }
+        };
+        format!(
+            "{}\n\n{}\n\n{}",
+            system_prompt(&job.actor),
+            crate::agent::instructions(job.agent),
+            context.trim_end()
+        )
+    }
+
+    /// The turn loop: stream the model; when it calls tools, run them (approvals pause the turn),
+    /// feed the results back and stream again, until it answers or [`MAX_STEPS`] is reached.
+    /// Returns the last reply and how it ended, or `None` when the turn ended on tool calls
+    /// (waiting for an approval, or stopped while a tool ran).
+    async fn run_turn(&self, job: &Job, live: &Live) -> Option<(i64, Outcome)> {
         let history = match store::history(&self.pool, job.reply.id, HISTORY).await {
             Ok(h) => h,
             Err(e) => {
                 tracing::error!(error = %e, "history not loaded");
-                out.error = Some("The conversation could not be loaded. Please retry.".into());
-                return out;
+                let out = Outcome {
+                    error: Some("The conversation could not be loaded. Please retry.".into()),
+                    ..Outcome::default()
+                };
+                live.event(ChatEvent::Error { message: out.error.clone().unwrap_or_default() });
+                return Some((job.reply.id, out));
             }
         };
-        let mut messages = vec![Message::new(Role::System, system_prompt(&job.actor, job.agent))];
-        for (kind, content) in history {
-            match kind {
-                ItemKind::User => messages.push(Message::new(Role::User, content)),
-                ItemKind::Assistant => messages.push(Message::new(Role::Assistant, content)),
-                _ => {}
+        let tools =
+            if job.model.info.supports_tools { crate::agent::tools_for(job.agent, job.actor.role) } else { Vec::new() };
+        let clip = if job.model.info.local { 1500 } else { 12_000 };
+        let mut messages = vec![Message::new(Role::System, self.system(job).await)];
+        messages.extend(to_messages(&history, clip));
+        let mut reply = job.reply.clone();
+        for step in 1..=MAX_STEPS {
+            let request = ChatRequest {
+                model: job.model.model.clone(),
+                messages: messages.clone(),
+                tools: tools.iter().map(|t| t.spec()).collect(),
+                max_tokens: if job.model.info.provider == "embedded" { 512 } else { 2048 },
+                temperature: None,
+                user_key: job.actor.user_id.to_string(),
+                cache_key: Some(format!("thread-{}", job.thread_id)),
+            };
+            let mut out = self.stream_step(job, live, reply.id, request).await;
+            if out.stopped || out.error.is_some() || out.calls.is_empty() {
+                if out.error.is_none() && !out.stopped && out.text.trim().is_empty() {
+                    out.error = Some("The model ended without answering. Try again or pick another model.".into());
+                }
+                if let Some(e) = &out.error {
+                    live.event(ChatEvent::Error { message: e.clone() });
+                }
+                return Some((reply.id, out));
+            }
+            if step == MAX_STEPS {
+                out.error = Some(format!(
+                    "Stopped after {MAX_STEPS} rounds of tool calls without an answer. Ask again more specifically."
+                ));
+                live.event(ChatEvent::Error { message: out.error.clone().unwrap_or_default() });
+                return Some((reply.id, out));
+            }
+            // This reply is complete: it asked for tools.
+            let calls = std::mem::take(&mut out.calls);
+            let done = self.end_reply(job, live, reply.id, &out).await;
+            live.item_done(done);
+            let mut assistant = Message::new(Role::Assistant, out.text.clone());
+            assistant.tool_calls = calls.clone();
+            messages.push(assistant);
+            let step_result = self.run_tools(job, live, reply.id, &calls).await;
+            for (call, result) in calls.iter().zip(&step_result.results) {
+                let mut m = Message::new(Role::Tool, clip_text(&result.to_string(), clip));
+                m.tool_call_id = Some(call.id.clone());
+                messages.push(m);
+            }
+            if step_result.paused || step_result.stopped {
+                return None;
+            }
+            let next = store::NewItem {
+                thread_id: job.thread_id,
+                parent_id: step_result.last_item,
+                kind: ItemKind::Assistant,
+                status: ItemStatus::Streaming,
+                content: "",
+                data: None,
+                model: Some(&job.model.info.id),
+            };
+            match store::add_item(&self.pool, &next).await {
+                Ok(item) => {
+                    reply = item.clone();
+                    live.next_reply(item);
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "next reply not stored");
+                    live.event(ChatEvent::Error { message: "The conversation could not be saved. Please retry.".into() });
+                    return None;
+                }
             }
         }
-        let request = ChatRequest {
-            model: job.model.model.clone(),
-            messages,
-            tools: Vec::new(),
-            max_tokens: if job.model.info.provider == "embedded" { 512 } else { 2048 },
-            temperature: None,
-            user_key: job.actor.user_id.to_string(),
-            cache_key: Some(format!("thread-{}", job.thread_id)),
-        };
+        None
+    }
+
+    /// Streams one model call into reply `reply_id`; collects the tool calls it makes.
+    async fn stream_step(&self, job: &Job, live: &Live, reply_id: i64, request: ChatRequest) -> Outcome {
+        let mut out = Outcome::default();
         let mut rx = job.model.provider.stream(request);
         let mut tick = tokio::time::interval(self.flush_every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -360,10 +470,7 @@ impl Hub {
                         dirty = true;
                     }
                     Some(Ok(StreamEvent::Usage(u))) => out.usage = Some(u),
-                    Some(Ok(StreamEvent::ToolCall(call))) => {
-                        // No tools are offered yet, so a call is the model's invention: ignore it.
-                        tracing::warn!(tool = %call.name, "model called a tool that was not offered");
-                    }
+                    Some(Ok(StreamEvent::ToolCall(call))) => out.calls.push(call),
                     Some(Ok(StreamEvent::Finished(_))) => break,
                     Some(Err(e)) => {
                         out.error = Some(e.to_string());
@@ -371,7 +478,7 @@ impl Hub {
                     }
                 },
                 _ = tick.tick(), if dirty => {
-                    if let Err(e) = store::flush(&self.pool, job.reply.id, &out.text).await {
+                    if let Err(e) = store::flush(&self.pool, reply_id, &out.text).await {
                         tracing::warn!(error = %e, "flushing a reply failed (retried at the next tick)");
                     } else {
                         dirty = false;
@@ -380,13 +487,302 @@ impl Hub {
             }
         }
         drop(rx); // cancels the provider if it is still going
-        if out.error.is_none() && !out.stopped && out.text.trim().is_empty() {
-            out.error = Some("The model ended without answering. Try again or pick another model.".into());
-        }
-        if let Some(e) = &out.error {
-            live.event(ChatEvent::Error { message: e.clone() });
-        }
         out
+    }
+
+    /// Runs one step's tool calls: each becomes an item (in the order the model asked), calls that
+    /// need approval wait for it, the others run at the same time. Returns what the model is told
+    /// for each call, in order.
+    async fn run_tools(&self, job: &Job, live: &Live, parent: i64, calls: &[ToolCall]) -> StepResult {
+        let cx = ToolCx { pool: &self.pool, actor: &job.actor, event_id: job.event_id };
+        let mut last = parent;
+        let mut items: Vec<Option<ChatItem>> = Vec::with_capacity(calls.len());
+        let mut parsed: Vec<Result<Value, ToolError>> = Vec::with_capacity(calls.len());
+        for call in calls {
+            let tool = crate::agent::tools_for(job.agent, job.actor.role).into_iter().find(|t| t.name == call.name);
+            let args = parse_arguments(&call.arguments);
+            let data = ToolCallData {
+                call_id: call.id.clone(),
+                tool: call.name.clone(),
+                label: tool.map(|t| t.label.to_string()).unwrap_or_else(|| call.name.clone()),
+                arguments: args.clone().unwrap_or_else(|_| Value::String(clip_text(&call.arguments, 2000))),
+                result: None,
+                approval: None,
+            };
+            let checked = match (tool, args) {
+                (None, _) => Err(ToolError::UnknownTool(call.name.clone())),
+                (Some(_), Err(e)) => Err(e),
+                (Some(t), Ok(a)) => t.check(&a).map(|_| a),
+            };
+            let new = store::NewItem {
+                thread_id: job.thread_id,
+                parent_id: last,
+                kind: ItemKind::ToolCall,
+                status: ItemStatus::Running,
+                content: "",
+                data: Some(&serde_json::to_value(&data).unwrap_or_default()),
+                model: None,
+            };
+            match store::add_item(&self.pool, &new).await {
+                Ok(item) => {
+                    last = item.id;
+                    live.event(ChatEvent::ItemAdded { item: item.clone() });
+                    items.push(Some(item));
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "tool call not stored");
+                    items.push(None);
+                }
+            }
+            parsed.push(checked);
+        }
+
+        // Calls that need approval are previewed and wait; the others run together.
+        let mut results: Vec<Option<Value>> = vec![None; calls.len()];
+        let mut paused = false;
+        let mut runs = Vec::new();
+        for (i, call) in calls.iter().enumerate() {
+            let Some(item) = items[i].clone() else {
+                results[i] = Some(json!({"error": "The call could not be recorded, so it did not run."}));
+                continue;
+            };
+            let args = match &parsed[i] {
+                Ok(a) => a.clone(),
+                Err(e) => {
+                    results[i] = Some(self.tool_failed(Some(live), &item, &e.to_string()).await);
+                    continue;
+                }
+            };
+            let Some(tool) = crate::agent::tool(&call.name) else { continue };
+            match tool.approval {
+                Some(approver) => match self.propose(job, live, &cx, tool, &item, &args, approver).await {
+                    Ok(pending) => {
+                        paused = true;
+                        results[i] = Some(pending);
+                    }
+                    Err(e) => results[i] = Some(self.tool_failed(Some(live), &item, &e.to_string()).await),
+                },
+                None => runs.push((i, item, tool, args)),
+            }
+        }
+        let running = futures_util::future::join_all(runs.iter().map(|(i, item, tool, args)| async move {
+            let started = std::time::Instant::now();
+            let res = tool.run(&cx, args).await;
+            tracing::info!(tool = tool.name, ms = started.elapsed().as_millis() as u64, ok = res.is_ok(), "tool ran");
+            (*i, item, res)
+        }));
+        let finished = tokio::select! {
+            biased;
+            _ = live.stop.notified() => None,
+            done = running => Some(done),
+        };
+        let stopped = finished.is_none();
+        match finished {
+            Some(done) => {
+                for (i, item, res) in done {
+                    results[i] = Some(self.tool_finished(Some(live), item, res).await);
+                }
+            }
+            None => {
+                for (i, item, _, _) in &runs {
+                    results[*i] = Some(self.tool_failed(Some(live), item, "Stopped before it finished.").await);
+                }
+            }
+        }
+        StepResult {
+            results: results.into_iter().map(|r| r.unwrap_or_else(|| json!({"error": "did not run"}))).collect(),
+            last_item: last,
+            paused,
+            stopped,
+        }
+    }
+
+    /// Stores a tool's outcome on its item and tells the watchers; returns what the model sees.
+    async fn tool_finished(&self, live: Option<&Live>, item: &ChatItem, res: Result<(Value, String), ToolError>) -> Value {
+        match res {
+            Ok((value, summary)) => {
+                let mut data = item.tool().map(|d| serde_json::to_value(d).unwrap_or_default()).unwrap_or_default();
+                data["result"] = value.clone();
+                match store::update_tool_item(&self.pool, item.id, ItemStatus::Done, &summary, None, &data).await {
+                    Ok(i) => {
+                        if let Some(live) = live {
+                            live.item_done(i);
+                        }
+                    }
+                    Err(e) => tracing::error!(error = %e, "tool result not stored"),
+                }
+                value
+            }
+            Err(e) => self.tool_failed(live, item, &e.to_string()).await,
+        }
+    }
+
+    async fn tool_failed(&self, live: Option<&Live>, item: &ChatItem, message: &str) -> Value {
+        let result = json!({"error": message});
+        let mut data = item.data.clone().unwrap_or_else(|| json!({}));
+        data["result"] = result.clone();
+        match store::update_tool_item(&self.pool, item.id, ItemStatus::Failed, "", Some(message), &data).await {
+            Ok(i) => {
+                if let Some(live) = live {
+                    live.item_done(i);
+                }
+            }
+            Err(e) => tracing::error!(error = %e, "tool failure not stored"),
+        }
+        result
+    }
+
+    /// Records an action that needs approval: previews it (as the requester, so it cannot reach
+    /// what they cannot), stores the approval and marks the item as waiting.
+    #[allow(clippy::too_many_arguments)]
+    async fn propose(
+        &self,
+        job: &Job,
+        live: &Live,
+        cx: &ToolCx<'_>,
+        tool: &'static ToolEntry,
+        item: &ChatItem,
+        args: &Value,
+        approver: Approver,
+    ) -> Result<Value, ToolError> {
+        let preview = tool.preview(cx, args).await?;
+        let mut tx = self.pool.begin().await.map_err(|e| ToolError::Internal(e.to_string()))?;
+        let new = approvals::NewApproval {
+            thread_id: job.thread_id,
+            item_id: item.id,
+            event_id: job.event_id,
+            tool: tool.name,
+            arguments: args,
+            preview: &preview,
+            approver,
+        };
+        let id = approvals::create(&mut tx, &job.actor, &new).await?;
+        let mut data = item.tool().ok_or_else(|| ToolError::Internal("tool item without data".into()))?;
+        data.approval = Some(ApprovalInfo {
+            id,
+            approver,
+            status: ApprovalStatus::Pending,
+            preview: preview.clone(),
+            decided_by: None,
+            note: String::new(),
+        });
+        let waiting = match approver {
+            Approver::Requester => "Waiting for the person to approve this action in the chat.",
+            Approver::Venue => "Sent to the venue's staff for approval; they will decide soon.",
+        };
+        data.result = Some(json!({"status": "waiting for approval", "note": waiting}));
+        let data = serde_json::to_value(&data).unwrap_or_default();
+        let updated =
+            store::update_tool_item(&mut *tx, item.id, ItemStatus::AwaitingApproval, &preview.summary, None, &data)
+                .await?;
+        tx.commit().await.map_err(|e| ToolError::Internal(e.to_string()))?;
+        live.item_done(updated);
+        Ok(json!({"status": "waiting for approval", "note": waiting}))
+    }
+
+    /// A person approves or rejects an action. On approval it runs (as the requester, or for the
+    /// venue's queue as the staff member deciding); either way the item is updated and, once no
+    /// call of its step waits any more, the agent continues in its thread.
+    pub async fn decide(
+        self: &Arc<Self>,
+        actor: &Actor,
+        approval_id: i64,
+        approve: bool,
+        note: &str,
+    ) -> Result<ChatItem, ChatError> {
+        let mut tx = self.pool.begin().await.map_err(StoreError::from)?;
+        let pending = approvals::lock_for_decision(&mut tx, actor, approval_id).await?;
+        let requester = crate::store::users::actor_for_member(&self.pool, pending.requested_by, pending.venue_id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let item = store::item(&mut tx, pending.item_id).await?;
+        let mut data = item.tool().ok_or(StoreError::NotFound)?;
+        let decided_by = (pending.approver == Approver::Venue || actor.user_id != requester.user_id)
+            .then(|| actor.name.clone());
+        let note = note.trim().chars().take(1000).collect::<String>();
+        let status = if approve { ApprovalStatus::Approved } else { ApprovalStatus::Rejected };
+        approvals::set_status(&mut tx, pending.id, status, actor.user_id, &note).await?;
+        if let Some(a) = data.approval.as_mut() {
+            a.status = status;
+            a.decided_by = decided_by.clone();
+            a.note = note.clone();
+        }
+        let item = if approve {
+            data.result = None;
+            let value = serde_json::to_value(&data).unwrap_or_default();
+            let text = item.content.clone();
+            store::update_tool_item(&mut *tx, item.id, ItemStatus::Running, &text, None, &value).await?
+        } else {
+            let who = decided_by.clone().unwrap_or_else(|| "the person".into());
+            let reason = if note.is_empty() { String::new() } else { format!(": {note}") };
+            data.result = Some(json!({"error": format!("Rejected by {who}{reason}. Do not retry unless asked.")}));
+            let value = serde_json::to_value(&data).unwrap_or_default();
+            let text = item.content.clone();
+            store::update_tool_item(&mut *tx, item.id, ItemStatus::Rejected, &text, None, &value).await?
+        };
+        tx.commit().await.map_err(StoreError::from)?;
+
+        let item = if approve {
+            let runner = if pending.approver == Approver::Venue { actor } else { &requester };
+            let cx = ToolCx { pool: &self.pool, actor: runner, event_id: pending.event_id };
+            let res = match crate::agent::tool(&pending.tool) {
+                Some(t) => t.run(&cx, &pending.arguments).await,
+                None => Err(ToolError::UnknownTool(pending.tool.clone())),
+            };
+            let failed = res.as_ref().err().map(ToString::to_string);
+            self.tool_finished(None, &item, res).await;
+            if let Some(msg) = failed {
+                let _ = approvals::mark_failed(&self.pool, pending.id, &msg).await;
+            }
+            let mut conn = self.pool.acquire().await.map_err(StoreError::from)?;
+            store::item(&mut conn, item.id).await?
+        } else {
+            item
+        };
+        self.continue_after_tools(&requester, pending.thread_id).await;
+        Ok(item)
+    }
+
+    /// Continues a turn that waited on approvals, once none of its last step's calls waits.
+    async fn continue_after_tools(self: &Arc<Self>, owner: &Actor, thread_id: i64) {
+        let (_, _, agent, event_id, model, leaf) = match store::scope(&self.pool, thread_id).await {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::warn!(error = %e, "thread scope not loaded");
+                return;
+            }
+        };
+        let Some(leaf) = leaf else { return };
+        match store::step_waiting(&self.pool, leaf).await {
+            Ok(Some(false)) => {}
+            Ok(_) => return,
+            Err(e) => {
+                tracing::warn!(error = %e, "step state not loaded");
+                return;
+            }
+        }
+        let resolved = match self.catalog(owner.venue_id).await {
+            Ok(c) => c.resolve_or_default(Some(&model)),
+            Err(_) => None,
+        };
+        let Some(resolved) = resolved else { return };
+        let reply = match store::begin_continuation(&self.pool, owner, thread_id, leaf, &resolved.info.id).await {
+            Ok(Some(r)) => r,
+            Ok(None) => return,
+            Err(e) => {
+                tracing::warn!(error = %e, "continuation not started");
+                return;
+            }
+        };
+        self.start(Job {
+            actor: owner.clone(),
+            thread_id,
+            agent,
+            event_id,
+            reply,
+            model: resolved,
+            first_message: None,
+        });
     }
 
     /// Names the thread after its first exchange: the model's title, else the first words.
@@ -466,6 +862,8 @@ struct Job {
     actor: Actor,
     thread_id: i64,
     agent: AgentKind,
+    /// The event the thread is about (client and event agents).
+    event_id: Option<i64>,
     reply: ChatItem,
     model: ResolvedModel,
     /// The thread's first message, when this turn is the first exchange.
@@ -479,11 +877,96 @@ struct Outcome {
     usage: Option<Usage>,
     stopped: bool,
     error: Option<String>,
+    calls: Vec<ToolCall>,
 }
 
-fn system_prompt(actor: &Actor, agent: AgentKind) -> String {
+impl Outcome {
+    fn status(&self) -> ItemStatus {
+        match &self.error {
+            Some(_) => ItemStatus::Failed,
+            None if self.stopped => ItemStatus::Stopped,
+            None => ItemStatus::Done,
+        }
+    }
+}
+
+struct StepResult {
+    /// What the model is told for each call, in order.
+    results: Vec<Value>,
+    /// The last item of the step (the next reply hangs under it).
+    last_item: i64,
+    /// A call waits for approval: the turn ends here.
+    paused: bool,
+    /// The person stopped the turn while tools ran.
+    stopped: bool,
+}
+
+/// A model's arguments as JSON (an empty string means no arguments).
+fn parse_arguments(raw: &str) -> Result<Value, ToolError> {
+    if raw.trim().is_empty() {
+        return Ok(json!({}));
+    }
+    serde_json::from_str(raw).map_err(|e| ToolError::Arguments(format!("not valid JSON ({e})")))
+}
+
+fn clip_text(s: &str, max: usize) -> String {
+    if s.len() <= max {
+        return s.to_string();
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}… (cut)", &s[..end])
+}
+
+/// The stored conversation as model messages: each tool call joins the assistant message that
+/// made it, and its result follows as a tool message.
+fn to_messages(history: &[store::HistoryItem], clip: usize) -> Vec<Message> {
+    let mut out: Vec<Message> = Vec::new();
+    for h in history {
+        match h.kind {
+            ItemKind::User if !h.content.trim().is_empty() => out.push(Message::new(Role::User, h.content.clone())),
+            ItemKind::Assistant => out.push(Message::new(Role::Assistant, h.content.clone())),
+            ItemKind::ToolCall => {
+                let Some(data) = h.data.clone().and_then(|d| serde_json::from_value::<ToolCallData>(d).ok()) else {
+                    continue;
+                };
+                let call = ToolCall {
+                    id: data.call_id.clone(),
+                    name: data.tool.clone(),
+                    arguments: match &data.arguments {
+                        Value::String(raw) => raw.clone(),
+                        v => v.to_string(),
+                    },
+                };
+                match out.iter_mut().rev().find(|m| m.role != Role::Tool) {
+                    Some(m) if m.role == Role::Assistant => m.tool_calls.push(call),
+                    _ => {
+                        let mut m = Message::new(Role::Assistant, "");
+                        m.tool_calls.push(call);
+                        out.push(m);
+                    }
+                }
+                let result = match (&data.result, h.status) {
+                    (Some(r), _) => r.clone(),
+                    (None, ItemStatus::Failed) => json!({"error": h.error.clone().unwrap_or_default()}),
+                    (None, _) => json!({"error": "The call did not finish."}),
+                };
+                let mut m = Message::new(Role::Tool, clip_text(&result.to_string(), clip));
+                m.tool_call_id = Some(data.call_id);
+                out.push(m);
+            }
+            _ => {}
+        }
+    }
+    // An empty reply that called no tool says nothing.
+    out.retain(|m| !(m.role == Role::Assistant && m.content.trim().is_empty() && m.tool_calls.is_empty()));
+    out
+}
+
+fn system_prompt(actor: &Actor) -> String {
     let today = chrono::Utc::now().format("%A %-d %B %Y");
-    let _ = agent;
     format!(
         "You are Concierge, the assistant of {venue}, an event venue. You are talking with {name} ({role}). \
          Answer helpfully and briefly, in Markdown. Today is {today}.",

@@ -19,13 +19,52 @@ string_enum!(
 
 string_enum!(
     /// Where an item is in its life: assistant items start `streaming`.
-    ItemStatus { Streaming => ("streaming", "Writing"), Done => ("done", "Done"), Stopped => ("stopped", "Stopped"), Failed => ("failed", "Failed"), Interrupted => ("interrupted", "Interrupted") }
+    /// Where an item is in its life: assistant items start `streaming`; tool calls start `running`
+    /// (or `awaiting_approval`, then `rejected` or `running` once a person decided).
+    ItemStatus { Streaming => ("streaming", "Writing"), Done => ("done", "Done"), Stopped => ("stopped", "Stopped"), Failed => ("failed", "Failed"), Interrupted => ("interrupted", "Interrupted"), Running => ("running", "Running"), AwaitingApproval => ("awaiting_approval", "Awaiting approval"), Rejected => ("rejected", "Rejected") }
 );
 
 impl ItemStatus {
     /// Whether a reply in this state can be regenerated or retried.
     pub fn is_final(self) -> bool {
-        self != ItemStatus::Streaming
+        !matches!(self, ItemStatus::Streaming | ItemStatus::Running)
+    }
+}
+
+impl AgentKind {
+    /// Whether threads of this agent are about one event.
+    pub fn needs_event(self) -> bool {
+        matches!(self, AgentKind::Client | AgentKind::VenueEvent)
+    }
+
+    /// Prompts offered on an empty thread.
+    pub fn starters(self) -> &'static [&'static str] {
+        match self {
+            AgentKind::Assistant => &[
+                "Which events do I have coming up?",
+                "What spaces and services does the venue offer?",
+                "Draft a friendly reminder about final guest numbers",
+                "Give me three ideas for a rainy-day ceremony",
+            ],
+            AgentKind::Client => &[
+                "What is the status of my event?",
+                "Show my guest list",
+                "What does my contract cost so far?",
+                "What else could we add to the menu?",
+            ],
+            AgentKind::VenueGeneral => &[
+                "What's happening in the next two weeks?",
+                "Which tasks are still open?",
+                "List our florists and caterers",
+                "Search messages about parking",
+            ],
+            AgentKind::VenueEvent => &[
+                "Summarise this event",
+                "Which elements are still waiting for approval?",
+                "Create a task to confirm the final headcount",
+                "Message the client about the tasting",
+            ],
+        }
     }
 }
 
@@ -43,6 +82,8 @@ pub const THREAD_PAGE: i64 = 30;
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct ChatThread {
     pub id: i64,
+    /// The event an event agent's thread is about.
+    pub event_id: Option<i64>,
     pub title: String,
     pub model: String,
     #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
@@ -69,10 +110,114 @@ pub struct ChatItem {
     pub prompt_tokens: Option<i32>,
     pub completion_tokens: Option<i32>,
     pub created_at: DateTime<Utc>,
+    /// A tool call's details ([`ToolCallData`] as JSON); `None` for messages.
+    pub data: Option<serde_json::Value>,
     /// Position among its siblings (1-based) and how many there are: edits and regenerations
     /// make siblings, and the UI lets a person page between them.
     pub branch_index: i64,
     pub branch_count: i64,
+}
+
+impl ChatItem {
+    /// The tool call this item is, if it is one.
+    pub fn tool(&self) -> Option<ToolCallData> {
+        self.data.as_ref().and_then(|d| serde_json::from_value(d.clone()).ok())
+    }
+}
+
+/// A tool call as stored in its item's `data` and shown in the chat.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ToolCallData {
+    /// The provider's id of the call (results are matched to calls by it).
+    pub call_id: String,
+    pub tool: String,
+    /// What the tool does, for people ("Add a guest").
+    pub label: String,
+    /// The arguments as the model wrote them (parsed JSON, or the raw text as a string when they
+    /// did not parse).
+    pub arguments: serde_json::Value,
+    /// What the model was told: the tool's output, or `{"error": ...}`.
+    #[serde(default)]
+    pub result: Option<serde_json::Value>,
+    #[serde(default)]
+    pub approval: Option<ApprovalInfo>,
+}
+
+/// Who decides an action.
+string_enum!(
+    Approver { Requester => ("requester", "You"), Venue => ("venue", "The venue") }
+);
+
+string_enum!(
+    ApprovalStatus { Pending => ("pending", "Waiting"), Approved => ("approved", "Approved"), Rejected => ("rejected", "Rejected"), Failed => ("failed", "Failed") }
+);
+
+/// An action waiting for (or decided by) a person.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApprovalInfo {
+    pub id: i64,
+    pub approver: Approver,
+    pub status: ApprovalStatus,
+    pub preview: Preview,
+    #[serde(default)]
+    pub decided_by: Option<String>,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// What an action would do: the record's fields before → after, or the message to be sent.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Preview {
+    /// One line: "Change the quantity of Champagne toast".
+    pub summary: String,
+    /// The record concerned ("Element: Champagne toast (Smith wedding)").
+    #[serde(default)]
+    pub record: String,
+    #[serde(default)]
+    pub changes: Vec<FieldChange>,
+    #[serde(default)]
+    pub message: Option<OutgoingMessage>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldChange {
+    pub field: String,
+    pub before: String,
+    pub after: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutgoingMessage {
+    pub to: String,
+    pub body: String,
+}
+
+/// A row of the venue's approval queue.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueuedApproval {
+    pub id: i64,
+    pub tool_label: String,
+    pub event_id: Option<i64>,
+    pub event_title: Option<String>,
+    pub requested_by: String,
+    pub created_at: DateTime<Utc>,
+    pub status: ApprovalStatus,
+    pub preview: Preview,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub note: String,
+}
+
+/// An embed token as the owner's settings list it (the token itself is shown once, at creation).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmbedTokenView {
+    pub id: i64,
+    pub label: String,
+    pub member: String,
+    pub agent_kind: AgentKind,
+    pub event_title: Option<String>,
+    pub expires_at: DateTime<Utc>,
+    pub revoked: bool,
 }
 
 /// A page of a thread's active branch, oldest first.

@@ -243,7 +243,7 @@ impl Llm {
                     provider: "scripted".into(),
                     label: "Scripted replies (testing)".into(),
                     context_window: 1_000_000,
-                    supports_tools: false,
+                    supports_tools: true,
                     local: true,
                 },
                 provider: Arc::new(Scripted { delay }),

@@ -9,8 +9,16 @@
 //!   and the conversation (`cache_key`, the thread) they belong to; a follow-up turn finds its
 //!   slot, keeps the longest common token prefix and decodes only the new tokens.
 //! - Cancellation: the worker stops at the next token once the reader has gone.
+//! - Tool calls: when tools are offered (and the last message is not a tool result), the model
+//!   first writes a decision, `{"tool": NAME, "arguments": {…}}` or `{"tool": "none"}`, with its
+//!   sampling constrained by a grammar built from the tools' JSON schemas (llama.cpp's
+//!   `json_schema_to_grammar`), so every call it emits parses and matches its schema. On "none"
+//!   it answers in text as usual. After tool results it answers in text.
 
-use super::{ChatRequest, EventRx, EventTx, FinishReason, Provider, ProviderError, Role, StreamEvent, Usage, CHANNEL};
+use super::{
+    ChatRequest, EventRx, EventTx, FinishReason, Provider, ProviderError, Role, StreamEvent, ToolCall, ToolSpec, Usage,
+    CHANNEL,
+};
 use crate::domain::chat::ModelInfo;
 use llama_cpp_2::context::params::LlamaContextParams;
 use llama_cpp_2::context::LlamaContext;
@@ -50,7 +58,68 @@ struct Job {
     messages: Vec<(Role, String)>,
     max_tokens: u32,
     temperature: f32,
+    /// Tools offered for a decision (empty: answer in text).
+    tools: Vec<ToolSpec>,
     tx: EventTx,
+}
+
+/// The JSON schema of a decision: one of the tools with its arguments, or none.
+pub fn decision_schema(tools: &[ToolSpec]) -> serde_json::Value {
+    let mut branches: Vec<serde_json::Value> = tools
+        .iter()
+        .map(|t| {
+            serde_json::json!({
+                "type": "object",
+                "properties": {"tool": {"const": t.name}, "arguments": t.parameters},
+                "required": ["tool", "arguments"],
+                "additionalProperties": false,
+            })
+        })
+        .collect();
+    branches.push(serde_json::json!({
+        "type": "object",
+        "properties": {"tool": {"const": "none"}},
+        "required": ["tool"],
+        "additionalProperties": false,
+    }));
+    serde_json::json!({"oneOf": branches})
+}
+
+/// The instructions that show a small model its tools (appended to the system prompt).
+pub fn tool_prompt(tools: &[ToolSpec]) -> String {
+    let mut out = String::from(
+        "\n\nYou can call one of these tools to look things up or act:\n",
+    );
+    for t in tools {
+        let props = t.parameters.get("properties").and_then(|p| p.as_object());
+        let args: Vec<String> = props
+            .map(|p| {
+                p.iter()
+                    .map(|(k, v)| {
+                        let ty = v.get("enum").map(|e| e.to_string()).or_else(|| v.get("type").and_then(|t| t.as_str()).map(String::from)).unwrap_or_default();
+                        format!("{k} ({ty})")
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        out.push_str(&format!("- {}: {} Arguments: {}\n", t.name, t.description, if args.is_empty() { "none".into() } else { args.join(", ") }));
+    }
+    out.push_str(
+        "Reply with JSON only: {\"tool\": \"<tool name>\", \"arguments\": {...}} to call the tool that fits the \
+         request, or {\"tool\": \"none\"} when no tool is needed.",
+    );
+    out
+}
+
+/// A decision as the grammar allows it: the tool and its arguments, or `None` for "none".
+pub fn parse_decision(text: &str) -> Option<(String, String)> {
+    let v: serde_json::Value = serde_json::from_str(text.trim()).ok()?;
+    let name = v.get("tool")?.as_str()?;
+    if name == "none" {
+        return None;
+    }
+    let args = v.get("arguments").cloned().unwrap_or_else(|| serde_json::json!({}));
+    Some((name.to_string(), args.to_string()))
 }
 
 /// Requests per user, served round-robin.
@@ -138,7 +207,7 @@ impl Embedded {
                 provider: "embedded".into(),
                 label: "SmolLM2 135M (on this server)".into(),
                 context_window: SLOT_CTX.min(n_ctx_train),
-                supports_tools: false,
+                supports_tools: true,
                 local: true,
             },
         })
@@ -173,6 +242,12 @@ impl Provider for Embedded {
             messages,
             max_tokens: request.max_tokens.max(1),
             temperature: request.temperature.unwrap_or(0.7),
+            // After tool results the model answers; before, it may call a tool.
+            tools: if request.messages.last().is_some_and(|m| m.role == Role::Tool) {
+                Vec::new()
+            } else {
+                request.tools
+            },
             tx,
         });
         rx
@@ -316,10 +391,63 @@ impl Engine {
     }
 
     fn generate(&mut self, job: Job) -> Result<(), ProviderError> {
+        let mut prompt_total = 0;
+        let mut completion_total = 0;
+        if !job.tools.is_empty() {
+            let mut messages = job.messages.clone();
+            match messages.iter_mut().find(|m| m.0 == Role::System) {
+                Some(system) => system.1.push_str(&tool_prompt(&job.tools)),
+                None => messages.insert(0, (Role::System, tool_prompt(&job.tools))),
+            }
+            let schema = decision_schema(&job.tools).to_string();
+            let grammar = llama_cpp_2::json_schema_to_grammar(&schema).map_err(local)?;
+            let decision = self.complete(&messages, job.cache_key.as_deref(), 256, 0.0, Some(&grammar), None, &job.tx)?;
+            let Some(decision) = decision else { return Ok(()) }; // cancelled
+            prompt_total += decision.usage.prompt_tokens;
+            completion_total += decision.usage.completion_tokens;
+            if let Some((name, arguments)) = parse_decision(&decision.text) {
+                let call = ToolCall { id: format!("call_{}", decision.usage.prompt_tokens), name, arguments };
+                let usage = Usage { prompt_tokens: prompt_total, completion_tokens: completion_total };
+                if job.tx.blocking_send(Ok(StreamEvent::ToolCall(call))).is_ok()
+                    && job.tx.blocking_send(Ok(StreamEvent::Usage(usage))).is_ok()
+                {
+                    let _ = job.tx.blocking_send(Ok(StreamEvent::Finished(FinishReason::ToolCalls)));
+                }
+                return Ok(());
+            }
+        }
+        let cache = job.cache_key.as_deref();
+        let Some(answer) = self.complete(&job.messages, cache, job.max_tokens, job.temperature, None, Some(&job.tx), &job.tx)? else {
+            return Ok(());
+        };
+        let usage = Usage {
+            prompt_tokens: prompt_total + answer.usage.prompt_tokens,
+            completion_tokens: completion_total + answer.usage.completion_tokens,
+        };
+        if job.tx.blocking_send(Ok(StreamEvent::Usage(usage))).is_ok() {
+            let _ = job.tx.blocking_send(Ok(StreamEvent::Finished(answer.finish)));
+        }
+        Ok(())
+    }
+
+    /// Runs the model on `messages` until it ends, `max_tokens`, or the reader leaves (`None`).
+    /// With a grammar, sampling only ever picks tokens the grammar allows. With `stream`, text is
+    /// sent as it comes; the text is returned either way.
+    #[allow(clippy::too_many_arguments)]
+    fn complete(
+        &mut self,
+        messages: &[(Role, String)],
+        cache_key: Option<&str>,
+        max_tokens: u32,
+        temperature: f32,
+        grammar: Option<&str>,
+        stream: Option<&EventTx>,
+        tx: &EventTx,
+    ) -> Result<Option<Completion>, ProviderError> {
         let started = Instant::now();
-        let min_reply = job.max_tokens.min(256);
-        let tokens = self.prompt_tokens(&job.messages, min_reply)?;
-        let s = self.pick_slot(job.cache_key.as_deref());
+        let min_reply = max_tokens.min(256);
+        let tokens = self.prompt_tokens(messages, min_reply)?;
+        let s = self.pick_slot(cache_key);
         let (mut idx, reused) = match self.prefill(s, &tokens) {
             Ok(r) => r,
             Err(e) => {
@@ -330,30 +458,34 @@ impl Engine {
         let first_token_ready = started.elapsed();
         let vocab = self.model.vocab();
         let n_vocab = self.model.n_vocab();
-        let mut sampler = if job.temperature <= 0.0 {
-            LlamaSampler::chain([LlamaSampler::penalties(n_vocab, 64, 1.15, 0.0, 0.0), LlamaSampler::greedy()], true)
+        let mut stages = Vec::new();
+        match grammar {
+            // JSON repeats quotes and braces by nature: no repetition penalty under a grammar.
+            Some(g) => stages.push(LlamaSampler::grammar(self.model, g, "root").map_err(local)?),
+            None => stages.push(LlamaSampler::penalties(n_vocab, 64, 1.15, 0.0, 0.0)),
+        }
+        if temperature <= 0.0 {
+            stages.push(LlamaSampler::greedy());
         } else {
-            LlamaSampler::chain(
-                [
-                    LlamaSampler::penalties(n_vocab, 64, 1.15, 0.0, 0.0),
-                    LlamaSampler::top_k(40),
-                    LlamaSampler::top_p(0.95, 1),
-                    LlamaSampler::temp(job.temperature),
-                    LlamaSampler::dist(started.elapsed().subsec_nanos() ^ 0x5eed),
-                ],
-                true,
-            )
-        };
-        let budget = job.max_tokens.min(self.n_ctx_train - tokens.len() as u32);
+            stages.extend([
+                LlamaSampler::top_k(40),
+                LlamaSampler::top_p(0.95, 1),
+                LlamaSampler::temp(temperature),
+                LlamaSampler::dist(started.elapsed().subsec_nanos() ^ 0x5eed),
+            ]);
+        }
+        let mut sampler = LlamaSampler::chain(stages, true);
+        let budget = max_tokens.min(self.n_ctx_train - tokens.len() as u32);
         let mut utf8 = Utf8Stream::default();
+        let mut text = String::new();
         let mut pos = tokens.len() as i32;
         let mut produced = 0u32;
         let mut finish = FinishReason::Length;
         let seq = s as i32;
         while produced < budget {
-            if job.tx.is_closed() {
+            if tx.is_closed() {
                 tracing::debug!(produced, "embedded generation cancelled");
-                return Ok(());
+                return Ok(None);
             }
             let tok = sampler.sample(&self.ctx, idx);
             if vocab.is_eog(tok) {
@@ -362,8 +494,13 @@ impl Engine {
             }
             produced += 1;
             let piece = utf8.push(&vocab.token_to_piece(tok, false, None));
-            if !piece.is_empty() && job.tx.blocking_send(Ok(StreamEvent::Text(piece))).is_err() {
-                return Ok(());
+            if !piece.is_empty() {
+                text.push_str(&piece);
+                if let Some(out) = stream {
+                    if out.blocking_send(Ok(StreamEvent::Text(piece))).is_err() {
+                        return Ok(None);
+                    }
+                }
             }
             self.batch.clear();
             self.batch.add(tok, pos, &[seq], true).map_err(local)?;
@@ -381,15 +518,16 @@ impl Engine {
             prompt_tokens = tokens.len(),
             reused_tokens = reused,
             completion_tokens = produced,
+            grammar = grammar.is_some(),
             prefill_ms = first_token_ready.as_millis() as u64,
             decode_tok_per_s = if decode_secs > 0.0 { produced as f64 / decode_secs } else { 0.0 },
             "embedded generation done"
         );
-        let usage = Usage { prompt_tokens: tokens.len() as u32, completion_tokens: produced };
-        if job.tx.blocking_send(Ok(StreamEvent::Usage(usage))).is_ok() {
-            let _ = job.tx.blocking_send(Ok(StreamEvent::Finished(finish)));
-        }
-        Ok(())
+        Ok(Some(Completion {
+            text,
+            usage: Usage { prompt_tokens: tokens.len() as u32, completion_tokens: produced },
+            finish,
+        }))
     }
 
     /// Drops what slot `s` holds (after a failed decode its cache state is unknown).
@@ -398,6 +536,12 @@ impl Engine {
         self.slots[s].tokens.clear();
         self.slots[s].key = None;
     }
+}
+
+struct Completion {
+    text: String,
+    usage: Usage,
+    finish: FinishReason,
 }
 
 /// Joins token bytes into text: a token may end in the middle of a UTF-8 character.
@@ -460,6 +604,7 @@ mod tests {
             messages: vec![],
             max_tokens: n,
             temperature: 0.0,
+            tools: Vec::new(),
             tx: mpsc::channel(1).0,
         };
         q.push(job("a", 1));

@@ -6,8 +6,14 @@
 //! The reply echoes the question, then a short markdown body (a list, a table and a code
 //! block, so the renderer is exercised). A message containing `long reply` gets 400 words, one
 //! containing `fail midway` gets an error after a few words.
+//!
+//! Tool calls, when tools are offered, are scripted in the user's message:
+//! `[[call NAME {json}]]` calls a tool in the first step, `[[2:call NAME {json}]]` in the second,
+//! `[[*:call NAME {json}]]` in every step (several directives of one step are parallel calls).
+//! A step with no directive answers with the tool results it was given, so tests see exactly
+//! what the model was told.
 
-use super::{emit, ChatRequest, EventRx, FinishReason, Provider, ProviderError, Role, StreamEvent, Usage, CHANNEL};
+use super::{emit, ChatRequest, EventRx, FinishReason, Provider, ProviderError, Role, StreamEvent, ToolCall, Usage, CHANNEL};
 use std::time::Duration;
 use tokio::sync::mpsc;
 
@@ -16,8 +22,55 @@ pub struct Scripted {
     pub delay: Duration,
 }
 
+/// The step of the turn: 1 + replies with tool calls since the last user message.
+fn step(request: &ChatRequest) -> usize {
+    1 + request.messages.iter().rev().take_while(|m| m.role != Role::User).filter(|m| !m.tool_calls.is_empty()).count()
+}
+
+/// The tool calls scripted for this step of the turn.
+pub fn scripted_calls(request: &ChatRequest) -> Vec<ToolCall> {
+    if request.tools.is_empty() {
+        return Vec::new();
+    }
+    let Some(question) = request.messages.iter().rev().find(|m| m.role == Role::User) else { return Vec::new() };
+    let step = step(request);
+    let mut calls = Vec::new();
+    let mut rest = question.content.as_str();
+    while let Some(start) = rest.find("[[") {
+        let Some(len) = rest[start..].find("]]") else { break };
+        let directive = &rest[start + 2..start + len];
+        rest = &rest[start + len + 2..];
+        let (when, body) = match directive.split_once(":call ") {
+            Some((n, body)) => (n.trim(), body),
+            None => match directive.strip_prefix("call ") {
+                Some(body) => ("1", body),
+                None => continue,
+            },
+        };
+        let due = when == "*" || when.parse::<usize>().is_ok_and(|n| n == step);
+        if !due {
+            continue;
+        }
+        let (name, args) = body.trim().split_once(' ').unwrap_or((body.trim(), "{}"));
+        calls.push(ToolCall { id: format!("call_{step}_{}", calls.len() + 1), name: name.to_string(), arguments: args.trim().to_string() });
+    }
+    calls
+}
+
 impl Scripted {
     pub fn reply_for(request: &ChatRequest) -> String {
+        if request.messages.last().is_some_and(|m| m.role == Role::Tool) {
+            let results: Vec<String> = request
+                .messages
+                .iter()
+                .rev()
+                .take_while(|m| m.role == Role::Tool)
+                .map(|m| format!("- {}: {}", m.tool_call_id.as_deref().unwrap_or("?"), m.content.chars().take(400).collect::<String>()))
+                .collect();
+            let mut results = results;
+            results.reverse();
+            return format!("Here is what the tools said:\n\n{}\n", results.join("\n"));
+        }
         let question =
             request.messages.iter().rev().find(|m| m.role == Role::User).map(|m| m.content.as_str()).unwrap_or("");
         let system = request.messages.iter().find(|m| m.role == Role::System).map(|m| m.content.as_str()).unwrap_or("");
@@ -50,6 +103,26 @@ impl Provider for Scripted {
     fn stream(&self, request: ChatRequest) -> EventRx {
         let (tx, rx) = mpsc::channel(CHANNEL);
         let delay = self.delay;
+        let calls = scripted_calls(&request);
+        if !calls.is_empty() {
+            let prompt_tokens: usize = request.messages.iter().map(|m| m.content.split_whitespace().count() + 4).sum();
+            tokio::spawn(async move {
+                if !delay.is_zero() {
+                    tokio::time::sleep(delay).await;
+                }
+                let n = calls.len() as u32;
+                for call in calls {
+                    if !emit(&tx, Ok(StreamEvent::ToolCall(call))).await {
+                        return;
+                    }
+                }
+                let usage = Usage { prompt_tokens: prompt_tokens as u32, completion_tokens: 10 * n };
+                if emit(&tx, Ok(StreamEvent::Usage(usage))).await {
+                    emit(&tx, Ok(StreamEvent::Finished(FinishReason::ToolCalls))).await;
+                }
+            });
+            return rx;
+        }
         let reply = Self::reply_for(&request);
         let fail = request
             .messages

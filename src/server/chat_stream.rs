@@ -69,7 +69,7 @@ pub async fn events(
     let Ok(Query(After { after })) = query else {
         return error(StatusCode::BAD_REQUEST, "`after` must be an item id.");
     };
-    let Some(actor) = super::router::resolve_actor(&state, &headers).await.0 else {
+    let Some(actor) = super::router::resolve_actor(&state, &headers, "/api/chat").await.0 else {
         return error(StatusCode::UNAUTHORIZED, "Please log in to continue.");
     };
     if thread_id <= 0 {

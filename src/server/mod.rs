@@ -4,6 +4,7 @@
 pub mod auth;
 mod chat_stream;
 pub mod config;
+pub mod embed;
 mod router;
 
 pub use router::app;

@@ -61,11 +61,31 @@ async fn same_origin_posts(req: Request, next: axum::middleware::Next) -> Respon
     next.run(req).await
 }
 
-/// The actor of the session cookie, if it names a live session.
-pub(super) async fn resolve_actor(state: &AppState, headers: &HeaderMap) -> RequestActor {
-    let Some(token) = auth::cookie(headers, auth::SESSION_COOKIE).filter(|t| t.len() == 64) else {
+/// Whether a request comes from an embedded chat: the `/embed/` page itself, or a request that
+/// page made (its `Referer`, on this same host, is an `/embed/` URL).
+fn from_embed(path: &str, headers: &HeaderMap) -> bool {
+    if path.starts_with("/embed/") {
+        return true;
+    }
+    let host = headers.get(axum::http::header::HOST).and_then(|h| h.to_str().ok());
+    let referer = headers.get(axum::http::header::REFERER).and_then(|h| h.to_str().ok());
+    match (host, referer.and_then(|r| r.split_once("://")).map(|(_, rest)| rest)) {
+        (Some(host), Some(rest)) => rest.strip_prefix(host).is_some_and(|p| p.starts_with("/embed/")),
+        _ => false,
+    }
+}
+
+/// The actor of the session cookie, if it names a live session. Requests from an embedded chat
+/// use the embed session (see `super::embed`) when there is one.
+pub(super) async fn resolve_actor(state: &AppState, headers: &HeaderMap, path: &str) -> RequestActor {
+    let embed = from_embed(path, headers).then(|| auth::cookie(headers, super::embed::EMBED_COOKIE)).flatten();
+    let Some(token) = embed.or_else(|| auth::cookie(headers, auth::SESSION_COOKIE)).filter(|t| t.len() == 64) else {
         return RequestActor(None);
     };
+    actor_for_token(state, token).await
+}
+
+async fn actor_for_token(state: &AppState, token: &str) -> RequestActor {
     let hash = auth::token_hash(token);
     if let Some(actor) = state.sessions.get(&hash) {
         return RequestActor(Some(actor));
@@ -84,6 +104,29 @@ pub(super) async fn resolve_actor(state: &AppState, headers: &HeaderMap) -> Requ
     }
 }
 
+/// `/embed/chat?token=…`: a valid embed token opens a session for its member (returned with the
+/// cookie to set); an invalid one is ignored (the page then asks to log in).
+async fn embed_session(state: &AppState, req: &Request) -> Option<(RequestActor, axum::http::HeaderValue)> {
+    if req.uri().path() != "/embed/chat" {
+        return None;
+    }
+    let token = req.uri().query()?.split('&').find_map(|kv| kv.strip_prefix("token="))?;
+    let key = crate::store::embed::signing_key(&state.pool).await.ok()?;
+    let id = super::embed::verify(&key, token, chrono::Utc::now().timestamp())?;
+    let grant = crate::store::embed::grant(&state.pool, id).await.ok()??;
+    let session = auth::new_token();
+    let expires = grant.expires_at.min(chrono::Utc::now() + chrono::Duration::hours(12));
+    crate::store::embed::create_session(&state.pool, &auth::token_hash(&session), &grant, expires).await.ok()?;
+    let actor = actor_for_token(state, &session).await;
+    let max_age = (expires - chrono::Utc::now()).num_seconds().max(0);
+    // In an iframe on another site the cookie is third-party: over https it must be
+    // `SameSite=None; Secure` (and partitioned per top-level site).
+    let attrs = if state.config.cookie_secure { "SameSite=None; Secure; Partitioned" } else { "SameSite=Lax" };
+    let cookie = format!("{}={session}; Path=/; HttpOnly; {attrs}; Max-Age={max_age}", super::embed::EMBED_COOKIE);
+    tracing::info!(token_id = id, user_id = grant.user_id, "embed session opened");
+    Some((actor, axum::http::HeaderValue::from_str(&cookie).ok()?))
+}
+
 fn context(state: AppState, actor: RequestActor) -> impl Fn() + Clone + Send + Sync + 'static {
     move || {
         provide_context(state.clone());
@@ -92,7 +135,7 @@ fn context(state: AppState, actor: RequestActor) -> impl Fn() + Clone + Send + S
 }
 
 async fn server_fn_handler(State(state): State<AppState>, req: Request) -> Response {
-    let actor = resolve_actor(&state, req.headers()).await;
+    let actor = resolve_actor(&state, req.headers(), req.uri().path()).await;
     let res = leptos_axum::handle_server_fns_with_context(context(state, actor), req).await.into_response();
     with_error_status(res).await
 }
@@ -117,13 +160,20 @@ async fn with_error_status(res: Response) -> Response {
 }
 
 async fn page_handler(State(state): State<AppState>, req: Request) -> Response {
-    let actor = resolve_actor(&state, req.headers()).await;
+    let (actor, cookie) = match embed_session(&state, &req).await {
+        Some((actor, cookie)) => (actor, Some(cookie)),
+        None => (resolve_actor(&state, req.headers(), req.uri().path()).await, None),
+    };
     let options = state.leptos_options.clone();
     let handler =
         leptos_axum::render_route_with_context(state.routes.clone(), context(state.clone(), actor), move || {
             shell(options.clone())
         });
-    handler(State(state), req).await.into_response()
+    let mut res = handler(State(state), req).await.into_response();
+    if let Some(cookie) = cookie {
+        res.headers_mut().append(axum::http::header::SET_COOKIE, cookie);
+    }
+    res
 }
 
 /// Static files from the site root, else the app's own 404 page (rendered with the session, so
@@ -137,7 +187,7 @@ async fn fallback(State(state): State<AppState>, req: Request) -> Response {
         return res.into_response();
     }
     let req = Request::from_parts(parts, body);
-    let actor = resolve_actor(&state, req.headers()).await;
+    let actor = resolve_actor(&state, req.headers(), req.uri().path()).await;
     let options = state.leptos_options.clone();
     let render = leptos_axum::render_app_to_stream_with_context(context(state, actor), move || shell(options.clone()));
     render(req).await.into_response()

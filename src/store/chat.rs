@@ -13,11 +13,11 @@ use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool};
 
 const THREAD_COLS: &str =
-    "t.id, t.title, t.model, t.agent_kind, t.pinned, t.archived, t.item_count, t.last_activity_at";
+    "t.id, t.event_id, t.title, t.model, t.agent_kind, t.pinned, t.archived, t.item_count, t.last_activity_at";
 
 /// Columns of [`ChatItem`] over `chat_items i`, with the item's place among its siblings.
 const ITEM_COLS: &str = "i.id, i.parent_id, i.kind, i.status, i.content, i.error, i.model, i.prompt_tokens, \
-    i.completion_tokens, i.created_at, \
+    i.completion_tokens, i.created_at, i.data, \
     (select count(*) from chat_items s where s.thread_id = i.thread_id \
         and (s.parent_id = i.parent_id or (s.parent_id is null and i.parent_id is null)) and s.id <= i.id) as branch_index, \
     (select count(*) from chat_items s where s.thread_id = i.thread_id \
@@ -52,16 +52,32 @@ impl Cursor {
     }
 }
 
-pub async fn create_thread(pool: &PgPool, actor: &Actor, model: &str, kind: AgentKind) -> StoreResult<ChatThread> {
-    Ok(sqlx::query_as(&format!(
-        "insert into chat_threads as t (venue_id, owner_id, model, agent_kind) values ($1, $2, $3, $4) returning {THREAD_COLS}"
+/// A new thread. An event agent's thread is about an event the actor can plan (checked here).
+pub async fn create_thread(
+    pool: &PgPool,
+    actor: &Actor,
+    model: &str,
+    kind: AgentKind,
+    event_id: Option<i64>,
+) -> StoreResult<ChatThread> {
+    let mut tx = pool.begin().await?;
+    if let Some(id) = event_id {
+        let need = if kind == AgentKind::VenueEvent { super::access::Need::Manage } else { super::access::Need::Plan };
+        super::access::event(&mut tx, actor, id, need).await?;
+    }
+    let thread = sqlx::query_as(&format!(
+        "insert into chat_threads as t (venue_id, owner_id, model, agent_kind, event_id) values ($1, $2, $3, $4, $5)
+         returning {THREAD_COLS}"
     ))
     .bind(actor.venue_id)
     .bind(actor.user_id)
     .bind(model)
     .bind(kind.as_str())
-    .fetch_one(pool)
-    .await?)
+    .bind(event_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(thread)
 }
 
 /// The actor's own thread, or `NotFound`.
@@ -224,7 +240,7 @@ async fn lock_idle(
     .await?;
     let Some(leaf) = owned else { return Err(StoreError::NotFound) };
     let busy: bool =
-        sqlx::query_scalar("select exists (select 1 from chat_items where thread_id = $1 and status = 'streaming')")
+        sqlx::query_scalar("select exists (select 1 from chat_items where thread_id = $1 and status in ('streaming', 'running'))")
             .bind(thread_id)
             .fetch_one(&mut *conn)
             .await?;
@@ -340,16 +356,26 @@ pub async fn item(conn: &mut PgConnection, id: i64) -> StoreResult<ChatItem> {
         .ok_or(StoreError::NotFound)
 }
 
+/// One item of the conversation sent to the model.
+#[derive(Clone, Debug)]
+pub struct HistoryItem {
+    pub kind: ItemKind,
+    pub status: ItemStatus,
+    pub content: String,
+    pub error: Option<String>,
+    pub data: Option<serde_json::Value>,
+}
+
 /// The conversation a reply answers: the active branch up to (not including) `reply_id`,
-/// oldest first, at most `limit` items, as (kind, content).
-pub async fn history(pool: &PgPool, reply_id: i64, limit: i64) -> StoreResult<Vec<(ItemKind, String)>> {
-    let rows: Vec<(String, String, String)> = sqlx::query_as(
+/// oldest first, at most `limit` items.
+pub async fn history(pool: &PgPool, reply_id: i64, limit: i64) -> StoreResult<Vec<HistoryItem>> {
+    let rows: Vec<(String, String, String, Option<String>, Option<serde_json::Value>)> = sqlx::query_as(
         "with recursive chain(id, parent_id, n) as (
              select c.id, c.parent_id, 1 from chat_items r join chat_items c on c.id = r.parent_id where r.id = $1
              union all
              select c.id, c.parent_id, chain.n + 1 from chain join chat_items c on c.id = chain.parent_id where chain.n < $2
          )
-         select i.kind, i.status, i.content from chain join chat_items i on i.id = chain.id order by i.id",
+         select i.kind, i.status, i.content, i.error, i.data from chain join chat_items i on i.id = chain.id order by i.id",
     )
     .bind(reply_id)
     .bind(limit)
@@ -357,9 +383,163 @@ pub async fn history(pool: &PgPool, reply_id: i64, limit: i64) -> StoreResult<Ve
     .await?;
     Ok(rows
         .into_iter()
-        .filter(|(_, _, content)| !content.trim().is_empty())
-        .filter_map(|(kind, _, content)| kind.parse().ok().map(|k| (k, content)))
+        .filter_map(|(kind, status, content, error, data)| {
+            Some(HistoryItem { kind: kind.parse().ok()?, status: status.parse().ok()?, content, error, data })
+        })
         .collect())
+}
+
+/// A new item at the tip of the thread's active branch (a tool call, or the next reply of a
+/// turn with tools). The tip moves to it.
+pub struct NewItem<'a> {
+    pub thread_id: i64,
+    pub parent_id: i64,
+    pub kind: ItemKind,
+    pub status: ItemStatus,
+    pub content: &'a str,
+    pub data: Option<&'a serde_json::Value>,
+    pub model: Option<&'a str>,
+}
+
+pub async fn add_item(pool: &PgPool, new: &NewItem<'_>) -> StoreResult<ChatItem> {
+    let mut tx = pool.begin().await?;
+    let id: i64 = sqlx::query_scalar(
+        "insert into chat_items (thread_id, parent_id, kind, status, content, data, model)
+         values ($1, $2, $3, $4, $5, $6, $7) returning id",
+    )
+    .bind(new.thread_id)
+    .bind(new.parent_id)
+    .bind(new.kind.as_str())
+    .bind(new.status.as_str())
+    .bind(new.content)
+    .bind(new.data)
+    .bind(new.model)
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query(
+        "update chat_threads set leaf_item_id = $2, item_count = item_count + 1, last_activity_at = now() where id = $1",
+    )
+    .bind(new.thread_id)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    let item = item(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(item)
+}
+
+/// Sets a tool call's status, text and data.
+pub async fn update_tool_item<'e>(
+    db: impl sqlx::PgExecutor<'e>,
+    item_id: i64,
+    status: ItemStatus,
+    content: &str,
+    error: Option<&str>,
+    data: &serde_json::Value,
+) -> StoreResult<ChatItem> {
+    sqlx::query_as(&format!(
+        "update chat_items i set status = $2, content = $3, error = $4, data = $5
+          where i.id = $1 and i.kind = 'tool_call' returning {ITEM_COLS}"
+    ))
+    .bind(item_id)
+    .bind(status.as_str())
+    .bind(content)
+    .bind(error)
+    .bind(data)
+    .fetch_optional(db)
+    .await?
+    .ok_or(StoreError::NotFound)
+}
+
+/// Starts the next reply of a turn that waited for an approval: a `streaming` assistant item
+/// after the thread's tip (which must be `after`). `None` when the thread moved on meanwhile
+/// (another message, another version) or is busy.
+pub async fn begin_continuation(
+    pool: &PgPool,
+    owner: &Actor,
+    thread_id: i64,
+    after: i64,
+    model: &str,
+) -> StoreResult<Option<ChatItem>> {
+    let mut tx = pool.begin().await?;
+    let leaf = match lock_idle(&mut tx, owner, thread_id, "busy").await {
+        Ok(leaf) => leaf,
+        Err(StoreError::Conflict(_)) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    if leaf != Some(after) {
+        return Ok(None);
+    }
+    let id: i64 = sqlx::query_scalar(
+        "insert into chat_items (thread_id, parent_id, kind, status, model) values ($1, $2, 'assistant', 'streaming', $3) returning id",
+    )
+    .bind(thread_id)
+    .bind(after)
+    .bind(model)
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query(
+        "update chat_threads set leaf_item_id = $2, item_count = item_count + 1, last_activity_at = now() where id = $1",
+    )
+    .bind(thread_id)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    let reply = item(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(Some(reply))
+}
+
+/// Whether a tool call of the step ending at `leaf` (the tool calls just above it) still waits
+/// for approval; `None` when `leaf` is not a tool call (the conversation moved on).
+pub async fn step_waiting(pool: &PgPool, leaf: i64) -> StoreResult<Option<bool>> {
+    Ok(sqlx::query_scalar(
+        "with recursive up(id, parent_id, kind, status, n) as (
+             select id, parent_id, kind, status, 1 from chat_items where id = $1
+             union all
+             select c.id, c.parent_id, c.kind, c.status, up.n + 1 from up join chat_items c on c.id = up.parent_id
+              where up.kind = 'tool_call' and up.n < 100
+         )
+         select case when (select kind from chat_items where id = $1) = 'tool_call'
+                     then exists (select 1 from up where kind = 'tool_call' and status = 'awaiting_approval') end",
+    )
+    .bind(leaf)
+    .fetch_one(pool)
+    .await?)
+}
+
+/// The thread's scope: its owner, agent, event, model and tip (no access check).
+pub async fn scope(pool: &PgPool, thread_id: i64) -> StoreResult<(i64, i64, AgentKind, Option<i64>, String, Option<i64>)> {
+    let row: Option<(i64, i64, String, Option<i64>, String, Option<i64>)> = sqlx::query_as(
+        "select owner_id, venue_id, agent_kind, event_id, model, leaf_item_id from chat_threads where id = $1",
+    )
+    .bind(thread_id)
+    .fetch_optional(pool)
+    .await?;
+    let (owner, venue, kind, event, model, leaf) = row.ok_or(StoreError::NotFound)?;
+    let kind = kind.parse().map_err(|_| StoreError::NotFound)?;
+    Ok((owner, venue, kind, event, model, leaf))
+}
+
+/// The actor's latest thread with an agent over a scope (dashboard panels reopen it).
+pub async fn latest_scoped(
+    pool: &PgPool,
+    actor: &Actor,
+    kind: AgentKind,
+    event_id: Option<i64>,
+) -> StoreResult<Option<ChatThread>> {
+    Ok(sqlx::query_as(&format!(
+        "select {THREAD_COLS} from chat_threads t
+          where t.owner_id = $1 and t.venue_id = $2 and t.agent_kind = $3 and t.event_id is not distinct from $4
+            and not t.archived
+          order by t.last_activity_at desc, t.id desc limit 1"
+    ))
+    .bind(actor.user_id)
+    .bind(actor.venue_id)
+    .bind(kind.as_str())
+    .bind(event_id)
+    .fetch_optional(pool)
+    .await?)
 }
 
 /// Writes the text streamed so far (batched by the caller).
@@ -399,14 +579,24 @@ pub async fn finish(pool: &PgPool, f: &Finish<'_>) -> StoreResult<ChatItem> {
 }
 
 /// Replies the server was writing when it stopped: marked `interrupted` (they can be retried).
+/// Tool calls that were running then are marked `failed` (an approved action that did not finish
+/// can be asked for again).
 pub async fn interrupt_orphans(pool: &PgPool) -> StoreResult<u64> {
-    Ok(sqlx::query(
+    let replies = sqlx::query(
         "update chat_items set status = 'interrupted', error = 'The server restarted while this reply was being written.'
           where status = 'streaming'",
     )
     .execute(pool)
     .await?
-    .rows_affected())
+    .rows_affected();
+    let tools = sqlx::query(
+        "update chat_items set status = 'failed', error = 'The server restarted while this tool was running.'
+          where status = 'running'",
+    )
+    .execute(pool)
+    .await?
+    .rows_affected();
+    Ok(replies + tools)
 }
 
 pub struct UsageRecord<'a> {

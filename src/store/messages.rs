@@ -8,7 +8,7 @@ use crate::domain::model::{Message, RecentMessage, ThreadSummary, ThreadView};
 use sqlx::PgPool;
 
 /// SQL predicate over `message_threads t left join events e` rows; binds as in [`bind_actor`].
-const VISIBLE_THREAD: &str = "(t.venue_id = $1 and ($2 in ('owner', 'staff') \
+pub(crate) const VISIBLE_THREAD: &str = "(t.venue_id = $1 and ($2 in ('owner', 'staff') \
     or ($2 = 'client' and t.kind = 'client' and e.client_id = $3) \
     or ($2 = 'vendor' and t.kind = 'vendor' and t.vendor_id = $4 \
         and exists (select 1 from event_vendors ev where ev.event_id = e.id and ev.vendor_id = $4))))";

@@ -6,15 +6,18 @@
 //! the actor may not see answers [`StoreError::NotFound`], so its existence is not revealed.
 
 pub mod access;
+pub mod approvals;
 pub mod chat;
 pub mod contracts;
 pub mod dashboard;
 pub mod elements;
+pub mod embed;
 pub mod events;
 pub mod guests;
 pub mod messages;
 pub mod tasks;
 pub mod users;
+pub mod venue;
 
 use crate::domain::{parse::FieldErrors, Role};
 use sqlx::PgPool;

@@ -144,6 +144,36 @@ pub async fn actor_for_session(pool: &PgPool, token_hash: &[u8]) -> StoreResult<
     }))
 }
 
+/// A member as an actor, by user and venue (for work done on their behalf after the request
+/// that started it: an agent continuing once the venue approved its action).
+pub async fn actor_for_member(pool: &PgPool, user_id: i64, venue_id: i64) -> StoreResult<Option<Actor>> {
+    let row: Option<ActorRow> = sqlx::query_as(
+        "select u.id as user_id, m.venue_id, m.role, u.name, u.email, v.name as venue_name,
+                (select c.id from clients c where c.venue_id = m.venue_id and c.user_id = u.id) as client_id,
+                (select vd.id from vendors vd where vd.venue_id = m.venue_id and vd.user_id = u.id) as vendor_id
+           from memberships m
+           join users u on u.id = m.user_id
+           join venues v on v.id = m.venue_id
+          where m.user_id = $1 and m.venue_id = $2",
+    )
+    .bind(user_id)
+    .bind(venue_id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.and_then(|r| {
+        Some(Actor {
+            user_id: r.user_id,
+            venue_id: r.venue_id,
+            role: r.role.parse().ok()?,
+            name: r.name,
+            email: r.email,
+            venue_name: r.venue_name,
+            client_id: r.client_id,
+            vendor_id: r.vendor_id,
+        })
+    }))
+}
+
 /// Removes sessions past their expiry; run periodically.
 pub async fn purge_expired(pool: &PgPool) -> StoreResult<u64> {
     let sessions = sqlx::query("delete from sessions where expires_at < now()").execute(pool).await?;

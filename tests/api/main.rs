@@ -1,6 +1,7 @@
 //! HTTP tests: each test gets a fresh database (`#[sqlx::test]`) loaded with the demo venue, builds
 //! the real router on it and calls it like a browser would (no socket).
 
+mod agents;
 mod auth;
 mod chat;
 mod input;

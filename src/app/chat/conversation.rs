@@ -9,7 +9,8 @@ use crate::api::chat::{
 };
 use crate::api::AppError;
 use crate::app::common::{ErrorBanner, Loading, NotFoundPage, PageError};
-use crate::domain::chat::{ChatEvent, ChatItem, ItemKind, ItemStatus, ThreadOpen};
+use crate::api::agents::decide_approval;
+use crate::domain::chat::{ApprovalStatus, Approver, ChatEvent, ChatItem, ItemKind, ItemStatus, ThreadOpen, ToolCallData};
 use crate::domain::markdown;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -50,12 +51,16 @@ struct Actions {
     edit: Callback<(i64, String)>,
     regenerate: Callback<()>,
     switch: Callback<(i64, i64)>,
+    /// Approve (true) or reject an action: (approval id, approve, note).
+    decide: Callback<(i64, bool, String)>,
     busy: Signal<bool>,
 }
 
+/// One conversation: its messages and tool calls, the stream, the composer. `compact` leaves
+/// out the header (a dashboard panel or the embedded widget has its own).
 #[component]
-fn Conversation(open: ThreadOpen) -> impl IntoView {
-    let ctx = expect_context::<ChatCtx>();
+pub fn Conversation(open: ThreadOpen, #[prop(optional)] compact: bool) -> impl IntoView {
+    let ctx = use_context::<ChatCtx>();
     let thread_id = open.thread.id;
     let thread = RwSignal::new(open.thread.clone());
     let rows = RwSignal::new(Vec::<Row>::new());
@@ -98,7 +103,9 @@ fn Conversation(open: ThreadOpen) -> impl IntoView {
             if let Ok(t) = get_chat_thread(thread_id).await {
                 thread.set(t);
             }
-            ctx.refresh_threads();
+            if let Some(ctx) = ctx {
+                ctx.refresh_threads();
+            }
         });
     };
 
@@ -194,7 +201,9 @@ fn Conversation(open: ThreadOpen) -> impl IntoView {
                     stick.set_value(true);
                     scroll_to_end();
                     start_follow(after);
-                    ctx.refresh_threads();
+                    if let Some(ctx) = ctx {
+                        ctx.refresh_threads();
+                    }
                 }
                 Err(e) => report(e),
             }
@@ -236,8 +245,73 @@ fn Conversation(open: ThreadOpen) -> impl IntoView {
                 }
             });
         }),
+        decide: Callback::new(move |(approval_id, approve, note): (i64, bool, String)| {
+            banner.set(None);
+            leptos::task::spawn_local(async move {
+                match decide_approval(approval_id, approve, note).await {
+                    Ok(item) => {
+                        upsert(item);
+                        reload();
+                    }
+                    Err(e) => report(e),
+                }
+            });
+        }),
         busy: Signal::derive(move || streaming.get() || sending.get()),
     };
+
+    // While an action waits for the venue, look for its decision now and then (the agent then
+    // continues in this thread, and the page follows).
+    let waits_for_venue = Memo::new(move |_| {
+        rows.with(|v| {
+            v.iter().any(|(_, i)| {
+                i.with(|i| {
+                    i.status == ItemStatus::AwaitingApproval
+                        && i.tool().and_then(|t| t.approval).is_some_and(|a| a.approver == Approver::Venue)
+                })
+            })
+        })
+    });
+    #[cfg(feature = "hydrate")]
+    {
+        let poll = StoredValue::new_local(None::<leptos::prelude::IntervalHandle>);
+        Effect::new(move |_| {
+            let waiting = waits_for_venue.get() && !streaming.get();
+            if let Some(h) = poll.get_value() {
+                h.clear();
+                poll.set_value(None);
+            }
+            if waiting {
+                let handle = set_interval_with_handle(
+                    move || {
+                        leptos::task::spawn_local(async move {
+                            if let Ok(o) = open_chat(thread_id).await {
+                                let changed = o.live
+                                    || o.page.items.iter().any(|i| {
+                                        rows.with_untracked(|v| {
+                                            v.iter().find(|(id, _)| *id == i.id).is_none_or(|(_, r)| r.with_untracked(|r| r.status != i.status))
+                                        })
+                                    });
+                                if changed {
+                                    load(o);
+                                }
+                            }
+                        });
+                    },
+                    std::time::Duration::from_secs(4),
+                )
+                .ok();
+                poll.set_value(handle);
+            }
+        });
+        on_cleanup(move || {
+            if let Some(h) = poll.get_value() {
+                h.clear();
+            }
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = waits_for_venue;
 
     let load_older = move || {
         if loading_older.get_untracked() || !has_more.get_untracked() {
@@ -304,10 +378,14 @@ fn Conversation(open: ThreadOpen) -> impl IntoView {
         rows.with(|v| v.iter().rev().find(|(_, i)| i.with(|i| i.kind == ItemKind::Assistant)).map(|(id, _)| *id))
     });
 
-    view! {
+    let header = (!compact).then(|| view! {
         <Title text=move || thread.with(|t| t.title.clone()) />
         <header class="flex flex-wrap items-center gap-2 border-b border-stone-200 px-3 py-2 dark:border-stone-800">
-            <button type="button" class="btn-ghost md:hidden" aria-label="Show the chat list" on:click=move |_| ctx.sidebar_open.set(true)>"☰"</button>
+            <button type="button" class="btn-ghost md:hidden" aria-label="Show the chat list" on:click=move |_| {
+                if let Some(ctx) = ctx {
+                    ctx.sidebar_open.set(true);
+                }
+            }>"☰"</button>
             <h1 class="min-w-0 flex-1 truncate text-base font-semibold" data-testid="thread-title">{move || thread.with(|t| t.title.clone())}</h1>
             <ModelPicker
                 selected=Signal::derive(move || thread.with(|t| t.model.clone()))
@@ -322,6 +400,10 @@ fn Conversation(open: ThreadOpen) -> impl IntoView {
                 })
             />
         </header>
+    });
+
+    view! {
+        {header}
         <div
             node_ref=scroller
             class="min-h-0 flex-1 overflow-y-auto px-3 py-4"
@@ -389,6 +471,7 @@ fn Message(item: ArcRwSignal<ChatItem>, last_reply: Memo<Option<i64>>, actions: 
         }
     };
     match kind {
+        ItemKind::ToolCall => view! { <ToolCard item=item.clone() actions /> }.into_any(),
         ItemKind::User => {
             let content = Signal::derive({
                 let it = it.clone();
@@ -453,6 +536,11 @@ fn Message(item: ArcRwSignal<ChatItem>, last_reply: Memo<Option<i64>>, actions: 
                 move || it.with(|i| i.error.clone())
             };
             let is_last = move || last_reply.get() == Some(id);
+            // A reply that only called tools has no text of its own: the tool cards say it all.
+            let silent = {
+                let it = it.clone();
+                move || it.with(|i| i.content.trim().is_empty() && i.status == ItemStatus::Done)
+            };
             let copy_all = {
                 let it = it.clone();
                 move |_| {
@@ -463,7 +551,7 @@ fn Message(item: ArcRwSignal<ChatItem>, last_reply: Memo<Option<i64>>, actions: 
                 }
             };
             view! {
-                <li class="flex flex-col gap-1" data-item-id=id data-kind="assistant" data-status=move || status.get().as_str()>
+                <li class="flex flex-col gap-1" class:hidden=silent data-item-id=id data-kind="assistant" data-status=move || status.get().as_str()>
                     <div class="bubble-assistant">
                         <div class="markdown" inner_html=html></div>
                         {move || (status.get() == ItemStatus::Streaming).then(|| view! {
@@ -494,6 +582,103 @@ fn Message(item: ArcRwSignal<ChatItem>, last_reply: Memo<Option<i64>>, actions: 
                     </div>
                 </li>
             }.into_any()
+        }
+    }
+}
+
+/// A tool call: what was called, its state, and (for an action) the proposed change with
+/// Approve / Reject while it waits for this person.
+#[component]
+fn ToolCard(item: ArcRwSignal<ChatItem>, actions: Actions) -> impl IntoView {
+    let id = item.with_untracked(|i| i.id);
+    let note = RwSignal::new(String::new());
+    let deciding = RwSignal::new(false);
+    let it = item.clone();
+    let state = Memo::new(move |_| it.with(|i| (i.status, i.content.clone(), i.error.clone(), i.tool())));
+    move || {
+        let (status, summary, error, tool) = state.get();
+        let tool = tool.unwrap_or_else(|| ToolCallData {
+            call_id: String::new(),
+            tool: "tool".into(),
+            label: "Tool call".into(),
+            arguments: serde_json::Value::Null,
+            result: None,
+            approval: None,
+        });
+        let (badge, badge_class) = match status {
+            ItemStatus::Running => ("Running…", "badge badge-amber"),
+            ItemStatus::Done => ("Done", "badge badge-green"),
+            ItemStatus::AwaitingApproval => ("Awaiting approval", "badge badge-amber"),
+            ItemStatus::Rejected => ("Rejected", "badge badge-stone"),
+            _ => ("Failed", "badge badge-red"),
+        };
+        let args = serde_json::to_string_pretty(&tool.arguments).unwrap_or_default();
+        let result = tool.result.as_ref().map(|r| serde_json::to_string_pretty(r).unwrap_or_default());
+        let approval = tool.approval.clone();
+        let waiting_here = status == ItemStatus::AwaitingApproval
+            && approval.as_ref().is_some_and(|a| a.approver == Approver::Requester && a.status == ApprovalStatus::Pending);
+        let approval_id = approval.as_ref().map(|a| a.id).unwrap_or(0);
+        view! {
+            <li class="tool-card" data-item-id=id data-kind="tool_call" data-tool=tool.tool.clone() data-status=status.as_str()>
+                <div class="flex flex-wrap items-center gap-2">
+                    <span aria-hidden="true">"🛠"</span>
+                    <span class="font-medium">{tool.label.clone()}</span>
+                    <span class=badge_class data-testid="tool-status">{badge}</span>
+                    {(!summary.is_empty() && approval.is_none()).then(|| view! { <span class="text-sm text-stone-600 dark:text-stone-300">{summary.clone()}</span> })}
+                </div>
+                {error.map(|e| view! { <p class="mt-1 text-sm text-red-700 dark:text-red-300" role="alert">{e}</p> })}
+                {approval.map(|a| {
+                    let p = a.preview.clone();
+                    view! {
+                        <div class="mt-2 rounded-md border border-stone-200 bg-white p-2 text-sm dark:border-stone-700 dark:bg-stone-900" data-testid="approval-card">
+                            <p class="font-medium">{p.summary.clone()}</p>
+                            {(!p.record.is_empty()).then(|| view! { <p class="text-xs text-stone-500">{p.record.clone()}</p> })}
+                            {(!p.changes.is_empty()).then(|| view! {
+                                <table class="mt-1 w-full text-left text-sm">
+                                    <thead><tr class="text-xs text-stone-500"><th scope="col">"Field"</th><th scope="col">"Before"</th><th scope="col">"After"</th></tr></thead>
+                                    <tbody>
+                                        {p.changes.iter().map(|c| view! {
+                                            <tr><td class="pr-2">{c.field.clone()}</td><td class="pr-2 text-stone-500 line-through decoration-stone-400">{if c.before.is_empty() { "—".to_string() } else { c.before.clone() }}</td><td class="font-medium">{c.after.clone()}</td></tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            })}
+                            {p.message.clone().map(|m| view! {
+                                <div class="mt-1">
+                                    <p class="text-xs text-stone-500">{format!("Message to {}", m.to)}</p>
+                                    <blockquote class="whitespace-pre-wrap border-l-2 border-stone-300 pl-2">{m.body}</blockquote>
+                                </div>
+                            })}
+                            {match (a.status, a.approver) {
+                                (ApprovalStatus::Pending, Approver::Venue) => Some(view! { <p class="mt-2 text-sm text-amber-800 dark:text-amber-300" data-testid="approval-state">"Waiting for the venue's approval."</p> }.into_any()),
+                                (ApprovalStatus::Pending, Approver::Requester) => None,
+                                (s, _) => {
+                                    let who = a.decided_by.clone().map(|w| format!(" by {w}")).unwrap_or_default();
+                                    let why = if a.note.is_empty() { String::new() } else { format!(": {}", a.note) };
+                                    Some(view! { <p class="mt-2 text-sm" data-testid="approval-state">{format!("{}{who}{why}", s.label())}</p> }.into_any())
+                                }
+                            }}
+                            {waiting_here.then(|| view! {
+                                <div class="mt-2 flex flex-wrap items-center gap-2">
+                                    <label class="sr-only" for=format!("note-{id}")>"Note (optional)"</label>
+                                    <input id=format!("note-{id}") class="input w-auto flex-1 py-1" placeholder="Note (optional)" maxlength="1000"
+                                        prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev)) />
+                                    <button type="button" class="btn-primary py-1" disabled=move || deciding.get()
+                                        on:click=move |_| { deciding.set(true); actions.decide.run((approval_id, true, note.get_untracked())); }>"Approve"</button>
+                                    <button type="button" class="btn-secondary py-1" disabled=move || deciding.get()
+                                        on:click=move |_| { deciding.set(true); actions.decide.run((approval_id, false, note.get_untracked())); }>"Reject"</button>
+                                </div>
+                            })}
+                        </div>
+                    }
+                })}
+                <details class="mt-1 text-xs text-stone-500">
+                    <summary class="cursor-pointer">"Details"</summary>
+                    <p class="mt-1">"Arguments"</p>
+                    <pre class="overflow-x-auto whitespace-pre-wrap">{args}</pre>
+                    {result.map(|r| view! { <p class="mt-1">"Result"</p><pre class="max-h-60 overflow-auto whitespace-pre-wrap">{r}</pre> })}
+                </details>
+            </li>
         }
     }
 }

@@ -4,9 +4,11 @@
 
 mod conversation;
 mod follow;
+mod panel;
 mod sidebar;
 
 pub use conversation::ThreadPage;
+pub use panel::{AgentPanel, EmbedChatPage};
 
 use crate::api::chat::{chat_models, start_chat};
 use crate::api::AppError;

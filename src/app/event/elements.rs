@@ -62,7 +62,7 @@ fn ElementList(
                             {view.elements.into_iter().map(|el| {
                                 let id = el.id;
                                 view! {
-                                    <tr>
+                                    <tr data-element-id=id data-quantity=el.quantity>
                                         <td class="py-2 pr-3">
                                             <p class="font-medium">{el.name.clone()}</p>
                                             <p class="text-xs text-stone-500">{el.description.clone()} {el.vendor_name.clone().map(|v| format!(" · {v}"))}</p>

@@ -8,6 +8,8 @@ use crate::app::common::{
 use crate::app::UserResource;
 use crate::domain::format_money;
 use crate::domain::model::{Dashboard, SessionUser};
+use crate::app::chat::AgentPanel;
+use crate::domain::chat::AgentKind;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -144,6 +146,11 @@ fn DashboardView(user: SessionUser, d: Dashboard) -> impl IntoView {
                     }}
                 </section>
             </div>
+            {staff.then(|| view! {
+                <div class="mt-6">
+                    <AgentPanel agent=AgentKind::VenueGeneral event_id=None title="Venue agent: ask about events, vendors, tasks and messages" />
+                </div>
+            })}
         </div>
     }
 }

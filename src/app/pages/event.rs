@@ -11,6 +11,8 @@ use crate::app::event::overview::OverviewTab;
 use crate::app::event::tasks::TasksTab;
 use crate::app::event::vendors::VendorsTab;
 use crate::app::event::{current_tab, EventHeader, TabNav};
+use crate::app::chat::AgentPanel;
+use crate::domain::chat::AgentKind;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
@@ -24,6 +26,7 @@ const TABS: &[(&str, &str)] = &[
     ("tasks", "Tasks"),
     ("messages", "Messages"),
     ("contract", "Contract"),
+    ("agent", "Agent"),
 ];
 
 /// The `:id` of the route, when it is a plausible id.
@@ -66,6 +69,9 @@ pub fn EventPage() -> impl IntoView {
                                 "tasks" => view! { <TasksTab event_id /> }.into_any(),
                                 "messages" => view! { <MessagesTab event_id /> }.into_any(),
                                 "contract" => view! { <ContractTab event_id /> }.into_any(),
+                                "agent" => view! {
+                                    <div class="mt-4"><AgentPanel agent=AgentKind::VenueEvent event_id=Some(event_id) title="Event agent" /></div>
+                                }.into_any(),
                                 _ => view! { <OverviewTab overview=o.clone() update /> }.into_any(),
                             }}
                         }.into_any()

@@ -1,6 +1,8 @@
 //! One page per file.
 
+pub mod approvals;
 pub mod dashboard;
+pub mod embed;
 pub mod event;
 pub mod invite;
 pub mod login;

@@ -12,7 +12,9 @@ use crate::app::event::messages::MessagesTab;
 use crate::app::event::overview::OverviewTab;
 use crate::app::event::vendors::VendorsTab;
 use crate::app::event::{current_tab, EventHeader, TabNav};
+use crate::app::chat::AgentPanel;
 use crate::app::UserResource;
+use crate::domain::chat::AgentKind;
 use crate::domain::Role;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -24,6 +26,7 @@ const CLIENT_TABS: &[(&str, &str)] = &[
     ("elements", "Plan"),
     ("contract", "Contract"),
     ("messages", "Messages"),
+    ("assistant", "Assistant"),
 ];
 
 const VENDOR_TABS: &[(&str, &str)] = &[("overview", "Overview"), ("vendors", "Assignment"), ("messages", "Messages")];
@@ -66,6 +69,9 @@ pub fn MyEventPage() -> impl IntoView {
                                 "contract" => view! { <ContractTab event_id /> }.into_any(),
                                 "vendors" => view! { <VendorsTab event_id /> }.into_any(),
                                 "messages" => view! { <MessagesTab event_id /> }.into_any(),
+                                "assistant" if is_client => view! {
+                                    <div class="mt-4"><AgentPanel agent=AgentKind::Client event_id=Some(event_id) title="Your event assistant" /></div>
+                                }.into_any(),
                                 _ => view! { <OverviewTab overview=o.clone() update /> }.into_any(),
                             }}
                         }.into_any()

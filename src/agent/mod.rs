@@ -1,0 +1,250 @@
+//! Agents that act (server only): tools, the registry that hands each agent kind its tool set,
+//! the instructions and store context of each kind, and approvals.
+//!
+//! A tool is a type implementing [`Tool`]: a name, a description, an argument type (deserialised
+//! with serde and described by the JSON schema schemars derives from the same type, so the two
+//! cannot disagree), an output type, [`ToolError`], the roles allowed to use it, and who approves
+//! it before it runs. Model output is untrusted: the raw arguments are checked against the schema
+//! ([`schema::validate`]), then deserialised, then the handler checks the actor through the store
+//! (which scopes every query to the actor's venue and role). Any failure becomes a tool result
+//! `{"error": …}` that the model sees and can recover from.
+//!
+//! The turn loop that calls the tools lives in `crate::chat` (it owns the thread's stream).
+
+pub mod context;
+pub mod schema;
+pub mod tools;
+
+use crate::domain::chat::{AgentKind, Approver, Preview};
+use crate::domain::Role;
+use crate::store::{Actor, StoreError};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+use sqlx::PgPool;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::LazyLock;
+
+/// What a tool handler has to work with.
+pub struct ToolCx<'a> {
+    pub pool: &'a PgPool,
+    /// Who the action is performed as: the thread's owner, or (for an action the venue approved)
+    /// the staff member who approved it.
+    pub actor: &'a Actor,
+    /// The event the thread is about (client and event agents).
+    pub event_id: Option<i64>,
+}
+
+impl ToolCx<'_> {
+    /// The event a call is about: the one it names, else the thread's own.
+    pub fn event(&self, named: Option<i64>) -> Result<i64, ToolError> {
+        named.or(self.event_id).ok_or_else(|| ToolError::Invalid("Name the event (`event_id`).".into()))
+    }
+}
+
+/// Why a tool call did not produce a result. The message is what the model (and the person) sees.
+#[derive(Debug, thiserror::Error)]
+pub enum ToolError {
+    #[error("there is no tool called {0:?}")]
+    UnknownTool(String),
+    #[error("invalid arguments: {0}")]
+    Arguments(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("you are not allowed to do this")]
+    Forbidden,
+    #[error("not found, or not yours to see")]
+    NotFound,
+    #[error("{0}")]
+    Conflict(String),
+    #[error("the action was rejected{0}")]
+    Rejected(String),
+    #[error("the tool failed on the server; try again later")]
+    Internal(String),
+}
+
+impl From<StoreError> for ToolError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => ToolError::NotFound,
+            StoreError::Forbidden => ToolError::Forbidden,
+            StoreError::Conflict(m) => ToolError::Conflict(m),
+            StoreError::Invalid(f) => ToolError::Invalid(f.to_string()),
+            StoreError::Db(e) => ToolError::Internal(e.to_string()),
+        }
+    }
+}
+
+impl From<crate::domain::parse::FieldErrors> for ToolError {
+    fn from(e: crate::domain::parse::FieldErrors) -> Self {
+        ToolError::Invalid(e.to_string())
+    }
+}
+
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// One tool. Handlers are associated functions: a tool has no state of its own.
+pub trait Tool: Send + Sync + 'static {
+    const NAME: &'static str;
+    /// What it does, for people ("Add a guest").
+    const LABEL: &'static str;
+    /// What it does, for the model.
+    const DESCRIPTION: &'static str;
+    /// Roles whose agents may call it.
+    const ROLES: &'static [Role];
+    /// Who approves a call before it runs; `None` runs it at once. Tools that change records or
+    /// message someone need approval.
+    const APPROVAL: Option<Approver>;
+    type Args: DeserializeOwned + schemars::JsonSchema + Send + Sync;
+    type Output: Serialize + Send;
+
+    /// What the call would do (for the approval card). Must not change anything.
+    fn preview(cx: &ToolCx<'_>, args: &Self::Args) -> impl Future<Output = Result<Preview, ToolError>> + Send {
+        let _ = (cx, args);
+        async { Ok(Preview::default()) }
+    }
+
+    fn run(cx: &ToolCx<'_>, args: Self::Args) -> impl Future<Output = Result<Self::Output, ToolError>> + Send;
+
+    /// One line about the output, for people ("12 guests").
+    fn summary(out: &Self::Output) -> String;
+}
+
+type PreviewFn = for<'a> fn(&'a ToolCx<'a>, &'a Value) -> BoxFuture<'a, Result<Preview, ToolError>>;
+type RunFn = for<'a> fn(&'a ToolCx<'a>, &'a Value) -> BoxFuture<'a, Result<(Value, String), ToolError>>;
+
+/// A tool with its types erased, as the registry keeps it.
+pub struct ToolEntry {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub description: &'static str,
+    pub roles: &'static [Role],
+    pub approval: Option<Approver>,
+    /// The argument schema, cleaned for every provider (see [`schema::for_type`]).
+    pub schema: Value,
+    preview: PreviewFn,
+    run: RunFn,
+}
+
+/// Deserialises arguments that [`ToolEntry::check`] passed.
+fn parse_args<T: Tool>(args: &Value) -> Result<T::Args, ToolError> {
+    serde_json::from_value(args.clone()).map_err(|e| ToolError::Arguments(e.to_string()))
+}
+
+fn preview_erased<'a, T: Tool>(cx: &'a ToolCx<'a>, args: &'a Value) -> BoxFuture<'a, Result<Preview, ToolError>> {
+    Box::pin(async move {
+        let args = parse_args::<T>(args)?;
+        T::preview(cx, &args).await
+    })
+}
+
+fn run_erased<'a, T: Tool>(cx: &'a ToolCx<'a>, args: &'a Value) -> BoxFuture<'a, Result<(Value, String), ToolError>> {
+    Box::pin(async move {
+        let args = parse_args::<T>(args)?;
+        let out = T::run(cx, args).await?;
+        let summary = T::summary(&out);
+        let value = serde_json::to_value(&out).map_err(|e| ToolError::Internal(e.to_string()))?;
+        Ok((value, summary))
+    })
+}
+
+impl ToolEntry {
+    pub fn of<T: Tool>() -> Self {
+        Self {
+            name: T::NAME,
+            label: T::LABEL,
+            description: T::DESCRIPTION,
+            roles: T::ROLES,
+            approval: T::APPROVAL,
+            schema: schema::for_type::<T::Args>(),
+            preview: preview_erased::<T>,
+            run: run_erased::<T>,
+        }
+    }
+
+    /// Checks the arguments (schema, then types) without running anything.
+    pub fn check(&self, args: &Value) -> Result<(), ToolError> {
+        schema::validate(&self.schema, args).map_err(ToolError::Arguments)
+    }
+
+    pub async fn preview(&self, cx: &ToolCx<'_>, args: &Value) -> Result<Preview, ToolError> {
+        self.check_role(cx.actor)?;
+        self.check(args)?;
+        (self.preview)(cx, args).await
+    }
+
+    /// Runs the tool: checks the role, validates, then calls the handler.
+    pub async fn run(&self, cx: &ToolCx<'_>, args: &Value) -> Result<(Value, String), ToolError> {
+        self.check_role(cx.actor)?;
+        self.check(args)?;
+        (self.run)(cx, args).await
+    }
+
+    fn check_role(&self, actor: &Actor) -> Result<(), ToolError> {
+        if self.roles.contains(&actor.role) {
+            Ok(())
+        } else {
+            Err(ToolError::Forbidden)
+        }
+    }
+
+    pub fn spec(&self) -> crate::llm::ToolSpec {
+        crate::llm::ToolSpec {
+            name: self.name.to_string(),
+            description: self.description.to_string(),
+            parameters: self.schema.clone(),
+        }
+    }
+}
+
+static REGISTRY: LazyLock<Vec<ToolEntry>> = LazyLock::new(tools::all);
+
+/// Every tool.
+pub fn registry() -> &'static [ToolEntry] {
+    &REGISTRY
+}
+
+pub fn tool(name: &str) -> Option<&'static ToolEntry> {
+    REGISTRY.iter().find(|t| t.name == name)
+}
+
+/// The tools of an agent kind, as far as the actor's role allows.
+pub fn tools_for(kind: AgentKind, role: Role) -> Vec<&'static ToolEntry> {
+    tools::names_for(kind).iter().filter_map(|n| tool(n)).filter(|t| t.roles.contains(&role)).collect()
+}
+
+/// Whether the actor may open a thread with this agent (and scope). The event itself is checked
+/// by the store when the thread is created.
+pub fn may_use(kind: AgentKind, role: Role) -> bool {
+    match kind {
+        AgentKind::Assistant => true,
+        AgentKind::Client => role == Role::Client,
+        AgentKind::VenueGeneral | AgentKind::VenueEvent => role.is_staff(),
+    }
+}
+
+/// The agent kind's instructions.
+pub fn instructions(kind: AgentKind) -> &'static str {
+    match kind {
+        AgentKind::Assistant => {
+            "You are the venue's general assistant for its team. Answer questions about the venue, its spaces, \
+             services and the member's own events. Use the tools to look things up instead of guessing."
+        }
+        AgentKind::Client => {
+            "You help a client plan their event at the venue. Use the tools to look up the event, its elements, \
+             guests and contract; never invent prices or dates. To change an element (add a service, remove one, \
+             change a quantity) use request_element_change: the venue approves it. Adding a guest needs the \
+             client's confirmation in the chat."
+        }
+        AgentKind::VenueGeneral => {
+            "You help the venue's staff run the business: upcoming events, vendors, tasks, messages and clients. \
+             Use the tools to look things up; give dates, names and numbers exactly as the tools return them."
+        }
+        AgentKind::VenueEvent => {
+            "You help the venue's staff run one event. Use the tools to read the event and to act on it: update \
+             element statuses, message the client or a vendor, create tasks, update the event's details. \
+             Every change is shown to the staff member for approval before it runs."
+        }
+    }
+}

@@ -1,0 +1,141 @@
+//! Agents: the chat panels of the dashboards (one thread per member, agent and scope),
+//! approvals (in the chat and in the venue's queue), and embed tokens.
+
+use super::AppError;
+use crate::domain::chat::{AgentKind, ChatItem, EmbedTokenView, QueuedApproval, Sent, ThreadOpen};
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::AppError;
+    use crate::domain::chat::AgentKind;
+    use crate::store::Actor;
+
+    /// The actor may talk to this agent about this scope.
+    pub fn check_scope(actor: &Actor, agent: AgentKind, event_id: Option<i64>) -> Result<Option<i64>, AppError> {
+        if !crate::agent::may_use(agent, actor.role) {
+            return Err(AppError::Forbidden);
+        }
+        match (agent.needs_event(), event_id) {
+            (true, Some(id)) if id > 0 => Ok(Some(id)),
+            (true, _) => Err(AppError::BadRequest("This agent needs an event.".into())),
+            (false, _) => Ok(None),
+        }
+    }
+}
+
+/// The member's latest thread with `agent` over the scope, if any (the panel shows it).
+#[server(prefix = "/api", endpoint = "agent_chat")]
+pub async fn agent_chat(agent: AgentKind, event_id: Option<i64>) -> Result<Option<ThreadOpen>, AppError> {
+    let (actor, pool) = super::ssr::actor_and_pool()?;
+    let event_id = ssr::check_scope(&actor, agent, event_id)?;
+    if let Some(id) = event_id {
+        // Only a scope the member can still reach.
+        crate::store::events::detail(&pool, &actor, id).await?;
+    }
+    let Some(thread) = crate::store::chat::latest_scoped(&pool, &actor, agent, event_id).await? else {
+        return Ok(None);
+    };
+    let (thread, page) =
+        crate::store::chat::latest_page(&pool, &actor, thread.id, crate::domain::chat::ITEM_PAGE).await?;
+    let live = super::ssr::state()?.chat.writing(thread.id);
+    Ok(Some(ThreadOpen { thread, page, live }))
+}
+
+/// Starts a thread with `agent` over the scope, with its first message.
+#[server(prefix = "/api", endpoint = "start_agent_chat")]
+pub async fn start_agent_chat(
+    agent: AgentKind,
+    event_id: Option<i64>,
+    text: String,
+    model: Option<String>,
+) -> Result<Sent, AppError> {
+    let (actor, pool) = super::ssr::actor_and_pool()?;
+    let event_id = ssr::check_scope(&actor, agent, event_id)?;
+    let text = crate::domain::chat::user_message(&text)?;
+    let hub = super::ssr::state()?.chat;
+    let catalog = hub.catalog(actor.venue_id).await?;
+    let model = match model.as_deref().filter(|m| !m.is_empty()) {
+        Some(m) => catalog.resolve(m).ok_or_else(|| crate::chat::ChatError::UnknownModel(m.to_string()))?,
+        None => catalog.resolve_or_default(None).ok_or(crate::chat::ChatError::NoModel)?,
+    };
+    let thread = crate::store::chat::create_thread(&pool, &actor, &model.info.id, agent, event_id).await?;
+    Ok(hub.send(&actor, thread.id, crate::store::chat::Turn::Message(text), Some(&model.info.id)).await?)
+}
+
+/// Approves or rejects an action an agent proposed. Returns the tool call as it is now.
+#[server(prefix = "/api", endpoint = "decide_approval")]
+pub async fn decide_approval(approval_id: i64, approve: bool, note: String) -> Result<ChatItem, AppError> {
+    let actor = super::ssr::actor()?;
+    let approval_id = super::ssr::id(approval_id)?;
+    if note.chars().count() > 1000 {
+        return Err(AppError::invalid("note", "Must be at most 1,000 characters."));
+    }
+    Ok(super::ssr::state()?.chat.decide(&actor, approval_id, approve, &note).await?)
+}
+
+/// The venue's approval queue (owners and staff).
+#[server(prefix = "/api", endpoint = "approval_queue")]
+pub async fn approval_queue() -> Result<Vec<QueuedApproval>, AppError> {
+    let (actor, pool) = super::ssr::actor_and_pool()?;
+    Ok(crate::store::approvals::queue(&pool, &actor, 20).await?)
+}
+
+/// How many requests wait in the venue's queue.
+#[server(prefix = "/api", endpoint = "pending_approvals")]
+pub async fn pending_approvals() -> Result<i64, AppError> {
+    let (actor, pool) = super::ssr::actor_and_pool()?;
+    Ok(crate::store::approvals::pending_count(&pool, &actor).await?)
+}
+
+/// The venue's embed tokens (owners).
+#[server(prefix = "/api", endpoint = "embed_tokens")]
+pub async fn embed_tokens() -> Result<Vec<EmbedTokenView>, AppError> {
+    let (actor, pool) = super::ssr::actor_and_pool()?;
+    Ok(crate::store::embed::list(&pool, &actor).await?)
+}
+
+/// Creates an embed token for a member's agent chat; returns the widget's URL path (with the
+/// token), shown once.
+#[server(prefix = "/api", endpoint = "create_embed_token")]
+pub async fn create_embed_token(
+    member_email: String,
+    agent: AgentKind,
+    event_id: Option<i64>,
+    label: String,
+    days: i64,
+) -> Result<String, AppError> {
+    let (actor, pool) = super::ssr::actor_and_pool()?;
+    let label = label.trim();
+    if label.is_empty() || label.chars().count() > 120 {
+        return Err(AppError::invalid("label", "Give the token a name of 1–120 characters."));
+    }
+    if !(1..=365).contains(&days) {
+        return Err(AppError::invalid("days", "A token lasts 1–365 days."));
+    }
+    let event_id = event_id.filter(|id| *id > 0);
+    if agent.needs_event() && event_id.is_none() {
+        return Err(AppError::invalid("event_id", "This agent needs an event."));
+    }
+    let input = crate::store::embed::NewToken {
+        member_email: member_email.trim(),
+        agent,
+        event_id: if agent.needs_event() { event_id } else { None },
+        label,
+        days,
+    };
+    let (id, expires) = crate::store::embed::create(&pool, &actor, &input).await?;
+    let key = crate::store::embed::signing_key(&pool).await?;
+    let token = crate::server::embed::sign(&key, id, expires.timestamp());
+    let mut url = format!("/embed/chat?agent={}&token={token}", agent.as_str());
+    if let Some(e) = input.event_id {
+        url.push_str(&format!("&event={e}"));
+    }
+    Ok(url)
+}
+
+#[server(prefix = "/api", endpoint = "revoke_embed_token")]
+pub async fn revoke_embed_token(id: i64) -> Result<(), AppError> {
+    let (actor, pool) = super::ssr::actor_and_pool()?;
+    Ok(crate::store::embed::revoke(&pool, &actor, super::ssr::id(id)?).await?)
+}

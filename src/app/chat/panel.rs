@@ -1,0 +1,147 @@
+//! An agent's chat as a panel: the venue dashboard (`venue_general`), the event workspace
+//! (`venue_event`), the client's event page (`client`), and the embeddable widget
+//! (`/embed/chat?agent=…&event=…`). It reopens the member's latest thread with that agent over
+//! that scope, or starts one with the first message.
+
+use super::conversation::Conversation;
+use super::{send_error, Composer};
+use crate::api::agents::{agent_chat, start_agent_chat};
+use crate::app::common::{ErrorBanner, Loading};
+use crate::domain::chat::{AgentKind, ThreadOpen};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn AgentPanel(
+    agent: AgentKind,
+    /// The event of a client or event agent.
+    event_id: Option<i64>,
+    /// The panel's heading.
+    #[prop(into)]
+    title: String,
+) -> impl IntoView {
+    // Bumped to reload the thread (after the first message, or "New conversation").
+    let version = RwSignal::new(0u32);
+    let fresh = RwSignal::new(false);
+    let data = Resource::new(move || version.get(), move |_| agent_chat(agent, event_id));
+    view! {
+        <section class="agent-panel" aria-label=title.clone() data-testid=format!("agent-panel-{}", agent.as_str())>
+            <header class="flex items-center gap-2 border-b border-stone-200 px-3 py-2 dark:border-stone-800">
+                <span aria-hidden="true" class="grid h-6 w-6 place-items-center rounded-md bg-teal-700 text-xs text-white">"AI"</span>
+                <h2 class="flex-1 truncate text-sm font-semibold">{title.clone()}</h2>
+                <button type="button" class="btn-ghost text-xs" on:click=move |_| fresh.set(true)>"New conversation"</button>
+            </header>
+            <Transition fallback=|| view! { <Loading /> }>
+                {move || Suspend::new(async move {
+                    let open = data.await;
+                    let _ = version.get();
+                    match open {
+                        Ok(Some(open)) if !fresh.get() => view! { <Conversation open compact=true /> }.into_any(),
+                        Ok(_) => view! {
+                            <StartAgentChat agent event_id on_started=Callback::new(move |_| {
+                                fresh.set(false);
+                                version.update(|v| *v += 1);
+                            }) />
+                        }.into_any(),
+                        Err(e) => view! { <div class="p-3"><ErrorBanner message=e.to_string() /></div> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// The empty state of a panel: the agent's starter prompts and the composer.
+#[component]
+fn StartAgentChat(agent: AgentKind, event_id: Option<i64>, on_started: Callback<ThreadOpen>) -> impl IntoView {
+    let text = RwSignal::new(String::new());
+    let sending = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let send = Callback::new(move |body: String| {
+        if sending.get_untracked() {
+            return;
+        }
+        if let Err(e) = crate::domain::chat::user_message(&body) {
+            error.set(e.get("text").map(str::to_string));
+            return;
+        }
+        sending.set(true);
+        error.set(None);
+        leptos::task::spawn_local(async move {
+            match start_agent_chat(agent, event_id, body, None).await {
+                Ok(_) => {
+                    text.set(String::new());
+                    if let Ok(Some(open)) = agent_chat(agent, event_id).await {
+                        on_started.run(open);
+                    }
+                }
+                Err(e) => error.set(Some(send_error(&e))),
+            }
+            sending.set(false);
+        });
+    });
+    view! {
+        <div class="flex min-h-0 flex-1 flex-col">
+            <ul class="flex min-h-0 flex-1 flex-col justify-end gap-2 overflow-y-auto p-3" aria-label="Starter prompts">
+                {agent.starters().iter().map(|prompt| {
+                    let prompt = prompt.to_string();
+                    view! {
+                        <li>
+                            <button type="button" class="starter py-2" on:click=move |_| send.run(prompt.clone())>{prompt.clone()}</button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <div class="border-t border-stone-200 p-2 dark:border-stone-800">
+                {move || error.get().map(|m| view! { <div class="mb-2"><ErrorBanner message=m /></div> })}
+                <Composer text busy=sending.into() streaming=Signal::derive(|| false) on_send=send on_stop=Callback::new(|_| ()) />
+            </div>
+        </div>
+    }
+}
+
+/// `/embed/chat?agent=client&event=12&theme=dark`: only the chat, for an iframe on another page.
+/// Authorised by the session, or by an embed token (`&token=…`, checked by the server before
+/// the page renders; see `server::embed`).
+#[component]
+pub fn EmbedChatPage() -> impl IntoView {
+    let query = use_query_map();
+    let agent = move || {
+        query.with(|q| q.get("agent").and_then(|a| a.parse::<AgentKind>().ok()).unwrap_or(AgentKind::Assistant))
+    };
+    let event_id = move || query.with(|q| q.get("event").and_then(|e| e.parse::<i64>().ok()).filter(|e| *e > 0));
+    let theme = query.with_untracked(|q| q.get("theme"));
+    // The embedding page may ask for a theme; otherwise the visitor's own applies.
+    if let Some(t) = theme.filter(|t| t == "dark" || t == "light") {
+        Effect::new(move |_| {
+            if let Some(root) = document().document_element() {
+                let _ = root.class_list().toggle_with_force("dark", t == "dark");
+            }
+        });
+    }
+    let user = expect_context::<crate::app::UserResource>();
+    view! {
+        <Title text="Chat" />
+        <Transition fallback=|| view! { <Loading /> }>
+            {move || Suspend::new(async move {
+                match user.await {
+                    Ok(Some(_)) => {
+                        let (agent, event_id) = (agent(), event_id());
+                        view! {
+                            <div class="h-[100dvh] p-0 sm:p-2" data-testid="embed">
+                                <AgentPanel agent event_id title=agent.label() />
+                            </div>
+                        }.into_any()
+                    }
+                    _ => view! {
+                        <div class="p-4 text-sm">
+                            <p>"This chat needs a valid link or a login."</p>
+                            <a class="link" href="/login" target="_blank" rel="noopener">"Log in to Concierge"</a>
+                        </div>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}

@@ -1,0 +1,151 @@
+//! Embed tokens: an owner lets one member's agent chat be shown in an iframe on another site.
+//! The token itself is signed (see `crate::server::embed`); this table is what makes it revocable.
+
+use super::{Actor, StoreError, StoreResult};
+use crate::domain::chat::{AgentKind, EmbedTokenView};
+use crate::domain::Role;
+use chrono::{DateTime, Utc};
+use sqlx::PgPool;
+
+pub struct NewToken<'a> {
+    pub member_email: &'a str,
+    pub agent: AgentKind,
+    pub event_id: Option<i64>,
+    pub label: &'a str,
+    pub days: i64,
+}
+
+/// Creates a token (owners only). The member must belong to the venue and be allowed that agent;
+/// an event agent's event must be theirs. Returns the id and the expiry.
+pub async fn create(pool: &PgPool, actor: &Actor, t: &NewToken<'_>) -> StoreResult<(i64, DateTime<Utc>)> {
+    if actor.role != Role::Owner {
+        return Err(StoreError::Forbidden);
+    }
+    let member = sqlx::query_as::<_, (i64,)>(
+        "select u.id from users u join memberships m on m.user_id = u.id where lower(u.email) = lower($1) and m.venue_id = $2",
+    )
+    .bind(t.member_email)
+    .bind(actor.venue_id)
+    .fetch_optional(pool)
+    .await?
+    .ok_or_else(|| StoreError::field("member_email", "No member of this venue has that email."))?;
+    let member = super::users::actor_for_member(pool, member.0, actor.venue_id).await?.ok_or(StoreError::NotFound)?;
+    if !crate::agent::may_use(t.agent, member.role) {
+        return Err(StoreError::field("agent", "This member cannot use that agent."));
+    }
+    if let Some(event_id) = t.event_id {
+        let mut conn = pool.acquire().await?;
+        let need = if t.agent == AgentKind::VenueEvent { super::access::Need::Manage } else { super::access::Need::Plan };
+        super::access::event(&mut conn, &member, event_id, need)
+            .await
+            .map_err(|_| StoreError::field("event_id", "That member has no such event."))?;
+    }
+    Ok(sqlx::query_as(
+        "insert into embed_tokens (venue_id, created_by, user_id, agent_kind, event_id, label, expires_at)
+         values ($1, $2, $3, $4, $5, $6, now() + make_interval(days => $7)) returning id, expires_at",
+    )
+    .bind(actor.venue_id)
+    .bind(actor.user_id)
+    .bind(member.user_id)
+    .bind(t.agent.as_str())
+    .bind(t.event_id)
+    .bind(t.label)
+    .bind(t.days as i32)
+    .fetch_one(pool)
+    .await?)
+}
+
+pub async fn list(pool: &PgPool, actor: &Actor) -> StoreResult<Vec<EmbedTokenView>> {
+    if actor.role != Role::Owner {
+        return Err(StoreError::Forbidden);
+    }
+    let rows: Vec<(i64, String, String, String, Option<String>, DateTime<Utc>, bool)> = sqlx::query_as(
+        "select t.id, t.label, u.name || ' <' || u.email || '>', t.agent_kind, e.title, t.expires_at, t.revoked_at is not null
+           from embed_tokens t join users u on u.id = t.user_id left join events e on e.id = t.event_id
+          where t.venue_id = $1 order by t.created_at desc limit 100",
+    )
+    .bind(actor.venue_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, label, member, kind, event_title, expires_at, revoked)| {
+            Some(EmbedTokenView { id, label, member, agent_kind: kind.parse().ok()?, event_title, expires_at, revoked })
+        })
+        .collect())
+}
+
+/// Revokes a token and ends the sessions it opened.
+pub async fn revoke(pool: &PgPool, actor: &Actor, id: i64) -> StoreResult<()> {
+    if actor.role != Role::Owner {
+        return Err(StoreError::Forbidden);
+    }
+    let mut tx = pool.begin().await?;
+    let n = sqlx::query("update embed_tokens set revoked_at = coalesce(revoked_at, now()) where id = $1 and venue_id = $2")
+        .bind(id)
+        .bind(actor.venue_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if n == 0 {
+        return Err(StoreError::NotFound);
+    }
+    sqlx::query("delete from sessions where embed_token_id = $1").bind(id).execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A live token: who it acts as and for which agent and event.
+#[derive(Debug, sqlx::FromRow)]
+pub struct Grant {
+    pub id: i64,
+    pub venue_id: i64,
+    pub user_id: i64,
+    pub agent_kind: String,
+    pub event_id: Option<i64>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// The token `id` if it is neither revoked nor expired.
+pub async fn grant(pool: &PgPool, id: i64) -> StoreResult<Option<Grant>> {
+    Ok(sqlx::query_as(
+        "select id, venue_id, user_id, agent_kind, event_id, expires_at from embed_tokens
+          where id = $1 and revoked_at is null and expires_at > now()",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await?)
+}
+
+/// A session for an embedded chat, ended with its token.
+pub async fn create_session(
+    pool: &PgPool,
+    token_hash: &[u8],
+    g: &Grant,
+    expires_at: DateTime<Utc>,
+) -> StoreResult<()> {
+    sqlx::query(
+        "insert into sessions (token_hash, user_id, venue_id, expires_at, embed_token_id) values ($1, $2, $3, $4, $5)",
+    )
+    .bind(token_hash)
+    .bind(g.user_id)
+    .bind(g.venue_id)
+    .bind(expires_at)
+    .bind(g.id)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// The key embed tokens are signed with: made once per database, kept in it.
+pub async fn signing_key(pool: &PgPool) -> StoreResult<Vec<u8>> {
+    let fresh = crate::server::auth::new_token();
+    Ok(sqlx::query_scalar(
+        "with ins as (insert into server_keys (name, secret) values ('embed', decode($1, 'hex'))
+                      on conflict (name) do nothing returning secret)
+         select secret from ins union all select secret from server_keys where name = 'embed' limit 1",
+    )
+    .bind(fresh)
+    .fetch_one(pool)
+    .await?)
+}

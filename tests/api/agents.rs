@@ -1,0 +1,434 @@
+//! Agents that act, with the scripted model calling tools as its messages say
+//! (`[[call NAME {json}]]`, see `llm::scripted`): the turn loop (several steps, parallel calls,
+//! failing tools, bad arguments, unknown tools, the step limit, stopping mid-tool), tenancy
+//! through tools, approvals in the chat and in the venue's queue, and embed tokens.
+
+use super::*;
+use serde_json::Value;
+use std::time::Duration;
+
+/// Starts a thread with `agent` (over `event`) and waits until its turn ends. Returns the
+/// thread id and its items (the active branch, oldest first).
+async fn ask(app: &TestApp, session: &str, agent: &str, event: Option<i64>, text: &str) -> (i64, Vec<Value>) {
+    let ev = event.map(|e| e.to_string());
+    let mut form = vec![("agent", agent), ("text", text)];
+    if let Some(e) = ev.as_deref() {
+        form.push(("event_id", e));
+    }
+    let r = app.call(Some(session), "start_agent_chat", &form).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let thread = r.json()["thread_id"].as_i64().unwrap();
+    (thread, settle(app, session, thread).await)
+}
+
+/// Waits until nothing in the thread is being written or run; returns its items.
+async fn settle(app: &TestApp, session: &str, thread: i64) -> Vec<Value> {
+    for _ in 0..300 {
+        let open = app.call(Some(session), "open_chat", &[("thread_id", &thread.to_string())]).await.json();
+        let items = open["page"]["items"].as_array().unwrap().clone();
+        let busy = open["live"].as_bool().unwrap()
+            || items.iter().any(|i| i["status"] == "streaming" || i["status"] == "running");
+        if !busy {
+            return items;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("thread {thread} did not settle");
+}
+
+fn tools(items: &[Value]) -> Vec<&Value> {
+    items.iter().filter(|i| i["kind"] == "tool_call").collect()
+}
+
+fn last_reply(items: &[Value]) -> &Value {
+    items.iter().rev().find(|i| i["kind"] == "assistant").expect("a reply")
+}
+
+#[sqlx::test]
+async fn several_steps_and_parallel_calls_feed_results_back(pool: PgPool) {
+    let app = spawn(pool).await;
+    let sam = app.login(STAFF).await;
+    // Step 1: two calls at once; step 2: one more; then the answer.
+    let (_, items) = ask(
+        &app,
+        &sam,
+        "venue_general",
+        None,
+        r#"What is on? [[call list_events {}]] [[call list_vendors {"category": "florist"}]] [[2:call list_pending_tasks {}]]"#,
+    )
+    .await;
+    let kinds: Vec<&str> = items.iter().map(|i| i["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["user", "assistant", "tool_call", "tool_call", "assistant", "tool_call", "assistant"]);
+    let calls = tools(&items);
+    let names: Vec<&str> = calls.iter().map(|c| c["data"]["tool"].as_str().unwrap()).collect();
+    assert_eq!(names, ["list_events", "list_vendors", "list_pending_tasks"]);
+    assert!(calls.iter().all(|c| c["status"] == "done"), "{calls:?}");
+    // Real results from the demo store: florists only, and events with titles.
+    let vendors = calls[1]["data"]["result"].as_array().unwrap();
+    assert!(!vendors.is_empty() && vendors.iter().all(|v| v["category"] == "florist"), "{vendors:?}");
+    assert!(calls[0]["data"]["result"]["events"].as_array().is_some_and(|e| !e.is_empty()));
+    let answer = last_reply(&items);
+    assert_eq!(answer["status"], "done");
+    let text = answer["content"].as_str().unwrap();
+    // The model was shown every result, matched to its call.
+    assert!(text.contains("call_2_1"), "{text}");
+    // Usage of every step is recorded.
+    let steps: i64 = sqlx::query_scalar("select count(*) from llm_usage where purpose = 'reply'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(steps, 3);
+}
+
+#[sqlx::test]
+async fn failing_invalid_and_unknown_calls_become_errors_the_model_sees(pool: PgPool) {
+    let app = spawn(pool).await;
+    let emma = app.login(EMMA).await;
+    let event = app.event_id(EMMA_EVENT).await;
+    let (_, items) = ask(
+        &app,
+        &emma,
+        "client",
+        Some(event),
+        r#"Go [[call get_event_details {"event_id": 999999}]] [[call view_guest_list {"rsvp": "perhaps"}]] [[call drop_tables {}]] [[call view_contract {"event_id": 1, "extra": true}]] [[call view_guest_list not json]]"#,
+    )
+    .await;
+    let calls = tools(&items);
+    assert_eq!(calls.len(), 5);
+    assert!(calls.iter().all(|c| c["status"] == "failed"), "{calls:?}");
+    let errors: Vec<&str> = calls.iter().map(|c| c["error"].as_str().unwrap()).collect();
+    assert_eq!(errors[0], "not found, or not yours to see");
+    assert!(errors[1].contains("`rsvp` must be one of"), "{}", errors[1]);
+    assert_eq!(errors[2], "there is no tool called \"drop_tables\"");
+    assert!(errors[3].contains("`extra` is not an argument"), "{}", errors[3]);
+    assert!(errors[4].contains("not valid JSON"), "{}", errors[4]);
+    // The turn went on: the model got every error as a result and answered.
+    let answer = last_reply(&items);
+    assert_eq!(answer["status"], "done");
+    let text = answer["content"].as_str().unwrap();
+    for e in ["not found", "must be one of", "no tool called", "not an argument", "not valid JSON"] {
+        assert!(text.contains(e), "{e} in {text}");
+    }
+}
+
+#[sqlx::test]
+async fn a_model_that_keeps_calling_tools_is_stopped_at_the_step_limit(pool: PgPool) {
+    let app = spawn(pool).await;
+    let sam = app.login(STAFF).await;
+    let (_, items) = ask(&app, &sam, "assistant", None, "[[*:call venue_info {}]]").await;
+    let calls = tools(&items);
+    assert_eq!(calls.len(), concierge::chat::MAX_STEPS - 1);
+    let last = items.last().unwrap();
+    assert_eq!(last["kind"], "assistant");
+    assert_eq!(last["status"], "failed");
+    assert!(last["error"].as_str().unwrap().contains("Stopped after"), "{last}");
+}
+
+#[sqlx::test]
+async fn stopping_while_a_tool_runs_ends_the_turn(pool: PgPool) {
+    let app = spawn(pool).await;
+    let emma = app.login(EMMA).await;
+    let event = app.event_id(EMMA_EVENT).await;
+    // Hold the guest list locked so that the tool waits.
+    let mut lock = app.pool.begin().await.unwrap();
+    sqlx::query("lock table guests in access exclusive mode").execute(&mut *lock).await.unwrap();
+    let r = app
+        .call(Some(&emma), "start_agent_chat", &[("agent", "client"), ("event_id", &event.to_string()), ("text", "[[call view_guest_list {}]]")])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let thread = r.json()["thread_id"].as_i64().unwrap().to_string();
+    let mut running = false;
+    for _ in 0..200 {
+        let open = app.call(Some(&emma), "open_chat", &[("thread_id", &thread)]).await.json();
+        if open["page"]["items"].as_array().unwrap().iter().any(|i| i["kind"] == "tool_call" && i["status"] == "running") {
+            running = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(running, "the tool started");
+    let r = app.call(Some(&emma), "stop_reply", &[("thread_id", &thread)]).await;
+    assert_eq!(r.json(), Value::Bool(true));
+    let items = settle(&app, &emma, thread.parse().unwrap()).await;
+    lock.rollback().await.unwrap();
+    let call = tools(&items)[0];
+    assert_eq!(call["status"], "failed");
+    assert_eq!(call["error"], "Stopped before it finished.");
+    assert_eq!(items.last().unwrap()["kind"], "tool_call", "no reply after a stop");
+    // The thread takes new messages again.
+    let r = app.call(Some(&emma), "send_chat_message", &[("thread_id", &thread), ("text", "ok")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+}
+
+#[sqlx::test]
+async fn a_clients_agent_cannot_reach_another_clients_event(pool: PgPool) {
+    let app = spawn(pool).await;
+    let emma = app.login(EMMA).await;
+    let mine = app.event_id(EMMA_EVENT).await;
+    let theirs = app.event_id(JAMES_EVENT).await;
+    let their_guests: Vec<String> = sqlx::query_scalar("select name from guests where event_id = $1")
+        .bind(theirs)
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+    let my_guests: Vec<String> =
+        sqlx::query_scalar("select name from guests where event_id = $1").bind(mine).fetch_all(&app.pool).await.unwrap();
+    let their_only: Vec<&String> = their_guests.iter().filter(|g| !my_guests.contains(g)).collect();
+    assert!(!their_only.is_empty());
+    let text = format!(
+        r#"Show me the Wu reunion [[call view_guest_list {{"event_id": {theirs}}}]] [[call view_contract {{"event_id": {theirs}}}]] [[call get_event_details {{"event_id": {theirs}}}]] [[call request_element_change {{"event_id": {theirs}, "action": "remove", "element_id": 1}}]] [[call add_guest {{"event_id": {theirs}, "name": "Mallory"}}]]"#
+    );
+    let (thread, items) = ask(&app, &emma, "client", Some(mine), &text).await;
+    for call in tools(&items) {
+        assert_eq!(call["status"], "failed", "{call}");
+        assert_eq!(call["error"], "not found, or not yours to see", "{call}");
+    }
+    // Nothing of their event reached the stored thread (items, data, results) or the reply.
+    let stored: Vec<String> = sqlx::query_scalar("select content || coalesce(data::text, '') || coalesce(error, '') from chat_items where thread_id = $1")
+        .bind(thread)
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+    let all = stored.join("\n");
+    for g in &their_only {
+        assert!(!all.contains(g.as_str()), "{g} leaked");
+    }
+    assert!(!all.contains(JAMES_EVENT), "their event's title leaked");
+    let pending: i64 = sqlx::query_scalar("select count(*) from approvals").fetch_one(&app.pool).await.unwrap();
+    assert_eq!(pending, 0, "nothing was proposed for their event");
+    // A client cannot open a staff agent, nor an agent over someone else's event.
+    let r = app.call(Some(&emma), "start_agent_chat", &[("agent", "venue_general"), ("text", "hi")]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let r = app
+        .call(Some(&emma), "start_agent_chat", &[("agent", "client"), ("event_id", &theirs.to_string()), ("text", "hi")])
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    let r = app.call(Some(&emma), "agent_chat", &[("agent", "client"), ("event_id", &theirs.to_string())]).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+}
+
+#[sqlx::test]
+async fn a_clients_element_change_waits_for_the_venue_then_applies(pool: PgPool) {
+    let app = spawn(pool).await;
+    let emma = app.login(EMMA).await;
+    let event = app.event_id(EMMA_EVENT).await;
+    let (element, quantity): (i64, i32) =
+        sqlx::query_as("select id, quantity from elements where event_id = $1 and status <> 'declined' order by id limit 1")
+            .bind(event)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let want = quantity + 7;
+    let text = format!(
+        r#"Can we have more? [[call request_element_change {{"action": "change_quantity", "element_id": {element}, "quantity": {want}, "note": "seven more"}}]]"#
+    );
+    let (thread, items) = ask(&app, &emma, "client", Some(event), &text).await;
+    let call = tools(&items)[0].clone();
+    assert_eq!(call["status"], "awaiting_approval", "{call}");
+    let approval = &call["data"]["approval"];
+    assert_eq!(approval["approver"], "venue");
+    assert_eq!(approval["status"], "pending");
+    let changes = approval["preview"]["changes"].as_array().unwrap();
+    assert_eq!(changes[0]["field"], "Quantity");
+    assert_eq!(changes[0]["before"], quantity.to_string());
+    assert_eq!(changes[0]["after"], want.to_string());
+    assert_eq!(items.last().unwrap()["id"], call["id"], "the turn waits: no reply yet");
+    let id = approval["id"].as_i64().unwrap().to_string();
+
+    // The client cannot approve it; another client cannot see or decide it.
+    let r = app.call(Some(&emma), "decide_approval", &[("approval_id", &id), ("approve", "true"), ("note", "")]).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    let james = app.login(JAMES).await;
+    let r = app.call(Some(&james), "decide_approval", &[("approval_id", &id), ("approve", "true"), ("note", "")]).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    let r = app.call(Some(&emma), "approval_queue", &[]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+    // Staff see it in the queue with the same change, and approve it.
+    let sam = app.login(STAFF).await;
+    let queue = app.call(Some(&sam), "approval_queue", &[]).await.json();
+    let row = queue.as_array().unwrap().iter().find(|q| q["id"].to_string() == id).expect("queued").clone();
+    assert_eq!(row["status"], "pending");
+    assert_eq!(row["preview"], approval["preview"]);
+    assert_eq!(row["requested_by"], "Emma Clark");
+    let r = app.call(Some(&sam), "decide_approval", &[("approval_id", &id), ("approve", "true"), ("note", "Done!")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["status"], "done");
+    let now: i32 =
+        sqlx::query_scalar("select quantity from elements where id = $1").bind(element).fetch_one(&app.pool).await.unwrap();
+    assert_eq!(now, want, "the element changed");
+    let recorded: String = sqlx::query_scalar("select status from element_change_requests where element_id = $1 order by id desc limit 1")
+        .bind(element)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(recorded, "accepted");
+    // Twice is refused.
+    let again = app.call(Some(&sam), "decide_approval", &[("approval_id", &id), ("approve", "true"), ("note", "")]).await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
+
+    // The client's agent continued in her thread and told her.
+    let items = settle(&app, &emma, thread).await;
+    let call = items.iter().find(|i| i["kind"] == "tool_call").unwrap();
+    assert_eq!(call["status"], "done");
+    assert_eq!(call["data"]["approval"]["status"], "approved");
+    assert_eq!(call["data"]["approval"]["decided_by"], "Sam Okafor");
+    let answer = last_reply(&items);
+    assert_eq!(answer["status"], "done");
+    assert!(answer["content"].as_str().unwrap().contains("Done: Change the quantity"), "{answer}");
+}
+
+#[sqlx::test]
+async fn actions_wait_for_the_persons_own_approval_and_rejections_are_told(pool: PgPool) {
+    let app = spawn(pool).await;
+    let emma = app.login(EMMA).await;
+    let event = app.event_id(EMMA_EVENT).await;
+    let count = || async {
+        sqlx::query_scalar::<_, i64>("select count(*) from guests where event_id = $1 and name = 'Ada Lovelace'")
+            .bind(event)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap()
+    };
+    let (thread, items) = ask(
+        &app,
+        &emma,
+        "client",
+        Some(event),
+        r#"Add Ada [[call add_guest {"name": "Ada Lovelace", "party_size": 2, "dietary": "vegetarian"}]]"#,
+    )
+    .await;
+    let call = tools(&items)[0].clone();
+    assert_eq!(call["status"], "awaiting_approval");
+    assert_eq!(call["data"]["approval"]["approver"], "requester");
+    assert_eq!(count().await, 0, "nothing changes before approval");
+    let id = call["data"]["approval"]["id"].as_i64().unwrap().to_string();
+    // Staff do not decide a client's own confirmations.
+    let sam = app.login(STAFF).await;
+    let r = app.call(Some(&sam), "decide_approval", &[("approval_id", &id), ("approve", "true"), ("note", "")]).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = app.call(Some(&emma), "decide_approval", &[("approval_id", &id), ("approve", "true"), ("note", "")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(count().await, 1);
+    let items = settle(&app, &emma, thread).await;
+    assert!(last_reply(&items)["content"].as_str().unwrap().contains("Ada Lovelace"), "{items:?}");
+
+    // A rejected action does not run, and the agent is told why.
+    let r = app
+        .call(Some(&emma), "send_chat_message", &[("thread_id", &thread.to_string()), ("text", r#"And Bob [[call add_guest {"name": "Bob Moses"}]]"#)])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let items = settle(&app, &emma, thread).await;
+    let call = tools(&items).last().unwrap().to_owned().clone();
+    assert_eq!(call["status"], "awaiting_approval");
+    let id = call["data"]["approval"]["id"].as_i64().unwrap().to_string();
+    let r = app.call(Some(&emma), "decide_approval", &[("approval_id", &id), ("approve", "false"), ("note", "not invited")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["status"], "rejected");
+    let items = settle(&app, &emma, thread).await;
+    let bob: i64 = sqlx::query_scalar("select count(*) from guests where name = 'Bob Moses'").fetch_one(&app.pool).await.unwrap();
+    assert_eq!(bob, 0);
+    let answer = last_reply(&items)["content"].as_str().unwrap().to_string();
+    assert!(answer.contains("Rejected") && answer.contains("not invited"), "{answer}");
+}
+
+#[sqlx::test]
+async fn staff_event_agent_messages_the_client_after_approval(pool: PgPool) {
+    let app = spawn(pool).await;
+    let sam = app.login(STAFF).await;
+    let event = app.event_id(EMMA_EVENT).await;
+    let (_, items) = ask(
+        &app,
+        &sam,
+        "venue_event",
+        Some(event),
+        r#"Tell her [[call send_client_message {"body": "Your tasting is confirmed for Friday."}]] [[call create_task {"title": "Prepare tasting", "due_date": "2030-01-10", "assignee": "priya"}]]"#,
+    )
+    .await;
+    let calls = tools(&items);
+    assert!(calls.iter().all(|c| c["status"] == "awaiting_approval"), "{calls:?}");
+    let message = &calls[0]["data"]["approval"]["preview"]["message"];
+    assert_eq!(message["to"], "Emma Clark");
+    assert_eq!(message["body"], "Your tasting is confirmed for Friday.");
+    assert_eq!(calls[1]["data"]["approval"]["preview"]["changes"][2]["after"], "Priya Natarajan");
+    let ids: Vec<String> = calls.iter().map(|c| c["data"]["approval"]["id"].to_string()).collect();
+    for id in &ids {
+        let r = app.call(Some(&sam), "decide_approval", &[("approval_id", id), ("approve", "true"), ("note", "")]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+    let sent: i64 = sqlx::query_scalar(
+        "select count(*) from messages m join message_threads t on t.id = m.thread_id
+          where t.event_id = $1 and t.kind = 'client' and m.body = 'Your tasting is confirmed for Friday.'",
+    )
+    .bind(event)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(sent, 1);
+    let task: i64 = sqlx::query_scalar("select count(*) from tasks where title = 'Prepare tasting' and event_id = $1")
+        .bind(event)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(task, 1);
+}
+
+#[sqlx::test]
+async fn embed_tokens_open_the_chat_until_revoked(pool: PgPool) {
+    let app = spawn(pool).await;
+    let olivia = app.login(OWNER).await;
+    let event = app.event_id(EMMA_EVENT).await.to_string();
+    let r = app
+        .call(
+            Some(&olivia),
+            "create_embed_token",
+            &[("member_email", EMMA), ("agent", "client"), ("event_id", &event), ("label", "Wedding site"), ("days", "30")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let url: String = serde_json::from_str(&r.body).unwrap();
+    assert!(url.starts_with("/embed/chat?agent=client&token=v1."), "{url}");
+    // Staff (not owners) cannot make them; a made-up or altered token opens nothing.
+    let sam = app.login(STAFF).await;
+    let r = app
+        .call(Some(&sam), "create_embed_token", &[("member_email", EMMA), ("agent", "client"), ("event_id", &event), ("label", "x"), ("days", "1")])
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let forged = url.replace("token=v1.", "token=v1.9");
+    let page = app.page(None, &forged).await;
+    assert!(page.headers.get(header::SET_COOKIE).is_none());
+
+    let page = app.page(None, &url).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let cookie = page.headers[header::SET_COOKIE].to_str().unwrap().to_string();
+    assert!(cookie.starts_with("concierge_embed=") && cookie.contains("HttpOnly"), "{cookie}");
+    let embed = cookie.trim_start_matches("concierge_embed=").split(';').next().unwrap().to_string();
+    let from_widget = |name: &str, form: &[(&str, &str)]| {
+        Request::post(format!("/api/{name}"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::HOST, "localhost")
+            .header(header::REFERER, "http://localhost/embed/chat?agent=client")
+            .header(header::COOKIE, format!("concierge_embed={embed}"))
+            .body(Body::from(form_encode(form)))
+            .unwrap()
+    };
+    let r = app.send(from_widget("agent_chat", &[("agent", "client"), ("event_id", &event)])).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // The embed cookie counts only for requests from the widget.
+    let elsewhere = Request::post("/api/agent_chat")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, format!("concierge_embed={embed}"))
+        .body(Body::from(form_encode(&[("agent", "client"), ("event_id", &event)])))
+        .unwrap();
+    assert_eq!(app.send(elsewhere).await.status, StatusCode::UNAUTHORIZED);
+
+    let list = app.call(Some(&olivia), "embed_tokens", &[]).await.json();
+    let id = list[0]["id"].to_string();
+    let r = app.call(Some(&olivia), "revoke_embed_token", &[("id", &id)]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    tokio::time::sleep(Duration::from_millis(5100)).await; // the session cache's lifetime
+    let r = app.send(from_widget("agent_chat", &[("agent", "client"), ("event_id", &event)])).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.body);
+    let page = app.page(None, &url).await;
+    assert!(page.headers.get(header::SET_COOKIE).is_none(), "a revoked token opens nothing");
+}
