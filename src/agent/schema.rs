@@ -65,8 +65,11 @@ fn clean(v: &mut Value) {
     if let Some(Value::Null) = m.get("default") {
         m.remove("default");
     }
-    for (_, child) in m.iter_mut() {
+    for (key, child) in m.iter_mut() {
         match child {
+            // A map of argument names to schemas: the names are not keywords ("title" is a
+            // fine argument name), only their schemas are cleaned.
+            Value::Object(props) if key == "properties" => props.values_mut().for_each(clean),
             Value::Object(_) => clean(child),
             Value::Array(items) => items.iter_mut().for_each(clean),
             _ => {}
@@ -221,6 +224,8 @@ mod tests {
     #[derive(schemars::JsonSchema, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     struct Args {
+        /// A field named like a schema keyword stays.
+        title: Option<String>,
         /// The guest's name.
         #[schemars(length(min = 1, max = 20))]
         name: String,
@@ -241,6 +246,7 @@ mod tests {
         assert_eq!(s["properties"]["day"]["format"], "date");
         assert!(s["properties"]["rsvp"]["enum"].as_array().is_some_and(|e| e.contains(&json!("maybe"))), "{s}");
         assert!(s.get("$schema").is_none() && s.get("title").is_none());
+        assert_eq!(s["properties"]["title"]["type"], "string");
 
         assert!(validate(&s, &json!({"name": "Ann", "party_size": 2, "day": "2026-05-01", "rsvp": "yes"})).is_ok());
         assert!(validate(&s, &json!({"name": "Ann", "party_size": null})).is_ok());

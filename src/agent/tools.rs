@@ -14,7 +14,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 const STAFF: &[Role] = &[Role::Owner, Role::Staff];
-const CLIENT: &[Role] = &[Role::Client];
 const PLANNERS: &[Role] = &[Role::Owner, Role::Staff, Role::Client];
 const MEMBERS: &[Role] = &[Role::Owner, Role::Staff, Role::Client, Role::Vendor];
 

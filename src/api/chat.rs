@@ -85,7 +85,7 @@ pub async fn start_chat(text: String, model: Option<String>) -> Result<Sent, App
         Some(m) => catalog.resolve(m).ok_or_else(|| crate::chat::ChatError::UnknownModel(m.to_string()))?,
         None => catalog.resolve_or_default(None).ok_or(crate::chat::ChatError::NoModel)?,
     };
-    let thread = crate::store::chat::create_thread(&pool, &actor, &model.info.id, AgentKind::Assistant).await?;
+    let thread = crate::store::chat::create_thread(&pool, &actor, &model.info.id, AgentKind::Assistant, None).await?;
     Ok(hub.send(&actor, thread.id, crate::store::chat::Turn::Message(text), Some(&model.info.id)).await?)
 }
 

@@ -151,6 +151,17 @@ impl Live {
     }
 }
 
+/// The engine: the model registry, the live replies, and the store.
+pub struct Hub {
+    pool: PgPool,
+    llm: Arc<Llm>,
+    live: Mutex<HashMap<i64, Arc<Live>>>,
+    /// Each venue's own providers, read at most every [`CATALOG_TTL`] (changes evict at once).
+    venue_providers: Mutex<HashMap<i64, (std::time::Instant, Vec<crate::llm::catalog::HostedConfig>)>>,
+    /// How often streamed text is written to the store.
+    pub flush_every: Duration,
+}
+
 impl Hub {
     pub fn new(pool: PgPool, llm: Arc<Llm>) -> Self {
         Self {
@@ -505,7 +516,7 @@ impl Hub {
                 call_id: call.id.clone(),
                 tool: call.name.clone(),
                 label: tool.map(|t| t.label.to_string()).unwrap_or_else(|| call.name.clone()),
-                arguments: args.clone().unwrap_or_else(|_| Value::String(clip_text(&call.arguments, 2000))),
+                arguments: args.as_ref().cloned().unwrap_or_else(|_| Value::String(clip_text(&call.arguments, 2000))),
                 result: None,
                 approval: None,
             };
@@ -565,9 +576,10 @@ impl Hub {
                 None => runs.push((i, item, tool, args)),
             }
         }
+        let cx = &cx;
         let running = futures_util::future::join_all(runs.iter().map(|(i, item, tool, args)| async move {
             let started = std::time::Instant::now();
-            let res = tool.run(&cx, args).await;
+            let res = tool.run(cx, args).await;
             tracing::info!(tool = tool.name, ms = started.elapsed().as_millis() as u64, ok = res.is_ok(), "tool ran");
             (*i, item, res)
         }));

@@ -143,8 +143,8 @@ pub struct ToolCallData {
     pub approval: Option<ApprovalInfo>,
 }
 
-/// Who decides an action.
 string_enum!(
+    /// Who decides an action.
     Approver { Requester => ("requester", "You"), Venue => ("venue", "The venue") }
 );
 

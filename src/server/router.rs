@@ -106,11 +106,11 @@ async fn actor_for_token(state: &AppState, token: &str) -> RequestActor {
 
 /// `/embed/chat?token=…`: a valid embed token opens a session for its member (returned with the
 /// cookie to set); an invalid one is ignored (the page then asks to log in).
-async fn embed_session(state: &AppState, req: &Request) -> Option<(RequestActor, axum::http::HeaderValue)> {
-    if req.uri().path() != "/embed/chat" {
+async fn embed_session(state: &AppState, path: &str, query: &str) -> Option<(RequestActor, axum::http::HeaderValue)> {
+    if path != "/embed/chat" {
         return None;
     }
-    let token = req.uri().query()?.split('&').find_map(|kv| kv.strip_prefix("token="))?;
+    let token = query.split('&').find_map(|kv| kv.strip_prefix("token="))?;
     let key = crate::store::embed::signing_key(&state.pool).await.ok()?;
     let id = super::embed::verify(&key, token, chrono::Utc::now().timestamp())?;
     let grant = crate::store::embed::grant(&state.pool, id).await.ok()??;
@@ -160,9 +160,10 @@ async fn with_error_status(res: Response) -> Response {
 }
 
 async fn page_handler(State(state): State<AppState>, req: Request) -> Response {
-    let (actor, cookie) = match embed_session(&state, &req).await {
+    let (path, query) = (req.uri().path().to_string(), req.uri().query().unwrap_or_default().to_string());
+    let (actor, cookie) = match embed_session(&state, &path, &query).await {
         Some((actor, cookie)) => (actor, Some(cookie)),
-        None => (resolve_actor(&state, req.headers(), req.uri().path()).await, None),
+        None => (resolve_actor(&state, req.headers(), &path).await, None),
     };
     let options = state.leptos_options.clone();
     let handler =

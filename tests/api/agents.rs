@@ -129,11 +129,11 @@ async fn stopping_while_a_tool_runs_ends_the_turn(pool: PgPool) {
     let app = spawn(pool).await;
     let emma = app.login(EMMA).await;
     let event = app.event_id(EMMA_EVENT).await;
-    // Hold the guest list locked so that the tool waits.
+    // Hold the contracts locked so that the tool waits (the agent's context does not read them).
     let mut lock = app.pool.begin().await.unwrap();
-    sqlx::query("lock table guests in access exclusive mode").execute(&mut *lock).await.unwrap();
+    sqlx::query("lock table contracts in access exclusive mode").execute(&mut *lock).await.unwrap();
     let r = app
-        .call(Some(&emma), "start_agent_chat", &[("agent", "client"), ("event_id", &event.to_string()), ("text", "[[call view_guest_list {}]]")])
+        .call(Some(&emma), "start_agent_chat", &[("agent", "client"), ("event_id", &event.to_string()), ("text", "[[call view_contract {}]]")])
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let thread = r.json()["thread_id"].as_i64().unwrap().to_string();
@@ -275,7 +275,8 @@ async fn a_clients_element_change_waits_for_the_venue_then_applies(pool: PgPool)
     assert_eq!(call["data"]["approval"]["decided_by"], "Sam Okafor");
     let answer = last_reply(&items);
     assert_eq!(answer["status"], "done");
-    assert!(answer["content"].as_str().unwrap().contains("Done: Change the quantity"), "{answer}");
+    let told = answer["content"].as_str().unwrap();
+    assert!(told.contains("call_1_1") && told.contains(r#""applied":"Change the quantity of"#), "{told}");
 }
 
 #[sqlx::test]
@@ -346,7 +347,7 @@ async fn staff_event_agent_messages_the_client_after_approval(pool: PgPool) {
     )
     .await;
     let calls = tools(&items);
-    assert!(calls.iter().all(|c| c["status"] == "awaiting_approval"), "{calls:?}");
+    assert!(calls.iter().all(|c| c["status"] == "awaiting_approval"), "{:#}", calls[1]);
     let message = &calls[0]["data"]["approval"]["preview"]["message"];
     assert_eq!(message["to"], "Emma Clark");
     assert_eq!(message["body"], "Your tasting is confirmed for Friday.");
