@@ -21,11 +21,12 @@ test('a client asks for an element change, staff approve it in the queue, the cl
   await client.goto(`${eventPath}?tab=assistant`);
   await hydrated(client);
   const panel = client.getByTestId('agent-panel-client');
+  await panel.getByRole('button', { name: 'New conversation' }).click();
   await expect(panel.getByRole('list', { name: 'Starter prompts' })).toBeVisible();
-  await panel.getByLabel('Message').fill(
+  await panel.getByRole('textbox', { name: 'Message' }).fill(
     `Five more please [[call request_element_change {"action": "change_quantity", "element_id": ${elementId}, "quantity": ${want}, "note": "five more friends"}]]`,
   );
-  await panel.getByLabel('Message').press('Enter');
+  await panel.getByRole('textbox', { name: 'Message' }).press('Enter');
   const card = panel.locator('li[data-kind="tool_call"]');
   await expect(card).toHaveAttribute('data-status', 'awaiting_approval');
   await expect(card.getByTestId('approval-card')).toContainText('Change the quantity of');
@@ -56,7 +57,7 @@ test('a client asks for an element change, staff approve it in the queue, the cl
   // The client's chat shows the decision and the agent's follow-up, without a reload.
   await expect(card).toHaveAttribute('data-status', 'done', { timeout: 15_000 });
   await expect(card.getByTestId('approval-state')).toContainText('Approved by Sam Okafor');
-  await expect(panel.locator('li[data-kind="assistant"][data-status="done"]').last()).toContainText('Done: Change the quantity');
+  await expect(panel.locator('li[data-kind="assistant"][data-status="done"]').last()).toContainText('"applied":"Change the quantity of');
   await client.screenshot({ path: 'test-results/agents-client-approved.png', fullPage: true });
   await staffContext.close();
 });
@@ -69,9 +70,10 @@ test('staff approve an action of their own event agent in the chat', async ({ pa
   await page.goto(`/events/${eventId}?tab=agent`);
   await hydrated(page);
   const panel = page.getByTestId('agent-panel-venue_event');
+  await panel.getByRole('button', { name: 'New conversation' }).click();
   const title = `Confirm florist ${Date.now()}`;
-  await panel.getByLabel('Message').fill(`[[call create_task {"title": "${title}", "due_date": "2030-03-01"}]]`);
-  await panel.getByLabel('Message').press('Enter');
+  await panel.getByRole('textbox', { name: 'Message' }).fill(`[[call create_task {"title": "${title}", "due_date": "2030-03-01"}]]`);
+  await panel.getByRole('textbox', { name: 'Message' }).press('Enter');
   const card = panel.locator('li[data-kind="tool_call"]').last();
   await expect(card).toHaveAttribute('data-status', 'awaiting_approval');
   await expect(card.getByTestId('approval-card')).toContainText(title);

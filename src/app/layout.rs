@@ -47,7 +47,7 @@ fn Nav(user: Option<SessionUser>) -> impl IntoView {
                     <A href="/" attr:class="nav-link hidden sm:block">"Dashboard"</A>
                     <A href="/chat" attr:class="nav-link">"Chat"</A>
                     {staff.then(|| view! { <A href="/approvals" attr:class="nav-link">"Approvals"</A> })}
-                    {staff.then(|| view! { <A href="/team" attr:class="nav-link">"Team"</A> })}
+                    {staff.then(|| view! { <A href="/team" attr:class="nav-link hidden sm:block">"Team"</A> })}
                     {owner.then(|| view! { <A href="/settings/models" attr:class="nav-link">"Models"</A> })}
                     <ThemeToggle />
                     <UserMenu user />
@@ -85,6 +85,8 @@ fn UserMenu(user: SessionUser) -> impl IntoView {
                 <p class="truncate text-sm text-stone-500 dark:text-stone-400">{user.email.clone()}</p>
                 <p class="mt-1 text-xs uppercase tracking-wide text-teal-700 dark:text-teal-400">{user.role.label()}</p>
                 <a href="/usage" class="link mt-2 block text-sm">"Your model usage"</a>
+                {user.role.is_staff().then(|| view! { <a href="/team" class="link mt-1 block text-sm sm:hidden">"Team"</a> })}
+                {(user.role == crate::domain::Role::Owner).then(|| view! { <a href="/settings/embed" class="link mt-1 block text-sm">"Embedded chat"</a> })}
                 <ActionForm action=logout attr:class="mt-3">
                     <button type="submit" class="btn-secondary w-full">"Log out"</button>
                 </ActionForm>

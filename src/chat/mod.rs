@@ -67,6 +67,8 @@ pub struct Live {
 
 struct LiveState {
     item: ChatItem,
+    /// The turn wrote items other than its first reply (tool calls, later replies).
+    grew: bool,
     finished: bool,
     /// `done` was sent: nothing more will come.
     closed: bool,
@@ -79,13 +81,21 @@ pub struct Subscription {
     pub finished: bool,
     /// The stream is over (`done` already sent): do not wait for more.
     pub closed: bool,
+    /// The turn so far is this one reply (no tool calls, no later reply): the snapshot is all
+    /// a watcher from the turn's start needs before the live events.
+    pub single: bool,
     pub events: broadcast::Receiver<ChatEvent>,
 }
 
 impl Live {
     fn new(item: ChatItem, owner: i64) -> Self {
         let (events, _) = broadcast::channel(BROADCAST);
-        Self { owner, state: Mutex::new(LiveState { item, finished: false, closed: false }), events, stop: Notify::new() }
+        Self {
+            owner,
+            state: Mutex::new(LiveState { item, grew: false, finished: false, closed: false }),
+            events,
+            stop: Notify::new(),
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, LiveState> {
@@ -103,6 +113,7 @@ impl Live {
             snapshot: s.item.clone(),
             finished: s.finished,
             closed: s.closed,
+            single: !s.grew,
             events: self.events.subscribe(),
         }
     }
@@ -117,11 +128,15 @@ impl Live {
     fn next_reply(&self, item: ChatItem) {
         let mut s = self.lock();
         s.item = item.clone();
+        s.grew = true;
         let _ = self.events.send(ChatEvent::ItemAdded { item });
     }
 
     fn event(&self, event: ChatEvent) {
-        let _s = self.lock();
+        let mut s = self.lock();
+        if matches!(event, ChatEvent::ItemAdded { .. }) {
+            s.grew = true;
+        }
         let _ = self.events.send(event);
     }
 

@@ -83,11 +83,39 @@ pub fn request_body(r: &ChatRequest) -> Value {
         let decls: Vec<Value> = r
             .tools
             .iter()
-            .map(|t| json!({"name": t.name, "description": t.description, "parameters": t.parameters}))
+            .map(|t| json!({"name": t.name, "description": t.description, "parameters": openapi_schema(&t.parameters)}))
             .collect();
         body["tools"] = json!([{"functionDeclarations": decls}]);
     }
     body
+}
+
+/// Gemini takes an OpenAPI subset for function parameters: no `additionalProperties`, no
+/// `const`, and a function without arguments has no `properties` at all.
+fn openapi_schema(schema: &Value) -> Value {
+    match schema {
+        Value::Object(m) => {
+            let mut out = serde_json::Map::new();
+            for (k, v) in m {
+                match k.as_str() {
+                    "additionalProperties" | "const" | "$schema" => {}
+                    "properties" => {
+                        let props: serde_json::Map<String, Value> =
+                            v.as_object().into_iter().flatten().map(|(n, s)| (n.clone(), openapi_schema(s))).collect();
+                        if !props.is_empty() {
+                            out.insert(k.clone(), Value::Object(props));
+                        }
+                    }
+                    _ => {
+                        out.insert(k.clone(), openapi_schema(v));
+                    }
+                }
+            }
+            Value::Object(out)
+        }
+        Value::Array(items) => Value::Array(items.iter().map(openapi_schema).collect()),
+        other => other.clone(),
+    }
 }
 
 #[derive(Default)]

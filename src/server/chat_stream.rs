@@ -77,9 +77,10 @@ pub async fn events(
     }
 
     // The common case, served from memory: the person's own reply being written (or just
-    // finished), followed from right after the message it answers.
+    // finished), followed from right after the message it answers, when the turn is that one
+    // reply so far (a turn with tool calls is replayed from the store, then followed).
     let live = state.chat.live(thread_id).filter(|l| l.owner == actor.user_id);
-    let fast = live.as_ref().map(|l| l.subscribe()).filter(|s| s.snapshot.parent_id == Some(after));
+    let fast = live.as_ref().map(|l| l.subscribe()).filter(|s| s.single && s.snapshot.parent_id == Some(after));
     let (mut sub, mut items) = match (live, fast) {
         (Some(live), Some(s)) => {
             let item = s.snapshot.clone();

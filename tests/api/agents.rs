@@ -72,6 +72,22 @@ async fn several_steps_and_parallel_calls_feed_results_back(pool: PgPool) {
     let text = answer["content"].as_str().unwrap();
     // The model was shown every result, matched to its call.
     assert!(text.contains("call_2_1"), "{text}");
+    // Following the turn's stream from its message (as a page that loaded mid-turn does) replays
+    // every item it wrote, tool calls included, though the turn is still held in memory.
+    let user = items[0]["id"].as_i64().unwrap();
+    let thread = sqlx::query_scalar::<_, i64>("select thread_id from chat_items where id = $1")
+        .bind(user)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let req = Request::get(format!("/api/chat/{thread}/events?after={user}"))
+        .header(header::COOKIE, format!("concierge_session={sam}"))
+        .body(Body::empty())
+        .unwrap();
+    let body = app.send(req).await.body;
+    for item in &items[1..] {
+        assert!(body.contains(&format!(r#""id":{},"#, item["id"])), "item {} replayed: {body}", item["id"]);
+    }
     // Usage of every step is recorded.
     let steps: i64 = sqlx::query_scalar("select count(*) from llm_usage where purpose = 'reply'")
         .fetch_one(&app.pool)
@@ -432,4 +448,38 @@ async fn embed_tokens_open_the_chat_until_revoked(pool: PgPool) {
     assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.body);
     let page = app.page(None, &url).await;
     assert!(page.headers.get(header::SET_COOKIE).is_none(), "a revoked token opens nothing");
+}
+
+#[sqlx::test]
+async fn approvals_survive_a_restart(pool: PgPool) {
+    let app = spawn(pool.clone()).await;
+    let emma = app.login(EMMA).await;
+    let event = app.event_id(EMMA_EVENT).await;
+    let (thread, items) =
+        ask(&app, &emma, "client", Some(event), r#"[[call add_guest {"name": "Grace Hopper"}]] [[call view_contract {}]]"#).await;
+    let pending = tools(&items)[0]["data"]["approval"]["id"].to_string();
+    let read_id = tools(&items)[1]["id"].as_i64().unwrap();
+    // As if the server stopped while the second call ran.
+    sqlx::query("update chat_items set status = 'running' where id = $1").bind(read_id).execute(&pool).await.unwrap();
+    drop(app);
+
+    // A new server on the same database, doing what start-up does.
+    let app = spawn(pool).await;
+    concierge::store::chat::interrupt_orphans(&app.pool).await.unwrap();
+    let emma = app.login(EMMA).await;
+    let open = app.call(Some(&emma), "open_chat", &[("thread_id", &thread.to_string())]).await.json();
+    let items = open["page"]["items"].as_array().unwrap();
+    let card = items.iter().find(|i| i["kind"] == "tool_call").unwrap();
+    assert_eq!(card["status"], "awaiting_approval");
+    assert_eq!(card["data"]["approval"]["status"], "pending");
+    let cut = items.iter().find(|i| i["id"] == read_id).unwrap();
+    assert_eq!(cut["status"], "failed");
+    assert_eq!(cut["error"], "The server restarted while this tool was running.");
+
+    let r = app.call(Some(&emma), "decide_approval", &[("approval_id", &pending), ("approve", "true"), ("note", "")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let added: i64 = sqlx::query_scalar("select count(*) from guests where name = 'Grace Hopper'").fetch_one(&app.pool).await.unwrap();
+    assert_eq!(added, 1);
+    let items = settle(&app, &emma, thread).await;
+    assert_eq!(last_reply(&items)["status"], "done");
 }

@@ -54,3 +54,75 @@ async fn the_embedded_model_answers_and_reuses_its_cache() {
     );
     assert!(again.to_lowercase().contains("paris"), "{again:?}");
 }
+
+/// With tools offered, the small model's decisions are constrained by a grammar made from the
+/// tools' schemas: whatever it calls is a known tool with arguments that parse and match the
+/// schema (the same check the engine makes), and after a tool result it answers in text.
+#[tokio::test]
+async fn the_embedded_models_tool_calls_always_match_their_schema() {
+    use concierge::agent::{schema, tools_for};
+    use concierge::domain::chat::AgentKind;
+    let path = model_path();
+    assert!(path.is_file(), "{} is missing: run scripts/setup.sh", path.display());
+    let model = Embedded::load(&EmbeddedConfig { path, threads: 2 }).expect("model loads");
+    let tools = tools_for(AgentKind::VenueGeneral, concierge::domain::Role::Staff);
+    let specs: Vec<_> = tools.iter().map(|t| t.spec()).collect();
+    let requests = [
+        "List the events between 2026-12-01 and 2026-12-31.",
+        "Which tasks are still open?",
+        "Show me our florists.",
+        "Search the messages for parking.",
+        "Find the client called Clark.",
+        "Summarise event 4.",
+    ];
+    let mut calls = 0;
+    for (i, text) in requests.iter().enumerate() {
+        let request = ChatRequest {
+            model: "smollm2".into(),
+            messages: vec![
+                Message::new(Role::System, "You help the venue's staff. Use the tools to look things up."),
+                Message::new(Role::User, *text),
+            ],
+            tools: specs.clone(),
+            max_tokens: 64,
+            temperature: Some(0.0),
+            user_key: "u1".into(),
+            cache_key: Some(format!("tools-{i}")),
+        };
+        let events = collect(model.stream(request)).await;
+        assert!(events.iter().all(Result::is_ok), "{events:?}");
+        for e in events.iter().flatten() {
+            if let StreamEvent::ToolCall(call) = e {
+                calls += 1;
+                let tool = tools.iter().find(|t| t.name == call.name).unwrap_or_else(|| panic!("unknown tool {call:?}"));
+                let args: serde_json::Value =
+                    serde_json::from_str(&call.arguments).unwrap_or_else(|e| panic!("{e}: {}", call.arguments));
+                schema::validate(&tool.schema, &args).unwrap_or_else(|e| panic!("{}: {e} in {args}", call.name));
+            }
+        }
+    }
+    assert!(calls >= 3, "the model called tools for most of these requests ({calls} of {})", requests.len());
+
+    // After a tool result, it answers in words.
+    let mut assistant = Message::new(Role::Assistant, "");
+    assistant.tool_calls = vec![concierge::llm::ToolCall { id: "c1".into(), name: "list_pending_tasks".into(), arguments: "{}".into() }];
+    let mut result = Message::new(Role::Tool, r#"[{"title": "Order linens", "due": "2026-12-01"}]"#);
+    result.tool_call_id = Some("c1".into());
+    let request = ChatRequest {
+        model: "smollm2".into(),
+        messages: vec![
+            Message::new(Role::System, "You help the venue's staff."),
+            Message::new(Role::User, "Which tasks are still open?"),
+            assistant,
+            result,
+        ],
+        tools: specs,
+        max_tokens: 40,
+        temperature: Some(0.0),
+        user_key: "u1".into(),
+        cache_key: None,
+    };
+    let events = collect(model.stream(request)).await;
+    assert!(!events.iter().any(|e| matches!(e, Ok(StreamEvent::ToolCall(_)))), "{events:?}");
+    assert!(!text_of(&events).trim().is_empty());
+}

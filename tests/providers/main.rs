@@ -16,7 +16,7 @@ pub fn request(model: &str) -> ChatRequest {
         tools: vec![ToolSpec {
             name: "get_weather".into(),
             description: "Current weather".into(),
-            parameters: serde_json::json!({"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}),
+            parameters: serde_json::json!({"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"], "additionalProperties": false}),
         }],
         max_tokens: 64,
         temperature: Some(0.0),

@@ -283,6 +283,11 @@ async fn gemini_text_function_call_and_usage() {
     assert_eq!(seen.body["systemInstruction"]["parts"][0]["text"], "Be brief.");
     assert_eq!(seen.body["contents"][0]["role"], "user");
     assert_eq!(seen.body["tools"][0]["functionDeclarations"][0]["name"], "get_weather");
+    // Gemini's OpenAPI subset has no `additionalProperties`: it is left out, the rest kept.
+    let params = &seen.body["tools"][0]["functionDeclarations"][0]["parameters"];
+    assert!(params.get("additionalProperties").is_none(), "{params}");
+    assert_eq!(params["properties"]["city"]["type"], "string");
+    assert_eq!(params["required"][0], "city");
     assert_eq!(seen.body["generationConfig"]["maxOutputTokens"], 64);
 }
 

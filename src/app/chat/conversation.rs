@@ -151,16 +151,31 @@ pub fn Conversation(open: ThreadOpen, #[prop(optional)] compact: bool) -> impl I
     let load = move |open: ThreadOpen| {
         thread.set(open.thread);
         has_more.set(open.page.has_more);
-        let streaming_item = open.page.items.iter().find(|i| i.status == ItemStatus::Streaming).map(|i| i.id);
-        let last_final =
-            open.page.items.iter().filter(|i| Some(i.id) != streaming_item).map(|i| i.id).max().unwrap_or(0);
-        rows.set(open.page.items.into_iter().map(|i| (i.id, ArcRwSignal::new(i))).collect());
-        if open.live || streaming_item.is_some() {
-            let after = match streaming_item {
-                Some(s) => open_ids_before(rows, s),
-                None => last_final,
-            };
-            start_follow(after);
+        let in_progress = open.page.items.iter().any(|i| matches!(i.status, ItemStatus::Streaming | ItemStatus::Running));
+        // A turn in progress may write several items (replies, tool calls): follow it from the
+        // message that started it, so that nothing it wrote before the page loaded is missed.
+        let turn_start =
+            open.page.items.iter().filter(|i| i.kind == ItemKind::User).map(|i| i.id).max().unwrap_or(0);
+        // Rows keep their signals by id: the list is keyed by id, so a row that stays is not
+        // rendered again and must see its new state through its own signal.
+        let fresh: Vec<Row> = rows.with_untracked(|old| {
+            open.page
+                .items
+                .into_iter()
+                .map(|i| match old.iter().find(|(id, _)| *id == i.id) {
+                    Some((id, signal)) => {
+                        if signal.with_untracked(|s| s != &i) {
+                            signal.set(i);
+                        }
+                        (*id, signal.clone())
+                    }
+                    None => (i.id, ArcRwSignal::new(i)),
+                })
+                .collect()
+        });
+        rows.set(fresh);
+        if open.live || in_progress {
+            start_follow(turn_start);
         } else {
             streaming.set(false);
         }
@@ -437,10 +452,6 @@ pub fn Conversation(open: ThreadOpen, #[prop(optional)] compact: bool) -> impl I
     }
 }
 
-/// The id of the item just before `item_id` among the rows (0 when it is the first).
-fn open_ids_before(rows: RwSignal<Vec<Row>>, item_id: i64) -> i64 {
-    rows.with_untracked(|v| v.iter().map(|(id, _)| *id).filter(|id| *id < item_id).max().unwrap_or(0))
-}
 
 #[cfg(feature = "hydrate")]
 fn copy_text(text: &str) {
@@ -621,7 +632,6 @@ fn ToolCard(item: ArcRwSignal<ChatItem>, actions: Actions) -> impl IntoView {
         view! {
             <li class="tool-card" data-item-id=id data-kind="tool_call" data-tool=tool.tool.clone() data-status=status.as_str()>
                 <div class="flex flex-wrap items-center gap-2">
-                    <span aria-hidden="true">"🛠"</span>
                     <span class="font-medium">{tool.label.clone()}</span>
                     <span class=badge_class data-testid="tool-status">{badge}</span>
                     {(!summary.is_empty() && approval.is_none()).then(|| view! { <span class="text-sm text-stone-600 dark:text-stone-300">{summary.clone()}</span> })}

@@ -33,20 +33,22 @@ pub fn AgentPanel(
                 <button type="button" class="btn-ghost text-xs" on:click=move |_| fresh.set(true)>"New conversation"</button>
             </header>
             <Transition fallback=|| view! { <Loading /> }>
-                {move || Suspend::new(async move {
-                    let open = data.await;
-                    let _ = version.get();
-                    match open {
-                        Ok(Some(open)) if !fresh.get() => view! { <Conversation open compact=true /> }.into_any(),
-                        Ok(_) => view! {
-                            <StartAgentChat agent event_id on_started=Callback::new(move |_| {
-                                fresh.set(false);
-                                version.update(|v| *v += 1);
-                            }) />
-                        }.into_any(),
-                        Err(e) => view! { <div class="p-3"><ErrorBanner message=e.to_string() /></div> }.into_any(),
-                    }
-                })}
+                {move || {
+                    // Read here, outside the async block, so that the switch is tracked.
+                    let fresh_now = fresh.get();
+                    Suspend::new(async move {
+                        match data.await {
+                            Ok(Some(open)) if !fresh_now => view! { <Conversation open compact=true /> }.into_any(),
+                            Ok(_) => view! {
+                                <StartAgentChat agent event_id on_started=Callback::new(move |_| {
+                                    fresh.set(false);
+                                    version.update(|v| *v += 1);
+                                }) />
+                            }.into_any(),
+                            Err(e) => view! { <div class="p-3"><ErrorBanner message=e.to_string() /></div> }.into_any(),
+                        }
+                    })
+                }}
             </Transition>
         </section>
     }
@@ -71,14 +73,19 @@ fn StartAgentChat(agent: AgentKind, event_id: Option<i64>, on_started: Callback<
         leptos::task::spawn_local(async move {
             match start_agent_chat(agent, event_id, body, None).await {
                 Ok(_) => {
+                    let open = agent_chat(agent, event_id).await;
                     text.set(String::new());
-                    if let Ok(Some(open)) = agent_chat(agent, event_id).await {
+                    sending.set(false);
+                    // Last: this swaps the panel to the conversation and disposes this view.
+                    if let Ok(Some(open)) = open {
                         on_started.run(open);
                     }
                 }
-                Err(e) => error.set(Some(send_error(&e))),
+                Err(e) => {
+                    error.set(Some(send_error(&e)));
+                    sending.set(false);
+                }
             }
-            sending.set(false);
         });
     });
     view! {
