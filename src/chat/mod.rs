@@ -703,7 +703,8 @@ impl Hub {
             store::update_tool_item(&mut *tx, item.id, ItemStatus::AwaitingApproval, &preview.summary, None, &data)
                 .await?;
         tx.commit().await.map_err(|e| ToolError::Internal(e.to_string()))?;
-        live.item_done(updated);
+        // Not final: it waits for a person.
+        live.event(ChatEvent::ItemUpdated { item: updated });
         Ok(json!({"status": "waiting for approval", "note": waiting}))
     }
 

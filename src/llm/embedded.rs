@@ -10,7 +10,7 @@
 //!   slot, keeps the longest common token prefix and decodes only the new tokens.
 //! - Cancellation: the worker stops at the next token once the reader has gone.
 //! - Tool calls: when tools are offered (and the last message is not a tool result), the model
-//!   first writes a decision, `{"tool": NAME, "arguments": {…}}` or `{"tool": "none"}`, with its
+//!   first writes a decision, `{"name": TOOL, "parameters": {…}}` or `{"name": "none"}`, with its
 //!   sampling constrained by a grammar built from the tools' JSON schemas (llama.cpp's
 //!   `json_schema_to_grammar`), so every call it emits parses and matches its schema. On "none"
 //!   it answers in text as usual. After tool results it answers in text.
@@ -63,23 +63,25 @@ struct Job {
     tx: EventTx,
 }
 
-/// The JSON schema of a decision: one of the tools with its arguments, or none.
+/// The JSON schema of a decision: one of the tools with its arguments, or none. The keys sort
+/// alphabetically in the order they must be written ("name" before "parameters"): the grammar
+/// converter follows the key order of the schema, and the model must choose the tool first.
 pub fn decision_schema(tools: &[ToolSpec]) -> serde_json::Value {
     let mut branches: Vec<serde_json::Value> = tools
         .iter()
         .map(|t| {
             serde_json::json!({
                 "type": "object",
-                "properties": {"tool": {"const": t.name}, "arguments": t.parameters},
-                "required": ["tool", "arguments"],
+                "properties": {"name": {"const": t.name}, "parameters": t.parameters},
+                "required": ["name", "parameters"],
                 "additionalProperties": false,
             })
         })
         .collect();
     branches.push(serde_json::json!({
         "type": "object",
-        "properties": {"tool": {"const": "none"}},
-        "required": ["tool"],
+        "properties": {"name": {"const": "none"}},
+        "required": ["name"],
         "additionalProperties": false,
     }));
     serde_json::json!({"oneOf": branches})
@@ -88,37 +90,67 @@ pub fn decision_schema(tools: &[ToolSpec]) -> serde_json::Value {
 /// The instructions that show a small model its tools (appended to the system prompt).
 pub fn tool_prompt(tools: &[ToolSpec]) -> String {
     let mut out = String::from(
-        "\n\nYou can call one of these tools to look things up or act:\n",
+        "\n\nTools: pick the one whose description matches the request.\n",
     );
     for t in tools {
         let props = t.parameters.get("properties").and_then(|p| p.as_object());
-        let args: Vec<String> = props
-            .map(|p| {
-                p.iter()
-                    .map(|(k, v)| {
-                        let ty = v.get("enum").map(|e| e.to_string()).or_else(|| v.get("type").and_then(|t| t.as_str()).map(String::from)).unwrap_or_default();
-                        format!("{k} ({ty})")
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        out.push_str(&format!("- {}: {} Arguments: {}\n", t.name, t.description, if args.is_empty() { "none".into() } else { args.join(", ") }));
+        let args: Vec<String> = props.map(|p| p.keys().cloned().collect()).unwrap_or_default();
+        out.push_str(&format!("- {}: {} ({})\n", t.name, t.description, if args.is_empty() { "no parameters".into() } else { args.join(", ") }));
     }
-    out.push_str(
-        "Reply with JSON only: {\"tool\": \"<tool name>\", \"arguments\": {...}} to call the tool that fits the \
-         request, or {\"tool\": \"none\"} when no tool is needed.",
-    );
+    let example = tools.first().map(|t| t.name.as_str()).unwrap_or("tool_name");
+    out.push_str(&format!(
+        "Questions about events, guests, vendors, tasks, messages, prices or the venue always need a tool. \
+         Reply with JSON only, for example {{\"name\": \"{example}\", \"parameters\": {{}}}}. \
+         Only for a greeting or thanks reply {{\"name\": \"none\"}}."
+    ));
     out
+}
+
+/// Word stems for matching a request to tools: lowercase letters and digits, at most 5 long
+/// ("vendors" and "vendor" meet at "vendo").
+fn stems(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.len() >= 3)
+        .map(|w| w.to_lowercase().chars().take(5).collect())
+        .filter(|w: &String| !matches!(w.as_str(), "the" | "and" | "for" | "with" | "what" | "who" | "our" | "you" | "can" | "this" | "that" | "are" | "from" | "about" | "event" | "please"))
+        .collect()
+}
+
+/// The offered tools, best match for the request first, at most three: a 135M model picks among
+/// a few likely tools far better than among many (tool retrieval before the decision). A tool
+/// whose name shares a word with the request counts double.
+pub fn rank_tools(request: &str, tools: &[ToolSpec]) -> Vec<ToolSpec> {
+    let words = stems(request);
+    let mut scored: Vec<(usize, usize, &ToolSpec)> = tools
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let name = stems(&t.name.replace('_', " "));
+            let mut doc = stems(&t.description);
+            if let Some(props) = t.parameters.get("properties").and_then(|p| p.as_object()) {
+                for (k, v) in props {
+                    doc.extend(stems(&k.replace('_', " ")));
+                    if let Some(e) = v.get("enum").and_then(|e| e.as_array()) {
+                        doc.extend(e.iter().filter_map(|x| x.as_str()).flat_map(stems));
+                    }
+                }
+            }
+            let score = words.iter().map(|w| 2 * usize::from(name.contains(w)) + usize::from(doc.contains(w))).sum();
+            (score, i, t)
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    scored.into_iter().take(3).map(|(_, _, t)| t.clone()).collect()
 }
 
 /// A decision as the grammar allows it: the tool and its arguments, or `None` for "none".
 pub fn parse_decision(text: &str) -> Option<(String, String)> {
     let v: serde_json::Value = serde_json::from_str(text.trim()).ok()?;
-    let name = v.get("tool")?.as_str()?;
+    let name = v.get("name")?.as_str()?;
     if name == "none" {
         return None;
     }
-    let args = v.get("arguments").cloned().unwrap_or_else(|| serde_json::json!({}));
+    let args = v.get("parameters").cloned().unwrap_or_else(|| serde_json::json!({}));
     Some((name.to_string(), args.to_string()))
 }
 
@@ -274,12 +306,24 @@ fn local(e: impl std::fmt::Display) -> ProviderError {
     ProviderError::Local(e.to_string())
 }
 
+/// llama.cpp's backend: initialised once per process (a second model loads into the same).
+fn backend() -> Result<&'static LlamaBackend, ProviderError> {
+    static BACKEND: std::sync::OnceLock<&'static LlamaBackend> = std::sync::OnceLock::new();
+    static INIT: Mutex<()> = Mutex::new(());
+    let _guard = INIT.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(b) = BACKEND.get() {
+        return Ok(b);
+    }
+    let b: &'static LlamaBackend = Box::leak(Box::new(LlamaBackend::init().map_err(local)?));
+    Ok(BACKEND.get_or_init(|| b))
+}
+
 impl Engine {
     fn new(path: &std::path::Path, threads: i32) -> Result<Self, ProviderError> {
         llama_cpp_2::send_logs_to_tracing(llama_cpp_2::LogOptions::default().with_logs_enabled(false));
         // The backend and model live as long as the process (one per server); leaking them
         // gives the context the 'static lifetime a long-lived worker needs.
-        let backend: &'static LlamaBackend = Box::leak(Box::new(LlamaBackend::init().map_err(local)?));
+        let backend = backend()?;
         let params = LlamaModelParams::default().with_n_gpu_layers(0);
         let model: &'static LlamaModel =
             Box::leak(Box::new(LlamaModel::load_from_file(backend, path, &params).map_err(local)?));
@@ -394,17 +438,20 @@ impl Engine {
         let mut prompt_total = 0;
         let mut completion_total = 0;
         if !job.tools.is_empty() {
+            let request = job.messages.iter().rev().find(|m| m.0 == Role::User).map(|m| m.1.as_str()).unwrap_or("");
+            let tools = rank_tools(request, &job.tools);
             let mut messages = job.messages.clone();
             match messages.iter_mut().find(|m| m.0 == Role::System) {
-                Some(system) => system.1.push_str(&tool_prompt(&job.tools)),
-                None => messages.insert(0, (Role::System, tool_prompt(&job.tools))),
+                Some(system) => system.1.push_str(&tool_prompt(&tools)),
+                None => messages.insert(0, (Role::System, tool_prompt(&tools))),
             }
-            let schema = decision_schema(&job.tools).to_string();
+            let schema = decision_schema(&tools).to_string();
             let grammar = llama_cpp_2::json_schema_to_grammar(&schema).map_err(local)?;
             let decision = self.complete(&messages, job.cache_key.as_deref(), 256, 0.0, Some(&grammar), None, &job.tx)?;
             let Some(decision) = decision else { return Ok(()) }; // cancelled
             prompt_total += decision.usage.prompt_tokens;
             completion_total += decision.usage.completion_tokens;
+            tracing::debug!(decision = %decision.text, "embedded tool decision");
             if let Some((name, arguments)) = parse_decision(&decision.text) {
                 let call = ToolCall { id: format!("call_{}", decision.usage.prompt_tokens), name, arguments };
                 let usage = Usage { prompt_tokens: prompt_total, completion_tokens: completion_total };
@@ -584,6 +631,32 @@ impl Utf8Stream {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tools_are_ranked_by_the_words_of_the_request() {
+        let spec = |name: &str, description: &str| ToolSpec {
+            name: name.into(),
+            description: description.into(),
+            parameters: serde_json::json!({"type": "object", "properties": {}}),
+        };
+        let tools = [
+            spec("list_events", "List the venue's events between two dates."),
+            spec("list_vendors", "List the venue's vendors (florists, caterers, photographers)."),
+            spec("list_pending_tasks", "List tasks that are not done yet."),
+            spec("search_messages", "Full-text search over the messages."),
+        ];
+        let names = |request: &str| rank_tools(request, &tools).into_iter().map(|t| t.name).collect::<Vec<_>>();
+        assert_eq!(names("Which vendors are florists?")[0], "list_vendors");
+        assert_eq!(names("Any open tasks left?")[0], "list_pending_tasks");
+        assert_eq!(names("search the messages about parking")[0], "search_messages");
+        assert_eq!(names("hello").len(), 3, "at most three, in their order when nothing matches");
+        assert_eq!(names("hello")[0], "list_events");
+        let decision = decision_schema(&tools[..1]);
+        assert_eq!(decision["oneOf"].as_array().map(Vec::len), Some(2), "the tool, or none");
+        assert_eq!(parse_decision(r#"{"name": "list_events", "parameters": {"from": "2026-01-01"}}"#),
+            Some(("list_events".into(), r#"{"from":"2026-01-01"}"#.into())));
+        assert_eq!(parse_decision(r#"{"name": "none"}"#), None);
+    }
 
     #[test]
     fn utf8_across_tokens() {
