@@ -63,7 +63,8 @@ async fn main() {
         .fetch_one(&pool)
         .await
         .unwrap();
-    let service: i64 = sqlx::query_scalar("select id from services order by id limit 1").fetch_one(&pool).await.unwrap();
+    let service: i64 =
+        sqlx::query_scalar("select id from services order by id limit 1").fetch_one(&pool).await.unwrap();
     let vendor: i64 = sqlx::query_scalar("select vendor_id from event_vendors where event_id = $1 limit 1")
         .bind(event)
         .fetch_one(&pool)
@@ -71,11 +72,13 @@ async fn main() {
         .unwrap();
 
     println!("== tool execution on the demo data (40 runs each) ==");
-    println!("{:<26} {:>10} {:>10}  {}", "tool", "p50", "p99", "as");
+    println!("{:<26} {:>10} {:>10}  as", "tool", "p50", "p99");
     for tool in registry() {
         let (actor, args): (&_, Value) = match tool.name {
             "get_event_details" | "view_guest_list" | "view_contract" | "list_available_elements" => (&emma, json!({})),
-            "request_element_change" => (&sam, json!({"action": "change_quantity", "element_id": element, "quantity": 100})),
+            "request_element_change" => {
+                (&sam, json!({"action": "change_quantity", "element_id": element, "quantity": 100}))
+            }
             "add_guest" => (&emma, json!({"name": "Bench Guest", "party_size": 2})),
             "list_events" | "list_my_events" => (&sam, json!({})),
             "event_summary" => (&sam, json!({"event_id": event})),

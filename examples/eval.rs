@@ -50,8 +50,9 @@ fn matches(expected: &Value, actual: Option<&Value>) -> bool {
 
 #[tokio::main]
 async fn main() {
-    let cases: Vec<Case> = serde_json::from_str(&std::fs::read_to_string("eval/tool_calls.json").expect("eval/tool_calls.json"))
-        .expect("valid cases");
+    let cases: Vec<Case> =
+        serde_json::from_str(&std::fs::read_to_string("eval/tool_calls.json").expect("eval/tool_calls.json"))
+            .expect("valid cases");
     let config = LlmConfig::from_lookup(|k| std::env::var(k).ok()).expect("model configuration");
     let llm = Llm::new(config);
     let catalog = llm.catalog(&[]);
@@ -83,7 +84,10 @@ async fn main() {
             );
             let request = ChatRequest {
                 model: model.model.clone(),
-                messages: vec![Message::new(MsgRole::System, system), Message::new(MsgRole::User, case.request.clone())],
+                messages: vec![
+                    Message::new(MsgRole::System, system),
+                    Message::new(MsgRole::User, case.request.clone()),
+                ],
                 tools: tools.iter().map(|t| t.spec()).collect(),
                 max_tokens: 300,
                 temperature: Some(0.0),
@@ -116,7 +120,11 @@ async fn main() {
                 continue;
             };
             score.called += 1;
-            let args: Option<Value> = if call.arguments.trim().is_empty() { Some(json!({})) } else { serde_json::from_str(&call.arguments).ok() };
+            let args: Option<Value> = if call.arguments.trim().is_empty() {
+                Some(json!({}))
+            } else {
+                serde_json::from_str(&call.arguments).ok()
+            };
             let tool = tools.iter().find(|t| t.name == call.name);
             if let (Some(t), Some(a)) = (tool, &args) {
                 if schema::validate(&t.schema, a).is_ok() {
@@ -132,7 +140,12 @@ async fn main() {
             if ok {
                 score.args_ok += 1;
             } else {
-                score.misses.push(format!("{}: {} args {}", case.id, call.name, call.arguments.chars().take(120).collect::<String>()));
+                score.misses.push(format!(
+                    "{}: {} args {}",
+                    case.id,
+                    call.name,
+                    call.arguments.chars().take(120).collect::<String>()
+                ));
             }
         }
         let mut ms = score.ms.clone();

@@ -17,10 +17,10 @@
 // `--cfg erase_components`); the deepest pages need more than the default 128 levels.
 #![recursion_limit = "256"]
 
-pub mod api;
-pub mod app;
 #[cfg(feature = "ssr")]
 pub mod agent;
+pub mod api;
+pub mod app;
 #[cfg(feature = "ssr")]
 pub mod chat;
 pub mod domain;

@@ -129,13 +129,18 @@ pub async fn build(
             let soon = venue::events_between(pool, actor, today, today + chrono::Duration::days(14), None, 20).await?;
             let lines: Vec<String> = soon
                 .iter()
-                .map(|e| format!("- event_id {}: {} on {} ({}, {} guests)", e.id, e.title, e.event_date, e.status.as_str(), e.guest_count))
+                .map(|e| {
+                    format!(
+                        "- event_id {}: {} on {} ({}, {} guests)",
+                        e.id,
+                        e.title,
+                        e.event_date,
+                        e.status.as_str(),
+                        e.guest_count
+                    )
+                })
                 .collect();
-            b.add(&format!(
-                "Events in the next 14 days: {}\n{}",
-                soon.len(),
-                lines.join("\n")
-            ));
+            b.add(&format!("Events in the next 14 days: {}\n{}", soon.len(), lines.join("\n")));
             let pending = tasks::pending(pool, actor, 100).await?;
             b.add(&format!("Open tasks: {}.", pending.len()));
         }

@@ -299,7 +299,11 @@ async fn plan_change(cx: &ToolCx<'_>, a: &ElementChangeArgs) -> Result<PlannedCh
                     format!("Change the quantity of {}", el.name),
                     record,
                     vec![
-                        FieldChange { field: "Quantity".into(), before: el.quantity.to_string(), after: quantity.to_string() },
+                        FieldChange {
+                            field: "Quantity".into(),
+                            before: el.quantity.to_string(),
+                            after: quantity.to_string(),
+                        },
                         FieldChange {
                             field: "Line total".into(),
                             before: money(el.price_cents.saturating_mul(el.quantity as i64)),
@@ -312,7 +316,11 @@ async fn plan_change(cx: &ToolCx<'_>, a: &ElementChangeArgs) -> Result<PlannedCh
     };
     let mut preview = Preview { summary, record, changes, message: None };
     if let Some(note) = a.note.as_deref().filter(|n| !n.trim().is_empty()) {
-        preview.changes.push(FieldChange { field: "Note".into(), before: String::new(), after: note.trim().to_string() });
+        preview.changes.push(FieldChange {
+            field: "Note".into(),
+            before: String::new(),
+            after: note.trim().to_string(),
+        });
     }
     Ok(PlannedChange { event_id, change, preview })
 }
@@ -342,7 +350,9 @@ impl Tool for RequestElementChange {
             &plan.preview.summary,
         )
         .await?;
-        Ok(json!({"applied": plan.preview.summary, "element": {"id": el.id, "name": el.name, "quantity": el.quantity, "status": el.status.as_str()}}))
+        Ok(
+            json!({"applied": plan.preview.summary, "element": {"id": el.id, "name": el.name, "quantity": el.quantity, "status": el.status.as_str()}}),
+        )
     }
 
     fn summary(out: &Value) -> String {
@@ -509,7 +519,11 @@ impl Tool for ViewContract {
 
     fn summary(out: &Value) -> String {
         match out["total"].as_str() {
-            Some(total) => format!("Contract {}: total {total}, paid {}", out["status"].as_str().unwrap_or(""), out["paid"].as_str().unwrap_or("")),
+            Some(total) => format!(
+                "Contract {}: total {total}, paid {}",
+                out["status"].as_str().unwrap_or(""),
+                out["paid"].as_str().unwrap_or("")
+            ),
             None => "No contract yet".into(),
         }
     }
@@ -586,7 +600,8 @@ pub struct EventId {
 impl Tool for EventSummary {
     const NAME: &'static str = "event_summary";
     const LABEL: &'static str = "Summarise an event";
-    const DESCRIPTION: &'static str = "Summarise one event: details, elements by status, RSVPs, open tasks and the contract total.";
+    const DESCRIPTION: &'static str =
+        "Summarise one event: details, elements by status, RSVPs, open tasks and the contract total.";
     const ROLES: &'static [Role] = STAFF;
     const APPROVAL: Option<Approver> = None;
     type Args = EventId;
@@ -607,7 +622,11 @@ impl Tool for EventSummary {
     }
 
     fn summary(out: &Value) -> String {
-        format!("{} on {}", out["event"]["title"].as_str().unwrap_or("Event"), out["event"]["date"].as_str().unwrap_or("?"))
+        format!(
+            "{} on {}",
+            out["event"]["title"].as_str().unwrap_or("Event"),
+            out["event"]["date"].as_str().unwrap_or("?")
+        )
     }
 }
 
@@ -671,7 +690,12 @@ impl Tool for ListPendingTasks {
 
     async fn run(cx: &ToolCx<'_>, a: TaskFilter) -> Result<Vec<Value>, ToolError> {
         let list = match a.event_id {
-            Some(id) => tasks::for_event(cx.pool, cx.actor, id).await?.tasks.into_iter().filter(|t| t.status != crate::domain::TaskStatus::Done).collect(),
+            Some(id) => tasks::for_event(cx.pool, cx.actor, id)
+                .await?
+                .tasks
+                .into_iter()
+                .filter(|t| t.status != crate::domain::TaskStatus::Done)
+                .collect(),
             None => tasks::pending(cx.pool, cx.actor, 50).await?,
         };
         Ok(list
@@ -718,7 +742,8 @@ pub struct SearchClients;
 impl Tool for SearchClients {
     const NAME: &'static str = "search_clients";
     const LABEL: &'static str = "Search clients";
-    const DESCRIPTION: &'static str = "Find clients by part of their name or email, with their contact details and events.";
+    const DESCRIPTION: &'static str =
+        "Find clients by part of their name or email, with their contact details and events.";
     const ROLES: &'static [Role] = STAFF;
     const APPROVAL: Option<Approver> = None;
     type Args = TextQuery;
@@ -748,7 +773,8 @@ pub struct ElementStatusArgs {
 impl Tool for UpdateElementStatus {
     const NAME: &'static str = "update_element_status";
     const LABEL: &'static str = "Update an element's status";
-    const DESCRIPTION: &'static str = "Set the status of one of the event's elements (proposed, requested, approved, confirmed, declined).";
+    const DESCRIPTION: &'static str =
+        "Set the status of one of the event's elements (proposed, requested, approved, confirmed, declined).";
     const ROLES: &'static [Role] = STAFF;
     const APPROVAL: Option<Approver> = Some(Approver::Requester);
     type Args = ElementStatusArgs;
@@ -760,7 +786,11 @@ impl Tool for UpdateElementStatus {
         Ok(Preview {
             summary: format!("Mark {} as {}", el.name, a.status.label().to_lowercase()),
             record: format!("Element: {}", el.name),
-            changes: vec![FieldChange { field: "Status".into(), before: el.status.label().into(), after: a.status.label().into() }],
+            changes: vec![FieldChange {
+                field: "Status".into(),
+                before: el.status.label().into(),
+                after: a.status.label().into(),
+            }],
             message: None,
         })
     }
@@ -915,8 +945,16 @@ impl Tool for CreateTask {
             record: format!("Tasks of {}", detail.title),
             changes: vec![
                 FieldChange { field: "Title".into(), before: String::new(), after: draft.title },
-                FieldChange { field: "Due".into(), before: String::new(), after: draft.due_date.map(|d| d.to_string()).unwrap_or_else(|| "no date".into()) },
-                FieldChange { field: "Assignee".into(), before: String::new(), after: assignee.unwrap_or_else(|| "nobody".into()) },
+                FieldChange {
+                    field: "Due".into(),
+                    before: String::new(),
+                    after: draft.due_date.map(|d| d.to_string()).unwrap_or_else(|| "no date".into()),
+                },
+                FieldChange {
+                    field: "Assignee".into(),
+                    before: String::new(),
+                    after: assignee.unwrap_or_else(|| "nobody".into()),
+                },
             ],
             message: None,
         })
@@ -976,7 +1014,8 @@ async fn event_update(cx: &ToolCx<'_>, a: &UpdateEventArgs) -> Result<(i64, Even
 impl Tool for UpdateEventDetails {
     const NAME: &'static str = "update_event_details";
     const LABEL: &'static str = "Update the event";
-    const DESCRIPTION: &'static str = "Change the event's title, date, expected guest count, budget, status or notes. Give only what changes.";
+    const DESCRIPTION: &'static str =
+        "Change the event's title, date, expected guest count, budget, status or notes. Give only what changes.";
     const ROLES: &'static [Role] = STAFF;
     const APPROVAL: Option<Approver> = Some(Approver::Requester);
     type Args = UpdateEventArgs;
@@ -1000,14 +1039,21 @@ impl Tool for UpdateEventDetails {
         if changes.is_empty() {
             return Err(ToolError::Invalid("Nothing would change: give at least one new value.".into()));
         }
-        Ok(Preview { summary: format!("Update {}", d.title), record: format!("Event: {}", d.title), changes, message: None })
+        Ok(Preview {
+            summary: format!("Update {}", d.title),
+            record: format!("Event: {}", d.title),
+            changes,
+            message: None,
+        })
     }
 
     async fn run(cx: &ToolCx<'_>, a: UpdateEventArgs) -> Result<Value, ToolError> {
         let (id, _, form) = event_update(cx, &a).await?;
         let draft = form.parse()?;
         events::update(cx.pool, cx.actor, id, &draft).await?;
-        Ok(json!({"event_id": id, "title": draft.title, "date": draft.event_date, "guests": draft.guest_count, "budget": money(draft.budget_cents), "status": draft.status.as_str()}))
+        Ok(
+            json!({"event_id": id, "title": draft.title, "date": draft.event_date, "guests": draft.guest_count, "budget": money(draft.budget_cents), "status": draft.status.as_str()}),
+        )
     }
 
     fn summary(out: &Value) -> String {
@@ -1092,7 +1138,15 @@ mod tests {
         names.dedup();
         assert_eq!(names.len(), all.len(), "tool names are unique");
         // Changing records or messaging someone needs a person's approval.
-        for name in ["request_element_change", "add_guest", "update_element_status", "send_client_message", "send_vendor_message", "create_task", "update_event_details"] {
+        for name in [
+            "request_element_change",
+            "add_guest",
+            "update_element_status",
+            "send_client_message",
+            "send_vendor_message",
+            "create_task",
+            "update_event_details",
+        ] {
             assert!(all.iter().find(|t| t.name == name).is_some_and(|t| t.approval.is_some()), "{name}");
         }
     }

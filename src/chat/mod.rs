@@ -16,8 +16,8 @@
 
 use crate::agent::{ToolCx, ToolEntry, ToolError};
 use crate::domain::chat::{
-    fallback_title, AgentKind, ApprovalInfo, ApprovalStatus, Approver, ChatEvent, ChatItem, ItemKind, ItemStatus,
-    Sent, ToolCallData,
+    fallback_title, AgentKind, ApprovalInfo, ApprovalStatus, Approver, ChatEvent, ChatItem, ItemKind, ItemStatus, Sent,
+    ToolCallData,
 };
 use crate::llm::{Catalog, ChatRequest, Llm, Message, ResolvedModel, Role, StreamEvent, ToolCall, Usage};
 use crate::store::approvals;
@@ -368,19 +368,15 @@ impl Hub {
         let window = job.model.info.context_window as usize;
         // A quarter of the window for the context, at least enough for an event's basics.
         let budget = (window / 4).clamp(300, 6000);
-        let context = match crate::agent::context::build(&self.pool, &job.actor, job.agent, job.event_id, budget).await {
+        let context = match crate::agent::context::build(&self.pool, &job.actor, job.agent, job.event_id, budget).await
+        {
             Ok(c) => c,
             Err(e) => {
                 tracing::warn!(error = %e, "agent context not built");
                 String::new()
             }
         };
-        format!(
-            "{}\n\n{}\n\n{}",
-            system_prompt(&job.actor),
-            crate::agent::instructions(job.agent),
-            context.trim_end()
-        )
+        format!("{}\n\n{}\n\n{}", system_prompt(&job.actor), crate::agent::instructions(job.agent), context.trim_end())
     }
 
     /// The turn loop: stream the model; when it calls tools, run them (approvals pause the turn),
@@ -465,7 +461,9 @@ impl Hub {
                 }
                 Err(e) => {
                     tracing::error!(error = %e, "next reply not stored");
-                    live.event(ChatEvent::Error { message: "The conversation could not be saved. Please retry.".into() });
+                    live.event(ChatEvent::Error {
+                        message: "The conversation could not be saved. Please retry.".into(),
+                    });
                     return None;
                 }
             }
@@ -625,7 +623,12 @@ impl Hub {
     }
 
     /// Stores a tool's outcome on its item and tells the watchers; returns what the model sees.
-    async fn tool_finished(&self, live: Option<&Live>, item: &ChatItem, res: Result<(Value, String), ToolError>) -> Value {
+    async fn tool_finished(
+        &self,
+        live: Option<&Live>,
+        item: &ChatItem,
+        res: Result<(Value, String), ToolError>,
+    ) -> Value {
         match res {
             Ok((value, summary)) => {
                 let mut data = item.tool().map(|d| serde_json::to_value(d).unwrap_or_default()).unwrap_or_default();
@@ -725,8 +728,8 @@ impl Hub {
             .ok_or(StoreError::NotFound)?;
         let item = store::item(&mut tx, pending.item_id).await?;
         let mut data = item.tool().ok_or(StoreError::NotFound)?;
-        let decided_by = (pending.approver == Approver::Venue || actor.user_id != requester.user_id)
-            .then(|| actor.name.clone());
+        let decided_by =
+            (pending.approver == Approver::Venue || actor.user_id != requester.user_id).then(|| actor.name.clone());
         let note = note.trim().chars().take(1000).collect::<String>();
         let status = if approve { ApprovalStatus::Approved } else { ApprovalStatus::Rejected };
         approvals::set_status(&mut tx, pending.id, status, actor.user_id, &note).await?;
@@ -773,13 +776,14 @@ impl Hub {
 
     /// Continues a turn that waited on approvals, once none of its last step's calls waits.
     async fn continue_after_tools(self: &Arc<Self>, owner: &Actor, thread_id: i64) {
-        let (_, _, agent, event_id, model, leaf) = match store::scope(&self.pool, thread_id).await {
-            Ok(s) => s,
-            Err(e) => {
-                tracing::warn!(error = %e, "thread scope not loaded");
-                return;
-            }
-        };
+        let store::Scope { agent_kind: agent, event_id, model, leaf_item_id: leaf, .. } =
+            match store::scope(&self.pool, thread_id).await {
+                Ok(s) => s,
+                Err(e) => {
+                    tracing::warn!(error = %e, "thread scope not loaded");
+                    return;
+                }
+            };
         let Some(leaf) = leaf else { return };
         match store::step_waiting(&self.pool, leaf).await {
             Ok(Some(false)) => {}

@@ -89,13 +89,16 @@ pub fn decision_schema(tools: &[ToolSpec]) -> serde_json::Value {
 
 /// The instructions that show a small model its tools (appended to the system prompt).
 pub fn tool_prompt(tools: &[ToolSpec]) -> String {
-    let mut out = String::from(
-        "\n\nTools: pick the one whose description matches the request.\n",
-    );
+    let mut out = String::from("\n\nTools: pick the one whose description matches the request.\n");
     for t in tools {
         let props = t.parameters.get("properties").and_then(|p| p.as_object());
         let args: Vec<String> = props.map(|p| p.keys().cloned().collect()).unwrap_or_default();
-        out.push_str(&format!("- {}: {} ({})\n", t.name, t.description, if args.is_empty() { "no parameters".into() } else { args.join(", ") }));
+        out.push_str(&format!(
+            "- {}: {} ({})\n",
+            t.name,
+            t.description,
+            if args.is_empty() { "no parameters".into() } else { args.join(", ") }
+        ));
     }
     let example = tools.first().map(|t| t.name.as_str()).unwrap_or("tool_name");
     out.push_str(&format!(
@@ -112,7 +115,27 @@ fn stems(text: &str) -> Vec<String> {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| w.len() >= 3)
         .map(|w| w.to_lowercase().chars().take(5).collect())
-        .filter(|w: &String| !matches!(w.as_str(), "the" | "and" | "for" | "with" | "what" | "who" | "our" | "you" | "can" | "this" | "that" | "are" | "from" | "about" | "event" | "please"))
+        .filter(|w: &String| {
+            !matches!(
+                w.as_str(),
+                "the"
+                    | "and"
+                    | "for"
+                    | "with"
+                    | "what"
+                    | "who"
+                    | "our"
+                    | "you"
+                    | "can"
+                    | "this"
+                    | "that"
+                    | "are"
+                    | "from"
+                    | "about"
+                    | "event"
+                    | "please"
+            )
+        })
         .collect()
 }
 
@@ -447,7 +470,8 @@ impl Engine {
             }
             let schema = decision_schema(&tools).to_string();
             let grammar = llama_cpp_2::json_schema_to_grammar(&schema).map_err(local)?;
-            let decision = self.complete(&messages, job.cache_key.as_deref(), 256, 0.0, Some(&grammar), None, &job.tx)?;
+            let decision =
+                self.complete(&messages, job.cache_key.as_deref(), 256, 0.0, Some(&grammar), None, &job.tx)?;
             let Some(decision) = decision else { return Ok(()) }; // cancelled
             prompt_total += decision.usage.prompt_tokens;
             completion_total += decision.usage.completion_tokens;
@@ -464,7 +488,9 @@ impl Engine {
             }
         }
         let cache = job.cache_key.as_deref();
-        let Some(answer) = self.complete(&job.messages, cache, job.max_tokens, job.temperature, None, Some(&job.tx), &job.tx)? else {
+        let Some(answer) =
+            self.complete(&job.messages, cache, job.max_tokens, job.temperature, None, Some(&job.tx), &job.tx)?
+        else {
             return Ok(());
         };
         let usage = Usage {
@@ -653,8 +679,10 @@ mod tests {
         assert_eq!(names("hello")[0], "list_events");
         let decision = decision_schema(&tools[..1]);
         assert_eq!(decision["oneOf"].as_array().map(Vec::len), Some(2), "the tool, or none");
-        assert_eq!(parse_decision(r#"{"name": "list_events", "parameters": {"from": "2026-01-01"}}"#),
-            Some(("list_events".into(), r#"{"from":"2026-01-01"}"#.into())));
+        assert_eq!(
+            parse_decision(r#"{"name": "list_events", "parameters": {"from": "2026-01-01"}}"#),
+            Some(("list_events".into(), r#"{"from":"2026-01-01"}"#.into()))
+        );
         assert_eq!(parse_decision(r#"{"name": "none"}"#), None);
     }
 

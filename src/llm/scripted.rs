@@ -13,7 +13,9 @@
 //! A step with no directive answers with the tool results it was given, so tests see exactly
 //! what the model was told.
 
-use super::{emit, ChatRequest, EventRx, FinishReason, Provider, ProviderError, Role, StreamEvent, ToolCall, Usage, CHANNEL};
+use super::{
+    emit, ChatRequest, EventRx, FinishReason, Provider, ProviderError, Role, StreamEvent, ToolCall, Usage, CHANNEL,
+};
 use std::time::Duration;
 use tokio::sync::mpsc;
 
@@ -52,7 +54,11 @@ pub fn scripted_calls(request: &ChatRequest) -> Vec<ToolCall> {
             continue;
         }
         let (name, args) = body.trim().split_once(' ').unwrap_or((body.trim(), "{}"));
-        calls.push(ToolCall { id: format!("call_{step}_{}", calls.len() + 1), name: name.to_string(), arguments: args.trim().to_string() });
+        calls.push(ToolCall {
+            id: format!("call_{step}_{}", calls.len() + 1),
+            name: name.to_string(),
+            arguments: args.trim().to_string(),
+        });
     }
     calls
 }
@@ -65,7 +71,13 @@ impl Scripted {
                 .iter()
                 .rev()
                 .take_while(|m| m.role == Role::Tool)
-                .map(|m| format!("- {}: {}", m.tool_call_id.as_deref().unwrap_or("?"), m.content.chars().take(400).collect::<String>()))
+                .map(|m| {
+                    format!(
+                        "- {}: {}",
+                        m.tool_call_id.as_deref().unwrap_or("?"),
+                        m.content.chars().take(400).collect::<String>()
+                    )
+                })
                 .collect();
             let mut results = results;
             results.reverse();

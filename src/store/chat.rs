@@ -239,11 +239,12 @@ async fn lock_idle(
     .fetch_optional(&mut *conn)
     .await?;
     let Some(leaf) = owned else { return Err(StoreError::NotFound) };
-    let busy: bool =
-        sqlx::query_scalar("select exists (select 1 from chat_items where thread_id = $1 and status in ('streaming', 'running'))")
-            .bind(thread_id)
-            .fetch_one(&mut *conn)
-            .await?;
+    let busy: bool = sqlx::query_scalar(
+        "select exists (select 1 from chat_items where thread_id = $1 and status in ('streaming', 'running'))",
+    )
+    .bind(thread_id)
+    .fetch_one(&mut *conn)
+    .await?;
     if busy {
         return Err(StoreError::Conflict(busy_message.into()));
     }
@@ -369,7 +370,15 @@ pub struct HistoryItem {
 /// The conversation a reply answers: the active branch up to (not including) `reply_id`,
 /// oldest first, at most `limit` items.
 pub async fn history(pool: &PgPool, reply_id: i64, limit: i64) -> StoreResult<Vec<HistoryItem>> {
-    let rows: Vec<(String, String, String, Option<String>, Option<serde_json::Value>)> = sqlx::query_as(
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        kind: String,
+        status: String,
+        content: String,
+        error: Option<String>,
+        data: Option<serde_json::Value>,
+    }
+    let rows: Vec<Row> = sqlx::query_as(
         "with recursive chain(id, parent_id, n) as (
              select c.id, c.parent_id, 1 from chat_items r join chat_items c on c.id = r.parent_id where r.id = $1
              union all
@@ -383,8 +392,14 @@ pub async fn history(pool: &PgPool, reply_id: i64, limit: i64) -> StoreResult<Ve
     .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|(kind, status, content, error, data)| {
-            Some(HistoryItem { kind: kind.parse().ok()?, status: status.parse().ok()?, content, error, data })
+        .filter_map(|r| {
+            Some(HistoryItem {
+                kind: r.kind.parse().ok()?,
+                status: r.status.parse().ok()?,
+                content: r.content,
+                error: r.error,
+                data: r.data,
+            })
         })
         .collect())
 }
@@ -508,17 +523,26 @@ pub async fn step_waiting(pool: &PgPool, leaf: i64) -> StoreResult<Option<bool>>
     .await?)
 }
 
-/// The thread's scope: its owner, agent, event, model and tip (no access check).
-pub async fn scope(pool: &PgPool, thread_id: i64) -> StoreResult<(i64, i64, AgentKind, Option<i64>, String, Option<i64>)> {
-    let row: Option<(i64, i64, String, Option<i64>, String, Option<i64>)> = sqlx::query_as(
+/// A thread's scope, for work done after the request that started it (no access check).
+#[derive(Debug, sqlx::FromRow)]
+pub struct Scope {
+    pub owner_id: i64,
+    pub venue_id: i64,
+    #[sqlx(try_from = "String")]
+    pub agent_kind: AgentKind,
+    pub event_id: Option<i64>,
+    pub model: String,
+    pub leaf_item_id: Option<i64>,
+}
+
+pub async fn scope(pool: &PgPool, thread_id: i64) -> StoreResult<Scope> {
+    sqlx::query_as(
         "select owner_id, venue_id, agent_kind, event_id, model, leaf_item_id from chat_threads where id = $1",
     )
     .bind(thread_id)
     .fetch_optional(pool)
-    .await?;
-    let (owner, venue, kind, event, model, leaf) = row.ok_or(StoreError::NotFound)?;
-    let kind = kind.parse().map_err(|_| StoreError::NotFound)?;
-    Ok((owner, venue, kind, event, model, leaf))
+    .await?
+    .ok_or(StoreError::NotFound)
 }
 
 /// The actor's latest thread with an agent over a scope (dashboard panels reopen it).

@@ -35,7 +35,8 @@ pub async fn create(pool: &PgPool, actor: &Actor, t: &NewToken<'_>) -> StoreResu
     }
     if let Some(event_id) = t.event_id {
         let mut conn = pool.acquire().await?;
-        let need = if t.agent == AgentKind::VenueEvent { super::access::Need::Manage } else { super::access::Need::Plan };
+        let need =
+            if t.agent == AgentKind::VenueEvent { super::access::Need::Manage } else { super::access::Need::Plan };
         super::access::event(&mut conn, &member, event_id, need)
             .await
             .map_err(|_| StoreError::field("event_id", "That member has no such event."))?;
@@ -59,8 +60,19 @@ pub async fn list(pool: &PgPool, actor: &Actor) -> StoreResult<Vec<EmbedTokenVie
     if actor.role != Role::Owner {
         return Err(StoreError::Forbidden);
     }
-    let rows: Vec<(i64, String, String, String, Option<String>, DateTime<Utc>, bool)> = sqlx::query_as(
-        "select t.id, t.label, u.name || ' <' || u.email || '>', t.agent_kind, e.title, t.expires_at, t.revoked_at is not null
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        id: i64,
+        label: String,
+        member: String,
+        agent_kind: String,
+        event_title: Option<String>,
+        expires_at: DateTime<Utc>,
+        revoked: bool,
+    }
+    let rows: Vec<Row> = sqlx::query_as(
+        "select t.id, t.label, u.name || ' <' || u.email || '>' as member, t.agent_kind, e.title as event_title,
+                t.expires_at, t.revoked_at is not null as revoked
            from embed_tokens t join users u on u.id = t.user_id left join events e on e.id = t.event_id
           where t.venue_id = $1 order by t.created_at desc limit 100",
     )
@@ -69,8 +81,16 @@ pub async fn list(pool: &PgPool, actor: &Actor) -> StoreResult<Vec<EmbedTokenVie
     .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|(id, label, member, kind, event_title, expires_at, revoked)| {
-            Some(EmbedTokenView { id, label, member, agent_kind: kind.parse().ok()?, event_title, expires_at, revoked })
+        .filter_map(|r| {
+            Some(EmbedTokenView {
+                id: r.id,
+                label: r.label,
+                member: r.member,
+                agent_kind: r.agent_kind.parse().ok()?,
+                event_title: r.event_title,
+                expires_at: r.expires_at,
+                revoked: r.revoked,
+            })
         })
         .collect())
 }
@@ -81,12 +101,13 @@ pub async fn revoke(pool: &PgPool, actor: &Actor, id: i64) -> StoreResult<()> {
         return Err(StoreError::Forbidden);
     }
     let mut tx = pool.begin().await?;
-    let n = sqlx::query("update embed_tokens set revoked_at = coalesce(revoked_at, now()) where id = $1 and venue_id = $2")
-        .bind(id)
-        .bind(actor.venue_id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+    let n =
+        sqlx::query("update embed_tokens set revoked_at = coalesce(revoked_at, now()) where id = $1 and venue_id = $2")
+            .bind(id)
+            .bind(actor.venue_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
     if n == 0 {
         return Err(StoreError::NotFound);
     }
@@ -118,12 +139,7 @@ pub async fn grant(pool: &PgPool, id: i64) -> StoreResult<Option<Grant>> {
 }
 
 /// A session for an embedded chat, ended with its token.
-pub async fn create_session(
-    pool: &PgPool,
-    token_hash: &[u8],
-    g: &Grant,
-    expires_at: DateTime<Utc>,
-) -> StoreResult<()> {
+pub async fn create_session(pool: &PgPool, token_hash: &[u8], g: &Grant, expires_at: DateTime<Utc>) -> StoreResult<()> {
     sqlx::query(
         "insert into sessions (token_hash, user_id, venue_id, expires_at, embed_token_id) values ($1, $2, $3, $4, $5)",
     )

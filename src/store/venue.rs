@@ -204,14 +204,14 @@ pub async fn apply_element_change(
             .fetch_one(&mut *tx)
             .await?
         }
-        ElementChange::Remove { element_id } => sqlx::query_scalar(
-            "update elements set status = 'declined' where id = $1 and event_id = $2 returning id",
-        )
-        .bind(element_id)
-        .bind(event_id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(StoreError::NotFound)?,
+        ElementChange::Remove { element_id } => {
+            sqlx::query_scalar("update elements set status = 'declined' where id = $1 and event_id = $2 returning id")
+                .bind(element_id)
+                .bind(event_id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(StoreError::NotFound)?
+        }
         ElementChange::Quantity { element_id, quantity } => sqlx::query_scalar(
             "update elements set quantity = $3, status = case when status = 'declined' then 'approved' else status end
               where id = $1 and event_id = $2 returning id",
@@ -256,12 +256,12 @@ pub async fn event_thread(
     let mut tx = pool.begin().await?;
     access::event(&mut tx, actor, event_id, Need::Manage).await?;
     let (to, subject): (String, String) = match vendor_id {
-        None => sqlx::query_as(
-            "select c.name, e.title from events e join clients c on c.id = e.client_id where e.id = $1",
-        )
-        .bind(event_id)
-        .fetch_one(&mut *tx)
-        .await?,
+        None => {
+            sqlx::query_as("select c.name, e.title from events e join clients c on c.id = e.client_id where e.id = $1")
+                .bind(event_id)
+                .fetch_one(&mut *tx)
+                .await?
+        }
         Some(v) => sqlx::query_as(
             "select vd.name, e.title from event_vendors ev join vendors vd on vd.id = ev.vendor_id
                join events e on e.id = ev.event_id where ev.event_id = $1 and ev.vendor_id = $2",

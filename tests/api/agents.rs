@@ -149,14 +149,23 @@ async fn stopping_while_a_tool_runs_ends_the_turn(pool: PgPool) {
     let mut lock = app.pool.begin().await.unwrap();
     sqlx::query("lock table contracts in access exclusive mode").execute(&mut *lock).await.unwrap();
     let r = app
-        .call(Some(&emma), "start_agent_chat", &[("agent", "client"), ("event_id", &event.to_string()), ("text", "[[call view_contract {}]]")])
+        .call(
+            Some(&emma),
+            "start_agent_chat",
+            &[("agent", "client"), ("event_id", &event.to_string()), ("text", "[[call view_contract {}]]")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let thread = r.json()["thread_id"].as_i64().unwrap().to_string();
     let mut running = false;
     for _ in 0..200 {
         let open = app.call(Some(&emma), "open_chat", &[("thread_id", &thread)]).await.json();
-        if open["page"]["items"].as_array().unwrap().iter().any(|i| i["kind"] == "tool_call" && i["status"] == "running") {
+        if open["page"]["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["kind"] == "tool_call" && i["status"] == "running")
+        {
             running = true;
             break;
         }
@@ -187,8 +196,11 @@ async fn a_clients_agent_cannot_reach_another_clients_event(pool: PgPool) {
         .fetch_all(&app.pool)
         .await
         .unwrap();
-    let my_guests: Vec<String> =
-        sqlx::query_scalar("select name from guests where event_id = $1").bind(mine).fetch_all(&app.pool).await.unwrap();
+    let my_guests: Vec<String> = sqlx::query_scalar("select name from guests where event_id = $1")
+        .bind(mine)
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
     let their_only: Vec<&String> = their_guests.iter().filter(|g| !my_guests.contains(g)).collect();
     assert!(!their_only.is_empty());
     let text = format!(
@@ -200,11 +212,13 @@ async fn a_clients_agent_cannot_reach_another_clients_event(pool: PgPool) {
         assert_eq!(call["error"], "not found, or not yours to see", "{call}");
     }
     // Nothing of their event reached the stored thread (items, data, results) or the reply.
-    let stored: Vec<String> = sqlx::query_scalar("select content || coalesce(data::text, '') || coalesce(error, '') from chat_items where thread_id = $1")
-        .bind(thread)
-        .fetch_all(&app.pool)
-        .await
-        .unwrap();
+    let stored: Vec<String> = sqlx::query_scalar(
+        "select content || coalesce(data::text, '') || coalesce(error, '') from chat_items where thread_id = $1",
+    )
+    .bind(thread)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
     let all = stored.join("\n");
     for g in &their_only {
         assert!(!all.contains(g.as_str()), "{g} leaked");
@@ -216,7 +230,11 @@ async fn a_clients_agent_cannot_reach_another_clients_event(pool: PgPool) {
     let r = app.call(Some(&emma), "start_agent_chat", &[("agent", "venue_general"), ("text", "hi")]).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
     let r = app
-        .call(Some(&emma), "start_agent_chat", &[("agent", "client"), ("event_id", &theirs.to_string()), ("text", "hi")])
+        .call(
+            Some(&emma),
+            "start_agent_chat",
+            &[("agent", "client"), ("event_id", &theirs.to_string()), ("text", "hi")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
     let r = app.call(Some(&emma), "agent_chat", &[("agent", "client"), ("event_id", &theirs.to_string())]).await;
@@ -228,12 +246,13 @@ async fn a_clients_element_change_waits_for_the_venue_then_applies(pool: PgPool)
     let app = spawn(pool).await;
     let emma = app.login(EMMA).await;
     let event = app.event_id(EMMA_EVENT).await;
-    let (element, quantity): (i64, i32) =
-        sqlx::query_as("select id, quantity from elements where event_id = $1 and status <> 'declined' order by id limit 1")
-            .bind(event)
-            .fetch_one(&app.pool)
-            .await
-            .unwrap();
+    let (element, quantity): (i64, i32) = sqlx::query_as(
+        "select id, quantity from elements where event_id = $1 and status <> 'declined' order by id limit 1",
+    )
+    .bind(event)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
     let want = quantity + 7;
     let text = format!(
         r#"Can we have more? [[call request_element_change {{"action": "change_quantity", "element_id": {element}, "quantity": {want}, "note": "seven more"}}]]"#
@@ -263,24 +282,36 @@ async fn a_clients_element_change_waits_for_the_venue_then_applies(pool: PgPool)
     // Staff see it in the queue with the same change, and approve it.
     let sam = app.login(STAFF).await;
     let queue = app.call(Some(&sam), "approval_queue", &[]).await.json();
-    let row = queue.as_array().unwrap().iter().find(|q| q["id"].to_string() == id).expect("queued").clone();
+    let row = queue
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["id"].as_i64().map(|v| v.to_string()).as_deref() == Some(id.as_str()))
+        .expect("queued")
+        .clone();
     assert_eq!(row["status"], "pending");
     assert_eq!(row["preview"], approval["preview"]);
     assert_eq!(row["requested_by"], "Emma Clark");
-    let r = app.call(Some(&sam), "decide_approval", &[("approval_id", &id), ("approve", "true"), ("note", "Done!")]).await;
+    let r =
+        app.call(Some(&sam), "decide_approval", &[("approval_id", &id), ("approve", "true"), ("note", "Done!")]).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.json()["status"], "done");
-    let now: i32 =
-        sqlx::query_scalar("select quantity from elements where id = $1").bind(element).fetch_one(&app.pool).await.unwrap();
-    assert_eq!(now, want, "the element changed");
-    let recorded: String = sqlx::query_scalar("select status from element_change_requests where element_id = $1 order by id desc limit 1")
+    let now: i32 = sqlx::query_scalar("select quantity from elements where id = $1")
         .bind(element)
         .fetch_one(&app.pool)
         .await
         .unwrap();
+    assert_eq!(now, want, "the element changed");
+    let recorded: String =
+        sqlx::query_scalar("select status from element_change_requests where element_id = $1 order by id desc limit 1")
+            .bind(element)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
     assert_eq!(recorded, "accepted");
     // Twice is refused.
-    let again = app.call(Some(&sam), "decide_approval", &[("approval_id", &id), ("approve", "true"), ("note", "")]).await;
+    let again =
+        app.call(Some(&sam), "decide_approval", &[("approval_id", &id), ("approve", "true"), ("note", "")]).await;
     assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
 
     // The client's agent continued in her thread and told her.
@@ -332,18 +363,25 @@ async fn actions_wait_for_the_persons_own_approval_and_rejections_are_told(pool:
 
     // A rejected action does not run, and the agent is told why.
     let r = app
-        .call(Some(&emma), "send_chat_message", &[("thread_id", &thread.to_string()), ("text", r#"And Bob [[call add_guest {"name": "Bob Moses"}]]"#)])
+        .call(
+            Some(&emma),
+            "send_chat_message",
+            &[("thread_id", &thread.to_string()), ("text", r#"And Bob [[call add_guest {"name": "Bob Moses"}]]"#)],
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let items = settle(&app, &emma, thread).await;
     let call = tools(&items).last().unwrap().to_owned().clone();
     assert_eq!(call["status"], "awaiting_approval");
     let id = call["data"]["approval"]["id"].as_i64().unwrap().to_string();
-    let r = app.call(Some(&emma), "decide_approval", &[("approval_id", &id), ("approve", "false"), ("note", "not invited")]).await;
+    let r = app
+        .call(Some(&emma), "decide_approval", &[("approval_id", &id), ("approve", "false"), ("note", "not invited")])
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.json()["status"], "rejected");
     let items = settle(&app, &emma, thread).await;
-    let bob: i64 = sqlx::query_scalar("select count(*) from guests where name = 'Bob Moses'").fetch_one(&app.pool).await.unwrap();
+    let bob: i64 =
+        sqlx::query_scalar("select count(*) from guests where name = 'Bob Moses'").fetch_one(&app.pool).await.unwrap();
     assert_eq!(bob, 0);
     let answer = last_reply(&items)["content"].as_str().unwrap().to_string();
     assert!(answer.contains("Rejected") && answer.contains("not invited"), "{answer}");
@@ -370,7 +408,8 @@ async fn staff_event_agent_messages_the_client_after_approval(pool: PgPool) {
     assert_eq!(calls[1]["data"]["approval"]["preview"]["changes"][2]["after"], "Priya Natarajan");
     let ids: Vec<String> = calls.iter().map(|c| c["data"]["approval"]["id"].to_string()).collect();
     for id in &ids {
-        let r = app.call(Some(&sam), "decide_approval", &[("approval_id", id), ("approve", "true"), ("note", "")]).await;
+        let r =
+            app.call(Some(&sam), "decide_approval", &[("approval_id", id), ("approve", "true"), ("note", "")]).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     }
     let sent: i64 = sqlx::query_scalar(
@@ -399,7 +438,13 @@ async fn embed_tokens_open_the_chat_until_revoked(pool: PgPool) {
         .call(
             Some(&olivia),
             "create_embed_token",
-            &[("member_email", EMMA), ("agent", "client"), ("event_id", &event), ("label", "Wedding site"), ("days", "30")],
+            &[
+                ("member_email", EMMA),
+                ("agent", "client"),
+                ("event_id", &event),
+                ("label", "Wedding site"),
+                ("days", "30"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
@@ -408,7 +453,11 @@ async fn embed_tokens_open_the_chat_until_revoked(pool: PgPool) {
     // Staff (not owners) cannot make them; a made-up or altered token opens nothing.
     let sam = app.login(STAFF).await;
     let r = app
-        .call(Some(&sam), "create_embed_token", &[("member_email", EMMA), ("agent", "client"), ("event_id", &event), ("label", "x"), ("days", "1")])
+        .call(
+            Some(&sam),
+            "create_embed_token",
+            &[("member_email", EMMA), ("agent", "client"), ("event_id", &event), ("label", "x"), ("days", "1")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     let forged = url.replace("token=v1.", "token=v1.9");
@@ -455,8 +504,14 @@ async fn approvals_survive_a_restart(pool: PgPool) {
     let app = spawn(pool.clone()).await;
     let emma = app.login(EMMA).await;
     let event = app.event_id(EMMA_EVENT).await;
-    let (thread, items) =
-        ask(&app, &emma, "client", Some(event), r#"[[call add_guest {"name": "Grace Hopper"}]] [[call view_contract {}]]"#).await;
+    let (thread, items) = ask(
+        &app,
+        &emma,
+        "client",
+        Some(event),
+        r#"[[call add_guest {"name": "Grace Hopper"}]] [[call view_contract {}]]"#,
+    )
+    .await;
     let pending = tools(&items)[0]["data"]["approval"]["id"].to_string();
     let read_id = tools(&items)[1]["id"].as_i64().unwrap();
     // As if the server stopped while the second call ran.
@@ -476,9 +531,13 @@ async fn approvals_survive_a_restart(pool: PgPool) {
     assert_eq!(cut["status"], "failed");
     assert_eq!(cut["error"], "The server restarted while this tool was running.");
 
-    let r = app.call(Some(&emma), "decide_approval", &[("approval_id", &pending), ("approve", "true"), ("note", "")]).await;
+    let r =
+        app.call(Some(&emma), "decide_approval", &[("approval_id", &pending), ("approve", "true"), ("note", "")]).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let added: i64 = sqlx::query_scalar("select count(*) from guests where name = 'Grace Hopper'").fetch_one(&app.pool).await.unwrap();
+    let added: i64 = sqlx::query_scalar("select count(*) from guests where name = 'Grace Hopper'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
     assert_eq!(added, 1);
     let items = settle(&app, &emma, thread).await;
     assert_eq!(last_reply(&items)["status"], "done");

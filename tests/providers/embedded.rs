@@ -94,7 +94,8 @@ async fn the_embedded_models_tool_calls_always_match_their_schema() {
         for e in events.iter().flatten() {
             if let StreamEvent::ToolCall(call) = e {
                 calls += 1;
-                let tool = tools.iter().find(|t| t.name == call.name).unwrap_or_else(|| panic!("unknown tool {call:?}"));
+                let tool =
+                    tools.iter().find(|t| t.name == call.name).unwrap_or_else(|| panic!("unknown tool {call:?}"));
                 let args: serde_json::Value =
                     serde_json::from_str(&call.arguments).unwrap_or_else(|e| panic!("{e}: {}", call.arguments));
                 schema::validate(&tool.schema, &args).unwrap_or_else(|e| panic!("{}: {e} in {args}", call.name));
@@ -105,7 +106,8 @@ async fn the_embedded_models_tool_calls_always_match_their_schema() {
 
     // After a tool result, it answers in words.
     let mut assistant = Message::new(Role::Assistant, "");
-    assistant.tool_calls = vec![concierge::llm::ToolCall { id: "c1".into(), name: "list_pending_tasks".into(), arguments: "{}".into() }];
+    assistant.tool_calls =
+        vec![concierge::llm::ToolCall { id: "c1".into(), name: "list_pending_tasks".into(), arguments: "{}".into() }];
     let mut result = Message::new(Role::Tool, r#"[{"title": "Order linens", "due": "2026-12-01"}]"#);
     result.tool_call_id = Some("c1".into());
     let request = ChatRequest {

@@ -3,14 +3,16 @@
 
 use super::follow::{follow, Heard};
 use super::{ChatCtx, Composer, ModelPicker};
+use crate::api::agents::decide_approval;
 use crate::api::chat::{
     edit_chat_message, get_chat_thread, older_chat_items, open_chat, regenerate_reply, send_chat_message,
     set_chat_model, stop_reply, switch_chat_branch,
 };
 use crate::api::AppError;
 use crate::app::common::{ErrorBanner, Loading, NotFoundPage, PageError};
-use crate::api::agents::decide_approval;
-use crate::domain::chat::{ApprovalStatus, Approver, ChatEvent, ChatItem, ItemKind, ItemStatus, ThreadOpen, ToolCallData};
+use crate::domain::chat::{
+    ApprovalStatus, Approver, ChatEvent, ChatItem, ItemKind, ItemStatus, ThreadOpen, ToolCallData,
+};
 use crate::domain::markdown;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -151,11 +153,11 @@ pub fn Conversation(open: ThreadOpen, #[prop(optional)] compact: bool) -> impl I
     let load = move |open: ThreadOpen| {
         thread.set(open.thread);
         has_more.set(open.page.has_more);
-        let in_progress = open.page.items.iter().any(|i| matches!(i.status, ItemStatus::Streaming | ItemStatus::Running));
+        let in_progress =
+            open.page.items.iter().any(|i| matches!(i.status, ItemStatus::Streaming | ItemStatus::Running));
         // A turn in progress may write several items (replies, tool calls): follow it from the
         // message that started it, so that nothing it wrote before the page loaded is missed.
-        let turn_start =
-            open.page.items.iter().filter(|i| i.kind == ItemKind::User).map(|i| i.id).max().unwrap_or(0);
+        let turn_start = open.page.items.iter().filter(|i| i.kind == ItemKind::User).map(|i| i.id).max().unwrap_or(0);
         // Rows keep their signals by id: the list is keyed by id, so a row that stays is not
         // rendered again and must see its new state through its own signal.
         let fresh: Vec<Row> = rows.with_untracked(|old| {
@@ -304,7 +306,9 @@ pub fn Conversation(open: ThreadOpen, #[prop(optional)] compact: bool) -> impl I
                                 let changed = o.live
                                     || o.page.items.iter().any(|i| {
                                         rows.with_untracked(|v| {
-                                            v.iter().find(|(id, _)| *id == i.id).is_none_or(|(_, r)| r.with_untracked(|r| r.status != i.status))
+                                            v.iter()
+                                                .find(|(id, _)| *id == i.id)
+                                                .is_none_or(|(_, r)| r.with_untracked(|r| r.status != i.status))
                                         })
                                     });
                                 if changed {
@@ -451,7 +455,6 @@ pub fn Conversation(open: ThreadOpen, #[prop(optional)] compact: bool) -> impl I
         </div>
     }
 }
-
 
 #[cfg(feature = "hydrate")]
 fn copy_text(text: &str) {
@@ -627,7 +630,9 @@ fn ToolCard(item: ArcRwSignal<ChatItem>, actions: Actions) -> impl IntoView {
         let result = tool.result.as_ref().map(|r| serde_json::to_string_pretty(r).unwrap_or_default());
         let approval = tool.approval.clone();
         let waiting_here = status == ItemStatus::AwaitingApproval
-            && approval.as_ref().is_some_and(|a| a.approver == Approver::Requester && a.status == ApprovalStatus::Pending);
+            && approval
+                .as_ref()
+                .is_some_and(|a| a.approver == Approver::Requester && a.status == ApprovalStatus::Pending);
         let approval_id = approval.as_ref().map(|a| a.id).unwrap_or(0);
         view! {
             <li class="tool-card" data-item-id=id data-kind="tool_call" data-tool=tool.tool.clone() data-status=status.as_str()>

@@ -2,14 +2,14 @@
 //! and vendors see their own events and messages.
 
 use crate::api::dashboard::get_dashboard;
+use crate::app::chat::AgentPanel;
 use crate::app::common::{
     event_tone, fmt_date, fmt_datetime, fmt_short_date, fmt_time, relative_days, Badge, Loading, PageError, ToLogin,
 };
 use crate::app::UserResource;
+use crate::domain::chat::AgentKind;
 use crate::domain::format_money;
 use crate::domain::model::{Dashboard, SessionUser};
-use crate::app::chat::AgentPanel;
-use crate::domain::chat::AgentKind;
 use leptos::prelude::*;
 use leptos_meta::Title;
 

@@ -2,6 +2,7 @@
 //! can see the event are sent to their own view; anyone else gets a 404.
 
 use crate::api::events::{get_event_overview, UpdateEvent};
+use crate::app::chat::AgentPanel;
 use crate::app::common::{Loading, NotFoundPage, PageError};
 use crate::app::event::contract::ContractTab;
 use crate::app::event::elements::ElementsTab;
@@ -11,7 +12,6 @@ use crate::app::event::overview::OverviewTab;
 use crate::app::event::tasks::TasksTab;
 use crate::app::event::vendors::VendorsTab;
 use crate::app::event::{current_tab, EventHeader, TabNav};
-use crate::app::chat::AgentPanel;
 use crate::domain::chat::AgentKind;
 use leptos::prelude::*;
 use leptos_meta::Title;

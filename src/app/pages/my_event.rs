@@ -4,6 +4,7 @@
 
 use super::event::event_id_param;
 use crate::api::events::{get_event_overview, UpdateEvent};
+use crate::app::chat::AgentPanel;
 use crate::app::common::{Loading, NotFoundPage, PageError};
 use crate::app::event::contract::ContractTab;
 use crate::app::event::elements::ElementsTab;
@@ -12,7 +13,6 @@ use crate::app::event::messages::MessagesTab;
 use crate::app::event::overview::OverviewTab;
 use crate::app::event::vendors::VendorsTab;
 use crate::app::event::{current_tab, EventHeader, TabNav};
-use crate::app::chat::AgentPanel;
 use crate::app::UserResource;
 use crate::domain::chat::AgentKind;
 use crate::domain::Role;
