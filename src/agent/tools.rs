@@ -568,6 +568,17 @@ async fn range(cx: &ToolCx<'_>, a: &EventRange) -> Result<(NaiveDate, NaiveDate)
     Ok((from, to))
 }
 
+/// The events the actor can see in the range (staff see the venue's, others their own).
+async fn events_in_range(cx: &ToolCx<'_>, a: &EventRange) -> Result<Value, ToolError> {
+    let (from, to) = range(cx, a).await?;
+    let list = venue::events_between(cx.pool, cx.actor, from, to, a.status.map(|s| s.as_str()), 100).await?;
+    Ok(json!({"from": from, "to": to, "events": event_rows(&list)}))
+}
+
+fn events_summary(out: &Value) -> String {
+    plural(out["events"].as_array().map_or(0, Vec::len), "event", "events")
+}
+
 impl Tool for ListEvents {
     const NAME: &'static str = "list_events";
     const LABEL: &'static str = "List events";
@@ -578,13 +589,11 @@ impl Tool for ListEvents {
     type Output = Value;
 
     async fn run(cx: &ToolCx<'_>, a: EventRange) -> Result<Value, ToolError> {
-        let (from, to) = range(cx, &a).await?;
-        let list = venue::events_between(cx.pool, cx.actor, from, to, a.status.map(|s| s.as_str()), 100).await?;
-        Ok(json!({"from": from, "to": to, "events": event_rows(&list)}))
+        events_in_range(cx, &a).await
     }
 
     fn summary(out: &Value) -> String {
-        plural(out["events"].as_array().map_or(0, Vec::len), "event", "events")
+        events_summary(out)
     }
 }
 
@@ -1075,13 +1084,11 @@ impl Tool for ListMyEvents {
     type Output = Value;
 
     async fn run(cx: &ToolCx<'_>, a: EventRange) -> Result<Value, ToolError> {
-        let (from, to) = range(cx, &a).await?;
-        let list = venue::events_between(cx.pool, cx.actor, from, to, a.status.map(|s| s.as_str()), 100).await?;
-        Ok(json!({"from": from, "to": to, "events": event_rows(&list)}))
+        events_in_range(cx, &a).await
     }
 
     fn summary(out: &Value) -> String {
-        plural(out["events"].as_array().map_or(0, Vec::len), "event", "events")
+        events_summary(out)
     }
 }
 

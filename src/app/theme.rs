@@ -6,7 +6,8 @@ use leptos::prelude::*;
 pub const COOKIE: &str = "theme";
 
 /// Sets `dark` on <html> before anything renders: from the cookie, else from the system setting.
-pub const NO_FLASH_SCRIPT: &str = r#"(function(){try{var m=document.cookie.match(/(?:^|; )theme=(light|dark)/);var d=m?m[1]==='dark':window.matchMedia('(prefers-color-scheme: dark)').matches;document.documentElement.classList.toggle('dark',d);}catch(e){}})();"#;
+/// The embedded chat (`/embed/…?theme=dark`) takes the theme the embedding page asks for.
+pub const NO_FLASH_SCRIPT: &str = r#"(function(){try{var q=location.pathname.indexOf('/embed/')===0&&location.search.match(/[?&]theme=(light|dark)/);var m=q||document.cookie.match(/(?:^|; )theme=(light|dark)/);var d=m?m[1]==='dark':window.matchMedia('(prefers-color-scheme: dark)').matches;document.documentElement.classList.toggle('dark',d);}catch(e){}})();"#;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Theme {

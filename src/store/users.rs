@@ -108,6 +108,21 @@ struct ActorRow {
     vendor_id: Option<i64>,
 }
 
+impl ActorRow {
+    fn into_actor(self) -> Option<Actor> {
+        Some(Actor {
+            user_id: self.user_id,
+            venue_id: self.venue_id,
+            role: self.role.parse().ok()?,
+            name: self.name,
+            email: self.email,
+            venue_name: self.venue_name,
+            client_id: self.client_id,
+            vendor_id: self.vendor_id,
+        })
+    }
+}
+
 /// Resolves a live session to its actor. Sessions live a fixed time from login (the cookie's
 /// `Max-Age` says the same), so the browser and the database always agree. This runs on every
 /// request: it reads, and writes `last_seen_at` only when that is over five minutes old.
@@ -130,18 +145,7 @@ pub async fn actor_for_session(pool: &PgPool, token_hash: &[u8]) -> StoreResult<
     .bind(token_hash)
     .fetch_optional(pool)
     .await?;
-    Ok(row.and_then(|r| {
-        Some(Actor {
-            user_id: r.user_id,
-            venue_id: r.venue_id,
-            role: r.role.parse().ok()?,
-            name: r.name,
-            email: r.email,
-            venue_name: r.venue_name,
-            client_id: r.client_id,
-            vendor_id: r.vendor_id,
-        })
-    }))
+    Ok(row.and_then(ActorRow::into_actor))
 }
 
 /// A member as an actor, by user and venue (for work done on their behalf after the request
@@ -160,18 +164,7 @@ pub async fn actor_for_member(pool: &PgPool, user_id: i64, venue_id: i64) -> Sto
     .bind(venue_id)
     .fetch_optional(pool)
     .await?;
-    Ok(row.and_then(|r| {
-        Some(Actor {
-            user_id: r.user_id,
-            venue_id: r.venue_id,
-            role: r.role.parse().ok()?,
-            name: r.name,
-            email: r.email,
-            venue_name: r.venue_name,
-            client_id: r.client_id,
-            vendor_id: r.vendor_id,
-        })
-    }))
+    Ok(row.and_then(ActorRow::into_actor))
 }
 
 /// Removes sessions past their expiry; run periodically.

@@ -647,23 +647,7 @@ fn ToolCard(item: ArcRwSignal<ChatItem>, actions: Actions) -> impl IntoView {
                     view! {
                         <div class="mt-2 rounded-md border border-stone-200 bg-white p-2 text-sm dark:border-stone-700 dark:bg-stone-900" data-testid="approval-card">
                             <p class="font-medium">{p.summary.clone()}</p>
-                            {(!p.record.is_empty()).then(|| view! { <p class="text-xs text-stone-500">{p.record.clone()}</p> })}
-                            {(!p.changes.is_empty()).then(|| view! {
-                                <table class="mt-1 w-full text-left text-sm">
-                                    <thead><tr class="text-xs text-stone-500"><th scope="col">"Field"</th><th scope="col">"Before"</th><th scope="col">"After"</th></tr></thead>
-                                    <tbody>
-                                        {p.changes.iter().map(|c| view! {
-                                            <tr><td class="pr-2">{c.field.clone()}</td><td class="pr-2 text-stone-500 line-through decoration-stone-400">{if c.before.is_empty() { "—".to_string() } else { c.before.clone() }}</td><td class="font-medium">{c.after.clone()}</td></tr>
-                                        }).collect_view()}
-                                    </tbody>
-                                </table>
-                            })}
-                            {p.message.clone().map(|m| view! {
-                                <div class="mt-1">
-                                    <p class="text-xs text-stone-500">{format!("Message to {}", m.to)}</p>
-                                    <blockquote class="whitespace-pre-wrap border-l-2 border-stone-300 pl-2">{m.body}</blockquote>
-                                </div>
-                            })}
+                            <super::PreviewDetails preview=p.clone() />
                             {match (a.status, a.approver) {
                                 (ApprovalStatus::Pending, Approver::Venue) => Some(view! { <p class="mt-2 text-sm text-amber-800 dark:text-amber-300" data-testid="approval-state">"Waiting for the venue's approval."</p> }.into_any()),
                                 (ApprovalStatus::Pending, Approver::Requester) => None,

@@ -118,15 +118,7 @@ pub fn EmbedChatPage() -> impl IntoView {
         query.with(|q| q.get("agent").and_then(|a| a.parse::<AgentKind>().ok()).unwrap_or(AgentKind::Assistant))
     };
     let event_id = move || query.with(|q| q.get("event").and_then(|e| e.parse::<i64>().ok()).filter(|e| *e > 0));
-    let theme = query.with_untracked(|q| q.get("theme"));
-    // The embedding page may ask for a theme; otherwise the visitor's own applies.
-    if let Some(t) = theme.filter(|t| t == "dark" || t == "light") {
-        Effect::new(move |_| {
-            if let Some(root) = document().document_element() {
-                let _ = root.class_list().toggle_with_force("dark", t == "dark");
-            }
-        });
-    }
+    // `?theme=light|dark` is applied before the first paint (see `theme::NO_FLASH_SCRIPT`).
     let user = expect_context::<crate::app::UserResource>();
     view! {
         <Title text="Chat" />

@@ -3,6 +3,7 @@
 //! showed; approving runs it and the client's agent tells them.
 
 use crate::api::agents::{approval_queue, decide_approval};
+use crate::app::chat::PreviewDetails;
 use crate::app::common::{fmt_datetime, ErrorBanner, Loading, PageError};
 use crate::domain::chat::{ApprovalStatus, QueuedApproval};
 use leptos::prelude::*;
@@ -80,16 +81,7 @@ fn Request(a: QueuedApproval, decide: Callback<(i64, bool, String)>) -> impl Int
             {a.event_id.map(|eid| view! {
                 <a class="link text-sm" href=format!("/events/{eid}?tab=elements")>{a.event_title.clone().unwrap_or_else(|| "Event".into())}</a>
             })}
-            {(!p.changes.is_empty()).then(|| view! {
-                <table class="mt-2 w-full text-left text-sm">
-                    <thead><tr class="text-xs text-stone-500"><th scope="col">"Field"</th><th scope="col">"Before"</th><th scope="col">"After"</th></tr></thead>
-                    <tbody>
-                        {p.changes.iter().map(|c| view! {
-                            <tr><td class="pr-2">{c.field.clone()}</td><td class="pr-2 text-stone-500 line-through">{if c.before.is_empty() { "—".to_string() } else { c.before.clone() }}</td><td class="font-medium">{c.after.clone()}</td></tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            })}
+            <PreviewDetails preview=p.clone() />
             {if pending {
                 view! {
                     <div class="mt-3 flex flex-wrap items-center gap-2">

@@ -147,7 +147,7 @@ fn DashboardView(user: SessionUser, d: Dashboard) -> impl IntoView {
                 </section>
             </div>
             {staff.then(|| view! {
-                <div class="mt-6">
+                <div class="lg:col-span-3">
                     <AgentPanel agent=AgentKind::VenueGeneral event_id=None title="Venue agent: ask about events, vendors, tasks and messages" />
                 </div>
             })}

@@ -57,7 +57,7 @@ pub fn EmbedSettingsPage() -> impl IntoView {
                     <select class="input" prop:value=move || agent.get() on:change=move |ev| agent.set(event_target_value(&ev))>
                         {AgentKind::ALL.iter().map(|k| view! { <option value=k.as_str()>{k.label()}</option> }).collect_view()}
                     </select></label>
-                <label class="block"><span class="label">"Event id (client and event agents)"</span>
+                <label class="block"><span class="label">"Event number (client and event agents: the 12 in /events/12)"</span>
                     <input class="input" inputmode="numeric" prop:value=move || event.get() on:input=move |ev| event.set(event_target_value(&ev)) /></label>
                 <label class="block"><span class="label">"Name"</span>
                     <input class="input" required maxlength="120" placeholder="Wedding website" prop:value=move || label.get() on:input=move |ev| label.set(event_target_value(&ev)) /></label>
