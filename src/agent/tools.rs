@@ -121,7 +121,7 @@ impl Tool for GetEventDetails {
     const NAME: &'static str = "get_event_details";
     const LABEL: &'static str = "Look up the event";
     const DESCRIPTION: &'static str =
-        "Get an event's date, time, space, status, expected guests and budget, with its elements (id, name, quantity, price, status), vendors and RSVP counts.";
+        "Get an event's date, time, space, status, expected guests and budget, with its elements (id, name, quantity, price, status), its vendors (photographer, florist, caterer, music…) and RSVP counts.";
     const ROLES: &'static [Role] = PLANNERS;
     const APPROVAL: Option<Approver> = None;
     type Args = EventRef;
@@ -1077,7 +1077,8 @@ pub struct ListMyEvents;
 impl Tool for ListMyEvents {
     const NAME: &'static str = "list_my_events";
     const LABEL: &'static str = "List my events";
-    const DESCRIPTION: &'static str = "List the events you can see between two dates (default: the next 30 days).";
+    const DESCRIPTION: &'static str =
+        "List the events you can see that are coming up, between two dates (default: the next 30 days).";
     const ROLES: &'static [Role] = MEMBERS;
     const APPROVAL: Option<Approver> = None;
     type Args = EventRange;

@@ -81,13 +81,6 @@ pub async fn approval_queue() -> Result<Vec<QueuedApproval>, AppError> {
     Ok(crate::store::approvals::queue(&pool, &actor, 20).await?)
 }
 
-/// How many requests wait in the venue's queue.
-#[server(prefix = "/api", endpoint = "pending_approvals")]
-pub async fn pending_approvals() -> Result<i64, AppError> {
-    let (actor, pool) = super::ssr::actor_and_pool()?;
-    Ok(crate::store::approvals::pending_count(&pool, &actor).await?)
-}
-
 /// The venue's embed tokens (owners).
 #[server(prefix = "/api", endpoint = "embed_tokens")]
 pub async fn embed_tokens() -> Result<Vec<EmbedTokenView>, AppError> {

@@ -162,16 +162,3 @@ pub async fn queue(pool: &PgPool, actor: &Actor, decided: i64) -> StoreResult<Ve
         })
         .collect())
 }
-
-/// How many requests wait in the venue's queue (the navigation's badge).
-pub async fn pending_count(pool: &PgPool, actor: &Actor) -> StoreResult<i64> {
-    if !actor.is_staff() {
-        return Ok(0);
-    }
-    Ok(sqlx::query_scalar(
-        "select count(*) from approvals where venue_id = $1 and approver = 'venue' and status = 'pending'",
-    )
-    .bind(actor.venue_id)
-    .fetch_one(pool)
-    .await?)
-}

@@ -40,7 +40,10 @@ async fn counts(pool: &PgPool, actor: &Actor, today: NaiveDate, until: NaiveDate
             (select count(*) from tasks t where $2 in ('owner', 'staff') and t.venue_id = $1 and t.status <> 'done') as pending_tasks,
             (select count(*) from tasks t where $2 in ('owner', 'staff') and t.venue_id = $1 and t.status <> 'done' and t.due_date < $5) as overdue_tasks,
             (select count(*) from element_change_requests r join events e on e.id = r.event_id
-              where r.status = 'pending' and {VISIBLE_EVENT}) as open_requests"
+              where r.status = 'pending' and {VISIBLE_EVENT})
+            -- what clients asked their agent for, waiting in the venue's approval queue
+            + (select count(*) from approvals a join events e on e.id = a.event_id
+                where a.approver = 'venue' and a.status = 'pending' and {VISIBLE_EVENT}) as open_requests"
     );
     Ok(bind_actor(sqlx::query_as(&sql), actor).bind(today).bind(until).fetch_one(pool).await?)
 }

@@ -279,8 +279,10 @@ async fn a_clients_element_change_waits_for_the_venue_then_applies(pool: PgPool)
     let r = app.call(Some(&emma), "approval_queue", &[]).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 
-    // Staff see it in the queue with the same change, and approve it.
+    // Staff see it in the queue with the same change (and counted on the dashboard), and approve it.
     let sam = app.login(STAFF).await;
+    let open_requests = |d: Value| d["counts"]["open_requests"].as_i64().unwrap();
+    let before = open_requests(app.call(Some(&sam), "dashboard", &[]).await.json());
     let queue = app.call(Some(&sam), "approval_queue", &[]).await.json();
     let row = queue
         .as_array()
@@ -296,6 +298,7 @@ async fn a_clients_element_change_waits_for_the_venue_then_applies(pool: PgPool)
         app.call(Some(&sam), "decide_approval", &[("approval_id", &id), ("approve", "true"), ("note", "Done!")]).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.json()["status"], "done");
+    assert_eq!(open_requests(app.call(Some(&sam), "dashboard", &[]).await.json()), before - 1);
     let now: i32 = sqlx::query_scalar("select quantity from elements where id = $1")
         .bind(element)
         .fetch_one(&app.pool)
