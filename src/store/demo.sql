@@ -1010,3 +1010,50 @@ from msg_src m
 join new_threads nt on nt.subject = m.subject
 join users u on u.email = m.author_email
 order by m.ago::interval desc;
+
+-- ---------------------------------------------------------------------------------------------
+-- Scheduling: resources with weekly hours, appointment types, a few appointments
+-- ---------------------------------------------------------------------------------------------
+
+insert into resources (venue_id, kind, name, user_id, space_id)
+select v.id, r.kind, r.name, u.id, s.id
+from venues v
+cross join (values
+    ('staff', 'Sam Okafor', 'sam@harborhall.example', null),
+    ('staff', 'Priya Natarajan', 'priya@harborhall.example', null),
+    ('room', 'Tasting kitchen', null, null),
+    ('room', 'Garden Terrace', null, 'Garden Terrace')
+) as r(kind, name, email, space)
+left join users u on u.email = r.email
+left join spaces s on s.venue_id = v.id and s.name = r.space
+where v.name = 'Harbor Hall';
+
+-- Staff work Tuesday to Saturday, 10:00–18:00; the rooms are open every day, 09:00–21:00.
+insert into resource_hours (resource_id, weekday, start_time, end_time)
+select r.id, d.weekday, case when r.kind = 'staff' then time '10:00' else time '09:00' end,
+       case when r.kind = 'staff' then time '18:00' else time '21:00' end
+from resources r
+cross join generate_series(1, 7) as d(weekday)
+where (r.kind = 'staff' and d.weekday between 2 and 6) or r.kind = 'room';
+
+insert into appointment_types (venue_id, name, description, duration_minutes, buffer_before_minutes,
+                               buffer_after_minutes, min_notice_minutes, min_change_notice_minutes,
+                               price_cents, clients_may_book)
+select v.id, t.name, t.description, t.duration, t.before, t.after, t.notice, t.change_notice, t.price, t.clients
+from venues v
+cross join (values
+    ('Venue tour', 'A walk through every space with one of our planners.', 45, 0, 15, 1440, 1440, 0, true),
+    ('Menu tasting', 'Taste the menu you are considering, with our chef and a planner.', 90, 30, 30, 2880, 2880, 15000, true),
+    ('Planning consultation', 'An hour with your planner: timeline, layout and open questions.', 60, 0, 15, 1440, 1440, 0, true),
+    ('Vendor walk-through', 'Load-in, power and layout on site with a vendor.', 60, 15, 15, 720, 720, 0, false)
+) as t(name, description, duration, before, after, notice, change_notice, price, clients)
+where v.name = 'Harbor Hall';
+
+insert into appointment_type_resources (type_id, resource_id)
+select t.id, r.id
+from appointment_types t
+join resources r on r.venue_id = t.venue_id
+where (t.name = 'Venue tour' and r.name = 'Sam Okafor')
+   or (t.name = 'Menu tasting' and r.name in ('Priya Natarajan', 'Tasting kitchen'))
+   or (t.name = 'Planning consultation' and r.name = 'Sam Okafor')
+   or (t.name = 'Vendor walk-through' and r.name in ('Sam Okafor', 'Garden Terrace'));

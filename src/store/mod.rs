@@ -15,6 +15,7 @@ pub mod embed;
 pub mod events;
 pub mod guests;
 pub mod messages;
+pub mod scheduling;
 pub mod tasks;
 pub mod users;
 pub mod venue;

@@ -6,6 +6,7 @@ mod auth;
 mod chat;
 mod input;
 mod pages;
+mod scheduling;
 mod tenancy;
 
 use axum::body::Body;

@@ -1,0 +1,313 @@
+//! Scheduling data: appointment types, resources, their hours, and bookings. Free slots are
+//! computed by `crate::scheduling::availability` from what is loaded here; a booking is checked
+//! against them and then stored, and the database's exclusion constraint refuses a second
+//! booking of the same time however the two arrive.
+
+use super::{Actor, StoreError, StoreResult};
+use crate::domain::Role;
+use crate::scheduling::availability::{self as av, Override, Resource, Slot, Span, WeeklyHours};
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc, Weekday};
+use chrono_tz::Tz;
+use sqlx::PgPool;
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct AppointmentType {
+    pub id: i64,
+    pub name: String,
+    pub duration_minutes: i32,
+    pub buffer_before_minutes: i32,
+    pub buffer_after_minutes: i32,
+    pub min_notice_minutes: i32,
+    pub min_change_notice_minutes: i32,
+    pub price_cents: i64,
+    pub clients_may_book: bool,
+}
+
+impl AppointmentType {
+    pub fn request(&self) -> av::Request {
+        av::Request {
+            duration: Duration::minutes(self.duration_minutes.into()),
+            buffer_before: Duration::minutes(self.buffer_before_minutes.into()),
+            buffer_after: Duration::minutes(self.buffer_after_minutes.into()),
+            min_notice: Duration::minutes(self.min_notice_minutes.into()),
+            step: Duration::minutes(15),
+        }
+    }
+}
+
+/// A type the actor may book: staff any active one, clients those open to them.
+pub async fn appointment_type(pool: &PgPool, actor: &Actor, type_id: i64) -> StoreResult<AppointmentType> {
+    let t: AppointmentType = sqlx::query_as(
+        "select id, name, duration_minutes, buffer_before_minutes, buffer_after_minutes, min_notice_minutes,
+                min_change_notice_minutes, price_cents, clients_may_book
+           from appointment_types where id = $1 and venue_id = $2 and active",
+    )
+    .bind(type_id)
+    .bind(actor.venue_id)
+    .fetch_optional(pool)
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    let allowed = actor.is_staff() || (actor.role == Role::Client && t.clients_may_book);
+    if allowed {
+        Ok(t)
+    } else {
+        Err(StoreError::NotFound)
+    }
+}
+
+/// The venue's time zone.
+pub async fn venue_tz(pool: &PgPool, venue_id: i64) -> StoreResult<Tz> {
+    let name: String =
+        sqlx::query_scalar("select timezone from venues where id = $1").bind(venue_id).fetch_one(pool).await?;
+    name.parse().map_err(|_| StoreError::Conflict(format!("The venue's time zone {name:?} is unknown.")))
+}
+
+fn weekday(iso: i16) -> Weekday {
+    match iso {
+        1 => Weekday::Mon,
+        2 => Weekday::Tue,
+        3 => Weekday::Wed,
+        4 => Weekday::Thu,
+        5 => Weekday::Fri,
+        6 => Weekday::Sat,
+        _ => Weekday::Sun,
+    }
+}
+
+/// The resources a type needs, with their hours, the overrides and bookings around `[from, to]`.
+async fn resources(
+    pool: &PgPool,
+    type_id: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+    ignore_appointment: Option<i64>,
+) -> StoreResult<Vec<(i64, Resource)>> {
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "select r.id from appointment_type_resources tr join resources r on r.id = tr.resource_id
+          where tr.type_id = $1 and r.active order by r.id",
+    )
+    .bind(type_id)
+    .fetch_all(pool)
+    .await?;
+    let hours: Vec<(i64, i16, NaiveTime, NaiveTime)> = sqlx::query_as(
+        "select resource_id, weekday, start_time, end_time from resource_hours where resource_id = any($1)",
+    )
+    .bind(&ids)
+    .fetch_all(pool)
+    .await?;
+    #[derive(sqlx::FromRow)]
+    struct OverrideRow {
+        resource_id: i64,
+        day: NaiveDate,
+        kind: String,
+        start_time: Option<NaiveTime>,
+        end_time: Option<NaiveTime>,
+    }
+    let overrides: Vec<OverrideRow> = sqlx::query_as(
+        "select resource_id, day, kind, start_time, end_time from resource_overrides
+          where resource_id = any($1) and day between $2 and $3",
+    )
+    .bind(&ids)
+    .bind(from)
+    .bind(to)
+    .fetch_all(pool)
+    .await?;
+    // Two days of margin each side: buffers and time zones reach across midnight.
+    let busy: Vec<(i64, DateTime<Utc>, DateTime<Utc>)> = sqlx::query_as(
+        "select resource_id, lower(block), upper(block) from appointment_resources
+          where resource_id = any($1) and active and appointment_id <> coalesce($4, 0)
+            and block && tstzrange(($2::date - 2)::timestamptz, ($3::date + 3)::timestamptz)",
+    )
+    .bind(&ids)
+    .bind(from)
+    .bind(to)
+    .bind(ignore_appointment)
+    .fetch_all(pool)
+    .await?;
+    Ok(ids
+        .iter()
+        .map(|&id| {
+            let r = Resource {
+                hours: hours
+                    .iter()
+                    .filter(|h| h.0 == id)
+                    .map(|h| WeeklyHours { weekday: weekday(h.1), start: h.2, end: h.3 })
+                    .collect(),
+                overrides: overrides
+                    .iter()
+                    .filter(|o| o.resource_id == id)
+                    .filter_map(|o| match (o.kind.as_str(), o.start_time, o.end_time) {
+                        ("closed", _, _) => Some(Override::Closed(o.day)),
+                        ("extra", Some(start), Some(end)) => Some(Override::Extra { date: o.day, start, end }),
+                        ("off", Some(start), Some(end)) => Some(Override::Off { date: o.day, start, end }),
+                        _ => None,
+                    })
+                    .collect(),
+                busy: busy.iter().filter(|b| b.0 == id).map(|b| Span::new(b.1, b.2)).collect(),
+            };
+            (id, r)
+        })
+        .collect())
+}
+
+/// Free slots of a type over the venue's local dates `[from, to]` (at most 92 days).
+pub async fn availability(
+    pool: &PgPool,
+    actor: &Actor,
+    type_id: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+    now: DateTime<Utc>,
+) -> StoreResult<Vec<Slot>> {
+    if to < from || (to - from).num_days() > 92 {
+        return Err(StoreError::field("to", "Ask for 1 to 93 days at a time."));
+    }
+    let t = appointment_type(pool, actor, type_id).await?;
+    let tz = venue_tz(pool, actor.venue_id).await?;
+    let res: Vec<Resource> = resources(pool, type_id, from, to, None).await?.into_iter().map(|(_, r)| r).collect();
+    Ok(av::free_slots(tz, &res, &t.request(), from, to, now))
+}
+
+/// A booking as asked for.
+pub struct Booking<'a> {
+    pub type_id: i64,
+    pub starts_at: DateTime<Utc>,
+    /// Staff book for a client; a client books for themselves (this is then ignored).
+    pub client_id: Option<i64>,
+    pub idempotency_key: Option<&'a str>,
+    pub notes: &'a str,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct Appointment {
+    pub id: i64,
+    pub type_id: i64,
+    pub client_id: Option<i64>,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub status: String,
+    pub sequence: i32,
+}
+
+const APPOINTMENT_COLS: &str = "id, type_id, client_id, starts_at, ends_at, status, sequence";
+
+/// Why a booking was refused (beyond the usual store errors).
+#[derive(Debug, thiserror::Error)]
+pub enum BookingError {
+    #[error("That time was just taken. Pick another one.")]
+    Taken,
+    #[error("That time is not available: {0}")]
+    Unavailable(&'static str),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for BookingError {
+    fn from(e: sqlx::Error) -> Self {
+        BookingError::Store(e.into())
+    }
+}
+
+/// The appointment a request with this idempotency key made already, if any.
+async fn by_key(pool: &PgPool, actor: &Actor, key: &str) -> StoreResult<Option<Appointment>> {
+    Ok(sqlx::query_as(&format!(
+        "select {APPOINTMENT_COLS} from appointments where venue_id = $1 and idempotency_key = $2 and booked_by = $3"
+    ))
+    .bind(actor.venue_id)
+    .bind(key)
+    .bind(actor.user_id)
+    .fetch_optional(pool)
+    .await?)
+}
+
+/// Books a slot. The start must be one of the type's free slots now; the database then refuses
+/// an overlap that slipped in meanwhile (`Taken`). Retrying with the same idempotency key
+/// returns the first appointment.
+pub async fn book(
+    pool: &PgPool,
+    actor: &Actor,
+    b: &Booking<'_>,
+    now: DateTime<Utc>,
+) -> Result<Appointment, BookingError> {
+    if let Some(key) = b.idempotency_key {
+        if let Some(existing) = by_key(pool, actor, key).await? {
+            return Ok(existing);
+        }
+    }
+    let client_id = match actor.role {
+        Role::Client => Some(actor.client_id.ok_or(StoreError::Forbidden)?),
+        Role::Owner | Role::Staff => {
+            let id = b.client_id.ok_or_else(|| StoreError::field("client_id", "Choose the client."))?;
+            let ok: bool = sqlx::query_scalar("select exists (select 1 from clients where id = $1 and venue_id = $2)")
+                .bind(id)
+                .bind(actor.venue_id)
+                .fetch_one(pool)
+                .await?;
+            if !ok {
+                return Err(StoreError::NotFound.into());
+            }
+            Some(id)
+        }
+        Role::Vendor => return Err(StoreError::Forbidden.into()),
+    };
+    let t = appointment_type(pool, actor, b.type_id).await?;
+    let tz = venue_tz(pool, actor.venue_id).await?;
+    let request = t.request();
+    if b.starts_at < now + request.min_notice {
+        return Err(BookingError::Unavailable("it is too soon to book it"));
+    }
+    let day = b.starts_at.with_timezone(&tz).date_naive();
+    let res = resources(pool, b.type_id, day, day, None).await?;
+    let open: Vec<Resource> = res.iter().map(|(_, r)| Resource { busy: Vec::new(), ..r.clone() }).collect();
+    // Within hours (bookings aside: an overlap is the database's to refuse, so that a race
+    // and a plain conflict answer the same).
+    if !av::free_slots(tz, &open, &request, day, day, now).iter().any(|s| s.start == b.starts_at) {
+        return Err(BookingError::Unavailable("it is outside the hours of the people and rooms it needs"));
+    }
+    let slot = Slot { start: b.starts_at, end: b.starts_at + request.duration };
+    let block = slot.block(&request);
+    let mut tx = pool.begin().await?;
+    let inserted: Result<Appointment, sqlx::Error> = sqlx::query_as(&format!(
+        "insert into appointments (venue_id, type_id, client_id, booked_by, starts_at, ends_at, idempotency_key, notes)
+         values ($1, $2, $3, $4, $5, $6, $7, $8) returning {APPOINTMENT_COLS}"
+    ))
+    .bind(actor.venue_id)
+    .bind(b.type_id)
+    .bind(client_id)
+    .bind(actor.user_id)
+    .bind(slot.start)
+    .bind(slot.end)
+    .bind(b.idempotency_key)
+    .bind(b.notes)
+    .fetch_one(&mut *tx)
+    .await;
+    let appointment = match inserted {
+        Ok(a) => a,
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            // The same request, retried while the first was being stored.
+            drop(tx);
+            let key = b.idempotency_key.unwrap_or_default();
+            return by_key(pool, actor, key).await?.ok_or(BookingError::Taken);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    for (resource_id, _) in &res {
+        let held = sqlx::query(
+            "insert into appointment_resources (appointment_id, resource_id, block) values ($1, $2, tstzrange($3, $4))",
+        )
+        .bind(appointment.id)
+        .bind(resource_id)
+        .bind(block.start)
+        .bind(block.end)
+        .execute(&mut *tx)
+        .await;
+        match held {
+            Ok(_) => {}
+            // 23P01: exclusion_violation, the constraint `no_double_booking`.
+            Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("23P01") => return Err(BookingError::Taken),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    tx.commit().await?;
+    Ok(appointment)
+}

@@ -1,0 +1,139 @@
+//! Scheduling on the store: free slots from the demo venue's hours, and booking without double
+//! booking, enforced by the database (the exclusion constraint) under concurrency.
+
+use super::*;
+use chrono::{Datelike, Duration, NaiveDate, Utc, Weekday};
+use concierge::store::scheduling::{self, Booking, BookingError};
+use concierge::store::Actor;
+
+async fn actor(pool: &PgPool, email: &str) -> Actor {
+    let (id, venue): (i64, i64) = sqlx::query_as(
+        "select u.id, m.venue_id from users u join memberships m on m.user_id = u.id where u.email = $1",
+    )
+    .bind(email)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    concierge::store::users::actor_for_member(pool, id, venue).await.unwrap().unwrap()
+}
+
+async fn type_id(pool: &PgPool, name: &str) -> i64 {
+    sqlx::query_scalar("select id from appointment_types where name = $1").bind(name).fetch_one(pool).await.unwrap()
+}
+
+/// The next Wednesday at least a week away (staff work Tuesday to Saturday).
+fn wednesday() -> NaiveDate {
+    let mut d = Utc::now().date_naive() + Duration::days(7);
+    while d.weekday() != Weekday::Wed {
+        d += Duration::days(1);
+    }
+    d
+}
+
+#[sqlx::test]
+async fn tastings_are_offered_within_hours_and_buffers(pool: PgPool) {
+    let app = spawn(pool).await;
+    let emma = actor(&app.pool, EMMA).await;
+    let tasting = type_id(&app.pool, "Menu tasting").await;
+    let day = wednesday();
+    let slots = scheduling::availability(&app.pool, &emma, tasting, day, day, Utc::now()).await.unwrap();
+    let tz: chrono_tz::Tz = "America/New_York".parse().unwrap();
+    let local: Vec<String> = slots.iter().map(|s| s.start.with_timezone(&tz).format("%H:%M").to_string()).collect();
+    // Priya works 10:00–18:00 and the kitchen is open 09:00–21:00: a 90-minute tasting starts
+    // between 10:00 and 16:30.
+    assert_eq!(local.first().map(String::as_str), Some("10:00"));
+    assert_eq!(local.last().map(String::as_str), Some("16:30"));
+    assert_eq!(local.len(), 27);
+    // Sunday and Monday the staff are off.
+    let mut monday = day;
+    while monday.weekday() != Weekday::Mon {
+        monday += Duration::days(1);
+    }
+    assert!(scheduling::availability(&app.pool, &emma, tasting, monday, monday, Utc::now()).await.unwrap().is_empty());
+    // Vendors do not book; clients do not see staff-only types.
+    let walk = type_id(&app.pool, "Vendor walk-through").await;
+    assert!(matches!(
+        scheduling::availability(&app.pool, &emma, walk, day, day, Utc::now()).await,
+        Err(concierge::store::StoreError::NotFound)
+    ));
+
+    // Booking 10:00 blocks Priya and the kitchen 09:30–12:00 (30 min buffers): the next tasting
+    // that day starts at 12:30 (its own 30 min before), not 11:30.
+    let first = slots[0];
+    let b = Booking { type_id: tasting, starts_at: first.start, client_id: None, idempotency_key: None, notes: "" };
+    scheduling::book(&app.pool, &emma, &b, Utc::now()).await.unwrap();
+    let after = scheduling::availability(&app.pool, &emma, tasting, day, day, Utc::now()).await.unwrap();
+    let next = after[0].start.with_timezone(&tz).format("%H:%M").to_string();
+    assert_eq!(next, "12:30");
+    // The same time again is refused, however it is asked for.
+    let again = scheduling::book(&app.pool, &emma, &b, Utc::now()).await;
+    assert!(matches!(again, Err(BookingError::Taken)), "{again:?}");
+    // Outside hours is refused before the database is asked.
+    let night = Booking { starts_at: first.start + Duration::hours(12), ..b };
+    assert!(matches!(scheduling::book(&app.pool, &emma, &night, Utc::now()).await, Err(BookingError::Unavailable(_))));
+}
+
+#[sqlx::test]
+async fn a_hundred_concurrent_bookings_of_one_slot_make_one_appointment(pool: PgPool) {
+    let app = spawn(pool).await;
+    let sam = actor(&app.pool, STAFF).await;
+    let tour = type_id(&app.pool, "Venue tour").await;
+    let clients: Vec<i64> =
+        sqlx::query_scalar("select id from clients order by id").fetch_all(&app.pool).await.unwrap();
+    let day = wednesday();
+    let slot = scheduling::availability(&app.pool, &sam, tour, day, day, Utc::now()).await.unwrap()[4];
+    let tasks: Vec<_> = (0..100)
+        .map(|i| {
+            let (pool, sam, client) = (app.pool.clone(), sam.clone(), clients[i % clients.len()]);
+            tokio::spawn(async move {
+                let key = format!("booking-attempt-{i}");
+                let b = Booking {
+                    type_id: tour,
+                    starts_at: slot.start,
+                    client_id: Some(client),
+                    idempotency_key: Some(&key),
+                    notes: "",
+                };
+                scheduling::book(&pool, &sam, &b, Utc::now()).await
+            })
+        })
+        .collect();
+    let mut won = 0;
+    let mut taken = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(_) => won += 1,
+            Err(BookingError::Taken) => taken += 1,
+            Err(e) => panic!("{e}"),
+        }
+    }
+    assert_eq!((won, taken), (1, 99));
+    let stored: i64 = sqlx::query_scalar("select count(*) from appointments").fetch_one(&app.pool).await.unwrap();
+    assert_eq!(stored, 1);
+
+    // Retrying a request with its idempotency key returns the same appointment, even at once.
+    let other = scheduling::availability(&app.pool, &sam, tour, day, day, Utc::now()).await.unwrap()[0];
+    let retries: Vec<_> = (0..10)
+        .map(|_| {
+            let (pool, sam, client) = (app.pool.clone(), sam.clone(), clients[0]);
+            tokio::spawn(async move {
+                let b = Booking {
+                    type_id: tour,
+                    starts_at: other.start,
+                    client_id: Some(client),
+                    idempotency_key: Some("same-request-1"),
+                    notes: "",
+                };
+                scheduling::book(&pool, &sam, &b, Utc::now()).await.map(|a| a.id)
+            })
+        })
+        .collect();
+    let mut ids = Vec::new();
+    for r in retries {
+        ids.push(r.await.unwrap().expect("a retry is not an error"));
+    }
+    ids.dedup();
+    assert_eq!(ids.len(), 1, "{ids:?}");
+    let stored: i64 = sqlx::query_scalar("select count(*) from appointments").fetch_one(&app.pool).await.unwrap();
+    assert_eq!(stored, 2);
+}
