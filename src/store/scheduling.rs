@@ -311,3 +311,137 @@ pub async fn book(
     tx.commit().await?;
     Ok(appointment)
 }
+
+/// An appointment the actor may change: a client their own, staff any of the venue's. Locked.
+async fn lock_appointment(conn: &mut sqlx::PgConnection, actor: &Actor, id: i64) -> StoreResult<Appointment> {
+    let a: Appointment = sqlx::query_as(&format!(
+        "select {APPOINTMENT_COLS} from appointments where id = $1 and venue_id = $2 for update"
+    ))
+    .bind(id)
+    .bind(actor.venue_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    let mine = match actor.role {
+        Role::Owner | Role::Staff => true,
+        Role::Client => actor.client_id.is_some() && a.client_id == actor.client_id,
+        Role::Vendor => false,
+    };
+    if mine {
+        Ok(a)
+    } else {
+        Err(StoreError::NotFound)
+    }
+}
+
+/// Clients change or cancel only with the type's notice; staff may always.
+fn change_allowed(actor: &Actor, t: &AppointmentType, a: &Appointment, now: DateTime<Utc>) -> Result<(), BookingError> {
+    if a.status != "booked" {
+        return Err(StoreError::Conflict(format!("This appointment is {} already.", a.status.replace('_', " "))).into());
+    }
+    if !actor.is_staff() && a.starts_at - Duration::minutes(t.min_change_notice_minutes.into()) < now {
+        return Err(BookingError::Unavailable("it is too late to change it; please contact the venue"));
+    }
+    Ok(())
+}
+
+/// Moves an appointment to another free start. Its `sequence` goes up by one; the old and new
+/// times are kept in its history.
+pub async fn reschedule(
+    pool: &PgPool,
+    actor: &Actor,
+    id: i64,
+    starts_at: DateTime<Utc>,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<Appointment, BookingError> {
+    let mut tx = pool.begin().await?;
+    let a = lock_appointment(&mut tx, actor, id).await?;
+    let t = appointment_type(pool, actor, a.type_id).await?;
+    change_allowed(actor, &t, &a, now)?;
+    let request = t.request();
+    if starts_at < now + request.min_notice {
+        return Err(BookingError::Unavailable("it is too soon to book it"));
+    }
+    let tz = venue_tz(pool, actor.venue_id).await?;
+    let day = starts_at.with_timezone(&tz).date_naive();
+    let res = resources(pool, a.type_id, day, day, Some(a.id)).await?;
+    let open: Vec<Resource> = res.iter().map(|(_, r)| Resource { busy: Vec::new(), ..r.clone() }).collect();
+    if !av::free_slots(tz, &open, &request, day, day, now).iter().any(|s| s.start == starts_at) {
+        return Err(BookingError::Unavailable("it is outside the hours of the people and rooms it needs"));
+    }
+    let slot = Slot { start: starts_at, end: starts_at + request.duration };
+    let block = slot.block(&request);
+    let moved = sqlx::query("update appointment_resources set block = tstzrange($2, $3) where appointment_id = $1")
+        .bind(a.id)
+        .bind(block.start)
+        .bind(block.end)
+        .execute(&mut *tx)
+        .await;
+    match moved {
+        Ok(_) => {}
+        Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("23P01") => return Err(BookingError::Taken),
+        Err(e) => return Err(e.into()),
+    }
+    let updated: Appointment = sqlx::query_as(&format!(
+        "update appointments set starts_at = $2, ends_at = $3, sequence = sequence + 1 where id = $1
+         returning {APPOINTMENT_COLS}"
+    ))
+    .bind(a.id)
+    .bind(slot.start)
+    .bind(slot.end)
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query(
+        "insert into appointment_changes (appointment_id, changed_by, kind, old_starts_at, new_starts_at, reason)
+         values ($1, $2, 'rescheduled', $3, $4, $5)",
+    )
+    .bind(a.id)
+    .bind(actor.user_id)
+    .bind(a.starts_at)
+    .bind(slot.start)
+    .bind(reason.chars().take(1000).collect::<String>())
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(updated)
+}
+
+/// Cancels an appointment, keeping the reason; its time is free again.
+pub async fn cancel(
+    pool: &PgPool,
+    actor: &Actor,
+    id: i64,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<Appointment, BookingError> {
+    let mut tx = pool.begin().await?;
+    let a = lock_appointment(&mut tx, actor, id).await?;
+    let t = appointment_type(pool, actor, a.type_id).await?;
+    change_allowed(actor, &t, &a, now)?;
+    let reason: String = reason.trim().chars().take(1000).collect();
+    let updated: Appointment = sqlx::query_as(&format!(
+        "update appointments set status = 'cancelled', cancellation_reason = $2, sequence = sequence + 1 where id = $1
+         returning {APPOINTMENT_COLS}"
+    ))
+    .bind(a.id)
+    .bind(&reason)
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query("update appointment_resources set active = false where appointment_id = $1")
+        .bind(a.id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "insert into appointment_changes (appointment_id, changed_by, kind, old_starts_at, reason)
+         values ($1, $2, 'cancelled', $3, $4)",
+    )
+    .bind(a.id)
+    .bind(actor.user_id)
+    .bind(a.starts_at)
+    .bind(&reason)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(updated)
+}

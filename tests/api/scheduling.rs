@@ -137,3 +137,50 @@ async fn a_hundred_concurrent_bookings_of_one_slot_make_one_appointment(pool: Pg
     let stored: i64 = sqlx::query_scalar("select count(*) from appointments").fetch_one(&app.pool).await.unwrap();
     assert_eq!(stored, 2);
 }
+
+#[sqlx::test]
+async fn rescheduling_and_cancelling_follow_the_notice_policy(pool: PgPool) {
+    let app = spawn(pool).await;
+    let emma = actor(&app.pool, EMMA).await;
+    let james = actor(&app.pool, JAMES).await;
+    let sam = actor(&app.pool, STAFF).await;
+    let tour = type_id(&app.pool, "Venue tour").await;
+    let day = wednesday();
+    let slots = scheduling::availability(&app.pool, &emma, tour, day, day, Utc::now()).await.unwrap();
+    let b = Booking { type_id: tour, starts_at: slots[0].start, client_id: None, idempotency_key: None, notes: "" };
+    let a = scheduling::book(&app.pool, &emma, &b, Utc::now()).await.unwrap();
+    assert_eq!(a.sequence, 0);
+
+    // Another client cannot touch it.
+    let r = scheduling::reschedule(&app.pool, &james, a.id, slots[8].start, "", Utc::now()).await;
+    assert!(matches!(r, Err(BookingError::Store(concierge::store::StoreError::NotFound))), "{r:?}");
+
+    // Moving it frees the old time and takes the new one; the sequence goes up.
+    let moved =
+        scheduling::reschedule(&app.pool, &emma, a.id, slots[8].start, "later suits us", Utc::now()).await.unwrap();
+    assert_eq!((moved.starts_at, moved.sequence), (slots[8].start, 1));
+    let free = scheduling::availability(&app.pool, &emma, tour, day, day, Utc::now()).await.unwrap();
+    assert!(free.iter().any(|s| s.start == slots[0].start), "the old time is free again");
+    assert!(!free.iter().any(|s| s.start == slots[8].start), "the new one is taken");
+
+    // Within the change notice (a day for tours), only staff may change it.
+    let late = moved.starts_at - Duration::hours(2);
+    let r = scheduling::cancel(&app.pool, &emma, a.id, "ill", late).await;
+    assert!(matches!(r, Err(BookingError::Unavailable(_))), "{r:?}");
+    let cancelled = scheduling::cancel(&app.pool, &sam, a.id, "client called in sick", late).await.unwrap();
+    assert_eq!((cancelled.status.as_str(), cancelled.sequence), ("cancelled", 2));
+    let free = scheduling::availability(&app.pool, &emma, tour, day, day, Utc::now()).await.unwrap();
+    assert!(free.iter().any(|s| s.start == slots[8].start), "a cancelled appointment frees its time");
+    let r = scheduling::cancel(&app.pool, &sam, a.id, "", Utc::now()).await;
+    assert!(matches!(r, Err(BookingError::Store(concierge::store::StoreError::Conflict(_)))), "{r:?}");
+    let history: Vec<(String, String)> =
+        sqlx::query_as("select kind, reason from appointment_changes where appointment_id = $1 order by id")
+            .bind(a.id)
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        history,
+        [("rescheduled".into(), "later suits us".into()), ("cancelled".into(), "client called in sick".into())]
+    );
+}
