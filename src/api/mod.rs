@@ -12,6 +12,7 @@ pub mod dashboard;
 pub mod events;
 pub mod guests;
 pub mod messages;
+pub mod scheduling;
 pub mod tasks;
 pub mod team;
 

@@ -95,6 +95,7 @@ string_enum!(
 // Declared after `string_enum!` so that the macro is in scope there.
 pub mod chat;
 pub mod markdown;
+pub mod scheduling;
 
 /// Formats integer cents as dollars, e.g. `1234567` → `$12,345.67`.
 pub fn format_money(cents: i64) -> String {

@@ -445,3 +445,49 @@ pub async fn cancel(
     tx.commit().await?;
     Ok(updated)
 }
+
+/// The types the actor may book (staff all active ones; clients those open to them).
+pub async fn types(pool: &PgPool, actor: &Actor) -> StoreResult<Vec<crate::domain::scheduling::AppointmentTypeView>> {
+    Ok(sqlx::query_as(
+        "select id, name, description, duration_minutes, price_cents, clients_may_book
+           from appointment_types
+          where venue_id = $1 and active and ($2 or clients_may_book) and $3 <> 'vendor'
+          order by name",
+    )
+    .bind(actor.venue_id)
+    .bind(actor.is_staff())
+    .bind(actor.role.as_str())
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Appointments from `since` on (or just appointment `only`): a client's own, or every one of
+/// the venue's for staff.
+pub async fn appointments(
+    pool: &PgPool,
+    actor: &Actor,
+    since: DateTime<Utc>,
+    only: Option<i64>,
+) -> StoreResult<Vec<crate::domain::scheduling::AppointmentView>> {
+    if actor.role == Role::Vendor {
+        return Ok(Vec::new());
+    }
+    Ok(sqlx::query_as(
+        "select a.id, t.name as type_name, c.name as client_name, a.starts_at, a.ends_at, a.status, a.sequence,
+                coalesce(array(select r.name from appointment_resources ar join resources r on r.id = ar.resource_id
+                                where ar.appointment_id = a.id order by r.name), '{}') as resources
+           from appointments a
+           join appointment_types t on t.id = a.type_id
+           left join clients c on c.id = a.client_id
+          where a.venue_id = $1 and a.ends_at >= $2 and ($3 or a.client_id = $4) and ($5::bigint is null or a.id = $5)
+          order by a.starts_at, a.id
+          limit 500",
+    )
+    .bind(actor.venue_id)
+    .bind(since)
+    .bind(actor.is_staff())
+    .bind(actor.client_id.unwrap_or(-1))
+    .bind(only)
+    .fetch_all(pool)
+    .await?)
+}

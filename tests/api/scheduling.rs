@@ -184,3 +184,54 @@ async fn rescheduling_and_cancelling_follow_the_notice_policy(pool: PgPool) {
         [("rescheduled".into(), "later suits us".into()), ("cancelled".into(), "client called in sick".into())]
     );
 }
+
+#[sqlx::test]
+async fn booking_over_http_answers_clearly(pool: PgPool) {
+    let app = spawn(pool).await;
+    let emma = app.login(EMMA).await;
+    let types = app.call(Some(&emma), "appointment_types", &[]).await.json();
+    let names: Vec<&str> = types.as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Menu tasting", "Planning consultation", "Venue tour"], "no staff-only types for clients");
+    let tasting = types.as_array().unwrap().iter().find(|t| t["name"] == "Menu tasting").unwrap()["id"].to_string();
+    let day = wednesday().to_string();
+    let r = app.call(Some(&emma), "available_slots", &[("type_id", &tasting), ("from", &day), ("to", &day)]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let av = r.json();
+    assert_eq!(av["timezone"], "America/New_York");
+    let start = av["slots"][0]["start"].as_str().unwrap().to_string();
+    let book = |key: &'static str| {
+        let (tasting, start) = (tasting.clone(), start.clone());
+        let app = &app;
+        let emma = emma.clone();
+        async move {
+            app.call(
+                Some(&emma),
+                "book_appointment",
+                &[("type_id", &tasting), ("starts_at", &start), ("idempotency_key", key), ("notes", "")],
+            )
+            .await
+        }
+    };
+    let first = book("emma-tasting-1").await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    let again = book("emma-tasting-1").await;
+    assert_eq!(again.json()["id"], first.json()["id"], "a retry returns the same booking");
+    let other = book("emma-tasting-2").await;
+    assert_eq!(other.status, StatusCode::CONFLICT);
+    assert!(other.body.contains("That time was just taken"), "{}", other.body);
+    let mine = app.call(Some(&emma), "my_appointments", &[]).await.json();
+    assert_eq!(mine.as_array().unwrap().len(), 1);
+    assert_eq!(mine[0]["resources"], serde_json::json!(["Priya Natarajan", "Tasting kitchen"]));
+
+    // Bad input is a 4xx with the field named; someone else's appointment is not found.
+    let r =
+        app.call(Some(&emma), "available_slots", &[("type_id", &tasting), ("from", "next week"), ("to", &day)]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let id = first.json()["id"].to_string();
+    let james = app.login(JAMES).await;
+    let r = app.call(Some(&james), "cancel_appointment", &[("id", &id), ("reason", "")]).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = app.call(Some(&emma), "cancel_appointment", &[("id", &id), ("reason", "we found another date")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["status"], "cancelled");
+}
