@@ -46,6 +46,7 @@ fn Nav(user: Option<SessionUser>) -> impl IntoView {
                 <nav aria-label="Main" class="ml-auto flex items-center gap-0.5 text-sm sm:gap-1">
                     <A href="/" attr:class="nav-link hidden sm:block">"Dashboard"</A>
                     <A href="/chat" attr:class="nav-link">"Chat"</A>
+                    {(user.role == crate::domain::Role::Client).then(|| view! { <A href="/book" attr:class="nav-link">"Book"</A> })}
                     {staff.then(|| view! { <A href="/approvals" attr:class="nav-link">"Approvals"</A> })}
                     {staff.then(|| view! { <A href="/team" attr:class="nav-link hidden sm:block">"Team"</A> })}
                     {owner.then(|| view! { <A href="/settings/models" attr:class="nav-link">"Models"</A> })}

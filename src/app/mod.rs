@@ -116,6 +116,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/settings/models") view=pages::settings::ModelSettingsPage ssr=SsrMode::Async />
                     <Route path=path!("/settings/embed") view=pages::embed::EmbedSettingsPage ssr=SsrMode::Async />
                     <Route path=path!("/approvals") view=pages::approvals::ApprovalsPage ssr=SsrMode::Async />
+                    <Route path=path!("/book") view=pages::book::BookPage ssr=SsrMode::Async />
                     <Route path=path!("/embed/chat") view=chat::EmbedChatPage ssr=SsrMode::Async />
                 </Routes>
             </layout::Shell>

@@ -1,6 +1,7 @@
 //! One page per file.
 
 pub mod approvals;
+pub mod book;
 pub mod dashboard;
 pub mod embed;
 pub mod event;
