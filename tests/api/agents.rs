@@ -545,3 +545,57 @@ async fn approvals_survive_a_restart(pool: PgPool) {
     let items = settle(&app, &emma, thread).await;
     assert_eq!(last_reply(&items)["status"], "done");
 }
+
+#[sqlx::test]
+async fn a_clients_agent_books_only_after_she_confirms_the_exact_slot(pool: PgPool) {
+    use chrono::{Datelike, Duration, Utc, Weekday};
+    let app = spawn(pool).await;
+    let emma = app.login(EMMA).await;
+    let event = app.event_id(EMMA_EVENT).await;
+    let mut day = Utc::now().date_naive() + Duration::days(7);
+    while day.weekday() != Weekday::Wed {
+        day += Duration::days(1);
+    }
+    let (thread, items) = ask(
+        &app,
+        &emma,
+        "client",
+        Some(event),
+        &format!(r#"When can we taste? [[call get_available_slots {{"type_name": "tasting", "date": "{day}"}}]]"#),
+    )
+    .await;
+    let found = &tools(&items)[0]["data"]["result"];
+    assert_eq!(found["type"], "Menu tasting");
+    assert_eq!(found["slots"][0]["local"], "10:00 AM", "{found}");
+    let (type_id, starts_at) = (found["type_id"].clone(), found["slots"][0]["starts_at"].as_str().unwrap().to_string());
+
+    let text =
+        format!(r#"Book the first [[call book_appointment {{"type_id": {type_id}, "starts_at": "{starts_at}"}}]]"#);
+    let r = app.call(Some(&emma), "send_chat_message", &[("thread_id", &thread.to_string()), ("text", &text)]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let items = settle(&app, &emma, thread).await;
+    let card = tools(&items).last().unwrap().to_owned().clone();
+    assert_eq!(card["status"], "awaiting_approval");
+    let summary = card["data"]["approval"]["preview"]["summary"].as_str().unwrap();
+    assert!(summary.starts_with("Book a menu tasting on ") && summary.ends_with("at 10:00 AM"), "{summary}");
+    let booked = || async {
+        sqlx::query_scalar::<_, i64>("select count(*) from appointments where status = 'booked'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap()
+    };
+    assert_eq!(booked().await, 0, "nothing is booked before she confirms");
+    let id = card["data"]["approval"]["id"].to_string();
+    let r = app.call(Some(&emma), "decide_approval", &[("approval_id", &id), ("approve", "true"), ("note", "")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["status"], "done", "{}", r.body);
+    assert_eq!(booked().await, 1);
+    settle(&app, &emma, thread).await; // the agent tells her
+                                       // A slot that is not free is refused before anyone is asked.
+    let r = app.call(Some(&emma), "send_chat_message", &[("thread_id", &thread.to_string()), ("text", &text)]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let items = settle(&app, &emma, thread).await;
+    let again = tools(&items).last().unwrap().to_owned().clone();
+    assert_eq!(again["status"], "failed");
+    assert!(again["error"].as_str().unwrap().contains("not free"), "{again}");
+}
