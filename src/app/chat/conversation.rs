@@ -279,14 +279,14 @@ pub fn Conversation(open: ThreadOpen, #[prop(optional)] compact: bool) -> impl I
 
     // While an action waits for the venue, look for its decision now and then (the agent then
     // continues in this thread, and the page follows).
+    // Also until the agent's follow-up appears: a decision lands a moment before the reply to it
+    // starts, and a look in between would otherwise stop too early.
     let waits_for_venue = Memo::new(move |_| {
         rows.with(|v| {
-            v.iter().any(|(_, i)| {
-                i.with(|i| {
-                    i.status == ItemStatus::AwaitingApproval
-                        && i.tool().and_then(|t| t.approval).is_some_and(|a| a.approver == Approver::Venue)
-                })
-            })
+            let venue = |i: &ChatItem| i.tool().and_then(|t| t.approval).is_some_and(|a| a.approver == Approver::Venue);
+            let pending = v.iter().any(|(_, i)| i.with(|i| i.status == ItemStatus::AwaitingApproval && venue(i)));
+            let unanswered = v.last().is_some_and(|(_, i)| i.with(|i| i.kind == ItemKind::ToolCall && venue(i)));
+            pending || unanswered
         })
     });
     #[cfg(feature = "hydrate")]
@@ -304,6 +304,7 @@ pub fn Conversation(open: ThreadOpen, #[prop(optional)] compact: bool) -> impl I
                         leptos::task::spawn_local(async move {
                             if let Ok(o) = open_chat(thread_id).await {
                                 let changed = o.live
+                                    || o.page.items.len() != rows.with_untracked(Vec::len)
                                     || o.page.items.iter().any(|i| {
                                         rows.with_untracked(|v| {
                                             v.iter()
