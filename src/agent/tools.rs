@@ -1338,6 +1338,12 @@ impl Tool for ListAppointments {
     }
 }
 
+/// One appointment the actor may see (a client's own, any of the venue's for staff).
+async fn appointment(cx: &ToolCx<'_>, id: i64) -> Result<crate::domain::scheduling::AppointmentView, ToolError> {
+    let epoch = chrono::DateTime::<chrono::Utc>::UNIX_EPOCH;
+    scheduling::appointments(cx.pool, cx.actor, epoch, Some(id)).await?.into_iter().next().ok_or(ToolError::NotFound)
+}
+
 pub struct RescheduleAppointment;
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -1361,16 +1367,7 @@ impl Tool for RescheduleAppointment {
 
     async fn preview(cx: &ToolCx<'_>, a: &RescheduleArgs) -> Result<Preview, ToolError> {
         let tz = scheduling::venue_tz(cx.pool, cx.actor.venue_id).await?;
-        let current = scheduling::appointments(
-            cx.pool,
-            cx.actor,
-            chrono::DateTime::<chrono::Utc>::UNIX_EPOCH,
-            Some(a.appointment_id),
-        )
-        .await?
-        .into_iter()
-        .next()
-        .ok_or(ToolError::NotFound)?;
+        let current = appointment(cx, a.appointment_id).await?;
         Ok(Preview {
             summary: format!("Move the {} to {}", current.type_name.to_lowercase(), venue_time(tz, a.starts_at)),
             record: format!("Appointment: {}", current.type_name),
@@ -1426,16 +1423,7 @@ impl Tool for CancelAppointment {
 
     async fn preview(cx: &ToolCx<'_>, a: &CancelArgs) -> Result<Preview, ToolError> {
         let tz = scheduling::venue_tz(cx.pool, cx.actor.venue_id).await?;
-        let current = scheduling::appointments(
-            cx.pool,
-            cx.actor,
-            chrono::DateTime::<chrono::Utc>::UNIX_EPOCH,
-            Some(a.appointment_id),
-        )
-        .await?
-        .into_iter()
-        .next()
-        .ok_or(ToolError::NotFound)?;
+        let current = appointment(cx, a.appointment_id).await?;
         Ok(Preview {
             summary: format!(
                 "Cancel the {} on {}",
