@@ -126,7 +126,8 @@ pub async fn build(
             }
         }
         (AgentKind::VenueGeneral, _) => {
-            let soon = venue::events_between(pool, actor, today, today + chrono::Duration::days(14), None, 20).await?;
+            let two_weeks = today + chrono::Duration::days(14);
+            let soon = events::list(pool, actor, today, two_weeks, events::StatusFilter::Only(None), 20).await?;
             let lines: Vec<String> = soon
                 .iter()
                 .map(|e| {

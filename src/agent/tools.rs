@@ -586,7 +586,8 @@ async fn range(cx: &ToolCx<'_>, a: &EventRange) -> Result<(NaiveDate, NaiveDate)
 /// The events the actor can see in the range (staff see the venue's, others their own).
 async fn events_in_range(cx: &ToolCx<'_>, a: &EventRange) -> Result<Value, ToolError> {
     let (from, to) = range(cx, a).await?;
-    let list = venue::events_between(cx.pool, cx.actor, from, to, a.status.map(|s| s.as_str()), 100).await?;
+    let status = events::StatusFilter::Only(a.status.map(|s| s.as_str()));
+    let list = events::list(cx.pool, cx.actor, from, to, status, 100).await?;
     Ok(json!({"from": from, "to": to, "events": event_rows(&list)}))
 }
 
@@ -1338,12 +1339,6 @@ impl Tool for ListAppointments {
     }
 }
 
-/// One appointment the actor may see (a client's own, any of the venue's for staff).
-async fn appointment(cx: &ToolCx<'_>, id: i64) -> Result<crate::domain::scheduling::AppointmentView, ToolError> {
-    let epoch = chrono::DateTime::<chrono::Utc>::UNIX_EPOCH;
-    scheduling::appointments(cx.pool, cx.actor, epoch, Some(id)).await?.into_iter().next().ok_or(ToolError::NotFound)
-}
-
 pub struct RescheduleAppointment;
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -1367,7 +1362,7 @@ impl Tool for RescheduleAppointment {
 
     async fn preview(cx: &ToolCx<'_>, a: &RescheduleArgs) -> Result<Preview, ToolError> {
         let tz = scheduling::venue_tz(cx.pool, cx.actor.venue_id).await?;
-        let current = appointment(cx, a.appointment_id).await?;
+        let current = scheduling::appointment(cx.pool, cx.actor, a.appointment_id).await?;
         Ok(Preview {
             summary: format!("Move the {} to {}", current.type_name.to_lowercase(), venue_time(tz, a.starts_at)),
             record: format!("Appointment: {}", current.type_name),
@@ -1423,7 +1418,7 @@ impl Tool for CancelAppointment {
 
     async fn preview(cx: &ToolCx<'_>, a: &CancelArgs) -> Result<Preview, ToolError> {
         let tz = scheduling::venue_tz(cx.pool, cx.actor.venue_id).await?;
-        let current = appointment(cx, a.appointment_id).await?;
+        let current = scheduling::appointment(cx.pool, cx.actor, a.appointment_id).await?;
         Ok(Preview {
             summary: format!(
                 "Cancel the {} on {}",

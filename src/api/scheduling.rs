@@ -19,18 +19,6 @@ mod ssr {
             }
         }
     }
-
-    /// The appointment as the pages show it (after a change).
-    pub async fn view(
-        pool: &sqlx::PgPool,
-        actor: &crate::store::Actor,
-        id: i64,
-    ) -> Result<crate::domain::scheduling::AppointmentView, AppError> {
-        let one =
-            crate::store::scheduling::appointments(pool, actor, chrono::DateTime::<chrono::Utc>::UNIX_EPOCH, Some(id))
-                .await?;
-        one.into_iter().next().ok_or(AppError::NotFound)
-    }
 }
 
 #[server(prefix = "/api", endpoint = "appointment_types")]
@@ -80,7 +68,7 @@ pub async fn book_appointment(
         notes: notes.trim(),
     };
     let a = crate::store::scheduling::book(&pool, &actor, &booking, Utc::now()).await?;
-    ssr::view(&pool, &actor, a.id).await
+    Ok(crate::store::scheduling::appointment(&pool, &actor, a.id).await?)
 }
 
 /// Upcoming appointments: the client's own, or the venue's for staff.
@@ -102,7 +90,7 @@ pub async fn reschedule_appointment(
     }
     let id = super::ssr::id(id)?;
     crate::store::scheduling::reschedule(&pool, &actor, id, starts_at, &reason, Utc::now()).await?;
-    ssr::view(&pool, &actor, id).await
+    Ok(crate::store::scheduling::appointment(&pool, &actor, id).await?)
 }
 
 #[server(prefix = "/api", endpoint = "cancel_appointment")]
@@ -113,5 +101,5 @@ pub async fn cancel_appointment(id: i64, reason: String) -> Result<AppointmentVi
     }
     let id = super::ssr::id(id)?;
     crate::store::scheduling::cancel(&pool, &actor, id, &reason, Utc::now()).await?;
-    ssr::view(&pool, &actor, id).await
+    Ok(crate::store::scheduling::appointment(&pool, &actor, id).await?)
 }

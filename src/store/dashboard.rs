@@ -12,15 +12,12 @@ pub const HORIZON_DAYS: i64 = 14;
 /// The dashboard as of today in the venue's time zone (an evening event in New York is still
 /// "today" after midnight UTC).
 pub async fn load(pool: &PgPool, actor: &Actor) -> StoreResult<Dashboard> {
-    let today: NaiveDate = sqlx::query_scalar("select (now() at time zone timezone)::date from venues where id = $1")
-        .bind(actor.venue_id)
-        .fetch_one(pool)
-        .await?;
+    let today = super::venue::today(pool, actor).await?;
     let until = today + Duration::days(HORIZON_DAYS);
     // Clients and vendors have few events: show all of their upcoming ones, not just two weeks.
     let list_until = if actor.is_staff() { until } else { today + Duration::days(3650) };
     let (upcoming, tasks, messages, counts) = tokio::try_join!(
-        events::list(pool, actor, today, list_until, 50),
+        events::list(pool, actor, today, list_until, events::StatusFilter::NotCancelled, 50),
         tasks::pending(pool, actor, 8),
         messages::recent(pool, actor, 6),
         counts(pool, actor, today, until),

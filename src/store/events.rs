@@ -12,24 +12,46 @@ use sqlx::PgPool;
 pub(crate) const SUMMARY_COLUMNS: &str = "e.id, e.title, e.event_date, e.start_time, e.status, s.name as space_name, \
      c.name as client_name, e.guest_count, case when $2 = 'vendor' then 0 else e.budget_cents end as budget_cents";
 
+/// Which events a list takes by status.
+#[derive(Clone, Copy, Debug)]
+pub enum StatusFilter<'a> {
+    /// Every event but cancelled ones (the dashboard).
+    NotCancelled,
+    /// Every event, or only those of one status (the agents' tools).
+    Only(Option<&'a str>),
+}
+
 /// Events the actor can see, dated within `[from, to]`, soonest first.
 pub async fn list(
     pool: &PgPool,
     actor: &Actor,
     from: NaiveDate,
     to: NaiveDate,
+    status: StatusFilter<'_>,
     limit: i64,
 ) -> StoreResult<Vec<EventSummary>> {
+    let (skip_cancelled, only) = match status {
+        StatusFilter::NotCancelled => (true, None),
+        StatusFilter::Only(s) => (false, s),
+    };
     let sql = format!(
         "select {SUMMARY_COLUMNS}
            from events e
            join clients c on c.id = e.client_id
            left join spaces s on s.id = e.space_id
-          where {VISIBLE_EVENT} and e.event_date between $5 and $6 and e.status <> 'cancelled'
+          where {VISIBLE_EVENT} and e.event_date between $5 and $6
+            and not ($7 and e.status = 'cancelled') and ($8::text is null or e.status = $8)
           order by e.event_date, e.start_time nulls last, e.id
-          limit $7"
+          limit $9"
     );
-    Ok(bind_actor(sqlx::query_as(&sql), actor).bind(from).bind(to).bind(limit).fetch_all(pool).await?)
+    Ok(bind_actor(sqlx::query_as(&sql), actor)
+        .bind(from)
+        .bind(to)
+        .bind(skip_cancelled)
+        .bind(only)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?)
 }
 
 pub async fn detail(pool: &PgPool, actor: &Actor, event_id: i64) -> StoreResult<EventDetail> {

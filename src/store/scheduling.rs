@@ -74,13 +74,14 @@ fn weekday(iso: i16) -> Weekday {
     }
 }
 
-/// The resources a type needs, with their hours, the overrides and bookings around `[from, to]`.
+/// The resources a type needs, with their hours and overrides in `[from, to]`, and (with
+/// `with_busy`) what is booked around it.
 async fn resources(
     pool: &PgPool,
     type_id: i64,
     from: NaiveDate,
     to: NaiveDate,
-    ignore_appointment: Option<i64>,
+    with_busy: bool,
 ) -> StoreResult<Vec<(i64, Resource)>> {
     let ids: Vec<i64> = sqlx::query_scalar(
         "select r.id from appointment_type_resources tr join resources r on r.id = tr.resource_id
@@ -113,17 +114,20 @@ async fn resources(
     .fetch_all(pool)
     .await?;
     // Two days of margin each side: buffers and time zones reach across midnight.
-    let busy: Vec<(i64, DateTime<Utc>, DateTime<Utc>)> = sqlx::query_as(
-        "select resource_id, lower(block), upper(block) from appointment_resources
-          where resource_id = any($1) and active and appointment_id <> coalesce($4, 0)
-            and block && tstzrange(($2::date - 2)::timestamptz, ($3::date + 3)::timestamptz)",
-    )
-    .bind(&ids)
-    .bind(from)
-    .bind(to)
-    .bind(ignore_appointment)
-    .fetch_all(pool)
-    .await?;
+    let busy: Vec<(i64, DateTime<Utc>, DateTime<Utc>)> = if with_busy {
+        sqlx::query_as(
+            "select resource_id, lower(block), upper(block) from appointment_resources
+              where resource_id = any($1) and active
+                and block && tstzrange(($2::date - 2)::timestamptz, ($3::date + 3)::timestamptz)",
+        )
+        .bind(&ids)
+        .bind(from)
+        .bind(to)
+        .fetch_all(pool)
+        .await?
+    } else {
+        Vec::new()
+    };
     Ok(ids
         .iter()
         .map(|&id| {
@@ -164,7 +168,7 @@ pub async fn availability(
     }
     let t = appointment_type(pool, actor, type_id).await?;
     let tz = venue_tz(pool, actor.venue_id).await?;
-    let res: Vec<Resource> = resources(pool, type_id, from, to, None).await?.into_iter().map(|(_, r)| r).collect();
+    let res: Vec<Resource> = resources(pool, type_id, from, to, true).await?.into_iter().map(|(_, r)| r).collect();
     Ok(av::free_slots(tz, &res, &t.request(), from, to, now))
 }
 
@@ -205,6 +209,39 @@ pub enum BookingError {
 impl From<sqlx::Error> for BookingError {
     fn from(e: sqlx::Error) -> Self {
         BookingError::Store(e.into())
+    }
+}
+
+/// Where a booking of `t` at `starts_at` goes: the resources it holds, the appointment and the
+/// span it blocks. Checks the notice and the resources' hours; bookings aside, since an overlap
+/// is the database's to refuse (so that a race and a plain conflict answer the same).
+async fn place(
+    pool: &PgPool,
+    actor: &Actor,
+    t: &AppointmentType,
+    starts_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(Vec<i64>, Slot, Span), BookingError> {
+    let request = t.request();
+    if starts_at < now + request.min_notice {
+        return Err(BookingError::Unavailable("it is too soon to book it"));
+    }
+    let tz = venue_tz(pool, actor.venue_id).await?;
+    let day = starts_at.with_timezone(&tz).date_naive();
+    let (ids, open): (Vec<i64>, Vec<Resource>) = resources(pool, t.id, day, day, false).await?.into_iter().unzip();
+    if !av::free_slots(tz, &open, &request, day, day, now).iter().any(|s| s.start == starts_at) {
+        return Err(BookingError::Unavailable("it is outside the hours of the people and rooms it needs"));
+    }
+    let slot = Slot { start: starts_at, end: starts_at + request.duration };
+    Ok((ids, slot, slot.block(&request)))
+}
+
+/// A write of a resource's block: refused by the constraint `no_double_booking` (SQLSTATE 23P01,
+/// exclusion_violation) when another booking holds an overlapping span.
+fn taken(e: sqlx::Error) -> BookingError {
+    match e {
+        sqlx::Error::Database(d) if d.code().as_deref() == Some("23P01") => BookingError::Taken,
+        e => e.into(),
     }
 }
 
@@ -251,21 +288,7 @@ pub async fn book(
         Role::Vendor => return Err(StoreError::Forbidden.into()),
     };
     let t = appointment_type(pool, actor, b.type_id).await?;
-    let tz = venue_tz(pool, actor.venue_id).await?;
-    let request = t.request();
-    if b.starts_at < now + request.min_notice {
-        return Err(BookingError::Unavailable("it is too soon to book it"));
-    }
-    let day = b.starts_at.with_timezone(&tz).date_naive();
-    let res = resources(pool, b.type_id, day, day, None).await?;
-    let open: Vec<Resource> = res.iter().map(|(_, r)| Resource { busy: Vec::new(), ..r.clone() }).collect();
-    // Within hours (bookings aside: an overlap is the database's to refuse, so that a race
-    // and a plain conflict answer the same).
-    if !av::free_slots(tz, &open, &request, day, day, now).iter().any(|s| s.start == b.starts_at) {
-        return Err(BookingError::Unavailable("it is outside the hours of the people and rooms it needs"));
-    }
-    let slot = Slot { start: b.starts_at, end: b.starts_at + request.duration };
-    let block = slot.block(&request);
+    let (resource_ids, slot, block) = place(pool, actor, &t, b.starts_at, now).await?;
     let mut tx = pool.begin().await?;
     let inserted: Result<Appointment, sqlx::Error> = sqlx::query_as(&format!(
         "insert into appointments (venue_id, type_id, client_id, booked_by, starts_at, ends_at, idempotency_key, notes)
@@ -291,7 +314,7 @@ pub async fn book(
         }
         Err(e) => return Err(e.into()),
     };
-    for (resource_id, _) in &res {
+    for resource_id in &resource_ids {
         let held = sqlx::query(
             "insert into appointment_resources (appointment_id, resource_id, block) values ($1, $2, tstzrange($3, $4))",
         )
@@ -301,12 +324,7 @@ pub async fn book(
         .bind(block.end)
         .execute(&mut *tx)
         .await;
-        match held {
-            Ok(_) => {}
-            // 23P01: exclusion_violation, the constraint `no_double_booking`.
-            Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("23P01") => return Err(BookingError::Taken),
-            Err(e) => return Err(e.into()),
-        }
+        held.map_err(taken)?;
     }
     tx.commit().await?;
     Ok(appointment)
@@ -359,30 +377,14 @@ pub async fn reschedule(
     let a = lock_appointment(&mut tx, actor, id).await?;
     let t = appointment_type(pool, actor, a.type_id).await?;
     change_allowed(actor, &t, &a, now)?;
-    let request = t.request();
-    if starts_at < now + request.min_notice {
-        return Err(BookingError::Unavailable("it is too soon to book it"));
-    }
-    let tz = venue_tz(pool, actor.venue_id).await?;
-    let day = starts_at.with_timezone(&tz).date_naive();
-    let res = resources(pool, a.type_id, day, day, Some(a.id)).await?;
-    let open: Vec<Resource> = res.iter().map(|(_, r)| Resource { busy: Vec::new(), ..r.clone() }).collect();
-    if !av::free_slots(tz, &open, &request, day, day, now).iter().any(|s| s.start == starts_at) {
-        return Err(BookingError::Unavailable("it is outside the hours of the people and rooms it needs"));
-    }
-    let slot = Slot { start: starts_at, end: starts_at + request.duration };
-    let block = slot.block(&request);
-    let moved = sqlx::query("update appointment_resources set block = tstzrange($2, $3) where appointment_id = $1")
+    let (_, slot, block) = place(pool, actor, &t, starts_at, now).await?;
+    sqlx::query("update appointment_resources set block = tstzrange($2, $3) where appointment_id = $1")
         .bind(a.id)
         .bind(block.start)
         .bind(block.end)
         .execute(&mut *tx)
-        .await;
-    match moved {
-        Ok(_) => {}
-        Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("23P01") => return Err(BookingError::Taken),
-        Err(e) => return Err(e.into()),
-    }
+        .await
+        .map_err(taken)?;
     let updated: Appointment = sqlx::query_as(&format!(
         "update appointments set starts_at = $2, ends_at = $3, sequence = sequence + 1 where id = $1
          returning {APPOINTMENT_COLS}"
@@ -490,4 +492,17 @@ pub async fn appointments(
     .bind(only)
     .fetch_all(pool)
     .await?)
+}
+
+/// One appointment as the pages show it: a client's own, any of the venue's for staff.
+pub async fn appointment(
+    pool: &PgPool,
+    actor: &Actor,
+    id: i64,
+) -> StoreResult<crate::domain::scheduling::AppointmentView> {
+    appointments(pool, actor, DateTime::<Utc>::UNIX_EPOCH, Some(id))
+        .await?
+        .into_iter()
+        .next()
+        .ok_or(StoreError::NotFound)
 }

@@ -1,7 +1,7 @@
 //! Venue-wide lookups the agents use: services, spaces, vendors, clients, message search, and
 //! the element changes a client asks for. Every query is scoped to the actor's venue and role.
 
-use super::access::{self, bind_actor, Need, VISIBLE_EVENT};
+use super::access::{self, bind_actor, Need};
 use super::{Actor, StoreError, StoreResult};
 use crate::domain::model::Element;
 use chrono::NaiveDate;
@@ -299,28 +299,6 @@ pub async fn event_thread(
     };
     tx.commit().await?;
     Ok((id, to))
-}
-
-/// Events the actor can see in `[from, to]`, optionally of one status.
-pub async fn events_between(
-    pool: &PgPool,
-    actor: &Actor,
-    from: NaiveDate,
-    to: NaiveDate,
-    status: Option<&str>,
-    limit: i64,
-) -> StoreResult<Vec<crate::domain::model::EventSummary>> {
-    let sql = format!(
-        "select {cols}
-           from events e
-           join clients c on c.id = e.client_id
-           left join spaces s on s.id = e.space_id
-          where {VISIBLE_EVENT} and e.event_date between $5 and $6 and ($7::text is null or e.status = $7)
-          order by e.event_date, e.start_time nulls last, e.id
-          limit $8",
-        cols = super::events::SUMMARY_COLUMNS
-    );
-    Ok(bind_actor(sqlx::query_as(&sql), actor).bind(from).bind(to).bind(status).bind(limit).fetch_all(pool).await?)
 }
 
 /// Today in the venue's time zone.
