@@ -436,7 +436,7 @@ impl Hub {
             let mut assistant = Message::new(Role::Assistant, out.text.clone());
             assistant.tool_calls = calls.clone();
             messages.push(assistant);
-            let step_result = self.run_tools(job, live, reply.id, &calls).await;
+            let step_result = self.run_tools(job, live, &tools, reply.id, &calls).await;
             for (call, result) in calls.iter().zip(&step_result.results) {
                 let mut m = Message::new(Role::Tool, clip_text(&result.to_string(), clip));
                 m.tool_call_id = Some(call.id.clone());
@@ -517,13 +517,21 @@ impl Hub {
     /// Runs one step's tool calls: each becomes an item (in the order the model asked), calls that
     /// need approval wait for it, the others run at the same time. Returns what the model is told
     /// for each call, in order.
-    async fn run_tools(&self, job: &Job, live: &Live, parent: i64, calls: &[ToolCall]) -> StepResult {
+    async fn run_tools(
+        &self,
+        job: &Job,
+        live: &Live,
+        offered: &[&'static ToolEntry],
+        parent: i64,
+        calls: &[ToolCall],
+    ) -> StepResult {
         let cx = ToolCx { pool: &self.pool, actor: &job.actor, event_id: job.event_id };
         let mut last = parent;
         let mut items: Vec<Option<ChatItem>> = Vec::with_capacity(calls.len());
-        let mut parsed: Vec<Result<Value, ToolError>> = Vec::with_capacity(calls.len());
+        // Each call's tool (only one this turn offered) and its checked arguments.
+        let mut parsed: Vec<Result<(&'static ToolEntry, Value), ToolError>> = Vec::with_capacity(calls.len());
         for call in calls {
-            let tool = crate::agent::tools_for(job.agent, job.actor.role).into_iter().find(|t| t.name == call.name);
+            let tool = offered.iter().copied().find(|t| t.name == call.name);
             let args = parse_arguments(&call.arguments);
             let data = ToolCallData {
                 call_id: call.id.clone(),
@@ -536,7 +544,7 @@ impl Hub {
             let checked = match (tool, args) {
                 (None, _) => Err(ToolError::UnknownTool(call.name.clone())),
                 (Some(_), Err(e)) => Err(e),
-                (Some(t), Ok(a)) => t.check(&a).map(|_| a),
+                (Some(t), Ok(a)) => t.check(&a).map(|_| (t, a)),
             };
             let new = store::NewItem {
                 thread_id: job.thread_id,
@@ -565,19 +573,18 @@ impl Hub {
         let mut results: Vec<Option<Value>> = vec![None; calls.len()];
         let mut paused = false;
         let mut runs = Vec::new();
-        for (i, call) in calls.iter().enumerate() {
+        for (i, checked) in parsed.into_iter().enumerate() {
             let Some(item) = items[i].clone() else {
                 results[i] = Some(json!({"error": "The call could not be recorded, so it did not run."}));
                 continue;
             };
-            let args = match &parsed[i] {
-                Ok(a) => a.clone(),
+            let (tool, args) = match checked {
+                Ok(found) => found,
                 Err(e) => {
                     results[i] = Some(self.tool_failed(Some(live), &item, &e.to_string()).await);
                     continue;
                 }
             };
-            let Some(tool) = crate::agent::tool(&call.name) else { continue };
             match tool.approval {
                 Some(approver) => match self.propose(job, live, &cx, tool, &item, &args, approver).await {
                     Ok(pending) => {

@@ -477,7 +477,7 @@ impl Engine {
                 let schema = decision_schema(&tools).to_string();
                 let grammar = llama_cpp_2::json_schema_to_grammar(&schema).map_err(local)?;
                 let decision =
-                    self.complete(&messages, job.cache_key.as_deref(), 256, 0.0, Some(&grammar), None, &job.tx)?;
+                    self.complete(&messages, job.cache_key.as_deref(), 256, 0.0, Some(&grammar), false, &job.tx)?;
                 let Some(decision) = decision else { return Ok(()) }; // cancelled
                 prompt_total += decision.usage.prompt_tokens;
                 completion_total += decision.usage.completion_tokens;
@@ -495,8 +495,7 @@ impl Engine {
             }
         }
         let cache = job.cache_key.as_deref();
-        let Some(answer) =
-            self.complete(&job.messages, cache, job.max_tokens, job.temperature, None, Some(&job.tx), &job.tx)?
+        let Some(answer) = self.complete(&job.messages, cache, job.max_tokens, job.temperature, None, true, &job.tx)?
         else {
             return Ok(());
         };
@@ -512,7 +511,7 @@ impl Engine {
 
     /// Runs the model on `messages` until it ends, `max_tokens`, or the reader leaves (`None`).
     /// With a grammar, sampling only ever picks tokens the grammar allows. With `stream`, text is
-    /// sent as it comes; the text is returned either way.
+    /// sent to `tx` as it comes; the text is returned either way (`tx` closing cancels).
     #[allow(clippy::too_many_arguments)]
     fn complete(
         &mut self,
@@ -521,7 +520,7 @@ impl Engine {
         max_tokens: u32,
         temperature: f32,
         grammar: Option<&str>,
-        stream: Option<&EventTx>,
+        stream: bool,
         tx: &EventTx,
     ) -> Result<Option<Completion>, ProviderError> {
         let started = Instant::now();
@@ -576,10 +575,8 @@ impl Engine {
             let piece = utf8.push(&vocab.token_to_piece(tok, false, None));
             if !piece.is_empty() {
                 text.push_str(&piece);
-                if let Some(out) = stream {
-                    if out.blocking_send(Ok(StreamEvent::Text(piece))).is_err() {
-                        return Ok(None);
-                    }
+                if stream && tx.blocking_send(Ok(StreamEvent::Text(piece))).is_err() {
+                    return Ok(None);
                 }
             }
             self.batch.clear();
