@@ -10,34 +10,17 @@
 //!    model call in between), p50/p99 over 100 turns.
 
 use concierge::agent::{registry, ToolCx};
-use concierge::server::{app, config::Config, AppState};
 use futures_util::StreamExt;
 use serde_json::{json, Value};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-fn pct(v: &mut [Duration], p: usize) -> Duration {
-    v.sort_unstable();
-    v[(v.len() * p / 100).min(v.len() - 1)]
-}
+mod common;
 
-fn ms(d: Duration) -> String {
-    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
-}
+use common::{ms, pct};
 
 #[tokio::main]
 async fn main() {
-    let base = std::env::var("DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    let (server, _) = base.rsplit_once('/').expect("DATABASE_URL has a database name");
-    let admin = sqlx::PgPool::connect(&format!("{server}/postgres")).await.expect("connect");
-    sqlx::query("drop database if exists concierge_bench_agents with (force)").execute(&admin).await.unwrap();
-    sqlx::query("create database concierge_bench_agents").execute(&admin).await.unwrap();
-    let pool = sqlx::postgres::PgPoolOptions::new()
-        .max_connections(20)
-        .connect(&format!("{server}/concierge_bench_agents"))
-        .await
-        .unwrap();
-    concierge::store::migrate(&pool).await.unwrap();
-    concierge::store::seed_demo_if_empty(&pool).await.unwrap();
+    let pool = common::fresh_db("concierge_bench_agents", 20).await;
 
     let member = |email: &'static str| {
         let pool = pool.clone();
@@ -113,25 +96,9 @@ async fn main() {
     }
 
     println!("\n== tool result → next streamed token (scripted instant provider, real server) ==");
-    let llm = concierge::llm::Llm::new(concierge::llm::catalog::LlmConfig::scripted_only(Duration::ZERO));
-    let conf = leptos::config::get_configuration(Some("Leptos.toml")).unwrap();
-    let state = AppState::new(conf.leptos_options, pool.clone(), Config::default(), llm);
-    let listener =
-        axum::serve::ListenerExt::tap_io(tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap(), |tcp| {
-            let _ = tcp.set_nodelay(true);
-        });
-    let addr = axum::serve::Listener::local_addr(&listener).unwrap();
-    tokio::spawn(async move { axum::serve(listener, app(state)).await.unwrap() });
-    let base = format!("http://{addr}");
+    let base = common::serve(pool.clone()).await;
     let client = reqwest::Client::new();
-    let res = client
-        .post(format!("{base}/api/login"))
-        .header("accept", "application/json")
-        .form(&[("email", "sam@harborhall.example"), ("password", "concierge-demo")])
-        .send()
-        .await
-        .unwrap();
-    let cookie = res.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+    let cookie = common::login(&client, &base, "sam@harborhall.example").await;
     let mut gaps = Vec::new();
     for _ in 0..100 {
         let sent: Value = client

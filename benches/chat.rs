@@ -14,46 +14,21 @@
 //! 4. Our OpenAI-compatible provider against a real OpenAI-compatible server: llama-cpp-python's
 //!    `llama_cpp.server` on the same GGUF (when installed): a streamed reply with usage.
 
-use concierge::server::{app, config::Config, AppState};
 use futures_util::StreamExt;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
+mod common;
+
+use common::{ms, pct};
+
 #[tokio::main]
 async fn main() {
-    let base = std::env::var("DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    let (server, _) = base.rsplit_once('/').expect("DATABASE_URL has a database name");
-    let admin = sqlx::PgPool::connect(&format!("{server}/postgres")).await.expect("connect");
-    sqlx::query("drop database if exists concierge_bench_chat with (force)").execute(&admin).await.unwrap();
-    sqlx::query("create database concierge_bench_chat").execute(&admin).await.unwrap();
-    let pool = sqlx::postgres::PgPoolOptions::new()
-        .max_connections(20)
-        .connect(&format!("{server}/concierge_bench_chat"))
-        .await
-        .unwrap();
-    concierge::store::migrate(&pool).await.unwrap();
-    concierge::store::seed_demo_if_empty(&pool).await.unwrap();
-
-    let llm = concierge::llm::Llm::new(concierge::llm::catalog::LlmConfig::scripted_only(Duration::ZERO));
-    let conf = leptos::config::get_configuration(Some("Leptos.toml")).unwrap();
-    let state = AppState::new(conf.leptos_options, pool.clone(), Config::default(), llm);
-    // As in main.rs: TCP_NODELAY on accepted connections.
-    let listener =
-        axum::serve::ListenerExt::tap_io(tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap(), |tcp| {
-            let _ = tcp.set_nodelay(true);
-        });
-    let addr = axum::serve::Listener::local_addr(&listener).unwrap();
-    tokio::spawn(async move { axum::serve(listener, app(state)).await.unwrap() });
-    let base = format!("http://{addr}");
+    let pool = common::fresh_db("concierge_bench_chat", 20).await;
+    let base = common::serve(pool.clone()).await;
+    let addr = base.trim_start_matches("http://").to_string();
     let client = reqwest::Client::builder().pool_max_idle_per_host(2000).build().unwrap();
-    let res = client
-        .post(format!("{base}/api/login"))
-        .header("accept", "application/json")
-        .form(&[("email", "olivia@harborhall.example"), ("password", "concierge-demo")])
-        .send()
-        .await
-        .unwrap();
-    let cookie = res.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+    let cookie = common::login(&client, &base, "olivia@harborhall.example").await;
     let (owner, venue): (i64, i64) = sqlx::query_as(
         "select u.id, m.venue_id from users u join memberships m on m.user_id = u.id where u.email = 'olivia@harborhall.example'",
     )
@@ -160,7 +135,7 @@ async fn main() {
 
     embedded().await;
     real_openai_peer().await;
-    sqlx::query("drop database if exists concierge_bench_chat with (force)").execute(&admin).await.ok();
+    common::drop_db("concierge_bench_chat").await;
 }
 
 struct ChatRun {
@@ -229,15 +204,6 @@ async fn one_chat(
         stream_to_first: first - opened,
         intact: streamed == stored && stored.starts_with("You asked: **Question"),
     }
-}
-
-fn pct(v: &mut [Duration], p: usize) -> Duration {
-    v.sort();
-    v[((v.len() * p) / 100).min(v.len() - 1)]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.2}ms", d.as_secs_f64() * 1000.0)
 }
 
 /// A prompt whose answer runs long, for decode speed.

@@ -6,27 +6,19 @@
 
 use axum::body::Body;
 use axum::http::{header, Request};
-use concierge::server::{app, config::Config, AppState};
+use concierge::server::app;
 use http_body_util::BodyExt;
 use std::time::{Duration, Instant};
 use tower::ServiceExt;
+
+mod common;
 
 const ITERATIONS: usize = 300;
 
 #[tokio::main]
 async fn main() {
-    let base = std::env::var("DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    let (server, _) = base.rsplit_once('/').expect("DATABASE_URL has a database name");
-    let admin = sqlx::PgPool::connect(&format!("{server}/postgres")).await.expect("connect");
-    sqlx::query("drop database if exists concierge_bench with (force)").execute(&admin).await.unwrap();
-    sqlx::query("create database concierge_bench").execute(&admin).await.unwrap();
-    let pool = sqlx::PgPool::connect(&format!("{server}/concierge_bench")).await.unwrap();
-    concierge::store::migrate(&pool).await.unwrap();
-    concierge::store::seed_demo_if_empty(&pool).await.unwrap();
-
-    let conf = leptos::config::get_configuration(Some("Leptos.toml")).unwrap();
-    let llm = concierge::llm::Llm::new(concierge::llm::catalog::LlmConfig::scripted_only(Duration::ZERO));
-    let state = AppState::new(conf.leptos_options, pool.clone(), Config::default(), llm);
+    let pool = common::fresh_db("concierge_bench", 10).await;
+    let state = common::state(pool.clone());
     let router = app(state);
     let login = Request::post("/api/login")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
@@ -72,16 +64,15 @@ async fn main() {
         }
         times.sort();
         let mean = times.iter().sum::<Duration>() / times.len() as u32;
-        let ms = |d: Duration| format!("{:.2}ms", d.as_secs_f64() * 1000.0);
         println!(
             "{:<34} {:>9} {:>9} {:>9} {:>9}",
             path,
-            ms(times[times.len() / 2]),
-            ms(times[times.len() * 95 / 100]),
-            ms(mean),
+            common::ms(times[times.len() / 2]),
+            common::ms(times[times.len() * 95 / 100]),
+            common::ms(mean),
             bytes
         );
     }
     pool.close().await;
-    sqlx::query("drop database if exists concierge_bench with (force)").execute(&admin).await.unwrap();
+    common::drop_db("concierge_bench").await;
 }

@@ -1,0 +1,75 @@
+//! What the benchmarks share: a fresh demo database, the real server on a local socket with the
+//! scripted instant model, logging in, and percentiles. (Each bench uses what it needs.)
+#![allow(dead_code)]
+
+use concierge::server::{app, config::Config, AppState};
+use std::time::Duration;
+
+/// The `DATABASE_URL` server (without a database name) and a connection to its `postgres`.
+async fn admin() -> (String, sqlx::PgPool) {
+    let base = std::env::var("DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let (server, _) = base.rsplit_once('/').expect("DATABASE_URL has a database name");
+    let admin = sqlx::PgPool::connect(&format!("{server}/postgres")).await.expect("connect");
+    (server.to_string(), admin)
+}
+
+/// Database `name` on the `DATABASE_URL` server, dropped and made again, migrated, with the
+/// demo venue.
+pub async fn fresh_db(name: &str, max_connections: u32) -> sqlx::PgPool {
+    let (server, admin) = admin().await;
+    drop_db(name).await;
+    sqlx::query(&format!("create database {name}")).execute(&admin).await.unwrap();
+    let pool = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(max_connections)
+        .connect(&format!("{server}/{name}"))
+        .await
+        .unwrap();
+    concierge::store::migrate(&pool).await.unwrap();
+    concierge::store::seed_demo_if_empty(&pool).await.unwrap();
+    pool
+}
+
+pub async fn drop_db(name: &str) {
+    let (_, admin) = admin().await;
+    sqlx::query(&format!("drop database if exists {name} with (force)")).execute(&admin).await.unwrap();
+}
+
+/// The app with the scripted instant model.
+pub fn state(pool: sqlx::PgPool) -> AppState {
+    let llm = concierge::llm::Llm::new(concierge::llm::catalog::LlmConfig::scripted_only(Duration::ZERO));
+    let conf = leptos::config::get_configuration(Some("Leptos.toml")).unwrap();
+    AppState::new(conf.leptos_options, pool, Config::default(), llm)
+}
+
+/// The app served on a free local port, as main.rs serves it (TCP_NODELAY); its base URL.
+pub async fn serve(pool: sqlx::PgPool) -> String {
+    let listener =
+        axum::serve::ListenerExt::tap_io(tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap(), |tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
+    let addr = axum::serve::Listener::local_addr(&listener).unwrap();
+    let router = app(state(pool));
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    format!("http://{addr}")
+}
+
+/// Logs in as a demo member; the `Cookie` header value of the session.
+pub async fn login(client: &reqwest::Client, base: &str, email: &str) -> String {
+    let res = client
+        .post(format!("{base}/api/login"))
+        .header("accept", "application/json")
+        .form(&[("email", email), ("password", "concierge-demo")])
+        .send()
+        .await
+        .unwrap();
+    res.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string()
+}
+
+pub fn pct(v: &mut [Duration], p: usize) -> Duration {
+    v.sort_unstable();
+    v[(v.len() * p / 100).min(v.len() - 1)]
+}
+
+pub fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
