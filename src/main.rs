@@ -47,6 +47,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     });
 
+    // Background jobs (appointment reminders): due ones are run every 15 s, including any a
+    // previous run left behind.
+    concierge::scheduling::reminders::spawn_worker(pool.clone(), Duration::from_secs(15));
+
     match store::chat::interrupt_orphans(&pool).await {
         Ok(0) => {}
         Ok(n) => tracing::warn!(replies = n, "replies left unfinished by the last run marked interrupted"),

@@ -1,9 +1,13 @@
 //! Scheduling: appointment types, free slots, booking, rescheduling, cancelling.
 
 use super::AppError;
-use crate::domain::scheduling::{AppointmentTypeView, AppointmentView, Availability};
+use crate::domain::scheduling::{
+    AppointmentTypeView, AppointmentView, Availability, FeedView, NamedId, NotificationList, ResourceSettings,
+    SchedulingSetup, TypeSettings, WeekView,
+};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
 
 #[cfg(feature = "ssr")]
 mod ssr {
@@ -102,4 +106,123 @@ pub async fn cancel_appointment(id: i64, reason: String) -> Result<AppointmentVi
     let id = super::ssr::id(id)?;
     crate::store::scheduling::cancel(&pool, &actor, id, &reason, Utc::now()).await?;
     Ok(crate::store::scheduling::appointment(&pool, &actor, id).await?)
+}
+
+/// Staff: appointments and events between two instants, optionally of one resource.
+#[server(prefix = "/api", endpoint = "calendar_week")]
+pub async fn calendar_week(
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    resource_id: Option<i64>,
+) -> Result<WeekView, AppError> {
+    let (actor, pool) = super::ssr::actor_and_pool()?;
+    Ok(crate::store::scheduling::calendar(&pool, &actor, from, to, resource_id).await?)
+}
+
+/// Staff: how it went (`completed`, `no_show`), or back to `booked`.
+#[server(prefix = "/api", endpoint = "set_appointment_status")]
+pub async fn set_appointment_status(id: i64, status: String) -> Result<AppointmentView, AppError> {
+    let (actor, pool) = super::ssr::actor_and_pool()?;
+    let id = super::ssr::id(id)?;
+    crate::store::scheduling::set_status(&pool, &actor, id, &status).await?;
+    Ok(crate::store::scheduling::appointment(&pool, &actor, id).await?)
+}
+
+/// Staff: the clients they may book for.
+#[server(prefix = "/api", endpoint = "booking_clients")]
+pub async fn booking_clients() -> Result<Vec<NamedId>, AppError> {
+    let (actor, pool) = super::ssr::actor_and_pool()?;
+    Ok(crate::store::scheduling::clients(&pool, &actor).await?)
+}
+
+/// Owner: types, resources and their hours.
+#[server(prefix = "/api", endpoint = "scheduling_settings")]
+pub async fn scheduling_settings() -> Result<SchedulingSetup, AppError> {
+    let (actor, pool) = super::ssr::actor_and_pool()?;
+    Ok(crate::store::scheduling_settings::settings(&pool, &actor).await?)
+}
+
+/// Owner: creates (`id` 0) or updates an appointment type; returns its id.
+#[server(prefix = "/api", endpoint = "save_appointment_type", input = Json)]
+pub async fn save_appointment_type(t: TypeSettings) -> Result<i64, AppError> {
+    let (actor, pool) = super::ssr::actor_and_pool()?;
+    Ok(crate::store::scheduling_settings::save_type(&pool, &actor, &t).await?)
+}
+
+/// Owner: creates (`id` 0) or updates a resource with its weekly hours; returns its id.
+#[server(prefix = "/api", endpoint = "save_resource", input = Json)]
+pub async fn save_resource(r: ResourceSettings) -> Result<i64, AppError> {
+    let (actor, pool) = super::ssr::actor_and_pool()?;
+    Ok(crate::store::scheduling_settings::save_resource(&pool, &actor, &r).await?)
+}
+
+/// Owner: a closed day, extra hours or time off for one resource (`HH:MM` times; none when closed).
+#[server(prefix = "/api", endpoint = "add_resource_override")]
+pub async fn add_resource_override(
+    resource_id: i64,
+    day: String,
+    kind: String,
+    start_time: String,
+    end_time: String,
+    note: String,
+) -> Result<i64, AppError> {
+    let (actor, pool) = super::ssr::actor_and_pool()?;
+    let day = crate::domain::parse::date(&day).map_err(|m| AppError::invalid("day", &m))?;
+    let time = |field: &str, raw: &str| {
+        chrono::NaiveTime::parse_from_str(raw.trim(), "%H:%M").map_err(|_| AppError::invalid(field, "Use HH:MM."))
+    };
+    let times =
+        if kind == "closed" { None } else { Some((time("start_time", &start_time)?, time("end_time", &end_time)?)) };
+    let resource_id = super::ssr::id(resource_id)?;
+    Ok(crate::store::scheduling_settings::add_override(&pool, &actor, resource_id, day, &kind, times, &note).await?)
+}
+
+#[server(prefix = "/api", endpoint = "delete_resource_override")]
+pub async fn delete_resource_override(id: i64) -> Result<(), AppError> {
+    let (actor, pool) = super::ssr::actor_and_pool()?;
+    Ok(crate::store::scheduling_settings::delete_override(&pool, &actor, super::ssr::id(id)?).await?)
+}
+
+/// The calendar feeds the member manages (their own; for staff, each resource's).
+#[server(prefix = "/api", endpoint = "calendar_feeds")]
+pub async fn calendar_feeds() -> Result<Vec<FeedView>, AppError> {
+    let (actor, pool) = super::ssr::actor_and_pool()?;
+    Ok(crate::store::feeds::list(&pool, &actor).await?)
+}
+
+/// Makes a new private feed URL (the member's own, or a resource's), replacing the old one.
+/// The URL is returned this once; only a hash of its secret is kept.
+#[server(prefix = "/api", endpoint = "create_calendar_feed")]
+pub async fn create_calendar_feed(resource_id: Option<i64>) -> Result<String, AppError> {
+    let (actor, pool) = super::ssr::actor_and_pool()?;
+    let target = match resource_id {
+        Some(id) => crate::store::feeds::Target::Resource(super::ssr::id(id)?),
+        None => crate::store::feeds::Target::Me,
+    };
+    let token = crate::server::auth::new_token();
+    crate::store::feeds::create(&pool, &actor, target, &crate::server::auth::token_hash(&token)).await?;
+    Ok(format!("/calendar/feed/{token}.ics"))
+}
+
+/// Revokes a feed: its URL stops working at once.
+#[server(prefix = "/api", endpoint = "revoke_calendar_feed")]
+pub async fn revoke_calendar_feed(resource_id: Option<i64>) -> Result<bool, AppError> {
+    let (actor, pool) = super::ssr::actor_and_pool()?;
+    let target = match resource_id {
+        Some(id) => crate::store::feeds::Target::Resource(super::ssr::id(id)?),
+        None => crate::store::feeds::Target::Me,
+    };
+    Ok(crate::store::feeds::revoke(&pool, &actor, target).await?)
+}
+
+#[server(prefix = "/api", endpoint = "notifications")]
+pub async fn notifications() -> Result<NotificationList, AppError> {
+    let (actor, pool) = super::ssr::actor_and_pool()?;
+    Ok(crate::store::notifications::recent(&pool, &actor, 20).await?)
+}
+
+#[server(prefix = "/api", endpoint = "mark_notifications_read")]
+pub async fn mark_notifications_read() -> Result<u64, AppError> {
+    let (actor, pool) = super::ssr::actor_and_pool()?;
+    Ok(crate::store::notifications::mark_read(&pool, &actor).await?)
 }

@@ -47,9 +47,11 @@ fn Nav(user: Option<SessionUser>) -> impl IntoView {
                     <A href="/" attr:class="nav-link hidden sm:block">"Dashboard"</A>
                     <A href="/chat" attr:class="nav-link">"Chat"</A>
                     {(user.role == crate::domain::Role::Client).then(|| view! { <A href="/book" attr:class="nav-link">"Book"</A> })}
-                    {staff.then(|| view! { <A href="/approvals" attr:class="nav-link">"Approvals"</A> })}
+                    {staff.then(|| view! { <A href="/calendar" attr:class="nav-link">"Calendar"</A> })}
+                    {staff.then(|| view! { <A href="/approvals" attr:class="nav-link hidden sm:block">"Approvals"</A> })}
                     {staff.then(|| view! { <A href="/team" attr:class="nav-link hidden sm:block">"Team"</A> })}
-                    {owner.then(|| view! { <A href="/settings/models" attr:class="nav-link">"Models"</A> })}
+                    {owner.then(|| view! { <A href="/settings/models" attr:class="nav-link hidden sm:block">"Models"</A> })}
+                    {(user.role != crate::domain::Role::Vendor).then(|| view! { <Bell /> })}
                     <ThemeToggle />
                     <UserMenu user />
                 </nav>
@@ -86,11 +88,67 @@ fn UserMenu(user: SessionUser) -> impl IntoView {
                 <p class="truncate text-sm text-stone-500 dark:text-stone-400">{user.email.clone()}</p>
                 <p class="mt-1 text-xs uppercase tracking-wide text-teal-700 dark:text-teal-400">{user.role.label()}</p>
                 <a href="/usage" class="link mt-2 block text-sm">"Your model usage"</a>
+                {user.role.is_staff().then(|| view! { <a href="/approvals" class="link mt-1 block text-sm sm:hidden">"Approvals"</a> })}
                 {user.role.is_staff().then(|| view! { <a href="/team" class="link mt-1 block text-sm sm:hidden">"Team"</a> })}
+                {(user.role == crate::domain::Role::Owner).then(|| view! { <a href="/settings/models" class="link mt-1 block text-sm sm:hidden">"Models"</a> })}
                 {(user.role == crate::domain::Role::Owner).then(|| view! { <a href="/settings/embed" class="link mt-1 block text-sm">"Embedded chat"</a> })}
+                {(user.role == crate::domain::Role::Owner).then(|| view! { <a href="/settings/scheduling" class="link mt-1 block text-sm">"Scheduling settings"</a> })}
                 <ActionForm action=logout attr:class="mt-3">
                     <button type="submit" class="btn-secondary w-full">"Log out"</button>
                 </ActionForm>
+            </div>
+        </details>
+    }
+}
+
+/// NotificationList (appointment reminders): a bell with the unread count; opening it lists the
+/// latest and marks them read.
+#[component]
+fn Bell() -> impl IntoView {
+    use crate::api::scheduling::{mark_notifications_read, notifications};
+    let version = RwSignal::new(0u32);
+    // Loaded in the browser only: the header is on every page and must not hold up rendering.
+    let data = LocalResource::new(move || {
+        version.get();
+        notifications()
+    });
+    let unread = move || data.get().and_then(|r| r.ok()).map(|n| n.unread).unwrap_or(0);
+    // Opening it (the only click that can find unread ones) marks them read.
+    let on_open = move |_| {
+        if unread() > 0 {
+            leptos::task::spawn_local(async move {
+                let _ = mark_notifications_read().await;
+                version.update(|v| *v += 1);
+            });
+        }
+    };
+    view! {
+        <details class="relative">
+            <summary on:click=on_open class="relative flex cursor-pointer list-none items-center rounded-full p-2 hover:bg-stone-200 dark:hover:bg-stone-800"
+                aria-label=move || format!("NotificationList ({} unread)", unread())>
+                <svg aria-hidden="true" viewBox="0 0 24 24" class="h-5 w-5" fill="none" stroke="currentColor" stroke-width="2">
+                    <path d="M18 8a6 6 0 0 0-12 0c0 7-3 9-3 9h18s-3-2-3-9"></path>
+                    <path d="M13.73 21a2 2 0 0 1-3.46 0"></path>
+                </svg>
+                {move || (unread() > 0).then(|| view! {
+                    <span class="absolute -right-0.5 -top-0.5 grid h-4 min-w-4 place-items-center rounded-full bg-red-600 px-1 text-[10px] font-semibold text-white" data-testid="unread">{unread()}</span>
+                })}
+            </summary>
+            <div class="absolute right-0 mt-2 w-72 rounded-lg border border-stone-200 bg-white p-2 shadow-lg dark:border-stone-700 dark:bg-stone-900" data-testid="notifications">
+                {move || match data.get().and_then(|r| r.ok()) {
+                    None => view! { <p class="p-2 text-sm text-stone-500">"Loading…"</p> }.into_any(),
+                    Some(n) if n.items.is_empty() => view! { <p class="p-2 text-sm text-stone-500">"Nothing new."</p> }.into_any(),
+                    Some(n) => view! {
+                        <ul class="max-h-80 divide-y divide-stone-100 overflow-y-auto dark:divide-stone-800">
+                            {n.items.into_iter().map(|i| view! {
+                                <li class="p-2 text-sm" class:font-medium=!i.read>
+                                    <a href=if i.link.is_empty() { "#".to_string() } else { i.link.clone() } class="block hover:underline">{i.body.clone()}</a>
+                                    <span class="text-xs text-stone-500">{crate::app::common::fmt_datetime(i.created_at)}</span>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                }}
             </div>
         </details>
     }

@@ -117,6 +117,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/settings/embed") view=pages::embed::EmbedSettingsPage ssr=SsrMode::Async />
                     <Route path=path!("/approvals") view=pages::approvals::ApprovalsPage ssr=SsrMode::Async />
                     <Route path=path!("/book") view=pages::book::BookPage ssr=SsrMode::Async />
+                    <Route path=path!("/calendar") view=pages::calendar::CalendarPage ssr=SsrMode::Async />
+                    <Route path=path!("/settings/scheduling") view=pages::scheduling_settings::SchedulingSettingsPage ssr=SsrMode::Async />
                     <Route path=path!("/embed/chat") view=chat::EmbedChatPage ssr=SsrMode::Async />
                 </Routes>
             </layout::Shell>

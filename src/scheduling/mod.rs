@@ -4,3 +4,5 @@
 //! blocked time, buffers included).
 
 pub mod availability;
+pub mod ical;
+pub mod reminders;

@@ -2,6 +2,7 @@
 //! routes. `main.rs` only wires these together; tests build the same router with [`app`].
 
 pub mod auth;
+mod calendar;
 mod chat_stream;
 pub mod config;
 pub mod embed;

@@ -1,6 +1,6 @@
 //! The axum router: pages, server functions, `/health`, static files, and the request span.
 
-use super::{auth, chat_stream, AppState, RequestActor};
+use super::{auth, calendar, chat_stream, AppState, RequestActor};
 use crate::api::AppError;
 use crate::app::shell;
 use axum::body::Body;
@@ -22,6 +22,8 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/health", get(health))
         .route("/api/chat/{thread_id}/events", get(chat_stream::events))
+        .route("/calendar/feed/{file}", get(calendar::feed))
+        .route("/appointments/{file}", get(calendar::appointment))
         .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
         .leptos_routes_with_handler(state.routes.clone(), get(page_handler))
         .fallback(fallback)
@@ -35,11 +37,14 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// The path as logged: invite tokens are credentials and never reach a log line.
+/// The path as logged: invite and calendar feed tokens are credentials and never reach a log line.
 fn loggable_path(path: &str) -> String {
-    match path.strip_prefix("/invite/") {
-        Some(_) => "/invite/<token>".to_string(),
-        None => path.to_string(),
+    if path.starts_with("/invite/") {
+        "/invite/<token>".to_string()
+    } else if path.starts_with("/calendar/feed/") {
+        "/calendar/feed/<token>".to_string()
+    } else {
+        path.to_string()
     }
 }
 

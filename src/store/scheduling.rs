@@ -4,8 +4,10 @@
 //! booking of the same time however the two arrive.
 
 use super::{Actor, StoreError, StoreResult};
+use crate::domain::scheduling::{CalendarAppointment, CalendarEvent, NamedId, ResourceOption, WeekView};
 use crate::domain::Role;
 use crate::scheduling::availability::{self as av, Override, Resource, Slot, Span, WeeklyHours};
+use crate::scheduling::reminders;
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc, Weekday};
 use chrono_tz::Tz;
 use sqlx::PgPool;
@@ -21,6 +23,7 @@ pub struct AppointmentType {
     pub min_change_notice_minutes: i32,
     pub price_cents: i64,
     pub clients_may_book: bool,
+    pub reminder_minutes: i32,
 }
 
 impl AppointmentType {
@@ -39,7 +42,7 @@ impl AppointmentType {
 pub async fn appointment_type(pool: &PgPool, actor: &Actor, type_id: i64) -> StoreResult<AppointmentType> {
     let t: AppointmentType = sqlx::query_as(
         "select id, name, duration_minutes, buffer_before_minutes, buffer_after_minutes, min_notice_minutes,
-                min_change_notice_minutes, price_cents, clients_may_book
+                min_change_notice_minutes, price_cents, clients_may_book, reminder_minutes
            from appointment_types where id = $1 and venue_id = $2 and active",
     )
     .bind(type_id)
@@ -326,6 +329,7 @@ pub async fn book(
         .await;
         held.map_err(taken)?;
     }
+    reminders::schedule(&mut tx, appointment.id, appointment.sequence, slot.start, t.reminder_minutes, now).await?;
     tx.commit().await?;
     Ok(appointment)
 }
@@ -405,6 +409,7 @@ pub async fn reschedule(
     .bind(reason.chars().take(1000).collect::<String>())
     .execute(&mut *tx)
     .await?;
+    reminders::schedule(&mut tx, updated.id, updated.sequence, updated.starts_at, t.reminder_minutes, now).await?;
     tx.commit().await?;
     Ok(updated)
 }
@@ -475,7 +480,8 @@ pub async fn appointments(
         return Ok(Vec::new());
     }
     Ok(sqlx::query_as(
-        "select a.id, t.name as type_name, c.name as client_name, a.starts_at, a.ends_at, a.status, a.sequence,
+        "select a.id, a.type_id, t.name as type_name, c.name as client_name, a.starts_at, a.ends_at, a.status,
+                a.sequence,
                 coalesce(array(select r.name from appointment_resources ar join resources r on r.id = ar.resource_id
                                 where ar.appointment_id = a.id order by r.name), '{}') as resources
            from appointments a
@@ -505,4 +511,146 @@ pub async fn appointment(
         .into_iter()
         .next()
         .ok_or(StoreError::NotFound)
+}
+
+/// The staff calendar between two instants (at most 42 days): appointments of every status, and
+/// the venue's events, optionally only those of one resource (a room also shows the events in
+/// its space).
+pub async fn calendar(
+    pool: &PgPool,
+    actor: &Actor,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    resource: Option<i64>,
+) -> StoreResult<WeekView> {
+    if !actor.is_staff() {
+        return Err(StoreError::Forbidden);
+    }
+    if to <= from || to - from > Duration::days(42) {
+        return Err(StoreError::field("to", "Ask for up to 42 days at a time."));
+    }
+    let tz = venue_tz(pool, actor.venue_id).await?;
+    let resources: Vec<ResourceOption> =
+        sqlx::query_as("select id, name, kind from resources where venue_id = $1 and active order by kind desc, name")
+            .bind(actor.venue_id)
+            .fetch_all(pool)
+            .await?;
+    if resource.is_some_and(|r| !resources.iter().any(|o| o.id == r)) {
+        return Err(StoreError::NotFound);
+    }
+    let appointments: Vec<CalendarAppointment> = sqlx::query_as(
+        "select a.id, a.type_id, t.name as type_name, c.name as client_name, a.starts_at, a.ends_at, a.status,
+                a.sequence, a.notes,
+                coalesce(array(select ar.resource_id from appointment_resources ar where ar.appointment_id = a.id
+                                order by ar.resource_id), '{}') as resource_ids,
+                coalesce(array(select r.name from appointment_resources ar join resources r on r.id = ar.resource_id
+                                where ar.appointment_id = a.id order by r.kind desc, r.name), '{}') as resources
+           from appointments a
+           join appointment_types t on t.id = a.type_id
+           left join clients c on c.id = a.client_id
+          where a.venue_id = $1 and a.starts_at < $3 and a.ends_at > $2
+            and ($4::bigint is null or exists (select 1 from appointment_resources ar
+                                                where ar.appointment_id = a.id and ar.resource_id = $4))
+          order by a.starts_at, a.id
+          limit 2000",
+    )
+    .bind(actor.venue_id)
+    .bind(from)
+    .bind(to)
+    .bind(resource)
+    .fetch_all(pool)
+    .await?;
+    #[derive(sqlx::FromRow)]
+    struct EventRow {
+        id: i64,
+        title: String,
+        status: String,
+        event_date: NaiveDate,
+        start_time: Option<NaiveTime>,
+        end_time: Option<NaiveTime>,
+    }
+    let rows: Vec<EventRow> = sqlx::query_as(
+        "select e.id, e.title, e.status, e.event_date, e.start_time, e.end_time
+           from events e
+          where e.venue_id = $1 and e.event_date between $2 and $3
+            and ($4::bigint is null or e.space_id = (select space_id from resources where id = $4))
+          order by e.event_date, e.start_time nulls first, e.id",
+    )
+    .bind(actor.venue_id)
+    .bind(from.with_timezone(&tz).date_naive() - Duration::days(1))
+    .bind(to.with_timezone(&tz).date_naive() + Duration::days(1))
+    .bind(resource)
+    .fetch_all(pool)
+    .await?;
+    // A wall-clock time in a spring-forward gap is taken an hour later.
+    let at = |d: NaiveDate, t: NaiveTime| {
+        let local = d.and_time(t);
+        av::instant(tz, local).or_else(|| av::instant(tz, local + Duration::hours(1)))
+    };
+    let events = rows
+        .into_iter()
+        .filter_map(|e| {
+            let all_day = e.start_time.is_none();
+            let start = at(e.event_date, e.start_time.unwrap_or(NaiveTime::MIN))?;
+            let end = match (e.start_time, e.end_time) {
+                (Some(s), Some(t)) if t > s => at(e.event_date, t)?,
+                (Some(_), Some(t)) => at(e.event_date + Duration::days(1), t)?,
+                (Some(_), None) => start + Duration::hours(4),
+                (None, _) => at(e.event_date + Duration::days(1), NaiveTime::MIN)?,
+            };
+            (start < to && end > from).then_some(CalendarEvent {
+                id: e.id,
+                title: e.title,
+                status: e.status,
+                starts_at: start,
+                ends_at: end,
+                all_day,
+            })
+        })
+        .collect();
+    Ok(WeekView { timezone: tz.name().to_string(), resources, appointments, events })
+}
+
+/// Staff mark how an appointment went: `completed` or `no_show` (or back to `booked`).
+pub async fn set_status(pool: &PgPool, actor: &Actor, id: i64, status: &str) -> Result<Appointment, BookingError> {
+    if !actor.is_staff() {
+        return Err(StoreError::Forbidden.into());
+    }
+    if !["booked", "completed", "no_show"].contains(&status) {
+        return Err(StoreError::field("status", "Pick booked, completed or no-show.").into());
+    }
+    let mut tx = pool.begin().await?;
+    let a = lock_appointment(&mut tx, actor, id).await?;
+    if a.status == "cancelled" {
+        return Err(StoreError::Conflict("This appointment is cancelled; book a new one instead.".into()).into());
+    }
+    let updated: Appointment =
+        sqlx::query_as(&format!("update appointments set status = $2 where id = $1 returning {APPOINTMENT_COLS}"))
+            .bind(a.id)
+            .bind(status)
+            .fetch_one(&mut *tx)
+            .await?;
+    sqlx::query(
+        "insert into appointment_changes (appointment_id, changed_by, kind, old_starts_at, reason)
+         values ($1, $2, 'status', $3, $4)",
+    )
+    .bind(a.id)
+    .bind(actor.user_id)
+    .bind(a.starts_at)
+    .bind(format!("{} → {status}", a.status))
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(updated)
+}
+
+/// The venue's clients, for staff booking on someone's behalf.
+pub async fn clients(pool: &PgPool, actor: &Actor) -> StoreResult<Vec<NamedId>> {
+    if !actor.is_staff() {
+        return Err(StoreError::Forbidden);
+    }
+    Ok(sqlx::query_as("select id, name from clients where venue_id = $1 order by name limit 1000")
+        .bind(actor.venue_id)
+        .fetch_all(pool)
+        .await?)
 }

@@ -3,6 +3,7 @@
 
 mod agents;
 mod auth;
+mod calendar;
 mod chat;
 mod input;
 mod pages;
@@ -93,6 +94,17 @@ impl TestApp {
             req = req.header(header::COOKIE, format!("concierge_session={s}"));
         }
         self.send(req.body(Body::from(body)).unwrap()).await
+    }
+
+    /// Calls a server function that takes JSON (`input = Json`).
+    pub async fn call_json(&self, session: Option<&str>, name: &str, body: &serde_json::Value) -> Reply {
+        let mut req = Request::post(format!("/api/{name}"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::ACCEPT, "application/json");
+        if let Some(s) = session {
+            req = req.header(header::COOKIE, format!("concierge_session={s}"));
+        }
+        self.send(req.body(Body::from(body.to_string())).unwrap()).await
     }
 
     pub async fn page(&self, session: Option<&str>, path: &str) -> Reply {

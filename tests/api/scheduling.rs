@@ -6,7 +6,7 @@ use chrono::{Datelike, Duration, NaiveDate, Utc, Weekday};
 use concierge::store::scheduling::{self, Booking, BookingError};
 use concierge::store::Actor;
 
-async fn actor(pool: &PgPool, email: &str) -> Actor {
+pub async fn actor(pool: &PgPool, email: &str) -> Actor {
     let (id, venue): (i64, i64) = sqlx::query_as(
         "select u.id, m.venue_id from users u join memberships m on m.user_id = u.id where u.email = $1",
     )
@@ -17,12 +17,12 @@ async fn actor(pool: &PgPool, email: &str) -> Actor {
     concierge::store::users::actor_for_member(pool, id, venue).await.unwrap().unwrap()
 }
 
-async fn type_id(pool: &PgPool, name: &str) -> i64 {
+pub async fn type_id(pool: &PgPool, name: &str) -> i64 {
     sqlx::query_scalar("select id from appointment_types where name = $1").bind(name).fetch_one(pool).await.unwrap()
 }
 
 /// The next Wednesday at least a week away (staff work Tuesday to Saturday).
-fn wednesday() -> NaiveDate {
+pub fn wednesday() -> NaiveDate {
     let mut d = Utc::now().date_naive() + Duration::days(7);
     while d.weekday() != Weekday::Wed {
         d += Duration::days(1);

@@ -1,0 +1,61 @@
+//! iCalendar downloads: `/appointments/<id>.ics` (for the logged-in member) and the private
+//! feeds `/calendar/feed/<token>.ics` that calendar apps subscribe to (the token is the only key).
+
+use super::{auth, router::resolve_actor, AppState};
+use crate::scheduling::ical;
+use crate::store::feeds::Calendar;
+use axum::extract::{Path, Request, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+fn ics(calendar: Calendar, filename: &str) -> Response {
+    let body = ical::calendar(&calendar.name, &calendar.timezone, &calendar.events, chrono::Utc::now());
+    (
+        [
+            (header::CONTENT_TYPE, "text/calendar; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, format!("inline; filename=\"{filename}\"")),
+            // A feed is private: no shared cache may keep it.
+            (header::CACHE_CONTROL, "private, max-age=300".to_string()),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+fn not_found() -> Response {
+    (StatusCode::NOT_FOUND, "No such calendar.").into_response()
+}
+
+/// `/calendar/feed/<token>.ics`: a revoked or unknown token is a plain 404.
+pub async fn feed(State(state): State<AppState>, Path(file): Path<String>) -> Response {
+    let Some(token) = file.strip_suffix(".ics").filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()))
+    else {
+        return not_found();
+    };
+    match crate::store::feeds::by_token(&state.pool, &auth::token_hash(token)).await {
+        Ok(Some(calendar)) => ics(calendar, "concierge.ics"),
+        Ok(None) => not_found(),
+        Err(e) => {
+            tracing::error!(error = %e, "calendar feed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// `/appointments/<id>.ics`: one appointment the member may see.
+pub async fn appointment(State(state): State<AppState>, Path(file): Path<String>, req: Request) -> Response {
+    let Some(id) = file.strip_suffix(".ics").and_then(|id| id.parse::<i64>().ok()).filter(|id| *id > 0) else {
+        return not_found();
+    };
+    let Some(actor) = resolve_actor(&state, req.headers(), req.uri().path()).await.0 else {
+        return (StatusCode::UNAUTHORIZED, "Please log in to download this appointment.").into_response();
+    };
+    match crate::store::feeds::appointment(&state.pool, &actor, id).await {
+        Ok(calendar) => ics(calendar, &format!("appointment-{id}.ics")),
+        Err(crate::store::StoreError::NotFound) => not_found(),
+        Err(e) => {
+            tracing::error!(error = %e, "appointment ics");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}

@@ -1,0 +1,88 @@
+//! The background job queue, in Postgres.
+//!
+//! A job is claimed with `for update skip locked` under a lease (`locked_until`), so two
+//! workers never hold the same job, and a worker that dies leaves it to be claimed again once the
+//! lease runs out: delivery is at-least-once. The handler does its work in a transaction that
+//! also marks the job done ([`finish`]), so the effect and the mark commit together or not at all.
+
+use super::StoreResult;
+use chrono::{DateTime, Duration, Utc};
+use sqlx::{PgConnection, PgPool};
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Job {
+    pub id: i64,
+    pub kind: String,
+    pub payload: sqlx::types::Json<serde_json::Value>,
+    pub attempts: i32,
+    pub max_attempts: i32,
+}
+
+/// Adds a job; with a `dedupe_key` already queued, keeps the first one. Returns whether it was new.
+pub async fn enqueue(
+    conn: &mut PgConnection,
+    kind: &str,
+    payload: &serde_json::Value,
+    run_at: DateTime<Utc>,
+    dedupe_key: Option<&str>,
+) -> StoreResult<bool> {
+    let done = sqlx::query(
+        "insert into jobs (kind, payload, run_at, dedupe_key) values ($1, $2, $3, $4)
+         on conflict (dedupe_key) do nothing",
+    )
+    .bind(kind)
+    .bind(sqlx::types::Json(payload))
+    .bind(run_at)
+    .bind(dedupe_key)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Claims one job due at `now` that no live lease holds, for `lease`.
+pub async fn claim(pool: &PgPool, now: DateTime<Utc>, lease: Duration) -> StoreResult<Option<Job>> {
+    Ok(sqlx::query_as(
+        "update jobs set locked_until = $1 + $2, attempts = attempts + 1
+          where id = (select id from jobs
+                       where done_at is null and run_at <= $1 and attempts < max_attempts
+                         and (locked_until is null or locked_until <= $1)
+                       order by run_at, id
+                       limit 1
+                       for update skip locked)
+         returning id, kind, payload, attempts, max_attempts",
+    )
+    .bind(now)
+    .bind(lease)
+    .fetch_optional(pool)
+    .await?)
+}
+
+/// Marks a claimed job done, inside the transaction that did its work.
+pub async fn finish(conn: &mut PgConnection, job_id: i64) -> StoreResult<()> {
+    sqlx::query("update jobs set done_at = now(), locked_until = null, last_error = null where id = $1")
+        .bind(job_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Records a failed attempt: tried again after a back-off (1, 4, 9… minutes) until
+/// `max_attempts`, after which the job stays, with its error, for people to look at.
+pub async fn fail(pool: &PgPool, job: &Job, error: &str, now: DateTime<Utc>) -> StoreResult<()> {
+    let backoff = Duration::minutes(i64::from(job.attempts).pow(2));
+    sqlx::query("update jobs set locked_until = $2, last_error = $3 where id = $1")
+        .bind(job.id)
+        .bind(now + backoff)
+        .bind(error.chars().take(2000).collect::<String>())
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// Jobs not done yet, by kind (for the health of the queue, and tests).
+pub async fn pending(pool: &PgPool, kind: &str) -> StoreResult<i64> {
+    Ok(sqlx::query_scalar("select count(*) from jobs where kind = $1 and done_at is null")
+        .bind(kind)
+        .fetch_one(pool)
+        .await?)
+}
