@@ -15,10 +15,42 @@ use chrono::{DateTime, Datelike, Duration, Local, NaiveDate, NaiveTime, TimeZone
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-/// The hours the grid shows, and its scale.
+/// The hours the grid shows at least (it widens to fit what is on it), and its scale.
 const FIRST_HOUR: i64 = 7;
 const LAST_HOUR: i64 = 22;
 const PX_PER_MINUTE: f64 = 0.8;
+
+/// The grid's hours for a week: 7 to 22, widened to every timed item's local start and end.
+fn hour_range(days: &[NaiveDate], items: impl Iterator<Item = (DateTime<Utc>, DateTime<Utc>)>) -> (i64, i64) {
+    let (mut first, mut last) = (FIRST_HOUR, LAST_HOUR);
+    let (Some(&lo), Some(&hi)) = (days.first(), days.last()) else { return (first, last) };
+    let within = |d: NaiveDate| d >= lo && d <= hi;
+    for (start, end) in items {
+        let (s, e) = (local(start), local(end));
+        if s.date_naive() == e.date_naive()
+            || e.time() == NaiveTime::MIN && e.date_naive() == s.date_naive().succ_opt().unwrap_or(hi)
+        {
+            if within(s.date_naive()) {
+                first = first.min(i64::from(s.hour()));
+                last = last.max(if e.date_naive() == s.date_naive() {
+                    i64::from(e.hour()) + i64::from(e.minute() > 0)
+                } else {
+                    24
+                });
+            }
+        } else {
+            // Past midnight: the evening it starts runs to 24:00, the day it ends starts at 0:00.
+            if within(s.date_naive()) {
+                first = first.min(i64::from(s.hour()));
+                last = 24;
+            }
+            if within(e.date_naive()) {
+                first = 0;
+            }
+        }
+    }
+    (first, last)
+}
 
 /// The instant of a local wall-clock time (the later reading in a DST gap).
 fn at_local(d: NaiveDate, t: NaiveTime) -> DateTime<Utc> {
@@ -36,7 +68,7 @@ fn monday_of(d: NaiveDate) -> NaiveDate {
 }
 
 /// Minutes since the grid's first hour, of `t` on day `d` (local), clamped to the grid.
-fn grid_minutes(d: NaiveDate, t: DateTime<Utc>) -> i64 {
+fn grid_minutes((first, last): (i64, i64), d: NaiveDate, t: DateTime<Utc>) -> i64 {
     let l = local(t);
     let m = if l.date_naive() < d {
         0
@@ -45,7 +77,7 @@ fn grid_minutes(d: NaiveDate, t: DateTime<Utc>) -> i64 {
     } else {
         i64::from(l.hour() * 60 + l.minute())
     };
-    (m - FIRST_HOUR * 60).clamp(0, (LAST_HOUR - FIRST_HOUR) * 60)
+    (m - first * 60).clamp(0, (last - first) * 60)
 }
 
 fn status_tone(s: &str) -> &'static str {
@@ -178,7 +210,15 @@ fn Week(
     };
     // Dragging: the appointment, and how far below its top it was grabbed (minutes).
     let dragging = StoredValue::new(None::<(i64, i64)>);
-    let height = (LAST_HOUR - FIRST_HOUR) as f64 * 60.0 * PX_PER_MINUTE;
+    let range = hour_range(
+        &days,
+        w.appointments
+            .iter()
+            .map(|a| (a.starts_at, a.ends_at))
+            .chain(w.events.iter().filter(|e| !e.all_day).map(|e| (e.starts_at, e.ends_at))),
+    );
+    let (first_hour, last_hour) = range;
+    let height = (last_hour - first_hour) as f64 * 60.0 * PX_PER_MINUTE;
     let drop_on = move |d: NaiveDate, ev: leptos::ev::DragEvent| {
         ev.prevent_default();
         let Some((id, grab)) = dragging.get_value() else { return };
@@ -194,7 +234,7 @@ fn Week(
         #[cfg(not(feature = "hydrate"))]
         let top = 0.0;
         let y = f64::from(ev.client_y()) - top;
-        let minutes = ((y / PX_PER_MINUTE) as i64 - grab + FIRST_HOUR * 60).max(0);
+        let minutes = ((y / PX_PER_MINUTE) as i64 - grab + first_hour * 60).max(0);
         let minutes = (minutes + 7) / 15 * 15;
         let Some(t) = NaiveTime::from_hms_opt((minutes / 60).min(23) as u32, (minutes % 60) as u32, 0) else { return };
         let start = at_local(d, t);
@@ -230,8 +270,8 @@ fn Week(
                 }).collect_view()}
                 // The hour gutter.
                 <div class="relative" style=format!("height: {height}px")>
-                    {(FIRST_HOUR..LAST_HOUR).map(|h| view! {
-                        <span class="absolute right-1 -translate-y-1/2 text-[10px] text-stone-500" style=format!("top: {}px", ((h - FIRST_HOUR) * 60) as f64 * PX_PER_MINUTE)>
+                    {(first_hour..last_hour).map(|h| view! {
+                        <span class="absolute right-1 -translate-y-1/2 text-[10px] text-stone-500" style=format!("top: {}px", ((h - first_hour) * 60) as f64 * PX_PER_MINUTE)>
                             {NaiveTime::from_hms_opt(h as u32, 0, 0).map(|t| t.format("%-I %p").to_string())}
                         </span>
                     }).collect_view()}
@@ -244,12 +284,12 @@ fn Week(
                             data-testid="day-column" data-day=d.to_string()
                             on:dragover=move |ev: leptos::ev::DragEvent| ev.prevent_default()
                             on:drop=move |ev: leptos::ev::DragEvent| drop_on(d, ev)>
-                            {(FIRST_HOUR..LAST_HOUR).map(|h| view! {
-                                <div class="pointer-events-none absolute inset-x-0 border-t border-stone-100 dark:border-stone-800/70" style=format!("top: {}px", ((h - FIRST_HOUR) * 60) as f64 * PX_PER_MINUTE)></div>
+                            {(first_hour..last_hour).map(|h| view! {
+                                <div class="pointer-events-none absolute inset-x-0 border-t border-stone-100 dark:border-stone-800/70" style=format!("top: {}px", ((h - first_hour) * 60) as f64 * PX_PER_MINUTE)></div>
                             }).collect_view()}
                             {day_events.into_iter().map(|e| {
-                                let top = grid_minutes(d, e.starts_at) as f64 * PX_PER_MINUTE;
-                                let h = ((grid_minutes(d, e.ends_at) - grid_minutes(d, e.starts_at)) as f64 * PX_PER_MINUTE).max(18.0);
+                                let top = grid_minutes(range, d, e.starts_at) as f64 * PX_PER_MINUTE;
+                                let h = ((grid_minutes(range, d, e.ends_at) - grid_minutes(range, d, e.starts_at)) as f64 * PX_PER_MINUTE).max(18.0);
                                 view! {
                                     <a href=format!("/events/{}", e.id) data-testid="calendar-event"
                                         class="absolute inset-x-0.5 overflow-hidden rounded border border-violet-300 bg-violet-50/90 px-1 text-xs text-violet-900 dark:border-violet-800 dark:bg-violet-950/80 dark:text-violet-100"
@@ -260,8 +300,8 @@ fn Week(
                                 }
                             }).collect_view()}
                             {day_appointments.into_iter().map(|a| {
-                                let top = grid_minutes(d, a.starts_at) as f64 * PX_PER_MINUTE;
-                                let h = ((grid_minutes(d, a.ends_at) - grid_minutes(d, a.starts_at)) as f64 * PX_PER_MINUTE).max(20.0);
+                                let top = grid_minutes(range, d, a.starts_at) as f64 * PX_PER_MINUTE;
+                                let h = ((grid_minutes(range, d, a.ends_at) - grid_minutes(range, d, a.starts_at)) as f64 * PX_PER_MINUTE).max(20.0);
                                 let (id, cancelled, booked) = (a.id, a.status == "cancelled", a.status == "booked");
                                 let tone = if cancelled {
                                     "border-stone-300 bg-stone-100/90 text-stone-500 line-through dark:border-stone-700 dark:bg-stone-800/90"
