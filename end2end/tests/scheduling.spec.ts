@@ -75,6 +75,15 @@ test('a client books a tasting, staff see it on the calendar, the client resched
   await drawer.getByRole('button', { name: 'Close' }).click();
   await expect(drawer).toHaveCount(0);
 
+  // Sam drags it an hour later on the same day: the feed's SEQUENCE goes up.
+  const label = (await block.textContent())!;
+  const column = block.locator('xpath=..');
+  const b = (await block.boundingBox())!;
+  const c = (await column.boundingBox())!;
+  await block.dragTo(column, { targetPosition: { x: b.x - c.x + 10, y: b.y - c.y + b.height / 2 + 60 * 0.8 } });
+  await expect(block).not.toHaveText(label);
+  expect(await feedSequence(emma, url, id!)).toBe(1);
+
   // Emma moves it to another day.
   await emma.reload();
   await hydrated(emma);
@@ -92,8 +101,8 @@ test('a client books a tasting, staff see it on the calendar, the client resched
   await expect(emma.getByTestId('my-appointments').locator(`li[data-appointment-id="${id}"]`).getByTestId('when')).not.toHaveText(before!);
   await emma.screenshot({ path: 'test-results/book-rescheduled.png', fullPage: true });
 
-  // The feed shows the change: SEQUENCE 1.
-  expect(await feedSequence(emma, url, id!)).toBe(1);
+  // The feed shows the change: SEQUENCE one more.
+  expect(await feedSequence(emma, url, id!)).toBe(2);
 });
 
 test('the calendar is a list of days on a phone', async ({ browser }) => {

@@ -138,14 +138,19 @@ pub struct TypeSettings {
     pub resource_ids: Vec<i64>,
 }
 
+/// A type's or a resource's name: 1 to 120 characters once trimmed.
+fn check_name(e: &mut FieldErrors, name: &str) {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 120 {
+        e.add("name", "Give it a name of at most 120 characters.");
+    }
+}
+
 impl TypeSettings {
     /// What the database would refuse, said per field.
     pub fn check(&self) -> FieldErrors {
         let mut e = FieldErrors::default();
-        let name = self.name.trim();
-        if name.is_empty() || name.chars().count() > 120 {
-            e.add("name", "Give it a name of at most 120 characters.");
-        }
+        check_name(&mut e, &self.name);
         if self.description.chars().count() > 2000 {
             e.add("description", "At most 2,000 characters.");
         }
@@ -216,10 +221,7 @@ pub struct ResourceSettings {
 impl ResourceSettings {
     pub fn check(&self) -> FieldErrors {
         let mut e = FieldErrors::default();
-        let name = self.name.trim();
-        if name.is_empty() || name.chars().count() > 120 {
-            e.add("name", "Give it a name of at most 120 characters.");
-        }
+        check_name(&mut e, &self.name);
         if !["staff", "room", "equipment"].contains(&self.kind.as_str()) {
             e.add("kind", "Pick staff, room or equipment.");
         }

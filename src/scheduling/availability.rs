@@ -146,6 +146,13 @@ fn merge(mut spans: Vec<Span>) -> Vec<Span> {
     out
 }
 
+/// Whether `span` overlaps any of `merged` (sorted, disjoint, as `merge` leaves them): the first
+/// one ending after `span` starts is the only candidate, found by binary search.
+fn overlaps_any(merged: &[Span], span: &Span) -> bool {
+    let i = merged.partition_point(|b| b.end <= span.start);
+    merged.get(i).is_some_and(|b| b.start < span.end)
+}
+
 fn subtract(spans: &[Span], cut: &Span) -> Vec<Span> {
     let mut out = Vec::new();
     for s in spans {
@@ -198,9 +205,10 @@ pub fn free_slots(
                 }
                 let inside = Span::new(slot.start, slot.end);
                 let block = slot.block(request);
-                let fits = days.iter().zip(&busy).all(|(hours, taken)| {
-                    hours.iter().any(|h| h.contains(&inside)) && !taken.iter().any(|b| b.overlaps(&block))
-                });
+                let fits = days
+                    .iter()
+                    .zip(&busy)
+                    .all(|(hours, taken)| hours.iter().any(|h| h.contains(&inside)) && !overlaps_any(taken, &block));
                 if fits {
                     out.push(slot);
                 }

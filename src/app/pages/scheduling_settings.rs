@@ -7,7 +7,7 @@ use crate::api::scheduling::{
 };
 use crate::api::AppError;
 use crate::app::common::{fmt_date, ErrorBanner, Loading, PageError};
-use crate::domain::parse::money_cents;
+use crate::domain::parse::{money_cents, FieldErrors};
 use crate::domain::scheduling::{HoursRow, NamedId, OverrideView, ResourceSettings, TypeSettings};
 use chrono::NaiveTime;
 use leptos::prelude::*;
@@ -76,6 +76,39 @@ pub fn SchedulingSettingsPage() -> impl IntoView {
     }
 }
 
+/// Shows what the browser found wrong, or else sends the form (`save`) and shows what the server
+/// said; on success the settings reload.
+fn submit<Fut>(
+    mut bad: FieldErrors,
+    checked: FieldErrors,
+    busy: RwSignal<bool>,
+    result: RwSignal<Option<Result<(), AppError>>>,
+    saved: Callback<()>,
+    save: impl FnOnce() -> Fut + 'static,
+) where
+    Fut: std::future::Future<Output = Result<i64, AppError>> + 'static,
+{
+    for e in checked.0 {
+        bad.add(&e.field, e.message);
+    }
+    if !bad.is_empty() {
+        result.set(Some(Err(AppError::Invalid(bad))));
+        return;
+    }
+    busy.set(true);
+    leptos::task::spawn_local(async move {
+        let r = save().await;
+        busy.set(false);
+        match r {
+            Ok(_) => {
+                result.set(Some(Ok(())));
+                saved.run(());
+            }
+            Err(e) => result.set(Some(Err(e))),
+        }
+    });
+}
+
 /// The outcome line under a form: saved, or what went wrong.
 #[component]
 fn Outcome(result: RwSignal<Option<Result<(), AppError>>>) -> impl IntoView {
@@ -115,14 +148,14 @@ fn TypeForm(t: TypeSettings, resources: Vec<NamedId>, saved: Callback<()>) -> im
     let p = |field: &str| format!("type-{id}-{field}");
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let mut bad = crate::domain::parse::FieldErrors::default();
-        let minutes = |raw: RwSignal<String>, field: &str, bad: &mut crate::domain::parse::FieldErrors| {
+        let mut bad = FieldErrors::default();
+        let minutes = |raw: RwSignal<String>, field: &str, bad: &mut FieldErrors| {
             raw.get_untracked().trim().parse::<i32>().unwrap_or_else(|_| {
                 bad.add(field, format!("{}: whole minutes, please.", field.replace('_', " ")));
                 0
             })
         };
-        let hours = |raw: RwSignal<String>, field: &str, bad: &mut crate::domain::parse::FieldErrors| {
+        let hours = |raw: RwSignal<String>, field: &str, bad: &mut FieldErrors| {
             hours_to_minutes(&raw.get_untracked()).unwrap_or_else(|| {
                 bad.add(field, format!("{}: a number of hours, please.", field.replace('_', " ")));
                 0
@@ -146,25 +179,8 @@ fn TypeForm(t: TypeSettings, resources: Vec<NamedId>, saved: Callback<()>) -> im
             active: active.get_untracked(),
             resource_ids: needs.get_untracked(),
         };
-        for e in candidate.check().0 {
-            bad.add(&e.field, e.message);
-        }
-        if !bad.is_empty() {
-            result.set(Some(Err(AppError::Invalid(bad))));
-            return;
-        }
-        busy.set(true);
-        leptos::task::spawn_local(async move {
-            let r = save_appointment_type(candidate).await;
-            busy.set(false);
-            match r {
-                Ok(_) => {
-                    result.set(Some(Ok(())));
-                    saved.run(());
-                }
-                Err(e) => result.set(Some(Err(e))),
-            }
-        });
+        let checked = candidate.check();
+        submit(bad, checked, busy, result, saved, move || save_appointment_type(candidate));
     };
     let summary = if new {
         "Add an appointment type".to_string()
@@ -262,7 +278,7 @@ fn ResourceForm(r: ResourceSettings, staff: Vec<NamedId>, saved: Callback<()>) -
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let mut rows = Vec::new();
-        let mut bad = crate::domain::parse::FieldErrors::default();
+        let mut bad = FieldErrors::default();
         for (weekday, start, end) in hours.get_untracked() {
             match (parse_time(&start), parse_time(&end)) {
                 (Some(start_time), Some(end_time)) => rows.push(HoursRow { weekday, start_time, end_time }),
@@ -278,25 +294,8 @@ fn ResourceForm(r: ResourceSettings, staff: Vec<NamedId>, saved: Callback<()>) -
             hours: rows,
             overrides: Vec::new(),
         };
-        for e in candidate.check().0 {
-            bad.add(&e.field, e.message);
-        }
-        if !bad.is_empty() {
-            result.set(Some(Err(AppError::Invalid(bad))));
-            return;
-        }
-        busy.set(true);
-        leptos::task::spawn_local(async move {
-            let r = save_resource(candidate).await;
-            busy.set(false);
-            match r {
-                Ok(_) => {
-                    result.set(Some(Ok(())));
-                    saved.run(());
-                }
-                Err(e) => result.set(Some(Err(e))),
-            }
-        });
+        let checked = candidate.check();
+        submit(bad, checked, busy, result, saved, move || save_resource(candidate));
     };
     let summary = if new {
         "Add a person, room or equipment".to_string()
