@@ -269,6 +269,149 @@ pub fn money_cents(raw: &str) -> Result<i64, String> {
     Ok(whole * 100 + frac)
 }
 
+/// A phone number as people write it (`(617) 555-0142`, `617.555.0142`, `+44 20 7946 0958`),
+/// in one canonical form: North American numbers as `(617) 555-0142`, others as `+` and digits.
+/// 7 to 15 digits (E.164's most); letters and stray symbols are refused.
+pub fn phone(raw: &str) -> Result<String, String> {
+    let v = raw.trim();
+    if v.is_empty() {
+        return Err("Required.".into());
+    }
+    let bad = || "Enter a phone number like (617) 555-0142 or +44 20 7946 0958.".to_string();
+    let international = v.starts_with('+');
+    let body = if international { &v[1..] } else { v };
+    if !body.chars().all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '.' | '(' | ')')) {
+        return Err(bad());
+    }
+    let digits: String = body.chars().filter(char::is_ascii_digit).collect();
+    let nanp = |d: &str| format!("({}) {}-{}", &d[0..3], &d[3..6], &d[6..10]);
+    match (international, digits.len()) {
+        (false, 10) => Ok(nanp(&digits)),
+        (false, 11) if digits.starts_with('1') => Ok(nanp(&digits[1..])),
+        (true, 11) if digits.starts_with('1') => Ok(nanp(&digits[1..])),
+        (true, 7..=15) => Ok(format!("+{digits}")),
+        (false, 7..=15) => Ok(digits),
+        _ => Err(bad()),
+    }
+}
+
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+fn month_number(word: &str) -> Option<u32> {
+    let w = word.trim_end_matches('.').to_lowercase();
+    if w.len() < 3 {
+        return None;
+    }
+    // "jun", "Sept.", "december": any prefix of three letters or more.
+    MONTHS.iter().position(|m| m.starts_with(&w)).map(|i| i as u32 + 1)
+}
+
+/// A date as people write it in an email: `2027-06-12`, `6/12/2027`, `06/12/27` (US order),
+/// `June 12, 2027`, `Saturday, June 12th 2027`, `12 June 2027`, `Jun 12`. Without a year it is
+/// the next such day on or after `today`.
+pub fn written_date(raw: &str, today: NaiveDate) -> Result<NaiveDate, String> {
+    let v = raw.trim();
+    if v.is_empty() {
+        return Err("Required.".into());
+    }
+    let bad = || "Enter a date like 2027-06-12 or June 12, 2027.".to_string();
+    if let Ok(d) = date(v) {
+        return Ok(d);
+    }
+    let in_range = |d: NaiveDate| (2000..=2200).contains(&chrono::Datelike::year(&d));
+    let full_year = |y: i32| if y < 100 { 2000 + y } else { y };
+    // Numeric US order: month/day/year.
+    let numeric: Vec<&str> = v.split(['/', '-', '.']).collect();
+    if numeric.len() == 3 && numeric.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit())) {
+        let (m, d, y) = (numeric[0].parse::<u32>(), numeric[1].parse::<u32>(), numeric[2].parse::<i32>());
+        if let (Ok(m), Ok(d), Ok(y)) = (m, d, y) {
+            return NaiveDate::from_ymd_opt(full_year(y), m, d).filter(|d| in_range(*d)).ok_or_else(bad);
+        }
+    }
+    // Words: drop a weekday, commas and ordinal suffixes, then find month, day and maybe year.
+    let words: Vec<String> = v
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let w = w.to_lowercase();
+            let trimmed = ["st", "nd", "rd", "th"]
+                .iter()
+                .find_map(|suffix| {
+                    w.strip_suffix(suffix).filter(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+                })
+                .map(str::to_string);
+            trimmed.unwrap_or(w)
+        })
+        .collect();
+    let mut month = None;
+    let mut numbers = Vec::new();
+    for w in &words {
+        if let Ok(n) = w.parse::<i32>() {
+            numbers.push(n);
+        } else if let Some(m) = month_number(w) {
+            if month.replace(m).is_some() {
+                return Err(bad());
+            }
+        } else if ![
+            "monday",
+            "tuesday",
+            "wednesday",
+            "thursday",
+            "friday",
+            "saturday",
+            "sunday",
+            "mon",
+            "tue",
+            "tues",
+            "wed",
+            "thu",
+            "thur",
+            "thurs",
+            "fri",
+            "sat",
+            "sun",
+            "the",
+            "of",
+            "on",
+        ]
+        .contains(&w.trim_end_matches('.'))
+        {
+            return Err(bad());
+        }
+    }
+    let month = month.ok_or_else(bad)?;
+    let (day, year) = match numbers.as_slice() {
+        [d] => (*d, None),
+        [d, y] if *d <= 31 => (*d, Some(*y)),
+        [y, d] if *y > 31 => (*d, Some(*y)),
+        _ => return Err(bad()),
+    };
+    let day = u32::try_from(day).map_err(|_| bad())?;
+    match year {
+        Some(y) => NaiveDate::from_ymd_opt(full_year(y), month, day).filter(|d| in_range(*d)).ok_or_else(bad),
+        None => {
+            let this = chrono::Datelike::year(&today);
+            (this..=this + 4)
+                .filter_map(|y| NaiveDate::from_ymd_opt(y, month, day))
+                .find(|d| *d >= today)
+                .ok_or_else(bad)
+        }
+    }
+}
+
 // ---- Forms --------------------------------------------------------------------------------------
 
 /// The guest form as typed.
@@ -492,6 +635,117 @@ pub fn message_body(raw: &str) -> Result<String, FieldErrors> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn written_dates() {
+        let today = ymd(2026, 11, 22);
+        for raw in [
+            "2027-06-12",
+            "6/12/2027",
+            "06/12/27",
+            "June 12, 2027",
+            "Saturday, June 12th 2027",
+            "12 June 2027",
+            "Jun. 12 2027",
+            "the 12th of June, 2027",
+        ] {
+            assert_eq!(written_date(raw, today), Ok(ymd(2027, 6, 12)), "{raw}");
+        }
+        // No year: the next one.
+        assert_eq!(written_date("June 12", today), Ok(ymd(2027, 6, 12)));
+        assert_eq!(written_date("Nov 30", today), Ok(ymd(2026, 11, 30)));
+        assert_eq!(written_date("Feb 29", today), Ok(ymd(2028, 2, 29)));
+        for bad in ["", "soon", "June", "13/45/2027", "June 31, 2027", "Junk 12, 2027", "12 June 1850", "June May 3"] {
+            assert!(written_date(bad, today).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn phones() {
+        for raw in ["(617) 555-0142", "617-555-0142", "617.555.0142", "6175550142", "+1 617 555 0142", "1-617-555-0142"]
+        {
+            assert_eq!(phone(raw).as_deref(), Ok("(617) 555-0142"), "{raw}");
+        }
+        assert_eq!(phone("+44 20 7946 0958").as_deref(), Ok("+442079460958"));
+        for bad in ["", "555", "call me", "617-555-O142", "+1 617 555 0142 ext 3", "12345678901234567"] {
+            assert!(phone(bad).is_err(), "{bad}");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Any day of 2000–2199, written any of the ways people do, reads back as itself.
+        #[test]
+        fn dates_read_back(days in 0i64..73_000, style in 0usize..6) {
+            let d = ymd(2000, 1, 1) + chrono::Duration::days(days);
+            let written = match style {
+                0 => d.format("%Y-%m-%d").to_string(),
+                1 => d.format("%-m/%-d/%Y").to_string(),
+                2 => d.format("%B %-d, %Y").to_string(),
+                3 => d.format("%A, %b %-d %Y").to_string(),
+                4 => d.format("%-d %B %Y").to_string(),
+                _ => d.format("%m.%d.%Y").to_string(),
+            };
+            prop_assert_eq!(written_date(&written, ymd(2026, 1, 1)), Ok(d), "{}", written);
+        }
+
+        /// A North American number, however it is punctuated, is one canonical number.
+        #[test]
+        fn phones_read_back(area in 200u32..1000, exchange in 200u32..1000, line in 0u32..10_000, style in 0usize..5) {
+            let written = match style {
+                0 => format!("({area}) {exchange}-{line:04}"),
+                1 => format!("{area}-{exchange}-{line:04}"),
+                2 => format!("{area}.{exchange}.{line:04}"),
+                3 => format!("+1 {area} {exchange} {line:04}"),
+                _ => format!("{area}{exchange}{line:04}"),
+            };
+            prop_assert_eq!(phone(&written), Ok(format!("({area}) {exchange}-{line:04}")));
+        }
+
+        /// Text with a letter in it is never a phone number.
+        #[test]
+        fn letters_are_not_phones(s in "[0-9 ()+.-]{0,8}[a-zA-Z][0-9 ()+.-]{0,8}") {
+            prop_assert!(phone(&s).is_err());
+        }
+
+        /// Amounts as typed, with or without `$` and thousands separators, read back in cents.
+        #[test]
+        fn money_reads_back(cents in 0i64..10_000_000_000, style in 0usize..3) {
+            let (whole, frac) = (cents / 100, cents % 100);
+            let grouped = {
+                let digits = whole.to_string();
+                let mut out = String::new();
+                for (i, c) in digits.chars().enumerate() {
+                    if i > 0 && (digits.len() - i) % 3 == 0 {
+                        out.push(',');
+                    }
+                    out.push(c);
+                }
+                out
+            };
+            let written = match style {
+                0 => format!("{whole}.{frac:02}"),
+                1 => format!("${grouped}.{frac:02}"),
+                _ if frac == 0 => format!("${grouped}"),
+                _ => format!("{grouped}.{frac:02}"),
+            };
+            prop_assert_eq!(money_cents(&written), Ok(cents), "{}", written);
+        }
+
+        /// Generated addresses are accepted (lower-cased); without an `@` nothing is.
+        #[test]
+        fn emails_read_back(local in "[a-zA-Z0-9._+-]{1,20}", domain in "[a-z0-9-]{1,15}", tld in "[a-z]{2,6}") {
+            let raw = format!("{local}@{domain}.{tld}");
+            prop_assert_eq!(email(&raw), Ok(raw.to_lowercase()));
+            prop_assert!(email(&raw.replace('@', " at ")).is_err());
+        }
+    }
 
     #[test]
     fn emails() {
