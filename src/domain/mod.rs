@@ -4,6 +4,7 @@
 //! form input into values the store accepts, and run unchanged in the browser for instant feedback.
 
 pub mod csv;
+pub mod guest_import;
 pub mod model;
 pub mod parse;
 
