@@ -80,15 +80,18 @@ pub fn suggest(headers: &[String]) -> Vec<Option<Target>> {
     let norm: Vec<String> = headers.iter().map(|h| normalise(h)).collect();
     let mut out = vec![None; headers.len()];
     let mut taken = Vec::new();
-    let passes: [&dyn Fn(&str, &str) -> bool; 2] =
-        [&|h, s| h == s, &|h, s| format!(" {h} ").contains(&format!(" {s} "))];
-    for pass in passes {
+    // Whole header equal to a synonym first; then a header containing one as whole words.
+    let matches =
+        |h: &str, s: &str, exact: bool| if exact { h == s } else { format!(" {h} ").contains(&format!(" {s} ")) };
+    for exact in [true, false] {
         for t in Target::ALL {
             if taken.contains(&t) {
                 continue;
             }
-            let found =
-                t.synonyms().iter().find_map(|s| (0..norm.len()).find(|&i| out[i].is_none() && pass(&norm[i], s)));
+            let found = t
+                .synonyms()
+                .iter()
+                .find_map(|s| (0..norm.len()).find(|&i| out[i].is_none() && matches(&norm[i], s, exact)));
             if let Some(i) = found {
                 out[i] = Some(t);
                 taken.push(t);
@@ -126,7 +129,7 @@ pub enum ImportError {
 /// Each data row (the header row, if `has_header`, skipped) as the guest it would be.
 pub fn check(text: &str, mapping: &[Option<Target>], has_header: bool) -> Result<Vec<RowCheck>, ImportError> {
     let has = |t: Target| mapping.contains(&Some(t));
-    if !has(Target::Name) && !(has(Target::FirstName) || has(Target::LastName)) {
+    if !(has(Target::Name) || has(Target::FirstName) || has(Target::LastName)) {
         return Err(ImportError::NoName);
     }
     let rows = csv::parse(text)?;
