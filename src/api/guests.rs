@@ -39,3 +39,43 @@ pub async fn remove_guest(event_id: i64, guest_id: i64) -> Result<(), AppError> 
     let (actor, pool) = super::ssr::actor_and_pool()?;
     Ok(crate::store::guests::remove(&pool, &actor, super::ssr::id(event_id)?, super::ssr::id(guest_id)?).await?)
 }
+
+/// Most bytes of pasted or uploaded guest-list text.
+pub const MAX_IMPORT_BYTES: usize = 2_000_000;
+
+/// Imports a pasted or uploaded guest list: each row is checked as the guest form checks it; the
+/// valid ones are added in one transaction; the report lists the rows refused.
+#[server(prefix = "/api", endpoint = "import_guests", input = leptos::server_fn::codec::Json)]
+pub async fn import_guests(
+    event_id: i64,
+    text: String,
+    mapping: Vec<Option<crate::domain::guest_import::Target>>,
+    has_header: bool,
+) -> Result<crate::domain::guest_import::ImportReport, AppError> {
+    use crate::domain::guest_import::{check, split, ImportError, ImportReport};
+    let (actor, pool) = super::ssr::actor_and_pool()?;
+    let event_id = super::ssr::id(event_id)?;
+    if text.len() > MAX_IMPORT_BYTES {
+        return Err(AppError::invalid("text", "At most 2 MB of text at a time."));
+    }
+    let rows = check(&text, &mapping, has_header).map_err(|e| match e {
+        ImportError::NoName => AppError::invalid("mapping", &e.to_string()),
+        other => AppError::invalid("text", &other.to_string()),
+    })?;
+    let (guests, rejected) = split(rows);
+    let import_id = if guests.is_empty() {
+        // Still checks access, so a refused list reveals nothing about someone else's event.
+        crate::store::guests::list(&pool, &actor, event_id).await?;
+        None
+    } else {
+        Some(crate::store::guests::import(&pool, &actor, event_id, &guests, rejected.len()).await?)
+    };
+    Ok(ImportReport { import_id, imported: guests.len(), rejected })
+}
+
+/// Removes every guest an import added.
+#[server(prefix = "/api", endpoint = "undo_guest_import")]
+pub async fn undo_guest_import(event_id: i64, import_id: i64) -> Result<u64, AppError> {
+    let (actor, pool) = super::ssr::actor_and_pool()?;
+    Ok(crate::store::guests::undo_import(&pool, &actor, super::ssr::id(event_id)?, super::ssr::id(import_id)?).await?)
+}

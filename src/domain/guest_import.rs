@@ -171,6 +171,35 @@ pub fn check(text: &str, mapping: &[Option<Target>], has_header: bool) -> Result
         .collect())
 }
 
+/// A row an import refused, with why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RejectedRow {
+    pub line: usize,
+    pub errors: FieldErrors,
+}
+
+/// What an import did: the import (for undo; none when no row was valid), how many guests it
+/// added, and each row it refused.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportReport {
+    pub import_id: Option<i64>,
+    pub imported: usize,
+    pub rejected: Vec<RejectedRow>,
+}
+
+/// Splits checked rows into the guests to add and the rows refused.
+pub fn split(rows: Vec<RowCheck>) -> (Vec<GuestDraft>, Vec<RejectedRow>) {
+    let mut ok = Vec::new();
+    let mut rejected = Vec::new();
+    for r in rows {
+        match r.result {
+            Ok(g) => ok.push(g),
+            Err(errors) => rejected.push(RejectedRow { line: r.line, errors }),
+        }
+    }
+    (ok, rejected)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,6 +5,7 @@ mod agents;
 mod auth;
 mod calendar;
 mod chat;
+mod guest_import;
 mod input;
 mod pages;
 mod scheduling;

@@ -14,8 +14,12 @@ pub fn GuestsTab(event_id: i64, editable: bool) -> impl IntoView {
     let update = ServerAction::<UpdateGuest>::new();
     let remove = ServerAction::<RemoveGuest>::new();
     let rsvp = ServerAction::<SetRsvp>::new();
+    // Bumped by an import and its undo.
+    let imported = RwSignal::new(0u32);
     let guests = Resource::new(
-        move || (add.version().get(), update.version().get(), remove.version().get(), rsvp.version().get()),
+        move || {
+            (add.version().get(), update.version().get(), remove.version().get(), rsvp.version().get(), imported.get())
+        },
         move |_| list_guests(event_id),
     );
     let editing = RwSignal::new(None::<i64>);
@@ -25,6 +29,7 @@ pub fn GuestsTab(event_id: i64, editable: bool) -> impl IntoView {
     view! {
         <div class="mt-6 space-y-6">
             {editable.then(|| view! { <AddGuestForm event_id add /> })}
+            {editable.then(|| view! { <ImportGuests event_id imported /> })}
             {move || action_error().map(|m| view! { <ErrorBanner message=m /> })}
             <Transition fallback=|| view! { <Loading /> }>
                 {move || Suspend::new(async move {
@@ -304,5 +309,158 @@ fn GuestFields(
             <div class="sm:col-span-2 lg:col-span-5">{input("dietary", "Dietary needs", "text")}</div>
         </div>
         {move || server_error.get().and_then(|e| general_error(&e)).map(|m| view! { <ErrorBanner message=m /> })}
+    }
+}
+
+/// Import a guest list: paste rows (from a spreadsheet, CSV, or semicolon/tab separated) or
+/// pick a file; check which column is which; see every row as it will be stored, with the rows
+/// that will be refused and why; import the valid ones at once; undo the whole import.
+#[component]
+fn ImportGuests(event_id: i64, imported: RwSignal<u32>) -> impl IntoView {
+    use crate::api::guests::{import_guests, undo_guest_import};
+    use crate::domain::guest_import::{check, looks_like_header, suggest, ImportReport, Target};
+    let text = RwSignal::new(String::new());
+    let mapping = RwSignal::new(Vec::<Option<Target>>::new());
+    let has_header = RwSignal::new(true);
+    let headers = RwSignal::new(Vec::<String>::new());
+    let report = RwSignal::new(None::<ImportReport>);
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    // New text: its first row decides the columns and their suggested meaning.
+    let read = move |t: String| {
+        let first = crate::domain::csv::parse(&t)
+            .ok()
+            .and_then(|rows| rows.into_iter().next())
+            .map(|(_, r)| r)
+            .unwrap_or_default();
+        has_header.set(looks_like_header(&first));
+        mapping.set(if looks_like_header(&first) { suggest(&first) } else { vec![None; first.len()] });
+        headers.set(first);
+        text.set(t);
+        report.set(None);
+        error.set(None);
+    };
+    let preview = move || {
+        let t = text.get();
+        if t.trim().is_empty() {
+            return None;
+        }
+        Some(check(&t, &mapping.get(), has_header.get()))
+    };
+    let on_file = move |ev: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            let file = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+                .and_then(|i| i.files())
+                .and_then(|f| f.get(0));
+            if let Some(file) = file {
+                if file.size() > crate::api::guests::MAX_IMPORT_BYTES as f64 {
+                    error.set(Some("That file is larger than 2 MB.".into()));
+                    return;
+                }
+                leptos::task::spawn_local(async move {
+                    match wasm_bindgen_futures::JsFuture::from(file.text()).await.ok().and_then(|v| v.as_string()) {
+                        Some(t) => read(t),
+                        None => error.set(Some("Could not read that file as text.".into())),
+                    }
+                });
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = ev;
+    };
+    let submit = move |_| {
+        busy.set(true);
+        error.set(None);
+        leptos::task::spawn_local(async move {
+            match import_guests(event_id, text.get_untracked(), mapping.get_untracked(), has_header.get_untracked())
+                .await
+            {
+                Ok(r) => {
+                    report.set(Some(r));
+                    imported.update(|v| *v += 1);
+                }
+                Err(e) => error.set(Some(e.to_string())),
+            }
+            busy.set(false);
+        });
+    };
+    let undo = move |import_id: i64| {
+        leptos::task::spawn_local(async move {
+            match undo_guest_import(event_id, import_id).await {
+                Ok(n) => {
+                    report.set(None);
+                    error.set(Some(format!("Import undone: {n} guests removed.")));
+                    imported.update(|v| *v += 1);
+                }
+                Err(e) => error.set(Some(e.to_string())),
+            }
+        });
+    };
+    view! {
+        <details class="card" data-testid="guest-import">
+            <summary class="cursor-pointer font-medium">"Import a guest list"</summary>
+            <p class="mt-2 text-sm text-stone-500">"Paste rows copied from a spreadsheet, or a CSV file (commas, semicolons or tabs). Nothing is added until you import."</p>
+            <label class="label mt-3" for=format!("import-text-{event_id}")>"Rows"</label>
+            <textarea id=format!("import-text-{event_id}") class="input font-mono text-xs" rows="6"
+                prop:value=move || text.get() on:input=move |ev| read(event_target_value(&ev))></textarea>
+            <label class="label mt-2" for=format!("import-file-{event_id}")>"…or a file"</label>
+            <input id=format!("import-file-{event_id}") type="file" accept=".csv,.tsv,.txt,text/csv,text/plain" class="text-sm" on:change=on_file />
+            {move || (!headers.get().is_empty()).then(|| view! {
+                <fieldset class="mt-3">
+                    <legend class="label">"Columns"</legend>
+                    <label class="mb-2 flex items-center gap-2 text-sm">
+                        <input type="checkbox" prop:checked=move || has_header.get() on:change=move |ev| has_header.set(event_target_checked(&ev)) />
+                        "The first row names the columns"
+                    </label>
+                    <div class="flex flex-wrap gap-3">
+                        {headers.get().into_iter().enumerate().map(|(i, h)| view! {
+                            <label class="text-sm">
+                                <span class="block truncate text-xs text-stone-500" title=h.clone()>{if h.is_empty() { format!("Column {}", i + 1) } else { h.clone() }}</span>
+                                <select class="input w-auto py-1" aria-label=format!("Column {} ({h})", i + 1)
+                                    on:change=move |ev| {
+                                        let v = event_target_value(&ev);
+                                        let t = Target::ALL.into_iter().find(|t| t.label() == v);
+                                        mapping.update(|m| if let Some(slot) = m.get_mut(i) { *slot = t });
+                                    }>
+                                    <option value="" selected=move || mapping.with(|m| m.get(i).copied().flatten().is_none())>"Skip"</option>
+                                    {Target::ALL.into_iter().map(|t| view! {
+                                        <option value=t.label() selected=move || mapping.with(|m| m.get(i).copied().flatten() == Some(t))>{t.label()}</option>
+                                    }).collect_view()}
+                                </select>
+                            </label>
+                        }).collect_view()}
+                    </div>
+                </fieldset>
+            })}
+            {move || preview().map(|p| match p {
+                Err(e) => view! { <div class="mt-3"><ErrorBanner message=e.to_string() /></div> }.into_any(),
+                Ok(rows) => {
+                    let ok = rows.iter().filter(|r| r.result.is_ok()).count();
+                    let bad: Vec<_> = rows.iter().filter_map(|r| r.result.as_ref().err().map(|e| (r.line, e.0.iter().map(|f| format!("{}: {}", f.field.replace('_', " "), f.message)).collect::<Vec<_>>().join("; ")))).collect();
+                    view! {
+                        <div class="mt-3 text-sm" data-testid="import-preview">
+                            <p class="font-medium">{format!("{ok} guests ready to import; {} rows will be skipped.", bad.len())}</p>
+                            <ul class="mt-1 max-h-40 overflow-y-auto text-red-700 dark:text-red-400">
+                                {bad.into_iter().take(100).map(|(line, why)| view! { <li>{format!("Line {line}: {why}")}</li> }).collect_view()}
+                            </ul>
+                            <button type="button" class="btn-primary mt-2" disabled=move || busy.get() || ok == 0 on:click=submit>
+                                {format!("Import {ok} guests")}
+                            </button>
+                        </div>
+                    }.into_any()
+                }
+            })}
+            {move || error.get().map(|m| view! { <div class="mt-3"><ErrorBanner message=m /></div> })}
+            {move || report.get().map(|r| view! {
+                <div class="mt-3 rounded-md bg-emerald-50 p-3 text-sm text-emerald-900 dark:bg-emerald-950 dark:text-emerald-100" role="status" data-testid="import-report">
+                    {format!("Imported {} guests; {} rows refused.", r.imported, r.rejected.len())}
+                    {r.import_id.map(|id| view! { " " <button type="button" class="link" on:click=move |_| undo(id)>"Undo this import"</button> })}
+                </div>
+            })}
+        </details>
     }
 }
