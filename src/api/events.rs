@@ -55,3 +55,25 @@ pub async fn event_contract(event_id: i64) -> Result<Option<Contract>, AppError>
     let (actor, pool) = super::ssr::actor_and_pool()?;
     Ok(crate::store::contracts::for_event(&pool, &actor, super::ssr::id(event_id)?).await?)
 }
+
+/// Staff record a new client's inquiry; returns the new event's id.
+#[server(prefix = "/api", endpoint = "create_inquiry")]
+pub async fn create_inquiry(form: crate::domain::parse::InquiryForm) -> Result<i64, AppError> {
+    let (actor, pool) = super::ssr::actor_and_pool()?;
+    if !actor.is_staff() {
+        return Err(AppError::Forbidden);
+    }
+    let today = crate::store::venue::today(&pool, &actor).await?;
+    let draft = form.parse(today)?;
+    Ok(crate::store::events::create_inquiry(&pool, &actor, &draft).await?)
+}
+
+/// Staff: the venue's spaces, for pickers.
+#[server(prefix = "/api", endpoint = "venue_spaces")]
+pub async fn venue_spaces() -> Result<Vec<crate::domain::model::Space>, AppError> {
+    let (actor, pool) = super::ssr::actor_and_pool()?;
+    if !actor.is_staff() {
+        return Err(AppError::Forbidden);
+    }
+    Ok(crate::store::events::spaces(&pool, &actor).await?)
+}

@@ -106,6 +106,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/signup") view=pages::signup::SignupPage ssr=SsrMode::Async />
                     <Route path=path!("/invite/:token") view=pages::invite::InvitePage ssr=SsrMode::Async />
                     <Route path=path!("/team") view=pages::team::TeamPage ssr=SsrMode::Async />
+                    <Route path=path!("/inquiries/new") view=pages::inquiry::NewInquiryPage ssr=SsrMode::Async />
                     <Route path=path!("/events/:id") view=pages::event::EventPage ssr=SsrMode::Async />
                     <Route path=path!("/my/events/:id") view=pages::my_event::MyEventPage ssr=SsrMode::Async />
                     <ParentRoute path=path!("/chat") view=chat::ChatLayout ssr=SsrMode::Async>

@@ -505,6 +505,87 @@ impl EventForm {
     }
 }
 
+/// What an inquiry can be about (it names the new event).
+pub const EVENT_TYPES: [&str; 7] =
+    ["Wedding", "Engagement party", "Corporate event", "Birthday", "Family reunion", "Fundraiser", "Other"];
+
+/// A new client's event inquiry as typed (by staff, or filled in from an email).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InquiryForm {
+    pub name: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub event_type: String,
+    #[serde(default)]
+    pub event_date: String,
+    #[serde(default)]
+    pub guest_count: String,
+    #[serde(default)]
+    pub budget: String,
+    #[serde(default)]
+    pub space_id: String,
+    #[serde(default)]
+    pub notes: String,
+}
+
+/// An inquiry ready to store: a client (found by email, or new) and an event in `inquiry`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InquiryDraft {
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+    pub event_type: String,
+    pub event_date: NaiveDate,
+    pub guest_count: i32,
+    pub budget_cents: i64,
+    pub space_id: Option<i64>,
+    pub notes: String,
+}
+
+impl InquiryForm {
+    /// `today` decides dates written without a year, and that the date is not past.
+    pub fn parse(&self, today: NaiveDate) -> Result<InquiryDraft, FieldErrors> {
+        let mut p = Parser::new();
+        let name = p.text("name", &self.name, MAX_NAME);
+        let email = p.optional_email("email", &self.email);
+        let phone = if self.phone.trim().is_empty() {
+            String::new()
+        } else {
+            phone(&self.phone).unwrap_or_else(|m| p.fail("phone", m))
+        };
+        let event_type = match EVENT_TYPES.iter().find(|t| t.eq_ignore_ascii_case(self.event_type.trim())) {
+            Some(t) => t.to_string(),
+            None => p.fail("event_type", "Choose one of the listed options."),
+        };
+        let event_date = match written_date(&self.event_date, today) {
+            Ok(d) if d < today => p.fail("event_date", "That date has passed."),
+            Ok(d) => Some(d),
+            Err(m) => p.fail("event_date", m),
+        };
+        let guest_count = p.int("guest_count", &self.guest_count, 1, 100_000);
+        let budget_cents = if self.budget.trim().is_empty() { 0 } else { p.money("budget", &self.budget) };
+        if budget_cents > 100_000_000_000 {
+            p.errors.add("budget", "Must be at most $1,000,000,000.");
+        }
+        let space_id = p.optional_id("space_id", &self.space_id);
+        let notes = p.optional_text("notes", &self.notes, MAX_NOTES);
+        p.finish(|| InquiryDraft {
+            name,
+            email,
+            phone,
+            event_type,
+            event_date: event_date.unwrap_or_default(),
+            guest_count: guest_count as i32,
+            budget_cents,
+            space_id,
+            notes,
+        })
+    }
+}
+
 /// The task form as typed.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TaskForm {
@@ -662,6 +743,43 @@ mod tests {
         assert_eq!(written_date("Feb 29", today), Ok(ymd(2028, 2, 29)));
         for bad in ["", "soon", "June", "13/45/2027", "June 31, 2027", "Junk 12, 2027", "12 June 1850", "June May 3"] {
             assert!(written_date(bad, today).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn inquiry_form() {
+        let today = ymd(2026, 11, 22);
+        let form = InquiryForm {
+            name: " Maya Patel ".into(),
+            email: "Maya.Patel@Example.com".into(),
+            phone: "617.555.0199".into(),
+            event_type: "wedding".into(),
+            event_date: "June 12".into(),
+            guest_count: "120".into(),
+            budget: "$45,000".into(),
+            space_id: String::new(),
+            notes: "Saw us at the fair.".into(),
+        };
+        let d = form.parse(today).unwrap();
+        assert_eq!(
+            (d.name.as_str(), d.email.as_str(), d.phone.as_str(), d.event_type.as_str()),
+            ("Maya Patel", "maya.patel@example.com", "(617) 555-0199", "Wedding")
+        );
+        assert_eq!((d.event_date, d.guest_count, d.budget_cents), (ymd(2027, 6, 12), 120, 4_500_000));
+        let bad = InquiryForm {
+            name: String::new(),
+            email: "maya".into(),
+            phone: "call me".into(),
+            event_type: "rave".into(),
+            event_date: "2026-01-02".into(),
+            guest_count: "0".into(),
+            budget: "lots".into(),
+            ..form
+        }
+        .parse(today)
+        .unwrap_err();
+        for field in ["name", "email", "phone", "event_type", "event_date", "guest_count", "budget"] {
+            assert!(bad.get(field).is_some(), "{field}: {bad:?}");
         }
     }
 

@@ -150,3 +150,62 @@ pub async fn vendors(pool: &PgPool, actor: &Actor, event_id: i64) -> StoreResult
     .fetch_all(&mut *conn)
     .await?)
 }
+
+/// Records an inquiry (staff): the client found by email in this venue, or a new one, and a new
+/// event in `inquiry` named after them and the kind of event. Returns the event's id.
+pub async fn create_inquiry(pool: &PgPool, actor: &Actor, d: &crate::domain::parse::InquiryDraft) -> StoreResult<i64> {
+    if !actor.is_staff() {
+        return Err(StoreError::Forbidden);
+    }
+    let mut tx = pool.begin().await?;
+    if let Some(space) = d.space_id {
+        let ok: bool = sqlx::query_scalar("select exists (select 1 from spaces where id = $1 and venue_id = $2)")
+            .bind(space)
+            .bind(actor.venue_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        if !ok {
+            return Err(StoreError::field("space_id", "Choose one of the listed options."));
+        }
+    }
+    let existing: Option<i64> = if d.email.is_empty() {
+        None
+    } else {
+        sqlx::query_scalar("select id from clients where venue_id = $1 and lower(email) = $2 order by id limit 1")
+            .bind(actor.venue_id)
+            .bind(&d.email)
+            .fetch_optional(&mut *tx)
+            .await?
+    };
+    let client_id: i64 = match existing {
+        Some(id) => id,
+        None => {
+            sqlx::query_scalar(
+                "insert into clients (venue_id, name, email, phone) values ($1, $2, $3, $4) returning id",
+            )
+            .bind(actor.venue_id)
+            .bind(&d.name)
+            .bind(&d.email)
+            .bind(&d.phone)
+            .fetch_one(&mut *tx)
+            .await?
+        }
+    };
+    let title: String = format!("{} — {}", d.name, d.event_type).chars().take(160).collect();
+    let id: i64 = sqlx::query_scalar(
+        "insert into events (venue_id, client_id, space_id, title, event_date, guest_count, budget_cents, status, notes)
+         values ($1, $2, $3, $4, $5, $6, $7, 'inquiry', $8) returning id",
+    )
+    .bind(actor.venue_id)
+    .bind(client_id)
+    .bind(d.space_id)
+    .bind(&title)
+    .bind(d.event_date)
+    .bind(d.guest_count)
+    .bind(d.budget_cents)
+    .bind(&d.notes)
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}

@@ -131,3 +131,65 @@ async fn an_import_is_all_or_nothing(pool: PgPool) {
         .unwrap();
     assert_eq!(name, "Guest 7; Jr.");
 }
+
+#[sqlx::test]
+async fn staff_record_an_inquiry_with_the_shared_parsers(pool: PgPool) {
+    let app = spawn(pool).await;
+    let sam = app.login(STAFF).await;
+    let form = [
+        ("form[name]", "Maya Patel"),
+        ("form[email]", "Maya.Patel@Example.com"),
+        ("form[phone]", "617.555.0199"),
+        ("form[event_type]", "Wedding"),
+        ("form[event_date]", "June 12, 2031"),
+        ("form[guest_count]", "120"),
+        ("form[budget]", "$45,000"),
+        ("form[space_id]", ""),
+        ("form[notes]", "Saw us at the bridal fair."),
+    ];
+    let r = app.call(Some(&sam), "create_inquiry", &form).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let id = r.json().as_i64().unwrap();
+    let (title, status, date, budget, phone): (String, String, chrono::NaiveDate, i64, String) = sqlx::query_as(
+        "select e.title, e.status, e.event_date, e.budget_cents, c.phone from events e join clients c on c.id = e.client_id where e.id = $1",
+    )
+    .bind(id)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        (title.as_str(), status.as_str(), date.to_string().as_str(), budget, phone.as_str()),
+        ("Maya Patel — Wedding", "inquiry", "2031-06-12", 4_500_000, "(617) 555-0199")
+    );
+    // The same email again: the same client, a second event.
+    let r = app.call(Some(&sam), "create_inquiry", &form).await;
+    let clients: i64 = sqlx::query_scalar("select count(*) from clients where lower(email) = 'maya.patel@example.com'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!((r.status, clients), (StatusCode::OK, 1));
+
+    // Each bad field is named; nothing is stored.
+    let before: i64 = sqlx::query_scalar("select count(*) from events").fetch_one(&app.pool).await.unwrap();
+    let bad = [
+        ("form[name]", ""),
+        ("form[email]", "maya"),
+        ("form[phone]", "call me"),
+        ("form[event_type]", "rave"),
+        ("form[event_date]", "someday"),
+        ("form[guest_count]", "0"),
+    ];
+    let r = app.call(Some(&sam), "create_inquiry", &bad).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    for field in ["name", "email", "phone", "event_type", "event_date", "guest_count"] {
+        assert!(r.body.contains(&format!("\"{field}\"")), "{field}: {}", r.body);
+    }
+    let after: i64 = sqlx::query_scalar("select count(*) from events").fetch_one(&app.pool).await.unwrap();
+    assert_eq!(before, after);
+
+    // Clients cannot; the page says so too.
+    let emma = app.login(EMMA).await;
+    assert_eq!(app.call(Some(&emma), "create_inquiry", &form).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.page(Some(&emma), "/inquiries/new").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.page(Some(&sam), "/inquiries/new").await.status, StatusCode::OK);
+}

@@ -44,6 +44,7 @@ fn DashboardView(user: SessionUser, d: Dashboard) -> impl IntoView {
                 <h1 class="text-2xl font-semibold">{format!("Hello, {first_name}")}</h1>
                 <p class="text-sm text-stone-600 dark:text-stone-400">{fmt_date(today)}</p>
             </div>
+            {staff.then(|| view! { <a href="/inquiries/new" class="btn-primary">"New inquiry"</a> })}
         </div>
         {staff.then(|| view! {
             <section aria-label="At a glance" class="mt-6 grid grid-cols-2 gap-3 md:grid-cols-4">

@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod dashboard;
 pub mod embed;
 pub mod event;
+pub mod inquiry;
 pub mod invite;
 pub mod login;
 pub mod my_event;
