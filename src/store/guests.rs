@@ -18,13 +18,15 @@ pub async fn list(pool: &PgPool, actor: &Actor, event_id: i64) -> StoreResult<Ve
         .await?)
 }
 
+/// The actor may edit this event's guests: how many it has (the transaction holds the check).
+async fn open_list(conn: &mut sqlx::PgConnection, actor: &Actor, event_id: i64) -> StoreResult<i64> {
+    access::event(conn, actor, event_id, Need::Guests).await?;
+    Ok(sqlx::query_scalar("select count(*) from guests where event_id = $1").bind(event_id).fetch_one(conn).await?)
+}
+
 pub async fn add(pool: &PgPool, actor: &Actor, event_id: i64, g: &GuestDraft) -> StoreResult<Guest> {
     let mut tx = pool.begin().await?;
-    access::event(&mut tx, actor, event_id, Need::Guests).await?;
-    let count: i64 = sqlx::query_scalar("select count(*) from guests where event_id = $1")
-        .bind(event_id)
-        .fetch_one(&mut *tx)
-        .await?;
+    let count = open_list(&mut tx, actor, event_id).await?;
     if count >= 2000 {
         return Err(StoreError::Conflict("This event already has 2,000 guests, the most a list can hold.".into()));
     }
@@ -108,11 +110,7 @@ pub async fn import(
     rejected: usize,
 ) -> StoreResult<i64> {
     let mut tx = pool.begin().await?;
-    access::event(&mut tx, actor, event_id, Need::Guests).await?;
-    let count: i64 = sqlx::query_scalar("select count(*) from guests where event_id = $1")
-        .bind(event_id)
-        .fetch_one(&mut *tx)
-        .await?;
+    let count = open_list(&mut tx, actor, event_id).await?;
     if count + guests.len() as i64 > 2000 {
         return Err(StoreError::Conflict(format!(
             "This import would make {} guests; a list holds at most 2,000. Nothing was imported.",
