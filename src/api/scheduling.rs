@@ -195,10 +195,7 @@ pub async fn calendar_feeds() -> Result<Vec<FeedView>, AppError> {
 #[server(prefix = "/api", endpoint = "create_calendar_feed")]
 pub async fn create_calendar_feed(resource_id: Option<i64>) -> Result<String, AppError> {
     let (actor, pool) = super::ssr::actor_and_pool()?;
-    let target = match resource_id {
-        Some(id) => crate::store::feeds::Target::Resource(super::ssr::id(id)?),
-        None => crate::store::feeds::Target::Me,
-    };
+    let target = crate::store::feeds::Target::from_param(resource_id).ok_or(AppError::NotFound)?;
     let token = crate::server::auth::new_token();
     crate::store::feeds::create(&pool, &actor, target, &crate::server::auth::token_hash(&token)).await?;
     Ok(format!("/calendar/feed/{token}.ics"))
@@ -208,10 +205,7 @@ pub async fn create_calendar_feed(resource_id: Option<i64>) -> Result<String, Ap
 #[server(prefix = "/api", endpoint = "revoke_calendar_feed")]
 pub async fn revoke_calendar_feed(resource_id: Option<i64>) -> Result<bool, AppError> {
     let (actor, pool) = super::ssr::actor_and_pool()?;
-    let target = match resource_id {
-        Some(id) => crate::store::feeds::Target::Resource(super::ssr::id(id)?),
-        None => crate::store::feeds::Target::Me,
-    };
+    let target = crate::store::feeds::Target::from_param(resource_id).ok_or(AppError::NotFound)?;
     Ok(crate::store::feeds::revoke(&pool, &actor, target).await?)
 }
 

@@ -82,21 +82,16 @@ pub struct ResourceOption {
     pub kind: String,
 }
 
-/// An appointment on the staff calendar.
+/// An appointment on the staff calendar: what clients see of it, and its notes and resources'
+/// ids (sent as one flat record).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct CalendarAppointment {
-    pub id: i64,
-    pub type_id: i64,
-    pub type_name: String,
-    pub client_name: Option<String>,
-    pub starts_at: DateTime<Utc>,
-    pub ends_at: DateTime<Utc>,
-    pub status: String,
-    pub sequence: i32,
+    #[serde(flatten)]
+    #[cfg_attr(feature = "ssr", sqlx(flatten))]
+    pub view: AppointmentView,
     pub notes: String,
     pub resource_ids: Vec<i64>,
-    pub resources: Vec<String>,
 }
 
 /// An event on the staff calendar: its date and times in the venue's zone, as instants.

@@ -88,16 +88,17 @@ pub fn instant(tz: Tz, local: NaiveDateTime) -> Option<DateTime<Utc>> {
     tz.from_local_datetime(&local).earliest().map(|t| t.with_timezone(&Utc))
 }
 
+/// The UTC instant of `time` on `date` in `tz`; a time in a spring-forward gap moves to the
+/// first instant after it (gaps last at most a few hours).
+pub fn instant_or_after(tz: Tz, date: NaiveDate, time: NaiveTime) -> Option<DateTime<Utc>> {
+    let local = date.and_time(time);
+    instant(tz, local).or_else(|| (1..=240).find_map(|m| instant(tz, local + Duration::minutes(m))))
+}
+
 /// An hours interval of `date` in UTC. An end at or before its start means "until midnight"
 /// only for 00:00 (a day that ends at 24:00); a bound in a DST gap moves to the gap's end.
 fn span_of(tz: Tz, date: NaiveDate, start: NaiveTime, end: NaiveTime) -> Option<Span> {
-    let at = |d: NaiveDate, t: NaiveTime| {
-        let local = d.and_time(t);
-        instant(tz, local).or_else(|| {
-            // In a spring-forward gap: the first instant after it (gaps last at most a few hours).
-            (1..=240).find_map(|m| instant(tz, local + Duration::minutes(m)))
-        })
-    };
+    let at = |d: NaiveDate, t: NaiveTime| instant_or_after(tz, d, t);
     let s = at(date, start)?;
     let e = if end == NaiveTime::MIN { at(date.succ_opt()?, end)? } else { at(date, end)? };
     (s < e).then(|| Span::new(s, e))

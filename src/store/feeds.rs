@@ -18,6 +18,17 @@ pub enum Target {
     Resource(i64),
 }
 
+impl Target {
+    /// From a request's `resource_id`: none is the member's own; an id that cannot exist is `None`.
+    pub fn from_param(resource_id: Option<i64>) -> Option<Target> {
+        match resource_id {
+            None => Some(Target::Me),
+            Some(id) if id > 0 => Some(Target::Resource(id)),
+            Some(_) => None,
+        }
+    }
+}
+
 async fn check(pool: &PgPool, actor: &Actor, target: Target) -> StoreResult<()> {
     match target {
         Target::Me if actor.role == Role::Vendor => Err(StoreError::Forbidden),

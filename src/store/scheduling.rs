@@ -198,6 +198,15 @@ pub struct Appointment {
 
 const APPOINTMENT_COLS: &str = "id, type_id, client_id, starts_at, ends_at, status, sequence";
 
+/// An `AppointmentView`'s columns, over [`VIEW_FROM`]; people before rooms in `resources`.
+const VIEW_COLUMNS: &str = "a.id, a.type_id, t.name as type_name, c.name as client_name, a.starts_at, a.ends_at,
+    a.status, a.sequence,
+    coalesce(array(select r.name from appointment_resources ar join resources r on r.id = ar.resource_id
+                    where ar.appointment_id = a.id order by r.kind desc, r.name), '{}') as resources";
+const VIEW_FROM: &str = "from appointments a
+    join appointment_types t on t.id = a.type_id
+    left join clients c on c.id = a.client_id";
+
 /// Why a booking was refused (beyond the usual store errors).
 #[derive(Debug, thiserror::Error)]
 pub enum BookingError {
@@ -367,6 +376,30 @@ fn change_allowed(actor: &Actor, t: &AppointmentType, a: &Appointment, now: Date
     Ok(())
 }
 
+/// Adds a line to an appointment's history: who did `kind` to it (as it was in `a`), when, why.
+async fn record_change(
+    conn: &mut sqlx::PgConnection,
+    actor: &Actor,
+    a: &Appointment,
+    kind: &str,
+    new_starts_at: Option<DateTime<Utc>>,
+    reason: &str,
+) -> StoreResult<()> {
+    sqlx::query(
+        "insert into appointment_changes (appointment_id, changed_by, kind, old_starts_at, new_starts_at, reason)
+         values ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(a.id)
+    .bind(actor.user_id)
+    .bind(kind)
+    .bind(a.starts_at)
+    .bind(new_starts_at)
+    .bind(reason.chars().take(1000).collect::<String>())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// Moves an appointment to another free start. Its `sequence` goes up by one; the old and new
 /// times are kept in its history.
 pub async fn reschedule(
@@ -398,17 +431,7 @@ pub async fn reschedule(
     .bind(slot.end)
     .fetch_one(&mut *tx)
     .await?;
-    sqlx::query(
-        "insert into appointment_changes (appointment_id, changed_by, kind, old_starts_at, new_starts_at, reason)
-         values ($1, $2, 'rescheduled', $3, $4, $5)",
-    )
-    .bind(a.id)
-    .bind(actor.user_id)
-    .bind(a.starts_at)
-    .bind(slot.start)
-    .bind(reason.chars().take(1000).collect::<String>())
-    .execute(&mut *tx)
-    .await?;
+    record_change(&mut tx, actor, &a, "rescheduled", Some(slot.start), reason).await?;
     reminders::schedule(&mut tx, updated.id, updated.sequence, updated.starts_at, t.reminder_minutes, now).await?;
     tx.commit().await?;
     Ok(updated)
@@ -439,16 +462,7 @@ pub async fn cancel(
         .bind(a.id)
         .execute(&mut *tx)
         .await?;
-    sqlx::query(
-        "insert into appointment_changes (appointment_id, changed_by, kind, old_starts_at, reason)
-         values ($1, $2, 'cancelled', $3, $4)",
-    )
-    .bind(a.id)
-    .bind(actor.user_id)
-    .bind(a.starts_at)
-    .bind(&reason)
-    .execute(&mut *tx)
-    .await?;
+    record_change(&mut tx, actor, &a, "cancelled", None, &reason).await?;
     tx.commit().await?;
     Ok(updated)
 }
@@ -479,18 +493,12 @@ pub async fn appointments(
     if actor.role == Role::Vendor {
         return Ok(Vec::new());
     }
-    Ok(sqlx::query_as(
-        "select a.id, a.type_id, t.name as type_name, c.name as client_name, a.starts_at, a.ends_at, a.status,
-                a.sequence,
-                coalesce(array(select r.name from appointment_resources ar join resources r on r.id = ar.resource_id
-                                where ar.appointment_id = a.id order by r.name), '{}') as resources
-           from appointments a
-           join appointment_types t on t.id = a.type_id
-           left join clients c on c.id = a.client_id
+    Ok(sqlx::query_as(&format!(
+        "select {VIEW_COLUMNS} {VIEW_FROM}
           where a.venue_id = $1 and a.ends_at >= $2 and ($3 or a.client_id = $4) and ($5::bigint is null or a.id = $5)
           order by a.starts_at, a.id
-          limit 500",
-    )
+          limit 500"
+    ))
     .bind(actor.venue_id)
     .bind(since)
     .bind(actor.is_staff())
@@ -538,22 +546,17 @@ pub async fn calendar(
     if resource.is_some_and(|r| !resources.iter().any(|o| o.id == r)) {
         return Err(StoreError::NotFound);
     }
-    let appointments: Vec<CalendarAppointment> = sqlx::query_as(
-        "select a.id, a.type_id, t.name as type_name, c.name as client_name, a.starts_at, a.ends_at, a.status,
-                a.sequence, a.notes,
+    let appointments: Vec<CalendarAppointment> = sqlx::query_as(&format!(
+        "select {VIEW_COLUMNS}, a.notes,
                 coalesce(array(select ar.resource_id from appointment_resources ar where ar.appointment_id = a.id
-                                order by ar.resource_id), '{}') as resource_ids,
-                coalesce(array(select r.name from appointment_resources ar join resources r on r.id = ar.resource_id
-                                where ar.appointment_id = a.id order by r.kind desc, r.name), '{}') as resources
-           from appointments a
-           join appointment_types t on t.id = a.type_id
-           left join clients c on c.id = a.client_id
+                                order by ar.resource_id), '{{}}') as resource_ids
+           {VIEW_FROM}
           where a.venue_id = $1 and a.starts_at < $3 and a.ends_at > $2
             and ($4::bigint is null or exists (select 1 from appointment_resources ar
                                                 where ar.appointment_id = a.id and ar.resource_id = $4))
           order by a.starts_at, a.id
-          limit 2000",
-    )
+          limit 2000"
+    ))
     .bind(actor.venue_id)
     .bind(from)
     .bind(to)
@@ -582,11 +585,7 @@ pub async fn calendar(
     .bind(resource)
     .fetch_all(pool)
     .await?;
-    // A wall-clock time in a spring-forward gap is taken an hour later.
-    let at = |d: NaiveDate, t: NaiveTime| {
-        let local = d.and_time(t);
-        av::instant(tz, local).or_else(|| av::instant(tz, local + Duration::hours(1)))
-    };
+    let at = |d: NaiveDate, t: NaiveTime| av::instant_or_after(tz, d, t);
     let events = rows
         .into_iter()
         .filter_map(|e| {
@@ -630,16 +629,7 @@ pub async fn set_status(pool: &PgPool, actor: &Actor, id: i64, status: &str) -> 
             .bind(status)
             .fetch_one(&mut *tx)
             .await?;
-    sqlx::query(
-        "insert into appointment_changes (appointment_id, changed_by, kind, old_starts_at, reason)
-         values ($1, $2, 'status', $3, $4)",
-    )
-    .bind(a.id)
-    .bind(actor.user_id)
-    .bind(a.starts_at)
-    .bind(format!("{} → {status}", a.status))
-    .execute(&mut *tx)
-    .await?;
+    record_change(&mut tx, actor, &a, "status", None, &format!("{} → {status}", a.status)).await?;
     tx.commit().await?;
     Ok(updated)
 }

@@ -214,7 +214,7 @@ fn Week(
         &days,
         w.appointments
             .iter()
-            .map(|a| (a.starts_at, a.ends_at))
+            .map(|a| (a.view.starts_at, a.view.ends_at))
             .chain(w.events.iter().filter(|e| !e.all_day).map(|e| (e.starts_at, e.ends_at))),
     );
     let (first_hour, last_hour) = range;
@@ -277,7 +277,7 @@ fn Week(
                     }).collect_view()}
                 </div>
                 {days.iter().map(|&d| {
-                    let day_appointments: Vec<CalendarAppointment> = appointments.iter().filter(|a| on_day(d, a.starts_at, a.ends_at)).cloned().collect();
+                    let day_appointments: Vec<CalendarAppointment> = appointments.iter().filter(|a| on_day(d, a.view.starts_at, a.view.ends_at)).cloned().collect();
                     let day_events: Vec<CalendarEvent> = events.iter().filter(|e| !e.all_day && on_day(d, e.starts_at, e.ends_at)).cloned().collect();
                     view! {
                         <div class="relative border-l border-stone-200 dark:border-stone-800" style=format!("height: {height}px")
@@ -300,9 +300,9 @@ fn Week(
                                 }
                             }).collect_view()}
                             {day_appointments.into_iter().map(|a| {
-                                let top = grid_minutes(range, d, a.starts_at) as f64 * PX_PER_MINUTE;
-                                let h = ((grid_minutes(range, d, a.ends_at) - grid_minutes(range, d, a.starts_at)) as f64 * PX_PER_MINUTE).max(20.0);
-                                let (id, cancelled, booked) = (a.id, a.status == "cancelled", a.status == "booked");
+                                let top = grid_minutes(range, d, a.view.starts_at) as f64 * PX_PER_MINUTE;
+                                let h = ((grid_minutes(range, d, a.view.ends_at) - grid_minutes(range, d, a.view.starts_at)) as f64 * PX_PER_MINUTE).max(20.0);
+                                let (id, cancelled, booked) = (a.view.id, a.view.status == "cancelled", a.view.status == "booked");
                                 let tone = if cancelled {
                                     "border-stone-300 bg-stone-100/90 text-stone-500 line-through dark:border-stone-700 dark:bg-stone-800/90"
                                 } else {
@@ -310,7 +310,7 @@ fn Week(
                                 };
                                 let item = a.clone();
                                 view! {
-                                    <button type="button" data-testid="calendar-appointment" data-appointment-id=id data-status=a.status.clone()
+                                    <button type="button" data-testid="calendar-appointment" data-appointment-id=id data-status=a.view.status.clone()
                                         class=format!("absolute inset-x-1 overflow-hidden rounded border px-1 text-left text-xs shadow-sm {tone}")
                                         class:cursor-move=booked
                                         style=format!("top: {top}px; height: {h}px; z-index: {}", if cancelled { 1 } else { 2 })
@@ -320,8 +320,8 @@ fn Week(
                                             dragging.set_value(Some((id, grab)));
                                         }
                                         on:click=move |_| open.set(Some(Open::Appointment(item.clone())))>
-                                        <span class="block truncate font-medium">{a.type_name.clone()}</span>
-                                        <span class="block truncate">{format!("{} · {}", local(a.starts_at).format("%-I:%M %p"), a.client_name.clone().unwrap_or_default())}</span>
+                                        <span class="block truncate font-medium">{a.view.type_name.clone()}</span>
+                                        <span class="block truncate">{format!("{} · {}", local(a.view.starts_at).format("%-I:%M %p"), a.view.client_name.clone().unwrap_or_default())}</span>
                                     </button>
                                 }
                             }).collect_view()}
@@ -343,17 +343,17 @@ fn Week(
                         </a></li>
                     }.into_any()));
                 }
-                for a in w.appointments.iter().filter(|a| on_day(d, a.starts_at, a.ends_at)) {
+                for a in w.appointments.iter().filter(|a| on_day(d, a.view.starts_at, a.view.ends_at)) {
                     let item = a.clone();
-                    items.push((a.starts_at, view! {
-                        <li><button type="button" class="flex w-full gap-3 py-2 text-left" data-testid="calendar-appointment" data-appointment-id=a.id
+                    items.push((a.view.starts_at, view! {
+                        <li><button type="button" class="flex w-full gap-3 py-2 text-left" data-testid="calendar-appointment" data-appointment-id=a.view.id
                             on:click=move |_| open.set(Some(Open::Appointment(item.clone())))>
-                            <span class="w-20 shrink-0 text-sm text-stone-500">{local(a.starts_at).format("%-I:%M %p").to_string()}</span>
+                            <span class="w-20 shrink-0 text-sm text-stone-500">{local(a.view.starts_at).format("%-I:%M %p").to_string()}</span>
                             <span class="min-w-0 flex-1">
-                                <span class="block truncate font-medium" class:line-through=a.status == "cancelled">{a.type_name.clone()}</span>
-                                <span class="block truncate text-xs text-stone-500">{format!("{} · {}", a.client_name.clone().unwrap_or_default(), a.resources.join(", "))}</span>
+                                <span class="block truncate font-medium" class:line-through=a.view.status == "cancelled">{a.view.type_name.clone()}</span>
+                                <span class="block truncate text-xs text-stone-500">{format!("{} · {}", a.view.client_name.clone().unwrap_or_default(), a.view.resources.join(", "))}</span>
                             </span>
-                            <Badge text=status_label(&a.status) tone=status_tone(&a.status) />
+                            <Badge text=status_label(&a.view.status) tone=status_tone(&a.view.status) />
                         </button></li>
                     }.into_any()));
                 }
@@ -378,7 +378,7 @@ fn Week(
 #[component]
 fn Drawer(open: Open, on_close: Callback<()>, reload: Callback<()>) -> impl IntoView {
     let title = match &open {
-        Open::Appointment(a) => a.type_name.clone(),
+        Open::Appointment(a) => a.view.type_name.clone(),
         Open::New => "New appointment".to_string(),
     };
     let body = match open {
@@ -401,14 +401,14 @@ fn Drawer(open: Open, on_close: Callback<()>, reload: Callback<()>) -> impl Into
 
 #[component]
 fn AppointmentDetail(a: CalendarAppointment, on_close: Callback<()>, reload: Callback<()>) -> impl IntoView {
-    let id = a.id;
-    let type_id = a.type_id;
+    let id = a.view.id;
+    let type_id = a.view.type_id;
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let moving = RwSignal::new(false);
     let slot = RwSignal::new(None::<SlotView>);
     let reason = RwSignal::new(String::new());
-    let booked = a.status == "booked";
+    let booked = a.view.status == "booked";
     let done = move |r: Result<crate::domain::scheduling::AppointmentView, crate::api::AppError>| match r {
         Ok(_) => {
             reload.run(());
@@ -436,12 +436,12 @@ fn AppointmentDetail(a: CalendarAppointment, on_close: Callback<()>, reload: Cal
     };
     view! {
         <dl class="mt-3 grid grid-cols-[6rem_1fr] gap-y-1 text-sm" data-testid="appointment-detail">
-            <dt class="text-stone-500">"When"</dt><dd>{format!("{} – {}", long_time(a.starts_at), local(a.ends_at).format("%-I:%M %p"))}</dd>
-            <dt class="text-stone-500">"Client"</dt><dd>{a.client_name.clone().unwrap_or_else(|| "—".into())}</dd>
-            <dt class="text-stone-500">"With"</dt><dd>{a.resources.join(", ")}</dd>
-            <dt class="text-stone-500">"Status"</dt><dd><Badge text=status_label(&a.status) tone=status_tone(&a.status) /></dd>
+            <dt class="text-stone-500">"When"</dt><dd>{format!("{} – {}", long_time(a.view.starts_at), local(a.view.ends_at).format("%-I:%M %p"))}</dd>
+            <dt class="text-stone-500">"Client"</dt><dd>{a.view.client_name.clone().unwrap_or_else(|| "—".into())}</dd>
+            <dt class="text-stone-500">"With"</dt><dd>{a.view.resources.join(", ")}</dd>
+            <dt class="text-stone-500">"Status"</dt><dd><Badge text=status_label(&a.view.status) tone=status_tone(&a.view.status) /></dd>
             {(!a.notes.is_empty()).then(|| view! { <dt class="text-stone-500">"Notes"</dt><dd class="whitespace-pre-wrap">{a.notes.clone()}</dd> })}
-            {(a.sequence > 0).then(|| view! { <dt class="text-stone-500">"Changes"</dt><dd>{format!("{} so far", a.sequence)}</dd> })}
+            {(a.view.sequence > 0).then(|| view! { <dt class="text-stone-500">"Changes"</dt><dd>{format!("{} so far", a.view.sequence)}</dd> })}
         </dl>
         <p class="mt-2"><a class="link text-sm" href=format!("/appointments/{id}.ics") download="">"Download .ics"</a></p>
         {move || error.get().map(|m| view! { <div class="mt-3"><ErrorBanner message=m /></div> })}
@@ -466,7 +466,7 @@ fn AppointmentDetail(a: CalendarAppointment, on_close: Callback<()>, reload: Cal
             <button type="button" class="mt-4 w-full rounded-md border border-red-300 px-4 py-2 text-sm font-medium text-red-700 hover:bg-red-50 dark:border-red-800 dark:text-red-300 dark:hover:bg-red-950"
                 disabled=move || busy.get() on:click=do_cancel>"Cancel appointment"</button>
         })}
-        {(!booked && a.status != "cancelled").then(|| view! {
+        {(!booked && a.view.status != "cancelled").then(|| view! {
             <button type="button" class="btn-secondary mt-4" disabled=move || busy.get() on:click=move |_| set_status("booked")>"Back to booked"</button>
         })}
     }
