@@ -118,7 +118,8 @@ bench: setup
 	fi
 	LEPTOS_OUTPUT_NAME=$(OUTPUT_NAME) cargo bench --no-default-features --features ssr
 
-# Tool-calling accuracy of every configured model (eval/tool_calls.json): the embedded model,
+# Tool-calling accuracy of every configured model (eval/tool_calls.json) and form filling from
+# text (eval/inquiries.json): the embedded model,
 # hosted ones from the environment, and (when llama-cpp-python is installed) the same GGUF behind
 # llama.cpp's OpenAI-compatible server, called through our OpenAI provider.
 eval: setup
@@ -131,6 +132,7 @@ eval: setup
 	  export OPENAI_BASE_URL=http://127.0.0.1:8091/v1 OPENAI_MODELS=smollm2-llamacpp OPENAI_API_KEY=none
 	fi
 	LEPTOS_OUTPUT_NAME=$(OUTPUT_NAME) RUSTFLAGS="$(ERASE_RUSTFLAGS)" cargo run --quiet --no-default-features --features ssr --example eval
+	LEPTOS_OUTPUT_NAME=$(OUTPUT_NAME) RUSTFLAGS="$(ERASE_RUSTFLAGS)" cargo run --quiet --no-default-features --features ssr --example assist_eval
 
 clean-db:
 	@scripts/db.sh --stop

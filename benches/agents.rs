@@ -54,6 +54,19 @@ async fn main() {
         .await
         .unwrap();
 
+    // fill_form reads text with a model: the instant scripted one, so the time is ours.
+    let scripted = concierge::llm::ResolvedModel {
+        info: concierge::domain::chat::ModelInfo {
+            id: "scripted/instant".into(),
+            provider: "scripted".into(),
+            label: "Scripted".into(),
+            context_window: 1_000_000,
+            supports_tools: true,
+            local: true,
+        },
+        provider: std::sync::Arc::new(concierge::llm::scripted::Scripted { delay: std::time::Duration::ZERO }),
+        model: "instant".into(),
+    };
     println!("== tool execution on the demo data (40 runs each) ==");
     println!("{:<26} {:>10} {:>10}  as", "tool", "p50", "p99");
     for tool in registry() {
@@ -68,6 +81,10 @@ async fn main() {
             "list_vendors" | "list_pending_tasks" | "venue_info" => (&sam, json!({})),
             "search_messages" => (&sam, json!({"query": "menu tasting"})),
             "search_clients" => (&sam, json!({"query": "clark"})),
+            "fill_form" => (
+                &sam,
+                json!({"form": "inquiry", "text": "I'm Maya Patel, 140 guests on June 12, 2030. [[json {\"name\": {\"source\": \"I'm Maya Patel\", \"value\": \"Maya Patel\"}, \"guest_count\": {\"source\": \"140 guests\", \"value\": \"140\"}}]]"}),
+            ),
             "update_element_status" => (&sam, json!({"element_id": element, "status": "confirmed"})),
             "send_client_message" => (&sam, json!({"body": "A benchmark message."})),
             "send_vendor_message" => (&sam, json!({"vendor_id": vendor, "body": "A benchmark message."})),
@@ -76,7 +93,7 @@ async fn main() {
             _ => (&sam, json!({})),
         };
         let _ = service;
-        let cx = ToolCx { pool: &pool, actor, event_id: Some(event) };
+        let cx = ToolCx { pool: &pool, actor, event_id: Some(event), model: Some(&scripted), said: None };
         let mut times = Vec::new();
         for i in 0..40 {
             let mut args = args.clone();

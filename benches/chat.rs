@@ -236,6 +236,7 @@ async fn generate(
         temperature: Some(0.0),
         user_key: "bench".into(),
         cache_key: Some(key.into()),
+        response_schema: None,
     };
     let start = Instant::now();
     let mut rx = model.stream(req);
@@ -400,6 +401,7 @@ async fn real_openai_peer() {
         temperature: Some(0.0),
         user_key: "bench".into(),
         cache_key: None,
+        response_schema: None,
     };
     let start = Instant::now();
     let mut rx = provider.stream(req);

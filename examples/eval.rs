@@ -93,6 +93,7 @@ async fn main() {
                 temperature: Some(0.0),
                 user_key: "eval".into(),
                 cache_key: None,
+                response_schema: None,
             };
             let started = Instant::now();
             let mut rx = model.provider.stream(request);

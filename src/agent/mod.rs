@@ -12,6 +12,7 @@
 //! The turn loop that calls the tools lives in `crate::chat` (it owns the thread's stream).
 
 pub mod context;
+pub mod extract;
 pub mod schema;
 pub mod tools;
 
@@ -34,6 +35,10 @@ pub struct ToolCx<'a> {
     pub actor: &'a Actor,
     /// The event the thread is about (client and event agents).
     pub event_id: Option<i64>,
+    /// The thread's model (tools that read text with it); `None` outside a turn.
+    pub model: Option<&'a crate::llm::ResolvedModel>,
+    /// The person's last message in the turn (what "this email" refers to).
+    pub said: Option<&'a str>,
 }
 
 impl ToolCx<'_> {

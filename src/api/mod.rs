@@ -6,6 +6,7 @@ mod error;
 pub use error::AppError;
 
 pub mod agents;
+pub mod assist;
 pub mod auth;
 pub mod chat;
 pub mod dashboard;
@@ -15,6 +16,7 @@ pub mod messages;
 pub mod scheduling;
 pub mod tasks;
 pub mod team;
+pub mod vendors;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {

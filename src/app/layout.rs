@@ -48,6 +48,7 @@ fn Nav(user: Option<SessionUser>) -> impl IntoView {
                     <A href="/chat" attr:class="nav-link">"Chat"</A>
                     {(user.role == crate::domain::Role::Client).then(|| view! { <A href="/book" attr:class="nav-link">"Book"</A> })}
                     {staff.then(|| view! { <A href="/calendar" attr:class="nav-link">"Calendar"</A> })}
+                    {staff.then(|| view! { <A href="/vendors" attr:class="nav-link hidden sm:block">"Vendors"</A> })}
                     {staff.then(|| view! { <A href="/approvals" attr:class="nav-link hidden sm:block">"Approvals"</A> })}
                     {staff.then(|| view! { <A href="/team" attr:class="nav-link hidden sm:block">"Team"</A> })}
                     {owner.then(|| view! { <A href="/settings/models" attr:class="nav-link hidden sm:block">"Models"</A> })}

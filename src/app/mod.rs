@@ -1,6 +1,7 @@
 //! The UI, compiled twice: rendered to HTML on the server and hydrated in the browser.
 //! Pages live in `pages/`, one per file; `common` holds the small shared pieces.
 
+mod assist;
 mod chat;
 mod common;
 mod event;
@@ -107,6 +108,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/invite/:token") view=pages::invite::InvitePage ssr=SsrMode::Async />
                     <Route path=path!("/team") view=pages::team::TeamPage ssr=SsrMode::Async />
                     <Route path=path!("/inquiries/new") view=pages::inquiry::NewInquiryPage ssr=SsrMode::Async />
+                    <Route path=path!("/vendors") view=pages::vendors::VendorsPage ssr=SsrMode::Async />
                     <Route path=path!("/events/:id") view=pages::event::EventPage ssr=SsrMode::Async />
                     <Route path=path!("/my/events/:id") view=pages::my_event::MyEventPage ssr=SsrMode::Async />
                     <ParentRoute path=path!("/chat") view=chat::ChatLayout ssr=SsrMode::Async>

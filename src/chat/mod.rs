@@ -411,6 +411,7 @@ impl Hub {
                 temperature: None,
                 user_key: job.actor.user_id.to_string(),
                 cache_key: Some(format!("thread-{}", job.thread_id)),
+                response_schema: None,
             };
             let mut out = self.stream_step(job, live, reply.id, request).await;
             if out.stopped || out.error.is_some() || out.calls.is_empty() {
@@ -436,7 +437,8 @@ impl Hub {
             let mut assistant = Message::new(Role::Assistant, out.text.clone());
             assistant.tool_calls = calls.clone();
             messages.push(assistant);
-            let step_result = self.run_tools(job, live, &tools, reply.id, &calls).await;
+            let said = messages.iter().rev().find(|m| m.role == Role::User).map(|m| m.content.clone());
+            let step_result = self.run_tools(job, live, &tools, reply.id, &calls, said.as_deref()).await;
             for (call, result) in calls.iter().zip(&step_result.results) {
                 let mut m = Message::new(Role::Tool, clip_text(&result.to_string(), clip));
                 m.tool_call_id = Some(call.id.clone());
@@ -524,8 +526,9 @@ impl Hub {
         offered: &[&'static ToolEntry],
         parent: i64,
         calls: &[ToolCall],
+        said: Option<&str>,
     ) -> StepResult {
-        let cx = ToolCx { pool: &self.pool, actor: &job.actor, event_id: job.event_id };
+        let cx = ToolCx { pool: &self.pool, actor: &job.actor, event_id: job.event_id, model: Some(&job.model), said };
         let mut last = parent;
         let mut items: Vec<Option<ChatItem>> = Vec::with_capacity(calls.len());
         // Each call's tool (only one this turn offered) and its checked arguments.
@@ -762,7 +765,7 @@ impl Hub {
 
         let item = if approve {
             let runner = if pending.approver == Approver::Venue { actor } else { &requester };
-            let cx = ToolCx { pool: &self.pool, actor: runner, event_id: pending.event_id };
+            let cx = ToolCx { pool: &self.pool, actor: runner, event_id: pending.event_id, model: None, said: None };
             let res = match crate::agent::tool(&pending.tool) {
                 Some(t) => t.run(&cx, &pending.arguments).await,
                 None => Err(ToolError::UnknownTool(pending.tool.clone())),
@@ -857,6 +860,7 @@ impl Hub {
             temperature: Some(0.0),
             user_key: job.actor.user_id.to_string(),
             cache_key: None,
+            response_schema: None,
         };
         let mut rx = job.model.provider.stream(request);
         let collect = async {

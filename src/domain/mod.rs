@@ -95,6 +95,7 @@ string_enum!(
 );
 
 // Declared after `string_enum!` so that the macro is in scope there.
+pub mod assist;
 pub mod chat;
 pub mod markdown;
 pub mod scheduling;

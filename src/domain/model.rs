@@ -318,3 +318,20 @@ pub struct InviteLink {
     pub path: String,
     pub expires_at: DateTime<Utc>,
 }
+
+/// A vendor in the venue's directory (staff).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct VendorEntry {
+    pub id: i64,
+    pub name: String,
+    pub contact: String,
+    pub category: String,
+    pub email: String,
+    pub phone: String,
+    pub rate_cents: i64,
+    pub rate_unit: String,
+    pub notes: String,
+    /// Upcoming events it is assigned to.
+    pub upcoming_events: i64,
+}

@@ -586,6 +586,73 @@ impl InquiryForm {
     }
 }
 
+/// What a vendor provides (the `vendors.category` check).
+pub const VENDOR_CATEGORIES: [&str; 7] = ["florist", "caterer", "photographer", "music", "decor", "rentals", "other"];
+/// What a vendor's rate is per (spelled like `services.unit`), with labels.
+pub const RATE_UNITS: [(&str, &str); 3] = [("flat", "per event"), ("per_hour", "per hour"), ("per_guest", "per guest")];
+
+/// The vendor form as typed.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct VendorForm {
+    pub name: String,
+    #[serde(default)]
+    pub contact: String,
+    #[serde(default)]
+    pub category: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub rate: String,
+    #[serde(default)]
+    pub rate_unit: String,
+    #[serde(default)]
+    pub notes: String,
+}
+
+/// A vendor ready to store.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VendorDraft {
+    pub name: String,
+    pub contact: String,
+    pub category: String,
+    pub email: String,
+    pub phone: String,
+    pub rate_cents: i64,
+    pub rate_unit: String,
+    pub notes: String,
+}
+
+impl VendorForm {
+    pub fn parse(&self) -> Result<VendorDraft, FieldErrors> {
+        let mut p = Parser::new();
+        let name = p.text("name", &self.name, MAX_NAME);
+        let contact = p.optional_text("contact", &self.contact, MAX_NAME);
+        let category = match VENDOR_CATEGORIES.iter().find(|c| c.eq_ignore_ascii_case(self.category.trim())) {
+            Some(c) => c.to_string(),
+            None => p.fail("category", "Choose one of the listed options."),
+        };
+        let email = p.optional_email("email", &self.email);
+        let phone = if self.phone.trim().is_empty() {
+            String::new()
+        } else {
+            phone(&self.phone).unwrap_or_else(|m| p.fail("phone", m))
+        };
+        let rate_cents = if self.rate.trim().is_empty() { 0 } else { p.money("rate", &self.rate) };
+        if rate_cents > 100_000_000_000 {
+            p.errors.add("rate", "Must be at most $1,000,000,000.");
+        }
+        let unit = if self.rate_unit.trim().is_empty() { "flat" } else { self.rate_unit.trim() };
+        let rate_unit = match RATE_UNITS.iter().find(|(u, _)| *u == unit) {
+            Some((u, _)) => u.to_string(),
+            None => p.fail("rate_unit", "Choose one of the listed options."),
+        };
+        let notes = p.optional_text("notes", &self.notes, MAX_NOTES);
+        p.finish(|| VendorDraft { name, contact, category, email, phone, rate_cents, rate_unit, notes })
+    }
+}
+
 /// The task form as typed.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TaskForm {

@@ -90,8 +90,16 @@ pub fn request_body(r: &ChatRequest) -> Value {
             .map(|t| json!({"name": t.name, "description": t.description, "input_schema": t.parameters}))
             .collect();
     }
+    // Structured output: one tool whose input is the answer, and the model must call it.
+    if let Some(schema) = &r.response_schema {
+        body["tools"] = json!([{"name": ANSWER_TOOL, "description": "Give the answer.", "input_schema": schema}]);
+        body["tool_choice"] = json!({"type": "tool", "name": ANSWER_TOOL});
+    }
     body
 }
+
+/// The forced tool that carries a structured answer.
+pub const ANSWER_TOOL: &str = "answer";
 
 #[derive(Default)]
 pub struct AnthropicDecoder {

@@ -60,6 +60,8 @@ struct Job {
     temperature: f32,
     /// Tools offered for a decision (empty: answer in text).
     tools: Vec<ToolSpec>,
+    /// Structured output: the answer is sampled under the grammar of this JSON schema.
+    schema: Option<serde_json::Value>,
     tx: EventTx,
 }
 
@@ -180,6 +182,50 @@ pub fn parse_decision(text: &str) -> Option<(String, String)> {
     }
     let args = v.get("parameters").cloned().unwrap_or_else(|| serde_json::json!({}));
     Some((name.to_string(), args.to_string()))
+}
+
+/// A JSON schema as text with each object's `properties` in the order of its `required` list.
+/// The grammar converter writes properties in the order it reads them, and serde_json sorts
+/// keys: this puts them back in the order the caller meant (a form's fields, top to bottom).
+pub fn ordered_schema(schema: &serde_json::Value) -> String {
+    use serde_json::Value;
+    fn write(v: &Value, order: Option<&[Value]>, out: &mut String) {
+        match v {
+            Value::Object(o) => {
+                let mut keys: Vec<&String> = Vec::with_capacity(o.len());
+                if let Some(order) = order {
+                    keys.extend(order.iter().filter_map(Value::as_str).filter_map(|k| o.get_key_value(k).map(|(k, _)| k)));
+                }
+                keys.extend(o.keys().filter(|k| !keys.contains(k)).collect::<Vec<_>>());
+                out.push('{');
+                for (i, k) in keys.into_iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(&Value::String(k.clone()).to_string());
+                    out.push(':');
+                    // An object's `properties` follow its `required`.
+                    let inner = (k == "properties").then(|| o.get("required").and_then(Value::as_array)).flatten();
+                    write(&o[k], inner.map(Vec::as_slice), out);
+                }
+                out.push('}');
+            }
+            Value::Array(a) => {
+                out.push('[');
+                for (i, x) in a.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    write(x, None, out);
+                }
+                out.push(']');
+            }
+            other => out.push_str(&other.to_string()),
+        }
+    }
+    let mut out = String::new();
+    write(schema, None, &mut out);
+    out
 }
 
 /// Requests per user, served round-robin.
@@ -303,11 +349,12 @@ impl Provider for Embedded {
             max_tokens: request.max_tokens.max(1),
             temperature: request.temperature.unwrap_or(0.7),
             // After tool results the model answers; before, it may call a tool.
-            tools: if request.messages.last().is_some_and(|m| m.role == Role::Tool) {
+            tools: if request.messages.last().is_some_and(|m| m.role == Role::Tool) || request.response_schema.is_some() {
                 Vec::new()
             } else {
                 request.tools
             },
+            schema: request.response_schema,
             tx,
         });
         rx
@@ -495,7 +542,14 @@ impl Engine {
             }
         }
         let cache = job.cache_key.as_deref();
-        let Some(answer) = self.complete(&job.messages, cache, job.max_tokens, job.temperature, None, true, &job.tx)?
+        // Structured output: the grammar makes every answer parse and follow the schema.
+        let grammar = match &job.schema {
+            Some(schema) => Some(llama_cpp_2::json_schema_to_grammar(&ordered_schema(schema)).map_err(local)?),
+            None => None,
+        };
+        let temperature = if grammar.is_some() { 0.0 } else { job.temperature };
+        let Some(answer) =
+            self.complete(&job.messages, cache, job.max_tokens, temperature, grammar.as_deref(), true, &job.tx)?
         else {
             return Ok(());
         };
@@ -691,6 +745,20 @@ mod tests {
     }
 
     #[test]
+    fn schema_properties_follow_required() {
+        let schema = serde_json::json!({
+            "type": "object",
+            "properties": {"name": {"type": "string"}, "budget": {"type": "string"}, "zip": {"type": "string"}},
+            "required": ["name", "budget"],
+        });
+        let text = ordered_schema(&schema);
+        assert!(text.find("\"name\"").unwrap() < text.find("\"budget\"").unwrap(), "{text}");
+        assert!(text.find("\"budget\"").unwrap() < text.find("\"zip\"").unwrap(), "{text}");
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, schema, "the same schema");
+    }
+
+    #[test]
     fn utf8_across_tokens() {
         let mut u = Utf8Stream::default();
         let bytes = "é🎉".as_bytes();
@@ -710,6 +778,7 @@ mod tests {
             max_tokens: n,
             temperature: 0.0,
             tools: Vec::new(),
+            schema: None,
             tx: mpsc::channel(1).0,
         };
         q.push(job("a", 1));

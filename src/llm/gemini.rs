@@ -75,6 +75,10 @@ pub fn request_body(r: &ChatRequest) -> Value {
     if let Some(t) = r.temperature {
         config["temperature"] = json!(t);
     }
+    if let Some(schema) = &r.response_schema {
+        config["responseMimeType"] = json!("application/json");
+        config["responseJsonSchema"] = super::without_keys(schema, &["maxLength"]);
+    }
     let mut body = json!({"contents": contents, "generationConfig": config});
     if !system.is_empty() {
         body["systemInstruction"] = json!({"parts": [{"text": system.join("\n\n")}]});

@@ -86,6 +86,11 @@ pub struct ChatRequest {
     /// A stable key for the conversation (the thread), so the embedded model can keep its prefix
     /// in the KV cache between turns.
     pub cache_key: Option<String>,
+    /// When set, the answer must be one JSON value following this schema (structured output):
+    /// the embedded model samples under a grammar built from it, OpenAI-compatible servers get
+    /// `response_format: json_schema`, Gemini `responseJsonSchema`, Anthropic a forced tool whose
+    /// input is the answer (it arrives as a [`StreamEvent::ToolCall`]). No tools are offered then.
+    pub response_schema: Option<serde_json::Value>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -211,6 +216,17 @@ fn jitter() -> u64 {
     let mut h = std::collections::hash_map::RandomState::new().build_hasher();
     h.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0));
     h.finish()
+}
+
+/// A JSON schema without some keywords, at every depth (for providers that refuse them).
+pub fn without_keys(schema: &serde_json::Value, keys: &[&str]) -> serde_json::Value {
+    match schema {
+        serde_json::Value::Object(o) => serde_json::Value::Object(
+            o.iter().filter(|(k, _)| !keys.contains(&k.as_str())).map(|(k, v)| (k.clone(), without_keys(v, keys))).collect(),
+        ),
+        serde_json::Value::Array(a) => serde_json::Value::Array(a.iter().map(|v| without_keys(v, keys)).collect()),
+        other => other.clone(),
+    }
 }
 
 /// Sends one event; false when the receiver is gone (cancelled).

@@ -56,6 +56,12 @@ pub fn request_body(r: &ChatRequest) -> Value {
             .map(|t| json!({"type": "function", "function": {"name": t.name, "description": t.description, "parameters": t.parameters}}))
             .collect();
     }
+    if let Some(schema) = &r.response_schema {
+        // Strict structured outputs refuse length limits on strings; they only bound small models.
+        let schema = super::without_keys(schema, &["maxLength"]);
+        body["response_format"] =
+            json!({"type": "json_schema", "json_schema": {"name": "answer", "strict": true, "schema": schema}});
+    }
     body
 }
 

@@ -12,6 +12,12 @@
 //! `[[*:call NAME {json}]]` in every step (several directives of one step are parallel calls).
 //! A step with no directive answers with the tool results it was given, so tests see exactly
 //! what the model was told.
+//!
+//! Structured output (a request with a `response_schema`): the answer is the JSON of the first
+//! `[[json64 BASE64]]` (base64 of the JSON, so that the values it holds are not also words of
+//! the text the answer is checked against) or `[[json {...}]]` directive in the user's message,
+//! else `{}`. The schema is not enforced: a test can hand back extra, missing or invented fields,
+//! as a real model might.
 
 use super::{
     emit, ChatRequest, EventRx, FinishReason, Provider, ProviderError, Role, StreamEvent, ToolCall, Usage, CHANNEL,
@@ -63,8 +69,53 @@ pub fn scripted_calls(request: &ChatRequest) -> Vec<ToolCall> {
     calls
 }
 
+/// The `[[json64 ...]]` or `[[json ...]]` directive of a structured request, or `{}`.
+fn scripted_json(request: &ChatRequest) -> String {
+    let question = request.messages.iter().rev().find(|m| m.role == Role::User).map(|m| m.content.as_str()).unwrap_or("");
+    if let Some(start) = question.find("[[json64 ") {
+        let body = &question[start + 9..];
+        let encoded = body.split("]]").next().unwrap_or("").trim();
+        return base64_decode(encoded).and_then(|b| String::from_utf8(b).ok()).unwrap_or_else(|| "{}".into());
+    }
+    question
+        .find("[[json ")
+        .and_then(|start| {
+            // Exactly one JSON value follows (whatever brackets it holds).
+            let mut values = serde_json::Deserializer::from_str(&question[start + 7..]).into_iter::<serde_json::Value>();
+            values.next().and_then(Result::ok).map(|v| v.to_string())
+        })
+        .unwrap_or_else(|| "{}".into())
+}
+
+/// Standard base64 (padding optional); `None` for anything else.
+fn base64_decode(s: &str) -> Option<Vec<u8>> {
+    let value = |c: u8| match c {
+        b'A'..=b'Z' => Some(c - b'A'),
+        b'a'..=b'z' => Some(c - b'a' + 26),
+        b'0'..=b'9' => Some(c - b'0' + 52),
+        b'+' | b'-' => Some(62),
+        b'/' | b'_' => Some(63),
+        _ => None,
+    };
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for c in s.trim_end_matches('=').bytes() {
+        acc = (acc << 6) | u32::from(value(c)?);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
 impl Scripted {
     pub fn reply_for(request: &ChatRequest) -> String {
+        if request.response_schema.is_some() {
+            return scripted_json(request);
+        }
         if request.messages.last().is_some_and(|m| m.role == Role::Tool) {
             let results: Vec<String> = request
                 .messages
@@ -171,5 +222,15 @@ impl Provider for Scripted {
             }
         });
         rx
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn base64_round_trip() {
+        assert_eq!(super::base64_decode("eyJhIjogMX0=").as_deref(), Some(&b"{\"a\": 1}"[..]));
+        assert_eq!(super::base64_decode("eyJhIjogMX0").as_deref(), Some(&b"{\"a\": 1}"[..]));
+        assert_eq!(super::base64_decode("not base64!"), None);
     }
 }

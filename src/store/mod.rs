@@ -22,6 +22,7 @@ pub mod scheduling;
 pub mod scheduling_settings;
 pub mod tasks;
 pub mod users;
+pub mod vendors;
 pub mod venue;
 
 use crate::domain::{parse::FieldErrors, Role};

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 /// Starts a thread with `agent` (over `event`) and waits until its turn ends. Returns the
 /// thread id and its items (the active branch, oldest first).
-async fn ask(app: &TestApp, session: &str, agent: &str, event: Option<i64>, text: &str) -> (i64, Vec<Value>) {
+pub async fn ask(app: &TestApp, session: &str, agent: &str, event: Option<i64>, text: &str) -> (i64, Vec<Value>) {
     let ev = event.map(|e| e.to_string());
     let mut form = vec![("agent", agent), ("text", text)];
     if let Some(e) = ev.as_deref() {
@@ -22,7 +22,7 @@ async fn ask(app: &TestApp, session: &str, agent: &str, event: Option<i64>, text
 }
 
 /// Waits until nothing in the thread is being written or run; returns its items.
-async fn settle(app: &TestApp, session: &str, thread: i64) -> Vec<Value> {
+pub async fn settle(app: &TestApp, session: &str, thread: i64) -> Vec<Value> {
     for _ in 0..300 {
         let open = app.call(Some(session), "open_chat", &[("thread_id", &thread.to_string())]).await.json();
         let items = open["page"]["items"].as_array().unwrap().clone();
@@ -36,7 +36,7 @@ async fn settle(app: &TestApp, session: &str, thread: i64) -> Vec<Value> {
     panic!("thread {thread} did not settle");
 }
 
-fn tools(items: &[Value]) -> Vec<&Value> {
+pub fn tools(items: &[Value]) -> Vec<&Value> {
     items.iter().filter(|i| i["kind"] == "tool_call").collect()
 }
 

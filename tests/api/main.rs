@@ -2,6 +2,7 @@
 //! the real router on it and calls it like a browser would (no socket).
 
 mod agents;
+mod assist;
 mod auth;
 mod calendar;
 mod chat;

@@ -26,6 +26,7 @@ async fn the_embedded_model_answers_and_reuses_its_cache() {
         temperature: Some(0.0),
         user_key: "u1".into(),
         cache_key: Some("thread-1".into()),
+        response_schema: None,
     };
     let events = collect(model.stream(ask(messages.clone()))).await;
     assert!(events.iter().all(Result::is_ok), "{events:?}");
@@ -88,6 +89,7 @@ async fn the_embedded_models_tool_calls_always_match_their_schema() {
             temperature: Some(0.0),
             user_key: "u1".into(),
             cache_key: Some(format!("tools-{i}")),
+            response_schema: None,
         };
         let events = collect(model.stream(request)).await;
         assert!(events.iter().all(Result::is_ok), "{events:?}");
@@ -123,8 +125,44 @@ async fn the_embedded_models_tool_calls_always_match_their_schema() {
         temperature: Some(0.0),
         user_key: "u1".into(),
         cache_key: None,
+        response_schema: None,
     };
     let events = collect(model.stream(request)).await;
     assert!(!events.iter().any(|e| matches!(e, Ok(StreamEvent::ToolCall(_)))), "{events:?}");
     assert!(!text_of(&events).trim().is_empty());
+}
+
+/// Structured output: for every form, on inquiries from `eval/inquiries.json`, the answer is the
+/// form's JSON (the grammar makes it so); grounding keeps only what the text says.
+#[tokio::test]
+async fn the_embedded_model_fills_forms_with_valid_json() {
+    use concierge::domain::assist::{self, AssistContext, FormKind};
+    let path = model_path();
+    assert!(path.is_file(), "{} is missing: run scripts/setup.sh", path.display());
+    let model = std::sync::Arc::new(Embedded::load(&EmbeddedConfig { path, threads: 2 }).expect("model loads"));
+    let resolved = concierge::llm::ResolvedModel { info: model.info(), provider: model, model: "smollm2".into() };
+    let cases: Vec<serde_json::Value> = serde_json::from_str(
+        &std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("eval/inquiries.json")).unwrap(),
+    )
+    .unwrap();
+    let cx = AssistContext {
+        today: chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(),
+        spaces: vec!["Garden Terrace".into(), "Grand Ballroom".into(), "Library Lounge".into(), "Rooftop".into()],
+    };
+    for (kind, case) in [FormKind::Inquiry, FormKind::Vendor, FormKind::Guest, FormKind::Event].into_iter().zip(&cases) {
+        let text = case["text"].as_str().unwrap();
+        let answer = concierge::agent::extract::answer(&resolved, kind, text, &cx, "u1").await.expect("an answer");
+        let v: serde_json::Value = serde_json::from_str(&answer).unwrap_or_else(|e| panic!("{kind:?}: {e}: {answer}"));
+        for f in kind.fields() {
+            // The small model writes plain values (`Answer::Plain`).
+            assert!(v[f.name].is_string(), "{kind:?}.{}: {answer}", f.name);
+        }
+        let found = assist::ground(kind, &cx, text, &answer).expect("grounds");
+        for s in &found.suggestions {
+            assert!(text.contains(&s.quote), "{kind:?}: {s} is quoted from the text");
+        }
+        if kind == FormKind::Inquiry {
+            assert!(found.get("guest_count").is_some_and(|s| s.value == "140"), "{found:?}");
+        }
+    }
 }

@@ -22,6 +22,7 @@ pub fn request(model: &str) -> ChatRequest {
         temperature: Some(0.0),
         user_key: "u1".into(),
         cache_key: None,
+        response_schema: None,
     }
 }
 

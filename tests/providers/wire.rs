@@ -308,3 +308,109 @@ async fn gemini_error_body() {
         })]
     );
 }
+
+// ---- structured output (the form assist) -------------------------------------------------------
+
+fn resolved(provider: std::sync::Arc<dyn Provider>, kind: &str) -> concierge::llm::ResolvedModel {
+    concierge::llm::ResolvedModel {
+        info: concierge::domain::chat::ModelInfo {
+            id: format!("{kind}/test"),
+            provider: kind.into(),
+            label: "test".into(),
+            context_window: 8192,
+            supports_tools: true,
+            local: true,
+        },
+        provider,
+        model: "test".into(),
+    }
+}
+
+const INQUIRY_TEXT: &str = "I'm Maya Patel, wedding on June 12, 2027 for 140 guests.";
+
+fn assist_cx() -> concierge::domain::assist::AssistContext {
+    concierge::domain::assist::AssistContext {
+        today: chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(),
+        spaces: vec!["Garden Terrace".into()],
+    }
+}
+
+/// OpenAI-compatible servers get `response_format: json_schema` (strict) and answer in text.
+#[tokio::test]
+async fn openai_structured_output_fills_a_form() {
+    use concierge::domain::assist::FormKind;
+    // The answer arrives in pieces, with a made-up budget the text does not hold.
+    let answer = r#"{"name": {"source": "I'm Maya Patel", "value": "Maya Patel"}, "guest_count": {"source": "140 guests", "value": "140"}, "budget": {"source": "", "value": "$9,999"}}"#;
+    let mut stream = String::new();
+    for piece in answer.as_bytes().chunks(17) {
+        let piece = serde_json::to_string(std::str::from_utf8(piece).unwrap()).unwrap();
+        stream.push_str(&format!("data: {{\"id\":\"c1\",\"choices\":[{{\"index\":0,\"delta\":{{\"content\":{piece}}},\"finish_reason\":null}}]}}\n\n"));
+    }
+    stream.push_str("data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n");
+    let fake = Fake::start(vec![Scripted::sse(&[&stream])]).await;
+    let model = resolved(std::sync::Arc::new(openai(&fake)), "openai");
+    let x = concierge::agent::extract::extract(&model, FormKind::Inquiry, INQUIRY_TEXT, &assist_cx(), "u1").await.unwrap();
+    let got: Vec<(&str, &str)> = x.suggestions.iter().map(|s| (s.field.as_str(), s.value.as_str())).collect();
+    assert_eq!(got, [("name", "Maya Patel"), ("guest_count", "140")]);
+    assert_eq!(x.dropped.len(), 1, "the budget is not in the text");
+    let body = &fake.requests()[0].body;
+    assert_eq!(body["response_format"]["type"], "json_schema");
+    assert_eq!(body["response_format"]["json_schema"]["strict"], true);
+    let schema = &body["response_format"]["json_schema"]["schema"];
+    assert_eq!(schema["additionalProperties"], false);
+    assert_eq!(schema["required"].as_array().unwrap().len(), FormKind::Inquiry.fields().len());
+    assert!(!schema.to_string().contains("maxLength"), "strict mode refuses string lengths");
+    assert!(body.get("tools").is_none(), "no tools while filling a form");
+    assert_eq!(body["messages"][0]["role"], "system");
+    assert!(body["messages"][1]["content"].as_str().unwrap().starts_with("<<<MESSAGE\nI'm Maya Patel"));
+}
+
+/// Anthropic has no JSON mode: the answer is the input of a tool the model is made to call.
+#[tokio::test]
+async fn anthropic_structured_output_is_a_forced_tool() {
+    use concierge::domain::assist::FormKind;
+    let input = r#"{\"name\": {\"source\": \"I'm Maya Patel\", \"value\": \"Maya Patel\"}}"#;
+    let stream = format!(
+        concat!(
+            "event: message_start\n",
+            "data: {{\"type\":\"message_start\",\"message\":{{\"id\":\"m1\",\"usage\":{{\"input_tokens\":20,\"output_tokens\":1}}}}}}\n\n",
+            "event: content_block_start\n",
+            "data: {{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"answer\",\"input\":{{}}}}}}\n\n",
+            "event: content_block_delta\n",
+            "data: {{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{{\"type\":\"input_json_delta\",\"partial_json\":\"{input}\"}}}}\n\n",
+            "event: content_block_stop\n",
+            "data: {{\"type\":\"content_block_stop\",\"index\":0}}\n\n",
+            "event: message_delta\n",
+            "data: {{\"type\":\"message_delta\",\"delta\":{{\"stop_reason\":\"tool_use\"}},\"usage\":{{\"output_tokens\":30}}}}\n\n",
+            "event: message_stop\n",
+            "data: {{\"type\":\"message_stop\"}}\n\n",
+        ),
+        input = input
+    );
+    let fake = Fake::start(vec![Scripted::sse(&[&stream])]).await;
+    let p = Anthropic(Endpoint::new(&fake.url, Some(Secret::new("sk-ant-test")), timeouts(), fast_retry()));
+    let model = resolved(std::sync::Arc::new(p), "anthropic");
+    let x = concierge::agent::extract::extract(&model, FormKind::Inquiry, INQUIRY_TEXT, &assist_cx(), "u1").await.unwrap();
+    assert_eq!(x.get("name").map(|s| s.value.as_str()), Some("Maya Patel"));
+    let body = &fake.requests()[0].body;
+    assert_eq!(body["tool_choice"], serde_json::json!({"type": "tool", "name": "answer"}));
+    assert_eq!(body["tools"].as_array().unwrap().len(), 1);
+    assert_eq!(body["tools"][0]["input_schema"]["additionalProperties"], false);
+}
+
+#[tokio::test]
+async fn gemini_structured_output_asks_for_json() {
+    use concierge::domain::assist::FormKind;
+    let answer = serde_json::to_string(r#"{"guest_count": {"source": "140 guests", "value": "140"}}"#).unwrap();
+    let stream = format!(
+        "data: {{\"candidates\": [{{\"content\": {{\"parts\": [{{\"text\": {answer}}}],\"role\": \"model\"}},\"finishReason\": \"STOP\",\"index\": 0}}]}}\r\n\r\n"
+    );
+    let fake = Fake::start(vec![Scripted::sse(&[&stream])]).await;
+    let p = Gemini(Endpoint::new(&fake.url, Some(Secret::new("AIza-test")), timeouts(), fast_retry()));
+    let model = resolved(std::sync::Arc::new(p), "gemini");
+    let x = concierge::agent::extract::extract(&model, FormKind::Inquiry, INQUIRY_TEXT, &assist_cx(), "u1").await.unwrap();
+    assert_eq!(x.get("guest_count").map(|s| s.value.as_str()), Some("140"));
+    let config = &fake.requests()[0].body["generationConfig"];
+    assert_eq!(config["responseMimeType"], "application/json");
+    assert_eq!(config["responseJsonSchema"]["additionalProperties"], false);
+}

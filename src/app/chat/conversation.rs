@@ -601,6 +601,44 @@ fn Message(item: ArcRwSignal<ChatItem>, last_reply: Memo<Option<i64>>, actions: 
     }
 }
 
+/// The fill_form tool's result: the values it found, each with its words from the text, and the
+/// link to the prefilled form (where the person checks them and submits).
+fn form_card(result: &serde_json::Value) -> Option<impl IntoView> {
+    let url = result.get("url")?.as_str()?.to_string();
+    // Our own pages only.
+    if !url.starts_with('/') || url.starts_with("//") {
+        return None;
+    }
+    let rows: Vec<(String, String, String)> = result
+        .get("suggestions")?
+        .as_array()?
+        .iter()
+        .map(|s| {
+            let text = |k: &str| s.get(k).and_then(|v| v.as_str()).unwrap_or_default().to_string();
+            (text("field").replace('_', " "), text("value"), text("quote"))
+        })
+        .collect();
+    let dropped = result.get("dropped").and_then(|d| d.as_array()).map_or(0, Vec::len);
+    Some(view! {
+        <div class="mt-2 rounded-md border border-stone-200 bg-white p-2 text-sm dark:border-stone-700 dark:bg-stone-900" data-testid="form-card">
+            {if rows.is_empty() {
+                view! { <p>"The text gave no values for the form."</p> }.into_any()
+            } else {
+                view! {
+                    <dl class="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1">
+                        {rows.into_iter().map(|(field, value, quote)| view! {
+                            <dt class="capitalize text-stone-500">{field}</dt>
+                            <dd>{value}<span class="text-stone-500">{format!(" — “{quote}”")}</span></dd>
+                        }).collect_view()}
+                    </dl>
+                }.into_any()
+            }}
+            {(dropped > 0).then(|| view! { <p class="mt-1 text-xs text-stone-500">{format!("{dropped} value(s) left out: the text does not say them.")}</p> })}
+            <a class="btn-primary mt-2 py-1" href=url>"Open the form to check and submit"</a>
+        </div>
+    })
+}
+
 /// A tool call: what was called, its state, and (for an action) the proposed change with
 /// Approve / Reject while it waits for this person.
 #[component]
@@ -672,6 +710,7 @@ fn ToolCard(item: ArcRwSignal<ChatItem>, actions: Actions) -> impl IntoView {
                         </div>
                     }
                 })}
+                {(tool.tool == "fill_form" && status == ItemStatus::Done).then(|| tool.result.as_ref().and_then(form_card)).flatten()}
                 <details class="mt-1 text-xs text-stone-500">
                     <summary class="cursor-pointer">"Details"</summary>
                     <p class="mt-1">"Arguments"</p>

@@ -2,7 +2,9 @@
 
 use crate::api::guests::{list_guests, AddGuest, RemoveGuest, SetRsvp, UpdateGuest};
 use crate::api::AppError;
+use crate::app::assist::{AssistPanel, SuggestionNote, Suggested};
 use crate::app::common::{field_error, general_error, rsvp_tone, Badge, ErrorBanner, FieldMessage, Loading, PageError};
+use crate::domain::assist::FormKind;
 use crate::domain::model::Guest;
 use crate::domain::parse::{FieldErrors, GuestForm};
 use crate::domain::Rsvp;
@@ -177,6 +179,11 @@ fn AddGuestForm(event_id: i64, add: ServerAction<AddGuest>) -> impl IntoView {
     let form = RwSignal::new(GuestForm { party_size: "1".into(), rsvp: "pending".into(), ..Default::default() });
     let shown = RwSignal::new(FieldErrors::default());
     let server_error = Signal::derive(move || add.value().get().and_then(|r| r.err()));
+    let pending_note = RwSignal::new(None::<String>);
+    let sug = Suggested::new(move |field| form.with_untracked(|f| guest_field(f, field)), move |field, v| {
+        form.update(|f| set_guest_field(f, field, v))
+    });
+    sug.apply_link(FormKind::Guest);
     Effect::new(move |_| {
         if matches!(add.value().get(), Some(Ok(_))) {
             form.set(GuestForm { party_size: "1".into(), rsvp: "pending".into(), ..Default::default() });
@@ -184,6 +191,11 @@ fn AddGuestForm(event_id: i64, add: ServerAction<AddGuest>) -> impl IntoView {
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        if let Err(m) = sug.check_decided() {
+            pending_note.set(Some(m));
+            return;
+        }
+        pending_note.set(None);
         match form.with(GuestForm::parse) {
             Err(errors) => shown.set(errors),
             Ok(_) => {
@@ -193,13 +205,17 @@ fn AddGuestForm(event_id: i64, add: ServerAction<AddGuest>) -> impl IntoView {
         }
     };
     view! {
-        <form class="card" on:submit=submit aria-label="Add a guest" novalidate>
-            <h2 class="section-title">"Add a guest"</h2>
-            <GuestFields prefix="add" form shown server_error />
-            <button type="submit" class="btn-primary mt-2" disabled=move || add.pending().get()>
-                {move || if add.pending().get() { "Adding…" } else { "Add guest" }}
-            </button>
-        </form>
+        <div class="grid grid-cols-1 gap-6 lg:grid-cols-3">
+            <form class="card lg:col-span-2" on:submit=submit aria-label="Add a guest" novalidate>
+                <h2 class="section-title">"Add a guest"</h2>
+                <GuestFields prefix="add" form shown server_error sug />
+                {move || pending_note.get().filter(|_| sug.count() > 0).map(|m| view! { <ErrorBanner message=m /> })}
+                <button type="submit" class="btn-primary mt-2" disabled=move || add.pending().get()>
+                    {move || if add.pending().get() { "Adding…" } else { "Add guest" }}
+                </button>
+            </form>
+            <AssistPanel kind=FormKind::Guest sug />
+        </div>
     }
 }
 
@@ -245,7 +261,20 @@ fn guest_field(f: &GuestForm, name: &str) -> String {
         "name" => f.name.clone(),
         "email" => f.email.clone(),
         "party_size" => f.party_size.clone(),
+        "rsvp" => f.rsvp.clone(),
+        "notes" => f.notes.clone(),
         _ => f.dietary.clone(),
+    }
+}
+
+fn set_guest_field(f: &mut GuestForm, name: &str, v: String) {
+    match name {
+        "name" => f.name = v,
+        "email" => f.email = v,
+        "party_size" => f.party_size = v,
+        "rsvp" => f.rsvp = v,
+        "notes" => f.notes = v,
+        _ => f.dietary = v,
     }
 }
 
@@ -255,34 +284,38 @@ fn GuestFields(
     form: RwSignal<GuestForm>,
     shown: RwSignal<FieldErrors>,
     server_error: Signal<Option<AppError>>,
+    /// The assist's suggestions (the add form has them; editing a row does not).
+    #[prop(optional)]
+    sug: Option<Suggested>,
 ) -> impl IntoView {
     let message =
         move |field: &'static str| Signal::derive(move || field_error(server_error.get(), &shown.get(), field));
     let field_prefix = prefix.clone();
+    let suggested = move |name: &str| sug.is_some_and(|s| s.of(name).is_some());
     let input = move |name: &'static str, label: &'static str, kind: &'static str| {
         let id = format!("{field_prefix}-guest-{name}");
         let err_id = format!("{id}-error");
+        let aria_err = err_id.clone();
+        let src_id = format!("{id}-src");
+        let note_input = id.clone();
         view! {
-            <div>
+            <div class="group">
                 <label for=id.clone() class="label">{label}</label>
                 <input
                     id=id
                     type=kind
-                    class="input"
-                    aria-describedby=err_id.clone()
+                    class=move || if suggested(name) { "input ring-2 ring-amber-400" } else { "input" }
+                    aria-describedby=move || if suggested(name) { format!("{aria_err} {src_id}") } else { aria_err.clone() }
                     aria-invalid=move || message(name).get().is_some().to_string()
                     value=form.with_untracked(|f| guest_field(f, name))
                     prop:value=move || form.with(|f| guest_field(f, name))
                     on:input=move |ev| {
                         let v = event_target_value(&ev);
-                        form.update(|f| match name {
-                            "name" => f.name = v,
-                            "email" => f.email = v,
-                            "party_size" => f.party_size = v,
-                            _ => f.dietary = v,
-                        });
+                        if let Some(s) = sug { s.edited(name) }
+                        form.update(|f| set_guest_field(f, name, v));
                     }
                 />
+                {sug.map(|s| view! { <SuggestionNote field=name input_id=note_input sug=s /> })}
                 <FieldMessage id=err_id message=message(name) />
             </div>
         }
@@ -294,19 +327,21 @@ fn GuestFields(
             <div class="lg:col-span-2">{input("name", "Name", "text")}</div>
             {input("email", "Email (optional)", "email")}
             {input("party_size", "Party size", "number")}
-            <div>
+            <div class="group">
                 <label for=rsvp_id.clone() class="label">"RSVP"</label>
                 <select
-                    id=rsvp_id
-                    class="input"
+                    id=rsvp_id.clone()
+                    class=move || if suggested("rsvp") { "input ring-2 ring-amber-400" } else { "input" }
                     prop:value=move || form.with(|f| f.rsvp.clone())
-                    on:change=move |ev| { let v = event_target_value(&ev); form.update(|f| f.rsvp = v) }
+                    on:change=move |ev| { let v = event_target_value(&ev); if let Some(s) = sug { s.edited("rsvp") } form.update(|f| f.rsvp = v) }
                 >
                     {Rsvp::ALL.iter().map(|r| view! { <option value=r.as_str() selected=form.with_untracked(|f| f.rsvp == r.as_str())>{r.label()}</option> }).collect_view()}
                 </select>
+                {sug.map(|s| view! { <SuggestionNote field="rsvp" input_id=rsvp_id.clone() sug=s /> })}
                 <FieldMessage id=rsvp_err_id message=message("rsvp") />
             </div>
             <div class="sm:col-span-2 lg:col-span-5">{input("dietary", "Dietary needs", "text")}</div>
+            <div class="sm:col-span-2 lg:col-span-5">{input("notes", "Notes", "text")}</div>
         </div>
         {move || server_error.get().and_then(|e| general_error(&e)).map(|m| view! { <ErrorBanner message=m /> })}
     }

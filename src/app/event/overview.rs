@@ -1,7 +1,9 @@
 //! Overview: the event's details; staff edit them here.
 
 use crate::api::events::UpdateEvent;
+use crate::app::assist::{AssistPanel, SuggestionNote, Suggested};
 use crate::app::common::{field_error, fmt_date, general_error, ErrorBanner, FieldMessage};
+use crate::domain::assist::FormKind;
 use crate::domain::format_money;
 use crate::domain::model::EventOverview;
 use crate::domain::parse::{EventForm, FieldErrors};
@@ -73,12 +75,24 @@ pub fn OverviewTab(overview: EventOverview, update: ServerAction<UpdateEvent>) -
     let form = RwSignal::new(form_of(&overview));
     let shown = RwSignal::new(FieldErrors::default());
     let saved = RwSignal::new(false);
+    let pending_note = RwSignal::new(None::<String>);
+    let space_list = StoredValue::new(overview.spaces.clone());
+    let sug = Suggested::new(
+        move |field| form.with_untracked(|f| assist_get(f, field, &space_list.get_value())),
+        move |field, v| form.update(|f| assist_set(f, field, v, &space_list.get_value())),
+    );
+    sug.apply_link(FormKind::Event);
     let server_error = move || update.value().get().and_then(|r| r.err());
     let message = move |field: &'static str| Signal::derive(move || field_error(server_error(), &shown.get(), field));
     let event_id = e.id;
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         saved.set(false);
+        if let Err(m) = sug.check_decided() {
+            pending_note.set(Some(m));
+            return;
+        }
+        pending_note.set(None);
         match form.with(EventForm::parse) {
             Err(errors) => shown.set(errors),
             Ok(_) => {
@@ -95,19 +109,23 @@ pub fn OverviewTab(overview: EventOverview, update: ServerAction<UpdateEvent>) -
     let text = move |name: &'static str, label: &'static str, kind: &'static str| {
         let id = format!("event-{name}");
         let err_id = format!("{id}-error");
+        let src_id = format!("{id}-src");
+        let note_input = id.clone();
+        let aria_err = err_id.clone();
         view! {
-            <div>
+            <div class="group">
                 <label for=id.clone() class="label">{label}</label>
                 <input
                     id=id
                     type=kind
-                    class="input"
-                    aria-describedby=err_id.clone()
+                    class=move || if sug.of(name).is_some() { "input ring-2 ring-amber-400" } else { "input" }
+                    aria-describedby=move || if sug.of(name).is_some() { format!("{aria_err} {src_id}") } else { aria_err.clone() }
                     aria-invalid=move || message(name).get().is_some().to_string()
                     value=form.with_untracked(|f| text_field(f, name))
                     prop:value=move || form.with(|f| text_field(f, name))
                     on:input=move |ev| {
                         let v = event_target_value(&ev);
+                        sug.edited(name);
                         form.update(|f| match name {
                             "title" => f.title = v,
                             "event_date" => f.event_date = v,
@@ -116,6 +134,7 @@ pub fn OverviewTab(overview: EventOverview, update: ServerAction<UpdateEvent>) -
                         });
                     }
                 />
+                <SuggestionNote field=name input_id=note_input sug />
                 <FieldMessage id=err_id message=message(name) />
             </div>
         }
@@ -128,19 +147,20 @@ pub fn OverviewTab(overview: EventOverview, update: ServerAction<UpdateEvent>) -
                 {text("title", "Title", "text")}
                 <div class="grid grid-cols-1 gap-3 sm:grid-cols-2">
                     {text("event_date", "Date", "date")}
-                    <div>
+                    <div class="group">
                         <label for="event-space_id" class="label">"Space"</label>
                         <select
                             id="event-space_id"
-                            class="input"
+                            class=move || if sug.of("space").is_some() { "input ring-2 ring-amber-400" } else { "input" }
                             prop:value=move || form.with(|f| f.space_id.clone())
-                            on:change=move |ev| { let v = event_target_value(&ev); form.update(|f| f.space_id = v) }
+                            on:change=move |ev| { let v = event_target_value(&ev); sug.edited("space"); form.update(|f| f.space_id = v) }
                         >
                             <option value="">"Not decided"</option>
                             {spaces.into_iter().map(|s| view! {
                                 <option value=s.id.to_string() selected=form.with_untracked(|f| f.space_id == s.id.to_string())>{format!("{} (up to {})", s.name, s.capacity)}</option>
                             }).collect_view()}
                         </select>
+                        <SuggestionNote field="space" input_id="event-space_id" sug />
                         <FieldMessage id="event-space_id-error" message=message("space_id") />
                     </div>
                     {text("guest_count", "Guest count", "number")}
@@ -158,18 +178,20 @@ pub fn OverviewTab(overview: EventOverview, update: ServerAction<UpdateEvent>) -
                         <FieldMessage id="event-status-error" message=message("status") />
                     </div>
                 </div>
-                <div>
+                <div class="group">
                     <label for="event-notes" class="label">"Notes"</label>
                     <textarea
                         id="event-notes"
-                        class="input min-h-24"
+                        class=move || if sug.of("notes").is_some() { "input min-h-24 ring-2 ring-amber-400" } else { "input min-h-24" }
                         prop:value=move || form.with(|f| f.notes.clone())
                         inner_html=form.with_untracked(|f| html_escape(&f.notes))
-                        on:input=move |ev| { let v = event_target_value(&ev); form.update(|f| f.notes = v) }
+                        on:input=move |ev| { let v = event_target_value(&ev); sug.edited("notes"); form.update(|f| f.notes = v) }
                     ></textarea>
+                    <SuggestionNote field="notes" input_id="event-notes" sug />
                     <FieldMessage id="event-notes-error" message=message("notes") />
                 </div>
                 {move || server_error().and_then(|e| general_error(&e)).map(|m| view! { <ErrorBanner message=m /> })}
+                {move || pending_note.get().filter(|_| sug.count() > 0).map(|m| view! { <ErrorBanner message=m /> })}
                 <div class="flex items-center gap-3 pt-2">
                     <button type="submit" class="btn-primary" disabled=move || update.pending().get()>
                         {move || if update.pending().get() { "Saving…" } else { "Save changes" }}
@@ -177,8 +199,36 @@ pub fn OverviewTab(overview: EventOverview, update: ServerAction<UpdateEvent>) -
                     <span role="status" class="text-sm text-emerald-700 dark:text-emerald-400">{move || saved.get().then_some("Saved.")}</span>
                 </div>
             </form>
-            <div class="space-y-6">{stats}</div>
+            <div class="space-y-6">
+                <AssistPanel kind=FormKind::Event sug />
+                {stats}
+            </div>
         </div>
     }
     .into_any()
+}
+
+/// A field of the form by its assist name (`space` is the space's name; the form keeps its id).
+fn assist_get(f: &EventForm, field: &str, spaces: &[crate::domain::model::Space]) -> String {
+    match field {
+        "title" => f.title.clone(),
+        "event_date" => f.event_date.clone(),
+        "guest_count" => f.guest_count.clone(),
+        "budget" => f.budget.clone(),
+        "space" => spaces.iter().find(|s| s.id.to_string() == f.space_id).map(|s| s.name.clone()).unwrap_or_default(),
+        "notes" => f.notes.clone(),
+        _ => String::new(),
+    }
+}
+
+fn assist_set(f: &mut EventForm, field: &str, v: String, spaces: &[crate::domain::model::Space]) {
+    match field {
+        "title" => f.title = v,
+        "event_date" => f.event_date = v,
+        "guest_count" => f.guest_count = v,
+        "budget" => f.budget = v,
+        "space" => f.space_id = spaces.iter().find(|s| s.name == v).map(|s| s.id.to_string()).unwrap_or_default(),
+        "notes" => f.notes = v,
+        _ => {}
+    }
 }

@@ -15,3 +15,4 @@ pub mod settings;
 pub mod signup;
 pub mod team;
 pub mod usage;
+pub mod vendors;
