@@ -42,14 +42,20 @@ struct Score {
     notes: Vec<String>,
 }
 
-/// Whether the raw answer is the schema's JSON: an object with every field as `{source, value}`.
+/// Whether the raw answer is the schema's JSON: an object with every field and nothing else, each
+/// a string (the embedded model's plain answer) or `{source, value}` strings (hosted models).
 fn valid(answer: &str, kind: FormKind) -> bool {
     let Ok(Value::Object(o)) = serde_json::from_str::<Value>(answer.trim()) else { return false };
-    kind.fields().iter().all(|f| {
-        o.get(f.name).and_then(Value::as_object).is_some_and(|e| {
-            e.get("source").is_some_and(Value::is_string) && e.get("value").is_some_and(Value::is_string)
-        })
-    }) && o.len() == kind.fields().len()
+    let field = |v: &Value| match v {
+        Value::String(_) => true,
+        Value::Object(e) => {
+            e.len() == 2
+                && e.get("source").is_some_and(Value::is_string)
+                && e.get("value").is_some_and(Value::is_string)
+        }
+        _ => false,
+    };
+    kind.fields().iter().all(|f| o.get(f.name).is_some_and(field)) && o.len() == kind.fields().len()
 }
 
 #[tokio::main]
@@ -78,7 +84,11 @@ async fn main() {
         today: chrono::NaiveDate::from_ymd_opt(2026, 11, 22).expect("a date"),
         spaces: vec!["Garden Terrace".into(), "Grand Ballroom".into(), "Library Lounge".into(), "Rooftop".into()],
     };
-    println!("\nform filling: {} inquiries; models: {}", cases.len(), models.iter().map(|m| m.id.as_str()).collect::<Vec<_>>().join(", "));
+    println!(
+        "\nform filling: {} inquiries; models: {}",
+        cases.len(),
+        models.iter().map(|m| m.id.as_str()).collect::<Vec<_>>().join(", ")
+    );
     let mut report = Vec::new();
     for info in &models {
         let model = catalog.resolve(&info.id).expect("resolved");
@@ -101,6 +111,9 @@ async fn main() {
             }
             let found = assist::ground(kind, &cx, &case.text, &answer).unwrap_or_default();
             s.dropped += found.dropped.len();
+            for d in &found.dropped {
+                s.notes.push(format!("{}: dropped {} = {:?} ({})", case.id, d.field, d.value, d.reason));
+            }
             for field in kind.fields() {
                 let want = case.expected.get(field.name);
                 let got = found.get(field.name).map(|x| x.value.as_str());

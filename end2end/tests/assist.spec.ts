@@ -27,18 +27,18 @@ test('paste an email, accept two suggestions, reject one, submit, see the record
   // The invented budget was left out, and says why.
   await panel.getByText('1 left out').click();
   await expect(panel.getByText('budget: “$99,000” (not found in the text)')).toBeVisible();
-  await expect(form.getByLabel('Budget')).toHaveValue('');
+  await expect(form.getByRole('textbox', { name: 'Budget' })).toHaveValue('');
 
   // Each value is in its field, marked, with its source on focus.
-  await expect(form.getByLabel('Client name *')).toHaveValue(name);
-  await expect(form.getByLabel('Date *')).toHaveValue('2031-06-12');
-  await expect(form.getByLabel('Phone')).toHaveValue('(617) 555-0100');
+  await expect(form.getByRole('textbox', { name: 'Client name *' })).toHaveValue(name);
+  await expect(form.getByRole('textbox', { name: 'Date *' })).toHaveValue('2031-06-12');
+  await expect(form.getByRole('textbox', { name: 'Phone', exact: true })).toHaveValue('(617) 555-0100');
   await expect(form.getByTestId('suggestion')).toHaveCount(3);
-  await form.getByLabel('Phone').focus();
+  await form.getByRole('textbox', { name: 'Phone', exact: true }).focus();
   const source = form.locator('[data-field="phone"] [data-testid="suggestion-source"]');
   await expect(source).toBeVisible();
   await expect(source).toContainText('my office is 617-555-0100');
-  await expect(form.getByLabel('Phone')).toHaveAttribute('aria-describedby', /inq-phone-src/);
+  await expect(form.getByRole('textbox', { name: 'Phone', exact: true })).toHaveAttribute('aria-describedby', /inq-phone-src/);
 
   // Nothing submits while suggestions wait for a decision.
   await form.getByLabel('Guests *').fill('85');
@@ -52,7 +52,7 @@ test('paste an email, accept two suggestions, reject one, submit, see the record
   await page.keyboard.press('Enter');
   await form.getByRole('button', { name: 'Reject the suggested phone' }).click();
   await expect(form.getByTestId('suggestion')).toHaveCount(0);
-  await expect(form.getByLabel('Phone')).toHaveValue('');
+  await expect(form.getByRole('textbox', { name: 'Phone', exact: true })).toHaveValue('');
   await form.getByRole('button', { name: 'Create inquiry' }).click();
 
   await expect(page).toHaveURL(/\/events\/\d+$/);
@@ -83,7 +83,7 @@ test('a vendor email fills in the vendor form; the vendor joins the directory', 
   await panel.getByRole('button', { name: 'Accept all' }).click();
   const form = page.getByRole('form', { name: 'Add a vendor' });
   await expect(form.getByTestId('suggestion')).toHaveCount(0);
-  await expect(form.getByLabel('Rate')).toHaveValue('$1,200.00');
+  await expect(form.getByRole('textbox', { name: 'Rate' })).toHaveValue('$1,200.00');
   await form.getByRole('button', { name: 'Add vendor' }).click();
   await expect(form.getByRole('status')).toContainText(`${company} added`);
   const row = page.getByTestId('vendor-directory').getByRole('row', { name: new RegExp(company) });

@@ -1,8 +1,8 @@
 //! Every tool, on the store, scoped to the acting user. Which agent kind gets which is at the end
 //! ([`names_for`]).
 
-use super::{Tool, ToolCx, ToolEntry, ToolError};
 use super::extract;
+use super::{Tool, ToolCx, ToolEntry, ToolError};
 use crate::domain::assist::{self, Dropped, FormKind, Suggestion};
 use crate::domain::chat::{AgentKind, Approver, FieldChange, OutgoingMessage, Preview};
 use crate::domain::model::EventDetail;
@@ -88,13 +88,9 @@ pub fn names_for(kind: AgentKind) -> &'static [&'static str] {
             UpdateEventDetails::NAME,
             FillForm::NAME,
         ],
-        AgentKind::Assistant => &[
-            ListMyEvents::NAME,
-            VenueInfo::NAME,
-            GetAvailableSlots::NAME,
-            ListAppointments::NAME,
-            FillForm::NAME,
-        ],
+        AgentKind::Assistant => {
+            &[ListMyEvents::NAME, VenueInfo::NAME, GetAvailableSlots::NAME, ListAppointments::NAME, FillForm::NAME]
+        }
     }
 }
 
@@ -1489,7 +1485,8 @@ pub struct FillFormOut {
 impl Tool for FillForm {
     const NAME: &'static str = "fill_form";
     const LABEL: &'static str = "Fill in a form";
-    const DESCRIPTION: &'static str = "Read an email or notes and fill in a form from it (new inquiry, guest, vendor or event details). \
+    const DESCRIPTION: &'static str =
+        "Read an email or notes and fill in a form from it (new inquiry, guest, vendor or event details). \
          Nothing is saved: it returns a link to the prefilled form for the person to check and submit.";
     const ROLES: &'static [Role] = STAFF;
     const APPROVAL: Option<Approver> = None;
@@ -1524,6 +1521,10 @@ impl Tool for FillForm {
     }
 
     fn summary(out: &FillFormOut) -> String {
-        format!("{} for the {} form, to confirm", plural(out.suggestions.len(), "value", "values"), out.form.label().to_lowercase())
+        format!(
+            "{} for the {} form, to confirm",
+            plural(out.suggestions.len(), "value", "values"),
+            out.form.label().to_lowercase()
+        )
     }
 }

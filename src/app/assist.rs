@@ -175,11 +175,12 @@ pub fn AssistPanel(kind: FormKind, sug: Suggested, #[prop(optional, into)] id: O
     let msg_id = format!("{id}-msg");
     let file_id = format!("{id}-file");
     view! {
-        <section class="card" aria-labelledby=format!("{id}-title") data-testid="assist-panel">
+        // First on a phone (paste, then review the form); beside the form on a wide screen.
+        <section class="card order-first self-start lg:order-none" aria-labelledby=format!("{id}-title") data-testid="assist-panel">
             <h2 id=format!("{id}-title") class="section-title">"Fill in from text"</h2>
             <label for=text_id.clone() class="label">"Paste an email, call notes or a message, or drop a text file"</label>
             <textarea id=text_id class="input min-h-40" rows="8" maxlength=MAX_TEXT.to_string() aria-describedby=msg_id.clone()
-                placeholder="Hi, we're planning a wedding on June 12 for about 120 guests…"
+                placeholder=placeholder(kind)
                 prop:value=move || text.get()
                 on:input=move |ev| text.set(event_target_value(&ev))
                 on:dragover=move |ev: leptos::ev::DragEvent| ev.prevent_default()
@@ -208,6 +209,15 @@ pub fn AssistPanel(kind: FormKind, sug: Suggested, #[prop(optional, into)] id: O
                 {move || last.get().map(|x| summary(&x, sug))}
             </div>
         </section>
+    }
+}
+
+fn placeholder(kind: FormKind) -> &'static str {
+    match kind {
+        FormKind::Inquiry => "Hi, we're planning a wedding on June 12 for about 120 guests…",
+        FormKind::Vendor => "Hello from Petal & Stem, a florist in Boston. Ask for Rosa: rosa@petalstem.example…",
+        FormKind::Guest => "Please add Ann Lee (ann@example.com), party of 2, vegetarian…",
+        FormKind::Event => "The Clarks now expect 140 guests and would like the Garden Terrace…",
     }
 }
 

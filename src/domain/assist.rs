@@ -14,8 +14,8 @@
 //! What survives is a [`Suggestion`]: the normalised value, the exact words it stands on and the
 //! passage around them, which the form shows on hover and focus.
 
-use super::{format_money, UnknownValue};
 use super::parse;
+use super::{format_money, UnknownValue};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
@@ -70,6 +70,8 @@ pub struct Opt {
 pub enum FieldKind {
     /// Free text of at most this many characters.
     Text(usize),
+    /// A person's name: no digits, no email address, not the name of a space.
+    Person,
     Email,
     Phone,
     /// A date, written any way [`parse::written_date`] reads.
@@ -109,8 +111,33 @@ pub const EVENT_TYPE_OPTIONS: &[Opt] = &[
 ];
 
 pub const RSVP_OPTIONS: &[Opt] = &[
-    Opt { value: "yes", words: &["will attend", "will be there", "we'll be there", "i'll be there", "accept", "attending", "count me in", "rsvp yes"] },
-    Opt { value: "no", words: &["cannot attend", "can't attend", "can't make it", "cannot make it", "won't be able", "decline", "regret", "not attending", "rsvp no"] },
+    Opt {
+        value: "yes",
+        words: &[
+            "will attend",
+            "will be there",
+            "we'll be there",
+            "i'll be there",
+            "accept",
+            "attending",
+            "count me in",
+            "rsvp yes",
+        ],
+    },
+    Opt {
+        value: "no",
+        words: &[
+            "cannot attend",
+            "can't attend",
+            "can't make it",
+            "cannot make it",
+            "won't be able",
+            "decline",
+            "regret",
+            "not attending",
+            "rsvp no",
+        ],
+    },
     Opt { value: "maybe", words: &["maybe", "not sure yet", "might", "tentative"] },
 ];
 
@@ -130,7 +157,7 @@ pub const RATE_UNIT_OPTIONS: &[Opt] = &[
 ];
 
 const INQUIRY: &[FieldSpec] = &[
-    f("name", FieldKind::Text(parse::MAX_NAME), "the client's full name"),
+    f("name", FieldKind::Person, "the client's full name"),
     f("email", FieldKind::Email, "the client's email address"),
     f("phone", FieldKind::Phone, "the client's phone number"),
     f("event_type", FieldKind::Choice(EVENT_TYPE_OPTIONS), "the kind of event"),
@@ -142,7 +169,7 @@ const INQUIRY: &[FieldSpec] = &[
 ];
 
 const GUEST: &[FieldSpec] = &[
-    f("name", FieldKind::Text(parse::MAX_NAME), "the guest's full name"),
+    f("name", FieldKind::Person, "the guest's full name"),
     f("email", FieldKind::Email, "the guest's email address"),
     f("party_size", FieldKind::Count, "how many people come in the guest's party"),
     f("dietary", FieldKind::Text(200), "dietary needs or allergies"),
@@ -152,7 +179,7 @@ const GUEST: &[FieldSpec] = &[
 
 const VENDOR: &[FieldSpec] = &[
     f("name", FieldKind::Text(parse::MAX_NAME), "the vendor's company name"),
-    f("contact", FieldKind::Text(parse::MAX_NAME), "the contact person's name"),
+    f("contact", FieldKind::Person, "the contact person's name"),
     f("category", FieldKind::Choice(CATEGORY_OPTIONS), "what the vendor provides"),
     f("email", FieldKind::Email, "the vendor's email address"),
     f("phone", FieldKind::Phone, "the vendor's phone number"),
@@ -230,6 +257,7 @@ pub enum Answer {
 fn value_max(kind: FieldKind, answer: Answer) -> Option<usize> {
     let (quoted, plain) = match kind {
         FieldKind::Text(max) => (max, if max > 150 { 120 } else { max.min(60) }),
+        FieldKind::Person => (parse::MAX_NAME, 60),
         FieldKind::Email => (120, 60),
         FieldKind::Phone => (30, 20),
         FieldKind::Date => (40, 30),
@@ -408,6 +436,22 @@ fn normalise(kind: FieldKind, raw: &str, cx: &AssistContext) -> Result<String, S
             }
             Ok(v)
         }
+        FieldKind::Person => {
+            let v = normalise(FieldKind::Text(parse::MAX_NAME), raw, cx)?;
+            // "Aisha Bello, 617 555 0175", "Linda Harper, mother of the bride": the name is what
+            // comes before the comma (or the bracket).
+            let v = match v.find([',', '(', '<']) {
+                Some(i) => v[..i].trim().to_string(),
+                None => v,
+            };
+            if v.is_empty() || v.contains(|c: char| c.is_ascii_digit() || c == '@') {
+                return Err("not a name".into());
+            }
+            if cx.spaces.iter().any(|s| s.eq_ignore_ascii_case(&v)) {
+                return Err("a space of the venue, not a name".into());
+            }
+            Ok(v)
+        }
         FieldKind::Email => parse::email(raw).map_err(|_| "not an email address".into()),
         FieldKind::Phone => parse::phone(raw).map_err(|_| "not a phone number".into()),
         FieldKind::Date => parse::written_date(raw, cx.today)
@@ -420,8 +464,23 @@ fn normalise(kind: FieldKind, raw: &str, cx: &AssistContext) -> Result<String, S
             }
             Ok(n.to_string())
         }
-        FieldKind::Money => amounts(raw).into_iter().next().map(|a| format_money(a.cents)).ok_or_else(|| "not an amount".into()),
-        FieldKind::Choice(options) => choose(options, raw).map(str::to_string).ok_or_else(|| "not one of the options".into()),
+        // A value is an amount even without a "$" ("52000", "60,000"): the text must still say it.
+        FieldKind::Money => amounts(raw)
+            .into_iter()
+            .next()
+            .map(|a| a.cents)
+            .or_else(|| {
+                let at = raw.find(|c: char| c.is_ascii_digit())?;
+                let end = raw[at..]
+                    .find(|c: char| !(c.is_ascii_digit() || c == ',' || c == '.'))
+                    .map_or(raw.len(), |e| at + e);
+                parse::money_cents(raw[at..end].trim_end_matches(['.', ','])).ok()
+            })
+            .map(format_money)
+            .ok_or_else(|| "not an amount".into()),
+        FieldKind::Choice(options) => {
+            choose(options, raw).map(str::to_string).ok_or_else(|| "not one of the options".into())
+        }
         FieldKind::Space => cx
             .spaces
             .iter()
@@ -453,7 +512,7 @@ fn support(kind: FieldKind, value: &str, source: &str, hay: &Folded, cx: &Assist
                 return Some((start, end));
             }
             // Free text may be worded differently from its quote, as long as every word is there.
-            if matches!(kind, FieldKind::Text(_)) && words_within(value, &quoted) {
+            if matches!(kind, FieldKind::Text(_) | FieldKind::Person) && words_within(value, &quoted) {
                 return Some((start, end));
             }
         }
@@ -478,7 +537,7 @@ fn words(s: &str) -> Vec<String> {
 /// Where `hay` states the (normalised) value, as a byte range of its original text.
 fn locate(kind: FieldKind, value: &str, hay: &Folded, cx: &AssistContext) -> Option<(usize, usize)> {
     match kind {
-        FieldKind::Text(_) | FieldKind::Email => hay.find_word(value),
+        FieldKind::Text(_) | FieldKind::Person | FieldKind::Email => hay.find_word(value),
         FieldKind::Space => {
             hay.find_word(value).or_else(|| {
                 // "the Garden" for "Garden Terrace": the space's first word, if no other space shares it.
@@ -492,9 +551,10 @@ fn locate(kind: FieldKind, value: &str, hay: &Folded, cx: &AssistContext) -> Opt
             std::iter::once(option.value).chain(option.words.iter().copied()).find_map(|w| hay.find_word(w))
         }
         FieldKind::Phone => phones(&hay.original).into_iter().find(|(p, _, _)| p == value).map(|(_, s, e)| (s, e)),
-        FieldKind::Count => {
-            numbers(&hay.original).into_iter().find(|n| n.value.to_string() == value && !n.money).map(|n| (n.start, n.end))
-        }
+        FieldKind::Count => numbers(&hay.original)
+            .into_iter()
+            .find(|n| n.value.to_string() == value && !n.money)
+            .map(|n| (n.start, n.end)),
         FieldKind::Money => {
             let cents = parse::money_cents(value).ok()?;
             amounts(&hay.original).into_iter().find(|a| a.cents == cents).map(|a| (a.start, a.end))
@@ -668,7 +728,9 @@ struct Number {
 fn digit_run(bytes: &[u8], at: usize) -> (String, usize) {
     let mut digits = String::new();
     let mut i = at;
-    while i < bytes.len() && (bytes[i].is_ascii_digit() || (bytes[i] == b',' && bytes.get(i + 1).is_some_and(u8::is_ascii_digit))) {
+    while i < bytes.len()
+        && (bytes[i].is_ascii_digit() || (bytes[i] == b',' && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)))
+    {
         if bytes[i] != b',' {
             digits.push(bytes[i] as char);
         }
@@ -800,7 +862,8 @@ fn phones(text: &str) -> Vec<(String, usize, usize)> {
 }
 
 /// Dates written in a text, with where they are: every run of one to six words that
-/// [`parse::written_date`] reads, longest first at each word.
+/// [`parse::written_date`] reads (runs may overlap: "40 on February 26" is a date too, of 2040,
+/// and must not hide "February 26, 2027" after it). A run does not start with "on" or "of".
 fn dates(text: &str, today: NaiveDate) -> Vec<(NaiveDate, usize, usize)> {
     let mut words: Vec<(usize, usize)> = Vec::new();
     let mut start = None;
@@ -818,9 +881,12 @@ fn dates(text: &str, today: NaiveDate) -> Vec<(NaiveDate, usize, usize)> {
     }
     let clean = |s: &str| s.trim_matches(|c: char| !c.is_alphanumeric()).to_string();
     let mut out = Vec::new();
-    let mut w = 0;
-    while w < words.len() {
-        let mut found = None;
+    for w in 0..words.len() {
+        let first = clean(&text[words[w].0..words[w].1]).to_lowercase();
+        if first == "on" || first == "of" {
+            continue;
+        }
+        // The longest run from each word ("June 12th 2027", not "June 12th").
         for len in (1..=6.min(words.len() - w)).rev() {
             let (s, _) = words[w];
             let (_, e) = words[w + len - 1];
@@ -832,16 +898,9 @@ fn dates(text: &str, today: NaiveDate) -> Vec<(NaiveDate, usize, usize)> {
             let trimmed = phrase.trim_end_matches(['.', ',', ';', ':', '!', '?', ')']);
             let lead = phrase.len() - phrase.trim_start_matches(['(', '"', '\'']).len();
             if let Ok(d) = parse::written_date(&clean(trimmed), today) {
-                found = Some((d, s + lead, s + trimmed.len(), len));
+                out.push((d, s + lead, s + trimmed.len()));
                 break;
             }
-        }
-        match found {
-            Some((d, s, e, len)) => {
-                out.push((d, s, e));
-                w += len;
-            }
-            None => w += 1,
         }
     }
     out
@@ -913,13 +972,13 @@ mod tests {
     #[test]
     fn unsupported_values_are_dropped() {
         let a = answer(&[
-            ("name", "My name is Emma Clark", "Emma Watson"),      // quote real, value not in it
-            ("phone", "call me at 555-9999", "(212) 555-9999"),   // quote invented
-            ("budget", "", "$90,000"),                             // no source, not in the text
-            ("guest_count", "about 120 guests", "150"),            // the quote says 120
-            ("event_date", "June 12th", "July 4, 2027"),           // another date
-            ("space", "", "Rooftop"),                               // not a space of the venue
-            ("email", "", "not-an-email"),                          // does not parse
+            ("name", "My name is Emma Clark", "Emma Watson"), // quote real, value not in it
+            ("phone", "call me at 555-9999", "(212) 555-9999"), // quote invented
+            ("budget", "", "$90,000"),                        // no source, not in the text
+            ("guest_count", "about 120 guests", "150"),       // the quote says 120
+            ("event_date", "June 12th", "July 4, 2027"),      // another date
+            ("space", "", "Rooftop"),                         // not a space of the venue
+            ("email", "", "not-an-email"),                    // does not parse
         ]);
         let x = ground(FormKind::Inquiry, &cx(), EMAIL, &a).unwrap();
         assert!(x.suggestions.is_empty(), "{:?}", x.suggestions);
@@ -939,6 +998,22 @@ mod tests {
         let x = ground(FormKind::Inquiry, &cx(), EMAIL, &a).unwrap();
         assert_eq!(x.get("guest_count").unwrap().quote, "120");
         assert_eq!(x.get("email").unwrap().quote, "emma.clark@example.com");
+    }
+
+    #[test]
+    fn names_are_names() {
+        let a = answer(&[("name", "", "Emma Clark, (617) 555-0142")]);
+        assert_eq!(ground(FormKind::Inquiry, &cx(), EMAIL, &a).unwrap().get("name").unwrap().value, "Emma Clark");
+        let a = answer(&[("name", "", "Emma Clark, the bride")]);
+        assert_eq!(ground(FormKind::Inquiry, &cx(), EMAIL, &a).unwrap().get("name").unwrap().value, "Emma Clark");
+        // A plain number is an amount when the text says it with its "$".
+        let a = answer(&[("budget", "", "45,000")]);
+        assert_eq!(ground(FormKind::Inquiry, &cx(), EMAIL, &a).unwrap().get("budget").unwrap().value, "$45,000.00");
+        let text = "Is the Garden Terrace free? Call 555-0100.";
+        for bad in ["Garden Terrace", "555-0100", "emma@example.com"] {
+            let x = ground(FormKind::Inquiry, &cx(), text, &answer(&[("name", "", bad)])).unwrap();
+            assert!(x.suggestions.is_empty(), "{bad}: {x:?}");
+        }
     }
 
     #[test]
@@ -965,17 +1040,29 @@ mod tests {
     #[test]
     fn finders() {
         let today = cx().today;
+        let text =
+            "On 6/12/2027, or Saturday, June 12th 2027 (or the 3rd of July). Dinner for 40 on February 26, 2027.";
         let found: Vec<String> =
-            dates("On 6/12/2027, or Saturday, June 12th 2027 (or the 3rd of July).", today)
-                .into_iter()
-                .map(|(d, s, e)| format!("{d}@{}", &"On 6/12/2027, or Saturday, June 12th 2027 (or the 3rd of July)."[s..e]))
-                .collect();
-        assert_eq!(found, ["2027-06-12@6/12/2027", "2027-06-12@Saturday, June 12th 2027", "2027-07-03@the 3rd of July"]);
-        let p: Vec<String> = phones("Call 617.555.0142 or +44 20 7946 0958, ext 12; in 2027 617-555-0199.").into_iter().map(|x| x.0).collect();
+            dates(text, today).into_iter().map(|(d, s, e)| format!("{d}@{}", &text[s..e])).collect();
+        for want in [
+            "2027-06-12@6/12/2027",
+            "2027-06-12@Saturday, June 12th 2027",
+            "2027-07-03@the 3rd of July",
+            "2027-02-26@February 26, 2027",
+        ] {
+            assert!(found.iter().any(|f| f == want), "{want} in {found:?}");
+        }
+        let p: Vec<String> = phones("Call 617.555.0142 or +44 20 7946 0958, ext 12; in 2027 617-555-0199.")
+            .into_iter()
+            .map(|x| x.0)
+            .collect();
         for want in ["(617) 555-0142", "+442079460958", "(617) 555-0199"] {
             assert!(p.iter().any(|x| x == want), "{want} in {p:?}");
         }
-        let a: Vec<i64> = amounts("$45,000 or 45k, $1,250.50 and 3000 dollars; 120 guests; budget: 9,000").iter().map(|a| a.cents).collect();
+        let a: Vec<i64> = amounts("$45,000 or 45k, $1,250.50 and 3000 dollars; 120 guests; budget: 9,000")
+            .iter()
+            .map(|a| a.cents)
+            .collect();
         assert_eq!(a, [4_500_000, 4_500_000, 125_050, 300_000, 900_000]);
         let n: Vec<i64> = numbers("120 guests, 1,200 chairs, 617-555-0142, 7:30").iter().map(|n| n.value).collect();
         assert_eq!(n, [120, 1200]);
@@ -994,12 +1081,19 @@ mod tests {
             assert_eq!(s["required"].as_array().unwrap().len(), kind.fields().len());
         }
         let s = schema(FormKind::Inquiry, &cx(), Answer::Quoted);
-        assert_eq!(s["properties"]["space"]["properties"]["value"]["enum"], json!(["", "Grand Ballroom", "Garden Terrace", "Harbor Room"]));
+        assert_eq!(
+            s["properties"]["space"]["properties"]["value"]["enum"],
+            json!(["", "Grand Ballroom", "Garden Terrace", "Harbor Room"])
+        );
         let plain = schema(FormKind::Inquiry, &cx(), Answer::Plain);
         assert_eq!(plain["properties"]["phone"], json!({"type": "string", "maxLength": 20}));
         assert_eq!(plain["required"][0], "name", "the form's order");
         // The budget covers the longest answer the schema allows.
-        let longest: usize = FormKind::Inquiry.fields().iter().map(|f| f.name.len() + 8 + value_max(f.kind, Answer::Plain).unwrap_or(14)).sum();
+        let longest: usize = FormKind::Inquiry
+            .fields()
+            .iter()
+            .map(|f| f.name.len() + 8 + value_max(f.kind, Answer::Plain).unwrap_or(14))
+            .sum();
         assert!(answer_budget(FormKind::Inquiry, &cx(), Answer::Plain) as usize >= longest);
         assert!(answer_budget(FormKind::Inquiry, &cx(), Answer::Plain) < 600);
     }
@@ -1017,7 +1111,12 @@ mod tests {
 
     #[test]
     fn links_carry_suggestions_and_nothing_else() {
-        let s = Suggestion { field: "name".into(), value: "Zoë & Co".into(), quote: "Zoë & Co".into(), snippet: "I'm Zoë & Co".into() };
+        let s = Suggestion {
+            field: "name".into(),
+            value: "Zoë & Co".into(),
+            quote: "Zoë & Co".into(),
+            snippet: "I'm Zoë & Co".into(),
+        };
         let url = link("/inquiries/new", std::slice::from_ref(&s));
         assert!(url.starts_with("/inquiries/new?assist=%5B%7B%22field%22"), "{url}");
         assert!(!url[15..].contains(['&', ' ', '"']), "{url}");

@@ -194,7 +194,9 @@ pub fn ordered_schema(schema: &serde_json::Value) -> String {
             Value::Object(o) => {
                 let mut keys: Vec<&String> = Vec::with_capacity(o.len());
                 if let Some(order) = order {
-                    keys.extend(order.iter().filter_map(Value::as_str).filter_map(|k| o.get_key_value(k).map(|(k, _)| k)));
+                    keys.extend(
+                        order.iter().filter_map(Value::as_str).filter_map(|k| o.get_key_value(k).map(|(k, _)| k)),
+                    );
                 }
                 keys.extend(o.keys().filter(|k| !keys.contains(k)).collect::<Vec<_>>());
                 out.push('{');
@@ -349,7 +351,8 @@ impl Provider for Embedded {
             max_tokens: request.max_tokens.max(1),
             temperature: request.temperature.unwrap_or(0.7),
             // After tool results the model answers; before, it may call a tool.
-            tools: if request.messages.last().is_some_and(|m| m.role == Role::Tool) || request.response_schema.is_some() {
+            tools: if request.messages.last().is_some_and(|m| m.role == Role::Tool) || request.response_schema.is_some()
+            {
                 Vec::new()
             } else {
                 request.tools

@@ -222,7 +222,10 @@ fn jitter() -> u64 {
 pub fn without_keys(schema: &serde_json::Value, keys: &[&str]) -> serde_json::Value {
     match schema {
         serde_json::Value::Object(o) => serde_json::Value::Object(
-            o.iter().filter(|(k, _)| !keys.contains(&k.as_str())).map(|(k, v)| (k.clone(), without_keys(v, keys))).collect(),
+            o.iter()
+                .filter(|(k, _)| !keys.contains(&k.as_str()))
+                .map(|(k, v)| (k.clone(), without_keys(v, keys)))
+                .collect(),
         ),
         serde_json::Value::Array(a) => serde_json::Value::Array(a.iter().map(|v| without_keys(v, keys)).collect()),
         other => other.clone(),

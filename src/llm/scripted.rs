@@ -71,7 +71,8 @@ pub fn scripted_calls(request: &ChatRequest) -> Vec<ToolCall> {
 
 /// The `[[json64 ...]]` or `[[json ...]]` directive of a structured request, or `{}`.
 fn scripted_json(request: &ChatRequest) -> String {
-    let question = request.messages.iter().rev().find(|m| m.role == Role::User).map(|m| m.content.as_str()).unwrap_or("");
+    let question =
+        request.messages.iter().rev().find(|m| m.role == Role::User).map(|m| m.content.as_str()).unwrap_or("");
     if let Some(start) = question.find("[[json64 ") {
         let body = &question[start + 9..];
         let encoded = body.split("]]").next().unwrap_or("").trim();
@@ -81,7 +82,8 @@ fn scripted_json(request: &ChatRequest) -> String {
         .find("[[json ")
         .and_then(|start| {
             // Exactly one JSON value follows (whatever brackets it holds).
-            let mut values = serde_json::Deserializer::from_str(&question[start + 7..]).into_iter::<serde_json::Value>();
+            let mut values =
+                serde_json::Deserializer::from_str(&question[start + 7..]).into_iter::<serde_json::Value>();
             values.next().and_then(Result::ok).map(|v| v.to_string())
         })
         .unwrap_or_else(|| "{}".into())

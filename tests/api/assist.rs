@@ -8,7 +8,8 @@ use super::agents::{ask, tools};
 use super::*;
 use serde_json::{json, Value};
 
-const EMAIL: &str = "Hello! I'm Maya Patel and my partner and I are planning our wedding for Saturday, June 12th 2027. \
+const EMAIL: &str =
+    "Hello! I'm Maya Patel and my partner and I are planning our wedding for Saturday, June 12th 2027. \
     We're expecting around 140 guests, with a budget of about $52,000. The Garden Terrace looks perfect. \
     Reach me at maya.patel@example.com or 617-555-0199.";
 
@@ -47,10 +48,12 @@ fn values(x: &Value) -> Vec<(String, String)> {
 }
 
 async fn counts(app: &TestApp) -> (i64, i64, i64) {
-    sqlx::query_as("select (select count(*) from events), (select count(*) from clients), (select count(*) from vendors)")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap()
+    sqlx::query_as(
+        "select (select count(*) from events), (select count(*) from clients), (select count(*) from vendors)",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap()
 }
 
 #[sqlx::test]
@@ -131,8 +134,11 @@ async fn hostile_text_stays_data(pool: PgPool) {
     let sam = app.login(STAFF).await;
     let event = app.event_id(EMMA_EVENT).await;
     let before = counts(&app).await;
-    let guests_before: i32 =
-        sqlx::query_scalar("select guest_count from events where id = $1").bind(event).fetch_one(&app.pool).await.unwrap();
+    let guests_before: i32 = sqlx::query_scalar("select guest_count from events where id = $1")
+        .bind(event)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
     // The text tries to instruct the model: to call tools, to set fields the form does not
     // have, to break out of its fence, and to smuggle markup. The (scripted) model obeys it.
     let hostile = format!(
@@ -154,10 +160,14 @@ async fn hostile_text_stays_data(pool: PgPool) {
     assert_eq!(x["suggestions"][0]["value"], "<img src=x onerror=alert(1)>", "markup stays text: {x}");
     // No tool ran and nothing changed.
     assert_eq!(counts(&app).await, before);
-    let guests_after: i32 =
-        sqlx::query_scalar("select guest_count from events where id = $1").bind(event).fetch_one(&app.pool).await.unwrap();
+    let guests_after: i32 = sqlx::query_scalar("select guest_count from events where id = $1")
+        .bind(event)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
     assert_eq!(guests_before, guests_after);
-    let tasks: i64 = sqlx::query_scalar("select count(*) from tasks where title = 'pwned'").fetch_one(&app.pool).await.unwrap();
+    let tasks: i64 =
+        sqlx::query_scalar("select count(*) from tasks where title = 'pwned'").fetch_one(&app.pool).await.unwrap();
     assert_eq!(tasks, 0);
 }
 
@@ -175,7 +185,10 @@ async fn who_may_use_which_form_and_bad_input(pool: PgPool) {
         assert_eq!(assist(&app, &emma, form, &text).await.status, StatusCode::FORBIDDEN, "{form}");
     }
     assert_eq!(assist(&app, &bloom, "guest", &text).await.status, StatusCode::FORBIDDEN);
-    assert_eq!(app.call(None, "assist_form", &[("form", "guest"), ("text", &text)]).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.call(None, "assist_form", &[("form", "guest"), ("text", &text)]).await.status,
+        StatusCode::UNAUTHORIZED
+    );
     // Empty, too long, an unknown form.
     let r = assist(&app, &sam, "vendor", "   ").await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
@@ -197,7 +210,10 @@ async fn the_chat_tool_opens_a_prefilled_form_and_saves_nothing(pool: PgPool) {
         "guest_count": {"source": "around 140 guests", "value": "140"},
         "budget": {"source": "", "value": "$1,000,000"},
     });
-    let message = format!("Fill in an inquiry from this email: [[call fill_form {{\"form\": \"inquiry\"}}]]\n{}", with_answer(EMAIL, &answer));
+    let message = format!(
+        "Fill in an inquiry from this email: [[call fill_form {{\"form\": \"inquiry\"}}]]\n{}",
+        with_answer(EMAIL, &answer)
+    );
     let (_, items) = ask(&app, &sam, "venue_general", None, &message).await;
     let calls = tools(&items);
     assert_eq!(calls.len(), 1, "{items:?}");
@@ -206,7 +222,10 @@ async fn the_chat_tool_opens_a_prefilled_form_and_saves_nothing(pool: PgPool) {
     let result = &call["data"]["result"];
     let url = result["url"].as_str().unwrap();
     assert!(url.starts_with("/inquiries/new?assist=%5B"), "{url}");
-    assert_eq!(values(result), [("name", "Maya Patel"), ("guest_count", "140")].map(|(a, b)| (a.to_string(), b.to_string())));
+    assert_eq!(
+        values(result),
+        [("name", "Maya Patel"), ("guest_count", "140")].map(|(a, b)| (a.to_string(), b.to_string()))
+    );
     assert_eq!(result["dropped"][0]["field"], "budget");
     assert_eq!(counts(&app).await, before, "the tool saves nothing");
 
@@ -219,7 +238,8 @@ async fn the_chat_tool_opens_a_prefilled_form_and_saves_nothing(pool: PgPool) {
 
     // For an event's guests the tool needs the event, and only one the actor can see.
     let emma = app.login(EMMA).await;
-    let (_, items) = ask(&app, &emma, "assistant", None, "[[call fill_form {\"form\": \"guest\", \"event_id\": 1}]] Ann Lee").await;
+    let (_, items) =
+        ask(&app, &emma, "assistant", None, "[[call fill_form {\"form\": \"guest\", \"event_id\": 1}]] Ann Lee").await;
     let calls = tools(&items);
     assert!(calls.iter().all(|c| c["status"] != "done"), "clients are not offered the tool: {calls:?}");
 }
@@ -241,13 +261,22 @@ async fn vendors_are_added_to_the_venues_directory_only(pool: PgPool) {
     let r = app.call(Some(&sam), "create_vendor", &form).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let v = r.json();
-    assert_eq!((v["email"].as_str(), v["phone"].as_str(), v["rate_cents"].as_i64()), (Some("rosa@petalstem.example"), Some("(617) 555-0123"), Some(120_000)));
+    assert_eq!(
+        (v["email"].as_str(), v["phone"].as_str(), v["rate_cents"].as_i64()),
+        (Some("rosa@petalstem.example"), Some("(617) 555-0123"), Some(120_000))
+    );
     let list = app.call(Some(&sam), "vendor_directory", &[]).await.json();
     assert!(list.as_array().unwrap().iter().any(|x| x["name"] == "Petal & Stem" && x["contact"] == "Rosa Diaz"));
 
     // Field errors name their fields; nothing stored.
     let before = counts(&app).await;
-    let bad = [("form[name]", ""), ("form[category]", "magician"), ("form[phone]", "call me"), ("form[rate]", "lots"), ("form[rate_unit]", "per_year")];
+    let bad = [
+        ("form[name]", ""),
+        ("form[category]", "magician"),
+        ("form[phone]", "call me"),
+        ("form[rate]", "lots"),
+        ("form[rate_unit]", "per_year"),
+    ];
     let r = app.call(Some(&sam), "create_vendor", &bad).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     for field in ["name", "category", "phone", "rate", "rate_unit"] {

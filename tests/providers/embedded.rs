@@ -149,7 +149,8 @@ async fn the_embedded_model_fills_forms_with_valid_json() {
         today: chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(),
         spaces: vec!["Garden Terrace".into(), "Grand Ballroom".into(), "Library Lounge".into(), "Rooftop".into()],
     };
-    for (kind, case) in [FormKind::Inquiry, FormKind::Vendor, FormKind::Guest, FormKind::Event].into_iter().zip(&cases) {
+    for (kind, case) in [FormKind::Inquiry, FormKind::Vendor, FormKind::Guest, FormKind::Event].into_iter().zip(&cases)
+    {
         let text = case["text"].as_str().unwrap();
         let answer = concierge::agent::extract::answer(&resolved, kind, text, &cx, "u1").await.expect("an answer");
         let v: serde_json::Value = serde_json::from_str(&answer).unwrap_or_else(|e| panic!("{kind:?}: {e}: {answer}"));

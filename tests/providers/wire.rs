@@ -346,10 +346,13 @@ async fn openai_structured_output_fills_a_form() {
         let piece = serde_json::to_string(std::str::from_utf8(piece).unwrap()).unwrap();
         stream.push_str(&format!("data: {{\"id\":\"c1\",\"choices\":[{{\"index\":0,\"delta\":{{\"content\":{piece}}},\"finish_reason\":null}}]}}\n\n"));
     }
-    stream.push_str("data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n");
+    stream.push_str(
+        "data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n",
+    );
     let fake = Fake::start(vec![Scripted::sse(&[&stream])]).await;
     let model = resolved(std::sync::Arc::new(openai(&fake)), "openai");
-    let x = concierge::agent::extract::extract(&model, FormKind::Inquiry, INQUIRY_TEXT, &assist_cx(), "u1").await.unwrap();
+    let x =
+        concierge::agent::extract::extract(&model, FormKind::Inquiry, INQUIRY_TEXT, &assist_cx(), "u1").await.unwrap();
     let got: Vec<(&str, &str)> = x.suggestions.iter().map(|s| (s.field.as_str(), s.value.as_str())).collect();
     assert_eq!(got, [("name", "Maya Patel"), ("guest_count", "140")]);
     assert_eq!(x.dropped.len(), 1, "the budget is not in the text");
@@ -390,7 +393,8 @@ async fn anthropic_structured_output_is_a_forced_tool() {
     let fake = Fake::start(vec![Scripted::sse(&[&stream])]).await;
     let p = Anthropic(Endpoint::new(&fake.url, Some(Secret::new("sk-ant-test")), timeouts(), fast_retry()));
     let model = resolved(std::sync::Arc::new(p), "anthropic");
-    let x = concierge::agent::extract::extract(&model, FormKind::Inquiry, INQUIRY_TEXT, &assist_cx(), "u1").await.unwrap();
+    let x =
+        concierge::agent::extract::extract(&model, FormKind::Inquiry, INQUIRY_TEXT, &assist_cx(), "u1").await.unwrap();
     assert_eq!(x.get("name").map(|s| s.value.as_str()), Some("Maya Patel"));
     let body = &fake.requests()[0].body;
     assert_eq!(body["tool_choice"], serde_json::json!({"type": "tool", "name": "answer"}));
@@ -408,7 +412,8 @@ async fn gemini_structured_output_asks_for_json() {
     let fake = Fake::start(vec![Scripted::sse(&[&stream])]).await;
     let p = Gemini(Endpoint::new(&fake.url, Some(Secret::new("AIza-test")), timeouts(), fast_retry()));
     let model = resolved(std::sync::Arc::new(p), "gemini");
-    let x = concierge::agent::extract::extract(&model, FormKind::Inquiry, INQUIRY_TEXT, &assist_cx(), "u1").await.unwrap();
+    let x =
+        concierge::agent::extract::extract(&model, FormKind::Inquiry, INQUIRY_TEXT, &assist_cx(), "u1").await.unwrap();
     assert_eq!(x.get("guest_count").map(|s| s.value.as_str()), Some("140"));
     let config = &fake.requests()[0].body["generationConfig"];
     assert_eq!(config["responseMimeType"], "application/json");

@@ -2,7 +2,7 @@
 
 use crate::api::guests::{list_guests, AddGuest, RemoveGuest, SetRsvp, UpdateGuest};
 use crate::api::AppError;
-use crate::app::assist::{AssistPanel, SuggestionNote, Suggested};
+use crate::app::assist::{AssistPanel, Suggested, SuggestionNote};
 use crate::app::common::{field_error, general_error, rsvp_tone, Badge, ErrorBanner, FieldMessage, Loading, PageError};
 use crate::domain::assist::FormKind;
 use crate::domain::model::Guest;
@@ -180,9 +180,10 @@ fn AddGuestForm(event_id: i64, add: ServerAction<AddGuest>) -> impl IntoView {
     let shown = RwSignal::new(FieldErrors::default());
     let server_error = Signal::derive(move || add.value().get().and_then(|r| r.err()));
     let pending_note = RwSignal::new(None::<String>);
-    let sug = Suggested::new(move |field| form.with_untracked(|f| guest_field(f, field)), move |field, v| {
-        form.update(|f| set_guest_field(f, field, v))
-    });
+    let sug = Suggested::new(
+        move |field| form.with_untracked(|f| guest_field(f, field)),
+        move |field, v| form.update(|f| set_guest_field(f, field, v)),
+    );
     sug.apply_link(FormKind::Guest);
     Effect::new(move |_| {
         if matches!(add.value().get(), Some(Ok(_))) {
@@ -324,7 +325,7 @@ fn GuestFields(
     let rsvp_err_id = format!("{prefix}-guest-rsvp-error");
     view! {
         <div class="grid grid-cols-1 gap-x-3 sm:grid-cols-2 lg:grid-cols-5">
-            <div class="lg:col-span-2">{input("name", "Name", "text")}</div>
+            <div class="lg:col-span-2">{input("name", "Name *", "text")}</div>
             {input("email", "Email (optional)", "email")}
             {input("party_size", "Party size", "number")}
             <div class="group">

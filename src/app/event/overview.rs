@@ -1,7 +1,7 @@
 //! Overview: the event's details; staff edit them here.
 
 use crate::api::events::UpdateEvent;
-use crate::app::assist::{AssistPanel, SuggestionNote, Suggested};
+use crate::app::assist::{AssistPanel, Suggested, SuggestionNote};
 use crate::app::common::{field_error, fmt_date, general_error, ErrorBanner, FieldMessage};
 use crate::domain::assist::FormKind;
 use crate::domain::format_money;
@@ -144,9 +144,9 @@ pub fn OverviewTab(overview: EventOverview, update: ServerAction<UpdateEvent>) -
         <div class="mt-6 grid grid-cols-1 gap-6 md:grid-cols-3">
             <form class="card space-y-1 md:col-span-2" on:submit=submit aria-label="Event details" novalidate>
                 <h2 class="section-title">"Details"</h2>
-                {text("title", "Title", "text")}
+                {text("title", "Title *", "text")}
                 <div class="grid grid-cols-1 gap-3 sm:grid-cols-2">
-                    {text("event_date", "Date", "date")}
+                    {text("event_date", "Date *", "date")}
                     <div class="group">
                         <label for="event-space_id" class="label">"Space"</label>
                         <select
@@ -163,8 +163,8 @@ pub fn OverviewTab(overview: EventOverview, update: ServerAction<UpdateEvent>) -
                         <SuggestionNote field="space" input_id="event-space_id" sug />
                         <FieldMessage id="event-space_id-error" message=message("space_id") />
                     </div>
-                    {text("guest_count", "Guest count", "number")}
-                    {text("budget", "Budget ($)", "text")}
+                    {text("guest_count", "Guest count *", "number")}
+                    {text("budget", "Budget ($) *", "text")}
                     <div>
                         <label for="event-status" class="label">"Status"</label>
                         <select

@@ -18,7 +18,7 @@ pub fn NewInquiryPage() -> impl IntoView {
     view! {
         <Title text="New inquiry" />
         <h1 class="text-2xl font-semibold">"New inquiry"</h1>
-        <p class="mt-1 text-sm text-stone-500 dark:text-stone-400">"A client asking about an event. Fields marked * are required; dates may be written as you heard them (\"June 12\", \"6/12/2027\"). Paste the email on the right to fill the form in."</p>
+        <p class="mt-1 text-sm text-stone-500 dark:text-stone-400">"A client asking about an event. Fields marked * are required; dates may be written as you heard them (\"June 12\", \"6/12/2027\"). Paste the email into \"Fill in from text\" to fill the form in."</p>
         <Transition fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
                 match spaces.await {
@@ -72,8 +72,14 @@ fn InquiryFields(spaces: Vec<Space>) -> impl IntoView {
     };
     let error = move |field: &'static str| Signal::derive(move || field_error(server.get(), &shown.get(), field));
     let value = move |field: &'static str| Signal::derive(move || form.with(|f| get(f, field, &names.get_value())));
-    let write = move |field: &'static str| Callback::new(move |v: String| form.update(|f| set(f, field, v, &names.get_value())));
-    let text = move |field: &'static str, label: &'static str, required: bool, kind: &'static str, hint: &'static str| {
+    let write = move |field: &'static str| {
+        Callback::new(move |v: String| form.update(|f| set(f, field, v, &names.get_value())))
+    };
+    let text = move |field: &'static str,
+                     label: &'static str,
+                     required: bool,
+                     kind: &'static str,
+                     hint: &'static str| {
         view! { <Field id=format!("inq-{field}") field label required control=Control::Input(kind) hint value=value(field) on_input=write(field) error=error(field) sug /> }
     };
     let types: Vec<(String, String)> = EVENT_TYPES.iter().map(|t| (t.to_string(), t.to_string())).collect();

@@ -34,13 +34,19 @@ pub fn VendorsPage() -> impl IntoView {
 }
 
 #[component]
-fn VendorsBody(added: RwSignal<Option<VendorEntry>>, data: Resource<Result<Vec<VendorEntry>, AppError>>) -> impl IntoView {
+fn VendorsBody(
+    added: RwSignal<Option<VendorEntry>>,
+    data: Resource<Result<Vec<VendorEntry>, AppError>>,
+) -> impl IntoView {
     let form = RwSignal::new(blank());
-    let sug = Suggested::new(move |field| form.with_untracked(|f| get(f, field)), move |field, v| form.update(|f| set(f, field, v)));
+    let sug = Suggested::new(
+        move |field| form.with_untracked(|f| get(f, field)),
+        move |field, v| form.update(|f| set(f, field, v)),
+    );
     sug.apply_link(FormKind::Vendor);
     view! {
         <h1 class="text-2xl font-semibold">"Vendors"</h1>
-        <p class="mt-1 text-sm text-stone-500 dark:text-stone-400">"The florists, caterers, photographers and others the venue works with. Paste a vendor's email on the right to fill the form in."</p>
+        <p class="mt-1 text-sm text-stone-500 dark:text-stone-400">"The florists, caterers, photographers and others the venue works with. Paste a vendor's email into \"Fill in from text\" to fill the form in."</p>
         <div class="mt-4 grid grid-cols-1 gap-6 lg:grid-cols-3">
             <div class="space-y-6 lg:col-span-2">
                 <VendorFormCard form sug added />
@@ -148,7 +154,11 @@ fn VendorFormCard(form: RwSignal<VendorForm>, sug: Suggested, added: RwSignal<Op
     let error = move |field: &'static str| Signal::derive(move || field_error(server.get(), &shown.get(), field));
     let value = move |field: &'static str| Signal::derive(move || form.with(|f| get(f, field)));
     let write = move |field: &'static str| Callback::new(move |v: String| form.update(|f| set(f, field, v)));
-    let text = move |field: &'static str, label: &'static str, required: bool, kind: &'static str, hint: &'static str| {
+    let text = move |field: &'static str,
+                     label: &'static str,
+                     required: bool,
+                     kind: &'static str,
+                     hint: &'static str| {
         view! { <Field id=format!("vendor-{field}") field label required control=Control::Input(kind) hint value=value(field) on_input=write(field) error=error(field) sug /> }
     };
     let categories: Vec<(String, String)> = VENDOR_CATEGORIES.iter().map(|c| (c.to_string(), capitalise(c))).collect();
