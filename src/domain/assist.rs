@@ -550,18 +550,18 @@ fn locate(kind: FieldKind, value: &str, hay: &Folded, cx: &AssistContext) -> Opt
             let option = options.iter().find(|o| o.value == value)?;
             std::iter::once(option.value).chain(option.words.iter().copied()).find_map(|w| hay.find_word(w))
         }
-        FieldKind::Phone => phones(&hay.original).into_iter().find(|(p, _, _)| p == value).map(|(_, s, e)| (s, e)),
-        FieldKind::Count => numbers(&hay.original)
+        FieldKind::Phone => phones(hay.original).into_iter().find(|(p, _, _)| p == value).map(|(_, s, e)| (s, e)),
+        FieldKind::Count => numbers(hay.original)
             .into_iter()
             .find(|n| n.value.to_string() == value && !n.money)
             .map(|n| (n.start, n.end)),
         FieldKind::Money => {
             let cents = parse::money_cents(value).ok()?;
-            amounts(&hay.original).into_iter().find(|a| a.cents == cents).map(|a| (a.start, a.end))
+            amounts(hay.original).into_iter().find(|a| a.cents == cents).map(|a| (a.start, a.end))
         }
         FieldKind::Date => {
             let want = NaiveDate::parse_from_str(value, "%Y-%m-%d").ok()?;
-            dates(&hay.original, cx.today).into_iter().find(|(d, _, _)| *d == want).map(|(_, s, e)| (s, e))
+            dates(hay.original, cx.today).into_iter().find(|(d, _, _)| *d == want).map(|(_, s, e)| (s, e))
         }
     }
 }

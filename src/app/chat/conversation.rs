@@ -633,7 +633,9 @@ fn form_card(result: &serde_json::Value) -> Option<impl IntoView> {
                     </dl>
                 }.into_any()
             }}
-            {(dropped > 0).then(|| view! { <p class="mt-1 text-xs text-stone-500">{format!("{dropped} value(s) left out: the text does not say them.")}</p> })}
+            {(dropped > 0).then(|| view! { <p class="mt-1 text-xs text-stone-500">{
+                if dropped == 1 { "1 value left out: the text does not say it.".to_string() } else { format!("{dropped} values left out: the text does not say them.") }
+            }</p> })}
             <a class="btn-primary mt-2 py-1" href=url>"Open the form to check and submit"</a>
         </div>
     })
