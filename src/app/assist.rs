@@ -118,6 +118,16 @@ impl Suggested {
     }
 }
 
+/// A form keeps a space by id; the assist names it. The name of the space with id `id` ("" if none).
+pub fn space_name(spaces: &[crate::domain::model::Space], id: &str) -> String {
+    spaces.iter().find(|s| s.id.to_string() == id).map(|s| s.name.clone()).unwrap_or_default()
+}
+
+/// The id (as the form holds it) of the space called `name` ("" if none).
+pub fn space_id(spaces: &[crate::domain::model::Space], name: &str) -> String {
+    spaces.iter().find(|s| s.name == name).map(|s| s.id.to_string()).unwrap_or_default()
+}
+
 /// The paste box beside a form.
 #[component]
 pub fn AssistPanel(kind: FormKind, sug: Suggested, #[prop(optional, into)] id: Option<String>) -> impl IntoView {

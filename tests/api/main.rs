@@ -123,6 +123,23 @@ impl TestApp {
         r.session().expect("login sets a session cookie")
     }
 
+    /// Signs up another venue ("Rival Hall") and returns its owner's session.
+    pub async fn rival_venue(&self) -> String {
+        let r = self
+            .call(
+                None,
+                "signup",
+                &[
+                    ("form[venue_name]", "Rival Hall"),
+                    ("form[name]", "Rex Rival"),
+                    ("form[email]", "rex@rival.example"),
+                    ("form[password]", "rival password 1"),
+                ],
+            )
+            .await;
+        r.session().expect("signup sets a session cookie")
+    }
+
     pub async fn event_id(&self, title: &str) -> i64 {
         sqlx::query_scalar("select id from events where title = $1")
             .bind(title)

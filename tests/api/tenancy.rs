@@ -199,19 +199,7 @@ async fn a_client_edits_guests_of_their_own_event_only(pool: PgPool) {
 #[sqlx::test]
 async fn staff_of_another_venue_see_nothing_here(pool: PgPool) {
     let app = spawn(pool).await;
-    let r = app
-        .call(
-            None,
-            "signup",
-            &[
-                ("form[venue_name]", "Rival Hall"),
-                ("form[name]", "Rex Rival"),
-                ("form[email]", "rex@rival.example"),
-                ("form[password]", "rival password 1"),
-            ],
-        )
-        .await;
-    let rex = r.session().unwrap();
+    let rex = app.rival_venue().await;
     let theirs = app.event_id(EMMA_EVENT).await;
     let before = snapshot(&app, theirs).await;
     for (name, r) in every_call(&app, &rex, theirs).await {

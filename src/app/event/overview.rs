@@ -1,7 +1,7 @@
 //! Overview: the event's details; staff edit them here.
 
 use crate::api::events::UpdateEvent;
-use crate::app::assist::{AssistPanel, Suggested, SuggestionNote};
+use crate::app::assist::{space_id, space_name, AssistPanel, Suggested, SuggestionNote};
 use crate::app::common::{field_error, fmt_date, general_error, ErrorBanner, FieldMessage};
 use crate::domain::assist::FormKind;
 use crate::domain::format_money;
@@ -215,7 +215,7 @@ fn assist_get(f: &EventForm, field: &str, spaces: &[crate::domain::model::Space]
         "event_date" => f.event_date.clone(),
         "guest_count" => f.guest_count.clone(),
         "budget" => f.budget.clone(),
-        "space" => spaces.iter().find(|s| s.id.to_string() == f.space_id).map(|s| s.name.clone()).unwrap_or_default(),
+        "space" => space_name(spaces, &f.space_id),
         "notes" => f.notes.clone(),
         _ => String::new(),
     }
@@ -227,7 +227,7 @@ fn assist_set(f: &mut EventForm, field: &str, v: String, spaces: &[crate::domain
         "event_date" => f.event_date = v,
         "guest_count" => f.guest_count = v,
         "budget" => f.budget = v,
-        "space" => f.space_id = spaces.iter().find(|s| s.name == v).map(|s| s.id.to_string()).unwrap_or_default(),
+        "space" => f.space_id = space_id(spaces, &v),
         "notes" => f.notes = v,
         _ => {}
     }

@@ -4,7 +4,7 @@
 
 use crate::api::events::{create_inquiry, venue_spaces};
 use crate::api::AppError;
-use crate::app::assist::{AssistPanel, Control, Field, Suggested};
+use crate::app::assist::{space_id, space_name, AssistPanel, Control, Field, Suggested};
 use crate::app::common::{field_error, general_error, ErrorBanner, Loading, PageError};
 use crate::domain::assist::FormKind;
 use crate::domain::model::Space;
@@ -121,7 +121,7 @@ fn get(f: &InquiryForm, field: &str, spaces: &[Space]) -> String {
         "event_date" => f.event_date.clone(),
         "guest_count" => f.guest_count.clone(),
         "budget" => f.budget.clone(),
-        "space" => spaces.iter().find(|s| s.id.to_string() == f.space_id).map(|s| s.name.clone()).unwrap_or_default(),
+        "space" => space_name(spaces, &f.space_id),
         "notes" => f.notes.clone(),
         _ => String::new(),
     }
@@ -136,7 +136,7 @@ fn set(f: &mut InquiryForm, field: &str, v: String, spaces: &[Space]) {
         "event_date" => f.event_date = v,
         "guest_count" => f.guest_count = v,
         "budget" => f.budget = v,
-        "space" => f.space_id = spaces.iter().find(|s| s.name == v).map(|s| s.id.to_string()).unwrap_or_default(),
+        "space" => f.space_id = space_id(spaces, &v),
         "notes" => f.notes = v,
         _ => {}
     }
