@@ -1,8 +1,16 @@
 //! The embedded model for real: SmolLM2-135M from `.data/models` (scripts/setup.sh fetches it).
 
-use super::{collect, text_of};
+use super::{collect_within, text_of};
+use concierge::llm::{EventRx, ProviderError};
+
 use concierge::llm::embedded::{Embedded, EmbeddedConfig};
 use concierge::llm::{ChatRequest, Message, Provider, Role, StreamEvent};
+
+/// Everything a stream yields. The guard against a hang is long: the model shares two cores with
+/// whatever else runs, and an answer under a grammar can take several seconds.
+async fn collect(rx: EventRx) -> Vec<Result<StreamEvent, ProviderError>> {
+    collect_within(rx, std::time::Duration::from_secs(90)).await
+}
 
 fn model_path() -> std::path::PathBuf {
     let p = std::env::var("CONCIERGE_EMBEDDED_MODEL").unwrap_or_else(|_| EmbeddedConfig::DEFAULT_PATH.to_string());

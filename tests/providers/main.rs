@@ -27,9 +27,15 @@ pub fn request(model: &str) -> ChatRequest {
 }
 
 /// Everything a stream yields, until it ends (or 10 s pass).
-pub async fn collect(mut rx: EventRx) -> Vec<Result<StreamEvent, ProviderError>> {
+pub async fn collect(rx: EventRx) -> Vec<Result<StreamEvent, ProviderError>> {
+    collect_within(rx, Duration::from_secs(10)).await
+}
+
+/// The same with a longer guard against a hang: the embedded model shares two cores with
+/// whatever else runs, and one answer under a grammar can take several seconds.
+pub async fn collect_within(mut rx: EventRx, limit: Duration) -> Vec<Result<StreamEvent, ProviderError>> {
     let mut out = Vec::new();
-    let deadline = tokio::time::sleep(Duration::from_secs(10));
+    let deadline = tokio::time::sleep(limit);
     tokio::pin!(deadline);
     loop {
         tokio::select! {
@@ -37,7 +43,7 @@ pub async fn collect(mut rx: EventRx) -> Vec<Result<StreamEvent, ProviderError>>
                 Some(e) => out.push(e),
                 None => return out,
             },
-            _ = &mut deadline => panic!("stream did not end within 10 s; got {out:?}"),
+            _ = &mut deadline => panic!("stream did not end within {limit:?}; got {out:?}"),
         }
     }
 }
