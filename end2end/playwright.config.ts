@@ -10,12 +10,16 @@ const baseURL = process.env.E2E_BASE_URL ?? 'http://127.0.0.1:3000';
 export default defineConfig({
   testDir: './tests',
   globalSetup: './global-setup.ts',
-  timeout: 30_000,
+  // A hang guard, not a speed target: the longest flows (three pages, approvals) take 20-30 s
+  // on two cores shared with Chromium and the server.
+  timeout: 60_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,
   forbidOnly: !!process.env.CI,
   workers: 1,
-  retries: 0,
+  // One retry in CI, where the embedded model and Chromium share two cores; a real failure
+  // fails twice.
+  retries: process.env.CI ? 1 : 0,
   reporter: 'list',
   outputDir: './test-results',
   use: {

@@ -87,7 +87,7 @@ test('search finds a chat by a word in it', async ({ page }) => {
 });
 
 test('switching to the embedded model gets a real reply from it', async ({ page }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(240_000);
   await logIn(page, 'emma.clark@example.com');
   await newChat(page, 'Hi there');
   await expect(lastReply(page)).toHaveAttribute('data-status', 'done', { timeout: 20_000 });
@@ -97,7 +97,7 @@ test('switching to the embedded model gets a real reply from it', async ({ page 
   await page.getByLabel('Message', { exact: true }).fill('Say hello in one short sentence.');
   await page.keyboard.press('Enter');
   await expect(page.locator('li[data-kind="assistant"]')).toHaveCount(2);
-  await expect(lastReply(page)).toHaveAttribute('data-status', 'done', { timeout: 90_000 });
+  await expect(lastReply(page)).toHaveAttribute('data-status', 'done', { timeout: 180_000 });
   await expect(lastReply(page).getByTestId('reply-meta')).toContainText('smollm2');
   expect((await lastReply(page).locator('.markdown').innerText()).trim().length).toBeGreaterThan(0);
   // The choice sticks to the thread.
