@@ -68,6 +68,11 @@ impl Suggested {
         self.pending.with(|p| p.iter().find(|(s, _)| s.field == field).map(|(s, _)| s.clone()))
     }
 
+    /// Whether a field has a pending suggestion (tracked); no copy of it, for classes and labels.
+    pub fn has(self, field: &str) -> bool {
+        self.pending.with(|p| p.iter().any(|(s, _)| s.field == field))
+    }
+
     pub fn count(self) -> usize {
         self.pending.with(Vec::len)
     }
@@ -378,14 +383,14 @@ pub fn Field(
     let described = {
         let (msg_id, src_id) = (msg_id.clone(), src_id.clone());
         move || {
-            if sug.is_some_and(|s| s.of(field).is_some()) {
+            if sug.is_some_and(|s| s.has(field)) {
                 format!("{msg_id} {src_id}")
             } else {
                 msg_id.clone()
             }
         }
     };
-    let suggested = move || sug.is_some_and(|s| s.of(field).is_some());
+    let suggested = move || sug.is_some_and(|s| s.has(field));
     let changed = move |v: String| {
         if let Some(s) = sug {
             s.edited(field);

@@ -292,7 +292,7 @@ fn GuestFields(
     let message =
         move |field: &'static str| Signal::derive(move || field_error(server_error.get(), &shown.get(), field));
     let field_prefix = prefix.clone();
-    let suggested = move |name: &str| sug.is_some_and(|s| s.of(name).is_some());
+    let suggested = move |name: &str| sug.is_some_and(|s| s.has(name));
     let input = move |name: &'static str, label: &'static str, kind: &'static str| {
         let id = format!("{field_prefix}-guest-{name}");
         let err_id = format!("{id}-error");

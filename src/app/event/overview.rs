@@ -78,8 +78,8 @@ pub fn OverviewTab(overview: EventOverview, update: ServerAction<UpdateEvent>) -
     let pending_note = RwSignal::new(None::<String>);
     let space_list = StoredValue::new(overview.spaces.clone());
     let sug = Suggested::new(
-        move |field| form.with_untracked(|f| assist_get(f, field, &space_list.get_value())),
-        move |field, v| form.update(|f| assist_set(f, field, v, &space_list.get_value())),
+        move |field| space_list.with_value(|spaces| form.with_untracked(|f| assist_get(f, field, spaces))),
+        move |field, v| space_list.with_value(|spaces| form.update(|f| assist_set(f, field, v, spaces))),
     );
     sug.apply_link(FormKind::Event);
     let server_error = move || update.value().get().and_then(|r| r.err());
@@ -118,8 +118,8 @@ pub fn OverviewTab(overview: EventOverview, update: ServerAction<UpdateEvent>) -
                 <input
                     id=id
                     type=kind
-                    class=move || if sug.of(name).is_some() { "input ring-2 ring-amber-400" } else { "input" }
-                    aria-describedby=move || if sug.of(name).is_some() { format!("{aria_err} {src_id}") } else { aria_err.clone() }
+                    class=move || if sug.has(name) { "input ring-2 ring-amber-400" } else { "input" }
+                    aria-describedby=move || if sug.has(name) { format!("{aria_err} {src_id}") } else { aria_err.clone() }
                     aria-invalid=move || message(name).get().is_some().to_string()
                     value=form.with_untracked(|f| text_field(f, name))
                     prop:value=move || form.with(|f| text_field(f, name))
@@ -151,7 +151,7 @@ pub fn OverviewTab(overview: EventOverview, update: ServerAction<UpdateEvent>) -
                         <label for="event-space_id" class="label">"Space"</label>
                         <select
                             id="event-space_id"
-                            class=move || if sug.of("space").is_some() { "input ring-2 ring-amber-400" } else { "input" }
+                            class=move || if sug.has("space") { "input ring-2 ring-amber-400" } else { "input" }
                             prop:value=move || form.with(|f| f.space_id.clone())
                             on:change=move |ev| { let v = event_target_value(&ev); sug.edited("space"); form.update(|f| f.space_id = v) }
                         >
@@ -182,7 +182,7 @@ pub fn OverviewTab(overview: EventOverview, update: ServerAction<UpdateEvent>) -
                     <label for="event-notes" class="label">"Notes"</label>
                     <textarea
                         id="event-notes"
-                        class=move || if sug.of("notes").is_some() { "input min-h-24 ring-2 ring-amber-400" } else { "input min-h-24" }
+                        class=move || if sug.has("notes") { "input min-h-24 ring-2 ring-amber-400" } else { "input min-h-24" }
                         prop:value=move || form.with(|f| f.notes.clone())
                         inner_html=form.with_untracked(|f| html_escape(&f.notes))
                         on:input=move |ev| { let v = event_target_value(&ev); sug.edited("notes"); form.update(|f| f.notes = v) }

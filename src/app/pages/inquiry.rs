@@ -40,8 +40,8 @@ fn InquiryFields(spaces: Vec<Space>) -> impl IntoView {
     let navigate = leptos_router::hooks::use_navigate();
     let names = StoredValue::new(spaces.clone());
     let sug = Suggested::new(
-        move |field| form.with_untracked(|f| get(f, field, &names.get_value())),
-        move |field, v| form.update(|f| set(f, field, v, &names.get_value())),
+        move |field| names.with_value(|spaces| form.with_untracked(|f| get(f, field, spaces))),
+        move |field, v| names.with_value(|spaces| form.update(|f| set(f, field, v, spaces))),
     );
     sug.apply_link(FormKind::Inquiry);
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -71,9 +71,11 @@ fn InquiryFields(spaces: Vec<Space>) -> impl IntoView {
         });
     };
     let error = move |field: &'static str| Signal::derive(move || field_error(server.get(), &shown.get(), field));
-    let value = move |field: &'static str| Signal::derive(move || form.with(|f| get(f, field, &names.get_value())));
+    let value = move |field: &'static str| {
+        Signal::derive(move || names.with_value(|spaces| form.with(|f| get(f, field, spaces))))
+    };
     let write = move |field: &'static str| {
-        Callback::new(move |v: String| form.update(|f| set(f, field, v, &names.get_value())))
+        Callback::new(move |v: String| names.with_value(|spaces| form.update(|f| set(f, field, v, spaces))))
     };
     let text = move |field: &'static str,
                      label: &'static str,
