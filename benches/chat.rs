@@ -260,7 +260,7 @@ async fn generate(
 
 async fn embedded() {
     use concierge::llm::embedded::{Embedded, EmbeddedConfig};
-    use concierge::llm::{Message, Role};
+    use concierge::llm::{Message, Speaker};
     let path = std::path::PathBuf::from(EmbeddedConfig::DEFAULT_PATH);
     println!("\n== embedded model (SmolLM2-135M Q4_1, 2 threads, 128 tokens) ==");
     if !path.is_file() {
@@ -268,10 +268,10 @@ async fn embedded() {
         return;
     }
     let model = Embedded::load(&EmbeddedConfig { path: path.clone(), threads: 2 }).unwrap();
-    let system = Message::new(Role::System, "You are a helpful assistant.");
-    let user = Message::new(Role::User, long_prompt());
+    let system = Message::new(Speaker::System, "You are a helpful assistant.");
+    let user = Message::new(Speaker::User, long_prompt());
     // Warm the process (page in the weights), on another cache slot.
-    generate(&model, vec![system.clone(), Message::new(Role::User, "Hi")], "warmup").await;
+    generate(&model, vec![system.clone(), Message::new(Speaker::User, "Hi")], "warmup").await;
     let (ttft, decode, prompt_tokens, completion, reply) =
         generate(&model, vec![system.clone(), user.clone()], "bench-thread").await;
     let short_tps = completion.saturating_sub(1) as f64 / decode.as_secs_f64().max(1e-9);
@@ -282,15 +282,15 @@ async fn embedded() {
     let follow = vec![
         system.clone(),
         user,
-        Message::new(Role::Assistant, reply),
-        Message::new(Role::User, "Now in one sentence."),
+        Message::new(Speaker::Assistant, reply),
+        Message::new(Speaker::User, "Now in one sentence."),
     ];
     let (ttft2, _, prompt2, _, _) = generate(&model, follow, "bench-thread").await;
     println!("concierge follow-up turn: prompt {prompt2} tokens (prefix cached), first token {}", ms(ttft2));
     // Decode speed on a reply that runs long: median of 3, a fresh cache slot each.
     let mut rates = Vec::new();
     for i in 0..3 {
-        let messages = vec![system.clone(), Message::new(Role::User, DECODE_PROMPT)];
+        let messages = vec![system.clone(), Message::new(Speaker::User, DECODE_PROMPT)];
         let (_, decode, _, completion, _) = generate(&model, messages, &format!("decode-{i}")).await;
         rates.push(completion.saturating_sub(1) as f64 / decode.as_secs_f64().max(1e-9));
     }
@@ -351,7 +351,7 @@ print(f"{{ttft:.2f}} {{rates[1]:.1f}} {{rates[0]:.1f}},{{rates[1]:.1f}},{{rates[
 async fn real_openai_peer() {
     use concierge::llm::http::Endpoint;
     use concierge::llm::openai::OpenAi;
-    use concierge::llm::{ChatRequest, Message, Provider, RetryPolicy, Role, StreamEvent, Timeouts};
+    use concierge::llm::{ChatRequest, Message, Provider, RetryPolicy, Speaker, StreamEvent, Timeouts};
     println!("\n== OpenAI-compatible provider against llama_cpp.server (same GGUF) ==");
     let path = concierge::llm::embedded::EmbeddedConfig::DEFAULT_PATH;
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
@@ -393,8 +393,8 @@ async fn real_openai_peer() {
     let req = ChatRequest {
         model: "smollm2".into(),
         messages: vec![
-            Message::new(Role::System, "You are a helpful assistant."),
-            Message::new(Role::User, "Name three flowers."),
+            Message::new(Speaker::System, "You are a helpful assistant."),
+            Message::new(Speaker::User, "Name three flowers."),
         ],
         tools: vec![],
         max_tokens: 48,

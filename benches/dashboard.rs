@@ -6,7 +6,7 @@
 
 use axum::body::Body;
 use axum::http::{header, Request};
-use concierge::server::app;
+use concierge::web::app;
 use http_body_util::BodyExt;
 use std::time::{Duration, Instant};
 use tower::ServiceExt;

@@ -12,7 +12,7 @@ use concierge::agent::{instructions, schema, tools_for};
 use concierge::domain::chat::AgentKind;
 use concierge::domain::Role;
 use concierge::llm::catalog::LlmConfig;
-use concierge::llm::{ChatRequest, Llm, Message, Role as MsgRole, StreamEvent};
+use concierge::llm::{ChatRequest, Llm, Message, Speaker, StreamEvent};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
@@ -85,8 +85,8 @@ async fn main() {
             let request = ChatRequest {
                 model: model.model.clone(),
                 messages: vec![
-                    Message::new(MsgRole::System, system),
-                    Message::new(MsgRole::User, case.request.clone()),
+                    Message::new(Speaker::System, system),
+                    Message::new(Speaker::User, case.request.clone()),
                 ],
                 tools: tools.iter().map(|t| t.spec()).collect(),
                 max_tokens: 300,

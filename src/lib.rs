@@ -1,17 +1,27 @@
-//! Concierge: one crate, two builds.
+//! Concierge: one crate, two builds. A tour of the modules, top to bottom; each imports only
+//! the ones below it (`tests/architecture.rs` holds the code to that):
 //!
+//! * `web` (ssr): the composition root: the axum router, middleware, who is asking, the plain
+//!   routes (the chat's event stream, iCalendar, `/health`). The only module that imports [`app`].
 //! * [`app`]: the UI, rendered on the server (feature `ssr`) and hydrated in the browser
-//!   (feature `hydrate`, compiled to wasm).
+//!   (feature `hydrate`, compiled to wasm). It names no server-only module outside code gated by
+//!   `#[cfg(feature = "ssr")]`.
 //! * [`api`]: the boundary. Server functions check who is asking, parse the input with the
-//!   [`domain`] parsers, make one call into the store, and return plain records.
-//! * [`domain`]: types and parsers shared by both sides.
-//! * `server` (ssr): configuration, state, sessions, the axum router.
-//! * `store` (ssr): Postgres through sqlx, every query scoped to the acting user.
+//!   [`domain`] parsers, make one call inward, and return plain records.
+//! * `state` (ssr): what server functions read: the pool, configuration, the chat engine,
+//!   sessions; and start-up.
+//! * `chat` (ssr): the chat engine, the one door for a turn: threads, model resolution, sends,
+//!   replies written by server tasks, live fan-out, replay.
+//! * `agent` (ssr): agent kinds, their context and instructions, and the tools (one file per domain).
+//! * `scheduling` (ssr): availability, booking rules, iCalendar, reminders.
 //! * `llm` (ssr): model providers behind one trait (embedded llama.cpp, OpenAI-compatible,
-//!   Anthropic, Gemini).
-//! * `chat` (ssr): the chat engine: turns, replies written by server tasks, live fan-out.
+//!   Anthropic, Gemini, scripted).
+//! * `store` (ssr): Postgres through sqlx, SQL only, every query scoped to the acting user.
+//! * `security` (ssr): secrets, tokens and their hashes, passwords, signing.
+//! * [`domain`]: types and parsers shared by both sides; imports nothing of the crate.
 //!
-//! Dependencies flow one way: `app → api → chat → (llm, store) → domain`.
+//! Dependencies flow one way: `web → app → api → state → chat → agent → scheduling →
+//! {llm, store} → security → domain`.
 
 // Release builds keep every view's full static type (debug builds erase them with
 // `--cfg erase_components`); the deepest pages need more than the default 128 levels.
@@ -29,9 +39,13 @@ pub mod llm;
 #[cfg(feature = "ssr")]
 pub mod scheduling;
 #[cfg(feature = "ssr")]
-pub mod server;
+pub mod security;
+#[cfg(feature = "ssr")]
+pub mod state;
 #[cfg(feature = "ssr")]
 pub mod store;
+#[cfg(feature = "ssr")]
+pub mod web;
 
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]

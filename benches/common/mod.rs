@@ -2,7 +2,8 @@
 //! scripted instant model, logging in, and percentiles. (Each bench uses what it needs.)
 #![allow(dead_code)]
 
-use concierge::server::{app, config::Config, AppState};
+use concierge::state::{config::Config, AppState};
+use concierge::web::app;
 use std::time::Duration;
 
 /// The `DATABASE_URL` server (without a database name) and a connection to its `postgres`.

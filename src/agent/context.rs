@@ -3,7 +3,7 @@
 
 use crate::domain::chat::AgentKind;
 use crate::domain::format_money;
-use crate::store::{elements, events, messages, tasks, venue, Actor, StoreResult};
+use crate::store::{elements, events, messages, tasks, Actor, StoreResult};
 use sqlx::PgPool;
 
 /// Rough tokens of a text (≈4 characters per token for English); enough to budget with.
@@ -54,7 +54,7 @@ pub async fn build(
     budget: usize,
 ) -> StoreResult<String> {
     let mut b = Budget::new(budget);
-    let today = venue::today(pool, actor).await?;
+    let today = events::today(pool, actor).await?;
     b.add(&format!("Today is {} ({}).", today, today.format("%A")));
     match (kind, event_id) {
         (AgentKind::Client | AgentKind::VenueEvent, Some(id)) => {

@@ -3,7 +3,7 @@
 //! the text, so what reaches the form is only what the text supports. Nothing is stored here.
 
 use crate::domain::assist::{self, Answer, AssistContext, Extraction, FormKind, Unreadable, MAX_TEXT};
-use crate::llm::{ChatRequest, Message, ProviderError, ResolvedModel, Role, StreamEvent};
+use crate::llm::{ChatRequest, Message, ProviderError, ResolvedModel, Speaker, StreamEvent};
 use crate::store::{Actor, StoreResult};
 use sqlx::PgPool;
 use std::time::{Duration, Instant};
@@ -27,7 +27,7 @@ pub enum ExtractError {
 
 /// What grounding needs from the store: the venue's date and spaces.
 pub async fn context(pool: &PgPool, actor: &Actor) -> StoreResult<AssistContext> {
-    let today = crate::store::venue::today(pool, actor).await?;
+    let today = crate::store::events::today(pool, actor).await?;
     let spaces: Vec<String> = sqlx::query_scalar("select name from spaces where venue_id = $1 order by name")
         .bind(actor.venue_id)
         .fetch_all(pool)
@@ -81,8 +81,8 @@ pub async fn answer(
     let request = ChatRequest {
         model: model.model.clone(),
         messages: vec![
-            Message::new(Role::System, assist::system_prompt(kind, style)),
-            Message::new(Role::User, assist::user_prompt(text)),
+            Message::new(Speaker::System, assist::system_prompt(kind, style)),
+            Message::new(Speaker::User, assist::user_prompt(text)),
         ],
         tools: Vec::new(),
         // Enough for the longest answer the schema allows, so a grammar-bound answer always ends.

@@ -173,6 +173,7 @@ impl ToolEntry {
         schema::validate(&self.schema, args).map_err(ToolError::Arguments)
     }
 
+    #[tracing::instrument(name = "tool_preview", skip_all, err, fields(tool = self.name, user_id = cx.actor.user_id, venue_id = cx.actor.venue_id))]
     pub async fn preview(&self, cx: &ToolCx<'_>, args: &Value) -> Result<Preview, ToolError> {
         self.check_role(cx.actor)?;
         self.check(args)?;
@@ -180,6 +181,7 @@ impl ToolEntry {
     }
 
     /// Runs the tool: checks the role, validates, then calls the handler.
+    #[tracing::instrument(name = "tool_call", skip_all, err, fields(tool = self.name, user_id = cx.actor.user_id, venue_id = cx.actor.venue_id))]
     pub async fn run(&self, cx: &ToolCx<'_>, args: &Value) -> Result<(Value, String), ToolError> {
         self.check_role(cx.actor)?;
         self.check(args)?;
@@ -217,16 +219,6 @@ pub fn tool(name: &str) -> Option<&'static ToolEntry> {
 /// The tools of an agent kind, as far as the actor's role allows.
 pub fn tools_for(kind: AgentKind, role: Role) -> Vec<&'static ToolEntry> {
     tools::names_for(kind).iter().filter_map(|n| tool(n)).filter(|t| t.roles.contains(&role)).collect()
-}
-
-/// Whether the actor may open a thread with this agent (and scope). The event itself is checked
-/// by the store when the thread is created.
-pub fn may_use(kind: AgentKind, role: Role) -> bool {
-    match kind {
-        AgentKind::Assistant => true,
-        AgentKind::Client => role == Role::Client,
-        AgentKind::VenueGeneral | AgentKind::VenueEvent => role.is_staff(),
-    }
 }
 
 /// The agent kind's instructions.

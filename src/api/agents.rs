@@ -13,7 +13,7 @@ mod ssr {
 
     /// The actor may talk to this agent about this scope.
     pub fn check_scope(actor: &Actor, agent: AgentKind, event_id: Option<i64>) -> Result<Option<i64>, AppError> {
-        if !crate::agent::may_use(agent, actor.role) {
+        if !agent.usable_by(actor.role) {
             return Err(AppError::Forbidden);
         }
         match (agent.needs_event(), event_id) {
@@ -26,6 +26,7 @@ mod ssr {
 
 /// The member's latest thread with `agent` over the scope, if any (the panel shows it).
 #[server(prefix = "/api", endpoint = "agent_chat")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info"), fields(event_id = ?event_id)))]
 pub async fn agent_chat(agent: AgentKind, event_id: Option<i64>) -> Result<Option<ThreadOpen>, AppError> {
     let (actor, pool) = super::ssr::actor_and_pool()?;
     let event_id = ssr::check_scope(&actor, agent, event_id)?;
@@ -33,38 +34,28 @@ pub async fn agent_chat(agent: AgentKind, event_id: Option<i64>) -> Result<Optio
         // Only a scope the member can still reach.
         crate::store::events::detail(&pool, &actor, id).await?;
     }
-    let Some(thread) = crate::store::chat::latest_scoped(&pool, &actor, agent, event_id).await? else {
-        return Ok(None);
-    };
-    let (thread, page) =
-        crate::store::chat::latest_page(&pool, &actor, thread.id, crate::domain::chat::ITEM_PAGE).await?;
-    let live = super::ssr::state()?.chat.writing(thread.id);
-    Ok(Some(ThreadOpen { thread, page, live }))
+    Ok(super::ssr::state()?.chat.open_scoped(&actor, agent, event_id).await?)
 }
 
 /// Starts a thread with `agent` over the scope, with its first message.
 #[server(prefix = "/api", endpoint = "start_agent_chat")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info"), fields(event_id = ?event_id)))]
 pub async fn start_agent_chat(
     agent: AgentKind,
     event_id: Option<i64>,
     text: String,
     model: Option<String>,
 ) -> Result<Sent, AppError> {
-    let (actor, pool) = super::ssr::actor_and_pool()?;
+    let actor = super::ssr::actor()?;
     let event_id = ssr::check_scope(&actor, agent, event_id)?;
     let text = crate::domain::chat::user_message(&text)?;
-    let hub = super::ssr::state()?.chat;
-    let catalog = hub.catalog(actor.venue_id).await?;
-    let model = match model.as_deref().filter(|m| !m.is_empty()) {
-        Some(m) => catalog.resolve(m).ok_or_else(|| crate::chat::ChatError::UnknownModel(m.to_string()))?,
-        None => catalog.resolve_or_default(None).ok_or(crate::chat::ChatError::NoModel)?,
-    };
-    let thread = crate::store::chat::create_thread(&pool, &actor, &model.info.id, agent, event_id).await?;
-    Ok(hub.send(&actor, thread.id, crate::store::chat::Turn::Message(text), Some(&model.info.id)).await?)
+    let model = model.as_deref().filter(|m| !m.is_empty());
+    Ok(super::ssr::state()?.chat.start_thread(&actor, agent, event_id, text, model).await?)
 }
 
 /// Approves or rejects an action an agent proposed. Returns the tool call as it is now.
 #[server(prefix = "/api", endpoint = "decide_approval")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info"), fields(approval_id = approval_id)))]
 pub async fn decide_approval(approval_id: i64, approve: bool, note: String) -> Result<ChatItem, AppError> {
     let actor = super::ssr::actor()?;
     let approval_id = super::ssr::id(approval_id)?;
@@ -76,13 +67,22 @@ pub async fn decide_approval(approval_id: i64, approve: bool, note: String) -> R
 
 /// The venue's approval queue (owners and staff).
 #[server(prefix = "/api", endpoint = "approval_queue")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info")))]
 pub async fn approval_queue() -> Result<Vec<QueuedApproval>, AppError> {
     let (actor, pool) = super::ssr::actor_and_pool()?;
-    Ok(crate::store::approvals::queue(&pool, &actor, 20).await?)
+    let mut queue = crate::store::approvals::queue(&pool, &actor, 20).await?;
+    // The store knows each request's tool by name; people read its label.
+    for a in &mut queue {
+        if let Some(tool) = crate::agent::tool(&a.tool_label) {
+            a.tool_label = tool.label.to_string();
+        }
+    }
+    Ok(queue)
 }
 
 /// The venue's embed tokens (owners).
 #[server(prefix = "/api", endpoint = "embed_tokens")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info")))]
 pub async fn embed_tokens() -> Result<Vec<EmbedTokenView>, AppError> {
     let (actor, pool) = super::ssr::actor_and_pool()?;
     Ok(crate::store::embed::list(&pool, &actor).await?)
@@ -91,6 +91,7 @@ pub async fn embed_tokens() -> Result<Vec<EmbedTokenView>, AppError> {
 /// Creates an embed token for a member's agent chat; returns the widget's URL path (with the
 /// token), shown once.
 #[server(prefix = "/api", endpoint = "create_embed_token")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info"), fields(event_id = ?event_id)))]
 pub async fn create_embed_token(
     member_email: String,
     agent: AgentKind,
@@ -119,7 +120,7 @@ pub async fn create_embed_token(
     };
     let (id, expires) = crate::store::embed::create(&pool, &actor, &input).await?;
     let key = crate::store::embed::signing_key(&pool).await?;
-    let token = crate::server::embed::sign(&key, id, expires.timestamp());
+    let token = crate::security::signing::sign(&key, id, expires.timestamp());
     let mut url = format!("/embed/chat?agent={}&token={token}", agent.as_str());
     if let Some(e) = input.event_id {
         url.push_str(&format!("&event={e}"));
@@ -128,6 +129,7 @@ pub async fn create_embed_token(
 }
 
 #[server(prefix = "/api", endpoint = "revoke_embed_token")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info"), fields(id = id)))]
 pub async fn revoke_embed_token(id: i64) -> Result<(), AppError> {
     let (actor, pool) = super::ssr::actor_and_pool()?;
     Ok(crate::store::embed::revoke(&pool, &actor, super::ssr::id(id)?).await?)

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 /// Reads `text` into `form` with the venue's default model. Staff may use every form; a client
 /// only the guest form (their own guest list).
 #[server(prefix = "/api", endpoint = "assist_form")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info")))]
 pub async fn assist_form(form: FormKind, text: String) -> Result<Extraction, AppError> {
     use crate::agent::extract::{self, ExtractError};
     use crate::domain::Role;
@@ -17,10 +18,13 @@ pub async fn assist_form(form: FormKind, text: String) -> Result<Extraction, App
         return Err(AppError::Forbidden);
     }
     let hub = super::ssr::state()?.chat;
-    let catalog = hub.catalog(actor.venue_id).await.map_err(|_| AppError::Internal)?;
-    let model = catalog
-        .resolve_or_default(None)
-        .ok_or_else(|| AppError::BadRequest("No model is configured for this venue.".into()))?;
+    let model = match hub.resolve_model(actor.venue_id, None, None).await {
+        Ok(model) => model,
+        Err(crate::chat::ChatError::NoModel) => {
+            return Err(AppError::BadRequest("No model is configured for this venue.".into()))
+        }
+        Err(_) => return Err(AppError::Internal),
+    };
     let cx = extract::context(&pool, &actor).await?;
     match extract::extract(&model, form, &text, &cx, &actor.user_id.to_string()).await {
         Ok(x) => Ok(x),

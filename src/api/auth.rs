@@ -1,12 +1,13 @@
 //! Sign-up, login, logout, invites and "who am I".
 
 use super::AppError;
-use crate::domain::model::{InviteInfo, SessionUser};
-use crate::domain::parse::SignupForm;
+use crate::domain::forms::SignupForm;
+use crate::domain::records::{InviteInfo, SessionUser};
 use leptos::prelude::*;
 
 /// The logged-in user, or `None`. Never fails for a logged-out visitor.
 #[server(prefix = "/api", endpoint = "current_user")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info")))]
 pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
     Ok(super::ssr::actor().ok().map(|a| SessionUser {
         user_id: a.user_id,
@@ -21,19 +22,26 @@ pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
 #[cfg(feature = "ssr")]
 mod ssr {
     use crate::api::AppError;
-    use crate::server::{auth, AppState};
+    use crate::state::AppState;
     use leptos::prelude::*;
 
     /// Issues a new session for `user_id` (rotating out the one the request carried, if any)
     /// and sets its cookie on the response.
     pub async fn start_session(state: &AppState, user_id: i64, venue_id: i64) -> Result<(), AppError> {
         end_current_session(state).await?;
-        let token = auth::new_token();
+        let token = crate::security::tokens::new_token();
         let expires = chrono::Utc::now() + chrono::Duration::days(i64::from(state.config.session_days));
-        crate::store::users::create_session(&state.pool, &auth::token_hash(&token), user_id, venue_id, expires).await?;
+        crate::store::users::create_session(
+            &state.pool,
+            &crate::security::tokens::token_hash(&token),
+            user_id,
+            venue_id,
+            expires,
+        )
+        .await?;
         response().append_header(
             http::header::SET_COOKIE,
-            auth::session_cookie(&token, state.config.session_days, state.config.cookie_secure),
+            crate::state::session::session_cookie(&token, state.config.session_days, state.config.cookie_secure),
         );
         Ok(())
     }
@@ -41,8 +49,8 @@ mod ssr {
     /// Deletes the request's session server-side, if it has one.
     pub async fn end_current_session(state: &AppState) -> Result<(), AppError> {
         if let Some(parts) = use_context::<http::request::Parts>() {
-            if let Some(token) = auth::cookie(&parts.headers, auth::SESSION_COOKIE) {
-                let hash = auth::token_hash(token);
+            if let Some(token) = crate::state::session::cookie(&parts.headers, crate::state::session::SESSION_COOKIE) {
+                let hash = crate::security::tokens::token_hash(token);
                 state.sessions.forget(&hash);
                 crate::store::users::delete_session(&state.pool, &hash).await?;
             }
@@ -74,7 +82,7 @@ mod ssr {
         .unwrap_or_else(|| "/".into())
     }
 
-    pub fn hash_failed(e: auth::AuthError) -> AppError {
+    pub fn hash_failed(e: crate::security::passwords::PasswordError) -> AppError {
         tracing::error!(error = %e, "password hashing failed");
         AppError::Internal
     }
@@ -95,8 +103,8 @@ mod tests {
 }
 
 #[server(prefix = "/api", endpoint = "login")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info")))]
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
-    use crate::server::auth;
     use crate::store::users;
     let state = super::ssr::state()?;
     if email.trim().is_empty() || password.is_empty() {
@@ -120,7 +128,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
     }
     let creds = users::credentials(&state.pool, &email).await?;
     let stored = creds.as_ref().map(|c| c.password_hash.clone());
-    let ok = auth::verify_password(password, stored).await.map_err(ssr::hash_failed)?;
+    let ok = crate::security::passwords::verify_password(password, stored).await.map_err(ssr::hash_failed)?;
     let venue = match (&creds, ok) {
         (Some(c), true) => users::default_venue(&state.pool, c.user_id).await?,
         _ => None,
@@ -136,21 +144,24 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
 }
 
 #[server(prefix = "/api", endpoint = "logout")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info")))]
 pub async fn logout() -> Result<(), AppError> {
-    use crate::server::auth;
     let state = super::ssr::state()?;
     ssr::end_current_session(&state).await?;
-    ssr::response().append_header(http::header::SET_COOKIE, auth::clear_session_cookie(state.config.cookie_secure));
+    ssr::response().append_header(
+        http::header::SET_COOKIE,
+        crate::state::session::clear_session_cookie(state.config.cookie_secure),
+    );
     leptos_axum::redirect("/login");
     Ok(())
 }
 
 #[server(prefix = "/api", endpoint = "signup")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info")))]
 pub async fn signup(form: SignupForm) -> Result<(), AppError> {
-    use crate::server::auth;
     let state = super::ssr::state()?;
     let draft = form.parse()?;
-    let hash = auth::hash_password(draft.password.clone()).await.map_err(ssr::hash_failed)?;
+    let hash = crate::security::passwords::hash_password(draft.password.clone()).await.map_err(ssr::hash_failed)?;
     let (user_id, venue_id) = crate::store::users::sign_up(&state.pool, &draft, &hash).await?;
     ssr::start_session(&state, user_id, venue_id).await?;
     tracing::info!(user_id, venue_id, "signed up");
@@ -159,25 +170,26 @@ pub async fn signup(form: SignupForm) -> Result<(), AppError> {
 }
 
 #[server(prefix = "/api", endpoint = "invite_info")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info")))]
 pub async fn fetch_invite(token: String) -> Result<InviteInfo, AppError> {
-    use crate::server::auth;
     let state = super::ssr::state()?;
     if token.len() != 64 {
         return Err(AppError::NotFound);
     }
-    Ok(crate::store::users::invite_info(&state.pool, &auth::token_hash(&token)).await?)
+    Ok(crate::store::users::invite_info(&state.pool, &crate::security::tokens::token_hash(&token)).await?)
 }
 
 #[server(prefix = "/api", endpoint = "accept_invite")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info")))]
 pub async fn accept_invite(token: String, password: String) -> Result<(), AppError> {
-    use crate::server::auth;
     let state = super::ssr::state()?;
     if token.len() != 64 {
         return Err(AppError::NotFound);
     }
     crate::domain::parse::password(&password).map_err(|m| AppError::invalid("password", &m))?;
-    let hash = auth::hash_password(password).await.map_err(ssr::hash_failed)?;
-    let (user_id, venue_id) = crate::store::users::accept_invite(&state.pool, &auth::token_hash(&token), &hash).await?;
+    let hash = crate::security::passwords::hash_password(password).await.map_err(ssr::hash_failed)?;
+    let (user_id, venue_id) =
+        crate::store::users::accept_invite(&state.pool, &crate::security::tokens::token_hash(&token), &hash).await?;
     ssr::start_session(&state, user_id, venue_id).await?;
     tracing::info!(user_id, venue_id, "invite accepted");
     leptos_axum::redirect("/");

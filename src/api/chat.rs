@@ -31,12 +31,14 @@ mod ssr {
 }
 
 #[server(prefix = "/api", endpoint = "chat_models")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info")))]
 pub async fn chat_models() -> Result<ModelCatalog, AppError> {
     let actor = super::ssr::actor()?;
     Ok(ssr::hub()?.catalog(actor.venue_id).await?.view())
 }
 
 #[server(prefix = "/api", endpoint = "chat_threads")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info")))]
 pub async fn chat_threads(archived: bool, cursor: Option<String>) -> Result<ThreadList, AppError> {
     use crate::store::chat::Cursor;
     let (actor, pool) = super::ssr::actor_and_pool()?;
@@ -50,23 +52,23 @@ pub async fn chat_threads(archived: bool, cursor: Option<String>) -> Result<Thre
 }
 
 #[server(prefix = "/api", endpoint = "open_chat")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info"), fields(thread_id = thread_id)))]
 pub async fn open_chat(thread_id: i64) -> Result<ThreadOpen, AppError> {
-    let (actor, pool) = super::ssr::actor_and_pool()?;
+    let actor = super::ssr::actor()?;
     let thread_id = super::ssr::id(thread_id)?;
-    let (thread, page) =
-        crate::store::chat::latest_page(&pool, &actor, thread_id, crate::domain::chat::ITEM_PAGE).await?;
-    let live = ssr::hub()?.writing(thread_id);
-    Ok(ThreadOpen { thread, page, live })
+    Ok(ssr::hub()?.open(&actor, thread_id).await?)
 }
 
 /// The thread alone (its title after the first exchange, its model), without its items.
 #[server(prefix = "/api", endpoint = "chat_thread")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info"), fields(thread_id = thread_id)))]
 pub async fn get_chat_thread(thread_id: i64) -> Result<ChatThread, AppError> {
     let (actor, pool) = super::ssr::actor_and_pool()?;
     Ok(crate::store::chat::thread(&pool, &actor, super::ssr::id(thread_id)?).await?)
 }
 
 #[server(prefix = "/api", endpoint = "older_chat_items")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info"), fields(thread_id = thread_id)))]
 pub async fn older_chat_items(thread_id: i64, before: i64) -> Result<ItemPage, AppError> {
     let (actor, pool) = super::ssr::actor_and_pool()?;
     let (thread_id, before) = (super::ssr::id(thread_id)?, super::ssr::id(before)?);
@@ -75,57 +77,56 @@ pub async fn older_chat_items(thread_id: i64, before: i64) -> Result<ItemPage, A
 
 /// Starts a new chat with its first message.
 #[server(prefix = "/api", endpoint = "start_chat")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info")))]
 pub async fn start_chat(text: String, model: Option<String>) -> Result<Sent, AppError> {
     use crate::domain::chat::AgentKind;
-    let (actor, pool) = super::ssr::actor_and_pool()?;
+    let actor = super::ssr::actor()?;
     let text = crate::domain::chat::user_message(&text)?;
-    let hub = ssr::hub()?;
-    let catalog = hub.catalog(actor.venue_id).await?;
-    let model = match model.as_deref().filter(|m| !m.is_empty()) {
-        Some(m) => catalog.resolve(m).ok_or_else(|| crate::chat::ChatError::UnknownModel(m.to_string()))?,
-        None => catalog.resolve_or_default(None).ok_or(crate::chat::ChatError::NoModel)?,
-    };
-    let thread = crate::store::chat::create_thread(&pool, &actor, &model.info.id, AgentKind::Assistant, None).await?;
-    Ok(hub.send(&actor, thread.id, crate::store::chat::Turn::Message(text), Some(&model.info.id)).await?)
+    let model = model.as_deref().filter(|m| !m.is_empty());
+    Ok(ssr::hub()?.start_thread(&actor, AgentKind::Assistant, None, text, model).await?)
 }
 
 #[server(prefix = "/api", endpoint = "send_chat_message")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info"), fields(thread_id = thread_id)))]
 pub async fn send_chat_message(thread_id: i64, text: String, model: Option<String>) -> Result<Sent, AppError> {
     let actor = super::ssr::actor()?;
     let thread_id = super::ssr::id(thread_id)?;
     let text = crate::domain::chat::user_message(&text)?;
     let model = model.filter(|m| !m.is_empty());
-    Ok(ssr::hub()?.send(&actor, thread_id, crate::store::chat::Turn::Message(text), model.as_deref()).await?)
+    Ok(ssr::hub()?.send(&actor, thread_id, crate::chat::Turn::Message(text), model.as_deref()).await?)
 }
 
 /// Replaces an earlier message of the person's and answers it; the old version stays reachable.
 #[server(prefix = "/api", endpoint = "edit_chat_message")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info"), fields(thread_id = thread_id, item_id = item_id)))]
 pub async fn edit_chat_message(thread_id: i64, item_id: i64, text: String) -> Result<Sent, AppError> {
     let actor = super::ssr::actor()?;
     let (thread_id, item_id) = (super::ssr::id(thread_id)?, super::ssr::id(item_id)?);
     let text = crate::domain::chat::user_message(&text)?;
-    Ok(ssr::hub()?.send(&actor, thread_id, crate::store::chat::Turn::Edit { item_id, text }, None).await?)
+    Ok(ssr::hub()?.send(&actor, thread_id, crate::chat::Turn::Edit { item_id, text }, None).await?)
 }
 
 /// A new reply to the last message (also how a failed reply is retried).
 #[server(prefix = "/api", endpoint = "regenerate_reply")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info"), fields(thread_id = thread_id)))]
 pub async fn regenerate_reply(thread_id: i64, model: Option<String>) -> Result<Sent, AppError> {
     let actor = super::ssr::actor()?;
     let thread_id = super::ssr::id(thread_id)?;
     let model = model.filter(|m| !m.is_empty());
-    Ok(ssr::hub()?.send(&actor, thread_id, crate::store::chat::Turn::Regenerate, model.as_deref()).await?)
+    Ok(ssr::hub()?.send(&actor, thread_id, crate::chat::Turn::Regenerate, model.as_deref()).await?)
 }
 
 /// Stops the reply being written; its text so far is kept. Returns whether one was running.
 #[server(prefix = "/api", endpoint = "stop_reply")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info"), fields(thread_id = thread_id)))]
 pub async fn stop_reply(thread_id: i64) -> Result<bool, AppError> {
-    let (actor, pool) = super::ssr::actor_and_pool()?;
+    let actor = super::ssr::actor()?;
     let thread_id = super::ssr::id(thread_id)?;
-    crate::store::chat::thread(&pool, &actor, thread_id).await?;
-    Ok(ssr::hub()?.stop(thread_id))
+    Ok(ssr::hub()?.stop(&actor, thread_id).await?)
 }
 
 #[server(prefix = "/api", endpoint = "rename_chat")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info"), fields(thread_id = thread_id)))]
 pub async fn rename_chat(thread_id: i64, title: String) -> Result<ChatThread, AppError> {
     let (actor, pool) = super::ssr::actor_and_pool()?;
     let title = crate::domain::chat::thread_title(&title)?;
@@ -134,6 +135,7 @@ pub async fn rename_chat(thread_id: i64, title: String) -> Result<ChatThread, Ap
 }
 
 #[server(prefix = "/api", endpoint = "pin_chat")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info"), fields(thread_id = thread_id)))]
 pub async fn pin_chat(thread_id: i64, pinned: bool) -> Result<ChatThread, AppError> {
     let (actor, pool) = super::ssr::actor_and_pool()?;
     let change = crate::store::chat::Change::Pinned(pinned);
@@ -141,6 +143,7 @@ pub async fn pin_chat(thread_id: i64, pinned: bool) -> Result<ChatThread, AppErr
 }
 
 #[server(prefix = "/api", endpoint = "archive_chat")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info"), fields(thread_id = thread_id)))]
 pub async fn archive_chat(thread_id: i64, archived: bool) -> Result<ChatThread, AppError> {
     let (actor, pool) = super::ssr::actor_and_pool()?;
     let change = crate::store::chat::Change::Archived(archived);
@@ -148,45 +151,36 @@ pub async fn archive_chat(thread_id: i64, archived: bool) -> Result<ChatThread, 
 }
 
 #[server(prefix = "/api", endpoint = "set_chat_model")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info"), fields(thread_id = thread_id)))]
 pub async fn set_chat_model(thread_id: i64, model: String) -> Result<ChatThread, AppError> {
-    let (actor, pool) = super::ssr::actor_and_pool()?;
-    let catalog = ssr::hub()?.catalog(actor.venue_id).await?;
-    if catalog.resolve(&model).is_none() {
-        return Err(crate::chat::ChatError::UnknownModel(model.chars().take(100).collect()).into());
-    }
-    let change = crate::store::chat::Change::Model(&model);
-    Ok(crate::store::chat::change(&pool, &actor, super::ssr::id(thread_id)?, change).await?)
+    let actor = super::ssr::actor()?;
+    // The model is checked first; the store answers a `thread_id` that is not an id as not found.
+    Ok(ssr::hub()?.set_model(&actor, thread_id, &model).await?)
 }
 
 #[server(prefix = "/api", endpoint = "delete_chat")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info"), fields(thread_id = thread_id)))]
 pub async fn delete_chat(thread_id: i64) -> Result<(), AppError> {
-    let (actor, pool) = super::ssr::actor_and_pool()?;
+    let actor = super::ssr::actor()?;
     let thread_id = super::ssr::id(thread_id)?;
-    // Owned? (Only then may its reply be stopped.)
-    crate::store::chat::thread(&pool, &actor, thread_id).await?;
-    let hub = ssr::hub()?;
-    hub.stop(thread_id);
-    crate::store::chat::delete_thread(&pool, &actor, thread_id).await?;
-    hub.forget(thread_id);
-    Ok(())
+    Ok(ssr::hub()?.delete(&actor, thread_id).await?)
 }
 
 /// Shows another version of a message (after an edit or a regeneration): the sibling `delta`
 /// places from `item_id` (-1 the previous version, +1 the next).
 #[server(prefix = "/api", endpoint = "switch_chat_branch")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info"), fields(thread_id = thread_id, item_id = item_id)))]
 pub async fn switch_chat_branch(thread_id: i64, item_id: i64, delta: i64) -> Result<ThreadOpen, AppError> {
-    let (actor, pool) = super::ssr::actor_and_pool()?;
+    let actor = super::ssr::actor()?;
     let (thread_id, item_id) = (super::ssr::id(thread_id)?, super::ssr::id(item_id)?);
     if !(-1000..=1000).contains(&delta) || delta == 0 {
         return Err(AppError::BadRequest("`delta` must be a small non-zero step.".into()));
     }
-    crate::store::chat::switch_branch(&pool, &actor, thread_id, item_id, delta).await?;
-    let (thread, page) =
-        crate::store::chat::latest_page(&pool, &actor, thread_id, crate::domain::chat::ITEM_PAGE).await?;
-    Ok(ThreadOpen { thread, page, live: false })
+    Ok(ssr::hub()?.switch_branch(&actor, thread_id, item_id, delta).await?)
 }
 
 #[server(prefix = "/api", endpoint = "search_chats")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info")))]
 pub async fn search_chats(q: String) -> Result<Vec<SearchHit>, AppError> {
     let (actor, pool) = super::ssr::actor_and_pool()?;
     let q = crate::domain::chat::search_query(&q)?;
@@ -195,6 +189,7 @@ pub async fn search_chats(q: String) -> Result<Vec<SearchHit>, AppError> {
 
 /// The person's own token usage per day and model, last 30 days.
 #[server(prefix = "/api", endpoint = "my_usage")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info")))]
 pub async fn my_usage() -> Result<Vec<UsageRow>, AppError> {
     let (actor, pool) = super::ssr::actor_and_pool()?;
     Ok(crate::store::chat::usage(&pool, &actor, 30).await?)
@@ -202,28 +197,30 @@ pub async fn my_usage() -> Result<Vec<UsageRow>, AppError> {
 
 /// Providers: the environment's (read-only) and the venue's own. Owners only.
 #[server(prefix = "/api", endpoint = "list_providers")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info")))]
 pub async fn list_providers() -> Result<Vec<ProviderView>, AppError> {
-    let (actor, pool) = super::ssr::actor_and_pool()?;
+    let actor = super::ssr::actor()?;
     if actor.role != crate::domain::Role::Owner {
         return Err(AppError::Forbidden);
     }
     // What the page may see of a provider: whether a key is set, never the key.
-    let view = |id: Option<i64>, p: crate::llm::catalog::HostedConfig| ProviderView {
-        id,
-        has_key: p.api_key.is_some(),
-        from_env: id.is_none(),
-        name: p.name,
-        kind: p.kind,
-        base_url: p.base_url,
-        models: p.models,
-    };
-    let mut out: Vec<ProviderView> = ssr::hub()?.llm().env_providers().iter().map(|p| view(None, p.clone())).collect();
-    let venue = crate::store::chat::venue_providers(&pool, actor.venue_id).await?;
-    out.extend(venue.into_iter().map(|(id, p)| view(Some(id), p)));
-    Ok(out)
+    let providers = ssr::hub()?.providers(actor.venue_id).await?;
+    Ok(providers
+        .into_iter()
+        .map(|(id, p)| ProviderView {
+            id,
+            has_key: p.api_key.is_some(),
+            from_env: id.is_none(),
+            name: p.name,
+            kind: p.kind,
+            base_url: p.base_url,
+            models: p.models,
+        })
+        .collect())
 }
 
 #[server(prefix = "/api", endpoint = "add_provider")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info")))]
 pub async fn add_provider(
     name: String,
     kind: String,
@@ -231,27 +228,17 @@ pub async fn add_provider(
     api_key: String,
     models: String,
 ) -> Result<i64, AppError> {
-    let (actor, pool) = super::ssr::actor_and_pool()?;
+    let actor = super::ssr::actor()?;
     if actor.role != crate::domain::Role::Owner {
         return Err(AppError::Forbidden);
     }
     let draft = crate::domain::chat::ProviderDraft { name, kind, base_url, api_key, models }.parse()?;
-    let config = crate::llm::catalog::HostedConfig {
-        name: draft.name,
-        kind: draft.kind,
-        base_url: draft.base_url,
-        api_key: (!draft.api_key.is_empty()).then(|| crate::server::config::Secret::new(draft.api_key)),
-        models: draft.models,
-    };
-    let id = crate::store::chat::add_provider(&pool, &actor, &config).await?;
-    ssr::hub()?.providers_changed(actor.venue_id);
-    Ok(id)
+    Ok(ssr::hub()?.add_provider(&actor, &draft).await?)
 }
 
 #[server(prefix = "/api", endpoint = "remove_provider")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info"), fields(id = id)))]
 pub async fn remove_provider(id: i64) -> Result<(), AppError> {
-    let (actor, pool) = super::ssr::actor_and_pool()?;
-    crate::store::chat::delete_provider(&pool, &actor, super::ssr::id(id)?).await?;
-    ssr::hub()?.providers_changed(actor.venue_id);
-    Ok(())
+    let actor = super::ssr::actor()?;
+    Ok(ssr::hub()?.remove_provider(&actor, super::ssr::id(id)?).await?)
 }

@@ -68,16 +68,12 @@ impl FromServerFnError for AppError {
         match value {
             // The request's arguments did not decode: wrong types, missing fields.
             ServerFnErrorErr::Args(m) | ServerFnErrorErr::MissingArg(m) | ServerFnErrorErr::Deserialization(m) => {
-                AppError::BadRequest(format!("The request was malformed: {}", truncate(&m, 200)))
+                AppError::BadRequest(format!("The request was malformed: {}", crate::domain::text::clip(&m, 200)))
             }
             ServerFnErrorErr::UnsupportedRequestMethod(m) => AppError::BadRequest(m),
-            other => AppError::Transport(truncate(&other.to_string(), 300)),
+            other => AppError::Transport(crate::domain::text::clip(&other.to_string(), 300).to_string()),
         }
     }
-}
-
-fn truncate(s: &str, max: usize) -> String {
-    s.chars().take(max).collect()
 }
 
 impl From<FieldErrors> for AppError {

@@ -1,17 +1,19 @@
 //! Guest lists: staff and the event's own client edit them.
 
 use super::AppError;
-use crate::domain::model::Guest;
-use crate::domain::parse::GuestForm;
+use crate::domain::forms::GuestForm;
+use crate::domain::records::Guest;
 use leptos::prelude::*;
 
 #[server(prefix = "/api", endpoint = "list_guests")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info"), fields(event_id = event_id)))]
 pub async fn list_guests(event_id: i64) -> Result<Vec<Guest>, AppError> {
     let (actor, pool) = super::ssr::actor_and_pool()?;
     Ok(crate::store::guests::list(&pool, &actor, super::ssr::id(event_id)?).await?)
 }
 
 #[server(prefix = "/api", endpoint = "add_guest")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info"), fields(event_id = event_id)))]
 pub async fn add_guest(event_id: i64, form: GuestForm) -> Result<Guest, AppError> {
     let (actor, pool) = super::ssr::actor_and_pool()?;
     let draft = form.parse()?;
@@ -19,6 +21,7 @@ pub async fn add_guest(event_id: i64, form: GuestForm) -> Result<Guest, AppError
 }
 
 #[server(prefix = "/api", endpoint = "update_guest")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info"), fields(event_id = event_id, guest_id = guest_id)))]
 pub async fn update_guest(event_id: i64, guest_id: i64, form: GuestForm) -> Result<Guest, AppError> {
     let (actor, pool) = super::ssr::actor_and_pool()?;
     let draft = form.parse()?;
@@ -27,14 +30,16 @@ pub async fn update_guest(event_id: i64, guest_id: i64, form: GuestForm) -> Resu
 }
 
 #[server(prefix = "/api", endpoint = "set_rsvp")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info"), fields(event_id = event_id, guest_id = guest_id)))]
 pub async fn set_rsvp(event_id: i64, guest_id: i64, rsvp: String) -> Result<(), AppError> {
     let (actor, pool) = super::ssr::actor_and_pool()?;
-    let rsvp = crate::domain::parse::rsvp(&rsvp)?;
+    let rsvp = crate::domain::forms::rsvp(&rsvp)?;
     Ok(crate::store::guests::set_rsvp(&pool, &actor, super::ssr::id(event_id)?, super::ssr::id(guest_id)?, rsvp)
         .await?)
 }
 
 #[server(prefix = "/api", endpoint = "remove_guest")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info"), fields(event_id = event_id, guest_id = guest_id)))]
 pub async fn remove_guest(event_id: i64, guest_id: i64) -> Result<(), AppError> {
     let (actor, pool) = super::ssr::actor_and_pool()?;
     Ok(crate::store::guests::remove(&pool, &actor, super::ssr::id(event_id)?, super::ssr::id(guest_id)?).await?)
@@ -46,6 +51,7 @@ pub const MAX_IMPORT_BYTES: usize = 2_000_000;
 /// Imports a pasted or uploaded guest list: each row is checked as the guest form checks it; the
 /// valid ones are added in one transaction; the report lists the rows refused.
 #[server(prefix = "/api", endpoint = "import_guests", input = leptos::server_fn::codec::Json)]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info"), fields(event_id = event_id)))]
 pub async fn import_guests(
     event_id: i64,
     text: String,
@@ -75,6 +81,7 @@ pub async fn import_guests(
 
 /// Removes every guest an import added.
 #[server(prefix = "/api", endpoint = "undo_guest_import")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info"), fields(event_id = event_id, import_id = import_id)))]
 pub async fn undo_guest_import(event_id: i64, import_id: i64) -> Result<u64, AppError> {
     let (actor, pool) = super::ssr::actor_and_pool()?;
     Ok(crate::store::guests::undo_import(&pool, &actor, super::ssr::id(event_id)?, super::ssr::id(import_id)?).await?)

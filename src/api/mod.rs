@@ -21,7 +21,7 @@ pub mod vendors;
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
     use super::AppError;
-    use crate::server::{AppState, RequestActor};
+    use crate::state::{AppState, RequestActor};
     use crate::store::Actor;
     use leptos::prelude::use_context;
 

@@ -1,11 +1,12 @@
 //! The team page: members and invites (owners and staff).
 
 use super::AppError;
-use crate::domain::model::{InviteLink, Team};
-use crate::domain::parse::InviteForm;
+use crate::domain::forms::InviteForm;
+use crate::domain::records::{InviteLink, Team};
 use leptos::prelude::*;
 
 #[server(prefix = "/api", endpoint = "team")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info")))]
 pub async fn get_team() -> Result<Team, AppError> {
     let (actor, pool) = super::ssr::actor_and_pool()?;
     Ok(crate::store::users::team(&pool, &actor).await?)
@@ -13,17 +14,24 @@ pub async fn get_team() -> Result<Team, AppError> {
 
 /// Makes a single-use invite link. The token is shown once, here; only its digest is stored.
 #[server(prefix = "/api", endpoint = "create_invite")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info")))]
 pub async fn create_invite(form: InviteForm) -> Result<InviteLink, AppError> {
-    use crate::server::auth;
     let actor = super::ssr::actor()?;
     let state = super::ssr::state()?;
     if !actor.is_staff() {
         return Err(AppError::Forbidden);
     }
     let draft = form.parse()?;
-    let token = auth::new_token();
+    let token = crate::security::tokens::new_token();
     let expires_at = chrono::Utc::now() + chrono::Duration::days(state.config.invite_days);
-    crate::store::users::create_invite(&state.pool, &actor, &draft, &auth::token_hash(&token), expires_at).await?;
+    crate::store::users::create_invite(
+        &state.pool,
+        &actor,
+        &draft,
+        &crate::security::tokens::token_hash(&token),
+        expires_at,
+    )
+    .await?;
     tracing::info!(role = draft.role.as_str(), "invite created");
     Ok(InviteLink { path: format!("/invite/{token}"), expires_at })
 }

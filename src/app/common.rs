@@ -54,7 +54,7 @@ pub fn ToLogin() -> impl IntoView {
     let search = loc.search.get_untracked();
     let query = if search.is_empty() { String::new() } else { format!("?{search}") };
     let next = format!("{}{query}", loc.pathname.get_untracked());
-    let path = format!("/login?next={}", urlencode(&next));
+    let path = format!("/login?next={}", crate::domain::text::percent_encode_path(&next));
     view! { <Redirect path /> }
 }
 
@@ -130,17 +130,6 @@ pub fn relative_days(today: NaiveDate, d: NaiveDate) -> String {
     }
 }
 
-pub fn urlencode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(b as char),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
-
 /// A coloured pill for a status.
 #[component]
 pub fn Badge(#[prop(into)] text: String, #[prop(into)] tone: String) -> impl IntoView {
@@ -200,10 +189,5 @@ mod tests {
         assert_eq!(relative_days(d, d), "today");
         assert_eq!(relative_days(d, d + chrono::Duration::days(5)), "in 5 days");
         assert_eq!(relative_days(d, d - chrono::Duration::days(2)), "2 days ago");
-    }
-
-    #[test]
-    fn encodes() {
-        assert_eq!(urlencode("/events/3?tab=guests"), "/events/3%3Ftab%3Dguests");
     }
 }

@@ -2,7 +2,7 @@
 
 use super::theme::ThemeToggle;
 use super::{AuthActions, UserResource};
-use crate::domain::model::SessionUser;
+use crate::domain::records::SessionUser;
 use leptos::prelude::*;
 use leptos_router::components::A;
 

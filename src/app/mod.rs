@@ -1,17 +1,23 @@
 //! The UI, compiled twice: rendered to HTML on the server and hydrated in the browser.
-//! Pages live in `pages/`, one per file; `common` holds the small shared pieces.
+//! `pages/` holds one thin page per route; the features they render live in their own folders
+//! (`auth`, `chat`, `dashboard`, `event`, `forms`, `scheduling`, `settings`); `common` holds the
+//! small shared pieces, `layout` the frame around every page.
 
-mod assist;
+mod auth;
 mod chat;
 mod common;
+mod dashboard;
 mod event;
+mod forms;
 mod layout;
 mod pages;
+mod scheduling;
+mod settings;
 mod theme;
 
 use crate::api::auth::{AcceptInvite, Login, Logout, Signup};
 use crate::api::AppError;
-use crate::domain::model::SessionUser;
+use crate::domain::records::SessionUser;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
@@ -107,22 +113,22 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/signup") view=pages::signup::SignupPage ssr=SsrMode::Async />
                     <Route path=path!("/invite/:token") view=pages::invite::InvitePage ssr=SsrMode::Async />
                     <Route path=path!("/team") view=pages::team::TeamPage ssr=SsrMode::Async />
-                    <Route path=path!("/inquiries/new") view=pages::inquiry::NewInquiryPage ssr=SsrMode::Async />
+                    <Route path=path!("/inquiries/new") view=pages::inquiries_new::NewInquiryPage ssr=SsrMode::Async />
                     <Route path=path!("/vendors") view=pages::vendors::VendorsPage ssr=SsrMode::Async />
                     <Route path=path!("/events/:id") view=pages::event::EventPage ssr=SsrMode::Async />
                     <Route path=path!("/my/events/:id") view=pages::my_event::MyEventPage ssr=SsrMode::Async />
                     <ParentRoute path=path!("/chat") view=chat::ChatLayout ssr=SsrMode::Async>
-                        <Route path=path!("") view=chat::NewChatPage ssr=SsrMode::Async />
-                        <Route path=path!(":id") view=chat::ThreadPage ssr=SsrMode::Async />
+                        <Route path=path!("") view=pages::chat::NewChatPage ssr=SsrMode::Async />
+                        <Route path=path!(":id") view=pages::chat_thread::ThreadPage ssr=SsrMode::Async />
                     </ParentRoute>
                     <Route path=path!("/usage") view=pages::usage::UsagePage ssr=SsrMode::Async />
-                    <Route path=path!("/settings/models") view=pages::settings::ModelSettingsPage ssr=SsrMode::Async />
-                    <Route path=path!("/settings/embed") view=pages::embed::EmbedSettingsPage ssr=SsrMode::Async />
+                    <Route path=path!("/settings/models") view=pages::settings_models::ModelSettingsPage ssr=SsrMode::Async />
+                    <Route path=path!("/settings/embed") view=pages::settings_embed::EmbedSettingsPage ssr=SsrMode::Async />
                     <Route path=path!("/approvals") view=pages::approvals::ApprovalsPage ssr=SsrMode::Async />
                     <Route path=path!("/book") view=pages::book::BookPage ssr=SsrMode::Async />
                     <Route path=path!("/calendar") view=pages::calendar::CalendarPage ssr=SsrMode::Async />
-                    <Route path=path!("/settings/scheduling") view=pages::scheduling_settings::SchedulingSettingsPage ssr=SsrMode::Async />
-                    <Route path=path!("/embed/chat") view=chat::EmbedChatPage ssr=SsrMode::Async />
+                    <Route path=path!("/settings/scheduling") view=pages::settings_scheduling::SchedulingSettingsPage ssr=SsrMode::Async />
+                    <Route path=path!("/embed/chat") view=pages::embed_chat::EmbedChatPage ssr=SsrMode::Async />
                 </Routes>
             </layout::Shell>
         </Router>

@@ -55,16 +55,16 @@ fn saved() -> Theme {
     #[cfg(feature = "ssr")]
     {
         let parts = use_context::<http::request::Parts>();
-        let headers = parts.as_ref().map(|p| &p.headers);
-        Theme::parse(headers.and_then(|h| crate::server::auth::cookie(h, COOKIE)))
+        let headers = parts.as_ref().map(|p| p.headers.get_all(http::header::COOKIE));
+        let mut values = headers.into_iter().flatten().filter_map(|v| v.to_str().ok());
+        Theme::parse(values.find_map(|v| crate::domain::text::cookie_value(v, COOKIE)))
     }
     #[cfg(not(feature = "ssr"))]
     {
         use wasm_bindgen::JsCast;
         let cookies =
             document().dyn_into::<web_sys::HtmlDocument>().ok().and_then(|d| d.cookie().ok()).unwrap_or_default();
-        let prefix = format!("{COOKIE}=");
-        Theme::parse(cookies.split(';').filter_map(|c| c.trim().strip_prefix(prefix.as_str())).next())
+        Theme::parse(crate::domain::text::cookie_value(&cookies, COOKIE))
     }
 }
 

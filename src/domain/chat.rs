@@ -32,6 +32,16 @@ impl ItemStatus {
 }
 
 impl AgentKind {
+    /// Whether a member with `role` may open a thread with this agent (and scope). The event
+    /// itself is checked by the store when the thread is created.
+    pub fn usable_by(self, role: super::Role) -> bool {
+        match self {
+            AgentKind::Assistant => true,
+            AgentKind::Client => role == super::Role::Client,
+            AgentKind::VenueGeneral | AgentKind::VenueEvent => role.is_staff(),
+        }
+    }
+
     /// Whether threads of this agent are about one event.
     pub fn needs_event(self) -> bool {
         matches!(self, AgentKind::Client | AgentKind::VenueEvent)

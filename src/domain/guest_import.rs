@@ -3,7 +3,8 @@
 //! browser previews exactly what the server will import.
 
 use super::csv;
-use super::parse::{FieldErrors, GuestDraft, GuestForm};
+use super::forms::{GuestDraft, GuestForm};
+use super::parse::FieldErrors;
 use serde::{Deserialize, Serialize};
 
 /// Where a column goes.

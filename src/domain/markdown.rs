@@ -7,6 +7,7 @@
 //! fetched from an address a model chose), and code blocks get a header with a copy button.
 //! The same function runs on the server (the page) and in the browser (text still streaming).
 
+use super::text::escape_html;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 
 /// Renders `source` to sanitised HTML.
@@ -21,10 +22,12 @@ pub fn render(source: &str) -> String {
             Event::Start(Tag::Link { dest_url, title, .. }) | Event::Start(Tag::Image { dest_url, title, .. }) => {
                 match safe_url(&dest_url) {
                     Some(url) => {
-                        let mut a =
-                            format!(r#"<a href="{}" target="_blank" rel="noopener noreferrer nofollow""#, escape(url));
+                        let mut a = format!(
+                            r#"<a href="{}" target="_blank" rel="noopener noreferrer nofollow""#,
+                            escape_html(url)
+                        );
                         if !title.is_empty() {
-                            a.push_str(&format!(r#" title="{}""#, escape(&title)));
+                            a.push_str(&format!(r#" title="{}""#, escape_html(&title)));
                         }
                         a.push('>');
                         events.push(Event::Html(CowStr::from(a)));
@@ -46,11 +49,14 @@ pub fn render(source: &str) -> String {
                 let lang: String =
                     lang.chars().filter(|c| c.is_ascii_alphanumeric() || "+-#_.".contains(*c)).take(20).collect();
                 let label = if lang.is_empty() { "code".to_string() } else { lang.clone() };
-                let class =
-                    if lang.is_empty() { String::new() } else { format!(r#" class="language-{}""#, escape(&lang)) };
+                let class = if lang.is_empty() {
+                    String::new()
+                } else {
+                    format!(r#" class="language-{}""#, escape_html(&lang))
+                };
                 events.push(Event::Html(CowStr::from(format!(
                     r#"<div class="code-block"><div class="code-head"><span>{}</span><button type="button" class="copy-code" data-copy-code="" aria-label="Copy code">Copy</button></div><pre><code{class}>"#,
-                    escape(&label)
+                    escape_html(&label)
                 ))));
             }
             Event::End(TagEnd::CodeBlock) => events.push(Event::Html(CowStr::Borrowed("</code></pre></div>"))),
@@ -79,22 +85,6 @@ fn safe_url(url: &str) -> Option<&str> {
         || lower.starts_with("mailto:")
         || (u.starts_with('#') && u.len() > 1);
     ok.then_some(u)
-}
-
-/// Escapes text for an HTML attribute or body.
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -4,9 +4,10 @@
 //! form input into values the store accepts, and run unchanged in the browser for instant feedback.
 
 pub mod csv;
+pub mod forms;
 pub mod guest_import;
-pub mod model;
 pub mod parse;
+pub mod records;
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -99,6 +100,7 @@ pub mod assist;
 pub mod chat;
 pub mod markdown;
 pub mod scheduling;
+pub mod text;
 
 /// Formats integer cents as dollars, e.g. `1234567` → `$12,345.67`.
 pub fn format_money(cents: i64) -> String {

@@ -8,7 +8,7 @@
 
 use super::http::{Decoder, Endpoint};
 use super::sse::SseEvent;
-use super::{ChatRequest, EventRx, FinishReason, Provider, ProviderError, Role, StreamEvent, ToolCall, Usage};
+use super::{ChatRequest, EventRx, FinishReason, Provider, ProviderError, Speaker, StreamEvent, ToolCall, Usage};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
@@ -39,12 +39,13 @@ impl Provider for Anthropic {
 }
 
 pub fn request_body(r: &ChatRequest) -> Value {
-    let system: Vec<&str> = r.messages.iter().filter(|m| m.role == Role::System).map(|m| m.content.as_str()).collect();
+    let system: Vec<&str> =
+        r.messages.iter().filter(|m| m.role == Speaker::System).map(|m| m.content.as_str()).collect();
     let mut messages: Vec<Value> = Vec::new();
-    for m in r.messages.iter().filter(|m| m.role != Role::System) {
+    for m in r.messages.iter().filter(|m| m.role != Speaker::System) {
         let (role, content) = match m.role {
-            Role::User => ("user", json!([{"type": "text", "text": m.content}])),
-            Role::Assistant => {
+            Speaker::User => ("user", json!([{"type": "text", "text": m.content}])),
+            Speaker::Assistant => {
                 let mut blocks = Vec::new();
                 if !m.content.is_empty() {
                     blocks.push(json!({"type": "text", "text": m.content}));
@@ -55,11 +56,11 @@ pub fn request_body(r: &ChatRequest) -> Value {
                 }
                 ("assistant", Value::Array(blocks))
             }
-            Role::Tool => (
+            Speaker::Tool => (
                 "user",
                 json!([{"type": "tool_result", "tool_use_id": m.tool_call_id.clone().unwrap_or_default(), "content": m.content}]),
             ),
-            Role::System => unreachable!("filtered above"),
+            Speaker::System => unreachable!("filtered above"),
         };
         // The API wants alternating roles: merge consecutive messages of one role.
         match messages.last_mut() {

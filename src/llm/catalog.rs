@@ -9,7 +9,7 @@ use super::openai::OpenAi;
 use super::scripted::Scripted;
 use super::{Provider, RetryPolicy, Timeouts};
 use crate::domain::chat::{ModelCatalog, ModelInfo};
-use crate::server::config::Secret;
+use crate::security::Secret;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;

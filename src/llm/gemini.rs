@@ -9,7 +9,7 @@
 
 use super::http::{Decoder, Endpoint};
 use super::sse::SseEvent;
-use super::{ChatRequest, EventRx, FinishReason, Provider, ProviderError, Role, StreamEvent, ToolCall, Usage};
+use super::{ChatRequest, EventRx, FinishReason, Provider, ProviderError, Speaker, StreamEvent, ToolCall, Usage};
 use serde_json::{json, Value};
 
 pub struct Gemini(pub Endpoint);
@@ -34,16 +34,17 @@ impl Provider for Gemini {
 }
 
 pub fn request_body(r: &ChatRequest) -> Value {
-    let system: Vec<&str> = r.messages.iter().filter(|m| m.role == Role::System).map(|m| m.content.as_str()).collect();
+    let system: Vec<&str> =
+        r.messages.iter().filter(|m| m.role == Speaker::System).map(|m| m.content.as_str()).collect();
     // Tool results name the function, not the call: find each call's name by id.
     let name_of = |id: &str| {
         r.messages.iter().flat_map(|m| &m.tool_calls).find(|c| c.id == id).map(|c| c.name.clone()).unwrap_or_default()
     };
     let mut contents: Vec<Value> = Vec::new();
-    for m in r.messages.iter().filter(|m| m.role != Role::System) {
+    for m in r.messages.iter().filter(|m| m.role != Speaker::System) {
         let (role, parts) = match m.role {
-            Role::User => ("user", vec![json!({"text": m.content})]),
-            Role::Assistant => {
+            Speaker::User => ("user", vec![json!({"text": m.content})]),
+            Speaker::Assistant => {
                 let mut parts = Vec::new();
                 if !m.content.is_empty() {
                     parts.push(json!({"text": m.content}));
@@ -54,13 +55,13 @@ pub fn request_body(r: &ChatRequest) -> Value {
                 }
                 ("model", parts)
             }
-            Role::Tool => {
+            Speaker::Tool => {
                 let name = name_of(m.tool_call_id.as_deref().unwrap_or(""));
                 let response: Value = serde_json::from_str(&m.content).unwrap_or_else(|_| json!({"result": m.content}));
                 let response = if response.is_object() { response } else { json!({"result": response}) };
                 ("user", vec![json!({"functionResponse": {"name": name, "response": response}})])
             }
-            Role::System => unreachable!("filtered above"),
+            Speaker::System => unreachable!("filtered above"),
         };
         match contents.last_mut() {
             Some(last) if last["role"] == role => {

@@ -3,11 +3,12 @@
 
 use super::sse::{SseEvent, SseParser};
 use super::{emit, EventRx, EventTx, ProviderError, RetryPolicy, StreamEvent, Timeouts, CHANNEL};
-use crate::server::config::Secret;
+use crate::security::Secret;
 use futures_util::StreamExt;
 use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::time::timeout;
+use tracing::Instrument;
 
 /// Turns a provider's SSE events into [`StreamEvent`]s. One decoder per attempt.
 pub trait Decoder: Send + 'static {
@@ -89,13 +90,18 @@ where
     D: Decoder,
 {
     let (tx, rx) = mpsc::channel(CHANNEL);
-    tokio::spawn(async move {
-        let closed = tx.clone();
-        tokio::select! {
-            _ = closed.closed() => tracing::debug!("provider stream cancelled by its reader"),
-            _ = run(&client, timeouts, retry, &build, &decoder, &tx) => {}
+    // A span per model request, a child of the caller's (the turn's) span.
+    let span = tracing::info_span!("model_request", provider = "http");
+    tokio::spawn(
+        async move {
+            let closed = tx.clone();
+            tokio::select! {
+                _ = closed.closed() => tracing::debug!("provider stream cancelled by its reader"),
+                _ = run(&client, timeouts, retry, &build, &decoder, &tx) => {}
+            }
         }
-    });
+        .instrument(span),
+    );
     rx
 }
 

@@ -25,6 +25,9 @@ pub mod sse;
 
 pub use catalog::{Catalog, Llm, ResolvedModel};
 
+/// The system prompt of the chat engine's title requests (the scripted provider recognises it).
+pub const TITLE_SYSTEM: &str = "You write short titles for conversations.";
+
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 use tokio::sync::mpsc;
@@ -32,7 +35,7 @@ use tokio::sync::mpsc;
 /// Who said a message to the model.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Role {
+pub enum Speaker {
     System,
     User,
     Assistant,
@@ -42,16 +45,16 @@ pub enum Role {
 /// One message of the conversation sent to a model.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Message {
-    pub role: Role,
+    pub role: Speaker,
     pub content: String,
     /// Tool calls the assistant made in this message.
     pub tool_calls: Vec<ToolCall>,
-    /// For `Role::Tool`: the call this is the result of.
+    /// For `Speaker::Tool`: the call this is the result of.
     pub tool_call_id: Option<String>,
 }
 
 impl Message {
-    pub fn new(role: Role, content: impl Into<String>) -> Self {
+    pub fn new(role: Speaker, content: impl Into<String>) -> Self {
         Self { role, content: content.into(), tool_calls: Vec::new(), tool_call_id: None }
     }
 }

@@ -9,7 +9,9 @@
 
 use super::http::{Decoder, Endpoint};
 use super::sse::SseEvent;
-use super::{ChatRequest, EventRx, FinishReason, Message, Provider, ProviderError, Role, StreamEvent, ToolCall, Usage};
+use super::{
+    ChatRequest, EventRx, FinishReason, Message, Provider, ProviderError, Speaker, StreamEvent, ToolCall, Usage,
+};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
@@ -67,10 +69,10 @@ pub fn request_body(r: &ChatRequest) -> Value {
 
 fn message(m: &Message) -> Value {
     let role = match m.role {
-        Role::System => "system",
-        Role::User => "user",
-        Role::Assistant => "assistant",
-        Role::Tool => "tool",
+        Speaker::System => "system",
+        Speaker::User => "user",
+        Speaker::Assistant => "assistant",
+        Speaker::Tool => "tool",
     };
     let mut v = json!({"role": role, "content": m.content});
     if !m.tool_calls.is_empty() {

@@ -20,7 +20,7 @@
 //! as a real model might.
 
 use super::{
-    emit, ChatRequest, EventRx, FinishReason, Provider, ProviderError, Role, StreamEvent, ToolCall, Usage, CHANNEL,
+    emit, ChatRequest, EventRx, FinishReason, Provider, ProviderError, Speaker, StreamEvent, ToolCall, Usage, CHANNEL,
 };
 use std::time::Duration;
 use tokio::sync::mpsc;
@@ -32,7 +32,13 @@ pub struct Scripted {
 
 /// The step of the turn: 1 + replies with tool calls since the last user message.
 fn step(request: &ChatRequest) -> usize {
-    1 + request.messages.iter().rev().take_while(|m| m.role != Role::User).filter(|m| !m.tool_calls.is_empty()).count()
+    1 + request
+        .messages
+        .iter()
+        .rev()
+        .take_while(|m| m.role != Speaker::User)
+        .filter(|m| !m.tool_calls.is_empty())
+        .count()
 }
 
 /// The tool calls scripted for this step of the turn.
@@ -40,7 +46,7 @@ pub fn scripted_calls(request: &ChatRequest) -> Vec<ToolCall> {
     if request.tools.is_empty() {
         return Vec::new();
     }
-    let Some(question) = request.messages.iter().rev().find(|m| m.role == Role::User) else { return Vec::new() };
+    let Some(question) = request.messages.iter().rev().find(|m| m.role == Speaker::User) else { return Vec::new() };
     let step = step(request);
     let mut calls = Vec::new();
     let mut rest = question.content.as_str();
@@ -72,7 +78,7 @@ pub fn scripted_calls(request: &ChatRequest) -> Vec<ToolCall> {
 /// The `[[json64 ...]]` or `[[json ...]]` directive of a structured request, or `{}`.
 fn scripted_json(request: &ChatRequest) -> String {
     let question =
-        request.messages.iter().rev().find(|m| m.role == Role::User).map(|m| m.content.as_str()).unwrap_or("");
+        request.messages.iter().rev().find(|m| m.role == Speaker::User).map(|m| m.content.as_str()).unwrap_or("");
     if let Some(start) = question.find("[[json64 ") {
         let body = &question[start + 9..];
         let encoded = body.split("]]").next().unwrap_or("").trim();
@@ -118,12 +124,12 @@ impl Scripted {
         if request.response_schema.is_some() {
             return scripted_json(request);
         }
-        if request.messages.last().is_some_and(|m| m.role == Role::Tool) {
+        if request.messages.last().is_some_and(|m| m.role == Speaker::Tool) {
             let results: Vec<String> = request
                 .messages
                 .iter()
                 .rev()
-                .take_while(|m| m.role == Role::Tool)
+                .take_while(|m| m.role == Speaker::Tool)
                 .map(|m| {
                     format!(
                         "- {}: {}",
@@ -137,9 +143,10 @@ impl Scripted {
             return format!("Here is what the tools said:\n\n{}\n", results.join("\n"));
         }
         let question =
-            request.messages.iter().rev().find(|m| m.role == Role::User).map(|m| m.content.as_str()).unwrap_or("");
-        let system = request.messages.iter().find(|m| m.role == Role::System).map(|m| m.content.as_str()).unwrap_or("");
-        if system == crate::chat::TITLE_SYSTEM {
+            request.messages.iter().rev().find(|m| m.role == Speaker::User).map(|m| m.content.as_str()).unwrap_or("");
+        let system =
+            request.messages.iter().find(|m| m.role == Speaker::System).map(|m| m.content.as_str()).unwrap_or("");
+        if system == super::TITLE_SYSTEM {
             let message = question.rsplit("Message: ").next().unwrap_or("");
             let first_line = message.lines().next().unwrap_or("");
             let words: Vec<&str> = first_line.split_whitespace().take(4).collect();
@@ -149,7 +156,7 @@ impl Scripted {
         let quoted: String = one_line.chars().take(200).collect();
         let mut reply = format!(
             "You asked: **{quoted}**\n\nHere is what I would check:\n\n1. The event date and space\n2. The guest count\n\n| item | status |\n|---|---|\n| menu | proposed |\n| music | confirmed |\n\n```text\nturn {}\n```\n",
-            request.messages.iter().filter(|m| m.role == Role::User).count()
+            request.messages.iter().filter(|m| m.role == Speaker::User).count()
         );
         if question.contains("long reply") {
             for i in 0..400 {
@@ -193,7 +200,7 @@ impl Provider for Scripted {
             .messages
             .iter()
             .rev()
-            .find(|m| m.role == Role::User)
+            .find(|m| m.role == Speaker::User)
             .is_some_and(|m| m.content.contains("fail midway"));
         let prompt_tokens: usize = request.messages.iter().map(|m| m.content.split_whitespace().count() + 4).sum();
         tokio::spawn(async move {

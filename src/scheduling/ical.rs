@@ -6,7 +6,10 @@
 //!   the appointment's, bumped on every reschedule and cancellation; a cancelled appointment stays
 //!   in the feed as `STATUS:CANCELLED` so subscribed calendars remove it.
 //! * Text is escaped (§3.3.11) and lines are folded at 75 octets on character boundaries (§3.1).
+//! * [`feed`] maps the store's feed rows to events (what each reader may see of them) and writes
+//!   them; the store itself only loads the rows.
 
+use crate::store::feeds::{Calendar, FeedAppointment};
 use chrono::{DateTime, Utc};
 use std::fmt::Write;
 
@@ -23,6 +26,50 @@ pub struct CalEvent {
     pub ends_at: DateTime<Utc>,
     pub created: DateTime<Utc>,
     pub updated: DateTime<Utc>,
+}
+
+/// One stored appointment as an event. Staff (`for_staff`) see the client's name in the summary
+/// and description; clients see the type and the venue.
+pub fn appointment_event(r: FeedAppointment, for_staff: bool) -> CalEvent {
+    let client = r.client_name.unwrap_or_default();
+    let summary = if for_staff && !client.is_empty() {
+        format!("{} · {client}", r.type_name)
+    } else {
+        format!("{} at {}", r.type_name, r.venue_name)
+    };
+    let mut description = String::new();
+    if for_staff && !client.is_empty() {
+        description.push_str(&format!("Client: {client}\n"));
+    }
+    if !r.notes.is_empty() {
+        description.push_str(&format!("Notes: {}\n", r.notes));
+    }
+    if r.status != "booked" && r.status != "cancelled" {
+        description.push_str(&format!("Status: {}\n", r.status.replace('_', " ")));
+    }
+    CalEvent {
+        uid: format!("appointment-{}@venue-{}.concierge", r.id, r.venue_id),
+        sequence: r.sequence,
+        cancelled: r.status == "cancelled",
+        summary,
+        description: description.trim_end().to_string(),
+        location: format!(
+            "{}{}{}",
+            r.venue_name,
+            if r.resources.is_empty() { "" } else { ", " },
+            r.resources.join(", ")
+        ),
+        starts_at: r.starts_at,
+        ends_at: r.ends_at,
+        created: r.created_at,
+        updated: r.updated_at,
+    }
+}
+
+/// A stored calendar (a feed, or one appointment) as an `.ics` body.
+pub fn feed(c: Calendar, now: DateTime<Utc>) -> String {
+    let events: Vec<CalEvent> = c.appointments.into_iter().map(|r| appointment_event(r, c.for_staff)).collect();
+    calendar(&c.name, &c.timezone, &events, now)
 }
 
 /// A whole calendar: `name` is what calendar apps show for a subscribed feed.

@@ -57,14 +57,15 @@ struct Due {
 
 /// What one job did.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Outcome {
+pub enum Delivery {
     Sent,
     /// The appointment moved, was cancelled, already started, or its client has no account.
     Obsolete,
 }
 
 /// Sends one reminder and marks its job done, in one transaction.
-pub async fn run(pool: &PgPool, job: &jobs::Job, now: DateTime<Utc>) -> Result<Outcome, StoreError> {
+#[tracing::instrument(name = "job", skip_all, err, fields(job_id = job.id, kind = %job.kind))]
+pub async fn run(pool: &PgPool, job: &jobs::Job, now: DateTime<Utc>) -> Result<Delivery, StoreError> {
     let p: Payload = serde_json::from_value(job.payload.0.clone())
         .map_err(|e| StoreError::Conflict(format!("bad reminder payload: {e}")))?;
     let mut tx = pool.begin().await?;
@@ -80,7 +81,7 @@ pub async fn run(pool: &PgPool, job: &jobs::Job, now: DateTime<Utc>) -> Result<O
     .bind(p.appointment_id)
     .fetch_optional(&mut *tx)
     .await?;
-    let mut outcome = Outcome::Obsolete;
+    let mut outcome = Delivery::Obsolete;
     if let Some(d) = due.filter(|d| d.status == "booked" && d.sequence == p.sequence && d.starts_at > now) {
         if let Some(user_id) = d.client_user {
             let first: bool = sqlx::query_scalar(
@@ -103,7 +104,7 @@ pub async fn run(pool: &PgPool, job: &jobs::Job, now: DateTime<Utc>) -> Result<O
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
-                outcome = Outcome::Sent;
+                outcome = Delivery::Sent;
             }
         }
     }

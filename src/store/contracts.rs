@@ -2,7 +2,7 @@
 
 use super::access::{self, Need};
 use super::{Actor, StoreResult};
-use crate::domain::model::Contract;
+use crate::domain::records::Contract;
 use sqlx::PgPool;
 
 /// The contract of an event, or `None` when none was drawn up yet.

@@ -2,7 +2,7 @@
 
 use super::access::{bind_actor, VISIBLE_EVENT};
 use super::{events, messages, tasks, Actor, StoreResult};
-use crate::domain::model::{Dashboard, DashboardCounts};
+use crate::domain::records::{Dashboard, DashboardCounts};
 use chrono::{Duration, NaiveDate};
 use sqlx::PgPool;
 
@@ -12,7 +12,7 @@ pub const HORIZON_DAYS: i64 = 14;
 /// The dashboard as of today in the venue's time zone (an evening event in New York is still
 /// "today" after midnight UTC).
 pub async fn load(pool: &PgPool, actor: &Actor) -> StoreResult<Dashboard> {
-    let today = super::venue::today(pool, actor).await?;
+    let today = super::events::today(pool, actor).await?;
     let until = today + Duration::days(HORIZON_DAYS);
     // Clients and vendors have few events: show all of their upcoming ones, not just two weeks.
     let list_until = if actor.is_staff() { until } else { today + Duration::days(3650) };

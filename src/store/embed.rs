@@ -1,5 +1,5 @@
 //! Embed tokens: an owner lets one member's agent chat be shown in an iframe on another site.
-//! The token itself is signed (see `crate::server::embed`); this table is what makes it revocable.
+//! The token itself is signed (see `crate::security::signing`); this table is what makes it revocable.
 
 use super::{Actor, StoreError, StoreResult};
 use crate::domain::chat::{AgentKind, EmbedTokenView};
@@ -30,7 +30,7 @@ pub async fn create(pool: &PgPool, actor: &Actor, t: &NewToken<'_>) -> StoreResu
     .await?
     .ok_or_else(|| StoreError::field("member_email", "No member of this venue has that email."))?;
     let member = super::users::actor_for_member(pool, member.0, actor.venue_id).await?.ok_or(StoreError::NotFound)?;
-    if !crate::agent::may_use(t.agent, member.role) {
+    if !t.agent.usable_by(member.role) {
         return Err(StoreError::field("agent", "This member cannot use that agent."));
     }
     if let Some(event_id) = t.event_id {
@@ -155,7 +155,7 @@ pub async fn create_session(pool: &PgPool, token_hash: &[u8], g: &Grant, expires
 
 /// The key embed tokens are signed with: made once per database, kept in it.
 pub async fn signing_key(pool: &PgPool) -> StoreResult<Vec<u8>> {
-    let fresh = crate::server::auth::new_token();
+    let fresh = crate::security::tokens::new_token();
     Ok(sqlx::query_scalar(
         "with ins as (insert into server_keys (name, secret) values ('embed', decode($1, 'hex'))
                       on conflict (name) do nothing returning secret)

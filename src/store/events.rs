@@ -2,8 +2,8 @@
 
 use super::access::{self, bind_actor, Need, VISIBLE_EVENT};
 use super::{Actor, StoreError, StoreResult};
-use crate::domain::model::{EventDetail, EventOverview, EventSummary, EventVendor, Space};
-use crate::domain::parse::EventDraft;
+use crate::domain::forms::EventDraft;
+use crate::domain::records::{EventDetail, EventOverview, EventSummary, EventVendor, Space};
 use chrono::NaiveDate;
 use sqlx::PgPool;
 
@@ -153,7 +153,7 @@ pub async fn vendors(pool: &PgPool, actor: &Actor, event_id: i64) -> StoreResult
 
 /// Records an inquiry (staff): the client found by email in this venue, or a new one, and a new
 /// event in `inquiry` named after them and the kind of event. Returns the event's id.
-pub async fn create_inquiry(pool: &PgPool, actor: &Actor, d: &crate::domain::parse::InquiryDraft) -> StoreResult<i64> {
+pub async fn create_inquiry(pool: &PgPool, actor: &Actor, d: &crate::domain::forms::InquiryDraft) -> StoreResult<i64> {
     if !actor.is_staff() {
         return Err(StoreError::Forbidden);
     }
@@ -208,4 +208,32 @@ pub async fn create_inquiry(pool: &PgPool, actor: &Actor, d: &crate::domain::par
     .await?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// Today in the venue's time zone.
+pub async fn today(pool: &PgPool, actor: &Actor) -> StoreResult<NaiveDate> {
+    Ok(sqlx::query_scalar("select (now() at time zone timezone)::date from venues where id = $1")
+        .bind(actor.venue_id)
+        .fetch_one(pool)
+        .await?)
+}
+
+/// Open tasks and elements by status of one event (staff): for summaries.
+pub async fn event_counts(pool: &PgPool, actor: &Actor, event_id: i64) -> StoreResult<(i64, Vec<(String, i64)>)> {
+    let mut conn = pool.acquire().await?;
+    access::event(&mut conn, actor, event_id, Need::Plan).await?;
+    let open_tasks: i64 = if actor.is_staff() {
+        sqlx::query_scalar("select count(*) from tasks where event_id = $1 and status <> 'done'")
+            .bind(event_id)
+            .fetch_one(&mut *conn)
+            .await?
+    } else {
+        0
+    };
+    let by_status: Vec<(String, i64)> =
+        sqlx::query_as("select status, count(*) from elements where event_id = $1 group by status order by status")
+            .bind(event_id)
+            .fetch_all(&mut *conn)
+            .await?;
+    Ok((open_tasks, by_status))
 }

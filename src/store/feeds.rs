@@ -1,11 +1,11 @@
 //! Private calendar feeds: a secret URL per user or resource that calendar apps subscribe to,
-//! and the appointments each one shows. Only the token's hash is stored; a feed is revoked by
-//! marking it so, and making a new one for the same target revokes the old.
+//! and the appointments each one shows, as plain rows (`crate::scheduling::ical` writes them as
+//! iCalendar). Only the token's hash is stored; a feed is revoked by marking it so, and making a
+//! new one for the same target revokes the old.
 
 use super::{Actor, StoreError, StoreResult};
 use crate::domain::scheduling::FeedView;
 use crate::domain::Role;
-use crate::scheduling::ical::CalEvent;
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 
@@ -135,28 +135,33 @@ struct FeedRow {
     resource_id: Option<i64>,
 }
 
-/// A calendar, ready to write: its name, the venue's zone, and its appointments.
+/// A calendar's contents: its name, the venue's zone, and its appointments.
+#[derive(Clone, Debug)]
 pub struct Calendar {
     pub name: String,
     pub timezone: String,
-    pub events: Vec<CalEvent>,
+    /// Read by staff (or a resource's feed): the appointments may name their clients.
+    pub for_staff: bool,
+    pub appointments: Vec<FeedAppointment>,
 }
 
-#[derive(sqlx::FromRow)]
-struct EventRow {
-    id: i64,
-    venue_id: i64,
-    sequence: i32,
-    status: String,
-    starts_at: DateTime<Utc>,
-    ends_at: DateTime<Utc>,
-    created_at: DateTime<Utc>,
-    updated_at: DateTime<Utc>,
-    notes: String,
-    type_name: String,
-    client_name: Option<String>,
-    venue_name: String,
-    resources: Vec<String>,
+/// An appointment as a feed shows it.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct FeedAppointment {
+    pub id: i64,
+    pub venue_id: i64,
+    pub sequence: i32,
+    pub status: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub notes: String,
+    pub type_name: String,
+    pub client_name: Option<String>,
+    pub venue_name: String,
+    /// Its resources' names, people before rooms.
+    pub resources: Vec<String>,
 }
 
 /// Which of a venue's appointments: each filter that is set applies. Without `id`, those that
@@ -168,8 +173,8 @@ struct Filter {
     id: Option<i64>,
 }
 
-async fn events(pool: &PgPool, venue_id: i64, filter: Filter, for_staff: bool) -> StoreResult<Vec<CalEvent>> {
-    let rows: Vec<EventRow> = sqlx::query_as(
+async fn load(pool: &PgPool, venue_id: i64, filter: Filter) -> StoreResult<Vec<FeedAppointment>> {
+    Ok(sqlx::query_as(
         "select a.id, a.venue_id, a.sequence, a.status, a.starts_at, a.ends_at, a.created_at, a.updated_at, a.notes,
                 t.name as type_name, c.name as client_name, v.name as venue_name,
                 coalesce(array(select r.name from appointment_resources ar join resources r on r.id = ar.resource_id
@@ -192,45 +197,7 @@ async fn events(pool: &PgPool, venue_id: i64, filter: Filter, for_staff: bool) -
     .bind(filter.resource)
     .bind(filter.id)
     .fetch_all(pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            let client = r.client_name.unwrap_or_default();
-            let summary = if for_staff && !client.is_empty() {
-                format!("{} · {client}", r.type_name)
-            } else {
-                format!("{} at {}", r.type_name, r.venue_name)
-            };
-            let mut description = String::new();
-            if for_staff && !client.is_empty() {
-                description.push_str(&format!("Client: {client}\n"));
-            }
-            if !r.notes.is_empty() {
-                description.push_str(&format!("Notes: {}\n", r.notes));
-            }
-            if r.status != "booked" && r.status != "cancelled" {
-                description.push_str(&format!("Status: {}\n", r.status.replace('_', " ")));
-            }
-            CalEvent {
-                uid: format!("appointment-{}@venue-{}.concierge", r.id, r.venue_id),
-                sequence: r.sequence,
-                cancelled: r.status == "cancelled",
-                summary,
-                description: description.trim_end().to_string(),
-                location: format!(
-                    "{}{}{}",
-                    r.venue_name,
-                    if r.resources.is_empty() { "" } else { ", " },
-                    r.resources.join(", ")
-                ),
-                starts_at: r.starts_at,
-                ends_at: r.ends_at,
-                created: r.created_at,
-                updated: r.updated_at,
-            }
-        })
-        .collect())
+    .await?)
 }
 
 async fn venue_name_tz(pool: &PgPool, venue_id: i64) -> StoreResult<(String, String)> {
@@ -251,7 +218,7 @@ pub async fn by_token(pool: &PgPool, token_hash: &[u8]) -> StoreResult<Option<Ca
     };
     sqlx::query("update calendar_feeds set last_used_at = now() where id = $1").bind(f.id).execute(pool).await?;
     let (venue, timezone) = venue_name_tz(pool, f.venue_id).await?;
-    let (name, events) = match (f.user_id, f.resource_id) {
+    let (name, for_staff, appointments) = match (f.user_id, f.resource_id) {
         (Some(user_id), _) => {
             let Some(actor) = super::users::actor_for_member(pool, user_id, f.venue_id).await? else {
                 return Ok(None);
@@ -261,7 +228,7 @@ pub async fn by_token(pool: &PgPool, token_hash: &[u8]) -> StoreResult<Option<Ca
                 (Role::Client, Some(c)) => Filter { client: Some(c), ..Filter::default() },
                 _ => return Ok(None),
             };
-            (format!("{venue} · {}", actor.name), events(pool, f.venue_id, filter, actor.is_staff()).await?)
+            (format!("{venue} · {}", actor.name), actor.is_staff(), load(pool, f.venue_id, filter).await?)
         }
         (None, Some(resource_id)) => {
             let resource: String = sqlx::query_scalar("select name from resources where id = $1")
@@ -270,12 +237,13 @@ pub async fn by_token(pool: &PgPool, token_hash: &[u8]) -> StoreResult<Option<Ca
                 .await?;
             (
                 format!("{venue} · {resource}"),
-                events(pool, f.venue_id, Filter { resource: Some(resource_id), ..Filter::default() }, true).await?,
+                true,
+                load(pool, f.venue_id, Filter { resource: Some(resource_id), ..Filter::default() }).await?,
             )
         }
         (None, None) => return Ok(None),
     };
-    Ok(Some(Calendar { name, timezone, events }))
+    Ok(Some(Calendar { name, timezone, for_staff, appointments }))
 }
 
 /// One appointment as a calendar: a client's own, any of the venue's for staff.
@@ -285,11 +253,10 @@ pub async fn appointment(pool: &PgPool, actor: &Actor, id: i64) -> StoreResult<C
         Role::Client => Some(actor.client_id.ok_or(StoreError::NotFound)?),
         Role::Vendor => return Err(StoreError::NotFound),
     };
-    let events =
-        events(pool, actor.venue_id, Filter { client, id: Some(id), ..Filter::default() }, actor.is_staff()).await?;
-    if events.is_empty() {
+    let appointments = load(pool, actor.venue_id, Filter { client, id: Some(id), ..Filter::default() }).await?;
+    if appointments.is_empty() {
         return Err(StoreError::NotFound);
     }
     let (venue, timezone) = venue_name_tz(pool, actor.venue_id).await?;
-    Ok(Calendar { name: venue, timezone, events })
+    Ok(Calendar { name: venue, timezone, for_staff: actor.is_staff(), appointments })
 }

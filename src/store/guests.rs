@@ -2,8 +2,8 @@
 
 use super::access::{self, Need};
 use super::{Actor, StoreError, StoreResult};
-use crate::domain::model::Guest;
-use crate::domain::parse::GuestDraft;
+use crate::domain::forms::GuestDraft;
+use crate::domain::records::Guest;
 use crate::domain::Rsvp;
 use sqlx::PgPool;
 

@@ -1,10 +1,12 @@
-//! Message threads between the venue, a client and vendors.
-//! Who reads a thread follows from its kind: staff read all of their venue's; a client the
-//! `client` threads of their own events; a vendor its own `vendor` threads on events it works.
+//! Message threads between the venue, a client and vendors, their full-text search, and the
+//! event thread an agent writes to. Who reads a thread follows from its kind: staff read all of
+//! their venue's; a client the `client` threads of their own events; a vendor its own `vendor`
+//! threads on events it works.
 
 use super::access::{self, bind_actor, Need};
 use super::{Actor, StoreError, StoreResult};
-use crate::domain::model::{Message, RecentMessage, ThreadSummary, ThreadView};
+use crate::domain::records::{Message, RecentMessage, ThreadSummary, ThreadView};
+use serde::Serialize;
 use sqlx::PgPool;
 
 /// SQL predicate over `message_threads t left join events e` rows; binds as in [`bind_actor`].
@@ -98,4 +100,91 @@ pub async fn recent(pool: &PgPool, actor: &Actor, limit: i64) -> StoreResult<Vec
           limit $5"
     );
     Ok(bind_actor(sqlx::query_as(&sql), actor).bind(limit).fetch_all(pool).await?)
+}
+
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+pub struct MessageHit {
+    pub message_id: i64,
+    pub event_id: Option<i64>,
+    pub event_title: Option<String>,
+    pub subject: String,
+    pub author: String,
+    pub sent_at: chrono::DateTime<chrono::Utc>,
+    pub snippet: String,
+}
+
+/// Full-text search over the messages the actor may read, best matches first (at most `limit`).
+/// The query is parsed by `websearch_to_tsquery`, which accepts any text.
+pub async fn search_messages(pool: &PgPool, actor: &Actor, query: &str, limit: i64) -> StoreResult<Vec<MessageHit>> {
+    let sql = format!(
+        "select m.id as message_id, t.event_id, e.title as event_title, t.subject,
+                coalesce(u.name, 'Former member') as author, m.created_at as sent_at,
+                ts_headline('english', m.body, q, 'MaxWords=25, MinWords=10, MaxFragments=1, StartSel=**, StopSel=**') as snippet
+           from messages m
+           join message_threads t on t.id = m.thread_id
+           left join events e on e.id = t.event_id
+           left join users u on u.id = m.author_id
+          cross join websearch_to_tsquery('english', $5) q
+          where {VISIBLE_THREAD} and to_tsvector('english', m.body || ' ' || t.subject) @@ q
+          order by ts_rank(to_tsvector('english', m.body || ' ' || t.subject), q) desc, m.created_at desc
+          limit $6",
+        VISIBLE_THREAD = VISIBLE_THREAD
+    );
+    Ok(bind_actor(sqlx::query_as(&sql), actor).bind(query).bind(limit).fetch_all(pool).await?)
+}
+
+/// The event's message thread with its client (or with one vendor), created when missing
+/// (staff only). Returns the thread id and who it reaches.
+pub async fn event_thread(
+    pool: &PgPool,
+    actor: &Actor,
+    event_id: i64,
+    vendor_id: Option<i64>,
+) -> StoreResult<(i64, String)> {
+    let mut tx = pool.begin().await?;
+    access::event(&mut tx, actor, event_id, Need::Manage).await?;
+    let (to, subject): (String, String) = match vendor_id {
+        None => {
+            sqlx::query_as("select c.name, e.title from events e join clients c on c.id = e.client_id where e.id = $1")
+                .bind(event_id)
+                .fetch_one(&mut *tx)
+                .await?
+        }
+        Some(v) => sqlx::query_as(
+            "select vd.name, e.title from event_vendors ev join vendors vd on vd.id = ev.vendor_id
+               join events e on e.id = ev.event_id where ev.event_id = $1 and ev.vendor_id = $2",
+        )
+        .bind(event_id)
+        .bind(v)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| StoreError::Conflict("This vendor is not working on this event.".into()))?,
+    };
+    let kind = if vendor_id.is_some() { "vendor" } else { "client" };
+    let existing: Option<i64> = sqlx::query_scalar(
+        "select id from message_threads where event_id = $1 and kind = $2 and vendor_id is not distinct from $3
+          order by updated_at desc limit 1",
+    )
+    .bind(event_id)
+    .bind(kind)
+    .bind(vendor_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let id = match existing {
+        Some(id) => id,
+        None => {
+            sqlx::query_scalar(
+                "insert into message_threads (venue_id, event_id, kind, vendor_id, subject) values ($1, $2, $3, $4, $5) returning id",
+            )
+            .bind(actor.venue_id)
+            .bind(event_id)
+            .bind(kind)
+            .bind(vendor_id)
+            .bind(subject.chars().take(200).collect::<String>())
+            .fetch_one(&mut *tx)
+            .await?
+        }
+    };
+    tx.commit().await?;
+    Ok((id, to))
 }

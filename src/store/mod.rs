@@ -8,6 +8,7 @@
 pub mod access;
 pub mod approvals;
 pub mod chat;
+pub mod clients;
 pub mod contracts;
 pub mod dashboard;
 pub mod elements;
@@ -20,10 +21,10 @@ pub mod messages;
 pub mod notifications;
 pub mod scheduling;
 pub mod scheduling_settings;
+pub mod services;
 pub mod tasks;
 pub mod users;
 pub mod vendors;
-pub mod venue;
 
 use crate::domain::{parse::FieldErrors, Role};
 use sqlx::PgPool;
@@ -73,6 +74,44 @@ impl StoreError {
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
+
+/// A `like`/`ilike` pattern that finds `s` anywhere, with `s`'s own `%`, `_` and `\\` taken
+/// literally (use with `escape '\\'`).
+pub(crate) fn like_pattern(s: &str) -> String {
+    format!("%{}%", s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"))
+}
+
+/// What breaking a named constraint means to the person whose write broke it: one table for the
+/// whole store (as realworld-axum-sqlx's `on_constraint`), so a new unique rule gets its message
+/// here and every write that can break it answers the same way.
+const CONSTRAINTS: &[(&str, Violation)] = &[
+    ("users_email_key", Violation::Field("email", "An account with this email already exists. Log in instead.")),
+    ("memberships_user_id_venue_id_key", Violation::Conflict("This account is already a member of the venue.")),
+    ("llm_providers_venue_id_name_key", Violation::Field("name", "A provider with this name exists already.")),
+    ("appointment_types_venue_id_name_key", Violation::Field("name", "That name is already used.")),
+    ("resources_venue_id_name_key", Violation::Field("name", "That name is already used.")),
+];
+
+enum Violation {
+    /// A form field's error (422).
+    Field(&'static str, &'static str),
+    /// The request conflicts with what is stored (409).
+    Conflict(&'static str),
+}
+
+/// A database error as the store reports it: a violation of a constraint in [`CONSTRAINTS`]
+/// becomes its field error or conflict; anything else stays a database error (an opaque 500).
+pub fn on_constraint(e: sqlx::Error) -> StoreError {
+    let named = match &e {
+        sqlx::Error::Database(db) => db.constraint().and_then(|c| CONSTRAINTS.iter().find(|(n, _)| *n == c)),
+        _ => None,
+    };
+    match named {
+        Some((_, Violation::Field(field, message))) => StoreError::field(field, message),
+        Some((_, Violation::Conflict(message))) => StoreError::Conflict((*message).to_string()),
+        None => StoreError::Db(e),
+    }
+}
 
 /// Applies the migrations embedded from `migrations/`.
 pub async fn migrate(pool: &PgPool) -> Result<(), sqlx::migrate::MigrateError> {

@@ -15,14 +15,6 @@ fn owner(actor: &Actor) -> StoreResult<()> {
     }
 }
 
-/// A unique-name clash as the field's error.
-fn name_taken(e: sqlx::Error) -> StoreError {
-    match e {
-        sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::field("name", "That name is already used."),
-        e => e.into(),
-    }
-}
-
 pub async fn settings(pool: &PgPool, actor: &Actor) -> StoreResult<SchedulingSetup> {
     owner(actor)?;
     let timezone: String =
@@ -143,7 +135,7 @@ pub async fn save_type(pool: &PgPool, actor: &Actor, t: &TypeSettings) -> StoreR
         .bind(t.active)
         .fetch_optional(&mut *tx)
         .await
-        .map_err(name_taken)?
+        .map_err(super::on_constraint)?
         .ok_or(StoreError::NotFound)?;
     sqlx::query("delete from appointment_type_resources where type_id = $1").bind(id).execute(&mut *tx).await?;
     sqlx::query("insert into appointment_type_resources (type_id, resource_id) select $1, unnest($2::bigint[])")
@@ -186,7 +178,7 @@ pub async fn save_resource(pool: &PgPool, actor: &Actor, r: &ResourceSettings) -
         .bind(r.active)
         .fetch_one(&mut *tx)
         .await
-        .map_err(name_taken)?
+        .map_err(super::on_constraint)?
     } else {
         sqlx::query_scalar(
             "update resources set kind = $3, name = $4, user_id = $5, active = $6
@@ -200,7 +192,7 @@ pub async fn save_resource(pool: &PgPool, actor: &Actor, r: &ResourceSettings) -
         .bind(r.active)
         .fetch_optional(&mut *tx)
         .await
-        .map_err(name_taken)?
+        .map_err(super::on_constraint)?
         .ok_or(StoreError::NotFound)?
     };
     sqlx::query("delete from resource_hours where resource_id = $1").bind(id).execute(&mut *tx).await?;

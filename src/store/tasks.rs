@@ -2,8 +2,8 @@
 
 use super::access::{self, Need};
 use super::{Actor, StoreError, StoreResult};
-use crate::domain::model::{Task, TasksView};
-use crate::domain::parse::TaskDraft;
+use crate::domain::forms::TaskDraft;
+use crate::domain::records::{Task, TasksView};
 use crate::domain::TaskStatus;
 use sqlx::PgPool;
 

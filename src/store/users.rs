@@ -2,8 +2,8 @@
 //! Tokens arrive here already hashed: this module never sees a raw session or invite token.
 
 use super::{Actor, StoreError, StoreResult};
-use crate::domain::model::{Choice, InviteInfo, Member, PendingInvite, Team, TeamMember};
-use crate::domain::parse::{InviteDraft, SignupDraft};
+use crate::domain::forms::{InviteDraft, SignupDraft};
+use crate::domain::records::{Choice, InviteInfo, Member, PendingInvite, Team, TeamMember};
 use crate::domain::{InviteRole, Role};
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool};
@@ -174,10 +174,6 @@ pub async fn purge_expired(pool: &PgPool) -> StoreResult<u64> {
     Ok(sessions.rows_affected())
 }
 
-fn is_unique_violation(err: &sqlx::Error) -> bool {
-    matches!(err, sqlx::Error::Database(db) if db.code().as_deref() == Some("23505"))
-}
-
 /// Signing up: a new venue and its owner, in one transaction. Returns (user id, venue id).
 pub async fn sign_up(pool: &PgPool, draft: &SignupDraft, password_hash: &str) -> StoreResult<(i64, i64)> {
     let mut tx = pool.begin().await?;
@@ -198,13 +194,7 @@ async fn insert_user(conn: &mut PgConnection, name: &str, email: &str, password_
         .bind(password_hash)
         .fetch_one(conn)
         .await
-        .map_err(|e| {
-            if is_unique_violation(&e) {
-                StoreError::field("email", "An account with this email already exists. Log in instead.")
-            } else {
-                e.into()
-            }
-        })
+        .map_err(super::on_constraint)
 }
 
 async fn add_membership(conn: &mut PgConnection, user_id: i64, venue_id: i64, role: Role) -> StoreResult<()> {
@@ -214,13 +204,7 @@ async fn add_membership(conn: &mut PgConnection, user_id: i64, venue_id: i64, ro
         .bind(role.as_str())
         .execute(conn)
         .await
-        .map_err(|e| {
-            if is_unique_violation(&e) {
-                StoreError::Conflict("This account is already a member of the venue.".into())
-            } else {
-                e.into()
-            }
-        })?;
+        .map_err(super::on_constraint)?;
     Ok(())
 }
 
@@ -417,4 +401,20 @@ pub async fn accept_invite(pool: &PgPool, token_hash: &[u8], password_hash: &str
     }
     tx.commit().await?;
     Ok((user_id, invite.venue_id))
+}
+
+/// A member of the venue's staff by email or name (for assigning tasks).
+pub async fn staff_member(pool: &PgPool, actor: &Actor, who: &str) -> StoreResult<Option<(i64, String)>> {
+    let pattern = super::like_pattern(who.trim());
+    Ok(sqlx::query_as(
+        "select u.id, u.name from memberships m join users u on u.id = m.user_id
+          where m.venue_id = $1 and m.role in ('owner', 'staff')
+            and (lower(u.email) = lower($2) or u.name ilike $3 escape '\\')
+          order by lower(u.email) = lower($2) desc, u.name limit 1",
+    )
+    .bind(actor.venue_id)
+    .bind(who.trim())
+    .bind(pattern)
+    .fetch_optional(pool)
+    .await?)
 }

@@ -1,8 +1,9 @@
 //! The venue's vendor directory (staff only): list and add.
 
 use super::{Actor, StoreError, StoreResult};
-use crate::domain::model::VendorEntry;
-use crate::domain::parse::VendorDraft;
+use crate::domain::forms::VendorDraft;
+use crate::domain::records::VendorEntry;
+use serde::Serialize;
 use sqlx::PgPool;
 
 /// Every vendor of the actor's venue, by name.
@@ -56,4 +57,34 @@ pub async fn create(pool: &PgPool, actor: &Actor, draft: &VendorDraft) -> StoreR
         notes: draft.notes.clone(),
         upcoming_events: 0,
     })
+}
+
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+pub struct VendorRow {
+    pub id: i64,
+    pub name: String,
+    pub category: String,
+    pub email: String,
+    pub phone: String,
+    /// Upcoming events it is assigned to.
+    pub upcoming_events: i64,
+}
+
+/// The venue's vendors with their upcoming work (staff only; the agents' list).
+pub async fn list(pool: &PgPool, actor: &Actor, category: Option<&str>) -> StoreResult<Vec<VendorRow>> {
+    if !actor.is_staff() {
+        return Err(StoreError::Forbidden);
+    }
+    Ok(sqlx::query_as(
+        "select v.id, v.name, v.category, v.email, v.phone,
+                (select count(*) from event_vendors ev join events e on e.id = ev.event_id
+                  where ev.vendor_id = v.id and e.event_date >= current_date and e.status <> 'cancelled') as upcoming_events
+           from vendors v
+          where v.venue_id = $1 and ($2::text is null or v.category = $2)
+          order by v.category, v.name",
+    )
+    .bind(actor.venue_id)
+    .bind(category)
+    .fetch_all(pool)
+    .await?)
 }

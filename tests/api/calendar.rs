@@ -4,8 +4,8 @@
 use super::scheduling::{actor, type_id, wednesday};
 use super::*;
 use chrono::{DateTime, Duration, Utc};
+use concierge::scheduling::booking::{self as sched, Booking};
 use concierge::scheduling::reminders;
-use concierge::store::scheduling::{self as sched, Booking};
 use concierge::store::{jobs, StoreError};
 use icalendar::{Calendar, CalendarComponent, Component};
 
@@ -191,7 +191,7 @@ async fn reminders_are_sent_once_at_their_time_and_survive_a_crashed_worker(pool
         attempts: 1,
         max_attempts: 5,
     };
-    assert_eq!(reminders::run(&app.pool, &job, due).await.unwrap(), reminders::Outcome::Obsolete);
+    assert_eq!(reminders::run(&app.pool, &job, due).await.unwrap(), reminders::Delivery::Obsolete);
     assert_eq!(notes_for(&app.pool, EMMA).await.len(), 1);
     let sent: i64 =
         sqlx::query_scalar("select count(*) from appointment_reminders").fetch_one(&app.pool).await.unwrap();

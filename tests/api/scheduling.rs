@@ -1,9 +1,9 @@
-//! Scheduling on the store: free slots from the demo venue's hours, and booking without double
+//! Scheduling over the store: free slots from the demo venue's hours, and booking without double
 //! booking, enforced by the database (the exclusion constraint) under concurrency.
 
 use super::*;
 use chrono::{Datelike, Duration, NaiveDate, Utc, Weekday};
-use concierge::store::scheduling::{self, Booking, BookingError};
+use concierge::scheduling::booking::{self, Booking, BookingError};
 use concierge::store::Actor;
 
 pub async fn actor(pool: &PgPool, email: &str) -> Actor {
@@ -36,7 +36,7 @@ async fn tastings_are_offered_within_hours_and_buffers(pool: PgPool) {
     let emma = actor(&app.pool, EMMA).await;
     let tasting = type_id(&app.pool, "Menu tasting").await;
     let day = wednesday();
-    let slots = scheduling::availability(&app.pool, &emma, tasting, day, day, Utc::now()).await.unwrap();
+    let slots = booking::availability(&app.pool, &emma, tasting, day, day, Utc::now()).await.unwrap();
     let tz: chrono_tz::Tz = "America/New_York".parse().unwrap();
     let local: Vec<String> = slots.iter().map(|s| s.start.with_timezone(&tz).format("%H:%M").to_string()).collect();
     // Priya works 10:00–18:00 and the kitchen is open 09:00–21:00: a 90-minute tasting starts
@@ -49,11 +49,11 @@ async fn tastings_are_offered_within_hours_and_buffers(pool: PgPool) {
     while monday.weekday() != Weekday::Mon {
         monday += Duration::days(1);
     }
-    assert!(scheduling::availability(&app.pool, &emma, tasting, monday, monday, Utc::now()).await.unwrap().is_empty());
+    assert!(booking::availability(&app.pool, &emma, tasting, monday, monday, Utc::now()).await.unwrap().is_empty());
     // Vendors do not book; clients do not see staff-only types.
     let walk = type_id(&app.pool, "Vendor walk-through").await;
     assert!(matches!(
-        scheduling::availability(&app.pool, &emma, walk, day, day, Utc::now()).await,
+        booking::availability(&app.pool, &emma, walk, day, day, Utc::now()).await,
         Err(concierge::store::StoreError::NotFound)
     ));
 
@@ -61,16 +61,16 @@ async fn tastings_are_offered_within_hours_and_buffers(pool: PgPool) {
     // that day starts at 12:30 (its own 30 min before), not 11:30.
     let first = slots[0];
     let b = Booking { type_id: tasting, starts_at: first.start, client_id: None, idempotency_key: None, notes: "" };
-    scheduling::book(&app.pool, &emma, &b, Utc::now()).await.unwrap();
-    let after = scheduling::availability(&app.pool, &emma, tasting, day, day, Utc::now()).await.unwrap();
+    booking::book(&app.pool, &emma, &b, Utc::now()).await.unwrap();
+    let after = booking::availability(&app.pool, &emma, tasting, day, day, Utc::now()).await.unwrap();
     let next = after[0].start.with_timezone(&tz).format("%H:%M").to_string();
     assert_eq!(next, "12:30");
     // The same time again is refused, however it is asked for.
-    let again = scheduling::book(&app.pool, &emma, &b, Utc::now()).await;
+    let again = booking::book(&app.pool, &emma, &b, Utc::now()).await;
     assert!(matches!(again, Err(BookingError::Taken)), "{again:?}");
     // Outside hours is refused before the database is asked.
     let night = Booking { starts_at: first.start + Duration::hours(12), ..b };
-    assert!(matches!(scheduling::book(&app.pool, &emma, &night, Utc::now()).await, Err(BookingError::Unavailable(_))));
+    assert!(matches!(booking::book(&app.pool, &emma, &night, Utc::now()).await, Err(BookingError::Unavailable(_))));
 }
 
 #[sqlx::test]
@@ -81,7 +81,7 @@ async fn a_hundred_concurrent_bookings_of_one_slot_make_one_appointment(pool: Pg
     let clients: Vec<i64> =
         sqlx::query_scalar("select id from clients order by id").fetch_all(&app.pool).await.unwrap();
     let day = wednesday();
-    let slot = scheduling::availability(&app.pool, &sam, tour, day, day, Utc::now()).await.unwrap()[4];
+    let slot = booking::availability(&app.pool, &sam, tour, day, day, Utc::now()).await.unwrap()[4];
     let tasks: Vec<_> = (0..100)
         .map(|i| {
             let (pool, sam, client) = (app.pool.clone(), sam.clone(), clients[i % clients.len()]);
@@ -94,7 +94,7 @@ async fn a_hundred_concurrent_bookings_of_one_slot_make_one_appointment(pool: Pg
                     idempotency_key: Some(&key),
                     notes: "",
                 };
-                scheduling::book(&pool, &sam, &b, Utc::now()).await
+                booking::book(&pool, &sam, &b, Utc::now()).await
             })
         })
         .collect();
@@ -112,7 +112,7 @@ async fn a_hundred_concurrent_bookings_of_one_slot_make_one_appointment(pool: Pg
     assert_eq!(stored, 1);
 
     // Retrying a request with its idempotency key returns the same appointment, even at once.
-    let other = scheduling::availability(&app.pool, &sam, tour, day, day, Utc::now()).await.unwrap()[0];
+    let other = booking::availability(&app.pool, &sam, tour, day, day, Utc::now()).await.unwrap()[0];
     let retries: Vec<_> = (0..10)
         .map(|_| {
             let (pool, sam, client) = (app.pool.clone(), sam.clone(), clients[0]);
@@ -124,7 +124,7 @@ async fn a_hundred_concurrent_bookings_of_one_slot_make_one_appointment(pool: Pg
                     idempotency_key: Some("same-request-1"),
                     notes: "",
                 };
-                scheduling::book(&pool, &sam, &b, Utc::now()).await.map(|a| a.id)
+                booking::book(&pool, &sam, &b, Utc::now()).await.map(|a| a.id)
             })
         })
         .collect();
@@ -146,32 +146,32 @@ async fn rescheduling_and_cancelling_follow_the_notice_policy(pool: PgPool) {
     let sam = actor(&app.pool, STAFF).await;
     let tour = type_id(&app.pool, "Venue tour").await;
     let day = wednesday();
-    let slots = scheduling::availability(&app.pool, &emma, tour, day, day, Utc::now()).await.unwrap();
+    let slots = booking::availability(&app.pool, &emma, tour, day, day, Utc::now()).await.unwrap();
     let b = Booking { type_id: tour, starts_at: slots[0].start, client_id: None, idempotency_key: None, notes: "" };
-    let a = scheduling::book(&app.pool, &emma, &b, Utc::now()).await.unwrap();
+    let a = booking::book(&app.pool, &emma, &b, Utc::now()).await.unwrap();
     assert_eq!(a.sequence, 0);
 
     // Another client cannot touch it.
-    let r = scheduling::reschedule(&app.pool, &james, a.id, slots[8].start, "", Utc::now()).await;
+    let r = booking::reschedule(&app.pool, &james, a.id, slots[8].start, "", Utc::now()).await;
     assert!(matches!(r, Err(BookingError::Store(concierge::store::StoreError::NotFound))), "{r:?}");
 
     // Moving it frees the old time and takes the new one; the sequence goes up.
     let moved =
-        scheduling::reschedule(&app.pool, &emma, a.id, slots[8].start, "later suits us", Utc::now()).await.unwrap();
+        booking::reschedule(&app.pool, &emma, a.id, slots[8].start, "later suits us", Utc::now()).await.unwrap();
     assert_eq!((moved.starts_at, moved.sequence), (slots[8].start, 1));
-    let free = scheduling::availability(&app.pool, &emma, tour, day, day, Utc::now()).await.unwrap();
+    let free = booking::availability(&app.pool, &emma, tour, day, day, Utc::now()).await.unwrap();
     assert!(free.iter().any(|s| s.start == slots[0].start), "the old time is free again");
     assert!(!free.iter().any(|s| s.start == slots[8].start), "the new one is taken");
 
     // Within the change notice (a day for tours), only staff may change it.
     let late = moved.starts_at - Duration::hours(2);
-    let r = scheduling::cancel(&app.pool, &emma, a.id, "ill", late).await;
+    let r = booking::cancel(&app.pool, &emma, a.id, "ill", late).await;
     assert!(matches!(r, Err(BookingError::Unavailable(_))), "{r:?}");
-    let cancelled = scheduling::cancel(&app.pool, &sam, a.id, "client called in sick", late).await.unwrap();
+    let cancelled = booking::cancel(&app.pool, &sam, a.id, "client called in sick", late).await.unwrap();
     assert_eq!((cancelled.status.as_str(), cancelled.sequence), ("cancelled", 2));
-    let free = scheduling::availability(&app.pool, &emma, tour, day, day, Utc::now()).await.unwrap();
+    let free = booking::availability(&app.pool, &emma, tour, day, day, Utc::now()).await.unwrap();
     assert!(free.iter().any(|s| s.start == slots[8].start), "a cancelled appointment frees its time");
-    let r = scheduling::cancel(&app.pool, &sam, a.id, "", Utc::now()).await;
+    let r = booking::cancel(&app.pool, &sam, a.id, "", Utc::now()).await;
     assert!(matches!(r, Err(BookingError::Store(concierge::store::StoreError::Conflict(_)))), "{r:?}");
     let history: Vec<(String, String)> =
         sqlx::query_as("select kind, reason from appointment_changes where appointment_id = $1 order by id")

@@ -4,7 +4,7 @@ use super::{collect_within, text_of};
 use concierge::llm::{EventRx, ProviderError};
 
 use concierge::llm::embedded::{Embedded, EmbeddedConfig};
-use concierge::llm::{ChatRequest, Message, Provider, Role, StreamEvent};
+use concierge::llm::{ChatRequest, Message, Provider, Speaker, StreamEvent};
 
 /// Everything a stream yields. The guard against a hang is long: the model shares two cores with
 /// whatever else runs, and an answer under a grammar can take several seconds.
@@ -23,8 +23,8 @@ async fn the_embedded_model_answers_and_reuses_its_cache() {
     assert!(path.is_file(), "{} is missing: run scripts/setup.sh", path.display());
     let model = Embedded::load(&EmbeddedConfig { path, threads: 2 }).expect("model loads");
     let mut messages = vec![
-        Message::new(Role::System, "You are a helpful assistant."),
-        Message::new(Role::User, "What is the capital of France? Answer in one word."),
+        Message::new(Speaker::System, "You are a helpful assistant."),
+        Message::new(Speaker::User, "What is the capital of France? Answer in one word."),
     ];
     let ask = |messages: Vec<Message>| ChatRequest {
         model: "smollm2".into(),
@@ -50,14 +50,14 @@ async fn the_embedded_model_answers_and_reuses_its_cache() {
 
     // A follow-up turn in the same thread (its prefix is in the KV cache) answers too, and going
     // back to the first prompt (the cache then holds a longer, diverging conversation) works.
-    messages.push(Message::new(Role::Assistant, first.clone()));
-    messages.push(Message::new(Role::User, "And of Italy?"));
+    messages.push(Message::new(Speaker::Assistant, first.clone()));
+    messages.push(Message::new(Speaker::User, "And of Italy?"));
     let second = text_of(&collect(model.stream(ask(messages))).await);
     assert!(!second.trim().is_empty());
     let again = text_of(
         &collect(model.stream(ask(vec![
-            Message::new(Role::System, "You are a helpful assistant."),
-            Message::new(Role::User, "What is the capital of France? Answer in one word."),
+            Message::new(Speaker::System, "You are a helpful assistant."),
+            Message::new(Speaker::User, "What is the capital of France? Answer in one word."),
         ])))
         .await,
     );
@@ -89,8 +89,8 @@ async fn the_embedded_models_tool_calls_always_match_their_schema() {
         let request = ChatRequest {
             model: "smollm2".into(),
             messages: vec![
-                Message::new(Role::System, "You help the venue's staff. Use the tools to look things up."),
-                Message::new(Role::User, *text),
+                Message::new(Speaker::System, "You help the venue's staff. Use the tools to look things up."),
+                Message::new(Speaker::User, *text),
             ],
             tools: specs.clone(),
             max_tokens: 64,
@@ -115,16 +115,16 @@ async fn the_embedded_models_tool_calls_always_match_their_schema() {
     assert!(calls >= 3, "the model called tools for most of these requests ({calls} of {})", requests.len());
 
     // After a tool result, it answers in words.
-    let mut assistant = Message::new(Role::Assistant, "");
+    let mut assistant = Message::new(Speaker::Assistant, "");
     assistant.tool_calls =
         vec![concierge::llm::ToolCall { id: "c1".into(), name: "list_pending_tasks".into(), arguments: "{}".into() }];
-    let mut result = Message::new(Role::Tool, r#"[{"title": "Order linens", "due": "2026-12-01"}]"#);
+    let mut result = Message::new(Speaker::Tool, r#"[{"title": "Order linens", "due": "2026-12-01"}]"#);
     result.tool_call_id = Some("c1".into());
     let request = ChatRequest {
         model: "smollm2".into(),
         messages: vec![
-            Message::new(Role::System, "You help the venue's staff."),
-            Message::new(Role::User, "Which tasks are still open?"),
+            Message::new(Speaker::System, "You help the venue's staff."),
+            Message::new(Speaker::User, "Which tasks are still open?"),
             assistant,
             result,
         ],

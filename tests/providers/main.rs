@@ -6,13 +6,13 @@ mod embedded;
 mod fake;
 mod wire;
 
-use concierge::llm::{ChatRequest, EventRx, Message, ProviderError, Role, StreamEvent, ToolSpec};
+use concierge::llm::{ChatRequest, EventRx, Message, ProviderError, Speaker, StreamEvent, ToolSpec};
 use std::time::Duration;
 
 pub fn request(model: &str) -> ChatRequest {
     ChatRequest {
         model: model.into(),
-        messages: vec![Message::new(Role::System, "Be brief."), Message::new(Role::User, "Weather in Paris?")],
+        messages: vec![Message::new(Speaker::System, "Be brief."), Message::new(Speaker::User, "Weather in Paris?")],
         tools: vec![ToolSpec {
             name: "get_weather".into(),
             description: "Current weather".into(),

@@ -5,7 +5,7 @@ use concierge::llm::gemini::Gemini;
 use concierge::llm::http::Endpoint;
 use concierge::llm::openai::OpenAi;
 use concierge::llm::{FinishReason, Provider, ProviderError, RetryPolicy, StreamEvent, Timeouts, ToolCall, Usage};
-use concierge::server::config::Secret;
+use concierge::security::Secret;
 use std::time::Duration;
 
 fn fast_retry() -> RetryPolicy {

@@ -3,14 +3,13 @@
 //! (`/embed/chat?agent=…&event=…`). It reopens the member's latest thread with that agent over
 //! that scope, or starts one with the first message.
 
+use super::composer::{Composer, Outbox};
 use super::conversation::Conversation;
-use super::{send_error, Composer};
 use crate::api::agents::{agent_chat, start_agent_chat};
+use crate::api::AppError;
 use crate::app::common::{ErrorBanner, Loading};
 use crate::domain::chat::{AgentKind, ThreadOpen};
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn AgentPanel(
@@ -57,36 +56,22 @@ pub fn AgentPanel(
 /// The empty state of a panel: the agent's starter prompts and the composer.
 #[component]
 fn StartAgentChat(agent: AgentKind, event_id: Option<i64>, on_started: Callback<ThreadOpen>) -> impl IntoView {
-    let text = RwSignal::new(String::new());
-    let sending = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
+    let outbox = Outbox::new(error);
     let send = Callback::new(move |body: String| {
-        if sending.get_untracked() {
-            return;
-        }
-        if let Err(e) = crate::domain::chat::user_message(&body) {
-            error.set(e.get("text").map(str::to_string));
-            return;
-        }
-        sending.set(true);
-        error.set(None);
-        leptos::task::spawn_local(async move {
-            match start_agent_chat(agent, event_id, body, None).await {
-                Ok(_) => {
-                    let open = agent_chat(agent, event_id).await;
-                    text.set(String::new());
-                    sending.set(false);
-                    // Last: this swaps the panel to the conversation and disposes this view.
-                    if let Ok(Some(open)) = open {
-                        on_started.run(open);
-                    }
+        outbox.send(
+            body,
+            move |body| async move {
+                start_agent_chat(agent, event_id, body, None).await?;
+                Ok::<_, AppError>(agent_chat(agent, event_id).await)
+            },
+            move |open| {
+                // This swaps the panel to the conversation and disposes this view.
+                if let Ok(Some(open)) = open {
+                    on_started.run(open);
                 }
-                Err(e) => {
-                    error.set(Some(send_error(&e)));
-                    sending.set(false);
-                }
-            }
-        });
+            },
+        );
     });
     view! {
         <div class="flex min-h-0 flex-1 flex-col">
@@ -102,7 +87,7 @@ fn StartAgentChat(agent: AgentKind, event_id: Option<i64>, on_started: Callback<
             </ul>
             <div class="border-t border-stone-200 p-2 dark:border-stone-800">
                 {move || error.get().map(|m| view! { <div class="mb-2"><ErrorBanner message=m /></div> })}
-                <Composer text busy=sending.into() streaming=Signal::derive(|| false) on_send=send on_stop=Callback::new(|_| ()) />
+                <Composer text=outbox.text busy=outbox.sending.into() streaming=Signal::derive(|| false) on_send=send on_stop=Callback::new(|_| ()) />
             </div>
         </div>
     }
@@ -110,23 +95,17 @@ fn StartAgentChat(agent: AgentKind, event_id: Option<i64>, on_started: Callback<
 
 /// `/embed/chat?agent=client&event=12&theme=dark`: only the chat, for an iframe on another page.
 /// Authorised by the session, or by an embed token (`&token=…`, checked by the server before
-/// the page renders; see `server::embed`).
+/// the page renders; see `web::actor`).
 #[component]
-pub fn EmbedChatPage() -> impl IntoView {
-    let query = use_query_map();
-    let agent = move || {
-        query.with(|q| q.get("agent").and_then(|a| a.parse::<AgentKind>().ok()).unwrap_or(AgentKind::Assistant))
-    };
-    let event_id = move || query.with(|q| q.get("event").and_then(|e| e.parse::<i64>().ok()).filter(|e| *e > 0));
+pub fn EmbedChat(agent: Signal<AgentKind>, event_id: Signal<Option<i64>>) -> impl IntoView {
     // `?theme=light|dark` is applied before the first paint (see `theme::NO_FLASH_SCRIPT`).
     let user = expect_context::<crate::app::UserResource>();
     view! {
-        <Title text="Chat" />
         <Transition fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
                 match user.await {
                     Ok(Some(_)) => {
-                        let (agent, event_id) = (agent(), event_id());
+                        let (agent, event_id) = (agent.get(), event_id.get());
                         view! {
                             <div class="h-[100dvh] p-0 sm:p-2" data-testid="embed">
                                 <AgentPanel agent event_id title=agent.label() />

@@ -3,7 +3,7 @@
 use crate::api::events::{event_elements, SetElementStatus};
 use crate::app::common::{element_tone, fmt_datetime, Badge, ErrorBanner, Loading, PageError};
 use crate::domain::format_money;
-use crate::domain::model::ElementsView;
+use crate::domain::records::ElementsView;
 use crate::domain::ElementStatus;
 use leptos::prelude::*;
 

@@ -2,11 +2,12 @@
 
 use crate::api::guests::{list_guests, AddGuest, RemoveGuest, SetRsvp, UpdateGuest};
 use crate::api::AppError;
-use crate::app::assist::{AssistPanel, Suggested, SuggestionNote};
 use crate::app::common::{field_error, general_error, rsvp_tone, Badge, ErrorBanner, FieldMessage, Loading, PageError};
+use crate::app::forms::{AssistPanel, Suggested, SuggestionNote};
 use crate::domain::assist::FormKind;
-use crate::domain::model::Guest;
-use crate::domain::parse::{FieldErrors, GuestForm};
+use crate::domain::forms::GuestForm;
+use crate::domain::parse::FieldErrors;
+use crate::domain::records::Guest;
 use crate::domain::Rsvp;
 use leptos::prelude::*;
 
@@ -192,17 +193,8 @@ fn AddGuestForm(event_id: i64, add: ServerAction<AddGuest>) -> impl IntoView {
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if let Err(m) = sug.check_decided() {
-            pending_note.set(Some(m));
-            return;
-        }
-        pending_note.set(None);
-        match form.with(GuestForm::parse) {
-            Err(errors) => shown.set(errors),
-            Ok(_) => {
-                shown.set(FieldErrors::default());
-                add.dispatch(AddGuest { event_id, form: form.get_untracked() });
-            }
+        if sug.ready(pending_note, form, shown, GuestForm::parse) {
+            add.dispatch(AddGuest { event_id, form: form.get_untracked() });
         }
     };
     view! {

@@ -2,7 +2,8 @@
 
 use crate::api::messages::{event_threads, open_thread, SendMessage};
 use crate::app::common::{field_error, fmt_datetime, general_error, ErrorBanner, FieldMessage, Loading, PageError};
-use crate::domain::parse::{message_body, FieldErrors, MAX_MESSAGE};
+use crate::domain::forms::message_body;
+use crate::domain::parse::{FieldErrors, MAX_MESSAGE};
 use crate::domain::ThreadKind;
 use leptos::prelude::*;
 

@@ -1,17 +1,18 @@
-//! The pieces of an event page, shared by the staff workspace (`/events/:id`) and the client's
-//! and vendor's view (`/my/events/:id`). Each tab loads its own data and refreshes after its own
-//! changes.
+//! The event page: its one loader ([`page`]), shared by the staff workspace (`/events/:id`) and
+//! the client's and vendor's view (`/my/events/:id`), its header and tab bar, and the tabs. Each
+//! tab loads its own data and refreshes after its own changes.
 
-pub mod contract;
-pub mod elements;
-pub mod guests;
-pub mod messages;
-pub mod overview;
-pub mod tasks;
-pub mod vendors;
+mod contract;
+mod elements;
+mod guests;
+mod messages;
+mod overview;
+pub mod page;
+mod tasks;
+mod vendors;
 
 use crate::app::common::{event_tone, fmt_date, fmt_time, Badge};
-use crate::domain::model::EventDetail;
+use crate::domain::records::EventDetail;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 

@@ -1,19 +1,15 @@
 //! Overview: the event's details; staff edit them here.
 
 use crate::api::events::UpdateEvent;
-use crate::app::assist::{space_id, space_name, AssistPanel, Suggested, SuggestionNote};
 use crate::app::common::{field_error, fmt_date, general_error, ErrorBanner, FieldMessage};
+use crate::app::forms::{space_id, space_name, AssistPanel, Suggested, SuggestionNote};
 use crate::domain::assist::FormKind;
 use crate::domain::format_money;
-use crate::domain::model::EventOverview;
-use crate::domain::parse::{EventForm, FieldErrors};
+use crate::domain::forms::EventForm;
+use crate::domain::parse::FieldErrors;
+use crate::domain::records::EventOverview;
 use crate::domain::EventStatus;
 use leptos::prelude::*;
-
-/// Text for the inside of a <textarea> rendered on the server.
-fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
-}
 
 fn form_of(o: &EventOverview) -> EventForm {
     let e = &o.event;
@@ -88,17 +84,8 @@ pub fn OverviewTab(overview: EventOverview, update: ServerAction<UpdateEvent>) -
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         saved.set(false);
-        if let Err(m) = sug.check_decided() {
-            pending_note.set(Some(m));
-            return;
-        }
-        pending_note.set(None);
-        match form.with(EventForm::parse) {
-            Err(errors) => shown.set(errors),
-            Ok(_) => {
-                shown.set(FieldErrors::default());
-                update.dispatch(UpdateEvent { event_id, form: form.get_untracked() });
-            }
+        if sug.ready(pending_note, form, shown, EventForm::parse) {
+            update.dispatch(UpdateEvent { event_id, form: form.get_untracked() });
         }
     };
     Effect::new(move |_| {
@@ -184,7 +171,7 @@ pub fn OverviewTab(overview: EventOverview, update: ServerAction<UpdateEvent>) -
                         id="event-notes"
                         class=move || if sug.has("notes") { "input min-h-24 ring-2 ring-amber-400" } else { "input min-h-24" }
                         prop:value=move || form.with(|f| f.notes.clone())
-                        inner_html=form.with_untracked(|f| html_escape(&f.notes))
+                        inner_html=form.with_untracked(|f| crate::domain::text::escape_html(&f.notes))
                         on:input=move |ev| { let v = event_target_value(&ev); sug.edited("notes"); form.update(|f| f.notes = v) }
                     ></textarea>
                     <SuggestionNote field="notes" input_id="event-notes" sug />
@@ -209,7 +196,7 @@ pub fn OverviewTab(overview: EventOverview, update: ServerAction<UpdateEvent>) -
 }
 
 /// A field of the form by its assist name (`space` is the space's name; the form keeps its id).
-fn assist_get(f: &EventForm, field: &str, spaces: &[crate::domain::model::Space]) -> String {
+fn assist_get(f: &EventForm, field: &str, spaces: &[crate::domain::records::Space]) -> String {
     match field {
         "title" => f.title.clone(),
         "event_date" => f.event_date.clone(),
@@ -221,7 +208,7 @@ fn assist_get(f: &EventForm, field: &str, spaces: &[crate::domain::model::Space]
     }
 }
 
-fn assist_set(f: &mut EventForm, field: &str, v: String, spaces: &[crate::domain::model::Space]) {
+fn assist_set(f: &mut EventForm, field: &str, v: String, spaces: &[crate::domain::records::Space]) {
     match field {
         "title" => f.title = v,
         "event_date" => f.event_date = v,

@@ -2,8 +2,9 @@
 
 use crate::api::tasks::{event_tasks, AssignTask, CreateTask, SetTaskStatus};
 use crate::app::common::{field_error, fmt_date, general_error, ErrorBanner, FieldMessage, Loading, PageError};
-use crate::domain::model::{Member, TasksView};
-use crate::domain::parse::{FieldErrors, TaskForm};
+use crate::domain::forms::TaskForm;
+use crate::domain::parse::FieldErrors;
+use crate::domain::records::{Member, TasksView};
 use crate::domain::TaskStatus;
 use leptos::prelude::*;
 

@@ -1,79 +1,16 @@
 //! `/invite/:token`: a single-use link that sets the invited person's password.
 
-use crate::api::auth::fetch_invite;
-use crate::app::common::{field_error, general_error, ErrorBanner, FieldMessage, Loading};
-use crate::app::AuthActions;
-use crate::domain::parse::FieldErrors;
+use crate::app::auth::invite::AcceptInviteForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn InvitePage() -> impl IntoView {
-    let accept = expect_context::<AuthActions>().accept;
-    let token = move || use_params_map().read().get("token").unwrap_or_default();
-    let info = Resource::new(token, fetch_invite);
-    let password = RwSignal::new(String::new());
-    let touched = RwSignal::new(false);
-    let message = Signal::derive(move || {
-        let mut client = FieldErrors::default();
-        if touched.get() {
-            if let Err(m) = crate::domain::parse::password(&password.get()) {
-                client.add("password", m);
-            }
-        }
-        field_error(accept.value().get().and_then(|r| r.err()), &client, "password")
-    });
+    let params = use_params_map();
+    let token = Signal::derive(move || params.read().get("token").unwrap_or_default());
     view! {
         <Title text="Accept invite" />
-        <section class="mx-auto mt-8 max-w-sm">
-            <Suspense fallback=|| view! { <Loading /> }>
-                {move || Suspend::new(async move {
-                    match info.await {
-                        Ok(info) => view! {
-                            <h1 class="text-2xl font-semibold">"Join " {info.venue_name.clone()}</h1>
-                            <p class="mt-1 text-sm text-stone-600 dark:text-stone-400">
-                                {format!("Hello {}, you were invited as {}. Choose a password to finish.", info.name, info.role)}
-                            </p>
-                            <ActionForm action=accept attr:class="card mt-6 space-y-2" attr:aria-label="Accept invite">
-                                <input type="hidden" name="token" value=token />
-                                <div>
-                                    <label class="label" for="invite-email">"Email"</label>
-                                    <input id="invite-email" class="input" type="email" value=info.email.clone() readonly autocomplete="username" />
-                                </div>
-                                <div>
-                                    <label class="label" for="invite-password">"Password (at least 10 characters)"</label>
-                                    <input
-                                        id="invite-password"
-                                        name="password"
-                                        type="password"
-                                        autocomplete="new-password"
-                                        class="input"
-                                        aria-describedby="invite-password-error"
-                                        on:input=move |ev| password.set(event_target_value(&ev))
-                                        on:blur=move |_| touched.set(true)
-                                    />
-                                    <FieldMessage id="invite-password-error" message />
-                                </div>
-                                {move || accept.value().get().and_then(|r| r.err()).and_then(|e| general_error(&e)).map(|m| view! { <ErrorBanner message=m /> })}
-                                <button type="submit" class="btn-primary w-full" disabled=move || accept.pending().get()>"Set password and continue"</button>
-                            </ActionForm>
-                        }
-                        .into_any(),
-                        Err(_) => {
-                            crate::app::common::set_status(404);
-                            view! {
-                                <h1 class="text-2xl font-semibold">"This invite link is not valid"</h1>
-                                <p class="mt-2 text-stone-600 dark:text-stone-400">
-                                    "It may have been used already or have expired. Ask the venue for a new one."
-                                </p>
-                                <a href="/login" class="btn-primary mt-6 inline-block">"Go to log in"</a>
-                            }
-                            .into_any()
-                        }
-                    }
-                })}
-            </Suspense>
-        </section>
+        <AcceptInviteForm token />
     }
 }

@@ -1,48 +1,16 @@
-//! `/login`. A plain form posted to the `login` server function: it works before (and without)
-//! the wasm loads, and is enhanced once it has.
+//! `/login?next=…`: the login form.
 
-use crate::app::common::{general_error, ErrorBanner};
-use crate::app::{AuthActions, UserResource};
+use crate::app::auth::login::LoginForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    let login = expect_context::<AuthActions>().login;
-    let user = expect_context::<UserResource>();
-    let next = move || use_query_map().read().get("next").unwrap_or_default();
-    let error = move || login.value().get().and_then(|r| r.err()).and_then(|e| general_error(&e));
+    let query = use_query_map();
+    let next = Signal::derive(move || query.read().get("next").unwrap_or_default());
     view! {
         <Title text="Log in" />
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                // Someone already logged in has nothing to do here.
-                matches!(user.await, Ok(Some(_))).then(|| view! { <Redirect path="/" /> })
-            })}
-        </Suspense>
-        <section class="mx-auto mt-8 max-w-sm">
-            <h1 class="text-2xl font-semibold">"Log in"</h1>
-            <p class="mt-1 text-sm text-stone-600 dark:text-stone-400">"Welcome back to Concierge."</p>
-            <ActionForm action=login attr:class="card mt-6 space-y-4" attr:aria-label="Log in">
-                <input type="hidden" name="next" value=next />
-                <div>
-                    <label for="email" class="label">"Email"</label>
-                    <input id="email" name="email" type="email" autocomplete="username" required class="input" />
-                </div>
-                <div>
-                    <label for="password" class="label">"Password"</label>
-                    <input id="password" name="password" type="password" autocomplete="current-password" required class="input" />
-                </div>
-                {move || error().map(|m| view! { <ErrorBanner message=m /> })}
-                <button type="submit" class="btn-primary w-full" disabled=move || login.pending().get()>
-                    {move || if login.pending().get() { "Logging in…" } else { "Log in" }}
-                </button>
-            </ActionForm>
-            <p class="mt-4 text-center text-sm text-stone-600 dark:text-stone-400">
-                "New venue? " <a href="/signup" class="link">"Create an account"</a>
-            </p>
-        </section>
+        <LoginForm next />
     }
 }

@@ -1,0 +1,189 @@
+//! Every tool, on the store, scoped to the acting user, one file per domain; this file is the registry.
+//!
+//! [`all`] lists every tool and [`names_for`] which agent kind gets which. What several tool files share (the role
+//! sets, formatting helpers, argument types) is here too. A new tool goes in the file of its domain, then into
+//! [`all`] and the [`names_for`] of the kinds that use it.
+
+/// An event's contract.
+mod contracts;
+/// An event's elements: the venue's services that can be added, change requests, statuses.
+mod elements;
+/// Events: details, summary, changes, events in a date range.
+mod events;
+/// Data entry: prefilling a form from an email or notes.
+mod forms;
+/// An event's guest list.
+mod guests;
+/// Messages: search, and messaging an event's client or vendors.
+mod messages;
+/// Appointments: free times, booking, rescheduling, cancelling.
+mod scheduling;
+/// Tasks: the open ones, and creating one.
+mod tasks;
+/// The venue itself: spaces and services, vendors, clients.
+mod venue;
+
+pub use contracts::ViewContract;
+pub use elements::{
+    ChangeAction, ElementChangeArgs, ElementStatusArgs, ListAvailableElements, RequestElementChange, ServiceCategory,
+    ServiceFilter, UpdateElementStatus,
+};
+pub use events::{
+    EventDetailsOut, EventId, EventRange, EventSummary, GetEventDetails, ListEvents, ListMyEvents, UpdateEventArgs,
+    UpdateEventDetails,
+};
+pub use forms::{FillForm, FillFormArgs, FillFormOut};
+pub use guests::{AddGuest, AddGuestArgs, GuestFilter, GuestListOut, ViewGuestList};
+pub use messages::{MessageArgs, SearchMessages, SendClientMessage, SendVendorMessage, VendorMessageArgs};
+pub use scheduling::{
+    BookAppointment, BookArgs, CancelAppointment, CancelArgs, GetAvailableSlots, ListAppointments,
+    RescheduleAppointment, RescheduleArgs, SlotQuery,
+};
+pub use tasks::{CreateTask, CreateTaskArgs, ListPendingTasks, TaskFilter};
+pub use venue::{ListVendors, SearchClients, VendorCategory, VendorFilter, VenueInfo};
+
+use super::{Tool, ToolEntry};
+use crate::domain::chat::AgentKind;
+use crate::domain::{format_money, Role};
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+const STAFF: &[Role] = &[Role::Owner, Role::Staff];
+const PLANNERS: &[Role] = &[Role::Owner, Role::Staff, Role::Client];
+const MEMBERS: &[Role] = &[Role::Owner, Role::Staff, Role::Client, Role::Vendor];
+
+pub fn all() -> Vec<ToolEntry> {
+    vec![
+        ToolEntry::of::<GetEventDetails>(),
+        ToolEntry::of::<ListAvailableElements>(),
+        ToolEntry::of::<RequestElementChange>(),
+        ToolEntry::of::<ViewGuestList>(),
+        ToolEntry::of::<AddGuest>(),
+        ToolEntry::of::<ViewContract>(),
+        ToolEntry::of::<ListEvents>(),
+        ToolEntry::of::<EventSummary>(),
+        ToolEntry::of::<ListVendors>(),
+        ToolEntry::of::<ListPendingTasks>(),
+        ToolEntry::of::<SearchMessages>(),
+        ToolEntry::of::<SearchClients>(),
+        ToolEntry::of::<UpdateElementStatus>(),
+        ToolEntry::of::<SendClientMessage>(),
+        ToolEntry::of::<SendVendorMessage>(),
+        ToolEntry::of::<CreateTask>(),
+        ToolEntry::of::<UpdateEventDetails>(),
+        ToolEntry::of::<ListMyEvents>(),
+        ToolEntry::of::<VenueInfo>(),
+        ToolEntry::of::<GetAvailableSlots>(),
+        ToolEntry::of::<BookAppointment>(),
+        ToolEntry::of::<ListAppointments>(),
+        ToolEntry::of::<RescheduleAppointment>(),
+        ToolEntry::of::<CancelAppointment>(),
+        ToolEntry::of::<FillForm>(),
+    ]
+}
+
+/// The tool set of each agent kind.
+pub fn names_for(kind: AgentKind) -> &'static [&'static str] {
+    match kind {
+        AgentKind::Client => &[
+            GetEventDetails::NAME,
+            ListAvailableElements::NAME,
+            RequestElementChange::NAME,
+            ViewGuestList::NAME,
+            AddGuest::NAME,
+            ViewContract::NAME,
+            GetAvailableSlots::NAME,
+            BookAppointment::NAME,
+            ListAppointments::NAME,
+            RescheduleAppointment::NAME,
+            CancelAppointment::NAME,
+        ],
+        AgentKind::VenueGeneral => &[
+            ListEvents::NAME,
+            EventSummary::NAME,
+            ListVendors::NAME,
+            ListPendingTasks::NAME,
+            SearchMessages::NAME,
+            SearchClients::NAME,
+            GetAvailableSlots::NAME,
+            BookAppointment::NAME,
+            ListAppointments::NAME,
+            RescheduleAppointment::NAME,
+            CancelAppointment::NAME,
+            FillForm::NAME,
+        ],
+        AgentKind::VenueEvent => &[
+            GetEventDetails::NAME,
+            UpdateElementStatus::NAME,
+            SendClientMessage::NAME,
+            SendVendorMessage::NAME,
+            CreateTask::NAME,
+            UpdateEventDetails::NAME,
+            FillForm::NAME,
+        ],
+        AgentKind::Assistant => {
+            &[ListMyEvents::NAME, VenueInfo::NAME, GetAvailableSlots::NAME, ListAppointments::NAME, FillForm::NAME]
+        }
+    }
+}
+
+fn money(cents: i64) -> String {
+    format_money(cents)
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// Arguments of tools about one event: the thread's event unless another is named.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EventRef {
+    /// The event's id. Leave out to use the event this conversation is about.
+    pub event_id: Option<i64>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TextQuery {
+    /// Words to search for.
+    #[schemars(length(min = 1, max = 200))]
+    pub query: String,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoArgs {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_has_its_tools_and_schemas_are_objects() {
+        let all = all();
+        for kind in AgentKind::ALL {
+            for name in names_for(*kind) {
+                let t = all.iter().find(|t| t.name == *name).unwrap_or_else(|| panic!("{name} is not registered"));
+                assert_eq!(t.schema["type"], "object", "{name}");
+                assert!(t.description.len() > 20, "{name}");
+            }
+        }
+        let mut names: Vec<_> = all.iter().map(|t| t.name).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), all.len(), "tool names are unique");
+        // Changing records or messaging someone needs a person's approval.
+        for name in [
+            "request_element_change",
+            "add_guest",
+            "update_element_status",
+            "send_client_message",
+            "send_vendor_message",
+            "create_task",
+            "update_event_details",
+        ] {
+            assert!(all.iter().find(|t| t.name == name).is_some_and(|t| t.approval.is_some()), "{name}");
+        }
+    }
+}

@@ -1,0 +1,93 @@
+//! Which model a turn uses (the one asked for, else the thread's, else the venue's default), the
+//! tools it may offer, and the venue's providers behind the catalog (cached for a few seconds).
+
+use super::{ChatError, Hub};
+use crate::agent::ToolEntry;
+use crate::domain::chat::{AgentKind, ProviderInput};
+use crate::domain::Role;
+use crate::llm::catalog::HostedConfig;
+use crate::llm::{Catalog, ResolvedModel};
+use crate::store::chat::{self as store, ProviderRow};
+use crate::store::Actor;
+use std::time::Duration;
+
+/// How long a venue's provider list is reused before it is read again.
+const CATALOG_TTL: Duration = Duration::from_secs(5);
+
+impl Hub {
+    /// The models the actor's venue can use.
+    pub async fn catalog(&self, venue_id: i64) -> Result<Catalog, ChatError> {
+        let cached = {
+            let map = self.venue_providers.lock().unwrap_or_else(|p| p.into_inner());
+            map.get(&venue_id).filter(|(at, _)| at.elapsed() < CATALOG_TTL).map(|(_, v)| v.clone())
+        };
+        let venue = match cached {
+            Some(v) => v,
+            None => {
+                let v: Vec<_> = store::venue_providers(&self.pool, venue_id).await?.into_iter().map(hosted).collect();
+                let mut map = self.venue_providers.lock().unwrap_or_else(|p| p.into_inner());
+                map.insert(venue_id, (std::time::Instant::now(), v.clone()));
+                v
+            }
+        };
+        Ok(self.llm.catalog(&venue))
+    }
+
+    /// The model a thread or turn uses in the venue: `requested` when given (a model the venue
+    /// cannot use is an error), else `current` (the thread's model) while the venue can still
+    /// use it, else the venue's default.
+    pub async fn resolve_model(
+        &self,
+        venue_id: i64,
+        requested: Option<&str>,
+        current: Option<&str>,
+    ) -> Result<ResolvedModel, ChatError> {
+        let catalog = self.catalog(venue_id).await?;
+        match requested {
+            Some(m) => catalog.resolve(m).ok_or_else(|| ChatError::UnknownModel(m.to_string())),
+            None => catalog.resolve_or_default(current).ok_or(ChatError::NoModel),
+        }
+    }
+
+    /// The environment's providers and the venue's own (keys included: server only), the venue's
+    /// with their ids.
+    pub async fn providers(&self, venue_id: i64) -> Result<Vec<(Option<i64>, HostedConfig)>, ChatError> {
+        let env = self.llm.env_providers().iter().map(|p| (None, p.clone()));
+        let venue = store::venue_providers(&self.pool, venue_id).await?.into_iter().map(|r| (Some(r.id), hosted(r)));
+        Ok(env.chain(venue).collect())
+    }
+
+    /// Adds a provider to the actor's venue (owners); its models are offered at once.
+    pub async fn add_provider(&self, actor: &Actor, provider: &ProviderInput) -> Result<i64, ChatError> {
+        let id = store::add_provider(&self.pool, actor, provider).await?;
+        self.providers_changed(actor.venue_id);
+        Ok(id)
+    }
+
+    /// Removes one of the venue's providers (owners); its models are no longer offered.
+    pub async fn remove_provider(&self, actor: &Actor, id: i64) -> Result<(), ChatError> {
+        store::delete_provider(&self.pool, actor, id).await?;
+        self.providers_changed(actor.venue_id);
+        Ok(())
+    }
+
+    /// Forgets a venue's cached providers (after one was added or removed).
+    fn providers_changed(&self, venue_id: i64) {
+        self.venue_providers.lock().unwrap_or_else(|p| p.into_inner()).remove(&venue_id);
+    }
+}
+
+/// The tools a turn offers the model: its agent's for the person's role, none when the model
+/// cannot call tools.
+pub(super) fn offered_tools(model: &ResolvedModel, agent: AgentKind, role: Role) -> Vec<&'static ToolEntry> {
+    if model.info.supports_tools {
+        crate::agent::tools_for(agent, role)
+    } else {
+        Vec::new()
+    }
+}
+
+/// A venue's stored provider as the models layer takes it.
+fn hosted(row: ProviderRow) -> HostedConfig {
+    HostedConfig { name: row.name, kind: row.kind, base_url: row.base_url, api_key: row.api_key, models: row.models }
+}

@@ -1,0 +1,348 @@
+//! A turn's task and its tool loop: stream the model into the reply (saving the text every
+//! `flush_every`), run the tool calls it makes, feed the results back and stream again, until it
+//! answers, is stopped, fails or waits for an approval; then store the reply's end and usage.
+
+use super::live::Live;
+use super::models::offered_tools;
+use super::{Hub, MAX_STEPS};
+use crate::domain::chat::{AgentKind, ChatEvent, ChatItem, ItemKind, ItemStatus, ToolCallData};
+use crate::llm::{ChatRequest, Message, ResolvedModel, Speaker, StreamEvent, ToolCall, Usage};
+use crate::store::chat::{self as store, Finish, UsageRecord};
+use crate::store::Actor;
+use serde_json::{json, Value};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Items of history sent to the model at most (the provider trims further to its window).
+const HISTORY: i64 = 60;
+
+/// A turn to write: whose, in which thread and scope, into which reply, with which model.
+pub(super) struct ReplyTask {
+    pub(super) actor: Actor,
+    pub(super) thread_id: i64,
+    pub(super) agent: AgentKind,
+    /// The event the thread is about (client and event agents).
+    pub(super) event_id: Option<i64>,
+    pub(super) reply: ChatItem,
+    pub(super) model: ResolvedModel,
+    /// The thread's first message, when this turn is the first exchange.
+    pub(super) first_message: Option<String>,
+}
+
+#[derive(Default)]
+/// What one model call produced: its text, tool calls, usage, and how it ended.
+struct Generated {
+    text: String,
+    chunks: u32,
+    usage: Option<Usage>,
+    stopped: bool,
+    error: Option<String>,
+    calls: Vec<ToolCall>,
+}
+
+impl Generated {
+    fn status(&self) -> ItemStatus {
+        match &self.error {
+            Some(_) => ItemStatus::Failed,
+            None if self.stopped => ItemStatus::Stopped,
+            None => ItemStatus::Done,
+        }
+    }
+}
+
+impl Hub {
+    /// The turn's task: the tool loop, the last reply's end, the title after a first exchange,
+    /// then `done`.
+    pub(super) async fn generate(self: Arc<Self>, job: ReplyTask, live: Arc<Live>) {
+        let end = self.run_turn(&job, &live).await;
+        let mut title_due = false;
+        if let Some((reply_id, outcome)) = end {
+            let status = outcome.status();
+            let final_item = self.end_reply(&job, &live, reply_id, &outcome).await;
+            live.finish(Some(final_item));
+            title_due = status == ItemStatus::Done;
+        } else {
+            live.finish(None);
+        }
+        if title_due {
+            if let Some(first) = &job.first_message {
+                self.title(&job, first).await;
+            }
+        }
+        live.close();
+        self.retire(job.thread_id, &live).await;
+    }
+
+    /// Stores a reply's end (text, status, usage) and records its usage.
+    async fn end_reply(&self, job: &ReplyTask, live: &Live, reply_id: i64, outcome: &Generated) -> ChatItem {
+        let status = outcome.status();
+        let usage = outcome.usage.unwrap_or(Usage {
+            // Without a count from the provider (stopped, failed), count what was streamed.
+            prompt_tokens: 0,
+            completion_tokens: outcome.chunks,
+        });
+        let finish = Finish {
+            item_id: reply_id,
+            status,
+            content: &outcome.text,
+            error: outcome.error.as_deref(),
+            prompt_tokens: Some(usage.prompt_tokens as i32),
+            completion_tokens: Some(usage.completion_tokens as i32),
+        };
+        let item = match self.finish_with_retry(&finish).await {
+            Some(item) => item,
+            None => {
+                let mut item = live.subscribe().snapshot;
+                item.status = status;
+                item.content = outcome.text.clone();
+                item.error = Some("The reply could not be saved.".into());
+                item
+            }
+        };
+        let record = UsageRecord {
+            venue_id: job.actor.venue_id,
+            user_id: job.actor.user_id,
+            thread_id: Some(job.thread_id),
+            item_id: Some(reply_id),
+            purpose: "reply",
+            model: &job.model.info.id,
+            prompt_tokens: usage.prompt_tokens as i32,
+            completion_tokens: usage.completion_tokens as i32,
+        };
+        if let Err(e) = store::record_usage(&self.pool, &record).await {
+            tracing::error!(error = %e, "usage not recorded");
+        }
+        item
+    }
+
+    async fn finish_with_retry(&self, finish: &Finish<'_>) -> Option<ChatItem> {
+        for attempt in 0..3u64 {
+            match store::finish(&self.pool, finish).await {
+                Ok(item) => return Some(item),
+                Err(e) => {
+                    tracing::error!(error = %e, attempt, item = finish.item_id, "saving a reply failed");
+                    tokio::time::sleep(Duration::from_millis(200 * (attempt + 1))).await;
+                }
+            }
+        }
+        None
+    }
+
+    /// The system prompt: who is talking, the agent's instructions and its scope's context.
+    async fn system(&self, job: &ReplyTask) -> String {
+        let window = job.model.info.context_window as usize;
+        // A quarter of the window for the context, at least enough for an event's basics.
+        let budget = (window / 4).clamp(300, 6000);
+        let context = match crate::agent::context::build(&self.pool, &job.actor, job.agent, job.event_id, budget).await
+        {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::warn!(error = %e, "agent context not built");
+                String::new()
+            }
+        };
+        format!("{}\n\n{}\n\n{}", system_prompt(&job.actor), crate::agent::instructions(job.agent), context.trim_end())
+    }
+
+    /// The turn loop: stream the model; when it calls tools, run them (approvals pause the turn),
+    /// feed the results back and stream again, until it answers or [`MAX_STEPS`] is reached.
+    /// Returns the last reply and how it ended, or `None` when the turn ended on tool calls
+    /// (waiting for an approval, or stopped while a tool ran).
+    async fn run_turn(&self, job: &ReplyTask, live: &Live) -> Option<(i64, Generated)> {
+        let history = match store::history(&self.pool, job.reply.id, HISTORY).await {
+            Ok(h) => h,
+            Err(e) => {
+                tracing::error!(error = %e, "history not loaded");
+                let out = Generated {
+                    error: Some("The conversation could not be loaded. Please retry.".into()),
+                    ..Generated::default()
+                };
+                live.event(ChatEvent::Error { message: out.error.clone().unwrap_or_default() });
+                return Some((job.reply.id, out));
+            }
+        };
+        let tools = offered_tools(&job.model, job.agent, job.actor.role);
+        let clip = if job.model.info.local { 1500 } else { 12_000 };
+        let mut messages = vec![Message::new(Speaker::System, self.system(job).await)];
+        messages.extend(to_messages(&history, clip));
+        let mut reply = job.reply.clone();
+        for step in 1..=MAX_STEPS {
+            let request = ChatRequest {
+                model: job.model.model.clone(),
+                messages: messages.clone(),
+                tools: tools.iter().map(|t| t.spec()).collect(),
+                max_tokens: if job.model.info.provider == "embedded" { 512 } else { 2048 },
+                temperature: None,
+                user_key: job.actor.user_id.to_string(),
+                cache_key: Some(format!("thread-{}", job.thread_id)),
+                response_schema: None,
+            };
+            let mut out = self.stream_step(job, live, reply.id, request).await;
+            if out.stopped || out.error.is_some() || out.calls.is_empty() {
+                if out.error.is_none() && !out.stopped && out.text.trim().is_empty() {
+                    out.error = Some("The model ended without answering. Try again or pick another model.".into());
+                }
+                if let Some(e) = &out.error {
+                    live.event(ChatEvent::Error { message: e.clone() });
+                }
+                return Some((reply.id, out));
+            }
+            if step == MAX_STEPS {
+                out.error = Some(format!(
+                    "Stopped after {MAX_STEPS} rounds of tool calls without an answer. Ask again more specifically."
+                ));
+                live.event(ChatEvent::Error { message: out.error.clone().unwrap_or_default() });
+                return Some((reply.id, out));
+            }
+            // This reply is complete: it asked for tools.
+            let calls = std::mem::take(&mut out.calls);
+            let done = self.end_reply(job, live, reply.id, &out).await;
+            live.item_done(done);
+            let mut assistant = Message::new(Speaker::Assistant, out.text.clone());
+            assistant.tool_calls = calls.clone();
+            messages.push(assistant);
+            let said = messages.iter().rev().find(|m| m.role == Speaker::User).map(|m| m.content.clone());
+            let step_result = self.run_tools(job, live, &tools, reply.id, &calls, said.as_deref()).await;
+            for (call, result) in calls.iter().zip(&step_result.results) {
+                let mut m = Message::new(Speaker::Tool, clip_text(&result.to_string(), clip));
+                m.tool_call_id = Some(call.id.clone());
+                messages.push(m);
+            }
+            if step_result.paused || step_result.stopped {
+                return None;
+            }
+            let next = store::NewItem {
+                thread_id: job.thread_id,
+                parent_id: step_result.last_item,
+                kind: ItemKind::Assistant,
+                status: ItemStatus::Streaming,
+                content: "",
+                data: None,
+                model: Some(&job.model.info.id),
+            };
+            match store::add_item(&self.pool, &next).await {
+                Ok(item) => {
+                    reply = item.clone();
+                    live.next_reply(item);
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "next reply not stored");
+                    live.event(ChatEvent::Error {
+                        message: "The conversation could not be saved. Please retry.".into(),
+                    });
+                    return None;
+                }
+            }
+        }
+        None
+    }
+
+    /// Streams one model call into reply `reply_id`; collects the tool calls it makes.
+    async fn stream_step(&self, job: &ReplyTask, live: &Live, reply_id: i64, request: ChatRequest) -> Generated {
+        let mut out = Generated::default();
+        let mut rx = job.model.provider.stream(request);
+        let mut tick = tokio::time::interval(self.flush_every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut dirty = false;
+        loop {
+            tokio::select! {
+                biased;
+                _ = live.stop.notified() => {
+                    out.stopped = true;
+                    break;
+                }
+                event = rx.recv() => match event {
+                    None => break,
+                    Some(Ok(StreamEvent::Text(t))) => {
+                        live.delta(&t);
+                        out.text.push_str(&t);
+                        out.chunks += 1;
+                        dirty = true;
+                    }
+                    Some(Ok(StreamEvent::Usage(u))) => out.usage = Some(u),
+                    Some(Ok(StreamEvent::ToolCall(call))) => out.calls.push(call),
+                    Some(Ok(StreamEvent::Finished(_))) => break,
+                    Some(Err(e)) => {
+                        out.error = Some(e.to_string());
+                        break;
+                    }
+                },
+                _ = tick.tick(), if dirty => {
+                    if let Err(e) = store::flush(&self.pool, reply_id, &out.text).await {
+                        tracing::warn!(error = %e, "flushing a reply failed (retried at the next tick)");
+                    } else {
+                        dirty = false;
+                    }
+                }
+            }
+        }
+        drop(rx); // cancels the provider if it is still going
+        out
+    }
+}
+
+/// A tool result or call arguments cut to `max` bytes for the model, saying that it was cut.
+pub(super) fn clip_text(s: &str, max: usize) -> String {
+    let kept = crate::domain::text::clip_bytes(s, max);
+    if kept.len() == s.len() {
+        s.to_string()
+    } else {
+        format!("{kept}… (cut)")
+    }
+}
+
+/// The stored conversation as model messages: each tool call joins the assistant message that
+/// made it, and its result follows as a tool message.
+fn to_messages(history: &[store::HistoryItem], clip: usize) -> Vec<Message> {
+    let mut out: Vec<Message> = Vec::new();
+    for h in history {
+        match h.kind {
+            ItemKind::User if !h.content.trim().is_empty() => out.push(Message::new(Speaker::User, h.content.clone())),
+            ItemKind::Assistant => out.push(Message::new(Speaker::Assistant, h.content.clone())),
+            ItemKind::ToolCall => {
+                let Some(data) = h.data.clone().and_then(|d| serde_json::from_value::<ToolCallData>(d).ok()) else {
+                    continue;
+                };
+                let call = ToolCall {
+                    id: data.call_id.clone(),
+                    name: data.tool.clone(),
+                    arguments: match &data.arguments {
+                        Value::String(raw) => raw.clone(),
+                        v => v.to_string(),
+                    },
+                };
+                match out.iter_mut().rev().find(|m| m.role != Speaker::Tool) {
+                    Some(m) if m.role == Speaker::Assistant => m.tool_calls.push(call),
+                    _ => {
+                        let mut m = Message::new(Speaker::Assistant, "");
+                        m.tool_calls.push(call);
+                        out.push(m);
+                    }
+                }
+                let result = match (&data.result, h.status) {
+                    (Some(r), _) => r.clone(),
+                    (None, ItemStatus::Failed) => json!({"error": h.error.clone().unwrap_or_default()}),
+                    (None, _) => json!({"error": "The call did not finish."}),
+                };
+                let mut m = Message::new(Speaker::Tool, clip_text(&result.to_string(), clip));
+                m.tool_call_id = Some(data.call_id);
+                out.push(m);
+            }
+            _ => {}
+        }
+    }
+    // An empty reply that called no tool says nothing.
+    out.retain(|m| !(m.role == Speaker::Assistant && m.content.trim().is_empty() && m.tool_calls.is_empty()));
+    out
+}
+
+fn system_prompt(actor: &Actor) -> String {
+    let today = chrono::Utc::now().format("%A %-d %B %Y");
+    format!(
+        "You are Concierge, the assistant of {venue}, an event venue. You are talking with {name} ({role}). \
+         Answer helpfully and briefly, in Markdown. Today is {today}.",
+        venue = actor.venue_name,
+        name = actor.name,
+        role = actor.role.label().to_lowercase(),
+    )
+}

@@ -1,0 +1,105 @@
+//! Small text helpers used on both sides, each written once: clipping, HTML escaping,
+//! percent-encoding, and reading a cookie out of a `Cookie` header. Written here rather than taken
+//! from crates: each is a few lines, and the browser build stays small.
+
+/// The first `max_chars` characters of `s` (all of it when shorter).
+pub fn clip(s: &str, max_chars: usize) -> &str {
+    match s.char_indices().nth(max_chars) {
+        Some((end, _)) => &s[..end],
+        None => s,
+    }
+}
+
+/// At most `max_bytes` bytes of `s`, cut at a character boundary.
+pub fn clip_bytes(s: &str, max_bytes: usize) -> &str {
+    if s.len() <= max_bytes {
+        return s;
+    }
+    let mut end = max_bytes;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+/// [`clip`], followed by `marker` when something was cut (e.g. `"…"`).
+pub fn clip_marked(s: &str, max_chars: usize, marker: &str) -> String {
+    let kept = clip(s, max_chars);
+    if kept.len() == s.len() {
+        s.to_string()
+    } else {
+        format!("{kept}{marker}")
+    }
+}
+
+/// Escapes text for an HTML attribute value or element body.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Percent-encodes everything but RFC 3986's unreserved characters (a query value).
+pub fn percent_encode(s: &str) -> String {
+    encode(s, b"-_.~")
+}
+
+/// Like [`percent_encode`], but keeps `/` (a path given as a query value stays readable).
+pub fn percent_encode_path(s: &str) -> String {
+    encode(s, b"-_.~/")
+}
+
+fn encode(s: &str, keep: &[u8]) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || keep.contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The value of cookie `name` in one `Cookie` header value (`a=1; b=2`).
+pub fn cookie_value<'a>(header: &'a str, name: &str) -> Option<&'a str> {
+    header.split(';').filter_map(|pair| pair.trim().split_once('=')).find(|(k, _)| *k == name).map(|(_, v)| v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clipping() {
+        assert_eq!(clip("héllo", 2), "hé");
+        assert_eq!(clip("hi", 5), "hi");
+        assert_eq!(clip_bytes("héllo", 2), "h");
+        assert_eq!(clip_bytes("hi", 5), "hi");
+        assert_eq!(clip_marked("hello", 3, "…"), "hel…");
+        assert_eq!(clip_marked("hel", 3, "…"), "hel");
+    }
+
+    #[test]
+    fn escaping_and_encoding() {
+        assert_eq!(escape_html(r#"<a href="x">'&'</a>"#), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+        assert_eq!(percent_encode("/events/3?tab=guests"), "%2Fevents%2F3%3Ftab%3Dguests");
+        assert_eq!(percent_encode_path("/events/3?tab=guests"), "/events/3%3Ftab%3Dguests");
+        assert_eq!(percent_encode("é"), "%C3%A9");
+    }
+
+    #[test]
+    fn cookies() {
+        assert_eq!(cookie_value("theme=dark; concierge_session=abc123", "concierge_session"), Some("abc123"));
+        assert_eq!(cookie_value("theme=dark", "missing"), None);
+    }
+}

@@ -1,0 +1,36 @@
+//! Random bearer tokens (sessions, invites, calendar feeds, embed sessions): 32 bytes from the OS,
+//! handed out as hex; the database keeps only their SHA-256.
+
+use argon2::password_hash::rand_core::{OsRng, RngCore};
+use sha2::{Digest, Sha256};
+
+/// A new random token (hex, 64 characters).
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    super::hex(&bytes)
+}
+
+/// What the database keeps of a token.
+pub fn token_hash(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+/// Whether `s` has the shape of a token from [`new_token`] (checked before any lookup).
+pub fn looks_like_token(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_random_hex() {
+        let t = new_token();
+        assert!(looks_like_token(&t));
+        assert_ne!(t, new_token());
+        assert_eq!(token_hash(&t).len(), 32);
+        assert!(!looks_like_token("abc"));
+    }
+}

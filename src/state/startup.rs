@@ -1,0 +1,68 @@
+//! Start-up: the database (connect, migrate, demo data), the background work (session sweeper,
+//! the job worker, replies a previous run left unfinished) and the models, into one [`AppState`].
+
+use super::config::Config;
+use super::AppState;
+use leptos::config::LeptosOptions;
+use sqlx::postgres::PgPoolOptions;
+use std::time::Duration;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot connect to the database (DATABASE_URL): {0}")]
+    Connect(sqlx::Error),
+    #[error("migrations failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("loading the demo venue failed: {0}")]
+    Demo(#[source] sqlx::Error),
+    #[error(transparent)]
+    Models(#[from] crate::llm::catalog::LlmConfigError),
+    #[error("loading the models failed: {0}")]
+    Join(#[from] tokio::task::JoinError),
+}
+
+/// Connects, migrates, loads the demo venue into an empty database (when configured), starts the
+/// background work and loads the models.
+pub async fn start(leptos_options: LeptosOptions, config: Config) -> Result<AppState, StartError> {
+    let pool = PgPoolOptions::new()
+        .max_connections(config.max_connections)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect(config.database_url.expose())
+        .await
+        .map_err(StartError::Connect)?;
+    crate::store::migrate(&pool).await?;
+    tracing::info!("migrations applied");
+    if config.demo_data && crate::store::seed_demo_if_empty(&pool).await.map_err(StartError::Demo)? {
+        tracing::info!("demo venue loaded (see README for the demo logins)");
+    }
+
+    // Expired sessions and old login attempts are swept hourly.
+    let sweeper = pool.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            match crate::store::users::purge_expired(&sweeper).await {
+                Ok(n) => tracing::debug!(sessions = n, "expired sessions purged"),
+                Err(e) => tracing::warn!(error = %e, "session purge failed"),
+            }
+        }
+    });
+
+    // Background jobs (appointment reminders): due ones are run every 15 s, including any a
+    // previous run left behind.
+    crate::scheduling::reminders::spawn_worker(pool.clone(), Duration::from_secs(15));
+
+    match crate::store::chat::interrupt_orphans(&pool).await {
+        Ok(0) => {}
+        Ok(n) => tracing::warn!(replies = n, "replies left unfinished by the last run marked interrupted"),
+        Err(e) => tracing::warn!(error = %e, "could not mark unfinished replies"),
+    }
+
+    // Loads the embedded model (about a second) on its own thread.
+    let llm_config = crate::llm::catalog::LlmConfig::from_lookup(|k| std::env::var(k).ok())?;
+    let llm = tokio::task::spawn_blocking(move || crate::llm::Llm::new(llm_config)).await?;
+    let catalog = llm.catalog(&[]);
+    tracing::info!(models = ?catalog.view().models.iter().map(|m| m.id.clone()).collect::<Vec<_>>(), default = catalog.default_model(), "models");
+    Ok(AppState::new(leptos_options, pool, config, llm))
+}

@@ -1,0 +1,136 @@
+//! Writing items: one item by id, a new item at the tip, a tool call's outcome, a streaming
+//! reply's text so far and its end, and the orphans a restart leaves.
+
+use crate::domain::chat::{ChatItem, ItemKind, ItemStatus};
+use crate::store::{StoreError, StoreResult};
+use sqlx::{PgConnection, PgPool};
+
+use super::ITEM_COLS;
+
+/// One item by id (no access check: callers have checked the thread).
+pub async fn item(conn: &mut PgConnection, id: i64) -> StoreResult<ChatItem> {
+    sqlx::query_as(&format!("select {ITEM_COLS} from chat_items i where i.id = $1"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+/// A new item at the tip of the thread's active branch (a tool call, or the next reply of a
+/// turn with tools). The tip moves to it.
+pub struct NewItem<'a> {
+    pub thread_id: i64,
+    pub parent_id: i64,
+    pub kind: ItemKind,
+    pub status: ItemStatus,
+    pub content: &'a str,
+    pub data: Option<&'a serde_json::Value>,
+    pub model: Option<&'a str>,
+}
+
+pub async fn add_item(pool: &PgPool, new: &NewItem<'_>) -> StoreResult<ChatItem> {
+    let mut tx = pool.begin().await?;
+    let id: i64 = sqlx::query_scalar(
+        "insert into chat_items (thread_id, parent_id, kind, status, content, data, model)
+         values ($1, $2, $3, $4, $5, $6, $7) returning id",
+    )
+    .bind(new.thread_id)
+    .bind(new.parent_id)
+    .bind(new.kind.as_str())
+    .bind(new.status.as_str())
+    .bind(new.content)
+    .bind(new.data)
+    .bind(new.model)
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query(
+        "update chat_threads set leaf_item_id = $2, item_count = item_count + 1, last_activity_at = now() where id = $1",
+    )
+    .bind(new.thread_id)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    let item = item(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(item)
+}
+
+/// Sets a tool call's status, text and data.
+pub async fn update_tool_item<'e>(
+    db: impl sqlx::PgExecutor<'e>,
+    item_id: i64,
+    status: ItemStatus,
+    content: &str,
+    error: Option<&str>,
+    data: &serde_json::Value,
+) -> StoreResult<ChatItem> {
+    sqlx::query_as(&format!(
+        "update chat_items i set status = $2, content = $3, error = $4, data = $5
+          where i.id = $1 and i.kind = 'tool_call' returning {ITEM_COLS}"
+    ))
+    .bind(item_id)
+    .bind(status.as_str())
+    .bind(content)
+    .bind(error)
+    .bind(data)
+    .fetch_optional(db)
+    .await?
+    .ok_or(StoreError::NotFound)
+}
+
+/// Writes the text streamed so far (batched by the caller).
+pub async fn flush(pool: &PgPool, item_id: i64, content: &str) -> StoreResult<()> {
+    sqlx::query("update chat_items set content = $2 where id = $1 and status = 'streaming'")
+        .bind(item_id)
+        .bind(content)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// The end of a reply: final text, status, error, usage.
+pub struct Finish<'a> {
+    pub item_id: i64,
+    pub status: ItemStatus,
+    pub content: &'a str,
+    pub error: Option<&'a str>,
+    pub prompt_tokens: Option<i32>,
+    pub completion_tokens: Option<i32>,
+}
+
+pub async fn finish(pool: &PgPool, f: &Finish<'_>) -> StoreResult<ChatItem> {
+    sqlx::query_as(&format!(
+        "update chat_items i set content = $2, status = $3, error = $4, prompt_tokens = $5, completion_tokens = $6
+          where i.id = $1 returning {ITEM_COLS}"
+    ))
+    .bind(f.item_id)
+    .bind(f.content)
+    .bind(f.status.as_str())
+    .bind(f.error)
+    .bind(f.prompt_tokens)
+    .bind(f.completion_tokens)
+    .fetch_optional(pool)
+    .await?
+    .ok_or(StoreError::NotFound)
+}
+
+/// Replies the server was writing when it stopped: marked `interrupted` (they can be retried).
+/// Tool calls that were running then are marked `failed` (an approved action that did not finish
+/// can be asked for again).
+pub async fn interrupt_orphans(pool: &PgPool) -> StoreResult<u64> {
+    let replies = sqlx::query(
+        "update chat_items set status = 'interrupted', error = 'The server restarted while this reply was being written.'
+          where status = 'streaming'",
+    )
+    .execute(pool)
+    .await?
+    .rows_affected();
+    let tools = sqlx::query(
+        "update chat_items set status = 'failed', error = 'The server restarted while this tool was running.'
+          where status = 'running'",
+    )
+    .execute(pool)
+    .await?
+    .rows_affected();
+    Ok(replies + tools)
+}

@@ -1,0 +1,214 @@
+//! Changes of a thread's tip under its row lock, refused while a reply is being written: a turn
+//! (message, edit, regeneration), the continuation after approvals, a switch of versions.
+
+use crate::domain::chat::{ChatItem, Sent};
+use crate::store::{Actor, StoreError, StoreResult};
+use sqlx::{PgConnection, PgPool};
+
+use super::item;
+
+/// Locks the actor's own thread for a change of its items (the row lock serialises sends to one
+/// thread) and checks that no reply is being written in it. Returns the thread's tip.
+async fn lock_idle(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    thread_id: i64,
+    busy_message: &str,
+) -> StoreResult<Option<i64>> {
+    let owned: Option<Option<i64>> = sqlx::query_scalar(
+        "select leaf_item_id from chat_threads where id = $1 and owner_id = $2 and venue_id = $3 for update",
+    )
+    .bind(thread_id)
+    .bind(actor.user_id)
+    .bind(actor.venue_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(leaf) = owned else { return Err(StoreError::NotFound) };
+    let busy: bool = sqlx::query_scalar(
+        "select exists (select 1 from chat_items where thread_id = $1 and status in ('streaming', 'running'))",
+    )
+    .bind(thread_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    if busy {
+        return Err(StoreError::Conflict(busy_message.into()));
+    }
+    Ok(leaf)
+}
+
+/// What a send does.
+#[derive(Clone, Debug)]
+pub enum Turn {
+    /// A new message after the current tip.
+    Message(String),
+    /// Replace an earlier user message (a new branch from its parent).
+    Edit { item_id: i64, text: String },
+    /// A new reply to the tip's user message.
+    Regenerate,
+}
+
+/// Stores the user's message (if any) and an empty `streaming` reply, moves the tip to the
+/// reply, and returns both. Refused while another reply is being written in the thread.
+pub async fn begin_turn(pool: &PgPool, actor: &Actor, thread_id: i64, turn: &Turn, model: &str) -> StoreResult<Sent> {
+    let mut tx = pool.begin().await?;
+    let leaf =
+        lock_idle(&mut tx, actor, thread_id, "A reply is still being written. Stop it or wait for it to finish.")
+            .await?;
+
+    let (user_text, user_parent, reply_parent) = match turn {
+        Turn::Message(text) => (Some(text.clone()), leaf, None),
+        Turn::Edit { item_id, text } => {
+            let row: Option<(Option<i64>, String)> =
+                sqlx::query_as("select parent_id, kind from chat_items where id = $1 and thread_id = $2")
+                    .bind(item_id)
+                    .bind(thread_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            match row {
+                Some((parent, kind)) if kind == "user" => (Some(text.clone()), parent, None),
+                Some(_) => return Err(StoreError::Conflict("Only your own messages can be edited.".into())),
+                None => return Err(StoreError::NotFound),
+            }
+        }
+        Turn::Regenerate => {
+            let Some(leaf) = leaf else {
+                return Err(StoreError::Conflict("There is no reply to regenerate yet.".into()));
+            };
+            // The tip is a reply (or an error after one): answer its user message again.
+            let user_item: Option<i64> = sqlx::query_scalar(
+                "with recursive up(id, parent_id, kind) as (
+                     select id, parent_id, kind from chat_items where id = $1
+                     union all
+                     select c.id, c.parent_id, c.kind from up join chat_items c on c.id = up.parent_id where up.kind <> 'user'
+                 ) select id from up where kind = 'user' limit 1",
+            )
+            .bind(leaf)
+            .fetch_optional(&mut *tx)
+            .await?;
+            match user_item {
+                Some(u) => (None, None, Some(u)),
+                None => return Err(StoreError::Conflict("There is no message to answer.".into())),
+            }
+        }
+    };
+
+    let user_item: Option<i64> = match &user_text {
+        Some(text) => Some(
+            sqlx::query_scalar(
+                "insert into chat_items (thread_id, parent_id, kind, status, content) values ($1, $2, 'user', 'done', $3) returning id",
+            )
+            .bind(thread_id)
+            .bind(user_parent)
+            .bind(text)
+            .fetch_one(&mut *tx)
+            .await?,
+        ),
+        None => None,
+    };
+    let parent = user_item.or(reply_parent);
+    let reply_id: i64 = sqlx::query_scalar(
+        "insert into chat_items (thread_id, parent_id, kind, status, model) values ($1, $2, 'assistant', 'streaming', $3) returning id",
+    )
+    .bind(thread_id)
+    .bind(parent)
+    .bind(model)
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query(
+        "update chat_threads set leaf_item_id = $2, item_count = item_count + $3, last_activity_at = now(), model = $4
+          where id = $1",
+    )
+    .bind(thread_id)
+    .bind(reply_id)
+    .bind(if user_item.is_some() { 2 } else { 1 })
+    .bind(model)
+    .execute(&mut *tx)
+    .await?;
+    let user_item = match user_item {
+        Some(id) => Some(item(&mut tx, id).await?),
+        None => None,
+    };
+    let reply = item(&mut tx, reply_id).await?;
+    tx.commit().await?;
+    Ok(Sent { thread_id, user_item, reply })
+}
+
+/// Starts the next reply of a turn that waited for an approval: a `streaming` assistant item
+/// after the thread's tip (which must be `after`). `None` when the thread moved on meanwhile
+/// (another message, another version) or is busy.
+pub async fn begin_continuation(
+    pool: &PgPool,
+    owner: &Actor,
+    thread_id: i64,
+    after: i64,
+    model: &str,
+) -> StoreResult<Option<ChatItem>> {
+    let mut tx = pool.begin().await?;
+    let leaf = match lock_idle(&mut tx, owner, thread_id, "busy").await {
+        Ok(leaf) => leaf,
+        Err(StoreError::Conflict(_)) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    if leaf != Some(after) {
+        return Ok(None);
+    }
+    let id: i64 = sqlx::query_scalar(
+        "insert into chat_items (thread_id, parent_id, kind, status, model) values ($1, $2, 'assistant', 'streaming', $3) returning id",
+    )
+    .bind(thread_id)
+    .bind(after)
+    .bind(model)
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query(
+        "update chat_threads set leaf_item_id = $2, item_count = item_count + 1, last_activity_at = now() where id = $1",
+    )
+    .bind(thread_id)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    let reply = item(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(Some(reply))
+}
+
+/// Shows another version of `item_id`: its sibling `delta` places away (an edit or a
+/// regeneration made it). The tip becomes that sibling's newest descendant.
+pub async fn switch_branch(pool: &PgPool, actor: &Actor, thread_id: i64, item_id: i64, delta: i64) -> StoreResult<()> {
+    let mut tx = pool.begin().await?;
+    lock_idle(&mut tx, actor, thread_id, "Wait for the reply to finish before switching versions.").await?;
+    let item_id: i64 = sqlx::query_scalar(
+        "with me as (select parent_id from chat_items where id = $1 and thread_id = $2),
+              sibs as (
+                select i.id, row_number() over (order by i.id) as rn from chat_items i, me
+                 where i.thread_id = $2 and (i.parent_id = me.parent_id or (i.parent_id is null and me.parent_id is null))
+              )
+         select id from sibs where rn = (select rn from sibs where id = $1) + $3",
+    )
+    .bind(item_id)
+    .bind(thread_id)
+    .bind(delta)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    let tip: Option<i64> = sqlx::query_scalar(
+        "with recursive down(id, n) as (
+             select id, 1 from chat_items where id = $1 and thread_id = $2
+             union all
+             select (select max(c.id) from chat_items c where c.thread_id = $2 and c.parent_id = down.id), down.n + 1
+               from down where down.id is not null and down.n < 100000
+         ) select id from down where id is not null order by n desc limit 1",
+    )
+    .bind(item_id)
+    .bind(thread_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(tip) = tip else { return Err(StoreError::NotFound) };
+    sqlx::query("update chat_threads set leaf_item_id = $2 where id = $1")
+        .bind(thread_id)
+        .bind(tip)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,48 @@
+//! The composition root (ssr): the only module that imports the UI (`app`, for its route list)
+//! and puts everything together. The router and its middleware ([`router`]), who is asking
+//! ([`actor`]), and the plain routes beside the pages and server functions: the chat's event
+//! stream ([`chat_stream`]), iCalendar downloads and feeds ([`calendar`]), `/health`.
+//! `main.rs` calls [`serve`]; tests build the same router with [`app`], no socket needed.
+
+mod actor;
+mod calendar;
+mod chat_stream;
+mod router;
+
+pub use router::app;
+
+use crate::state::AppState;
+use std::net::SocketAddr;
+
+/// Serves `state` on `addr` until SIGTERM or Ctrl-C, then drains the open connections.
+pub async fn serve(state: AppState, addr: SocketAddr) -> std::io::Result<()> {
+    // TCP_NODELAY: an event stream writes small frames; without it Nagle's algorithm holds each
+    // one back until the previous is acknowledged (40 ms with delayed ACKs).
+    let listener = axum::serve::ListenerExt::tap_io(tokio::net::TcpListener::bind(&addr).await?, |tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!(error = %e, "TCP_NODELAY not set");
+        }
+    });
+    tracing::info!("listening on http://{addr}");
+    axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    tracing::info!("shut down cleanly");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutdown signal received, draining connections");
+}

@@ -1,0 +1,154 @@
+//! The axum router: pages, server functions, the plain routes, static files, and the request span.
+
+use super::actor::{context, embed_session, resolve_actor};
+use super::{calendar, chat_stream};
+use crate::api::AppError;
+use crate::app::shell;
+use crate::state::AppState;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use http_body_util::BodyExt;
+use leptos_axum::{AxumRouteListing, LeptosRoutes};
+use std::sync::Arc;
+use tower::ServiceExt;
+use tower_http::compression::CompressionLayer;
+use tower_http::services::ServeDir;
+use tower_http::trace::TraceLayer;
+
+/// Builds the whole application for `state`. Tests call this directly; no socket needed. The
+/// route list comes from the UI's `App` here, in the composition root, and nowhere else.
+pub fn app(state: AppState) -> Router {
+    let routes = Arc::new(leptos_axum::generate_route_list(crate::app::App));
+    let pages = {
+        let routes = routes.clone();
+        move |state: State<AppState>, req: Request| page_handler(state, req, routes.clone())
+    };
+    Router::new()
+        .route("/health", get(health))
+        .route("/api/chat/{thread_id}/events", get(chat_stream::events))
+        .route("/calendar/feed/{file}", get(calendar::feed))
+        .route("/appointments/{file}", get(calendar::appointment))
+        .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
+        .leptos_routes_with_handler((*routes).clone(), get(pages))
+        .fallback(fallback)
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+            tracing::info_span!("request", method = %req.method(), path = %loggable_path(req.uri().path()))
+        }))
+        .layer(axum::middleware::from_fn(same_origin_posts))
+        // Brotli or gzip, as the browser accepts: the wasm bundle shrinks about 4x on the wire.
+        // The default predicate leaves small bodies, images and event streams alone.
+        .layer(CompressionLayer::new())
+        .with_state(state)
+}
+
+/// The path as logged: invite and calendar feed tokens are credentials and never reach a log line.
+fn loggable_path(path: &str) -> String {
+    if path.starts_with("/invite/") {
+        "/invite/<token>".to_string()
+    } else if path.starts_with("/calendar/feed/") {
+        "/calendar/feed/<token>".to_string()
+    } else {
+        path.to_string()
+    }
+}
+
+/// Refuses state-changing requests sent by another site's page (login CSRF and the like):
+/// browsers send `Origin` on every cross-origin POST, and it must name this host.
+async fn same_origin_posts(req: Request, next: axum::middleware::Next) -> Response {
+    if req.method() == axum::http::Method::POST {
+        let headers = req.headers();
+        let host = headers.get(axum::http::header::HOST).and_then(|h| h.to_str().ok());
+        let origin = headers.get(axum::http::header::ORIGIN).and_then(|h| h.to_str().ok());
+        if let (Some(origin), Some(host)) = (origin, host) {
+            let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or(origin);
+            if origin_host != host {
+                tracing::warn!(origin, host, "cross-origin POST refused");
+                return (StatusCode::FORBIDDEN, "Cross-origin requests are not allowed.").into_response();
+            }
+        }
+    }
+    next.run(req).await
+}
+
+async fn server_fn_handler(State(state): State<AppState>, req: Request) -> Response {
+    let actor = resolve_actor(&state, req.headers(), req.uri().path()).await;
+    let res = leptos_axum::handle_server_fns_with_context(context(state, actor), req).await.into_response();
+    with_error_status(res).await
+}
+
+/// Server functions answer every error with 500; give each typed error its own status instead
+/// (422 for invalid input, 404, 403...), so bad input is a 4xx as HTTP clients expect.
+async fn with_error_status(res: Response) -> Response {
+    if res.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !res.headers().contains_key(leptos::server_fn::error::SERVER_FN_ERROR_HEADER)
+    {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let bytes = match body.collect().await {
+        Ok(b) => b.to_bytes(),
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    if let Ok(err) = serde_json::from_slice::<AppError>(&bytes) {
+        parts.status = err.status();
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+async fn page_handler(State(state): State<AppState>, req: Request, routes: Arc<Vec<AxumRouteListing>>) -> Response {
+    let (path, query) = (req.uri().path().to_string(), req.uri().query().unwrap_or_default().to_string());
+    let (actor, cookie) = match embed_session(&state, &path, &query).await {
+        Some((actor, cookie)) => (actor, Some(cookie)),
+        None => (resolve_actor(&state, req.headers(), &path).await, None),
+    };
+    let options = state.leptos_options.clone();
+    let handler = leptos_axum::render_route_with_context((*routes).clone(), context(state.clone(), actor), move || {
+        shell(options.clone())
+    });
+    let mut res = handler(State(state), req).await.into_response();
+    if let Some(cookie) = cookie {
+        res.headers_mut().append(axum::http::header::SET_COOKIE, cookie);
+    }
+    res
+}
+
+/// Static files from the site root, else the app's own 404 page (rendered with the session, so
+/// the header still shows who is logged in).
+async fn fallback(State(state): State<AppState>, req: Request) -> Response {
+    let (parts, body) = req.into_parts();
+    let probe = Request::from_parts(parts.clone(), Body::empty());
+    let root = state.leptos_options.site_root.to_string();
+    let Ok(res) = ServeDir::new(&root).oneshot(probe).await;
+    if res.status() != StatusCode::NOT_FOUND {
+        return res.into_response();
+    }
+    let req = Request::from_parts(parts, body);
+    let actor = resolve_actor(&state, req.headers(), req.uri().path()).await;
+    let options = state.leptos_options.clone();
+    let render = leptos_axum::render_app_to_stream_with_context(context(state, actor), move || shell(options.clone()));
+    render(req).await.into_response()
+}
+
+/// Liveness and readiness: the process answers and the database does too.
+async fn health(State(state): State<AppState>) -> Response {
+    let started = std::time::Instant::now();
+    let db = sqlx::query_scalar::<_, i32>("select 1").fetch_one(&state.pool).await;
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    let version = env!("CARGO_PKG_VERSION");
+    match db {
+        Ok(_) => Json(serde_json::json!({"status": "ok", "database": "ok", "database_ms": ms, "version": version}))
+            .into_response(),
+        Err(err) => {
+            tracing::warn!(error = %err, "health check: database unreachable");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({"status": "unavailable", "database": "unreachable", "version": version})),
+            )
+                .into_response()
+        }
+    }
+}
