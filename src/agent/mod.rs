@@ -173,7 +173,7 @@ impl ToolEntry {
         schema::validate(&self.schema, args).map_err(ToolError::Arguments)
     }
 
-    #[tracing::instrument(name = "tool_preview", skip_all, err, fields(tool = self.name, user_id = cx.actor.user_id, venue_id = cx.actor.venue_id))]
+    #[tracing::instrument(name = "tool_preview", skip_all, err(level = "info"), fields(tool = self.name, user_id = cx.actor.user_id, venue_id = cx.actor.venue_id))]
     pub async fn preview(&self, cx: &ToolCx<'_>, args: &Value) -> Result<Preview, ToolError> {
         self.check_role(cx.actor)?;
         self.check(args)?;
@@ -181,7 +181,7 @@ impl ToolEntry {
     }
 
     /// Runs the tool: checks the role, validates, then calls the handler.
-    #[tracing::instrument(name = "tool_call", skip_all, err, fields(tool = self.name, user_id = cx.actor.user_id, venue_id = cx.actor.venue_id))]
+    #[tracing::instrument(name = "tool_call", skip_all, err(level = "info"), fields(tool = self.name, user_id = cx.actor.user_id, venue_id = cx.actor.venue_id))]
     pub async fn run(&self, cx: &ToolCx<'_>, args: &Value) -> Result<(Value, String), ToolError> {
         self.check_role(cx.actor)?;
         self.check(args)?;

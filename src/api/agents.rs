@@ -73,7 +73,7 @@ pub async fn approval_queue() -> Result<Vec<QueuedApproval>, AppError> {
     let mut queue = crate::store::approvals::queue(&pool, &actor, 20).await?;
     // The store knows each request's tool by name; people read its label.
     for a in &mut queue {
-        if let Some(tool) = crate::agent::tool(&a.tool_label) {
+        if let Some(tool) = crate::agent::tool(&a.tool) {
             a.tool_label = tool.label.to_string();
         }
     }

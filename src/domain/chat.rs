@@ -206,6 +206,9 @@ pub struct OutgoingMessage {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QueuedApproval {
     pub id: i64,
+    /// The tool's name (what the store keeps).
+    pub tool: String,
+    /// The tool's label for people (filled in by the caller that knows the tools; the name until then).
     pub tool_label: String,
     pub event_id: Option<i64>,
     pub event_title: Option<String>,

@@ -64,7 +64,7 @@ pub enum Delivery {
 }
 
 /// Sends one reminder and marks its job done, in one transaction.
-#[tracing::instrument(name = "job", skip_all, err, fields(job_id = job.id, kind = %job.kind))]
+#[tracing::instrument(name = "job", skip_all, err(level = "warn"), fields(job_id = job.id, kind = %job.kind))]
 pub async fn run(pool: &PgPool, job: &jobs::Job, now: DateTime<Utc>) -> Result<Delivery, StoreError> {
     let p: Payload = serde_json::from_value(job.payload.0.clone())
         .map_err(|e| StoreError::Conflict(format!("bad reminder payload: {e}")))?;

@@ -42,12 +42,17 @@ pub fn hex(bytes: &[u8]) -> String {
     s
 }
 
-/// The bytes of lower- or upper-case hex, or `None` if `s` is not hex of even length.
+/// The bytes of lower-case hex (as [`hex`] writes it), or `None` if `s` is anything else: one
+/// spelling per value, so a token has exactly one accepted form.
 pub fn unhex(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return None;
     }
-    let digit = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let digit = |b: u8| match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        _ => None,
+    };
     s.as_bytes().chunks(2).map(|p| Some(digit(p[0])? << 4 | digit(p[1])?)).collect()
 }
 
@@ -63,7 +68,8 @@ mod tests {
     #[test]
     fn hex_round_trips() {
         assert_eq!(hex(&[0, 15, 16, 255]), "000f10ff");
-        assert_eq!(unhex("000f10FF"), Some(vec![0, 15, 16, 255]));
+        assert_eq!(unhex("000f10ff"), Some(vec![0, 15, 16, 255]));
+        assert_eq!(unhex("000f10FF"), None, "upper case is another spelling");
         assert_eq!(unhex("abc"), None);
         assert_eq!(unhex("zz"), None);
     }

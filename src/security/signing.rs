@@ -56,6 +56,8 @@ mod tests {
         assert_eq!(verify(b"another key, just as long as that", &t, 1_000), None);
         let forged = t.replace("v1.42.", "v1.43.");
         assert_eq!(verify(key, &forged, 1_000), None);
+        let shouted = format!("{}{}", &t[..t.len() - 64], t[t.len() - 64..].to_uppercase());
+        assert_eq!(verify(key, &shouted, 1_000), None, "one spelling per token");
         let later = t.replace(".2000.", ".9000.");
         assert_eq!(verify(key, &later, 1_000), None);
         for junk in ["", "v1", "v1.1.2", "v2.1.2.00", "v1.a.b.c"] {

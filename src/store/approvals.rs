@@ -149,8 +149,8 @@ pub async fn queue(pool: &PgPool, actor: &Actor, decided: i64) -> StoreResult<Ve
         .into_iter()
         .map(|r| QueuedApproval {
             id: r.id,
-            // The tool's name: the caller, who knows the tools, turns it into its label.
-            tool_label: r.tool,
+            tool_label: r.tool.clone(),
+            tool: r.tool,
             event_id: r.event_id,
             event_title: r.event_title,
             requested_by: r.requested_by,
