@@ -28,13 +28,16 @@ mod ssr {
 #[server(prefix = "/api", endpoint = "agent_chat")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info"), fields(event_id = ?event_id)))]
 pub async fn agent_chat(agent: AgentKind, event_id: Option<i64>) -> Result<Option<ThreadOpen>, AppError> {
-    let (actor, pool) = super::ssr::actor_and_pool()?;
+    // Everything from the request's context before the first `.await`: while a page renders on
+    // the server, a server function's context is gone once it has awaited.
+    let actor = super::ssr::actor()?;
+    let state = super::ssr::state()?;
     let event_id = ssr::check_scope(&actor, agent, event_id)?;
     if let Some(id) = event_id {
         // Only a scope the member can still reach.
-        crate::store::events::detail(&pool, &actor, id).await?;
+        crate::store::events::detail(&state.pool, &actor, id).await?;
     }
-    Ok(super::ssr::state()?.chat.open_scoped(&actor, agent, event_id).await?)
+    Ok(state.chat.open_scoped(&actor, agent, event_id).await?)
 }
 
 /// Starts a thread with `agent` over the scope, with its first message.

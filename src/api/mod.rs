@@ -18,6 +18,9 @@ pub mod tasks;
 pub mod team;
 pub mod vendors;
 
+/// The request's context for server functions. Read it (`actor`, `state`) before the first
+/// `.await`: when a page renders on the server, a server function that has awaited may no longer
+/// find the request's context.
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
     use super::AppError;

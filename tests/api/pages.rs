@@ -103,3 +103,40 @@ async fn responses_are_compressed_when_the_browser_accepts_it(pool: PgPool) {
     assert!(plain.headers.get(header::CONTENT_ENCODING).is_none());
     assert!(plain.body.contains("Log in"));
 }
+
+/// Agent panels load their thread while the page renders on the server: no error in place, the
+/// starters when there is no thread, the thread when there is one. (A panel whose server function
+/// read the request's context after awaiting failed on the running server, now and then, with
+/// "AppState missing from context"; this harness never showed it, the Playwright agent specs did.)
+#[sqlx::test]
+async fn agent_panels_render_on_the_server(pool: PgPool) {
+    agent_panels_render(spawn(pool).await).await;
+}
+
+async fn agent_panels_render(app: TestApp) {
+    let id = app.event_id(EMMA_EVENT).await;
+    let emma = app.login(EMMA).await;
+    let olivia = app.login(OWNER).await;
+    let pages = [
+        (&emma, "client", format!("/my/events/{id}?tab=assistant")),
+        (&olivia, "venue_event", format!("/events/{id}?tab=agent")),
+    ];
+    for (who, agent, path) in &pages {
+        let r = app.page(Some(who.as_str()), path).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}");
+        assert!(r.body.contains(&format!("agent-panel-{agent}")), "{path} has no {agent} panel");
+        assert!(!r.body.contains("Something went wrong"), "{path} shows an error in place");
+        assert!(r.body.contains("Starter prompts"), "{path}: a panel without a thread offers starters");
+    }
+    for (who, agent, path) in &pages {
+        let said = format!("Hello from the {agent} panel test");
+        let event_id = id.to_string();
+        let form = [("agent", *agent), ("event_id", event_id.as_str()), ("text", said.as_str())];
+        let r = app.call(Some(who.as_str()), "start_agent_chat", &form).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let r = app.page(Some(who.as_str()), path).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}");
+        assert!(!r.body.contains("Something went wrong"), "{path} shows an error in place");
+        assert!(r.body.contains(&said), "{path}: the panel reopens its thread");
+    }
+}
