@@ -142,10 +142,15 @@ async fn place(
 }
 
 /// A write of a resource's block: refused by the constraint `no_double_booking` (SQLSTATE 23P01,
-/// exclusion_violation) when another booking holds an overlapping span.
+/// exclusion_violation) when another booking holds an overlapping span. Two bookings that write
+/// overlapping blocks at the same moment can each wait for the other's (an exclusion constraint
+/// checks after it inserts); Postgres then aborts one with 40P01 (deadlock_detected). Its only
+/// cause here is that race, so it answers the same as the plain conflict.
 fn taken(e: StoreError) -> BookingError {
     match e {
-        StoreError::Db(sqlx::Error::Database(d)) if d.code().as_deref() == Some("23P01") => BookingError::Taken,
+        StoreError::Db(sqlx::Error::Database(d)) if matches!(d.code().as_deref(), Some("23P01" | "40P01")) => {
+            BookingError::Taken
+        }
         e => e.into(),
     }
 }
