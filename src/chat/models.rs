@@ -8,7 +8,7 @@ use crate::domain::Role;
 use crate::llm::catalog::HostedConfig;
 use crate::llm::{Catalog, ResolvedModel};
 use crate::store::chat::{self as store, ProviderRow};
-use crate::store::Actor;
+use crate::store::{Actor, StoreError};
 use std::time::Duration;
 
 /// How long a venue's provider list is reused before it is read again.
@@ -58,7 +58,15 @@ impl Hub {
     }
 
     /// Adds a provider to the actor's venue (owners); its models are offered at once.
+    /// Its base URL must not point into a private or local network (the outbound guard), unless
+    /// the operator allowed that host.
     pub async fn add_provider(&self, actor: &Actor, provider: &ProviderInput) -> Result<i64, ChatError> {
+        if actor.role != Role::Owner {
+            return Err(StoreError::Forbidden.into());
+        }
+        if let Err(refused) = self.llm.outbound().check_url(&provider.base_url).await {
+            return Err(StoreError::field("base_url", &refused.to_string()).into());
+        }
         let id = store::add_provider(&self.pool, actor, provider).await?;
         self.providers_changed(actor.venue_id);
         Ok(id)

@@ -9,6 +9,7 @@ use super::openai::OpenAi;
 use super::scripted::Scripted;
 use super::{Provider, RetryPolicy, Timeouts};
 use crate::domain::chat::{ModelCatalog, ModelInfo};
+use crate::security::outbound::OutboundPolicy;
 use crate::security::Secret;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -34,6 +35,8 @@ pub struct LlmConfig {
     pub default_model: Option<String>,
     pub timeouts: Timeouts,
     pub retry: RetryPolicy,
+    /// Private hosts the providers a venue configures may reach (`CONCIERGE_OUTBOUND_ALLOW`).
+    pub outbound: OutboundPolicy,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -53,6 +56,7 @@ impl LlmConfig {
             default_model: None,
             timeouts: Timeouts::default(),
             retry: RetryPolicy::default(),
+            outbound: OutboundPolicy::default(),
         }
     }
 
@@ -162,6 +166,7 @@ impl LlmConfig {
             default_model: get("CONCIERGE_DEFAULT_MODEL"),
             timeouts,
             retry: RetryPolicy::default(),
+            outbound: OutboundPolicy::from_list(&get("CONCIERGE_OUTBOUND_ALLOW").unwrap_or_default()),
         })
     }
 }
@@ -211,9 +216,12 @@ pub struct Llm {
     client_timeouts: Timeouts,
     retry: RetryPolicy,
     hosted: Vec<HostedConfig>,
-    /// One HTTP client for every hosted provider, the venues' own included (a venue's catalog is
-    /// rebuilt per request; its providers must not each build a client).
+    /// One HTTP client for the providers of the environment, and one for those the venues
+    /// configured (a venue's catalog is rebuilt per request; its providers must not each build a
+    /// client). The venues' client vets every address it connects to and follows no redirects.
     client: reqwest::Client,
+    venue_client: reqwest::Client,
+    outbound: Arc<OutboundPolicy>,
 }
 
 impl Llm {
@@ -256,10 +264,12 @@ impl Llm {
             client_timeouts: config.timeouts,
             retry: config.retry,
             client: super::http::client(&config.timeouts),
+            venue_client: super::http::guarded_client(&config.timeouts, config.outbound.clone()),
+            outbound: Arc::new(config.outbound),
             hosted: Vec::new(),
         };
         for h in &config.hosted {
-            let hosted = llm.hosted_entries(h);
+            let hosted = llm.hosted_entries(h, llm.endpoint(h));
             llm.entries.extend(hosted);
         }
         llm.hosted = config.hosted;
@@ -271,15 +281,32 @@ impl Llm {
         &self.hosted
     }
 
+    /// Which private hosts the providers a venue configures may reach.
+    pub fn outbound(&self) -> &OutboundPolicy {
+        &self.outbound
+    }
+
     fn endpoint(&self, h: &HostedConfig) -> Endpoint {
         Endpoint::with_client(self.client.clone(), &h.base_url, h.api_key.clone(), self.client_timeouts, self.retry)
     }
 
-    fn hosted_entries(&self, h: &HostedConfig) -> Vec<ResolvedModel> {
+    /// A provider a venue configured: on the guarded client, its address vetted, its errors terse.
+    fn venue_endpoint(&self, h: &HostedConfig) -> Endpoint {
+        Endpoint::with_client(
+            self.venue_client.clone(),
+            &h.base_url,
+            h.api_key.clone(),
+            self.client_timeouts,
+            self.retry,
+        )
+        .guarded(self.outbound.clone())
+    }
+
+    fn hosted_entries(&self, h: &HostedConfig, endpoint: Endpoint) -> Vec<ResolvedModel> {
         let provider: Arc<dyn Provider> = match h.kind.as_str() {
-            "anthropic" => Arc::new(Anthropic(self.endpoint(h))),
-            "gemini" => Arc::new(Gemini(self.endpoint(h))),
-            _ => Arc::new(OpenAi(self.endpoint(h))),
+            "anthropic" => Arc::new(Anthropic(endpoint)),
+            "gemini" => Arc::new(Gemini(endpoint)),
+            _ => Arc::new(OpenAi(endpoint)),
         };
         h.models
             .iter()
@@ -302,7 +329,7 @@ impl Llm {
     pub fn catalog(&self, venue_providers: &[HostedConfig]) -> Catalog {
         let mut entries = self.entries.clone();
         for h in venue_providers {
-            entries.extend(self.hosted_entries(h));
+            entries.extend(self.hosted_entries(h, self.venue_endpoint(h)));
         }
         let default_model = self
             .default_model

@@ -3,8 +3,10 @@
 
 use super::sse::{SseEvent, SseParser};
 use super::{emit, EventRx, EventTx, ProviderError, RetryPolicy, StreamEvent, Timeouts, CHANNEL};
+use crate::security::outbound::OutboundPolicy;
 use crate::security::Secret;
 use futures_util::StreamExt;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::time::timeout;
@@ -27,6 +29,9 @@ pub struct Endpoint {
     client: reqwest::Client,
     timeouts: Timeouts,
     retry: RetryPolicy,
+    /// Set for a provider a venue configured: its literal address is vetted before each request
+    /// (names are vetted by the client's resolver) and its error details are not shown.
+    guard: Option<Arc<OutboundPolicy>>,
 }
 
 /// Adds a provider's own headers (its key among them) to a request.
@@ -46,7 +51,14 @@ impl Endpoint {
         timeouts: Timeouts,
         retry: RetryPolicy,
     ) -> Self {
-        Self { base_url: base_url.trim_end_matches('/').to_string(), api_key, client, timeouts, retry }
+        Self { base_url: base_url.trim_end_matches('/').to_string(), api_key, client, timeouts, retry, guard: None }
+    }
+
+    /// The endpoint as one a venue configured (see the `guard` field). Its client must be a
+    /// [`guarded_client`] (a vetting resolver, no redirects).
+    pub fn guarded(mut self, policy: Arc<OutboundPolicy>) -> Self {
+        self.guard = Some(policy);
+        self
     }
 
     /// POSTs `body` as JSON to `url` and decodes the SSE answer with decoders from `decoder`.
@@ -57,11 +69,17 @@ impl Endpoint {
         headers: Headers,
         decoder: fn() -> D,
     ) -> EventRx {
+        if let Some(refusal) = self.guard.as_ref().and_then(|g| g.check_literal(&url).err()) {
+            let (tx, rx) = mpsc::channel(1);
+            let _ = tx.try_send(Err(ProviderError::Connect(refusal.to_string())));
+            return rx;
+        }
         let key = self.api_key.clone();
         spawn_sse(
             self.client.clone(),
             self.timeouts,
             self.retry,
+            self.guard.is_some(),
             move |client| headers(client.post(&url).json(&body), key.as_ref().map(Secret::expose)),
             decoder,
         )
@@ -77,11 +95,25 @@ pub fn client(timeouts: &Timeouts) -> reqwest::Client {
         .unwrap_or_else(|_| reqwest::Client::new())
 }
 
-/// Starts `build`'s request and decodes its stream with decoders from `decoder`.
+/// A client for addresses a venue chose: every address a name resolves to is vetted by the
+/// outbound guard, and redirects are not followed (a redirect could lead anywhere).
+pub fn guarded_client(timeouts: &Timeouts, policy: OutboundPolicy) -> reqwest::Client {
+    reqwest::Client::builder()
+        .connect_timeout(timeouts.connect)
+        .user_agent(concat!("concierge/", env!("CARGO_PKG_VERSION")))
+        .dns_resolver(Arc::new(crate::security::outbound::GuardedResolver::new(policy)))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap_or_else(|_| reqwest::Client::new())
+}
+
+/// Starts `build`'s request and decodes its stream with decoders from `decoder`. With
+/// `hide_details`, a failure reaches the reader without what the far side said.
 pub fn spawn_sse<B, D>(
     client: reqwest::Client,
     timeouts: Timeouts,
     retry: RetryPolicy,
+    hide_details: bool,
     build: B,
     decoder: impl Fn() -> D + Send + Sync + 'static,
 ) -> EventRx
@@ -97,7 +129,7 @@ where
             let closed = tx.clone();
             tokio::select! {
                 _ = closed.closed() => tracing::debug!("provider stream cancelled by its reader"),
-                _ = run(&client, timeouts, retry, &build, &decoder, &tx) => {}
+                _ = run(&client, timeouts, retry, hide_details, &build, &decoder, &tx) => {}
             }
         }
         .instrument(span),
@@ -116,6 +148,7 @@ async fn run<B, D>(
     client: &reqwest::Client,
     timeouts: Timeouts,
     retry: RetryPolicy,
+    hide_details: bool,
     build: &B,
     decoder: &(impl Fn() -> D + Send + Sync),
     tx: &EventTx,
@@ -135,7 +168,7 @@ async fn run<B, D>(
             }
             Err(f) => {
                 tracing::warn!(error = %f.error, "provider request failed");
-                emit(tx, Err(f.error)).await;
+                emit(tx, Err(if hide_details { f.error.without_details() } else { f.error })).await;
                 return;
             }
         }

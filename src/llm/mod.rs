@@ -141,6 +141,20 @@ pub enum ProviderError {
 }
 
 impl ProviderError {
+    /// The same failure without what the far side said: for providers a venue configured, whose
+    /// answers are not shown (the chat must not become a window onto whatever an address reaches).
+    pub fn without_details(self) -> Self {
+        const HIDDEN: &str = "details are not shown for providers configured in the venue's settings";
+        match self {
+            ProviderError::Connect(_) => ProviderError::Connect("connection failed".into()),
+            ProviderError::Http { status, .. } => ProviderError::Http { status, message: HIDDEN.into() },
+            ProviderError::RateLimited(_) => ProviderError::RateLimited(HIDDEN.into()),
+            ProviderError::Protocol(_) => ProviderError::Protocol(HIDDEN.into()),
+            ProviderError::Upstream(_) => ProviderError::Upstream(HIDDEN.into()),
+            other => other,
+        }
+    }
+
     /// Whether trying again (before the first token) may help.
     pub fn retriable(&self) -> bool {
         match self {

@@ -1,9 +1,11 @@
 //! Security primitives (ssr, a leaf: imports only `domain`): secrets that never print, random
-//! tokens and their hashes, password hashing, and the signing of embed tokens.
+//! tokens and their hashes, password hashing, the signing of embed tokens, and the outbound guard
+//! (which addresses the server may be made to call).
 //!
 //! Everything that holds or makes a credential lives here, so that a review of how credentials
 //! are made and compared reads one folder.
 
+pub mod outbound;
 pub mod passwords;
 pub mod signing;
 pub mod tokens;

@@ -450,7 +450,8 @@ async fn replies_cut_by_a_restart_are_marked_and_can_be_retried(pool: PgPool) {
 
 #[sqlx::test]
 async fn owners_add_hosted_providers_whose_keys_never_come_back(pool: PgPool) {
-    let app = spawn(pool).await;
+    // The operator allows this loopback host (as for an Ollama on the same machine).
+    let app = spawn_with_outbound_allow(pool, "127.0.0.1").await;
     let owner = app.login(OWNER).await;
     let form = [
         ("name", "groq"),
@@ -468,7 +469,8 @@ async fn owners_add_hosted_providers_whose_keys_never_come_back(pool: PgPool) {
     let ids: Vec<&str> = models["models"].as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap()).collect();
     assert!(ids.contains(&"groq/llama-3.3-70b") && ids.contains(&"scripted/instant"), "{ids:?}");
 
-    // A chat on the new provider: it is unreachable here, so the reply fails in place.
+    // A chat on the new provider: it is unreachable here, so the reply fails in place, without
+    // the details of what answered.
     let sent = app.call(Some(&owner), "start_chat", &[("text", "hi"), ("model", "groq/qwen-qwq")]).await;
     assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
     let reply = finish_reply(&app, &owner, &sent.json()).await;
@@ -520,4 +522,113 @@ async fn chat_pages_render_on_the_server_for_their_owner_only(pool: PgPool) {
     assert_eq!(app.page(Some(&james), &path).await.status, StatusCode::NOT_FOUND);
     let anon = app.page(None, &path).await;
     assert!(anon.body.contains("/login"), "logged out: sent to log in");
+}
+
+/// Counts the connections a local listener accepts; answers each with `reply` (if any).
+async fn listener(reply: Option<String>) -> (u16, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = l.local_addr().unwrap().port();
+    let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = hits.clone();
+    tokio::spawn(async move {
+        while let Ok((mut sock, _)) = l.accept().await {
+            counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let reply = reply.clone();
+            tokio::spawn(async move {
+                let mut buf = [0u8; 4096];
+                let _ = sock.read(&mut buf).await;
+                if let Some(r) = reply {
+                    let _ = sock.write_all(r.as_bytes()).await;
+                }
+            });
+        }
+    });
+    (port, hits)
+}
+
+/// A provider row as if it had been stored before the guard existed (or changed behind its back).
+async fn store_provider(app: &TestApp, name: &str, base_url: &str) {
+    let venue: i64 =
+        sqlx::query_scalar("select venue_id from memberships m join users u on u.id = m.user_id where u.email = $1")
+            .bind(OWNER)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    sqlx::query("insert into llm_providers (venue_id, name, kind, base_url, api_key, models) values ($1, $2, 'openai', $3, '', '{m}')")
+        .bind(venue)
+        .bind(name)
+        .bind(base_url)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+}
+
+/// A venue's provider URL cannot point the server at itself, its database, the metadata service
+/// or the private network: refused when saved (by address and by name), and refused again when
+/// the server connects (a stored row, a name that resolves to a private address, a redirect).
+#[sqlx::test]
+async fn provider_addresses_cannot_reach_private_networks(pool: PgPool) {
+    let app = spawn(pool).await;
+    let owner = app.login(OWNER).await;
+    for url in [
+        "http://127.0.0.1:5432",
+        "http://[::1]:8080/v1",
+        "http://169.254.169.254/latest",
+        "http://10.0.0.7/v1",
+        "http://100.64.1.1/v1",
+        "http://[fd00::1]/v1",
+        "http://localhost:11434/v1",
+    ] {
+        let form = [("name", "sneaky"), ("kind", "openai"), ("base_url", url), ("api_key", ""), ("models", "m")];
+        let r = app.call(Some(&owner), "add_provider", &form).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{url}: {}", r.body);
+        assert!(r.body.contains("private or local network"), "{url}: {}", r.body);
+    }
+    let list = app.call(Some(&owner), "list_providers", &[]).await;
+    assert!(!list.body.contains("sneaky"), "nothing was stored");
+
+    // Stored anyway (by address, and by a name that resolves to loopback): the server does not connect.
+    let (port, hits) = listener(None).await;
+    store_provider(&app, "byaddress", &format!("http://127.0.0.1:{port}/v1")).await;
+    store_provider(&app, "byname", &format!("http://localhost:{port}/v1")).await;
+    for model in ["byaddress/m", "byname/m"] {
+        let sent = app.call(Some(&owner), "start_chat", &[("text", "hi"), ("model", model)]).await;
+        assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
+        let reply = finish_reply(&app, &owner, &sent.json()).await;
+        assert_eq!(reply["status"], "failed", "{model}");
+        let error = reply["error"].as_str().unwrap();
+        assert!(error.contains("connect"), "{model}: {error}");
+    }
+    assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 0, "no connection was made");
+}
+
+#[sqlx::test]
+async fn venue_providers_follow_no_redirects_and_show_no_upstream_details(pool: PgPool) {
+    // The operator allows loopback here, so the requests do leave; the guard still holds.
+    let app = spawn_with_outbound_allow(pool, "127.0.0.1").await;
+    let owner = app.login(OWNER).await;
+    let (target, target_hits) = listener(None).await;
+    let redirect = format!(
+        "HTTP/1.1 307 Temporary Redirect\r\nLocation: http://127.0.0.1:{target}/v1/chat/completions\r\nContent-Length: 0\r\n\r\n"
+    );
+    let (port, hits) = listener(Some(redirect)).await;
+    store_provider(&app, "redirector", &format!("http://127.0.0.1:{port}/v1")).await;
+    let secret = "postgres version 15.19 on x86_64";
+    let leak = format!("HTTP/1.1 500 Internal Server Error\r\nContent-Length: {}\r\n\r\n{secret}", secret.len());
+    let (leaky, _) = listener(Some(leak)).await;
+    store_provider(&app, "leaky", &format!("http://127.0.0.1:{leaky}/v1")).await;
+
+    let sent = app.call(Some(&owner), "start_chat", &[("text", "hi"), ("model", "redirector/m")]).await;
+    let reply = finish_reply(&app, &owner, &sent.json()).await;
+    assert_eq!(reply["status"], "failed");
+    assert!(reply["error"].as_str().unwrap().contains("307"), "{}", reply["error"]);
+    assert!(hits.load(std::sync::atomic::Ordering::SeqCst) >= 1);
+    assert_eq!(target_hits.load(std::sync::atomic::Ordering::SeqCst), 0, "the redirect was not followed");
+
+    let sent = app.call(Some(&owner), "start_chat", &[("text", "hi"), ("model", "leaky/m")]).await;
+    let reply = finish_reply(&app, &owner, &sent.json()).await;
+    assert_eq!(reply["status"], "failed");
+    let error = reply["error"].as_str().unwrap();
+    assert!(error.contains("500") && !error.contains(secret), "the upstream's body is not shown: {error}");
 }

@@ -62,9 +62,21 @@ pub async fn spawn(pool: PgPool) -> TestApp {
 
 /// The app with the scripted model pausing `delay` between words (for stopping mid-reply).
 pub async fn spawn_with_delay(pool: PgPool, delay: std::time::Duration) -> TestApp {
+    spawn_with_llm(pool, concierge::llm::catalog::LlmConfig::scripted_only(delay)).await
+}
+
+/// The app with the operator's list of private hosts venue providers may reach
+/// (`CONCIERGE_OUTBOUND_ALLOW`).
+pub async fn spawn_with_outbound_allow(pool: PgPool, allow: &str) -> TestApp {
+    let mut config = concierge::llm::catalog::LlmConfig::scripted_only(std::time::Duration::ZERO);
+    config.outbound = concierge::security::outbound::OutboundPolicy::from_list(allow);
+    spawn_with_llm(pool, config).await
+}
+
+async fn spawn_with_llm(pool: PgPool, config: concierge::llm::catalog::LlmConfig) -> TestApp {
     concierge::store::seed_demo_if_empty(&pool).await.expect("demo data loads");
     let conf = get_configuration(Some("Leptos.toml")).expect("Leptos.toml");
-    let llm = concierge::llm::Llm::new(concierge::llm::catalog::LlmConfig::scripted_only(delay));
+    let llm = concierge::llm::Llm::new(config);
     let state = AppState::new(conf.leptos_options, pool.clone(), Config::default(), llm);
     TestApp { router: app(state), pool }
 }
