@@ -38,6 +38,7 @@ pub fn app(state: AppState) -> Router {
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
             tracing::info_span!("request", method = %req.method(), path = %loggable_path(req.uri().path()))
         }))
+        .layer(axum::middleware::from_fn(super::input::refuse_nul))
         .layer(axum::middleware::from_fn(same_origin_posts))
         // Brotli or gzip, as the browser accepts: the wasm bundle shrinks about 4x on the wire.
         // The default predicate leaves small bodies, images and event streams alone.

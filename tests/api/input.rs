@@ -42,11 +42,13 @@ async fn bad_guests_are_refused_field_by_field(pool: PgPool) {
 #[sqlx::test]
 async fn malformed_requests_are_400_not_500(pool: PgPool) {
     let app = spawn(pool).await;
-    // Not an email at all, or with a NUL byte: refused before any query.
-    for email in ["no-at-sign", "a\u{0}@x.io"] {
-        let r = app.call(None, "login", &[("email", email), ("password", PASSWORD)]).await;
-        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{email:?}: {}", r.body);
-    }
+    // Not an email at all, or with a NUL byte: refused before any query (a NUL is a 422 on its
+    // field, as in every server function: `nul_characters_are_refused_everywhere`).
+    let r = app.call(None, "login", &[("email", "no-at-sign"), ("password", PASSWORD)]).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    let r = app.call(None, "login", &[("email", "a\u{0}@x.io"), ("password", PASSWORD)]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["Invalid"][0]["field"], "email");
     // A body that is not UTF-8.
     let req = Request::post("/api/dashboard")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
@@ -151,4 +153,41 @@ async fn empty_and_oversized_messages_are_refused(pool: PgPool) {
     let last = opened["messages"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(last["body"], "Can we move the tasting to Friday?");
     assert_eq!(last["mine"], true);
+}
+
+/// A NUL character cannot be stored (Postgres text refuses it): in any field of any server
+/// function it is a 422 naming the field, before the function runs, and nothing is stored.
+#[sqlx::test]
+async fn nul_characters_are_refused_everywhere(pool: PgPool) {
+    let app = spawn(pool).await;
+    let olivia = app.login(OWNER).await;
+    let event = app.event_id(EMMA_EVENT).await.to_string();
+    let before = guests_of(&app, event.parse().unwrap()).await;
+    let tokens: i64 = sqlx::query_scalar("select count(*) from embed_tokens").fetch_one(&app.pool).await.unwrap();
+    // (server function, its form, the field holding the NUL)
+    type Call<'a> = (&'a str, Vec<(&'a str, &'a str)>, &'a str);
+    let calls: Vec<Call> = vec![
+        ("add_guest", vec![("event_id", &event), ("form[name]", "Ann\0Lee")], "form[name]"),
+        ("create_embed_token", vec![("label", "site\0"), ("agent", "client"), ("member_email", EMMA)], "label"),
+        ("cancel_appointment", vec![("id", "1"), ("reason", "\0")], "reason"),
+        ("start_chat", vec![("text", "hello\0")], "text"),
+        ("rename_chat", vec![("thread_id", "1"), ("title", "a\0b")], "title"),
+        ("send_message", vec![("thread_id", "1"), ("body", "\0\0")], "body"),
+    ];
+    for (name, form, field) in calls {
+        let r = app.call(Some(&olivia), name, &form).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{name}: {}", r.body);
+        let j = r.json();
+        let errors = j["Invalid"].as_array().expect("field errors");
+        assert!(errors.iter().any(|x| x["field"] == field), "{name}: {j}");
+    }
+    let json = Request::post("/api/start_chat")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::COOKIE, format!("concierge_session={olivia}"))
+        .body(Body::from(r#"{"text":"hi\u0000"}"#))
+        .unwrap();
+    assert_eq!(app.send(json).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(before, guests_of(&app, event.parse().unwrap()).await);
+    let after: i64 = sqlx::query_scalar("select count(*) from embed_tokens").fetch_one(&app.pool).await.unwrap();
+    assert_eq!(tokens, after);
 }
