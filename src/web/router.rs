@@ -40,6 +40,7 @@ pub fn app(state: AppState) -> Router {
         }))
         .layer(axum::middleware::from_fn(super::input::refuse_nul))
         .layer(axum::middleware::from_fn(same_origin_posts))
+        .layer(axum::middleware::from_fn_with_state(state.config.cookie_secure, security_headers))
         // Brotli or gzip, as the browser accepts: the wasm bundle shrinks about 4x on the wire.
         // The default predicate leaves small bodies, images and event streams alone.
         .layer(CompressionLayer::new())
@@ -55,6 +56,29 @@ fn loggable_path(path: &str) -> String {
     } else {
         path.to_string()
     }
+}
+
+/// Headers every response carries: no MIME sniffing; no referrer to other sites (invite and feed
+/// addresses hold tokens); no framing by other sites except the embeddable chat (`/embed/`);
+/// over HTTPS (secure cookies), HSTS.
+async fn security_headers(State(https): State<bool>, req: Request, next: axum::middleware::Next) -> Response {
+    use axum::http::header::{
+        CONTENT_SECURITY_POLICY, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+    };
+    use axum::http::HeaderValue;
+    let embeddable = req.uri().path().starts_with("/embed/");
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    if !embeddable {
+        h.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+        h.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static("frame-ancestors 'none'"));
+    }
+    if https {
+        h.insert(STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
+    }
+    res
 }
 
 /// Refuses state-changing requests sent by another site's page (login CSRF and the like):

@@ -140,3 +140,25 @@ async fn agent_panels_render(app: TestApp) {
         assert!(r.body.contains(&said), "{path}: the panel reopens its thread");
     }
 }
+
+/// Every response says: no MIME sniffing, no referrer to other sites, and no framing by other
+/// sites, except the embeddable chat; HSTS only over HTTPS (secure cookies are off here).
+#[sqlx::test]
+async fn responses_carry_the_security_headers(pool: PgPool) {
+    let app = spawn(pool).await;
+    let olivia = app.login(OWNER).await;
+    for path in ["/login", "/", "/health", "/no/such/page"] {
+        let r = app.page(Some(&olivia), path).await;
+        assert_eq!(r.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff", "{path}");
+        assert_eq!(r.headers[header::REFERRER_POLICY], "same-origin", "{path}");
+        assert_eq!(r.headers[header::X_FRAME_OPTIONS], "DENY", "{path}");
+        assert_eq!(r.headers[header::CONTENT_SECURITY_POLICY], "frame-ancestors 'none'", "{path}");
+        assert!(r.headers.get(header::STRICT_TRANSPORT_SECURITY).is_none(), "{path}");
+    }
+    let r = app.call(Some(&olivia), "dashboard", &[]).await;
+    assert_eq!(r.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff", "server functions too");
+    let embed = app.page(Some(&olivia), "/embed/chat?agent=assistant").await;
+    assert_eq!(embed.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert!(embed.headers.get(header::X_FRAME_OPTIONS).is_none(), "the widget may be framed");
+    assert!(embed.headers.get(header::CONTENT_SECURITY_POLICY).is_none(), "the widget may be framed");
+}
