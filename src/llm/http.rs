@@ -200,8 +200,7 @@ where
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
-        let body =
-            timeout(Duration::from_secs(5), response.bytes()).await.ok().and_then(Result::ok).unwrap_or_default();
+        let body = timeout(Duration::from_secs(5), capped_body(response, MAX_ERROR_BODY)).await.unwrap_or_default();
         let message = error_message(&body);
         let error = if status.as_u16() == 429 {
             ProviderError::RateLimited(message)
@@ -232,6 +231,10 @@ where
                 break 'read;
             }
         }
+        if parser.overflowed() {
+            let limit = "a line or an event of the stream was over its size limit".to_string();
+            return Err(fail(ProviderError::Protocol(limit), forwarded));
+        }
     }
     if let Some(event) = parser.finish() {
         for out in decoder.event(event).map_err(|e| fail(e, forwarded))? {
@@ -246,6 +249,23 @@ where
         }
     }
     Ok(())
+}
+
+/// The most of an error body read (its message is cut to 300 characters anyway).
+const MAX_ERROR_BODY: usize = 64 * 1024;
+
+/// At most `cap` bytes of a response's body (the rest is not read).
+async fn capped_body(response: reqwest::Response, cap: usize) -> Vec<u8> {
+    let mut body = response.bytes_stream();
+    let mut out = Vec::new();
+    while let Some(Ok(chunk)) = body.next().await {
+        let room = cap - out.len();
+        out.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        if out.len() >= cap {
+            break;
+        }
+    }
+    out
 }
 
 /// A reqwest error without its URL (a Gemini URL could carry a key if someone configured it so).

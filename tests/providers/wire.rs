@@ -147,6 +147,29 @@ async fn a_stalled_stream_hits_the_idle_timeout() {
     assert!(started.elapsed() < Duration::from_secs(5));
 }
 
+/// A provider that streams without ever ending a line is cut off at the parser's line limit
+/// (1 MiB), not buffered without end.
+#[tokio::test]
+async fn a_stream_without_newlines_hits_the_line_limit() {
+    let chunk = "x".repeat(256 * 1024);
+    let pieces: Vec<&str> = std::iter::repeat_n(chunk.as_str(), 6).collect();
+    let fake = Fake::start(vec![Scripted { pause: Duration::ZERO, ..Scripted::sse(&pieces) }]).await;
+    let events = collect(openai(&fake).stream(request("m"))).await;
+    assert!(matches!(events.as_slice(), [Err(ProviderError::Protocol(m))] if m.contains("size limit")), "{events:?}");
+}
+
+/// A 10 MiB error body: the reply ends with its first 300 characters (the server reads 64 KiB of it).
+#[tokio::test]
+async fn a_huge_error_body_gives_a_short_message() {
+    let body = "e".repeat(10 * 1024 * 1024);
+    let fake = Fake::start(vec![Scripted::status(400, &body)]).await;
+    let events = collect(openai(&fake).stream(request("m"))).await;
+    match events.as_slice() {
+        [Err(ProviderError::Http { status: 400, message })] => assert_eq!(message.len(), 300),
+        other => panic!("{other:?}"),
+    }
+}
+
 #[tokio::test]
 async fn unreachable_server_is_a_connect_error() {
     // A port nothing listens on (bound, then closed).
