@@ -58,6 +58,31 @@ pub fn percent_encode_path(s: &str) -> String {
     encode(s, b"-_.~/")
 }
 
+/// Decodes percent-encoding as forms write it (`%5B` is `[`, `+` is a space); a `%` not followed
+/// by two hex digits stays as it is, and bytes that are not UTF-8 become U+FFFD.
+pub fn percent_decode(raw: &[u8]) -> String {
+    let hex = |b: u8| (b as char).to_digit(16);
+    let mut out = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        match (raw[i], raw.get(i + 1).and_then(|b| hex(*b)), raw.get(i + 2).and_then(|b| hex(*b))) {
+            (b'%', Some(hi), Some(lo)) => {
+                out.push((hi * 16 + lo) as u8);
+                i += 3;
+            }
+            (b'+', _, _) => {
+                out.push(b' ');
+                i += 1;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 fn encode(s: &str, keep: &[u8]) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
@@ -95,6 +120,8 @@ mod tests {
         assert_eq!(percent_encode("/events/3?tab=guests"), "%2Fevents%2F3%3Ftab%3Dguests");
         assert_eq!(percent_encode_path("/events/3?tab=guests"), "/events/3%3Ftab%3Dguests");
         assert_eq!(percent_encode("é"), "%C3%A9");
+        assert_eq!(percent_decode(percent_encode("a b/é%").as_bytes()), "a b/é%");
+        assert_eq!(percent_decode(b"form%5Bname%5D+x%zz"), "form[name] x%zz");
     }
 
     #[test]

@@ -23,7 +23,7 @@ pub fn nul_field(content_type: &str, body: &[u8]) -> Option<String> {
                 None => (pair, &pair[..0]),
             };
             has_encoded_nul(value).then(|| {
-                let key = percent_decode(key);
+                let key = crate::domain::text::percent_decode(key);
                 // Form keys are our own argument names; anything else is reported as text.
                 if key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'[' || b == b']') {
                     key
@@ -36,30 +36,6 @@ pub fn nul_field(content_type: &str, body: &[u8]) -> Option<String> {
     let raw_nul = body.contains(&0);
     let json_nul = body.windows(6).any(|w| w.eq_ignore_ascii_case(b"\\u0000"));
     (raw_nul || json_nul).then(|| "text".to_string())
-}
-
-/// A form key as the server function sees it (`form%5Bname%5D` is `form[name]`).
-fn percent_decode(raw: &[u8]) -> String {
-    let hex = |b: u8| (b as char).to_digit(16);
-    let mut out = Vec::with_capacity(raw.len());
-    let mut i = 0;
-    while i < raw.len() {
-        match (raw[i], raw.get(i + 1).and_then(|b| hex(*b)), raw.get(i + 2).and_then(|b| hex(*b))) {
-            (b'%', Some(hi), Some(lo)) => {
-                out.push((hi * 16 + lo) as u8);
-                i += 3;
-            }
-            (b'+', _, _) => {
-                out.push(b' ');
-                i += 1;
-            }
-            (b, _, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn has_encoded_nul(value: &[u8]) -> bool {

@@ -180,27 +180,11 @@ fn links_carry_suggestions_and_nothing_else() {
     let url = link("/inquiries/new", std::slice::from_ref(&s));
     assert!(url.starts_with("/inquiries/new?assist=%5B%7B%22field%22"), "{url}");
     assert!(!url[15..].contains(['&', ' ', '"']), "{url}");
-    let decoded = percent_decode(&url["/inquiries/new?assist=".len()..]);
+    let decoded = crate::domain::text::percent_decode(url["/inquiries/new?assist=".len()..].as_bytes());
     assert_eq!(from_link(FormKind::Inquiry, &decoded), vec![s.clone()]);
     let other = Suggestion { field: "status".into(), ..s };
     assert!(from_link(FormKind::Inquiry, &serde_json::to_string(&[other]).unwrap()).is_empty(), "not a field");
     assert!(from_link(FormKind::Inquiry, "<script>").is_empty());
-}
-
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' {
-            out.push(u8::from_str_radix(&s[i + 1..i + 3], 16).unwrap());
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).unwrap()
 }
 
 #[test]
