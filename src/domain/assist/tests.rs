@@ -180,7 +180,7 @@ fn links_carry_suggestions_and_nothing_else() {
     let url = link("/inquiries/new", std::slice::from_ref(&s));
     assert!(url.starts_with("/inquiries/new?assist=%5B%7B%22field%22"), "{url}");
     assert!(!url[15..].contains(['&', ' ', '"']), "{url}");
-    let decoded = crate::domain::text::percent_decode(url["/inquiries/new?assist=".len()..].as_bytes());
+    let decoded = crate::domain::text::percent_decode(&url.as_bytes()["/inquiries/new?assist=".len()..]);
     assert_eq!(from_link(FormKind::Inquiry, &decoded), vec![s.clone()]);
     let other = Suggestion { field: "status".into(), ..s };
     assert!(from_link(FormKind::Inquiry, &serde_json::to_string(&[other]).unwrap()).is_empty(), "not a field");
