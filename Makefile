@@ -7,7 +7,7 @@
 #   make lint      rustfmt + clippy (server and wasm), warnings are errors
 #   make release   optimised build; prints wasm sizes raw and brotli
 #   make bench     cargo bench (server side)
-#   make eval      tool-calling accuracy per configured model (eval/tool_calls.json)
+#   make eval      tool-calling accuracy per configured model (eval/tool_calls.json), knowledge base
 #   make clean-db  stop the private PostgreSQL cluster in .data/pg, if one runs
 
 SHELL := bash
@@ -133,6 +133,9 @@ eval: setup
 	fi
 	LEPTOS_OUTPUT_NAME=$(OUTPUT_NAME) RUSTFLAGS="$(ERASE_RUSTFLAGS)" cargo run --quiet --no-default-features --features ssr --example eval
 	LEPTOS_OUTPUT_NAME=$(OUTPUT_NAME) RUSTFLAGS="$(ERASE_RUSTFLAGS)" cargo run --quiet --no-default-features --features ssr --example assist_eval
+	# The knowledge base (eval/knowledge.json) on a scratch database of its own.
+	eval "$$(scripts/db.sh concierge_kb_eval --fresh)"
+	LEPTOS_OUTPUT_NAME=$(OUTPUT_NAME) RUSTFLAGS="$(ERASE_RUSTFLAGS)" cargo run --quiet --no-default-features --features ssr --example knowledge_eval
 
 clean-db:
 	@scripts/db.sh --stop

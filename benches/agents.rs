@@ -93,7 +93,15 @@ async fn main() {
             _ => (&sam, json!({})),
         };
         let _ = service;
-        let cx = ToolCx { pool: &pool, actor, event_id: Some(event), model: Some(&scripted), said: None };
+        let cx = ToolCx {
+            pool: &pool,
+            actor,
+            event_id: Some(event),
+            model: Some(&scripted),
+            said: None,
+            knowledge: None,
+            thread_id: None,
+        };
         let mut times = Vec::new();
         for i in 0..40 {
             let mut args = args.clone();

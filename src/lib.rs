@@ -2,7 +2,7 @@
 //! the ones below it (`tests/architecture.rs` holds the code to that):
 //!
 //! * `web` (ssr): the composition root: the axum router, middleware, who is asking, the plain
-//!   routes (the chat's event stream, iCalendar, `/health`). The only module that imports [`app`].
+//!   routes (the chat's event stream, iCalendar, knowledge uploads, `/health`). The only module that imports [`app`].
 //! * [`app`]: the UI, rendered on the server (feature `ssr`) and hydrated in the browser
 //!   (feature `hydrate`, compiled to wasm). It names no server-only module outside code gated by
 //!   `#[cfg(feature = "ssr")]`.
@@ -13,15 +13,18 @@
 //! * `chat` (ssr): the chat engine, the one door for a turn: threads, model resolution, sends,
 //!   replies written by server tasks, live fan-out, replay.
 //! * `agent` (ssr): agent kinds, their context and instructions, and the tools (one file per domain).
+//! * `jobs` (ssr): the background worker: claims queued jobs and runs them by kind.
 //! * `scheduling` (ssr): availability, booking rules, iCalendar, reminders.
+//! * `knowledge` (ssr): documents: extraction, chunking, the local embedding model, hybrid
+//!   search, cited answers.
 //! * `llm` (ssr): model providers behind one trait (embedded llama.cpp, OpenAI-compatible,
 //!   Anthropic, Gemini, scripted).
 //! * `store` (ssr): Postgres through sqlx, SQL only, every query scoped to the acting user.
 //! * `security` (ssr): secrets, tokens and their hashes, passwords, signing.
 //! * [`domain`]: types and parsers shared by both sides; imports nothing of the crate.
 //!
-//! Dependencies flow one way: `web → app → api → state → chat → agent → scheduling →
-//! {llm, store} → security → domain`.
+//! Dependencies flow one way: `web → app → api → state → {chat, jobs} → agent →
+//! {scheduling, knowledge} → {llm, store} → security → domain`.
 
 // Release builds keep every view's full static type (debug builds erase them with
 // `--cfg erase_components`); the deepest pages need more than the default 128 levels.
@@ -34,6 +37,10 @@ pub mod app;
 #[cfg(feature = "ssr")]
 pub mod chat;
 pub mod domain;
+#[cfg(feature = "ssr")]
+pub mod jobs;
+#[cfg(feature = "ssr")]
+pub mod knowledge;
 #[cfg(feature = "ssr")]
 pub mod llm;
 #[cfg(feature = "ssr")]

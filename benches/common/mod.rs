@@ -39,7 +39,8 @@ pub async fn drop_db(name: &str) {
 pub fn state(pool: sqlx::PgPool) -> AppState {
     let llm = concierge::llm::Llm::new(concierge::llm::catalog::LlmConfig::scripted_only(Duration::ZERO));
     let conf = leptos::config::get_configuration(Some("Leptos.toml")).unwrap();
-    AppState::new(conf.leptos_options, pool, Config::default(), llm)
+    let knowledge = concierge::knowledge::Knowledge::new(&concierge::knowledge::KnowledgeConfig::for_tests()).unwrap();
+    AppState::new(conf.leptos_options, pool, Config::default(), llm, std::sync::Arc::new(knowledge))
 }
 
 /// The app served on a free local port, as main.rs serves it (TCP_NODELAY); its base URL.

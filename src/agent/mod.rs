@@ -39,6 +39,10 @@ pub struct ToolCx<'a> {
     pub model: Option<&'a crate::llm::ResolvedModel>,
     /// The person's last message in the turn (what "this email" refers to).
     pub said: Option<&'a str>,
+    /// The knowledge base (document search); `None` outside the server (some tests).
+    pub knowledge: Option<&'a crate::knowledge::Knowledge>,
+    /// The chat thread of the turn (its attachments are searched too).
+    pub thread_id: Option<i64>,
 }
 
 impl ToolCx<'_> {
@@ -226,7 +230,9 @@ pub fn instructions(kind: AgentKind) -> &'static str {
     match kind {
         AgentKind::Assistant => {
             "You are the venue's general assistant for its team. Answer questions about the venue, its spaces, \
-             services and the member's own events. Use the tools to look things up instead of guessing."
+             services and the member's own events. Use the tools to look things up instead of guessing. For \
+             policies, packages, menus, rules and other questions the venue's documents answer, use \
+             search_knowledge and cite the passages you use as [1], [2]."
         }
         AgentKind::Client => {
             "You help a client plan their event at the venue. Use the tools to look up the event, its elements, \

@@ -83,6 +83,22 @@ impl From<FieldErrors> for AppError {
 }
 
 #[cfg(feature = "ssr")]
+impl From<crate::knowledge::KnowledgeError> for AppError {
+    fn from(e: crate::knowledge::KnowledgeError) -> Self {
+        use crate::knowledge::KnowledgeError as E;
+        match e {
+            E::Store(s) => s.into(),
+            E::Rejected(m) | E::Unsupported(m) => AppError::invalid("text", &m),
+            E::TooLarge => AppError::invalid("text", &e.to_string()),
+            other => {
+                tracing::error!(error = %other, "knowledge base error");
+                AppError::Internal
+            }
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
 impl From<crate::store::StoreError> for AppError {
     fn from(e: crate::store::StoreError) -> Self {
         use crate::store::StoreError as E;

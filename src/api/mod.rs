@@ -12,6 +12,7 @@ pub mod chat;
 pub mod dashboard;
 pub mod events;
 pub mod guests;
+pub mod knowledge;
 pub mod messages;
 pub mod scheduling;
 pub mod tasks;

@@ -49,6 +49,7 @@ fn Nav(user: Option<SessionUser>) -> impl IntoView {
                     {(user.role == crate::domain::Role::Client).then(|| view! { <A href="/book" attr:class="nav-link">"Book"</A> })}
                     {staff.then(|| view! { <A href="/calendar" attr:class="nav-link">"Calendar"</A> })}
                     {staff.then(|| view! { <A href="/vendors" attr:class="nav-link hidden sm:block">"Vendors"</A> })}
+                    <A href="/knowledge" attr:class="nav-link hidden sm:block">"Knowledge"</A>
                     {staff.then(|| view! { <A href="/approvals" attr:class="nav-link hidden sm:block">"Approvals"</A> })}
                     {staff.then(|| view! { <A href="/team" attr:class="nav-link hidden sm:block">"Team"</A> })}
                     {owner.then(|| view! { <A href="/settings/models" attr:class="nav-link hidden sm:block">"Models"</A> })}
@@ -89,6 +90,7 @@ fn UserMenu(user: SessionUser) -> impl IntoView {
                 <p class="truncate text-sm text-stone-500 dark:text-stone-400">{user.email.clone()}</p>
                 <p class="mt-1 text-xs uppercase tracking-wide text-teal-700 dark:text-teal-400">{user.role.label()}</p>
                 <a href="/usage" class="link mt-2 block text-sm">"Your model usage"</a>
+                <a href="/knowledge" class="link mt-1 block text-sm sm:hidden">"Knowledge"</a>
                 {user.role.is_staff().then(|| view! { <a href="/approvals" class="link mt-1 block text-sm sm:hidden">"Approvals"</a> })}
                 {user.role.is_staff().then(|| view! { <a href="/team" class="link mt-1 block text-sm sm:hidden">"Team"</a> })}
                 {(user.role == crate::domain::Role::Owner).then(|| view! { <a href="/settings/models" class="link mt-1 block text-sm sm:hidden">"Models"</a> })}

@@ -1,7 +1,7 @@
 //! The UI, compiled twice: rendered to HTML on the server and hydrated in the browser.
 //! `pages/` holds one thin page per route; the features they render live in their own folders
-//! (`auth`, `chat`, `dashboard`, `event`, `forms`, `scheduling`, `settings`); `common` holds the
-//! small shared pieces, `layout` the frame around every page.
+//! (`auth`, `chat`, `dashboard`, `event`, `forms`, `knowledge`, `scheduling`, `settings`); `common`
+//! holds the small shared pieces, `layout` the frame around every page.
 
 mod auth;
 mod chat;
@@ -9,6 +9,7 @@ mod common;
 mod dashboard;
 mod event;
 mod forms;
+mod knowledge;
 mod layout;
 mod pages;
 mod scheduling;
@@ -115,6 +116,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/team") view=pages::team::TeamPage ssr=SsrMode::Async />
                     <Route path=path!("/inquiries/new") view=pages::inquiries_new::NewInquiryPage ssr=SsrMode::Async />
                     <Route path=path!("/vendors") view=pages::vendors::VendorsPage ssr=SsrMode::Async />
+                    <Route path=path!("/knowledge") view=pages::knowledge::KnowledgePage ssr=SsrMode::Async />
+                    <Route path=path!("/knowledge/:id") view=pages::knowledge_document::KnowledgeDocumentPage ssr=SsrMode::Async />
                     <Route path=path!("/events/:id") view=pages::event::EventPage ssr=SsrMode::Async />
                     <Route path=path!("/my/events/:id") view=pages::my_event::MyEventPage ssr=SsrMode::Async />
                     <ParentRoute path=path!("/chat") view=chat::ChatLayout ssr=SsrMode::Async>

@@ -57,7 +57,15 @@ impl Hub {
 
         let item = if approve {
             let runner = if pending.approver == Approver::Venue { actor } else { &requester };
-            let cx = ToolCx { pool: &self.pool, actor: runner, event_id: pending.event_id, model: None, said: None };
+            let cx = ToolCx {
+                pool: &self.pool,
+                actor: runner,
+                event_id: pending.event_id,
+                model: None,
+                said: None,
+                knowledge: Some(&self.knowledge),
+                thread_id: None,
+            };
             let res = match crate::agent::tool(&pending.tool) {
                 Some(t) => t.run(&cx, &pending.arguments).await,
                 None => Err(ToolError::UnknownTool(pending.tool.clone())),

@@ -22,13 +22,16 @@ pub struct Hub {
     pub(super) venue_providers: Mutex<HashMap<i64, (std::time::Instant, Vec<HostedConfig>)>>,
     /// How often streamed text is written to the store.
     pub flush_every: Duration,
+    /// The knowledge base, for the document-search tool.
+    pub(super) knowledge: Arc<crate::knowledge::Knowledge>,
 }
 
 impl Hub {
-    pub fn new(pool: PgPool, llm: Arc<Llm>) -> Self {
+    pub fn new(pool: PgPool, llm: Arc<Llm>, knowledge: Arc<crate::knowledge::Knowledge>) -> Self {
         Self {
             pool,
             llm,
+            knowledge,
             live: Mutex::new(HashMap::new()),
             venue_providers: Mutex::new(HashMap::new()),
             flush_every: Duration::from_millis(250),

@@ -37,7 +37,15 @@ impl Hub {
         calls: &[ToolCall],
         said: Option<&str>,
     ) -> StepResult {
-        let cx = ToolCx { pool: &self.pool, actor: &job.actor, event_id: job.event_id, model: Some(&job.model), said };
+        let cx = ToolCx {
+            pool: &self.pool,
+            actor: &job.actor,
+            event_id: job.event_id,
+            model: Some(&job.model),
+            said,
+            knowledge: Some(&self.knowledge),
+            thread_id: Some(job.thread_id),
+        };
         let mut last = parent;
         let mut items: Vec<Option<ChatItem>> = Vec::with_capacity(calls.len());
         // Each call's tool (only one this turn offered) and its checked arguments.

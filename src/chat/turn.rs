@@ -5,6 +5,8 @@
 use super::live::Live;
 use super::models::offered_tools;
 use super::{Hub, MAX_STEPS};
+use crate::agent::tools::{KnowledgeOut, SearchKnowledge};
+use crate::agent::Tool;
 use crate::domain::chat::{AgentKind, ChatEvent, ChatItem, ItemKind, ItemStatus, ToolCallData};
 use crate::llm::{ChatRequest, Message, ResolvedModel, Speaker, StreamEvent, ToolCall, Usage};
 use crate::store::chat::{self as store, Finish, UsageRecord};
@@ -38,6 +40,8 @@ struct Generated {
     stopped: bool,
     error: Option<String>,
     calls: Vec<ToolCall>,
+    /// The document passages the reply cites.
+    citations: Vec<crate::domain::knowledge::Citation>,
 }
 
 impl Generated {
@@ -81,6 +85,10 @@ impl Hub {
             prompt_tokens: 0,
             completion_tokens: outcome.chunks,
         });
+        let sources = (!outcome.citations.is_empty()).then(|| {
+            serde_json::to_value(crate::domain::knowledge::ReplySources { citations: outcome.citations.clone() })
+                .unwrap_or_default()
+        });
         let finish = Finish {
             item_id: reply_id,
             status,
@@ -88,6 +96,7 @@ impl Hub {
             error: outcome.error.as_deref(),
             prompt_tokens: Some(usage.prompt_tokens as i32),
             completion_tokens: Some(usage.completion_tokens as i32),
+            data: sources.as_ref(),
         };
         let item = match self.finish_with_retry(&finish).await {
             Some(item) => item,
@@ -166,6 +175,8 @@ impl Hub {
         let mut messages = vec![Message::new(Speaker::System, self.system(job).await)];
         messages.extend(to_messages(&history, clip));
         let mut reply = job.reply.clone();
+        // The last document search of the turn: what the answer may cite.
+        let mut sources: Option<KnowledgeOut> = None;
         for step in 1..=MAX_STEPS {
             let request = ChatRequest {
                 model: job.model.model.clone(),
@@ -177,7 +188,14 @@ impl Hub {
                 cache_key: Some(format!("thread-{}", job.thread_id)),
                 response_schema: None,
             };
-            let mut out = self.stream_step(job, live, reply.id, request).await;
+            let routed = if step == 1 { self.route_to_knowledge(job, &tools, &messages).await } else { None };
+            let mut out = match routed {
+                Some(call) => Generated { calls: vec![call], ..Generated::default() },
+                None => self.stream_step(job, live, reply.id, request).await,
+            };
+            if let Some(found) = &sources {
+                out.citations = found.citations(&out.text);
+            }
             if out.stopped || out.error.is_some() || out.calls.is_empty() {
                 if out.error.is_none() && !out.stopped && out.text.trim().is_empty() {
                     out.error = Some("The model ended without answering. Try again or pick another model.".into());
@@ -211,6 +229,16 @@ impl Hub {
             if step_result.paused || step_result.stopped {
                 return None;
             }
+            let searched: Vec<KnowledgeOut> = calls
+                .iter()
+                .zip(&step_result.results)
+                .filter(|(c, _)| c.name == SearchKnowledge::NAME)
+                .filter_map(|(_, r)| serde_json::from_value(r.clone()).ok())
+                .collect();
+            let only_searches = !searched.is_empty() && searched.len() == calls.len();
+            if let Some(last) = searched.into_iter().last() {
+                sources = Some(last);
+            }
             let next = store::NewItem {
                 thread_id: job.thread_id,
                 parent_id: step_result.last_item,
@@ -224,6 +252,17 @@ impl Hub {
                 Ok(item) => {
                     reply = item.clone();
                     live.next_reply(item);
+                    // A small local model would paraphrase the passages into facts they do not
+                    // hold: its answer is the search's own, quoted with markers.
+                    if let (true, true, Some(found)) = (small_model(&job.model), only_searches, &sources) {
+                        live.delta(&found.answer);
+                        let out = Generated {
+                            text: found.answer.clone(),
+                            citations: found.citations(&found.answer),
+                            ..Generated::default()
+                        };
+                        return Some((reply.id, out));
+                    }
                 }
                 Err(e) => {
                     tracing::error!(error = %e, "next reply not stored");
@@ -235,6 +274,35 @@ impl Hub {
             }
         }
         None
+    }
+
+    /// On the small embedded model, a request the venue's documents answer closely goes to the
+    /// document search directly (as if the model had called it): its grammar decision only sees
+    /// the tools whose descriptions share the request's words, and "can we stay past midnight on
+    /// the roof?" shares none. The similarity is the embedding model's, tuned on the dev split of
+    /// eval/knowledge.json.
+    async fn route_to_knowledge(
+        &self,
+        job: &ReplyTask,
+        tools: &[&'static crate::agent::ToolEntry],
+        messages: &[Message],
+    ) -> Option<ToolCall> {
+        if !small_model(&job.model) || !tools.iter().any(|t| t.name == SearchKnowledge::NAME) {
+            return None;
+        }
+        let said = messages.last().filter(|m| m.role == Speaker::User)?.content.trim().to_string();
+        if said.is_empty() {
+            return None;
+        }
+        let scope = crate::knowledge::Scope { actor: &job.actor, thread_id: Some(job.thread_id) };
+        let found = crate::knowledge::search(&self.pool, &self.knowledge, &scope, &said, 1).await.ok()?;
+        let top = found.passages.first()?.similarity?;
+        tracing::debug!(top, "knowledge routing");
+        (top >= crate::knowledge::answer::ROUTE).then(|| ToolCall {
+            id: format!("route-{}", job.reply.id),
+            name: SearchKnowledge::NAME.to_string(),
+            arguments: json!({ "query": crate::domain::text::clip(&said, 300) }).to_string(),
+        })
     }
 
     /// Streams one model call into reply `reply_id`; collects the tool calls it makes.
@@ -279,6 +347,12 @@ impl Hub {
         drop(rx); // cancels the provider if it is still going
         out
     }
+}
+
+/// The small embedded model: the engine routes for it and quotes documents instead of letting
+/// it paraphrase them. Hosted models, and capable local servers, write their own answers.
+pub(super) fn small_model(model: &ResolvedModel) -> bool {
+    model.info.provider == "embedded"
 }
 
 /// A tool result or call arguments cut to `max` bytes for the model, saying that it was cut.

@@ -122,38 +122,6 @@ fn message(type_name: &str, starts_at: DateTime<Utc>, timezone: &str) -> String 
     format!("Reminder: your {type_name} is on {when}.")
 }
 
-/// Runs every job due at `now` until none is left; returns how many ran. Failures are recorded
-/// on the job (tried again later) and logged.
-pub async fn run_due(pool: &PgPool, now: DateTime<Utc>) -> Result<usize, StoreError> {
-    let mut ran = 0;
-    while let Some(job) = jobs::claim(pool, now, Duration::minutes(5)).await? {
-        ran += 1;
-        let result = match job.kind.as_str() {
-            KIND => run(pool, &job, now).await.map(|o| tracing::info!(job = job.id, outcome = ?o, "reminder job")),
-            other => Err(StoreError::Conflict(format!("no handler for job kind {other:?}"))),
-        };
-        if let Err(e) = result {
-            tracing::warn!(job = job.id, attempt = job.attempts, error = %e, "job failed");
-            jobs::fail(pool, &job, &e.to_string(), now).await?;
-        }
-    }
-    Ok(ran)
-}
-
-/// The worker: runs due jobs every `every`, for as long as the server runs. Jobs left by a
-/// stopped server are picked up on the next start.
-pub fn spawn_worker(pool: PgPool, every: std::time::Duration) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(every);
-        loop {
-            tick.tick().await;
-            if let Err(e) = run_due(&pool, Utc::now()).await {
-                tracing::warn!(error = %e, "job worker");
-            }
-        }
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -24,15 +24,24 @@ pub struct AppState {
     pub chat: Arc<crate::chat::Hub>,
     /// Recently resolved sessions.
     pub sessions: Arc<session::SessionCache>,
+    /// Documents, their passages, search.
+    pub knowledge: Arc<crate::knowledge::Knowledge>,
 }
 
 impl AppState {
-    /// The state for `main`, tests and benchmarks alike: the chat engine on `llm`, an empty
-    /// session cache.
-    pub fn new(leptos_options: LeptosOptions, pool: PgPool, config: config::Config, llm: crate::llm::Llm) -> Self {
+    /// The state for `main`, tests and benchmarks alike: the chat engine on `llm` and the
+    /// knowledge base, an empty session cache.
+    pub fn new(
+        leptos_options: LeptosOptions,
+        pool: PgPool,
+        config: config::Config,
+        llm: crate::llm::Llm,
+        knowledge: Arc<crate::knowledge::Knowledge>,
+    ) -> Self {
         Self {
             leptos_options,
-            chat: Arc::new(crate::chat::Hub::new(pool.clone(), Arc::new(llm))),
+            chat: Arc::new(crate::chat::Hub::new(pool.clone(), Arc::new(llm), knowledge.clone())),
+            knowledge,
             pool,
             config: Arc::new(config),
             sessions: Arc::default(),

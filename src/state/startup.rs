@@ -19,6 +19,8 @@ pub enum StartError {
     Models(#[from] crate::llm::catalog::LlmConfigError),
     #[error("loading the models failed: {0}")]
     Join(#[from] tokio::task::JoinError),
+    #[error("the knowledge base could not start: {0}")]
+    Knowledge(#[from] crate::knowledge::KnowledgeError),
 }
 
 /// Connects, migrates, loads the demo venue into an empty database (when configured), starts the
@@ -32,8 +34,23 @@ pub async fn start(leptos_options: LeptosOptions, config: Config) -> Result<AppS
         .map_err(StartError::Connect)?;
     crate::store::migrate(&pool).await?;
     tracing::info!("migrations applied");
-    if config.demo_data && crate::store::seed_demo_if_empty(&pool).await.map_err(StartError::Demo)? {
+    let seeded = config.demo_data && crate::store::seed_demo_if_empty(&pool).await.map_err(StartError::Demo)?;
+    if seeded {
         tracing::info!("demo venue loaded (see README for the demo logins)");
+    }
+
+    // The knowledge base: the embedding model (loaded on a blocking thread, ~0.5 s) and the
+    // object store for originals. The demo venue's documents are queued for indexing once.
+    let knowledge_config = crate::knowledge::KnowledgeConfig::from_lookup(|k| std::env::var(k).ok());
+    let knowledge = std::sync::Arc::new(
+        tokio::task::spawn_blocking(move || crate::knowledge::Knowledge::new(&knowledge_config)).await??,
+    );
+    if config.demo_data {
+        match crate::knowledge::demo::load_if_missing(&pool, &knowledge).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(documents = n, "demo documents queued for indexing"),
+            Err(e) => tracing::warn!(error = %e, "demo documents not loaded"),
+        }
     }
 
     // Expired sessions and old login attempts are swept hourly.
@@ -49,9 +66,9 @@ pub async fn start(leptos_options: LeptosOptions, config: Config) -> Result<AppS
         }
     });
 
-    // Background jobs (appointment reminders): due ones are run every 15 s, including any a
-    // previous run left behind.
-    crate::scheduling::reminders::spawn_worker(pool.clone(), Duration::from_secs(15));
+    // Background jobs (appointment reminders, document indexing): due ones are run every 5 s and
+    // as soon as one is queued here, including any a previous run left behind.
+    crate::jobs::spawn_worker(pool.clone(), knowledge.clone(), Duration::from_secs(5));
 
     match crate::store::chat::interrupt_orphans(&pool).await {
         Ok(0) => {}
@@ -64,5 +81,5 @@ pub async fn start(leptos_options: LeptosOptions, config: Config) -> Result<AppS
     let llm = tokio::task::spawn_blocking(move || crate::llm::Llm::new(llm_config)).await?;
     let catalog = llm.catalog(&[]);
     tracing::info!(models = ?catalog.view().models.iter().map(|m| m.id.clone()).collect::<Vec<_>>(), default = catalog.default_model(), "models");
-    Ok(AppState::new(leptos_options, pool, config, llm))
+    Ok(AppState::new(leptos_options, pool, config, llm, knowledge))
 }

@@ -17,6 +17,7 @@ pub mod events;
 pub mod feeds;
 pub mod guests;
 pub mod jobs;
+pub mod knowledge;
 pub mod messages;
 pub mod notifications;
 pub mod scheduling;

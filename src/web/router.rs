@@ -1,7 +1,7 @@
 //! The axum router: pages, server functions, the plain routes, static files, and the request span.
 
 use super::actor::{context, embed_session, resolve_actor};
-use super::{calendar, chat_stream};
+use super::{calendar, chat_stream, knowledge};
 use crate::api::AppError;
 use crate::app::shell;
 use crate::state::AppState;
@@ -32,6 +32,12 @@ pub fn app(state: AppState) -> Router {
         .route("/api/chat/{thread_id}/events", get(chat_stream::events))
         .route("/calendar/feed/{file}", get(calendar::feed))
         .route("/appointments/{file}", get(calendar::appointment))
+        .route(
+            "/knowledge/upload",
+            axum::routing::post(knowledge::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::domain::knowledge::MAX_UPLOAD_BYTES + 1)),
+        )
+        .route("/knowledge/documents/{id}/original", get(knowledge::original))
         .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
         .leptos_routes_with_handler((*routes).clone(), get(pages))
         .fallback(fallback)

@@ -8,6 +8,7 @@ mod calendar;
 mod chat;
 mod guest_import;
 mod input;
+mod knowledge;
 mod pages;
 mod scheduling;
 mod tenancy;
@@ -32,6 +33,8 @@ pub const BLOOM: &str = "bloom@vendors.example";
 pub struct TestApp {
     pub router: Router,
     pub pool: PgPool,
+    /// The knowledge base (originals in memory, the embedding model from .data/models).
+    pub knowledge: std::sync::Arc<concierge::knowledge::Knowledge>,
 }
 
 pub struct Reply {
@@ -77,8 +80,11 @@ async fn spawn_with_llm(pool: PgPool, config: concierge::llm::catalog::LlmConfig
     concierge::store::seed_demo_if_empty(&pool).await.expect("demo data loads");
     let conf = get_configuration(Some("Leptos.toml")).expect("Leptos.toml");
     let llm = concierge::llm::Llm::new(config);
-    let state = AppState::new(conf.leptos_options, pool.clone(), Config::default(), llm);
-    TestApp { router: app(state), pool }
+    let knowledge = std::sync::Arc::new(
+        concierge::knowledge::Knowledge::new(&concierge::knowledge::KnowledgeConfig::for_tests()).expect("knowledge"),
+    );
+    let state = AppState::new(conf.leptos_options, pool.clone(), Config::default(), llm, knowledge.clone());
+    TestApp { router: app(state), pool, knowledge }
 }
 
 impl TestApp {

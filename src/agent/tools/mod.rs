@@ -14,6 +14,8 @@ mod events;
 mod forms;
 /// An event's guest list.
 mod guests;
+/// The venue's documents: search with cited answers.
+mod knowledge;
 /// Messages: search, and messaging an event's client or vendors.
 mod messages;
 /// Appointments: free times, booking, rescheduling, cancelling.
@@ -34,6 +36,7 @@ pub use events::{
 };
 pub use forms::{FillForm, FillFormArgs, FillFormOut};
 pub use guests::{AddGuest, AddGuestArgs, GuestFilter, GuestListOut, ViewGuestList};
+pub use knowledge::{KnowledgeOut, KnowledgeQuery, SearchKnowledge, SourcePassage};
 pub use messages::{MessageArgs, SearchMessages, SendClientMessage, SendVendorMessage, VendorMessageArgs};
 pub use scheduling::{
     BookAppointment, BookArgs, CancelAppointment, CancelArgs, GetAvailableSlots, ListAppointments,
@@ -79,6 +82,7 @@ pub fn all() -> Vec<ToolEntry> {
         ToolEntry::of::<RescheduleAppointment>(),
         ToolEntry::of::<CancelAppointment>(),
         ToolEntry::of::<FillForm>(),
+        ToolEntry::of::<SearchKnowledge>(),
     ]
 }
 
@@ -97,6 +101,7 @@ pub fn names_for(kind: AgentKind) -> &'static [&'static str] {
             ListAppointments::NAME,
             RescheduleAppointment::NAME,
             CancelAppointment::NAME,
+            SearchKnowledge::NAME,
         ],
         AgentKind::VenueGeneral => &[
             ListEvents::NAME,
@@ -111,6 +116,7 @@ pub fn names_for(kind: AgentKind) -> &'static [&'static str] {
             RescheduleAppointment::NAME,
             CancelAppointment::NAME,
             FillForm::NAME,
+            SearchKnowledge::NAME,
         ],
         AgentKind::VenueEvent => &[
             GetEventDetails::NAME,
@@ -120,10 +126,16 @@ pub fn names_for(kind: AgentKind) -> &'static [&'static str] {
             CreateTask::NAME,
             UpdateEventDetails::NAME,
             FillForm::NAME,
+            SearchKnowledge::NAME,
         ],
-        AgentKind::Assistant => {
-            &[ListMyEvents::NAME, VenueInfo::NAME, GetAvailableSlots::NAME, ListAppointments::NAME, FillForm::NAME]
-        }
+        AgentKind::Assistant => &[
+            ListMyEvents::NAME,
+            VenueInfo::NAME,
+            GetAvailableSlots::NAME,
+            ListAppointments::NAME,
+            FillForm::NAME,
+            SearchKnowledge::NAME,
+        ],
     }
 }
 

@@ -11,6 +11,8 @@ pub mod embed_chat;
 pub mod event;
 pub mod inquiries_new;
 pub mod invite;
+pub mod knowledge;
+pub mod knowledge_document;
 pub mod login;
 pub mod my_event;
 pub mod settings_embed;

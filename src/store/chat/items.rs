@@ -96,11 +96,14 @@ pub struct Finish<'a> {
     pub error: Option<&'a str>,
     pub prompt_tokens: Option<i32>,
     pub completion_tokens: Option<i32>,
+    /// What the item keeps besides its text (a reply's citations); `None` keeps what it had.
+    pub data: Option<&'a serde_json::Value>,
 }
 
 pub async fn finish(pool: &PgPool, f: &Finish<'_>) -> StoreResult<ChatItem> {
     sqlx::query_as(&format!(
-        "update chat_items i set content = $2, status = $3, error = $4, prompt_tokens = $5, completion_tokens = $6
+        "update chat_items i set content = $2, status = $3, error = $4, prompt_tokens = $5, completion_tokens = $6,
+                data = coalesce($7, i.data)
           where i.id = $1 returning {ITEM_COLS}"
     ))
     .bind(f.item_id)
@@ -109,6 +112,7 @@ pub async fn finish(pool: &PgPool, f: &Finish<'_>) -> StoreResult<ChatItem> {
     .bind(f.error)
     .bind(f.prompt_tokens)
     .bind(f.completion_tokens)
+    .bind(f.data.map(sqlx::types::Json))
     .fetch_optional(pool)
     .await?
     .ok_or(StoreError::NotFound)

@@ -1,10 +1,11 @@
 //! One item of a conversation as the person sees it: their message (edit it, switch between
 //! its versions) or the assistant's reply (markdown, streaming, stopped or failed, its model and
-//! tokens, copy, regenerate). Tool calls render as a [`ToolCard`]. Also the copy buttons of code
-//! blocks in replies.
+//! tokens, copy, regenerate, the chips of the documents it cites). Tool calls render as a
+//! [`ToolCard`]. Also the copy buttons of code blocks in replies.
 
 use super::actions::Actions;
 use super::tool_card::ToolCard;
+use crate::app::knowledge::{reply_sources, Citations};
 use crate::domain::chat::{ChatItem, ItemKind, ItemStatus};
 use crate::domain::markdown;
 use leptos::prelude::*;
@@ -125,6 +126,11 @@ pub fn Message(item: ArcRwSignal<ChatItem>, last_reply: Memo<Option<i64>>, actio
                 let it = it.clone();
                 move || it.with(|i| i.error.clone())
             };
+            // The documents the reply cites, as chips under it.
+            let sources = {
+                let it = it.clone();
+                Memo::new(move |_| it.with(reply_sources))
+            };
             let is_last = move || last_reply.get() == Some(id);
             // A reply that only called tools has no text of its own: the tool cards say it all.
             let silent = {
@@ -144,6 +150,7 @@ pub fn Message(item: ArcRwSignal<ChatItem>, last_reply: Memo<Option<i64>>, actio
                 <li class="flex flex-col gap-1" class:hidden=silent data-item-id=id data-kind="assistant" data-status=move || status.get().as_str()>
                     <div class="bubble-assistant">
                         <div class="markdown" inner_html=html></div>
+                        <Citations item_id=id sources />
                         {move || (status.get() == ItemStatus::Streaming).then(|| view! {
                             <span class="typing" role="status" aria-label="The assistant is writing"><span></span><span></span><span></span></span>
                         })}

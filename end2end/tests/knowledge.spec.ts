@@ -1,0 +1,71 @@
+import { expect, test } from '@playwright/test';
+import path from 'node:path';
+import { hydrated, logIn } from './helpers';
+
+// The knowledge base: a PDF uploaded by staff becomes ready, is found by search and cited by an
+// agent (the scripted model calls the tool its message names), and the citation chip opens the
+// passage in its document. A client then sees only what their audience allows.
+
+const PDF = path.join(__dirname, '..', 'fixtures', 'bicycle-policy.pdf');
+
+test('staff upload a PDF, it becomes ready, search and a cited answer lead to the passage', async ({ page }) => {
+  test.setTimeout(120_000);
+  await logIn(page, 'olivia@harborhall.example');
+  await page.getByRole('link', { name: 'Knowledge' }).first().click();
+  await expect(page).toHaveURL(/\/knowledge$/);
+  await hydrated(page);
+
+  // The demo documents are there, indexed at first start.
+  await expect(page.locator('[data-testid=document-row]').filter({ hasText: 'Deposits and payments' })).toBeVisible();
+
+  await page.getByLabel('Who may read them').selectOption({ label: 'All clients' });
+  await page.getByLabel('Choose files').setInputFiles(PDF);
+  const row = page.locator('[data-testid=upload-row]').filter({ hasText: 'bicycle-policy.pdf' });
+  await expect(row).toHaveAttribute('data-state', 'uploaded', { timeout: 20_000 });
+  const doc = page.locator('[data-testid=document-row]').filter({ hasText: 'bicycle policy' });
+  await expect(doc.getByTestId('doc-status')).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
+  await page.screenshot({ path: 'test-results/knowledge-staff.png', fullPage: true });
+
+  // Search shows the passage with the words marked.
+  await page.getByRole('searchbox', { name: 'Search the knowledge base' }).fill('bike valet cost');
+  await page.getByRole('button', { name: 'Search' }).click();
+  const hit = page.locator('[data-testid=search-result]').filter({ hasText: 'bicycle policy' }).first();
+  await expect(hit).toBeVisible();
+  await expect(hit.locator('mark').first()).toBeVisible();
+
+  // The assistant cites it.
+  await page.goto('/chat');
+  await hydrated(page);
+  await page
+    .getByLabel('Message', { exact: true })
+    .fill('How much is the bike valet? [[call search_knowledge {"query": "bike valet cost"}]]');
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/\/chat\/\d+$/);
+  const reply = page.locator('li[data-kind="assistant"]').last();
+  await expect(reply).toHaveAttribute('data-status', 'done', { timeout: 30_000 });
+  const chip = reply.getByTestId('citation-chip').filter({ hasText: 'bicycle policy' }).first();
+  await expect(chip).toBeVisible();
+  await chip.click();
+  const panel = reply.getByTestId('citation-panel');
+  await expect(panel).toContainText('4 dollars');
+  await page.screenshot({ path: 'test-results/knowledge-citation.png', fullPage: true });
+  await panel.getByRole('link', { name: 'Open in document' }).click();
+  await expect(page).toHaveURL(/\/knowledge\/\d+#chunk-\d+$/);
+  await hydrated(page);
+  await expect(page.getByTestId('document-title')).toContainText('bicycle policy');
+  await expect(page.locator('[data-testid=passage][aria-current="location"]')).toContainText('bike valet');
+});
+
+test('a client sees client documents and their event, never the staff handbook', async ({ page }) => {
+  await logIn(page, 'emma.clark@example.com');
+  await page.goto('/knowledge');
+  await hydrated(page);
+  await expect(page.getByText('Deposits and payments').first()).toBeVisible();
+  await expect(page.getByText('Staff handbook')).toHaveCount(0);
+  await page.getByRole('searchbox', { name: 'Search the knowledge base' }).fill('wifi password alarm code');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page.locator('[data-testid=search-result], [data-testid=search-none]').first()).toBeVisible();
+  await expect(page.locator('[data-testid=search-result]').filter({ hasText: 'Staff handbook' })).toHaveCount(0);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: 'test-results/knowledge-client-phone.png', fullPage: true });
+});
