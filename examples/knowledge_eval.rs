@@ -14,6 +14,7 @@
 //! Needs `DATABASE_URL` (a scratch database: it is migrated and loaded with the demo venue when
 //! empty). Writes `target/eval-knowledge.json`.
 
+use concierge::chat::route;
 use concierge::domain::chat::{AgentKind, ItemKind, ItemStatus};
 use concierge::knowledge::{demo, search_with, Knowledge, KnowledgeConfig, Mode, Scope};
 use concierge::store::Actor;
@@ -194,6 +195,70 @@ async fn main() {
     );
     for m in &retrieval_misses {
         println!("  miss {m}");
+    }
+
+    // Routing on the embedded model: how close each request is to the documents and to the
+    // other tools (chat::route). eval/tool_calls.json's requests are all meant for other tools.
+    println!("\nrouting to the document search (embedded model; chat::route, min similarity {}):", route::ROUTE_MIN);
+    let mut routed: HashMap<(&str, bool), (usize, usize)> = HashMap::new();
+    for case in &cases.cases {
+        let actor = &actors[case.role.as_str()];
+        let tools = concierge::agent::tools_for(AgentKind::Assistant, actor.role);
+        let Some(s) = route::knowledge_scores(&pool, &k, actor, None, &tools, &case.question).await else { continue };
+        let e = routed.entry((split(&case.id), case.document.is_some())).or_default();
+        e.0 += 1;
+        e.1 += usize::from(s.routes());
+        if std::env::var("EVAL_VERBOSE").is_ok() {
+            println!(
+                "  {} [{}] doc={} passage {:.3} words search {} other {} ({}) → {}",
+                case.id,
+                split(&case.id),
+                case.document.is_some(),
+                s.passage,
+                s.search_words,
+                s.tool_words,
+                s.tool_name,
+                s.routes()
+            );
+        }
+    }
+    for ((sp, answerable), (n, r)) in {
+        let mut v: Vec<_> = routed.iter().collect();
+        v.sort_by_key(|x| x.0);
+        v
+    } {
+        println!("  {sp:<8} {:<13} routed {r}/{n}", if *answerable { "answerable" } else { "no answer" });
+    }
+    #[derive(Deserialize)]
+    struct ToolCase {
+        id: String,
+        agent: AgentKind,
+        request: String,
+    }
+    let tool_cases: Vec<ToolCase> =
+        serde_json::from_str(&std::fs::read_to_string("eval/tool_calls.json").expect("eval/tool_calls.json")).unwrap();
+    let (mut n, mut r) = (0, 0);
+    for case in &tool_cases {
+        let actor = if case.agent == AgentKind::Client { &actors["client"] } else { &actors["staff"] };
+        let tools = concierge::agent::tools_for(case.agent, actor.role);
+        let Some(s) = route::knowledge_scores(&pool, &k, actor, None, &tools, &case.request).await else { continue };
+        n += 1;
+        if s.routes() {
+            r += 1;
+            println!(
+                "  wrongly routed {} {:?}: passage {:.3} words search {} other {} ({})",
+                case.id, case.request, s.passage, s.search_words, s.tool_words, s.tool_name
+            );
+        } else if std::env::var("EVAL_VERBOSE").is_ok() {
+            println!(
+                "  tool case {} passage {:.3} words search {} other {} ({})",
+                case.id, s.passage, s.search_words, s.tool_words, s.tool_name
+            );
+        }
+    }
+    println!("  eval/tool_calls.json requests routed to the documents (should be 0): {r}/{n}");
+    if std::env::var("EVAL_KNOWLEDGE_ANSWERS").as_deref() == Ok("off") {
+        return;
     }
 
     // 3. Answers through the chat engine.

@@ -46,7 +46,7 @@ test('staff upload a PDF, it becomes ready, search and a cited answer lead to th
   const chip = reply.getByTestId('citation-chip').filter({ hasText: 'bicycle policy' }).first();
   await expect(chip).toBeVisible();
   await chip.click();
-  const panel = reply.getByTestId('citation-panel');
+  const panel = reply.locator('[data-testid=citation-panel]:not([hidden])');
   await expect(panel).toContainText('4 dollars');
   await page.screenshot({ path: 'test-results/knowledge-citation.png', fullPage: true });
   await panel.getByRole('link', { name: 'Open in document' }).click();

@@ -26,6 +26,8 @@
 //! - `turn.rs`: a turn's task and its tool loop: stream the model, run its tool calls, stream
 //!   again, save the text every [`Hub::flush_every`].
 //! - `tools.rs`: one step's tool calls: stored, run together, or proposed for approval.
+//! - `route.rs`: on the small embedded model, requests the person's documents answer go straight
+//!   to the document search.
 //! - `approvals.rs`: a person's decision on a proposed action, and the turn's continuation.
 //! - `title.rs`: naming a thread after its first exchange.
 //! - `replay.rs`: what a watcher gets: the stored items after the page's last, then the live
@@ -36,6 +38,8 @@ mod hub;
 mod live;
 mod models;
 mod replay;
+/// Routing for the small embedded model: requests the documents answer go to the document search.
+pub mod route;
 mod threads;
 mod title;
 mod tools;

@@ -276,29 +276,24 @@ impl Hub {
         None
     }
 
-    /// On the small embedded model, a request the venue's documents answer closely goes to the
-    /// document search directly (as if the model had called it): its grammar decision only sees
-    /// the tools whose descriptions share the request's words, and "can we stay past midnight on
-    /// the roof?" shares none. The similarity is the embedding model's, tuned on the dev split of
-    /// eval/knowledge.json.
+    /// On the small embedded model, a request the person's documents are closer to than any other
+    /// tool goes to the document search directly, as if the model had called it (see
+    /// [`super::route`]).
     async fn route_to_knowledge(
         &self,
         job: &ReplyTask,
         tools: &[&'static crate::agent::ToolEntry],
         messages: &[Message],
     ) -> Option<ToolCall> {
-        if !small_model(&job.model) || !tools.iter().any(|t| t.name == SearchKnowledge::NAME) {
+        if !small_model(&job.model) {
             return None;
         }
         let said = messages.last().filter(|m| m.role == Speaker::User)?.content.trim().to_string();
-        if said.is_empty() {
-            return None;
-        }
-        let scope = crate::knowledge::Scope { actor: &job.actor, thread_id: Some(job.thread_id) };
-        let found = crate::knowledge::search(&self.pool, &self.knowledge, &scope, &said, 1).await.ok()?;
-        let top = found.passages.first()?.similarity?;
-        tracing::debug!(top, "knowledge routing");
-        (top >= crate::knowledge::answer::ROUTE).then(|| ToolCall {
+        let scores =
+            super::route::knowledge_scores(&self.pool, &self.knowledge, &job.actor, Some(job.thread_id), tools, &said)
+                .await?;
+        tracing::debug!(?scores, routes = scores.routes(), "knowledge routing");
+        scores.routes().then(|| ToolCall {
             id: format!("route-{}", job.reply.id),
             name: SearchKnowledge::NAME.to_string(),
             arguments: json!({ "query": crate::domain::text::clip(&said, 300) }).to_string(),

@@ -16,9 +16,6 @@ use std::sync::Arc;
 /// Below this similarity (cosine, query to passage) a passage does not answer the question.
 /// Tuned on the dev split of eval/knowledge.json (`make eval`).
 pub const SUPPORT: f32 = 0.45;
-/// At or above this similarity (request to best passage) the small embedded model's request goes
-/// to the document search directly. Tuned on the dev split of eval/knowledge.json.
-pub const ROUTE: f32 = 0.45;
 /// Sentences quoted at most.
 const MAX_SENTENCES: usize = 2;
 /// A second sentence must score at least this close to the best one.
@@ -111,6 +108,37 @@ const STOP: &[&str] = &[
     "much", "many", "there", "tell", "please", "know", "need", "want", "would", "could", "should",
 ];
 
+/// Nudge for a sentence with a figure in it when the question asks for one.
+const NUMBER_BONUS: f32 = 0.08;
+
+/// Whether a question asks for an amount, a count, a time or a date ("how much", "when").
+fn asks_for_a_number(question: &str) -> bool {
+    let q = question.to_lowercase();
+    [
+        "how much",
+        "how many",
+        "how long",
+        "how late",
+        "how early",
+        "what time",
+        "when ",
+        "cost",
+        "price",
+        "minimum",
+        "maximum",
+        "min ",
+        "max ",
+        "fee",
+        "deadline",
+        "per person",
+        "per head",
+        "percent",
+        "%",
+    ]
+    .iter()
+    .any(|k| q.contains(k))
+}
+
 /// Share of the question's words found in `sentence`.
 fn overlap(question: &[String], sentence: &str) -> f32 {
     if question.is_empty() {
@@ -142,6 +170,7 @@ pub async fn compose(embedder: Option<Arc<Embedder>>, question: &str, passages: 
         return Composed { text: NOT_FOUND.to_string(), cited: Vec::new(), found: false };
     }
     let q_words = words(question);
+    let wants_number = asks_for_a_number(question);
     let semantic = match embedder {
         Some(e) => {
             let mut texts = vec![question.to_string()];
@@ -162,7 +191,8 @@ pub async fn compose(embedder: Option<Arc<Embedder>>, question: &str, passages: 
         .enumerate()
         .map(|(i, (_, rank, s))| {
             let sem = semantic.as_ref().map(|v| v[i]).unwrap_or(0.0);
-            (sem + 0.25 * overlap(&q_words, s) - 0.03 * *rank as f32, i)
+            let number = if wants_number && s.chars().any(|c| c.is_ascii_digit()) { NUMBER_BONUS } else { 0.0 };
+            (sem + 0.25 * overlap(&q_words, s) + number - 0.03 * *rank as f32, i)
         })
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -290,6 +320,13 @@ mod tests {
         assert_eq!(c.text, NOT_FOUND);
         assert!(c.cited.is_empty());
         assert!(!compose(None, "anything", &[]).await.found);
+    }
+
+    #[test]
+    fn figures_are_preferred_when_the_question_asks_for_one() {
+        assert!(asks_for_a_number("How much does the Signature cost per head?"));
+        assert!(asks_for_a_number("when is the balance due"));
+        assert!(!asks_for_a_number("Can we bring our dog?"));
     }
 
     #[test]

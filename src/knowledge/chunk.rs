@@ -117,9 +117,15 @@ fn heading_level(line: &str, max_chars: usize) -> Option<usize> {
     (spaced && line.chars().nth(max_chars).is_none()).then_some(level)
 }
 
-/// The title of a heading line: `## Refunds ##` → `Refunds`.
+/// The title of a heading line: `## Refunds ##` → `Refunds`, `## C#` → `C#`.
 fn heading_title(line: &str) -> &str {
-    line.trim_start_matches('#').trim().trim_end_matches('#').trim_end()
+    let title = line.trim_start_matches('#').trim();
+    let unclosed = title.trim_end_matches('#');
+    if unclosed.is_empty() || unclosed.ends_with(char::is_whitespace) {
+        unclosed.trim_end()
+    } else {
+        title
+    }
 }
 
 fn is_list_item(line: &str) -> bool {
@@ -561,7 +567,7 @@ mod tests {
 
     #[test]
     fn headings_start_sections_with_their_path() {
-        let text = "Welcome to Harbor Hall.\n\n# Deposits\n\nIntro text.\n\n## Refunds\n\nRefund text.\n\n\
+        let text = "Welcome to Harbor Hall.\n\n# Deposits\n\nIntro text.\n\n## Refunds in C#\n\nRefund text.\n\n\
                     ### Exceptions ###\n\nRare.\n\n## Holds\n\nHold text.\n\n# Rules\n\nRule text.";
         let chunks = defaults(text);
         assert_eq!(
@@ -569,7 +575,7 @@ mod tests {
             [
                 "Welcome to Harbor Hall.",
                 "# Deposits\n\nIntro text.",
-                "## Refunds\n\nRefund text.",
+                "## Refunds in C#\n\nRefund text.",
                 "### Exceptions ###\n\nRare.",
                 "## Holds\n\nHold text.",
                 "# Rules\n\nRule text."
@@ -577,7 +583,14 @@ mod tests {
         );
         assert_eq!(
             headings(&chunks),
-            ["", "Deposits", "Deposits › Refunds", "Deposits › Refunds › Exceptions", "Deposits › Holds", "Rules"]
+            [
+                "",
+                "Deposits",
+                "Deposits › Refunds in C#",
+                "Deposits › Refunds in C# › Exceptions",
+                "Deposits › Holds",
+                "Rules"
+            ]
         );
         assert!(chunks.iter().all(|c| c.page.is_none()));
     }

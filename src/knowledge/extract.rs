@@ -1550,7 +1550,7 @@ mod tests {
     fn one_megabyte_of_word_is_extracted_quickly() {
         let line = "The deposit is 30% of the contract total, due when you sign &amp; credited in full.";
         let body: String =
-            (0..12_000).map(|i| para(if i % 50 == 0 { Some("Heading2") } else { None }, &run(line))).collect();
+            (0..12_500).map(|i| para(if i % 50 == 0 { Some("Heading2") } else { None }, &run(line))).collect();
         let bytes = docx(&body);
         let started = Instant::now();
         let text = extract(&bytes, DocFormat::Docx).unwrap().text;

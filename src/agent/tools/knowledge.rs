@@ -65,10 +65,11 @@ impl KnowledgeOut {
 impl Tool for SearchKnowledge {
     const NAME: &'static str = "search_knowledge";
     const LABEL: &'static str = "Search the venue's documents";
-    const DESCRIPTION: &'static str =
-        "Search the venue's documents (policies, deposits, cancellation, packages, menus, \
-        prices, FAQ, floor plans, house rules, vendor rules) for passages that answer a question. Use it for any \
-        question about the venue's policies, packages or rules.";
+    const DESCRIPTION: &'static str = "Search the venue's documents for passages that answer a question: policies \
+        and rules (deposits, payments, cancellation, curfews, noise, music, decorations, smoking, alcohol, security, \
+        insurance), packages, menus and prices, the FAQ (parking, accessibility, hotels, weather), floor plans \
+        (capacities, layouts, power, restrooms), vendor rules (load-in, dock) and event documents (run of show, \
+        timeline). Use it for any question the venue's documents may answer.";
     const ROLES: &'static [crate::domain::Role] = MEMBERS;
     const APPROVAL: Option<crate::domain::chat::Approver> = None;
     type Args = KnowledgeQuery;

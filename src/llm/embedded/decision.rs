@@ -80,15 +80,13 @@ fn stems(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// The offered tools, best match for the request first, at most three: a 135M model picks among
-/// a few likely tools far better than among many (tool retrieval before the decision). A tool
-/// whose name shares a word with the request counts double. None when no tool matches at all.
-pub fn rank_tools(request: &str, tools: &[ToolSpec]) -> Vec<ToolSpec> {
+/// How many of the request's words each tool's name (counted twice), description and
+/// parameters hold, in the order of `tools`.
+pub fn word_scores(request: &str, tools: &[ToolSpec]) -> Vec<usize> {
     let words = stems(request);
-    let mut scored: Vec<(usize, usize, &ToolSpec)> = tools
+    tools
         .iter()
-        .enumerate()
-        .map(|(i, t)| {
+        .map(|t| {
             let name = stems(&t.name.replace('_', " "));
             let mut doc = stems(&t.description);
             if let Some(props) = t.parameters.get("properties").and_then(|p| p.as_object()) {
@@ -99,10 +97,17 @@ pub fn rank_tools(request: &str, tools: &[ToolSpec]) -> Vec<ToolSpec> {
                     }
                 }
             }
-            let score = words.iter().map(|w| 2 * usize::from(name.contains(w)) + usize::from(doc.contains(w))).sum();
-            (score, i, t)
+            words.iter().map(|w| 2 * usize::from(name.contains(w)) + usize::from(doc.contains(w))).sum()
         })
-        .collect();
+        .collect()
+}
+
+/// The offered tools, best match for the request first, at most three: a 135M model picks among
+/// a few likely tools far better than among many (tool retrieval before the decision). A tool
+/// whose name shares a word with the request counts double. None when no tool matches at all.
+pub fn rank_tools(request: &str, tools: &[ToolSpec]) -> Vec<ToolSpec> {
+    let mut scored: Vec<(usize, usize, &ToolSpec)> =
+        word_scores(request, tools).into_iter().zip(tools).enumerate().map(|(i, (score, t))| (score, i, t)).collect();
     scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     if scored.first().is_none_or(|(score, _, _)| *score == 0) {
         // Nothing in the request is about any tool ("three ideas for table decorations"): no

@@ -16,6 +16,8 @@
 //!   it answers in text as usual. After tool results it answers in text.
 
 mod decision;
+/// Word overlap of a request with each tool (the chat engine routes with it too).
+pub use decision::word_scores;
 mod queue;
 
 use super::{

@@ -133,7 +133,9 @@ pub fn Conversation(open: ThreadOpen, #[prop(optional)] compact: bool) -> impl I
 fn ThreadHeader(tl: Timeline) -> impl IntoView {
     let Timeline { ctx, thread_id, thread, streaming, .. } = tl;
     view! {
-        <Title text=move || thread.with(|t| t.title.clone()) />
+        // `try_with`: the title is read once more while the page is torn down (leaving the chat
+        // by a link, e.g. a citation's "Open in document"), after the thread's signal is gone.
+        <Title text=move || thread.try_with(|t| t.title.clone()).unwrap_or_default() />
         <header class="flex flex-wrap items-center gap-2 border-b border-stone-200 px-3 py-2 dark:border-stone-800">
             <button type="button" class="btn-ghost md:hidden" aria-label="Show the chat list" on:click=move |_| {
                 if let Some(ctx) = ctx {

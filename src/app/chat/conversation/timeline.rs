@@ -54,9 +54,9 @@ impl Timeline {
     /// Browser only: there is no window to scroll while rendering on the server.
     pub fn scroll_to_end(self) {
         let (stick, scroller) = (self.stick, self.scroller);
-        if cfg!(feature = "hydrate") && stick.get_value() {
+        if cfg!(feature = "hydrate") && stick.try_get_value().unwrap_or(false) {
             request_animation_frame(move || {
-                if let Some(el) = scroller.get_untracked() {
+                if let Some(el) = scroller.try_get_untracked().flatten() {
                     el.set_scroll_top(el.scroll_height());
                 }
             });
@@ -157,10 +157,12 @@ impl Timeline {
     }
 
     /// The list scrolled: follow the newest text only near the bottom; near the top, load older.
+    /// A scroll can still arrive while the conversation is being torn down (a link out of the
+    /// chat): then its state is gone and there is nothing to do.
     pub fn on_scroll(self) {
-        if let Some(el) = self.scroller.get_untracked() {
+        if let Some(el) = self.scroller.try_get_untracked().flatten() {
             let from_bottom = el.scroll_height() - el.scroll_top() - el.client_height();
-            self.stick.set_value(from_bottom < 80);
+            self.stick.try_set_value(from_bottom < 80);
             if el.scroll_top() < 400 {
                 self.load_older();
             }
