@@ -10,7 +10,7 @@
 //!
 //! Runs against a fresh database `concierge_bench_kb` on the `DATABASE_URL` server.
 
-use concierge::knowledge::{chunk, demo, embed, extract, Knowledge, KnowledgeConfig, Scope};
+use concierge::knowledge::{chunk, demo, embed, extract, Knowledge, KnowledgeConfig, Mode, Scope};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -205,5 +205,15 @@ async fn main() {
         percentile(&mut ms, 0.99),
         ms.len()
     );
+    // Where the time goes: each ranking alone (vectors include the query's embedding).
+    for (name, mode) in [("full text only", Mode::TextOnly), ("vectors only", Mode::VectorOnly)] {
+        let mut ms = Vec::new();
+        for q in queries.iter().cycle().take(60) {
+            let t = Instant::now();
+            concierge::knowledge::search_with(&pool, &k, &scope, q, 5, mode).await.unwrap();
+            ms.push(t.elapsed().as_secs_f64() * 1000.0);
+        }
+        println!("  {name}: p50 {:.1} ms, p99 {:.1} ms", percentile(&mut ms, 0.5), percentile(&mut ms, 0.99));
+    }
     common::drop_db("concierge_bench_kb").await;
 }

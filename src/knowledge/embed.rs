@@ -91,13 +91,21 @@ impl Embedder {
         }
     }
 
-    /// Unit vectors of `texts`, in order.
+    /// Unit vectors of `texts`, in order. Texts are batched by length (a batch is padded to its
+    /// longest, so mixing a 20-token question with a 250-token passage would waste most of the
+    /// work on padding) and the vectors put back in the callers' order.
     pub fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, EmbedError> {
-        let mut out = Vec::with_capacity(texts.len());
-        for batch in texts.chunks(BATCH) {
-            out.extend(self.batch(batch).map_err(|e| EmbedError::Run(e.to_string()))?);
+        let mut order: Vec<usize> = (0..texts.len()).collect();
+        order.sort_by_key(|&i| texts[i].len());
+        let mut out: Vec<Option<Vec<f32>>> = vec![None; texts.len()];
+        for batch in order.chunks(BATCH) {
+            let inputs: Vec<&str> = batch.iter().map(|&i| texts[i]).collect();
+            let vectors = self.batch(&inputs).map_err(|e| EmbedError::Run(e.to_string()))?;
+            for (&i, v) in batch.iter().zip(vectors) {
+                out[i] = Some(v);
+            }
         }
-        Ok(out)
+        out.into_iter().map(|v| v.ok_or_else(|| EmbedError::Run("a vector is missing".into()))).collect()
     }
 
     /// The vector of one text.
@@ -173,8 +181,10 @@ mod tests {
             assert!((dot(x, x) - 1.0).abs() < 1e-4, "unit length");
         }
         assert!(dot(&v[0], &v[1]) > dot(&v[0], &v[2]) + 0.1, "{} vs {}", dot(&v[0], &v[1]), dot(&v[0], &v[2]));
-        // Batched and alone agree (padding is masked out of the mean).
+        // Batched and alone agree (padding is masked out of the mean), in the callers' order.
         let alone = e.embed_one("A 30% deposit is due when the contract is signed.").unwrap();
         assert!(dot(&alone, &v[1]) > 0.9999);
+        let first = e.embed_one("How much is the deposit to book the ballroom?").unwrap();
+        assert!(dot(&first, &v[0]) > 0.9999);
     }
 }
