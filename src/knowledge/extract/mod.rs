@@ -8,7 +8,7 @@
 //! first row followed by a `| --- |` separator, so it is also a real Markdown table), paragraphs
 //! separated by one blank line, no control characters but `\n` and `\t`.
 //!
-//! * HTML and DOCX are read by small hand-written tag scanners ([`Tags`]) instead of an HTML5 or
+//! * HTML and DOCX are read by small hand-written tag scanners (`markup::Tags`) instead of an HTML5 or
 //!   XML parser: we only need text, block boundaries, headings, lists and table cells, which is a
 //!   few dozen lines, never panics on malformed input, and adds no dependency to the server.
 //!   Attribute values never reach the text; `<script>`, `<style>`, `<head>`, comments are dropped.
