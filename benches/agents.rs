@@ -62,6 +62,7 @@ async fn main() {
             label: "Scripted".into(),
             context_window: 1_000_000,
             supports_tools: true,
+            supports_images: false,
             local: true,
         },
         provider: std::sync::Arc::new(concierge::llm::scripted::Scripted { delay: std::time::Duration::ZERO }),

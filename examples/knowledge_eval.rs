@@ -272,14 +272,14 @@ async fn main() {
     for case in &cases.cases {
         let actor = &actors[case.role.as_str()];
         let t = Instant::now();
-        let sent = match hub.start_thread(actor, AgentKind::Assistant, None, case.question.clone(), Some(&model)).await
-        {
-            Ok(s) => s,
-            Err(e) => {
-                eprintln!("model {model:?} not available: {e}");
-                break;
-            }
-        };
+        let sent =
+            match hub.start_thread(actor, AgentKind::Assistant, None, case.question.clone(), Some(&model), &[]).await {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("model {model:?} not available: {e}");
+                    break;
+                }
+            };
         let thread = sent.thread_id;
         let mut items = Vec::new();
         for _ in 0..1200 {

@@ -1,5 +1,6 @@
 //! The background worker (server only): claims due jobs from the Postgres queue
-//! (`store::jobs`) and runs each by its kind: appointment reminders, document indexing.
+//! (`store::jobs`) and runs each by its kind: appointment reminders, document indexing; and,
+//! hourly, deletes chat uploads that were never sent.
 //! It wakes every few seconds, and at once when a job is queued in this process
 //! ([`crate::knowledge::Knowledge::wake`]); jobs queued by another process wait for the tick.
 
@@ -82,13 +83,25 @@ pub fn spawn_worker(pool: PgPool, k: Arc<Knowledge>, every: std::time::Duration)
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut swept: Option<DateTime<Utc>> = None;
         loop {
             tokio::select! {
                 _ = tick.tick() => {}
                 _ = k.wake.notified() => {}
             }
-            if let Err(e) = run_due(&pool, &k, Utc::now()).await {
+            let now = Utc::now();
+            if let Err(e) = run_due(&pool, &k, now).await {
                 tracing::warn!(error = %e, "job worker");
+            }
+            // Hourly: chat uploads never sent with a message (every instance may; a delete is
+            // idempotent).
+            if swept.is_none_or(|at| now - at > Duration::hours(1)) {
+                swept = Some(now);
+                match knowledge::sweep_unsent(&pool, &k, now).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(deleted = n, "unsent chat attachments swept"),
+                    Err(e) => tracing::warn!(error = %e, "sweeping unsent attachments"),
+                }
             }
         }
     })

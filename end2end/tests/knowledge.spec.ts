@@ -69,3 +69,58 @@ test('a client sees client documents and their event, never the staff handbook',
   await page.setViewportSize({ width: 390, height: 844 });
   await page.screenshot({ path: 'test-results/knowledge-client-phone.png', fullPage: true });
 });
+
+const ARCH = path.join(__dirname, '..', 'fixtures', 'arch.png');
+
+test('files attached in a chat go with the message and are found in that chat only', async ({ page }) => {
+  test.setTimeout(120_000);
+  await logIn(page, 'emma.clark@example.com');
+  await page.goto('/chat');
+  await hydrated(page);
+
+  // Attach a text file and a picture with the paperclip's file input; each uploads at once.
+  await page.locator('#composer-files').setInputFiles([
+    {
+      name: 'our-florist.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('Petal & Stem, our florist, arrives at 2:30pm to build the flower arch.\n'),
+    },
+    ARCH,
+  ]);
+  const tray = page.getByTestId('attachment-tray');
+  await expect(tray.locator('li[data-state=ready]')).toHaveCount(2, { timeout: 20_000 });
+  // A file of a type the chat does not take is refused in the tray, and blocks the send until removed.
+  await page.locator('#composer-files').setInputFiles({ name: 'setup.exe', mimeType: 'application/octet-stream', buffer: Buffer.from('MZ') });
+  await expect(tray.locator('li[data-state=failed]')).toContainText('not supported');
+  await page.getByLabel('Message', { exact: true }).fill('When does the florist arrive? [[call search_knowledge {"query": "florist arrives"}]]');
+  await expect(page.getByRole('button', { name: 'Uploading…' })).toBeDisabled();
+  await page.getByRole('button', { name: 'Remove setup.exe' }).click();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/\/chat\/\d+$/);
+
+  // The message shows its files: the picture inline, the document as a chip.
+  const mine = page.locator('li[data-kind="user"]').last();
+  await expect(mine.getByTestId('message-files')).toContainText('our-florist.txt');
+  const picture = mine.getByRole('img', { name: 'arch.png' });
+  await expect(picture).toBeVisible();
+  await expect.poll(() => picture.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(160);
+
+  // The assistant found the attachment by searching this chat, and cites it.
+  const reply = page.locator('li[data-kind="assistant"]').last();
+  await expect(reply).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+  const chip = reply.getByTestId('citation-chip').filter({ hasText: 'florist' }).first();
+  await expect(chip).toBeVisible();
+  await chip.click();
+  await expect(reply.locator('[data-testid=citation-panel]:not([hidden])')).toContainText('2:30pm');
+  await page.screenshot({ path: 'test-results/chat-attachments.png', fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: 'test-results/chat-attachments-phone.png', fullPage: true });
+
+  // Outside that chat, the knowledge search does not find it.
+  await page.goto('/knowledge');
+  await hydrated(page);
+  await page.getByRole('searchbox', { name: 'Search the knowledge base' }).fill('florist arrives flower arch');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page.locator('[data-testid=search-result], [data-testid=search-none]').first()).toBeVisible();
+  await expect(page.locator('[data-testid=search-result]').filter({ hasText: 'florist' })).toHaveCount(0);
+});

@@ -53,7 +53,7 @@ pub async fn start_agent_chat(
     let event_id = ssr::check_scope(&actor, agent, event_id)?;
     let text = crate::domain::chat::user_message(&text)?;
     let model = model.as_deref().filter(|m| !m.is_empty());
-    Ok(super::ssr::state()?.chat.start_thread(&actor, agent, event_id, text, model).await?)
+    Ok(super::ssr::state()?.chat.start_thread(&actor, agent, event_id, text, model, &[]).await?)
 }
 
 /// Approves or rejects an action an agent proposed. Returns the tool call as it is now.

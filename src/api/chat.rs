@@ -75,25 +75,49 @@ pub async fn older_chat_items(thread_id: i64, before: i64) -> Result<ItemPage, A
     Ok(crate::store::chat::older_page(&pool, &actor, thread_id, before, crate::domain::chat::ITEM_PAGE).await?)
 }
 
-/// Starts a new chat with its first message.
+/// Starts a new chat with its first message and the files uploaded for it (`attachments`: ids
+/// that `POST /knowledge/upload?attach=1` answered).
 #[server(prefix = "/api", endpoint = "start_chat")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info")))]
-pub async fn start_chat(text: String, model: Option<String>) -> Result<Sent, AppError> {
+pub async fn start_chat(
+    text: String,
+    model: Option<String>,
+    #[server(default)] attachments: Vec<i64>,
+) -> Result<Sent, AppError> {
     use crate::domain::chat::AgentKind;
     let actor = super::ssr::actor()?;
+    let attachments = crate::domain::chat::attachment_ids(&attachments)?;
     let text = crate::domain::chat::user_message(&text)?;
     let model = model.as_deref().filter(|m| !m.is_empty());
-    Ok(ssr::hub()?.start_thread(&actor, AgentKind::Assistant, None, text, model).await?)
+    Ok(ssr::hub()?.start_thread(&actor, AgentKind::Assistant, None, text, model, &attachments).await?)
 }
 
+/// Sends a message, with the files uploaded for it (`attachments`).
 #[server(prefix = "/api", endpoint = "send_chat_message")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info"), fields(thread_id = thread_id)))]
-pub async fn send_chat_message(thread_id: i64, text: String, model: Option<String>) -> Result<Sent, AppError> {
+pub async fn send_chat_message(
+    thread_id: i64,
+    text: String,
+    model: Option<String>,
+    #[server(default)] attachments: Vec<i64>,
+) -> Result<Sent, AppError> {
     let actor = super::ssr::actor()?;
     let thread_id = super::ssr::id(thread_id)?;
+    let attachments = crate::domain::chat::attachment_ids(&attachments)?;
     let text = crate::domain::chat::user_message(&text)?;
     let model = model.filter(|m| !m.is_empty());
-    Ok(ssr::hub()?.send(&actor, thread_id, crate::chat::Turn::Message(text), model.as_deref()).await?)
+    let turn = crate::chat::Turn::Message(text);
+    Ok(ssr::hub()?.send(&actor, thread_id, turn, model.as_deref(), &attachments).await?)
+}
+
+/// Removes a file attached in the composer before its message was sent.
+#[server(prefix = "/api", endpoint = "discard_attachment")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info"), fields(document_id = id)))]
+pub async fn discard_attachment(id: i64) -> Result<(), AppError> {
+    let actor = super::ssr::actor()?;
+    let state = super::ssr::state()?;
+    let id = super::ssr::id(id)?;
+    Ok(crate::knowledge::discard(&state.pool, &state.knowledge, &actor, id).await?)
 }
 
 /// Replaces an earlier message of the person's and answers it; the old version stays reachable.
@@ -103,7 +127,7 @@ pub async fn edit_chat_message(thread_id: i64, item_id: i64, text: String) -> Re
     let actor = super::ssr::actor()?;
     let (thread_id, item_id) = (super::ssr::id(thread_id)?, super::ssr::id(item_id)?);
     let text = crate::domain::chat::user_message(&text)?;
-    Ok(ssr::hub()?.send(&actor, thread_id, crate::chat::Turn::Edit { item_id, text }, None).await?)
+    Ok(ssr::hub()?.send(&actor, thread_id, crate::chat::Turn::Edit { item_id, text }, None, &[]).await?)
 }
 
 /// A new reply to the last message (also how a failed reply is retried).
@@ -113,7 +137,7 @@ pub async fn regenerate_reply(thread_id: i64, model: Option<String>) -> Result<S
     let actor = super::ssr::actor()?;
     let thread_id = super::ssr::id(thread_id)?;
     let model = model.filter(|m| !m.is_empty());
-    Ok(ssr::hub()?.send(&actor, thread_id, crate::chat::Turn::Regenerate, model.as_deref()).await?)
+    Ok(ssr::hub()?.send(&actor, thread_id, crate::chat::Turn::Regenerate, model.as_deref(), &[]).await?)
 }
 
 /// Stops the reply being written; its text so far is kept. Returns whether one was running.

@@ -57,7 +57,7 @@ pub async fn add_text_document(form: DocumentForm, text: String) -> Result<i64, 
         filename: "pasted.md",
         bytes: text.as_bytes(),
         replace: None,
-        thread_id: None,
+        attachment: false,
     };
     Ok(crate::knowledge::ingest(&state.pool, &state.knowledge, &actor, upload).await?)
 }

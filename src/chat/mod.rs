@@ -26,6 +26,7 @@
 //! - `turn.rs`: a turn's task and its tool loop: stream the model, run its tool calls, stream
 //!   again, save the text every [`Hub::flush_every`].
 //! - `tools.rs`: one step's tool calls: stored, run together, or proposed for approval.
+//! - `files.rs`: the files attached to messages, as a turn hands them to the model.
 //! - `route.rs`: on the small embedded model, requests the person's documents answer go straight
 //!   to the document search.
 //! - `approvals.rs`: a person's decision on a proposed action, and the turn's continuation.
@@ -34,6 +35,7 @@
 //!   events.
 
 mod approvals;
+mod files;
 mod hub;
 mod live;
 mod models;

@@ -12,7 +12,8 @@ use std::sync::Arc;
 
 impl Hub {
     /// Starts a thread with `agent` over the scope (`event_id`, which the actor must be able to
-    /// plan) and sends its first message, with `model` (else the venue's default).
+    /// plan) and sends its first message, with `model` (else the venue's default) and the files
+    /// the person uploaded for it (`attachments`).
     pub async fn start_thread(
         self: &Arc<Self>,
         actor: &Actor,
@@ -20,23 +21,35 @@ impl Hub {
         event_id: Option<i64>,
         text: String,
         model: Option<&str>,
+        attachments: &[i64],
     ) -> Result<Sent, ChatError> {
         let model = self.resolve_model(actor.venue_id, model, None).await?;
         let thread = store::create_thread(&self.pool, actor, &model.info.id, agent, event_id).await?;
-        self.begin(actor, &thread, Turn::Message(text), model).await
+        match self.begin(actor, &thread, Turn::Message(text), model, attachments).await {
+            Ok(sent) => Ok(sent),
+            Err(e) => {
+                // Not an empty thread left behind by a refused first message.
+                if let Err(e) = store::delete_thread(&self.pool, actor, thread.id).await {
+                    tracing::warn!(error = %e, "a thread whose first message was refused was not deleted");
+                }
+                Err(e)
+            }
+        }
     }
 
-    /// Stores the turn and starts writing the reply with `model` (else the thread's model).
+    /// Stores the turn and starts writing the reply with `model` (else the thread's model). A
+    /// message carries the files the person uploaded for it (`attachments`).
     pub async fn send(
         self: &Arc<Self>,
         actor: &Actor,
         thread_id: i64,
         turn: Turn,
         model: Option<&str>,
+        attachments: &[i64],
     ) -> Result<Sent, ChatError> {
         let thread = store::thread(&self.pool, actor, thread_id).await?;
         let model = self.resolve_model(actor.venue_id, model, Some(&thread.model)).await?;
-        self.begin(actor, &thread, turn, model).await
+        self.begin(actor, &thread, turn, model, attachments).await
     }
 
     /// Stores the turn (the user's message before anything is generated) and starts its task.
@@ -46,8 +59,9 @@ impl Hub {
         thread: &ChatThread,
         turn: Turn,
         model: ResolvedModel,
+        attachments: &[i64],
     ) -> Result<Sent, ChatError> {
-        let sent = store::begin_turn(&self.pool, actor, thread.id, &turn, &model.info.id).await?;
+        let sent = store::begin_turn(&self.pool, actor, thread.id, &turn, &model.info.id, attachments).await?;
         let job = ReplyTask {
             actor: actor.clone(),
             thread_id: thread.id,
@@ -115,13 +129,19 @@ impl Hub {
         Ok(self.stop_writing(thread_id))
     }
 
-    /// Deletes the actor's thread, stopping its reply first if one is being written.
+    /// Deletes the actor's thread, stopping its reply first if one is being written; its
+    /// attachments go with it, originals included.
     pub async fn delete(&self, actor: &Actor, thread_id: i64) -> Result<(), ChatError> {
         // Owned? (Only then may its reply be stopped.)
         store::thread(&self.pool, actor, thread_id).await?;
         self.stop_writing(thread_id);
-        store::delete_thread(&self.pool, actor, thread_id).await?;
+        let originals = store::delete_thread(&self.pool, actor, thread_id).await?;
         self.forget(thread_id);
+        for key in originals {
+            if let Err(e) = self.knowledge.objects.delete(&key).await {
+                tracing::warn!(error = %e, key, "an attachment's original was not deleted with its thread");
+            }
+        }
         Ok(())
     }
 }

@@ -172,8 +172,14 @@ impl Hub {
         };
         let tools = offered_tools(&job.model, job.agent, job.actor.role);
         let clip = if job.model.info.local { 1500 } else { 12_000 };
+        let files = self.files(job.thread_id, &job.model, &history).await;
+        // What the person wrote last, without the files it carries.
+        let last = history.last().filter(|h| h.kind == ItemKind::User);
+        let said = last.map(|h| h.content.trim().to_string());
+        // A message that carries documents asks about them.
+        let about_files = last.is_some_and(|h| super::files::attached(h).iter().any(|a| !a.is_image()));
         let mut messages = vec![Message::new(Speaker::System, self.system(job).await)];
-        messages.extend(to_messages(&history, clip));
+        messages.extend(to_messages(&history, clip, &files));
         let mut reply = job.reply.clone();
         // The last document search of the turn: what the answer may cite.
         let mut sources: Option<KnowledgeOut> = None;
@@ -188,7 +194,12 @@ impl Hub {
                 cache_key: Some(format!("thread-{}", job.thread_id)),
                 response_schema: None,
             };
-            let routed = if step == 1 { self.route_to_knowledge(job, &tools, &messages).await } else { None };
+            let routed = match (step, &said) {
+                // The small model cannot read the files: the search in this thread does.
+                (1, Some(said)) if about_files && small_model(&job.model) => Some(search_call(job, said)),
+                (1, Some(said)) => self.route_to_knowledge(job, &tools, said).await,
+                _ => None,
+            };
             let mut out = match routed {
                 Some(call) => Generated { calls: vec![call], ..Generated::default() },
                 None => self.stream_step(job, live, reply.id, request).await,
@@ -283,21 +294,16 @@ impl Hub {
         &self,
         job: &ReplyTask,
         tools: &[&'static crate::agent::ToolEntry],
-        messages: &[Message],
+        said: &str,
     ) -> Option<ToolCall> {
-        if !small_model(&job.model) {
+        if !small_model(&job.model) || said.is_empty() {
             return None;
         }
-        let said = messages.last().filter(|m| m.role == Speaker::User)?.content.trim().to_string();
         let scores =
-            super::route::knowledge_scores(&self.pool, &self.knowledge, &job.actor, Some(job.thread_id), tools, &said)
+            super::route::knowledge_scores(&self.pool, &self.knowledge, &job.actor, Some(job.thread_id), tools, said)
                 .await?;
         tracing::debug!(?scores, routes = scores.routes(), "knowledge routing");
-        scores.routes().then(|| ToolCall {
-            id: format!("route-{}", job.reply.id),
-            name: SearchKnowledge::NAME.to_string(),
-            arguments: json!({ "query": crate::domain::text::clip(&said, 300) }).to_string(),
-        })
+        scores.routes().then(|| search_call(job, said))
     }
 
     /// Streams one model call into reply `reply_id`; collects the tool calls it makes.
@@ -344,6 +350,15 @@ impl Hub {
     }
 }
 
+/// A document search for what the person said, as if the model had called it.
+fn search_call(job: &ReplyTask, said: &str) -> ToolCall {
+    ToolCall {
+        id: format!("route-{}", job.reply.id),
+        name: SearchKnowledge::NAME.to_string(),
+        arguments: json!({ "query": crate::domain::text::clip(said, 300) }).to_string(),
+    }
+}
+
 /// The small embedded model: the engine routes for it and quotes documents instead of letting
 /// it paraphrase them. Hosted models, and capable local servers, write their own answers.
 pub(super) fn small_model(model: &ResolvedModel) -> bool {
@@ -361,12 +376,18 @@ pub(super) fn clip_text(s: &str, max: usize) -> String {
 }
 
 /// The stored conversation as model messages: each tool call joins the assistant message that
-/// made it, and its result follows as a tool message.
-fn to_messages(history: &[store::HistoryItem], clip: usize) -> Vec<Message> {
+/// made it, and its result follows as a tool message; a message's attached files come with it
+/// (see [`super::files`]).
+fn to_messages(history: &[store::HistoryItem], clip: usize, files: &super::files::Files) -> Vec<Message> {
     let mut out: Vec<Message> = Vec::new();
     for h in history {
         match h.kind {
-            ItemKind::User if !h.content.trim().is_empty() => out.push(Message::new(Speaker::User, h.content.clone())),
+            ItemKind::User if !h.content.trim().is_empty() => {
+                let (content, images) = files.message(&h.content, &super::files::attached(h));
+                let mut m = Message::new(Speaker::User, content);
+                m.images = images;
+                out.push(m);
+            }
             ItemKind::Assistant => out.push(Message::new(Speaker::Assistant, h.content.clone())),
             ItemKind::ToolCall => {
                 let Some(data) = h.data.clone().and_then(|d| serde_json::from_value::<ToolCallData>(d).ok()) else {

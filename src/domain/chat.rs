@@ -285,6 +285,9 @@ pub struct ModelInfo {
     pub label: String,
     pub context_window: u32,
     pub supports_tools: bool,
+    /// Whether it takes images with a message (the chat's attached pictures).
+    #[serde(default)]
+    pub supports_images: bool,
     /// Whether it runs on this server (no data leaves it).
     pub local: bool,
 }
@@ -375,6 +378,27 @@ pub fn user_message(raw: &str) -> Result<String, FieldErrors> {
         p.fail("text", "Must not contain control characters.")
     } else {
         text.to_string()
+    };
+    p.finish(|| value)
+}
+
+/// The files a message carries, as the composer sends them: distinct ids, at most
+/// [`MAX_ATTACHMENTS`](crate::domain::knowledge::MAX_ATTACHMENTS).
+pub fn attachment_ids(raw: &[i64]) -> Result<Vec<i64>, FieldErrors> {
+    use crate::domain::knowledge::MAX_ATTACHMENTS;
+    let mut p = Parser::new();
+    let mut ids: Vec<i64> = Vec::with_capacity(raw.len());
+    for id in raw {
+        if !ids.contains(id) {
+            ids.push(*id);
+        }
+    }
+    let value = if ids.iter().any(|id| *id <= 0) {
+        p.fail("attachments", "An attached file is not valid. Remove it and attach it again.")
+    } else if ids.len() > MAX_ATTACHMENTS {
+        p.fail("attachments", format!("Attach at most {MAX_ATTACHMENTS} files to one message."))
+    } else {
+        ids
     };
     p.finish(|| value)
 }

@@ -60,6 +60,61 @@ pub const MAX_DOC_TITLE: usize = 200;
 pub const MAX_QUERY: usize = 300;
 /// The file types the upload accepts, for the file picker and error messages.
 pub const ACCEPTED: &str = ".md,.markdown,.txt,.html,.htm,.pdf,.docx,.csv";
+/// What a chat attachment may be: the documents above, and images (shown, and sent to models
+/// that see images).
+pub const ATTACH_ACCEPTED: &str = ".md,.markdown,.txt,.html,.htm,.pdf,.docx,.csv,.png,.jpg,.jpeg,.gif,.webp";
+/// Largest image attached in a chat (bytes): what the hosted models' image inputs take.
+pub const MAX_IMAGE_BYTES: usize = 5 * 1024 * 1024;
+/// Files attached to one message at most.
+pub const MAX_ATTACHMENTS: usize = 5;
+
+/// The media type of an image by its first bytes (PNG, JPEG, GIF, WebP), whatever its name says.
+/// SVG is not an image here: it can carry scripts.
+pub fn image_media_type(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
+        Some("image/gif")
+    } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        Some("image/webp")
+    } else {
+        None
+    }
+}
+
+/// A file attached to a chat message, as the message keeps it (in its item's data) and shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    /// The document it is (audience `thread`).
+    pub id: i64,
+    pub filename: String,
+    pub format: DocFormat,
+    pub media_type: String,
+    pub byte_size: i64,
+}
+
+impl Attachment {
+    pub fn is_image(&self) -> bool {
+        self.format == DocFormat::Image
+    }
+}
+
+/// A user message's data: its attachments.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageFiles {
+    pub attachments: Vec<Attachment>,
+}
+
+impl MessageFiles {
+    /// The attachments listed in an item's data (none when it lists none).
+    pub fn of(data: Option<&serde_json::Value>) -> Vec<Attachment> {
+        data.and_then(|d| d.get("attachments"))
+            .and_then(|a| serde_json::from_value::<Vec<Attachment>>(a.clone()).ok())
+            .unwrap_or_default()
+    }
+}
 
 /// The describing fields of a document, as the upload and edit forms send them.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

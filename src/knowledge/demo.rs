@@ -73,7 +73,7 @@ pub async fn load_if_missing(pool: &PgPool, k: &Knowledge) -> Result<usize, Know
             continue;
         }
         let meta = DocumentMeta { title: doc.title.clone(), audience: doc.audience, event_id };
-        let upload = Upload { meta: &meta, filename: &doc.file, bytes, replace: None, thread_id: None };
+        let upload = Upload { meta: &meta, filename: &doc.file, bytes, replace: None, attachment: false };
         ingest(pool, k, &actor, upload).await?;
         loaded += 1;
     }

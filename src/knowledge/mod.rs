@@ -21,7 +21,7 @@ mod search;
 
 pub use search::{search, search_with, Mode, Scope};
 
-use crate::domain::knowledge::{DocFormat, DocumentMeta, MAX_UPLOAD_BYTES};
+use crate::domain::knowledge::{image_media_type, DocFormat, DocumentMeta, MAX_IMAGE_BYTES, MAX_UPLOAD_BYTES};
 use crate::store::knowledge::{self as store, NewDocument};
 use crate::store::{Actor, StoreError};
 use embed::Embedder;
@@ -133,8 +133,9 @@ pub struct Upload<'a> {
     pub bytes: &'a [u8],
     /// A document this file is a new version of.
     pub replace: Option<i64>,
-    /// The chat thread it is attached to.
-    pub thread_id: Option<i64>,
+    /// A chat attachment (anyone's; it waits for the message that carries it). Images are
+    /// accepted only as attachments.
+    pub attachment: bool,
 }
 
 /// Takes a file in: its type is checked against its content (nothing is stored when it is
@@ -145,24 +146,35 @@ pub async fn ingest(pool: &PgPool, k: &Knowledge, actor: &Actor, upload: Upload<
     if upload.bytes.len() > MAX_UPLOAD_BYTES {
         return Err(KnowledgeError::TooLarge);
     }
-    if upload.thread_id.is_none() && !actor.is_staff() {
+    if !upload.attachment && !actor.is_staff() {
         return Err(StoreError::Forbidden.into());
     }
-    let format = extract::detect(upload.bytes, upload.filename).map_err(|e| match e {
-        extract::ExtractError::Unsupported => KnowledgeError::Unsupported(e.to_string()),
-        other => KnowledgeError::Rejected(other.to_string()),
-    })?;
-    if format == DocFormat::Image {
-        return Err(KnowledgeError::Unsupported(
-            "Images are not indexed: upload Markdown, text, HTML, PDF, Word (.docx) or CSV.".into(),
-        ));
-    }
-    // Refuse a file with no text now, not after it was stored (an empty or scanned file).
-    let bytes = upload.bytes.to_vec();
-    let probe = tokio::task::spawn_blocking(move || extract::extract(&bytes, format).map(|x| x.text.len())).await?;
-    if let Err(e) = probe {
-        return Err(KnowledgeError::Rejected(e.to_string()));
-    }
+    let (format, media_type) = if upload.attachment
+        && DocFormat::from_filename(upload.filename) == Some(DocFormat::Image)
+    {
+        if upload.bytes.len() > MAX_IMAGE_BYTES {
+            return Err(KnowledgeError::Rejected(format!(
+                "The image is larger than {} MB.",
+                MAX_IMAGE_BYTES / (1024 * 1024)
+            )));
+        }
+        // The type is the content's, whatever the name says.
+        let media_type = image_media_type(upload.bytes)
+            .ok_or_else(|| KnowledgeError::Rejected("This file is not a PNG, JPEG, GIF or WebP image.".into()))?;
+        (DocFormat::Image, media_type)
+    } else {
+        let format = extract::detect(upload.bytes, upload.filename).map_err(|e| match e {
+            extract::ExtractError::Unsupported => KnowledgeError::Unsupported(e.to_string()),
+            other => KnowledgeError::Rejected(other.to_string()),
+        })?;
+        // Refuse a file with no text now, not after it was stored (an empty or scanned file).
+        let bytes = upload.bytes.to_vec();
+        let probe = tokio::task::spawn_blocking(move || extract::extract(&bytes, format).map(|x| x.text.len())).await?;
+        if let Err(e) = probe {
+            return Err(KnowledgeError::Rejected(e.to_string()));
+        }
+        (format, format.media_type())
+    };
     let key = Objects::new_key(actor.venue_id);
     k.objects.put(&key, bytes::Bytes::copy_from_slice(upload.bytes)).await?;
     let sha = sha2::Sha256::digest(upload.bytes).to_vec();
@@ -171,8 +183,8 @@ pub async fn ingest(pool: &PgPool, k: &Knowledge, actor: &Actor, upload: Upload<
         meta: upload.meta,
         filename,
         format,
-        media_type: format.media_type(),
-        thread_id: upload.thread_id,
+        media_type,
+        attachment: upload.attachment,
         byte_size: upload.bytes.len() as i64,
         sha256: &sha,
         object_key: &key,
@@ -212,7 +224,9 @@ async fn write_row(
         }
         None => (store::create(&mut tx, actor, row).await?, 1, None),
     };
-    queue_index(&mut tx, id, version, true).await?;
+    if row.format != DocFormat::Image {
+        queue_index(&mut tx, id, version, true).await?;
+    }
     tx.commit().await?;
     Ok((id, old))
 }
@@ -231,6 +245,31 @@ pub async fn retry(pool: &PgPool, k: &Knowledge, actor: &Actor, id: i64) -> Resu
     queue_index(&mut conn, id, version, false).await?;
     k.wake.notify_one();
     Ok(())
+}
+
+/// Removes an attachment of the actor's that no message carries yet, then its original.
+pub async fn discard(pool: &PgPool, k: &Knowledge, actor: &Actor, id: i64) -> Result<(), KnowledgeError> {
+    let key = store::discard(pool, actor, id).await?;
+    if let Err(e) = k.objects.delete(&key).await {
+        tracing::warn!(error = %e, key, "the original of a discarded attachment was not deleted");
+    }
+    Ok(())
+}
+
+/// Deletes chat uploads never sent with a message within a day, with their originals (the job
+/// worker's sweep). Returns how many went.
+pub async fn sweep_unsent(
+    pool: &PgPool,
+    k: &Knowledge,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<usize, KnowledgeError> {
+    let keys = store::sweep_unsent(pool, now - chrono::Duration::hours(24)).await?;
+    for key in &keys {
+        if let Err(e) = k.objects.delete(key).await {
+            tracing::warn!(error = %e, key, "the original of an unsent attachment was not deleted");
+        }
+    }
+    Ok(keys.len())
 }
 
 /// Deletes a document with its passages, then its original.

@@ -44,7 +44,16 @@ pub fn request_body(r: &ChatRequest) -> Value {
     let mut messages: Vec<Value> = Vec::new();
     for m in r.messages.iter().filter(|m| m.role != Speaker::System) {
         let (role, content) = match m.role {
-            Speaker::User => ("user", json!([{"type": "text", "text": m.content}])),
+            Speaker::User => {
+                // Pictures first, then the text (as Anthropic recommends).
+                let mut blocks: Vec<Value> = m
+                    .images
+                    .iter()
+                    .map(|i| json!({"type": "image", "source": {"type": "base64", "media_type": i.media_type, "data": i.base64()}}))
+                    .collect();
+                blocks.push(json!({"type": "text", "text": m.content}));
+                ("user", Value::Array(blocks))
+            }
             Speaker::Assistant => {
                 let mut blocks = Vec::new();
                 if !m.content.is_empty() {

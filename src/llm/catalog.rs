@@ -252,6 +252,7 @@ impl Llm {
                     label: "Scripted replies (testing)".into(),
                     context_window: 1_000_000,
                     supports_tools: true,
+                    supports_images: false,
                     local: true,
                 },
                 provider: Arc::new(Scripted { delay }),
@@ -317,6 +318,7 @@ impl Llm {
                     label: m.clone(),
                     context_window: context_window(&h.kind, m),
                     supports_tools: true,
+                    supports_images: sees_images(&h.kind, m),
                     local: is_local_url(&h.base_url),
                 },
                 provider: provider.clone(),
@@ -347,6 +349,35 @@ fn is_local_url(url: &str) -> bool {
 }
 
 /// A model's context window, from what its provider publishes for the common families.
+/// Whether a hosted model takes images: every current Anthropic and Gemini model; on
+/// OpenAI-compatible servers, the model families known to (a text-only model answers a request
+/// with an image part with an error, so the rest get a note that a picture was attached).
+pub fn sees_images(kind: &str, model: &str) -> bool {
+    let m = model.to_ascii_lowercase();
+    match kind {
+        "anthropic" | "gemini" => true,
+        _ => {
+            ["gpt-4o", "gpt-4.1", "gpt-4-turbo", "gpt-5", "o1", "o3", "o4", "chatgpt-4o"]
+                .iter()
+                .any(|p| m.starts_with(p))
+                || [
+                    "vision",
+                    "llava",
+                    "-vl",
+                    "pixtral",
+                    "gemma3",
+                    "gemma-3",
+                    "llama-4",
+                    "llama4",
+                    "minicpm-v",
+                    "moondream",
+                ]
+                .iter()
+                .any(|p| m.contains(p))
+        }
+    }
+}
+
 pub fn context_window(kind: &str, model: &str) -> u32 {
     let m = model.to_ascii_lowercase();
     match kind {

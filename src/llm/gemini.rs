@@ -43,7 +43,13 @@ pub fn request_body(r: &ChatRequest) -> Value {
     let mut contents: Vec<Value> = Vec::new();
     for m in r.messages.iter().filter(|m| m.role != Speaker::System) {
         let (role, parts) = match m.role {
-            Speaker::User => ("user", vec![json!({"text": m.content})]),
+            Speaker::User => {
+                let mut parts = vec![json!({"text": m.content})];
+                parts.extend(
+                    m.images.iter().map(|i| json!({"inlineData": {"mimeType": i.media_type, "data": i.base64()}})),
+                );
+                ("user", parts)
+            }
             Speaker::Assistant => {
                 let mut parts = Vec::new();
                 if !m.content.is_empty() {

@@ -51,11 +51,34 @@ pub struct Message {
     pub tool_calls: Vec<ToolCall>,
     /// For `Speaker::Tool`: the call this is the result of.
     pub tool_call_id: Option<String>,
+    /// Pictures sent with a user message (only to models that see images; the others get none).
+    pub images: Vec<Image>,
 }
 
 impl Message {
     pub fn new(role: Speaker, content: impl Into<String>) -> Self {
-        Self { role, content: content.into(), tool_calls: Vec::new(), tool_call_id: None }
+        Self { role, content: content.into(), tool_calls: Vec::new(), tool_call_id: None, images: Vec::new() }
+    }
+}
+
+/// An image sent with a message: PNG, JPEG, GIF or WebP (checked by its bytes at upload).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Image {
+    pub media_type: String,
+    pub data: std::sync::Arc<[u8]>,
+}
+
+impl Image {
+    /// The bytes in standard base64, as every provider's JSON wants them.
+    pub fn base64(&self) -> String {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.encode(&self.data)
+    }
+}
+
+impl std::fmt::Debug for Image {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Image({}, {} bytes)", self.media_type, self.data.len())
     }
 }
 

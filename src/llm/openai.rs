@@ -75,6 +75,15 @@ fn message(m: &Message) -> Value {
         Speaker::Tool => "tool",
     };
     let mut v = json!({"role": role, "content": m.content});
+    if !m.images.is_empty() {
+        // Content parts: the text, then each picture as a data URL.
+        let mut parts = vec![json!({"type": "text", "text": m.content})];
+        for image in &m.images {
+            let url = format!("data:{};base64,{}", image.media_type, image.base64());
+            parts.push(json!({"type": "image_url", "image_url": {"url": url}}));
+        }
+        v["content"] = Value::Array(parts);
+    }
     if !m.tool_calls.is_empty() {
         v["tool_calls"] = m
             .tool_calls

@@ -3,7 +3,9 @@
 //! document's page, full-text search, the documents a vector search may return, citations.
 
 use super::{access, Actor, StoreError, StoreResult};
-use crate::domain::knowledge::{Audience, DocFormat, DocStatus, DocumentMeta, DocumentSummary, DocumentView};
+use crate::domain::knowledge::{
+    Attachment, Audience, DocFormat, DocStatus, DocumentMeta, DocumentSummary, DocumentView,
+};
 use sqlx::{PgConnection, PgPool};
 
 /// SQL predicate over a `documents d` row: true when the actor may read it.
@@ -76,19 +78,27 @@ pub async fn view(pool: &PgPool, actor: &Actor, id: i64) -> StoreResult<Document
     Ok(DocumentView { document, chunks })
 }
 
+/// One document's summary, if the reader may read it (its own chat attachments included).
 async fn summary(pool: &PgPool, reader: Reader<'_>, id: i64) -> StoreResult<DocumentSummary> {
     let sql = format!(
         "select {SUMMARY_COLUMNS} from documents d left join events e on e.id = d.event_id
-          where d.id = $7 and {VISIBLE_DOC} and (d.enabled or $2 in ('owner', 'staff'))"
+          where d.id = $7 and (({VISIBLE_DOC} and (d.enabled or $2 in ('owner', 'staff'))) or {OWN_ATTACHMENT})"
     );
     bind_reader!(sqlx::query_as(&sql), reader).bind(id).fetch_optional(pool).await?.ok_or(StoreError::NotFound)
 }
 
-/// Where an original is kept, if the actor may read the document (downloads).
+/// SQL predicate over a `documents d` row: a chat attachment of the actor's (binds as
+/// [`VISIBLE_DOC`]): one waiting for its message that they uploaded, or one in a thread of theirs.
+const OWN_ATTACHMENT: &str = "(d.venue_id = $1 and d.audience = 'thread' and (
+      (d.thread_id is null and d.uploaded_by = $5)
+   or exists (select 1 from chat_threads t where t.id = d.thread_id and t.owner_id = $5)))";
+
+/// Where an original is kept, if the actor may read the document (downloads, and the images and
+/// files of their own chats). Returns its key, file name and media type.
 pub async fn original(pool: &PgPool, actor: &Actor, id: i64) -> StoreResult<(String, String, String)> {
     let sql = format!(
         "select d.object_key, d.filename, d.media_type from documents d
-          where d.id = $7 and {VISIBLE_DOC} and (d.enabled or $2 in ('owner', 'staff'))"
+          where d.id = $7 and (({VISIBLE_DOC} and (d.enabled or $2 in ('owner', 'staff'))) or {OWN_ATTACHMENT})"
     );
     bind_reader!(sqlx::query_as(&sql), Reader { actor, thread_id: None })
         .bind(id)
@@ -103,16 +113,18 @@ pub struct NewDocument<'a> {
     pub filename: &'a str,
     pub format: DocFormat,
     pub media_type: &'a str,
-    pub thread_id: Option<i64>,
+    /// A chat attachment: it waits, with no thread, for the message that carries it.
+    pub attachment: bool,
     pub byte_size: i64,
     pub sha256: &'a [u8],
     pub object_key: &'a str,
 }
 
-/// Adds a document, queued for indexing. Staff add venue documents; anyone adds attachments to
-/// their own thread. An event audience needs an event of the venue.
+/// Adds a document, queued for indexing (an image has nothing to index: it is ready at once).
+/// Staff add venue documents; anyone adds chat attachments. An event audience needs an event of
+/// the venue.
 pub async fn create(conn: &mut PgConnection, actor: &Actor, doc: &NewDocument<'_>) -> StoreResult<i64> {
-    let audience = if doc.thread_id.is_some() { Audience::Thread } else { doc.meta.audience };
+    let audience = if doc.attachment { Audience::Thread } else { doc.meta.audience };
     if audience != Audience::Thread {
         staff_only(actor)?;
     }
@@ -121,18 +133,8 @@ pub async fn create(conn: &mut PgConnection, actor: &Actor, doc: &NewDocument<'_
             .await
             .map_err(|_| StoreError::field("event_id", "Choose one of the venue's events."))?;
     }
-    if let Some(thread_id) = doc.thread_id {
-        let own: Option<i64> =
-            sqlx::query_scalar("select id from chat_threads where id = $1 and owner_id = $2 and venue_id = $3")
-                .bind(thread_id)
-                .bind(actor.user_id)
-                .bind(actor.venue_id)
-                .fetch_optional(&mut *conn)
-                .await?;
-        own.ok_or(StoreError::NotFound)?;
-    }
     let id = sqlx::query_scalar(
-        "insert into documents (venue_id, title, filename, format, media_type, audience, event_id, thread_id,
+        "insert into documents (venue_id, title, filename, format, media_type, audience, event_id, status,
                                 byte_size, sha256, object_key, uploaded_by)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) returning id",
     )
@@ -143,7 +145,7 @@ pub async fn create(conn: &mut PgConnection, actor: &Actor, doc: &NewDocument<'_
     .bind(doc.media_type)
     .bind(audience.as_str())
     .bind(doc.meta.event_id.filter(|_| audience == Audience::Event))
-    .bind(doc.thread_id)
+    .bind(if doc.format == DocFormat::Image { DocStatus::Ready } else { DocStatus::Queued }.as_str())
     .bind(doc.byte_size)
     .bind(doc.sha256)
     .bind(doc.object_key)
@@ -233,7 +235,7 @@ pub async fn set_enabled(pool: &PgPool, actor: &Actor, id: i64, enabled: bool) -
     Ok(())
 }
 
-/// Deletes a document and its passages (staff, or the owner of an attachment's thread).
+/// Deletes a document and its passages (staff; or an attachment, by the owner of its thread).
 /// Returns the original's key, for the object store.
 pub async fn delete(pool: &PgPool, actor: &Actor, id: i64) -> StoreResult<String> {
     let mut tx = pool.begin().await?;
@@ -274,6 +276,118 @@ pub async fn requeue(pool: &PgPool, actor: &Actor, id: i64) -> StoreResult<i32> 
             Err(StoreError::Conflict("Only a document whose indexing failed can be retried.".into()))
         }
     }
+}
+
+// --- chat attachments -------------------------------------------------------------------------
+
+/// Binds the actor's uploads `ids` to their thread (the message that carries them is being
+/// stored in the same transaction, under the thread's lock). Each must be an attachment the actor
+/// uploaded, waiting or already in this thread. Returns them in the order given.
+pub async fn attach(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    thread_id: i64,
+    ids: &[i64],
+) -> StoreResult<Vec<Attachment>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        id: i64,
+        filename: String,
+        #[sqlx(try_from = "String")]
+        format: DocFormat,
+        media_type: String,
+        byte_size: i64,
+    }
+    let rows: Vec<Row> = sqlx::query_as(
+        "update documents d set thread_id = $2
+          where d.id = any($3) and d.venue_id = $1 and d.audience = 'thread' and d.uploaded_by = $4
+            and (d.thread_id is null or d.thread_id = $2)
+          returning d.id, d.filename, d.format, d.media_type, d.byte_size",
+    )
+    .bind(actor.venue_id)
+    .bind(thread_id)
+    .bind(ids)
+    .bind(actor.user_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        let Some(r) = rows.iter().find(|r| r.id == *id) else {
+            return Err(StoreError::field(
+                "attachments",
+                "An attached file is no longer available. Remove it and attach it again.",
+            ));
+        };
+        out.push(Attachment {
+            id: r.id,
+            filename: r.filename.clone(),
+            format: r.format,
+            media_type: r.media_type.clone(),
+            byte_size: r.byte_size,
+        });
+    }
+    Ok(out)
+}
+
+/// What a turn needs of a thread's attachments: status, and the extracted text (for models that
+/// read it whole).
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct AttachmentBody {
+    pub id: i64,
+    #[sqlx(try_from = "String")]
+    pub status: DocStatus,
+    pub object_key: String,
+    pub media_type: String,
+    pub body: String,
+}
+
+/// Attachments `ids` of thread `thread_id` (the turn's own thread; its owner is acting).
+pub async fn attachment_bodies(pool: &PgPool, thread_id: i64, ids: &[i64]) -> StoreResult<Vec<AttachmentBody>> {
+    Ok(sqlx::query_as(
+        "select id, status, object_key, media_type, body from documents
+          where thread_id = $1 and audience = 'thread' and id = any($2)",
+    )
+    .bind(thread_id)
+    .bind(ids)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Deletes an attachment the actor uploaded that no message carries yet. Returns its original.
+pub async fn discard(pool: &PgPool, actor: &Actor, id: i64) -> StoreResult<String> {
+    sqlx::query_scalar(
+        "delete from documents where id = $1 and venue_id = $2 and uploaded_by = $3
+            and audience = 'thread' and thread_id is null
+          returning object_key",
+    )
+    .bind(id)
+    .bind(actor.venue_id)
+    .bind(actor.user_id)
+    .fetch_optional(pool)
+    .await?
+    .ok_or(StoreError::NotFound)
+}
+
+/// The originals of a thread's attachments (to delete with the thread).
+pub async fn thread_originals(conn: &mut PgConnection, thread_id: i64) -> StoreResult<Vec<String>> {
+    Ok(sqlx::query_scalar("select object_key from documents where thread_id = $1")
+        .bind(thread_id)
+        .fetch_all(conn)
+        .await?)
+}
+
+/// Deletes uploads never sent with a message, made before `before`. Returns their originals.
+pub async fn sweep_unsent(pool: &PgPool, before: chrono::DateTime<chrono::Utc>) -> StoreResult<Vec<String>> {
+    Ok(sqlx::query_scalar(
+        "delete from documents where audience = 'thread' and thread_id is null and created_at < $1
+          returning object_key",
+    )
+    .bind(before)
+    .fetch_all(pool)
+    .await?)
 }
 
 /// Tells vector caches that the venue's searchable passages changed.

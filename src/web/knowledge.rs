@@ -2,9 +2,12 @@
 //! no base64: the browser sends the `File` itself, up to 10 MB), and originals download as
 //! attachments (never rendered by the browser: an uploaded HTML file stays text).
 //!
-//! `POST /knowledge/upload?filename=…&title=…&audience=…&event_id=…[&replace=<id>][&thread_id=<id>]`
-//! answers `201 {"id": …}`, or a 4xx `{"error": "…", "field": "…"}`.
-//! `GET /knowledge/documents/{id}/original` answers the file.
+//! `POST /knowledge/upload?filename=…&title=…&audience=…&event_id=…[&replace=<id>]` adds a
+//! document (staff); `POST /knowledge/upload?filename=…&attach=1` takes a chat attachment (anyone;
+//! it waits for the message that carries it). Both answer `201 {"id": …}`, or a 4xx
+//! `{"error": "…", "field": "…"}`.
+//! `GET /knowledge/documents/{id}/original[?inline=1]` answers the file; `inline` shows a chat's
+//! image in the page (PNG, JPEG, GIF and WebP only, checked when it was uploaded).
 
 use crate::api::AppError;
 use crate::domain::knowledge::{title_from_filename, Audience, DocumentForm, DocumentMeta, MAX_UPLOAD_BYTES};
@@ -29,7 +32,7 @@ pub struct UploadQuery {
     #[serde(default)]
     replace: Option<i64>,
     #[serde(default)]
-    thread_id: Option<i64>,
+    attach: bool,
 }
 
 fn error(status: StatusCode, message: &str, field: Option<&str>) -> Response {
@@ -71,7 +74,7 @@ pub async fn upload(
     if bytes.is_empty() {
         return error(StatusCode::UNPROCESSABLE_ENTITY, "The file is empty.", Some("file"));
     }
-    let meta = if q.replace.is_some() || q.thread_id.is_some() {
+    let meta = if q.replace.is_some() || q.attach {
         // A new version keeps the document's title and audience; an attachment belongs to its thread.
         DocumentMeta { title: title_from_filename(&q.filename), audience: Audience::Thread, event_id: None }
     } else {
@@ -85,8 +88,8 @@ pub async fn upload(
         meta: &meta,
         filename: &q.filename,
         bytes: &bytes,
-        replace: q.replace.filter(|id| *id > 0),
-        thread_id: q.thread_id.filter(|id| *id > 0),
+        replace: q.replace.filter(|id| *id > 0 && !q.attach),
+        attachment: q.attach,
     };
     match crate::knowledge::ingest(&state.pool, &state.knowledge, &actor, upload).await {
         Ok(id) => (StatusCode::CREATED, axum::Json(serde_json::json!({ "id": id }))).into_response(),
@@ -103,7 +106,23 @@ fn knowledge_error(e: KnowledgeError) -> Response {
     }
 }
 
-pub async fn original(State(state): State<AppState>, Path(id): Path<i64>, headers: HeaderMap) -> Response {
+#[derive(Debug, Default, Deserialize)]
+pub struct OriginalQuery {
+    #[serde(default)]
+    inline: bool,
+}
+
+/// Images that may be shown in the page (the media type was set from the content at upload).
+const INLINE_TYPES: &[&str] = &["image/png", "image/jpeg", "image/gif", "image/webp"];
+
+pub async fn original(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    query: Result<Query<OriginalQuery>, axum::extract::rejection::QueryRejection>,
+    headers: HeaderMap,
+) -> Response {
+    // A malformed query downloads, as without one.
+    let inline = query.is_ok_and(|q| q.inline);
     let Some(actor) = super::actor::resolve_actor(&state, &headers, "/knowledge/documents").await.0 else {
         return error(StatusCode::UNAUTHORIZED, "Please log in to continue.", None);
     };
@@ -129,10 +148,17 @@ pub async fn original(State(state): State<AppState>, Path(id): Path<i64>, header
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' })
         .collect();
-    let disposition = format!("attachment; filename=\"{}\"", if safe.is_empty() { "document".into() } else { safe });
+    let kind = if inline && INLINE_TYPES.contains(&media_type.as_str()) { "inline" } else { "attachment" };
+    let disposition = format!("{kind}; filename=\"{}\"", if safe.is_empty() { "document".into() } else { safe });
     if let Ok(v) = HeaderValue::from_str(&disposition) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    // Whatever the file is, it runs nothing and loads nothing when opened.
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'; sandbox"),
+    );
     res
 }

@@ -79,7 +79,10 @@ async fn security_headers(State(https): State<bool>, req: Request, next: axum::m
     h.insert(REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     if !embeddable {
         h.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-        h.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static("frame-ancestors 'none'"));
+        // A handler's own policy (a stricter one, e.g. for uploaded files) says this too.
+        if !h.contains_key(CONTENT_SECURITY_POLICY) {
+            h.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static("frame-ancestors 'none'"));
+        }
     }
     if https {
         h.insert(STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));

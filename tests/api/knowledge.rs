@@ -303,3 +303,122 @@ async fn agents_answer_with_citations_from_what_the_person_may_read(pool: PgPool
     assert_eq!(citations[0]["title"], "deposits");
     assert!(citations[0]["quote"].as_str().unwrap().contains("30 percent"));
 }
+
+/// A valid PNG's first bytes (the server checks the signature, not the pixels).
+fn png() -> Vec<u8> {
+    [&b"\x89PNG\r\n\x1a\n"[..], &[0u8; 64]].concat()
+}
+
+#[sqlx::test]
+async fn chat_attachments_belong_to_their_thread(pool: PgPool) {
+    let app = spawn(pool).await;
+    let emma = app.login(EMMA).await;
+    let james = app.login(JAMES).await;
+
+    // Anyone may attach files to their messages; images only as attachments, and only real ones.
+    let r = upload(&app, &emma, "parking.txt", "attach=true", b"Guests park in the Pier Street garage.".to_vec()).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let note = r.json()["id"].as_i64().unwrap();
+    let r = upload(&app, &emma, "plan.png", "attach=true", png()).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let plan = r.json()["id"].as_i64().unwrap();
+    let r = upload(&app, &emma, "fake.png", "attach=true", b"GIF? no, text".to_vec()).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let r = upload(&app, &emma, "plan.png", "audience=clients", png()).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "a client adds no venue documents: {}", r.body);
+    let olivia = app.login(OWNER).await;
+    let r = upload(&app, &olivia, "plan.png", "audience=staff", png()).await;
+    assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "images are not documents: {}", r.body);
+    index(&app).await;
+
+    // Before it is sent, an upload is its uploader's alone.
+    let original = |id: i64| format!("/knowledge/documents/{id}/original?inline=true");
+    assert_eq!(app.page(Some(&james), &original(note)).await.status, StatusCode::NOT_FOUND);
+    let r = app.call(Some(&james), "start_chat", &[("text", "Mine now?"), ("attachments[0]", &note.to_string())]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("no longer available"), "{}", r.body);
+    let r = app.call(Some(&james), "discard_attachment", &[("id", &note.to_string())]).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let threads: i64 =
+        sqlx::query_scalar("select count(*) from chat_threads t join users u on u.id = t.owner_id where u.email = $1")
+            .bind(JAMES)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(threads, 0, "a refused first message leaves no empty thread");
+
+    // Sent with a message: listed on it, read by the model with the message.
+    let r = app
+        .call(
+            Some(&emma),
+            "start_chat",
+            &[("text", "Park?"), ("attachments[0]", &note.to_string()), ("attachments[1]", &plan.to_string())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let sent = r.json();
+    let thread = sent["thread_id"].as_i64().unwrap();
+    let files = sent["user_item"]["data"]["attachments"].as_array().unwrap().clone();
+    assert_eq!(files.iter().map(|f| f["filename"].as_str().unwrap()).collect::<Vec<_>>(), ["parking.txt", "plan.png"]);
+    assert_eq!(files[1]["media_type"], "image/png");
+    let items = super::agents::settle(&app, &emma, thread).await;
+    let reply = items.iter().rev().find(|i| i["kind"] == "assistant").unwrap();
+    // The scripted model echoes the message it was given: the file's text came with it, fenced.
+    let said = reply["content"].as_str().unwrap();
+    assert!(said.contains("Pier Street garage"), "{said}");
+    assert!(said.contains("[Attached image: plan.png."), "{said}");
+
+    // The image shows inline for Emma, for nobody else; the document downloads.
+    let r = app.page(Some(&emma), &original(plan)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.headers[header::CONTENT_TYPE], "image/png");
+    assert!(r.headers[header::CONTENT_DISPOSITION].to_str().unwrap().starts_with("inline"));
+    assert!(r.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap().contains("sandbox"));
+    let r = app.page(Some(&emma), &original(note)).await;
+    assert!(r.headers[header::CONTENT_DISPOSITION].to_str().unwrap().starts_with("attachment"), "text is never inline");
+    for who in [&james, &olivia] {
+        assert_eq!(app.page(Some(who), &original(plan)).await.status, StatusCode::NOT_FOUND);
+    }
+    // Sent, it cannot be taken into another thread, nor discarded as if unsent.
+    let r = app.call(Some(&emma), "start_chat", &[("text", "Again"), ("attachments[0]", &note.to_string())]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let r = app.call(Some(&emma), "discard_attachment", &[("id", &note.to_string())]).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+
+    // It is searched in its thread only: not from the knowledge page, not by anyone else.
+    for who in [&emma, &james, &olivia] {
+        assert!(search(&app, who, "Pier Street garage park").await.iter().all(|p| p["document_id"] != note));
+    }
+    assert!(documents(&app, &olivia).await.iter().all(|d| d["filename"] != "parking.txt"));
+    let actor = super::scheduling::actor(&app.pool, EMMA).await;
+    let scope = concierge::knowledge::Scope { actor: &actor, thread_id: Some(thread) };
+    let found =
+        concierge::knowledge::search(&app.pool, &app.knowledge, &scope, "where do guests park", 5).await.unwrap();
+    assert_eq!(found.passages.first().map(|p| p.document_id), Some(note), "{found:?}");
+
+    // Unsent uploads are swept after a day; the thread's go with the thread, originals included.
+    let r = upload(&app, &emma, "forgotten.txt", "attach=true", b"Never sent.".to_vec()).await;
+    let forgotten = r.json()["id"].as_i64().unwrap();
+    let keys: Vec<String> = sqlx::query_scalar("select object_key from documents where id = any($1) order by id")
+        .bind(vec![note, plan, forgotten])
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(keys.len(), 3);
+    let swept =
+        concierge::knowledge::sweep_unsent(&app.pool, &app.knowledge, chrono::Utc::now() + chrono::Duration::hours(25))
+            .await
+            .unwrap();
+    assert_eq!(swept, 1, "only the unsent upload");
+    let r = app.call(Some(&emma), "delete_chat", &[("thread_id", &thread.to_string())]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let left: i64 = sqlx::query_scalar("select count(*) from documents where id = any($1)")
+        .bind(vec![note, plan, forgotten])
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(left, 0);
+    for key in keys {
+        assert!(app.knowledge.objects.get(&key).await.is_err(), "original {key} was deleted");
+    }
+}

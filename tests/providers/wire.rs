@@ -342,6 +342,7 @@ fn resolved(provider: std::sync::Arc<dyn Provider>, kind: &str) -> concierge::ll
             label: "test".into(),
             context_window: 8192,
             supports_tools: true,
+            supports_images: true,
             local: true,
         },
         provider,
@@ -441,4 +442,66 @@ async fn gemini_structured_output_asks_for_json() {
     let config = &fake.requests()[0].body["generationConfig"];
     assert_eq!(config["responseMimeType"], "application/json");
     assert_eq!(config["responseJsonSchema"]["additionalProperties"], false);
+}
+
+// ---- images (a chat's attached pictures) ---------------------------------------------------------
+
+/// The request of `request(model)` with a picture attached to the user's message.
+fn with_image(model: &str) -> concierge::llm::ChatRequest {
+    let mut r = request(model);
+    r.messages[1].images = vec![concierge::llm::Image {
+        media_type: "image/png".into(),
+        data: b"\x89PNG\r\n\x1a\npixels".to_vec().into(),
+    }];
+    r
+}
+
+/// "\x89PNG\r\n\x1a\npixels" in standard base64.
+const PNG_B64: &str = "iVBORw0KGgpwaXhlbHM=";
+
+#[tokio::test]
+async fn images_go_as_each_wire_format_wants_them() {
+    // OpenAI-compatible: content parts, the picture as a data URL.
+    let fake = Fake::start(vec![Scripted::sse_cut(OPENAI_STREAM, 7)]).await;
+    collect(openai(&fake).stream(with_image("gpt-4o"))).await;
+    let user = &fake.requests()[0].body["messages"][1];
+    assert_eq!(user["content"][0], serde_json::json!({"type": "text", "text": "Weather in Paris?"}));
+    assert_eq!(user["content"][1]["type"], "image_url");
+    assert_eq!(user["content"][1]["image_url"]["url"], format!("data:image/png;base64,{PNG_B64}"));
+
+    // Anthropic: an image block with a base64 source, before the text.
+    let fake = Fake::start(vec![Scripted::sse_cut(ANTHROPIC_STREAM, 11)]).await;
+    let p = Anthropic(Endpoint::new(&fake.url, Some(Secret::new("sk-ant-test")), timeouts(), fast_retry()));
+    collect(p.stream(with_image("claude-test"))).await;
+    let content = &fake.requests()[0].body["messages"][0]["content"];
+    assert_eq!(
+        content[0],
+        serde_json::json!({"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": PNG_B64}})
+    );
+    assert_eq!(content[1], serde_json::json!({"type": "text", "text": "Weather in Paris?"}));
+
+    // Gemini: inline data after the text part.
+    let fake = Fake::start(vec![Scripted::sse_cut(GEMINI_STREAM, 13)]).await;
+    let p = Gemini(Endpoint::new(&fake.url, Some(Secret::new("AIza-test")), timeouts(), fast_retry()));
+    collect(p.stream(with_image("gemini-test"))).await;
+    let parts = &fake.requests()[0].body["contents"][0]["parts"];
+    assert_eq!(parts[0], serde_json::json!({"text": "Weather in Paris?"}));
+    assert_eq!(parts[1], serde_json::json!({"inlineData": {"mimeType": "image/png", "data": PNG_B64}}));
+
+    // Without images, a user message stays plain text everywhere.
+    let fake = Fake::start(vec![Scripted::sse_cut(OPENAI_STREAM, 7)]).await;
+    collect(openai(&fake).stream(request("gpt-4o"))).await;
+    assert_eq!(fake.requests()[0].body["messages"][1]["content"], "Weather in Paris?");
+}
+
+#[test]
+fn which_models_see_images() {
+    use concierge::llm::catalog::sees_images;
+    assert!(sees_images("anthropic", "claude-sonnet-4"));
+    assert!(sees_images("gemini", "gemini-2.5-flash"));
+    assert!(sees_images("openai", "gpt-4o-mini"));
+    assert!(sees_images("openai", "llava:13b"));
+    assert!(sees_images("openai", "qwen2.5-vl-7b"));
+    assert!(!sees_images("openai", "llama3.1:8b"));
+    assert!(!sees_images("openai", "gpt-3.5-turbo"));
 }

@@ -4,6 +4,7 @@
 //! event page, embedded widget) and the venue's queue of agent actions awaiting approval.
 
 pub mod approvals;
+mod attachments;
 mod composer;
 mod conversation;
 mod follow;

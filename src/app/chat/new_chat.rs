@@ -36,7 +36,7 @@ pub fn NewChat() -> impl IntoView {
         let chosen = Some(model.get_untracked()).filter(|m| !m.is_empty());
         outbox.send(
             body,
-            move |body| start_chat(body, chosen),
+            move |body, files| start_chat(body, chosen, files),
             move |sent| {
                 ctx.refresh_threads();
                 navigate(&format!("/chat/{}", sent.thread_id), Default::default());
@@ -69,7 +69,7 @@ pub fn NewChat() -> impl IntoView {
                 <div class="mb-2 flex items-center justify-between gap-2">
                     <ModelPicker selected=model on_change=Callback::new(move |m| model.set(m)) />
                 </div>
-                <Composer text=outbox.text busy=outbox.sending.into() streaming=Signal::derive(|| false) on_send=send on_stop=Callback::new(|_| ()) />
+                <Composer text=outbox.text busy=outbox.sending.into() streaming=Signal::derive(|| false) on_send=send on_stop=Callback::new(|_| ()) tray=outbox.tray />
             </div>
         </div>
     }

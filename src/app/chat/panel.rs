@@ -61,7 +61,7 @@ fn StartAgentChat(agent: AgentKind, event_id: Option<i64>, on_started: Callback<
     let send = Callback::new(move |body: String| {
         outbox.send(
             body,
-            move |body| async move {
+            move |body, _files| async move {
                 start_agent_chat(agent, event_id, body, None).await?;
                 Ok::<_, AppError>(agent_chat(agent, event_id).await)
             },

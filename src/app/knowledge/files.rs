@@ -3,7 +3,7 @@
 //! `File`: it is never read into the wasm memory. Only the browser build has files; the server
 //! build compiles the same calls, which never run there.
 
-use crate::domain::knowledge::{DocFormat, ACCEPTED, MAX_UPLOAD_BYTES};
+use crate::domain::knowledge::{DocFormat, ACCEPTED, ATTACH_ACCEPTED, MAX_IMAGE_BYTES, MAX_UPLOAD_BYTES};
 
 /// The plain route that takes uploads (not a server function: the body is the file).
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
@@ -28,6 +28,8 @@ pub struct UploadParams {
     pub audience: String,
     pub event_id: String,
     pub replace: Option<i64>,
+    /// A chat attachment (the rest is ignored).
+    pub attach: bool,
 }
 
 /// Why an upload failed, in words for people (the server's own message when it sent one).
@@ -36,10 +38,28 @@ pub struct UploadError(pub String);
 
 /// The instant check before sending: a type the server reads, and not too large.
 pub fn check_file(name: &str, size: f64) -> Result<(), String> {
+    check_against(name, size, ACCEPTED)
+}
+
+/// The same check for a file attached in a chat, which may also be an image (up to
+/// [`MAX_IMAGE_BYTES`]).
+pub fn check_attachment(name: &str, size: f64) -> Result<(), String> {
+    check_against(name, size, ATTACH_ACCEPTED)?;
+    if DocFormat::from_filename(name) == Some(DocFormat::Image) && size > MAX_IMAGE_BYTES as f64 {
+        return Err(format!(
+            "The image is too large ({:.1} MB); the most is {} MB.",
+            size / (1024.0 * 1024.0),
+            MAX_IMAGE_BYTES / (1024 * 1024)
+        ));
+    }
+    Ok(())
+}
+
+fn check_against(name: &str, size: f64, accepted: &str) -> Result<(), String> {
     let ext = name.rsplit_once('.').map(|(_, e)| format!(".{}", e.to_ascii_lowercase()));
-    let accepted = ext.as_deref().is_some_and(|e| ACCEPTED.split(',').any(|a| a == e));
-    if DocFormat::from_filename(name).is_none() || !accepted {
-        return Err(format!("This type of file is not supported. Choose one of: {}.", ACCEPTED.replace(',', ", ")));
+    let known = ext.as_deref().is_some_and(|e| accepted.split(',').any(|a| a == e));
+    if DocFormat::from_filename(name).is_none() || !known {
+        return Err(format!("This type of file is not supported. Choose one of: {}.", accepted.replace(',', ", ")));
     }
     if size > MAX_UPLOAD_BYTES as f64 {
         return Err(format!(
@@ -97,6 +117,11 @@ mod browser {
         picked(ev.data_transfer().and_then(|d| d.files()))
     }
 
+    /// Files pasted (a screenshot, a copied image): none when the paste is only text.
+    pub fn pasted_files(ev: &leptos::ev::ClipboardEvent) -> Vec<Picked> {
+        picked(ev.clipboard_data().and_then(|d| d.files()))
+    }
+
     #[derive(Deserialize)]
     struct Created {
         id: i64,
@@ -108,12 +133,14 @@ mod browser {
     }
 
     pub async fn upload(file: &Picked, p: &UploadParams) -> Result<i64, UploadError> {
-        let mut query = vec![
-            ("filename", file.name.clone()),
-            ("title", p.title.clone()),
-            ("audience", p.audience.clone()),
-            ("event_id", p.event_id.clone()),
-        ];
+        let mut query = vec![("filename", file.name.clone())];
+        if p.attach {
+            query.push(("attach", "true".into()));
+        } else {
+            query.push(("title", p.title.clone()));
+            query.push(("audience", p.audience.clone()));
+            query.push(("event_id", p.event_id.clone()));
+        }
         if let Some(id) = p.replace {
             query.push(("replace", id.to_string()));
         }
@@ -142,7 +169,7 @@ mod browser {
 }
 
 #[cfg(feature = "hydrate")]
-pub use browser::{chosen_files, dropped_files, upload};
+pub use browser::{chosen_files, dropped_files, pasted_files, upload};
 
 #[cfg(not(feature = "hydrate"))]
 pub fn chosen_files(_: &leptos::ev::Event) -> Vec<Picked> {
@@ -151,6 +178,11 @@ pub fn chosen_files(_: &leptos::ev::Event) -> Vec<Picked> {
 
 #[cfg(not(feature = "hydrate"))]
 pub fn dropped_files(_: &leptos::ev::DragEvent) -> Vec<Picked> {
+    Vec::new()
+}
+
+#[cfg(not(feature = "hydrate"))]
+pub fn pasted_files(_: &leptos::ev::ClipboardEvent) -> Vec<Picked> {
     Vec::new()
 }
 
@@ -172,6 +204,15 @@ mod tests {
         assert!(check_file("noext", 10.0).is_err());
         assert!(check_file("big.pdf", (MAX_UPLOAD_BYTES + 1) as f64).unwrap_err().contains("too large"));
         assert!(check_file("empty.txt", 0.0).is_err());
+    }
+
+    #[test]
+    fn attachments_may_be_images_up_to_their_limit() {
+        assert!(check_attachment("photo.png", 10.0).is_ok());
+        assert!(check_attachment("notes.txt", 10.0).is_ok());
+        assert!(check_attachment("drawing.svg", 10.0).unwrap_err().contains("not supported"));
+        assert!(check_attachment("big.jpg", (MAX_IMAGE_BYTES + 1) as f64).unwrap_err().contains("image is too large"));
+        assert!(check_attachment("big.pdf", (MAX_IMAGE_BYTES + 1) as f64).is_ok());
     }
 
     #[test]

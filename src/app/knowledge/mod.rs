@@ -13,7 +13,7 @@ mod audience;
 mod citations;
 mod document;
 mod documents;
-mod files;
+pub(crate) mod files;
 mod screen;
 mod search;
 mod upload;

@@ -120,6 +120,7 @@ pub fn UploadZone(lib: Library) -> impl IntoView {
                     audience: form.audience.clone(),
                     event_id: form.event_id.clone(),
                     replace: None,
+                    attach: false,
                 };
                 queue.update_value(|q| q.push_back(Job { file, params, state }));
             }

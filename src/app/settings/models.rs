@@ -43,6 +43,7 @@ pub fn ModelSettings() -> impl IntoView {
                                     <th scope="col" class="py-2 pr-3">"Provider"</th>
                                     <th scope="col" class="py-2 pr-3 text-right">"Context window"</th>
                                     <th scope="col" class="py-2 pr-3">"Tools"</th>
+                                    <th scope="col" class="py-2 pr-3">"Sees images"</th>
                                     <th scope="col" class="py-2">"Runs"</th>
                                 </tr>
                             </thead>
@@ -55,6 +56,7 @@ pub fn ModelSettings() -> impl IntoView {
                                             <td class="py-2 pr-3">{m.provider.clone()}</td>
                                             <td class="py-2 pr-3 text-right tabular-nums">{format!("{} tokens", m.context_window)}</td>
                                             <td class="py-2 pr-3">{if m.supports_tools { "yes" } else { "no" }}</td>
+                                            <td class="py-2 pr-3">{if m.supports_images { "yes" } else { "no" }}</td>
                                             <td class="py-2">{if m.local { "on this server" } else { "hosted" }}</td>
                                         </tr>
                                     }

@@ -114,6 +114,7 @@ impl Embedded {
                 label: "SmolLM2 135M (on this server)".into(),
                 context_window: SLOT_CTX.min(n_ctx_train),
                 supports_tools: true,
+                supports_images: false,
                 local: true,
             },
         })

@@ -189,7 +189,9 @@ pub async fn change(pool: &PgPool, actor: &Actor, thread_id: i64, change: Change
     .ok_or(StoreError::NotFound)
 }
 
-pub async fn delete_thread(pool: &PgPool, actor: &Actor, thread_id: i64) -> StoreResult<()> {
+/// Deletes the actor's thread with its items and attachments. Returns the attachments' originals
+/// (object-store keys), which the caller deletes.
+pub async fn delete_thread(pool: &PgPool, actor: &Actor, thread_id: i64) -> StoreResult<Vec<String>> {
     let mut tx = pool.begin().await?;
     // The leaf reference would otherwise be checked against items being deleted.
     let n =
@@ -203,9 +205,11 @@ pub async fn delete_thread(pool: &PgPool, actor: &Actor, thread_id: i64) -> Stor
     if n == 0 {
         return Err(StoreError::NotFound);
     }
+    // Its attachments' rows go with it (cascade); their originals are the caller's to delete.
+    let originals = crate::store::knowledge::thread_originals(&mut tx, thread_id).await?;
     sqlx::query("delete from chat_threads where id = $1").bind(thread_id).execute(&mut *tx).await?;
     tx.commit().await?;
-    Ok(())
+    Ok(originals)
 }
 
 /// Sets the title unless the person already chose one. Returns whether it changed.

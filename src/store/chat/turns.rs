@@ -47,25 +47,34 @@ pub enum Turn {
     Regenerate,
 }
 
-/// Stores the user's message (if any) and an empty `streaming` reply, moves the tip to the
-/// reply, and returns both. Refused while another reply is being written in the thread.
-pub async fn begin_turn(pool: &PgPool, actor: &Actor, thread_id: i64, turn: &Turn, model: &str) -> StoreResult<Sent> {
+/// Stores the user's message (if any, with the files it carries: the person's uploads
+/// `attachments`, bound to the thread here) and an empty `streaming` reply, moves the tip to the
+/// reply, and returns both. Refused while another reply is being written in the thread. An edit
+/// keeps the files of the message it replaces.
+pub async fn begin_turn(
+    pool: &PgPool,
+    actor: &Actor,
+    thread_id: i64,
+    turn: &Turn,
+    model: &str,
+    attachments: &[i64],
+) -> StoreResult<Sent> {
     let mut tx = pool.begin().await?;
     let leaf =
         lock_idle(&mut tx, actor, thread_id, "A reply is still being written. Stop it or wait for it to finish.")
             .await?;
 
-    let (user_text, user_parent, reply_parent) = match turn {
-        Turn::Message(text) => (Some(text.clone()), leaf, None),
+    let (user_text, user_parent, reply_parent, mut user_data) = match turn {
+        Turn::Message(text) => (Some(text.clone()), leaf, None, None),
         Turn::Edit { item_id, text } => {
-            let row: Option<(Option<i64>, String)> =
-                sqlx::query_as("select parent_id, kind from chat_items where id = $1 and thread_id = $2")
+            let row: Option<(Option<i64>, String, Option<serde_json::Value>)> =
+                sqlx::query_as("select parent_id, kind, data from chat_items where id = $1 and thread_id = $2")
                     .bind(item_id)
                     .bind(thread_id)
                     .fetch_optional(&mut *tx)
                     .await?;
             match row {
-                Some((parent, kind)) if kind == "user" => (Some(text.clone()), parent, None),
+                Some((parent, kind, data)) if kind == "user" => (Some(text.clone()), parent, None, data),
                 Some(_) => return Err(StoreError::Conflict("Only your own messages can be edited.".into())),
                 None => return Err(StoreError::NotFound),
             }
@@ -86,20 +95,27 @@ pub async fn begin_turn(pool: &PgPool, actor: &Actor, thread_id: i64, turn: &Tur
             .fetch_optional(&mut *tx)
             .await?;
             match user_item {
-                Some(u) => (None, None, Some(u)),
+                Some(u) => (None, None, Some(u), None),
                 None => return Err(StoreError::Conflict("There is no message to answer.".into())),
             }
         }
     };
 
+    if user_text.is_some() && !attachments.is_empty() {
+        let files = crate::store::knowledge::attach(&mut tx, actor, thread_id, attachments).await?;
+        let data = crate::domain::knowledge::MessageFiles { attachments: files };
+        user_data = Some(serde_json::to_value(data).map_err(|e| StoreError::Db(sqlx::Error::Encode(Box::new(e))))?);
+    }
     let user_item: Option<i64> = match &user_text {
         Some(text) => Some(
             sqlx::query_scalar(
-                "insert into chat_items (thread_id, parent_id, kind, status, content) values ($1, $2, 'user', 'done', $3) returning id",
+                "insert into chat_items (thread_id, parent_id, kind, status, content, data)
+                 values ($1, $2, 'user', 'done', $3, $4) returning id",
             )
             .bind(thread_id)
             .bind(user_parent)
             .bind(text)
+            .bind(&user_data)
             .fetch_one(&mut *tx)
             .await?,
         ),

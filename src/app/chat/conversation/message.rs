@@ -5,8 +5,10 @@
 
 use super::actions::Actions;
 use super::tool_card::ToolCard;
+use crate::app::chat::attachments::MessageFilesView;
 use crate::app::knowledge::{reply_sources, Citations};
 use crate::domain::chat::{ChatItem, ItemKind, ItemStatus};
+use crate::domain::knowledge::MessageFiles;
 use crate::domain::markdown;
 use leptos::prelude::*;
 
@@ -68,8 +70,10 @@ pub fn Message(item: ArcRwSignal<ChatItem>, last_reply: Memo<Option<i64>>, actio
                 let it = it.clone();
                 move || it.with(|i| i.content.clone())
             });
+            let files = it.with_untracked(|i| MessageFiles::of(i.data.as_ref()));
             view! {
                 <li class="flex flex-col items-end gap-1" data-item-id=id data-kind="user">
+                    <MessageFilesView files />
                     {move || if editing.get() {
                         view! {
                             <form class="w-full max-w-[85%]" on:submit=move |ev| {

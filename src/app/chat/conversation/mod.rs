@@ -60,7 +60,7 @@ pub fn Conversation(open: ThreadOpen, #[prop(optional)] compact: bool) -> impl I
     let send = Callback::new(move |body: String| {
         outbox.send(
             body,
-            move |body| send_chat_message(thread_id, body, None),
+            move |body, files| send_chat_message(thread_id, body, None, files),
             move |sent| {
                 let after = sent.user_item.as_ref().map(|u| u.id).unwrap_or(sent.reply.id - 1);
                 if let Some(u) = sent.user_item {
@@ -121,7 +121,7 @@ pub fn Conversation(open: ThreadOpen, #[prop(optional)] compact: bool) -> impl I
             <div class="mx-auto max-w-3xl">
                 {move || reconnecting.get().then(|| view! { <p class="mb-2 text-sm text-amber-700" role="status">"Connection lost. Reconnecting…"</p> })}
                 {move || banner.get().map(|m| view! { <div class="mb-2"><ErrorBanner message=m /></div> })}
-                <Composer text=outbox.text busy=outbox.sending.into() streaming=streaming.into() on_send=send on_stop=stop />
+                <Composer text=outbox.text busy=outbox.sending.into() streaming=streaming.into() on_send=send on_stop=stop tray=outbox.tray />
             </div>
         </div>
     }
