@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import fs from 'node:fs';
 import path from 'node:path';
 import { hydrated, logIn } from './helpers';
 
@@ -85,7 +86,7 @@ test('files attached in a chat go with the message and are found in that chat on
       mimeType: 'text/plain',
       buffer: Buffer.from('Petal & Stem, our florist, arrives at 2:30pm to build the flower arch.\n'),
     },
-    ARCH,
+    { name: 'arch.png', mimeType: 'image/png', buffer: fs.readFileSync(ARCH) },
   ]);
   const tray = page.getByTestId('attachment-tray');
   await expect(tray.locator('li[data-state=ready]')).toHaveCount(2, { timeout: 20_000 });
@@ -95,7 +96,7 @@ test('files attached in a chat go with the message and are found in that chat on
   await page.getByLabel('Message', { exact: true }).fill('When does the florist arrive? [[call search_knowledge {"query": "florist arrives"}]]');
   await expect(page.getByRole('button', { name: 'Uploading…' })).toBeDisabled();
   await page.getByRole('button', { name: 'Remove setup.exe' }).click();
-  await page.keyboard.press('Enter');
+  await page.getByRole('button', { name: 'Send' }).click();
   await expect(page).toHaveURL(/\/chat\/\d+$/);
 
   // The message shows its files: the picture inline, the document as a chip.
@@ -104,6 +105,8 @@ test('files attached in a chat go with the message and are found in that chat on
   const picture = mine.getByRole('img', { name: 'arch.png' });
   await expect(picture).toBeVisible();
   await expect.poll(() => picture.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(160);
+  await mine.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'test-results/chat-attachments-message.png' });
 
   // The assistant found the attachment by searching this chat, and cites it.
   const reply = page.locator('li[data-kind="assistant"]').last();
@@ -122,5 +125,5 @@ test('files attached in a chat go with the message and are found in that chat on
   await page.getByRole('searchbox', { name: 'Search the knowledge base' }).fill('florist arrives flower arch');
   await page.getByRole('button', { name: 'Search' }).click();
   await expect(page.locator('[data-testid=search-result], [data-testid=search-none]').first()).toBeVisible();
-  await expect(page.locator('[data-testid=search-result]').filter({ hasText: 'florist' })).toHaveCount(0);
+  await expect(page.locator('[data-testid=search-result]').filter({ hasText: 'Petal & Stem' })).toHaveCount(0);
 });

@@ -121,6 +121,37 @@ impl Tray {
     }
 }
 
+/// A paperclip (the attach button).
+#[component]
+pub fn ClipIcon() -> impl IntoView {
+    view! {
+        <svg aria-hidden="true" viewBox="0 0 24 24" class="h-5 w-5" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
+            <path d="M21.44 11.05l-9.19 9.19a6 6 0 0 1-8.49-8.49l9.19-9.19a4 4 0 0 1 5.66 5.66l-9.2 9.19a2 2 0 0 1-2.83-2.83l8.49-8.48"></path>
+        </svg>
+    }
+}
+
+/// A page with a folded corner (a document) or a framed picture (an image).
+#[component]
+fn FileIcon(image: bool) -> impl IntoView {
+    view! {
+        <svg aria-hidden="true" viewBox="0 0 24 24" class="h-5 w-5 shrink-0 text-stone-500" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
+            {if image {
+                view! {
+                    <rect x="3" y="3" width="18" height="18" rx="2"></rect>
+                    <circle cx="8.5" cy="8.5" r="1.5"></circle>
+                    <path d="M21 15l-5-5L5 21"></path>
+                }.into_any()
+            } else {
+                view! {
+                    <path d="M14 2H6a2 2 0 0 0-2 2v16a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V8z"></path>
+                    <path d="M14 2v6h6M16 13H8M16 17H8"></path>
+                }.into_any()
+            }}
+        </svg>
+    }
+}
+
 fn discard(id: i64) {
     leptos::task::spawn_local(async move {
         let _ = discard_attachment(id).await;
@@ -157,7 +188,7 @@ fn TrayChip(file: TrayFile, tray: Tray) -> impl IntoView {
                     <img src=format!("/knowledge/documents/{id}/original?inline=true") alt="" class="h-8 w-8 rounded object-cover" />
                 }.into_any(),
                 FileState::Uploading => view! { <span class="spinner" aria-hidden="true"></span> }.into_any(),
-                _ => view! { <span aria-hidden="true">{if image { "🖼" } else { "📄" }}</span> }.into_any(),
+                _ => view! { <FileIcon image /> }.into_any(),
             }}
             <span class="min-w-0">
                 <span class="block max-w-[12rem] truncate text-sm" title=name.clone()>{name.clone()}</span>
@@ -197,7 +228,7 @@ pub fn MessageFilesView(files: Vec<Attachment>) -> impl IntoView {
                 })}
                 {docs.into_iter().map(|a| view! {
                     <a class="attachment-chip" href=format!("/knowledge/documents/{}/original", a.id) download=a.filename.clone()>
-                        <span aria-hidden="true">"📄"</span>
+                        <FileIcon image=false />
                         <span class="min-w-0">
                             <span class="block max-w-[14rem] truncate text-sm">{a.filename.clone()}</span>
                             <span class="block text-xs text-stone-500 dark:text-stone-400">{format!("{} · {}", a.format.label(), fmt_size(a.byte_size))}</span>

@@ -1,7 +1,7 @@
 //! The message box of every chat, and the one send path its owners share. Where a chat takes
 //! files, the box has a paperclip, takes dropped and pasted files, and shows them in its tray.
 
-use super::attachments::{Tray, TrayChips};
+use super::attachments::{ClipIcon, Tray, TrayChips};
 use crate::api::AppError;
 use crate::app::common::general_error;
 use crate::domain::chat::MAX_USER_MESSAGE;
@@ -163,13 +163,13 @@ pub fn Composer(
                     <input type="file" multiple class="sr-only" id="composer-files" node_ref=file_input accept=ATTACH_ACCEPTED
                         tabindex="-1" aria-hidden="true"
                         on:change=move |ev| t.add(chosen_files(&ev)) />
-                    <button type="button" class="icon-btn text-base" aria-label="Attach files" title="Attach files (or drop or paste them)"
+                    <button type="button" class="icon-btn" aria-label="Attach files" title="Attach files (or drop or paste them)"
                         on:click=move |_| {
                             if let Some(input) = file_input.get() {
                                 input.click();
                             }
                         }>
-                        <span aria-hidden="true">"📎"</span>
+                        <ClipIcon />
                     </button>
                 })}
                 <span
