@@ -6,6 +6,7 @@ use super::{audience_text, fmt_size, StatusBadge};
 use crate::api::knowledge::knowledge_document;
 use crate::app::common::{Loading, NotFoundPage, PageError};
 use crate::domain::knowledge::{ChunkView, DocStatus, DocumentView};
+use crate::domain::markdown;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_location;
@@ -116,7 +117,9 @@ fn Chunk(c: ChunkView, target: RwSignal<Option<i64>>) -> impl IntoView {
                 "card scroll-mt-20"
             }>
             {place.map(|p| view! { <h2 class="text-xs font-semibold uppercase tracking-wide text-stone-500">{p}</h2> })}
-            <p class="mt-1 whitespace-pre-wrap break-words text-sm">{c.content}</p>
+            // Passages keep their Markdown (headings, lists, tables): shown rendered, through the
+            // same sanitising renderer as the models' replies (a document is untrusted too).
+            <div class="markdown mt-1 text-sm" inner_html=markdown::render(&c.content)></div>
         </li>
     }
 }
