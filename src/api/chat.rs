@@ -86,7 +86,7 @@ pub async fn start_chat(
 ) -> Result<Sent, AppError> {
     use crate::domain::chat::AgentKind;
     let actor = super::ssr::actor()?;
-    let attachments = crate::domain::chat::attachment_ids(&attachments)?;
+    let attachments = crate::domain::knowledge::attachment_ids(&attachments)?;
     let text = crate::domain::chat::user_message(&text)?;
     let model = model.as_deref().filter(|m| !m.is_empty());
     Ok(ssr::hub()?.start_thread(&actor, AgentKind::Assistant, None, text, model, &attachments).await?)
@@ -103,7 +103,7 @@ pub async fn send_chat_message(
 ) -> Result<Sent, AppError> {
     let actor = super::ssr::actor()?;
     let thread_id = super::ssr::id(thread_id)?;
-    let attachments = crate::domain::chat::attachment_ids(&attachments)?;
+    let attachments = crate::domain::knowledge::attachment_ids(&attachments)?;
     let text = crate::domain::chat::user_message(&text)?;
     let model = model.filter(|m| !m.is_empty());
     let turn = crate::chat::Turn::Message(text);

@@ -382,27 +382,6 @@ pub fn user_message(raw: &str) -> Result<String, FieldErrors> {
     p.finish(|| value)
 }
 
-/// The files a message carries, as the composer sends them: distinct ids, at most
-/// [`MAX_ATTACHMENTS`](crate::domain::knowledge::MAX_ATTACHMENTS).
-pub fn attachment_ids(raw: &[i64]) -> Result<Vec<i64>, FieldErrors> {
-    use crate::domain::knowledge::MAX_ATTACHMENTS;
-    let mut p = Parser::new();
-    let mut ids: Vec<i64> = Vec::with_capacity(raw.len());
-    for id in raw {
-        if !ids.contains(id) {
-            ids.push(*id);
-        }
-    }
-    let value = if ids.iter().any(|id| *id <= 0) {
-        p.fail("attachments", "An attached file is not valid. Remove it and attach it again.")
-    } else if ids.len() > MAX_ATTACHMENTS {
-        p.fail("attachments", format!("Attach at most {MAX_ATTACHMENTS} files to one message."))
-    } else {
-        ids
-    };
-    p.finish(|| value)
-}
-
 /// A thread title: one line, 1–[`MAX_TITLE`] characters.
 pub fn thread_title(raw: &str) -> Result<String, FieldErrors> {
     let mut p = Parser::new();
