@@ -22,6 +22,7 @@ mod search;
 pub use search::{search, search_with, Mode, Scope};
 
 use crate::domain::knowledge::{image_media_type, DocFormat, DocumentMeta, MAX_IMAGE_BYTES, MAX_UPLOAD_BYTES};
+use crate::store::jobs::Priority;
 use crate::store::knowledge::{self as store, NewDocument};
 use crate::store::{Actor, StoreError};
 use embed::Embedder;
@@ -225,16 +226,25 @@ async fn write_row(
         None => (store::create(&mut tx, actor, row).await?, 1, None),
     };
     if row.format != DocFormat::Image {
-        queue_index(&mut tx, id, version, true).await?;
+        // Whoever attached a file in a chat is waiting for its reply, which waits for the index.
+        let priority = if row.attachment { Priority::Waited } else { Priority::Background };
+        queue_index(&mut tx, id, version, true, priority).await?;
     }
     tx.commit().await?;
     Ok((id, old))
 }
 
-async fn queue_index(conn: &mut sqlx::PgConnection, id: i64, version: i32, dedupe: bool) -> Result<(), KnowledgeError> {
+async fn queue_index(
+    conn: &mut sqlx::PgConnection,
+    id: i64,
+    version: i32,
+    dedupe: bool,
+    priority: Priority,
+) -> Result<(), KnowledgeError> {
     let payload = serde_json::json!({"document_id": id, "version": version});
     let key = format!("{INDEX_JOB}:{id}:{version}");
-    crate::store::jobs::enqueue(conn, INDEX_JOB, &payload, chrono::Utc::now(), dedupe.then_some(key.as_str())).await?;
+    let key = dedupe.then_some(key.as_str());
+    crate::store::jobs::enqueue_with(conn, INDEX_JOB, &payload, chrono::Utc::now(), key, priority).await?;
     Ok(())
 }
 
@@ -242,7 +252,7 @@ async fn queue_index(conn: &mut sqlx::PgConnection, id: i64, version: i32, dedup
 pub async fn retry(pool: &PgPool, k: &Knowledge, actor: &Actor, id: i64) -> Result<(), KnowledgeError> {
     let version = store::requeue(pool, actor, id).await?;
     let mut conn = pool.acquire().await?;
-    queue_index(&mut conn, id, version, false).await?;
+    queue_index(&mut conn, id, version, false, Priority::Background).await?;
     k.wake.notify_one();
     Ok(())
 }

@@ -18,7 +18,17 @@ pub struct Job {
     pub max_attempts: i32,
 }
 
-/// Adds a job; with a `dedupe_key` already queued, keeps the first one. Returns whether it was new.
+/// How soon a due job is claimed among the others due.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Priority {
+    /// Background work: reminders, a batch of venue documents.
+    Background = 0,
+    /// Someone is waiting for it (a file attached in a chat, whose reply waits for its index).
+    Waited = 10,
+}
+
+/// Adds a background job; with a `dedupe_key` already queued, keeps the first one. Returns
+/// whether it was new.
 pub async fn enqueue(
     conn: &mut PgConnection,
     kind: &str,
@@ -26,27 +36,41 @@ pub async fn enqueue(
     run_at: DateTime<Utc>,
     dedupe_key: Option<&str>,
 ) -> StoreResult<bool> {
+    enqueue_with(conn, kind, payload, run_at, dedupe_key, Priority::Background).await
+}
+
+/// [`enqueue`] with a priority: of the jobs due, the higher priority is claimed first.
+pub async fn enqueue_with(
+    conn: &mut PgConnection,
+    kind: &str,
+    payload: &serde_json::Value,
+    run_at: DateTime<Utc>,
+    dedupe_key: Option<&str>,
+    priority: Priority,
+) -> StoreResult<bool> {
     let done = sqlx::query(
-        "insert into jobs (kind, payload, run_at, dedupe_key) values ($1, $2, $3, $4)
+        "insert into jobs (kind, payload, run_at, dedupe_key, priority) values ($1, $2, $3, $4, $5)
          on conflict (dedupe_key) do nothing",
     )
     .bind(kind)
     .bind(sqlx::types::Json(payload))
     .bind(run_at)
     .bind(dedupe_key)
+    .bind(priority as i16)
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
 }
 
-/// Claims one job due at `now` that no live lease holds, for `lease`.
+/// Claims one job due at `now` that no live lease holds, for `lease`: the highest priority first,
+/// then the longest due.
 pub async fn claim(pool: &PgPool, now: DateTime<Utc>, lease: Duration) -> StoreResult<Option<Job>> {
     Ok(sqlx::query_as(
         "update jobs set locked_until = $1 + $2, attempts = attempts + 1
           where id = (select id from jobs
                        where done_at is null and run_at <= $1 and attempts < max_attempts
                          and (locked_until is null or locked_until <= $1)
-                       order by run_at, id
+                       order by priority desc, run_at, id
                        limit 1
                        for update skip locked)
          returning id, kind, payload, attempts, max_attempts",

@@ -310,6 +310,31 @@ fn png() -> Vec<u8> {
 }
 
 #[sqlx::test]
+async fn a_file_attached_in_a_chat_is_indexed_before_queued_venue_documents(pool: PgPool) {
+    let app = spawn(pool).await;
+    let olivia = app.login(OWNER).await;
+    let emma = app.login(EMMA).await;
+    for name in ["curfew.txt", "decor.txt"] {
+        let r = upload(&app, &olivia, name, "audience=staff", b"Music ends at 11 pm on the roof.".to_vec()).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    }
+    let r = upload(&app, &emma, "parking.txt", "attach=true", b"Guests park in the Pier Street garage.".to_vec()).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let note = r.json()["id"].as_i64().unwrap();
+    // Emma's reply waits for her file: it is claimed first, though queued last.
+    let first = concierge::store::jobs::claim(&app.pool, chrono::Utc::now(), chrono::Duration::minutes(5))
+        .await
+        .unwrap()
+        .expect("a due job");
+    assert_eq!(first.payload.0["document_id"], note);
+    let second = concierge::store::jobs::claim(&app.pool, chrono::Utc::now(), chrono::Duration::minutes(5))
+        .await
+        .unwrap()
+        .expect("another due job");
+    assert_ne!(second.payload.0["document_id"], note);
+}
+
+#[sqlx::test]
 async fn chat_attachments_belong_to_their_thread(pool: PgPool) {
     let app = spawn(pool).await;
     let emma = app.login(EMMA).await;
