@@ -12,6 +12,7 @@
 //! The turn loop that calls the tools lives in `crate::chat` (it owns the thread's stream).
 
 pub mod context;
+pub mod examples;
 pub mod extract;
 pub mod schema;
 pub mod tools;
