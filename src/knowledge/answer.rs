@@ -173,8 +173,13 @@ pub async fn compose(embedder: Option<Arc<Embedder>>, question: &str, passages: 
     let wants_number = asks_for_a_number(question);
     let semantic = match embedder {
         Some(e) => {
+            // Each sentence with where it stands, as passages are indexed: "8 weatherproof outlets"
+            // says little until it is under "Floor plans › Garden Terrace".
             let mut texts = vec![question.to_string()];
-            texts.extend(candidates.iter().map(|c| c.2.clone()));
+            texts.extend(candidates.iter().map(|(n, _, s)| {
+                let p = &passages[*n as usize - 1];
+                super::index::embed_input(&p.title, &p.heading, s)
+            }));
             tokio::task::spawn_blocking(move || {
                 let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
                 e.embed(&refs)
