@@ -101,7 +101,8 @@ async fn example_vectors(embedder: &Arc<Embedder>) -> Option<&'static [(&'static
     }
 }
 
-/// The closest example request of `tools` to `vector`: (cosine, tool).
+/// The closest example request of `tools` to `vector`: (cosine, tool). The document search has
+/// no examples (`agent::examples`), so only the other tools count.
 fn closest_example(
     examples: &[(&'static str, Vec<f32>)],
     tools: &[&'static ToolEntry],
@@ -109,7 +110,7 @@ fn closest_example(
 ) -> (f32, &'static str) {
     examples
         .iter()
-        .filter(|(t, _)| *t != SearchKnowledge::NAME && tools.iter().any(|x| x.name == *t))
+        .filter(|(t, _)| tools.iter().any(|x| x.name == *t))
         .map(|(t, v)| (embed::dot(vector, v), *t))
         .fold((0.0, ""), |best, x| if x.0 > best.0 { x } else { best })
 }
@@ -128,12 +129,13 @@ pub async fn knowledge_scores(
         return None;
     }
     let scope = Scope { actor, thread_id };
-    let found = crate::knowledge::search(pool, k, &scope, request, 5).await.ok()?;
-    let passage = found.passages.iter().filter_map(|p| p.similarity).reduce(f32::max)?;
+    // One vector of the request serves both comparisons.
     let embedder = k.embedder.clone()?;
+    let (e, said) = (embedder.clone(), request.to_string());
+    let vector = tokio::task::spawn_blocking(move || e.embed_one(&said)).await.ok()?.ok()?;
+    let found = crate::knowledge::search_embedded(pool, k, &scope, request, &vector, 5).await.ok()?;
+    let passage = found.passages.iter().filter_map(|p| p.similarity).reduce(f32::max)?;
     let examples = example_vectors(&embedder).await?;
-    let said = request.to_string();
-    let vector = tokio::task::spawn_blocking(move || embedder.embed_one(&said)).await.ok()?.ok()?;
     let (example, example_tool) = closest_example(examples, tools, &vector);
     Some(RouteScores { passage, example, example_tool, question: is_question(request) })
 }

@@ -19,7 +19,7 @@ pub mod index;
 pub mod objects;
 mod search;
 
-pub use search::{search, search_with, Mode, Scope};
+pub use search::{search, search_embedded, search_with, Mode, Scope};
 
 use crate::domain::knowledge::{image_media_type, DocFormat, DocumentMeta, MAX_IMAGE_BYTES, MAX_UPLOAD_BYTES};
 use crate::store::jobs::Priority;
@@ -244,7 +244,7 @@ async fn queue_index(
     let payload = serde_json::json!({"document_id": id, "version": version});
     let key = format!("{INDEX_JOB}:{id}:{version}");
     let key = dedupe.then_some(key.as_str());
-    crate::store::jobs::enqueue_with(conn, INDEX_JOB, &payload, chrono::Utc::now(), key, priority).await?;
+    crate::store::jobs::enqueue(conn, INDEX_JOB, &payload, chrono::Utc::now(), key, priority).await?;
     Ok(())
 }
 

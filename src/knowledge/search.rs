@@ -47,12 +47,37 @@ pub async fn search(
 }
 
 /// [`search`] with a choice of rankings.
-#[tracing::instrument(name = "knowledge_search", skip_all, err(level = "info"), fields(user_id = scope.actor.user_id, limit, ?mode))]
 pub async fn search_with(
     pool: &PgPool,
     k: &Knowledge,
     scope: &Scope<'_>,
     query: &str,
+    limit: usize,
+    mode: Mode,
+) -> Result<SearchResults, KnowledgeError> {
+    ranked(pool, k, scope, query, None, limit, mode).await
+}
+
+/// [`search`] for a query its caller has embedded already (the router compares one vector with
+/// the documents and with the tools' example requests).
+pub async fn search_embedded(
+    pool: &PgPool,
+    k: &Knowledge,
+    scope: &Scope<'_>,
+    query: &str,
+    vector: &[f32],
+    limit: usize,
+) -> Result<SearchResults, KnowledgeError> {
+    ranked(pool, k, scope, query, Some(vector), limit, Mode::Fused).await
+}
+
+#[tracing::instrument(name = "knowledge_search", skip_all, err(level = "info"), fields(user_id = scope.actor.user_id, limit, ?mode))]
+async fn ranked(
+    pool: &PgPool,
+    k: &Knowledge,
+    scope: &Scope<'_>,
+    query: &str,
+    vector: Option<&[f32]>,
     limit: usize,
     mode: Mode,
 ) -> Result<SearchResults, KnowledgeError> {
@@ -68,8 +93,13 @@ pub async fn search_with(
     let vectors = async {
         let mut nearest: Vec<(i64, f32)> = Vec::new();
         if let Some(embedder) = k.embedder.clone().filter(|_| mode != Mode::TextOnly) {
-            let q = query.to_string();
-            let qv = tokio::task::spawn_blocking(move || embedder.embed_one(&q)).await??;
+            let qv = match vector {
+                Some(v) => v.to_vec(),
+                None => {
+                    let q = query.to_string();
+                    tokio::task::spawn_blocking(move || embedder.embed_one(&q)).await??
+                }
+            };
             let readable: HashSet<i64> = store::readable_documents(pool, reader).await?.into_iter().collect();
             let vectors = k.cache.venue(pool, scope.actor.venue_id).await?;
             nearest = vectors.nearest(&qv, &readable, CANDIDATES);

@@ -40,7 +40,7 @@ pub async fn schedule(
     }
     let payload = serde_json::to_value(Payload { appointment_id, sequence }).unwrap_or_default();
     let key = format!("reminder:{appointment_id}:{sequence}");
-    jobs::enqueue(conn, KIND, &payload, run_at, Some(&key)).await?;
+    jobs::enqueue(conn, KIND, &payload, run_at, Some(&key), jobs::Priority::Background).await?;
     Ok(())
 }
 

@@ -27,20 +27,9 @@ pub enum Priority {
     Waited = 10,
 }
 
-/// Adds a background job; with a `dedupe_key` already queued, keeps the first one. Returns
-/// whether it was new.
+/// Adds a job; with a `dedupe_key` already queued, keeps the first one. Of the jobs due, the
+/// higher priority is claimed first. Returns whether it was new.
 pub async fn enqueue(
-    conn: &mut PgConnection,
-    kind: &str,
-    payload: &serde_json::Value,
-    run_at: DateTime<Utc>,
-    dedupe_key: Option<&str>,
-) -> StoreResult<bool> {
-    enqueue_with(conn, kind, payload, run_at, dedupe_key, Priority::Background).await
-}
-
-/// [`enqueue`] with a priority: of the jobs due, the higher priority is claimed first.
-pub async fn enqueue_with(
     conn: &mut PgConnection,
     kind: &str,
     payload: &serde_json::Value,
