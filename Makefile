@@ -15,7 +15,7 @@ SHELL := bash
 .ONESHELL:
 .DEFAULT_GOAL := help
 
-.PHONY: help setup run test lint release bench eval clean-db
+.PHONY: help setup run test fuzz lint release bench eval clean-db
 
 # --- Sharing one target dir between cargo-leptos and plain cargo -------------------------------------
 # cargo-leptos builds debug with RUSTFLAGS "<RUSTFLAGS from the environment> --cfg erase_components"
@@ -82,6 +82,13 @@ test:
 	# so a reply can be reloaded and stopped mid-stream) and with the embedded model.
 	run_stage "cargo leptos end-to-end" env CONCIERGE_SCRIPTED_MODEL=25 CONCIERGE_DEFAULT_MODEL=scripted/instant \
 	  cargo leptos end-to-end
+
+# The property tests of every parser of outside text (src/fuzz.rs, and the parsers' own), with
+# FUZZ_CASES cases each instead of make test's 10,000.
+FUZZ_CASES ?= 1000000
+fuzz: setup
+	@echo "==> property tests, $(FUZZ_CASES) cases each"
+	FUZZ_CASES=$(FUZZ_CASES) env $(CARGO_DEBUG_ENV) cargo test --no-default-features --features ssr --lib -- fuzz_ domain::parse domain::csv
 
 lint: setup
 	@echo "==> cargo fmt --check"

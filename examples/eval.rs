@@ -55,7 +55,7 @@ async fn main() {
             .expect("valid cases");
     let config = LlmConfig::from_lookup(|k| std::env::var(k).ok()).expect("model configuration");
     let llm = Llm::new(config);
-    let catalog = llm.catalog(&[]);
+    let catalog = llm.catalog(0, &[]);
     let wanted: Option<Vec<String>> =
         std::env::var("EVAL_MODELS").ok().map(|v| v.split(',').map(|s| s.trim().to_string()).collect());
     let models: Vec<_> = catalog

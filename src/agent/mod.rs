@@ -17,6 +17,10 @@ pub mod extract;
 pub mod schema;
 pub mod tools;
 
+/// Property tests of every parser of outside text (see `fuzz.rs`).
+#[cfg(test)]
+mod fuzz;
+
 use crate::domain::chat::{AgentKind, Approver, Preview};
 use crate::domain::Role;
 use crate::store::{Actor, StoreError};
@@ -135,11 +139,16 @@ pub struct ToolEntry {
     pub schema: Value,
     preview: PreviewFn,
     run: RunFn,
+    decode: fn(&Value) -> Result<(), ToolError>,
 }
 
 /// Deserialises arguments that [`ToolEntry::check`] passed.
 fn parse_args<T: Tool>(args: &Value) -> Result<T::Args, ToolError> {
     serde_json::from_value(args.clone()).map_err(|e| ToolError::Arguments(e.to_string()))
+}
+
+fn decode_erased<T: Tool>(args: &Value) -> Result<(), ToolError> {
+    parse_args::<T>(args).map(|_| ())
 }
 
 fn preview_erased<'a, T: Tool>(cx: &'a ToolCx<'a>, args: &'a Value) -> BoxFuture<'a, Result<Preview, ToolError>> {
@@ -170,7 +179,14 @@ impl ToolEntry {
             schema: schema::for_type::<T::Args>(),
             preview: preview_erased::<T>,
             run: run_erased::<T>,
+            decode: decode_erased::<T>,
         }
+    }
+
+    /// Whether arguments decode into the tool's argument type (what `run` does first). The
+    /// property tests hold [`ToolEntry::check`] to it: what the schema passes, the type takes.
+    pub fn decodes(&self, args: &Value) -> Result<(), ToolError> {
+        (self.decode)(args)
     }
 
     /// Checks the arguments (schema, then types) without running anything.

@@ -33,6 +33,7 @@ pub async fn agent_chat(agent: AgentKind, event_id: Option<i64>) -> Result<Optio
     let actor = super::ssr::actor()?;
     let state = super::ssr::state()?;
     let event_id = ssr::check_scope(&actor, agent, event_id)?;
+    super::ssr::reaches(agent, event_id)?;
     if let Some(id) = event_id {
         // Only a scope the member can still reach.
         crate::store::events::detail(&state.pool, &actor, id).await?;
@@ -50,22 +51,28 @@ pub async fn start_agent_chat(
     model: Option<String>,
 ) -> Result<Sent, AppError> {
     let actor = super::ssr::actor()?;
+    let hub = super::ssr::state()?.chat;
+    let admitted = super::ssr::admit_turn();
     let event_id = ssr::check_scope(&actor, agent, event_id)?;
+    super::ssr::reaches(agent, event_id)?;
     let text = crate::domain::chat::user_message(&text)?;
     let model = model.as_deref().filter(|m| !m.is_empty());
-    Ok(super::ssr::state()?.chat.start_thread(&actor, agent, event_id, text, model, &[]).await?)
+    admitted.await?;
+    Ok(hub.start_thread(&actor, agent, event_id, text, model, &[]).await?)
 }
 
 /// Approves or rejects an action an agent proposed. Returns the tool call as it is now.
 #[server(prefix = "/api", endpoint = "decide_approval")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info"), fields(approval_id = approval_id)))]
 pub async fn decide_approval(approval_id: i64, approve: bool, note: String) -> Result<ChatItem, AppError> {
-    let actor = super::ssr::actor()?;
+    use super::ssr::Reachable;
+    let state = super::ssr::state()?;
     let approval_id = super::ssr::id(approval_id)?;
     if note.chars().count() > 1000 {
         return Err(AppError::invalid("note", "Must be at most 1,000 characters."));
     }
-    Ok(super::ssr::state()?.chat.decide(&actor, approval_id, approve, &note).await?)
+    let actor = super::ssr::actor_within(Reachable::Approval(approval_id)).await?;
+    Ok(state.chat.decide(&actor, approval_id, approve, &note).await?)
 }
 
 /// The venue's approval queue (owners and staff).
@@ -92,7 +99,8 @@ pub async fn embed_tokens() -> Result<Vec<EmbedTokenView>, AppError> {
 }
 
 /// Creates an embed token for a member's agent chat; returns the widget's URL path (with the
-/// token), shown once.
+/// token), shown once. `internal` allows an owner's or staff member's chat; `origins` lists the
+/// sites that may frame it (see `domain::chat::embed_origins`).
 #[server(prefix = "/api", endpoint = "create_embed_token")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info"), fields(event_id = ?event_id)))]
 pub async fn create_embed_token(
@@ -101,8 +109,11 @@ pub async fn create_embed_token(
     event_id: Option<i64>,
     label: String,
     days: i64,
+    #[server(default)] internal: bool,
+    #[server(default)] origins: String,
 ) -> Result<String, AppError> {
     let (actor, pool) = super::ssr::actor_and_pool()?;
+    let origins = crate::domain::chat::embed_origins(&origins)?;
     let label = label.trim();
     if label.is_empty() || label.chars().count() > 120 {
         return Err(AppError::invalid("label", "Give the token a name of 1–120 characters."));
@@ -120,6 +131,8 @@ pub async fn create_embed_token(
         event_id: if agent.needs_event() { event_id } else { None },
         label,
         days,
+        internal,
+        origins: &origins,
     };
     let (id, expires) = crate::store::embed::create(&pool, &actor, &input).await?;
     let key = crate::store::embed::signing_key(&pool).await?;

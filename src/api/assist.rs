@@ -17,6 +17,7 @@ pub async fn assist_form(form: FormKind, text: String) -> Result<Extraction, App
     if !allowed {
         return Err(AppError::Forbidden);
     }
+    super::ssr::admit_assist(&actor)?;
     let hub = super::ssr::state()?.chat;
     let model = match hub.resolve_model(actor.venue_id, None, None).await {
         Ok(model) => model,

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 #[server(prefix = "/api", endpoint = "current_user")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info")))]
 pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
+    let embed = super::ssr::embed().map(|s| s.reach);
     Ok(super::ssr::actor().ok().map(|a| SessionUser {
         user_id: a.user_id,
         name: a.name,
@@ -16,6 +17,7 @@ pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
         role: a.role,
         venue_id: a.venue_id,
         venue_name: a.venue_name,
+        embed,
     }))
 }
 
@@ -62,11 +64,50 @@ mod ssr {
         use_context::<leptos_axum::ResponseOptions>().unwrap_or_default()
     }
 
-    pub async fn remote_addr() -> String {
-        leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .await
-            .map(|c| c.0.ip().to_string())
+    /// The address the request came from: the peer's, or, when the peer is a trusted reverse
+    /// proxy (`CONCIERGE_TRUSTED_PROXIES`), the address that proxy saw (see [`client_addr`]).
+    pub fn remote_addr(state: &AppState) -> String {
+        let Some(parts) = use_context::<http::request::Parts>() else { return String::new() };
+        let peer = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
+        let forwarded: Vec<&str> =
+            parts.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect();
+        client_addr(peer, &forwarded.join(","), &state.config.trusted_proxies)
+            .map(|ip| ip.to_string())
             .unwrap_or_default()
+    }
+
+    /// The client's address. `X-Forwarded-For` is believed only from a trusted proxy, and only as
+    /// far as the proxies in it are trusted too: walking it from the right (the hop nearest this
+    /// server), the first address that is not a trusted proxy is the client. A client cannot
+    /// spoof it by sending the header itself: its own entries are further left.
+    pub fn client_addr(
+        peer: Option<std::net::IpAddr>,
+        forwarded: &str,
+        trusted: &[std::net::IpAddr],
+    ) -> Option<std::net::IpAddr> {
+        let peer = peer?;
+        if !trusted.contains(&peer) {
+            return Some(peer);
+        }
+        let hops: Vec<std::net::IpAddr> = forwarded.split(',').filter_map(|h| h.trim().parse().ok()).collect();
+        hops.iter().rev().find(|ip| !trusted.contains(ip)).or(hops.first()).copied().or(Some(peer))
+    }
+
+    /// Sign-ups and invite acceptances: the operator's policy (`CONCIERGE_SIGNUP`), then the
+    /// per-address rate.
+    pub fn admit_account(state: &AppState, invite: bool) -> Result<(), AppError> {
+        use crate::state::config::SignupPolicy;
+        let refused = match (state.config.signup, invite) {
+            (SignupPolicy::Open, _) | (SignupPolicy::InviteOnly, true) => None,
+            (SignupPolicy::InviteOnly, false) => Some("New venues are not being accepted here; ask for an invite."),
+            (SignupPolicy::Closed, _) => Some("This server is not accepting new accounts."),
+        };
+        if let Some(message) = refused {
+            return Err(AppError::BadRequest(message.into()));
+        }
+        let addr = remote_addr(state);
+        let limits = &state.limits;
+        Ok(if invite { limits.invite(&addr) } else { limits.signup(&addr) }?)
     }
 
     /// Only same-site paths are followed after login (no open redirects).
@@ -90,6 +131,24 @@ mod ssr {
 
 #[cfg(all(test, feature = "ssr"))]
 mod tests {
+    #[test]
+    fn forwarded_addresses_count_only_behind_trusted_proxies() {
+        use super::ssr::client_addr;
+        let ip = |s: &str| s.parse::<std::net::IpAddr>().unwrap();
+        let proxy = [ip("10.0.0.2")];
+        // No trusted proxy: the peer, whatever the header says.
+        assert_eq!(client_addr(Some(ip("203.0.113.9")), "1.2.3.4", &[]), Some(ip("203.0.113.9")));
+        assert_eq!(client_addr(Some(ip("203.0.113.9")), "1.2.3.4", &proxy), Some(ip("203.0.113.9")));
+        // Behind the proxy: the hop it saw; a spoofed entry further left does not count.
+        assert_eq!(client_addr(Some(ip("10.0.0.2")), "6.6.6.6, 198.51.100.7", &proxy), Some(ip("198.51.100.7")));
+        // Two trusted proxies in a row.
+        let two = [ip("10.0.0.2"), ip("10.0.0.3")];
+        assert_eq!(client_addr(Some(ip("10.0.0.2")), "198.51.100.7, 10.0.0.3", &two), Some(ip("198.51.100.7")));
+        // A trusted proxy that sent no header: its own address.
+        assert_eq!(client_addr(Some(ip("10.0.0.2")), "", &proxy), Some(ip("10.0.0.2")));
+        assert_eq!(client_addr(None, "1.2.3.4", &proxy), None);
+    }
+
     #[test]
     fn only_plain_local_paths_are_followed() {
         use super::ssr::safe_next;
@@ -118,13 +177,16 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
     if password.len() > 1024 {
         return Err(mismatch());
     }
-    let addr = ssr::remote_addr().await;
+    let addr = ssr::remote_addr(&state);
     // Recorded as a failure first and counted after, so parallel guesses cannot slip past the limit.
     let attempt = users::begin_attempt(&state.pool, &email, &addr).await?;
     let (by_email, by_addr) = users::recent_failures(&state.pool, &email, &addr, 15).await?;
     if by_email > state.config.login_max_failures || by_addr > state.config.login_max_failures * 6 {
         tracing::warn!(by_email, by_addr, "login throttled");
-        return Err(AppError::TooManyRequests("Too many failed attempts. Wait 15 minutes, then try again.".into()));
+        return Err(AppError::TooManyRequests {
+            message: "Too many failed attempts. Wait 15 minutes, then try again.".into(),
+            retry_after: 15 * 60,
+        });
     }
     let creds = users::credentials(&state.pool, &email).await?;
     let stored = creds.as_ref().map(|c| c.password_hash.clone());
@@ -161,6 +223,7 @@ pub async fn logout() -> Result<(), AppError> {
 pub async fn signup(form: SignupForm) -> Result<(), AppError> {
     let state = super::ssr::state()?;
     let draft = form.parse()?;
+    ssr::admit_account(&state, false)?;
     let hash = crate::security::passwords::hash_password(draft.password.clone()).await.map_err(ssr::hash_failed)?;
     let (user_id, venue_id) = crate::store::users::sign_up(&state.pool, &draft, &hash).await?;
     ssr::start_session(&state, user_id, venue_id).await?;
@@ -187,6 +250,7 @@ pub async fn accept_invite(token: String, password: String) -> Result<(), AppErr
         return Err(AppError::NotFound);
     }
     crate::domain::parse::password(&password).map_err(|m| AppError::invalid("password", &m))?;
+    ssr::admit_account(&state, true)?;
     let hash = crate::security::passwords::hash_password(password).await.map_err(ssr::hash_failed)?;
     let (user_id, venue_id) =
         crate::store::users::accept_invite(&state.pool, &crate::security::tokens::token_hash(&token), &hash).await?;

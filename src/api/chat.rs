@@ -54,24 +54,31 @@ pub async fn chat_threads(archived: bool, cursor: Option<String>) -> Result<Thre
 #[server(prefix = "/api", endpoint = "open_chat")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info"), fields(thread_id = thread_id)))]
 pub async fn open_chat(thread_id: i64) -> Result<ThreadOpen, AppError> {
-    let actor = super::ssr::actor()?;
+    use super::ssr::Reachable;
+    let hub = ssr::hub()?;
     let thread_id = super::ssr::id(thread_id)?;
-    Ok(ssr::hub()?.open(&actor, thread_id).await?)
+    let actor = super::ssr::actor_within(Reachable::Thread(thread_id)).await?;
+    Ok(hub.open(&actor, thread_id).await?)
 }
 
 /// The thread alone (its title after the first exchange, its model), without its items.
 #[server(prefix = "/api", endpoint = "chat_thread")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info"), fields(thread_id = thread_id)))]
 pub async fn get_chat_thread(thread_id: i64) -> Result<ChatThread, AppError> {
-    let (actor, pool) = super::ssr::actor_and_pool()?;
-    Ok(crate::store::chat::thread(&pool, &actor, super::ssr::id(thread_id)?).await?)
+    use super::ssr::Reachable;
+    let pool = super::ssr::state()?.pool;
+    let thread_id = super::ssr::id(thread_id)?;
+    let actor = super::ssr::actor_within(Reachable::Thread(thread_id)).await?;
+    Ok(crate::store::chat::thread(&pool, &actor, thread_id).await?)
 }
 
 #[server(prefix = "/api", endpoint = "older_chat_items")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info"), fields(thread_id = thread_id)))]
 pub async fn older_chat_items(thread_id: i64, before: i64) -> Result<ItemPage, AppError> {
-    let (actor, pool) = super::ssr::actor_and_pool()?;
+    use super::ssr::Reachable;
+    let pool = super::ssr::state()?.pool;
     let (thread_id, before) = (super::ssr::id(thread_id)?, super::ssr::id(before)?);
+    let actor = super::ssr::actor_within(Reachable::Thread(thread_id)).await?;
     Ok(crate::store::chat::older_page(&pool, &actor, thread_id, before, crate::domain::chat::ITEM_PAGE).await?)
 }
 
@@ -86,10 +93,13 @@ pub async fn start_chat(
 ) -> Result<Sent, AppError> {
     use crate::domain::chat::AgentKind;
     let actor = super::ssr::actor()?;
+    let hub = ssr::hub()?;
+    let admitted = super::ssr::admit_turn();
     let attachments = crate::domain::knowledge::attachment_ids(&attachments)?;
     let text = crate::domain::chat::user_message(&text)?;
     let model = model.as_deref().filter(|m| !m.is_empty());
-    Ok(ssr::hub()?.start_thread(&actor, AgentKind::Assistant, None, text, model, &attachments).await?)
+    admitted.await?;
+    Ok(hub.start_thread(&actor, AgentKind::Assistant, None, text, model, &attachments).await?)
 }
 
 /// Sends a message, with the files uploaded for it (`attachments`).
@@ -101,13 +111,17 @@ pub async fn send_chat_message(
     model: Option<String>,
     #[server(default)] attachments: Vec<i64>,
 ) -> Result<Sent, AppError> {
-    let actor = super::ssr::actor()?;
+    use super::ssr::Reachable;
+    let hub = ssr::hub()?;
+    let admitted = super::ssr::admit_turn();
     let thread_id = super::ssr::id(thread_id)?;
+    let actor = super::ssr::actor_within(Reachable::Thread(thread_id)).await?;
     let attachments = crate::domain::knowledge::attachment_ids(&attachments)?;
     let text = crate::domain::chat::user_message(&text)?;
     let model = model.filter(|m| !m.is_empty());
+    admitted.await?;
     let turn = crate::chat::Turn::Message(text);
-    Ok(ssr::hub()?.send(&actor, thread_id, turn, model.as_deref(), &attachments).await?)
+    Ok(hub.send(&actor, thread_id, turn, model.as_deref(), &attachments).await?)
 }
 
 /// Removes a file attached in the composer before its message was sent.
@@ -124,29 +138,39 @@ pub async fn discard_attachment(id: i64) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "edit_chat_message")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info"), fields(thread_id = thread_id, item_id = item_id)))]
 pub async fn edit_chat_message(thread_id: i64, item_id: i64, text: String) -> Result<Sent, AppError> {
-    let actor = super::ssr::actor()?;
+    use super::ssr::Reachable;
+    let hub = ssr::hub()?;
+    let admitted = super::ssr::admit_turn();
     let (thread_id, item_id) = (super::ssr::id(thread_id)?, super::ssr::id(item_id)?);
+    let actor = super::ssr::actor_within(Reachable::Thread(thread_id)).await?;
     let text = crate::domain::chat::user_message(&text)?;
-    Ok(ssr::hub()?.send(&actor, thread_id, crate::chat::Turn::Edit { item_id, text }, None, &[]).await?)
+    admitted.await?;
+    Ok(hub.send(&actor, thread_id, crate::chat::Turn::Edit { item_id, text }, None, &[]).await?)
 }
 
 /// A new reply to the last message (also how a failed reply is retried).
 #[server(prefix = "/api", endpoint = "regenerate_reply")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info"), fields(thread_id = thread_id)))]
 pub async fn regenerate_reply(thread_id: i64, model: Option<String>) -> Result<Sent, AppError> {
-    let actor = super::ssr::actor()?;
+    use super::ssr::Reachable;
+    let hub = ssr::hub()?;
+    let admitted = super::ssr::admit_turn();
     let thread_id = super::ssr::id(thread_id)?;
+    let actor = super::ssr::actor_within(Reachable::Thread(thread_id)).await?;
     let model = model.filter(|m| !m.is_empty());
-    Ok(ssr::hub()?.send(&actor, thread_id, crate::chat::Turn::Regenerate, model.as_deref(), &[]).await?)
+    admitted.await?;
+    Ok(hub.send(&actor, thread_id, crate::chat::Turn::Regenerate, model.as_deref(), &[]).await?)
 }
 
 /// Stops the reply being written; its text so far is kept. Returns whether one was running.
 #[server(prefix = "/api", endpoint = "stop_reply")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info"), fields(thread_id = thread_id)))]
 pub async fn stop_reply(thread_id: i64) -> Result<bool, AppError> {
-    let actor = super::ssr::actor()?;
+    use super::ssr::Reachable;
+    let hub = ssr::hub()?;
     let thread_id = super::ssr::id(thread_id)?;
-    Ok(ssr::hub()?.stop(&actor, thread_id).await?)
+    let actor = super::ssr::actor_within(Reachable::Thread(thread_id)).await?;
+    Ok(hub.stop(&actor, thread_id).await?)
 }
 
 #[server(prefix = "/api", endpoint = "rename_chat")]
@@ -177,9 +201,12 @@ pub async fn archive_chat(thread_id: i64, archived: bool) -> Result<ChatThread, 
 #[server(prefix = "/api", endpoint = "set_chat_model")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info"), fields(thread_id = thread_id)))]
 pub async fn set_chat_model(thread_id: i64, model: String) -> Result<ChatThread, AppError> {
-    let actor = super::ssr::actor()?;
-    // The model is checked first; the store answers a `thread_id` that is not an id as not found.
-    Ok(ssr::hub()?.set_model(&actor, thread_id, &model).await?)
+    use super::ssr::Reachable;
+    let hub = ssr::hub()?;
+    // Through an embed session, a `thread_id` that is not an id is out of reach (not found);
+    // otherwise the model is checked first and the store answers such an id as not found.
+    let actor = super::ssr::actor_within(Reachable::Thread(thread_id)).await?;
+    Ok(hub.set_model(&actor, thread_id, &model).await?)
 }
 
 #[server(prefix = "/api", endpoint = "delete_chat")]
@@ -195,12 +222,14 @@ pub async fn delete_chat(thread_id: i64) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "switch_chat_branch")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info"), fields(thread_id = thread_id, item_id = item_id)))]
 pub async fn switch_chat_branch(thread_id: i64, item_id: i64, delta: i64) -> Result<ThreadOpen, AppError> {
-    let actor = super::ssr::actor()?;
+    use super::ssr::Reachable;
+    let hub = ssr::hub()?;
     let (thread_id, item_id) = (super::ssr::id(thread_id)?, super::ssr::id(item_id)?);
+    let actor = super::ssr::actor_within(Reachable::Thread(thread_id)).await?;
     if !(-1000..=1000).contains(&delta) || delta == 0 {
         return Err(AppError::BadRequest("`delta` must be a small non-zero step.".into()));
     }
-    Ok(ssr::hub()?.switch_branch(&actor, thread_id, item_id, delta).await?)
+    Ok(hub.switch_branch(&actor, thread_id, item_id, delta).await?)
 }
 
 #[server(prefix = "/api", endpoint = "search_chats")]
@@ -217,6 +246,25 @@ pub async fn search_chats(q: String) -> Result<Vec<SearchHit>, AppError> {
 pub async fn my_usage() -> Result<Vec<UsageRow>, AppError> {
     let (actor, pool) = super::ssr::actor_and_pool()?;
     Ok(crate::store::chat::usage(&pool, &actor, 30).await?)
+}
+
+/// Today's allowance: tokens used against the daily quotas, and the message rate.
+#[server(prefix = "/api", endpoint = "my_allowance")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info")))]
+pub async fn my_allowance() -> Result<crate::domain::chat::Allowance, AppError> {
+    let actor = super::ssr::actor()?;
+    let state = super::ssr::state()?;
+    let (person_used, venue_used) =
+        crate::store::chat::tokens_today(&state.pool, actor.user_id, actor.venue_id).await?;
+    let limits = &state.limits.config;
+    Ok(crate::domain::chat::Allowance {
+        person_used,
+        person_quota: limits.person_daily_tokens,
+        venue_used,
+        venue_quota: limits.venue_daily_tokens,
+        sends_per_minute: limits.sends_per_minute,
+        live_replies: limits.live_replies as u32,
+    })
 }
 
 /// Providers: the environment's (read-only) and the venue's own. Owners only.

@@ -21,8 +21,10 @@ pub enum AppError {
     BadRequest(String),
     #[error("{0}")]
     Conflict(String),
-    #[error("{0}")]
-    TooManyRequests(String),
+    /// Over a rate limit or quota: what to tell the person, and in how many seconds to try
+    /// again (sent as `Retry-After`).
+    #[error("{message}")]
+    TooManyRequests { message: String, retry_after: u64 },
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
     /// The call itself failed (network, encoding) before or after the server ran it.
@@ -41,7 +43,7 @@ impl AppError {
             AppError::Invalid(_) => S::UNPROCESSABLE_ENTITY,
             AppError::BadRequest(_) => S::BAD_REQUEST,
             AppError::Conflict(_) => S::CONFLICT,
-            AppError::TooManyRequests(_) => S::TOO_MANY_REQUESTS,
+            AppError::TooManyRequests { .. } => S::TOO_MANY_REQUESTS,
             AppError::Internal | AppError::Transport(_) => S::INTERNAL_SERVER_ERROR,
         }
     }
@@ -79,6 +81,13 @@ impl FromServerFnError for AppError {
 impl From<FieldErrors> for AppError {
     fn from(e: FieldErrors) -> Self {
         AppError::Invalid(e)
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::state::limits::Limited> for AppError {
+    fn from(l: crate::state::limits::Limited) -> Self {
+        AppError::TooManyRequests { message: l.message, retry_after: l.retry_after.as_secs_f64().ceil() as u64 }
     }
 }
 

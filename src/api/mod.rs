@@ -25,7 +25,11 @@ pub mod vendors;
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
     use super::AppError;
+    use crate::domain::chat::{AgentKind, EmbedReach};
+    use crate::state::limits::Rate;
     use crate::state::{AppState, RequestActor};
+    use crate::store::embed::EmbedSession;
+    pub use crate::store::embed::Reachable;
     use crate::store::Actor;
     use leptos::prelude::use_context;
 
@@ -44,6 +48,91 @@ pub(crate) mod ssr {
     /// Both at once, the common case.
     pub fn actor_and_pool() -> Result<(Actor, sqlx::PgPool), AppError> {
         Ok((actor()?, state()?.pool))
+    }
+
+    /// The embed session the request came through, if it did (see `web::actor`). Such a request
+    /// reaches only the chat server functions, for one agent over one event.
+    pub fn embed() -> Option<EmbedSession> {
+        use_context::<EmbedSession>()
+    }
+
+    /// The actor, for a request about `what` (a thread, or an approval in one). Through an embed
+    /// session, only the token's agent and event are within reach; anything else is not found,
+    /// as if it did not exist. A member's own session passes (the store checks ownership).
+    /// The context is read when this is called, before the caller's first `.await`.
+    pub fn actor_within(what: Reachable) -> impl std::future::Future<Output = Result<Actor, AppError>> {
+        let (actor, embed, state) = (actor(), embed(), state());
+        async move {
+            let actor = actor?;
+            if let Some(session) = embed {
+                if !crate::store::embed::within(&state?.pool, &session, what).await? {
+                    return Err(AppError::NotFound);
+                }
+            }
+            Ok(actor)
+        }
+    }
+
+    /// Lets a new turn start (a message, an edit, a regeneration, a new chat): within the
+    /// person's, the venue's and the embed link's message rates, the person's cap on replies
+    /// being written at once, and the daily token quotas (see `state::limits`). The context is
+    /// read when this is called, before the caller's first `.await`.
+    pub fn admit_turn() -> impl std::future::Future<Output = Result<(), AppError>> {
+        let (actor, embed, state) = (actor(), embed(), state());
+        async move {
+            let (actor, state) = (actor?, state?);
+            let embed_token = embed.map(|e| e.token_id);
+            state.limits.check(Rate::Send { user_id: actor.user_id, venue_id: actor.venue_id, embed_token })?;
+            let config = &state.limits.config;
+            if config.live_replies > 0 && state.chat.live_replies(actor.user_id) >= config.live_replies {
+                return Err(AppError::TooManyRequests {
+                    message: format!(
+                        "You already have {} replies being written. Wait for one to finish, or stop it.",
+                        config.live_replies
+                    ),
+                    retry_after: 5,
+                });
+            }
+            if config.person_daily_tokens > 0 || config.venue_daily_tokens > 0 {
+                let (person, venue) =
+                    crate::store::chat::tokens_today(&state.pool, actor.user_id, actor.venue_id).await?;
+                let over = |used: i64, quota: i64| quota > 0 && used >= quota;
+                let message = if over(person, config.person_daily_tokens) {
+                    Some("You have used today's allowance of model tokens. It renews at midnight (UTC); /usage shows it.")
+                } else if over(venue, config.venue_daily_tokens) {
+                    Some("Your venue has used today's allowance of model tokens. It renews at midnight (UTC).")
+                } else {
+                    None
+                };
+                if let Some(message) = message {
+                    return Err(AppError::TooManyRequests {
+                        message: message.into(),
+                        retry_after: until_midnight_utc(),
+                    });
+                }
+            }
+            Ok(())
+        }
+    }
+
+    /// Counts a form assist against the person's rate.
+    pub fn admit_assist(actor: &Actor) -> Result<(), AppError> {
+        Ok(state()?.limits.check(Rate::Assist { user_id: actor.user_id })?)
+    }
+
+    /// Seconds until the daily quotas renew.
+    fn until_midnight_utc() -> u64 {
+        let now = chrono::Utc::now();
+        let midnight = (now.date_naive() + chrono::Days::new(1)).and_hms_opt(0, 0, 0).map(|m| m.and_utc());
+        midnight.map(|m| (m - now).num_seconds().max(1) as u64).unwrap_or(3600)
+    }
+
+    /// Refuses an agent and scope other than the embed session's, when there is one.
+    pub fn reaches(agent: AgentKind, event_id: Option<i64>) -> Result<(), AppError> {
+        match embed() {
+            Some(s) if s.reach != (EmbedReach { agent, event_id }) => Err(AppError::Forbidden),
+            _ => Ok(()),
+        }
     }
 
     /// Ids come from URLs and forms: anything not positive cannot exist.

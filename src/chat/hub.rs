@@ -43,6 +43,12 @@ impl Hub {
         self.live(thread_id).is_some_and(|l| l.writing())
     }
 
+    /// How many replies `user_id`'s turns are writing right now in this process (the cap on a
+    /// person's live replies: `state::limits`).
+    pub fn live_replies(&self, user_id: i64) -> usize {
+        self.lives().values().filter(|l| l.owner == user_id && l.writing()).count()
+    }
+
     /// Drops what is kept in memory for a thread (it was deleted).
     pub(super) fn forget(&self, thread_id: i64) {
         self.lives().remove(&thread_id);

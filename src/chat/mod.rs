@@ -57,6 +57,18 @@ use crate::store::StoreError;
 /// stopped with an error instead of looping.
 pub const MAX_STEPS: usize = 6;
 
+/// The most text one reply keeps, whatever a provider sends (a provider may ignore `max_tokens`
+/// or stream forever): past it the reply stops, with what it had and a note that it was cut.
+pub const MAX_REPLY_BYTES: usize = 256 * 1024;
+
+/// Bytes of text per requested token before our own limit stops a reply: a token is about 4
+/// characters of English, so a provider that keeps going past 4× its `max_tokens` is not
+/// honouring it.
+pub const BYTES_PER_TOKEN_LIMIT: usize = 16;
+
+/// Tool calls one model step may make; more are not run (the model is told).
+pub const MAX_CALLS_PER_STEP: usize = 16;
+
 #[derive(Debug, thiserror::Error)]
 pub enum ChatError {
     #[error(transparent)]

@@ -30,7 +30,7 @@ impl Hub {
                 v
             }
         };
-        Ok(self.llm.catalog(&venue))
+        Ok(self.llm.catalog(venue_id, &venue))
     }
 
     /// The model a thread or turn uses in the venue: `requested` when given (a model the venue

@@ -64,7 +64,7 @@ impl Hub {
             let checked = match (tool, args) {
                 (None, _) => Err(ToolError::UnknownTool(call.name.clone())),
                 (Some(_), Err(e)) => Err(e),
-                (Some(t), Ok(a)) => t.check(&a).map(|_| (t, a)),
+                (Some(t), Ok(a)) => t.check(&a).and_then(|_| within_thread_event(t, &a, job.event_id)).map(|_| (t, a)),
             };
             let new = store::NewItem {
                 thread_id: job.thread_id,
@@ -236,6 +236,20 @@ impl Hub {
         // Not final: it waits for a person.
         live.event(ChatEvent::ItemUpdated { item: updated });
         Ok(json!({"status": "waiting for approval", "note": waiting}))
+    }
+}
+
+/// An action proposed in a conversation about one event acts on that event only. Whatever a
+/// model was told (by a person, a message quoted to it, a document), it cannot widen its own
+/// scope to another event of the venue: that is asked for in the other event's conversation,
+/// where its approval card shows it.
+fn within_thread_event(tool: &ToolEntry, args: &Value, thread_event: Option<i64>) -> Result<(), ToolError> {
+    let (Some(_), Some(own)) = (tool.approval, thread_event) else { return Ok(()) };
+    match args.get("event_id").and_then(Value::as_i64) {
+        Some(named) if named != own => Err(ToolError::Invalid(format!(
+            "this conversation is about event {own}; an action on event {named} has to be asked for in that event's own conversation"
+        ))),
+        _ => Ok(()),
     }
 }
 

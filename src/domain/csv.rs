@@ -180,7 +180,7 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(200))]
+        #![proptest_config(crate::domain::fuzz_config())]
 
         /// Whatever is written (quotes, delimiters, line breaks, spaces inside fields) reads back.
         #[test]

@@ -118,6 +118,14 @@ pub fn format_money(cents: i64) -> String {
     format!("{sign}${grouped}.{:02}", cents % 100)
 }
 
+/// Cases per property test of a parser of outside text: `FUZZ_CASES`, else 10,000 (`make fuzz`
+/// sets a million; see `agent/fuzz.rs`).
+#[cfg(test)]
+pub(crate) fn fuzz_config() -> proptest::prelude::ProptestConfig {
+    let cases = std::env::var("FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);
+    proptest::prelude::ProptestConfig { cases, failure_persistence: None, ..Default::default() }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -457,7 +457,7 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(300))]
+        #![proptest_config(crate::domain::fuzz_config())]
 
         /// Any day of 2000–2199, written any of the ways people do, reads back as itself.
         #[test]

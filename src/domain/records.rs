@@ -14,6 +14,8 @@ pub struct SessionUser {
     pub role: Role,
     pub venue_id: i64,
     pub venue_name: String,
+    /// Set when the session is an embedded chat's: the one agent and scope it reaches.
+    pub embed: Option<super::chat::EmbedReach>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -37,6 +37,44 @@ pub struct LlmConfig {
     pub retry: RetryPolicy,
     /// Private hosts the providers a venue configures may reach (`CONCIERGE_OUTBOUND_ALLOW`).
     pub outbound: OutboundPolicy,
+    /// Which venues may use the hosted providers configured here (`CONCIERGE_SHARED_PROVIDERS`).
+    pub shared: SharedProviders,
+}
+
+/// `CONCIERGE_SHARED_PROVIDERS`: which venues may use the hosted providers configured in the
+/// environment (the operator's keys and bills): `all` (the default, for a venue's own install),
+/// `none`, or venue ids (`1, 4`). The embedded model is every venue's.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum SharedProviders {
+    #[default]
+    All,
+    /// Only these venues (by id); `none` is the empty list.
+    Only(Vec<i64>),
+}
+
+impl SharedProviders {
+    pub fn allows(&self, venue_id: i64) -> bool {
+        match self {
+            SharedProviders::All => true,
+            SharedProviders::Only(ids) => ids.contains(&venue_id),
+        }
+    }
+
+    fn parse(v: Option<&str>) -> Result<Self, LlmConfigError> {
+        match v {
+            None | Some("all") => Ok(SharedProviders::All),
+            Some("none") => Ok(SharedProviders::Only(Vec::new())),
+            Some(list) => list
+                .split(',')
+                .map(|id| id.trim().parse::<i64>())
+                .collect::<Result<Vec<_>, _>>()
+                .map(SharedProviders::Only)
+                .map_err(|_| LlmConfigError {
+                    name: "CONCIERGE_SHARED_PROVIDERS",
+                    reason: format!("{list:?} is not all, none or venue ids separated by commas"),
+                }),
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -57,6 +95,7 @@ impl LlmConfig {
             timeouts: Timeouts::default(),
             retry: RetryPolicy::default(),
             outbound: OutboundPolicy::default(),
+            shared: SharedProviders::All,
         }
     }
 
@@ -167,6 +206,7 @@ impl LlmConfig {
             timeouts,
             retry: RetryPolicy::default(),
             outbound: OutboundPolicy::from_list(&get("CONCIERGE_OUTBOUND_ALLOW").unwrap_or_default()),
+            shared: SharedProviders::parse(get("CONCIERGE_SHARED_PROVIDERS").as_deref())?,
         })
     }
 }
@@ -222,6 +262,7 @@ pub struct Llm {
     client: reqwest::Client,
     venue_client: reqwest::Client,
     outbound: Arc<OutboundPolicy>,
+    shared: SharedProviders,
 }
 
 impl Llm {
@@ -267,6 +308,7 @@ impl Llm {
             client: super::http::client(&config.timeouts),
             venue_client: super::http::guarded_client(&config.timeouts, config.outbound.clone()),
             outbound: Arc::new(config.outbound),
+            shared: config.shared,
             hosted: Vec::new(),
         };
         for h in &config.hosted {
@@ -327,9 +369,13 @@ impl Llm {
             .collect()
     }
 
-    /// The catalog for a venue: the server's models plus the venue's own providers.
-    pub fn catalog(&self, venue_providers: &[HostedConfig]) -> Catalog {
+    /// The catalog for a venue: the server's models (the environment's hosted ones only for the
+    /// venues `CONCIERGE_SHARED_PROVIDERS` names) plus the venue's own providers.
+    pub fn catalog(&self, venue_id: i64, venue_providers: &[HostedConfig]) -> Catalog {
         let mut entries = self.entries.clone();
+        if !self.shared.allows(venue_id) {
+            entries.retain(|e| !self.hosted.iter().any(|h| h.name == e.info.provider));
+        }
         for h in venue_providers {
             entries.extend(self.hosted_entries(h, self.venue_endpoint(h)));
         }

@@ -1,7 +1,21 @@
 //! Configuration from the environment, with defaults that work on a developer machine.
 //! Secrets (the database URL may hold a password) are wrapped so they never print.
 
+use super::limits::LimitsConfig;
 use crate::security::Secret;
+use std::net::IpAddr;
+
+/// `CONCIERGE_SIGNUP`: who may make a new venue at `/signup`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SignupPolicy {
+    /// Anyone (the default: a self-hosted install's first owner signs up).
+    #[default]
+    Open,
+    /// No new venues; invites to existing ones still work.
+    InviteOnly,
+    /// Neither sign-ups nor invite acceptances.
+    Closed,
+}
 
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -21,6 +35,13 @@ pub struct Config {
     pub login_max_failures: i64,
     /// `CONCIERGE_LOG_FORMAT`: `pretty` (default) or `json`.
     pub log_json: bool,
+    /// Rate limits and daily quotas (`CONCIERGE_LIMIT_*`, `CONCIERGE_QUOTA_*`).
+    pub limits: LimitsConfig,
+    /// `CONCIERGE_SIGNUP`: `open` (default), `invite-only` or `closed`.
+    pub signup: SignupPolicy,
+    /// `CONCIERGE_TRUSTED_PROXIES`: addresses of reverse proxies whose `X-Forwarded-For` is
+    /// believed (comma-separated); none by default, so the peer's address counts.
+    pub trusted_proxies: Vec<IpAddr>,
 }
 
 impl Default for Config {
@@ -34,6 +55,9 @@ impl Default for Config {
             invite_days: 7,
             login_max_failures: 5,
             log_json: false,
+            limits: LimitsConfig::default(),
+            signup: SignupPolicy::Open,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -79,7 +103,77 @@ impl Config {
                 })
             }
         };
+        let signup = match get("CONCIERGE_SIGNUP").as_deref().map(str::trim) {
+            None | Some("") | Some("open") => SignupPolicy::Open,
+            Some("invite-only") => SignupPolicy::InviteOnly,
+            Some("closed") => SignupPolicy::Closed,
+            Some(other) => {
+                return Err(ConfigError {
+                    name: "CONCIERGE_SIGNUP",
+                    reason: format!("{other:?} is not open, invite-only or closed"),
+                })
+            }
+        };
+        let trusted_proxies = get("CONCIERGE_TRUSTED_PROXIES")
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|ip| {
+                ip.parse::<IpAddr>().map_err(|_| ConfigError {
+                    name: "CONCIERGE_TRUSTED_PROXIES",
+                    reason: format!("{ip:?} is not an IP address"),
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let l = LimitsConfig::default();
+        let limits = LimitsConfig {
+            sends_per_minute: num(
+                "CONCIERGE_LIMIT_SENDS_PER_MINUTE",
+                get("CONCIERGE_LIMIT_SENDS_PER_MINUTE"),
+                l.sends_per_minute,
+            )?,
+            venue_sends_per_minute: num(
+                "CONCIERGE_LIMIT_VENUE_SENDS_PER_MINUTE",
+                get("CONCIERGE_LIMIT_VENUE_SENDS_PER_MINUTE"),
+                l.venue_sends_per_minute,
+            )?,
+            assists_per_minute: num(
+                "CONCIERGE_LIMIT_ASSISTS_PER_MINUTE",
+                get("CONCIERGE_LIMIT_ASSISTS_PER_MINUTE"),
+                l.assists_per_minute,
+            )?,
+            embed_sends_per_minute: num(
+                "CONCIERGE_LIMIT_EMBED_SENDS_PER_MINUTE",
+                get("CONCIERGE_LIMIT_EMBED_SENDS_PER_MINUTE"),
+                l.embed_sends_per_minute,
+            )?,
+            signups_per_hour: num(
+                "CONCIERGE_LIMIT_SIGNUPS_PER_HOUR",
+                get("CONCIERGE_LIMIT_SIGNUPS_PER_HOUR"),
+                l.signups_per_hour,
+            )?,
+            invites_per_hour: num(
+                "CONCIERGE_LIMIT_INVITES_PER_HOUR",
+                get("CONCIERGE_LIMIT_INVITES_PER_HOUR"),
+                l.invites_per_hour,
+            )?,
+            live_replies: num("CONCIERGE_LIMIT_LIVE_REPLIES", get("CONCIERGE_LIMIT_LIVE_REPLIES"), l.live_replies)?,
+            person_daily_tokens: num(
+                "CONCIERGE_QUOTA_PERSON_TOKENS",
+                get("CONCIERGE_QUOTA_PERSON_TOKENS"),
+                l.person_daily_tokens,
+            )?,
+            venue_daily_tokens: num(
+                "CONCIERGE_QUOTA_VENUE_TOKENS",
+                get("CONCIERGE_QUOTA_VENUE_TOKENS"),
+                l.venue_daily_tokens,
+            )?,
+        };
         Ok(Self {
+            limits,
+            signup,
+            trusted_proxies,
             database_url: get("DATABASE_URL").filter(|s| !s.is_empty()).map(Secret::new).unwrap_or(d.database_url),
             max_connections: num("DATABASE_MAX_CONNECTIONS", get("DATABASE_MAX_CONNECTIONS"), d.max_connections)?,
             demo_data: flag("CONCIERGE_DEMO_DATA", get("CONCIERGE_DEMO_DATA"), d.demo_data)?,
@@ -113,6 +207,30 @@ mod tests {
         assert!(!c.demo_data);
         assert_eq!(c.session_days, 3);
         assert!(Config::from_lookup(|k| (k == "CONCIERGE_SESSION_DAYS").then(|| "soon".into())).is_err());
+    }
+
+    #[test]
+    fn limits_signup_and_proxies() {
+        let c = Config::from_lookup(|k| match k {
+            "CONCIERGE_LIMIT_SENDS_PER_MINUTE" => Some("5".into()),
+            "CONCIERGE_QUOTA_VENUE_TOKENS" => Some("0".into()),
+            "CONCIERGE_SIGNUP" => Some("invite-only".into()),
+            "CONCIERGE_TRUSTED_PROXIES" => Some("10.0.0.2, ::1".into()),
+            _ => None,
+        })
+        .unwrap();
+        assert_eq!(c.limits.sends_per_minute, 5);
+        assert_eq!(c.limits.venue_daily_tokens, 0);
+        assert_eq!(c.limits.assists_per_minute, LimitsConfig::default().assists_per_minute);
+        assert_eq!(c.signup, SignupPolicy::InviteOnly);
+        assert_eq!(c.trusted_proxies.len(), 2);
+        for (k, v) in [
+            ("CONCIERGE_SIGNUP", "sometimes"),
+            ("CONCIERGE_TRUSTED_PROXIES", "proxy.lan"),
+            ("CONCIERGE_LIMIT_LIVE_REPLIES", "-1"),
+        ] {
+            assert!(Config::from_lookup(|name| (name == k).then(|| v.into())).is_err(), "{k}={v}");
+        }
     }
 
     #[test]

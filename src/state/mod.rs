@@ -6,6 +6,7 @@
 //! UI, so `app → api → state` never comes back up.
 
 pub mod config;
+pub mod limits;
 pub mod session;
 pub mod startup;
 
@@ -26,6 +27,8 @@ pub struct AppState {
     pub sessions: Arc<session::SessionCache>,
     /// Documents, their passages, search.
     pub knowledge: Arc<crate::knowledge::Knowledge>,
+    /// Rate limits (this process's counts).
+    pub limits: Arc<limits::Limits>,
 }
 
 impl AppState {
@@ -43,6 +46,7 @@ impl AppState {
             chat: Arc::new(crate::chat::Hub::new(pool.clone(), Arc::new(llm), knowledge.clone())),
             knowledge,
             pool,
+            limits: Arc::new(limits::Limits::new(config.limits.clone())),
             config: Arc::new(config),
             sessions: Arc::default(),
         }

@@ -4,7 +4,8 @@
 //! database keeps only its SHA-256. Login issues a fresh token (rotation); logout deletes the row.
 //! The embedded chat has a cookie of its own (`concierge_embed`), used only by requests coming
 //! from an `/embed/` page, so a person logged in to Concierge in the same browser keeps their own
-//! session everywhere else.
+//! session everywhere else. An embed session is its own kind (see `web::actor`): never cached
+//! here, never accepted as a member's session.
 
 use crate::store::Actor;
 use axum::http::{header, HeaderMap, HeaderValue};

@@ -79,7 +79,7 @@ pub async fn start(leptos_options: LeptosOptions, config: Config) -> Result<AppS
     // Loads the embedded model (about a second) on its own thread.
     let llm_config = crate::llm::catalog::LlmConfig::from_lookup(|k| std::env::var(k).ok())?;
     let llm = tokio::task::spawn_blocking(move || crate::llm::Llm::new(llm_config)).await?;
-    let catalog = llm.catalog(&[]);
+    let catalog = llm.catalog(0, &[]);
     tracing::info!(models = ?catalog.view().models.iter().map(|m| m.id.clone()).collect::<Vec<_>>(), default = catalog.default_model(), "models");
     Ok(AppState::new(leptos_options, pool, config, llm, knowledge))
 }

@@ -123,13 +123,15 @@ impl ActorRow {
     }
 }
 
-/// Resolves a live session to its actor. Sessions live a fixed time from login (the cookie's
-/// `Max-Age` says the same), so the browser and the database always agree. This runs on every
-/// request: it reads, and writes `last_seen_at` only when that is over five minutes old.
+/// Resolves a member's live session to its actor. Sessions live a fixed time from login (the
+/// cookie's `Max-Age` says the same), so the browser and the database always agree. This runs on
+/// every request: it reads, and writes `last_seen_at` only when that is over five minutes old.
+/// A session an embed token opened is never one of these (see `embed::session`).
 pub async fn actor_for_session(pool: &PgPool, token_hash: &[u8]) -> StoreResult<Option<Actor>> {
     let row: Option<ActorRow> = sqlx::query_as(
         "with s as (
-            select user_id, venue_id from sessions where token_hash = $1 and expires_at > now()
+            select user_id, venue_id from sessions
+             where token_hash = $1 and expires_at > now() and embed_token_id is null
          ), touched as (
             update sessions set last_seen_at = now()
              where token_hash = $1 and expires_at > now() and last_seen_at < now() - interval '5 minutes'

@@ -1,19 +1,54 @@
-//! Who is asking: the actor of a request's session cookie (or of the embedded chat's own
-//! session), and the embed link that opens such a session. Every route and server function gets
-//! its actor from here.
+//! Who is asking. Two kinds of session, two cookies, never mixed:
+//!
+//! * a member's own session (`concierge_session`, made by logging in): every page, server function
+//!   and route the member's role allows; resolved through the short-lived session cache;
+//! * an embed session (`concierge_embed`, opened by `/embed/chat?token=…`): the chat of one agent
+//!   over one event, as the token's member, and nothing else. It counts only for the `/embed/`
+//!   page and for requests that page makes ([`from_widget`]), and there only for the chat server
+//!   functions ([`EMBED_SERVER_FNS`]), the reply stream, attachments and their files, each within
+//!   the token's reach (`store::embed::within`). Its cookie is never taken as a member's session,
+//!   and it is looked up afresh on every request, so a revoked token ends it at once.
 
 use crate::security::{signing, tokens};
 use crate::state::session::{self, EMBED_COOKIE, SESSION_COOKIE};
 use crate::state::{AppState, RequestActor};
-use axum::http::HeaderMap;
+use crate::store::embed::EmbedSession;
+use axum::http::{HeaderMap, HeaderValue};
 use leptos::prelude::provide_context;
 
-/// Whether a request comes from an embedded chat: the `/embed/` page itself, or a request that
-/// page made (its `Referer`, on this same host, is an `/embed/` URL).
-fn from_embed(path: &str, headers: &HeaderMap) -> bool {
-    if path.starts_with("/embed/") {
-        return true;
-    }
+/// The server functions an embed session may call (by endpoint): the chat panel's own. Every one
+/// that names a thread or approval checks it is within the session's reach
+/// (`api::ssr::actor_within`), and the agent chat ones check the agent and event
+/// (`api::ssr::reaches`).
+pub const EMBED_SERVER_FNS: &[&str] = &[
+    "current_user",
+    "agent_chat",
+    "start_agent_chat",
+    "open_chat",
+    "chat_thread",
+    "older_chat_items",
+    "send_chat_message",
+    "edit_chat_message",
+    "regenerate_reply",
+    "stop_reply",
+    "switch_chat_branch",
+    "set_chat_model",
+    "chat_models",
+    "discard_attachment",
+    "decide_approval",
+];
+
+/// The caller of a request the embedded chat may make: the embed session when the request came
+/// through one, else the member's own session.
+#[derive(Clone, Debug, Default)]
+pub struct Caller {
+    pub actor: RequestActor,
+    pub embed: Option<EmbedSession>,
+}
+
+/// Whether a request was made by the embedded chat's page: its `Referer`, on this same host, is
+/// an `/embed/` URL (the page's policy, `same-origin`, sends it on every request to this host).
+pub fn from_widget(headers: &HeaderMap) -> bool {
     let host = headers.get(axum::http::header::HOST).and_then(|h| h.to_str().ok());
     let referer = headers.get(axum::http::header::REFERER).and_then(|h| h.to_str().ok());
     match (host, referer.and_then(|r| r.split_once("://")).map(|(_, rest)| rest)) {
@@ -22,17 +57,12 @@ fn from_embed(path: &str, headers: &HeaderMap) -> bool {
     }
 }
 
-/// The actor of the session cookie, if it names a live session. Requests from an embedded chat
-/// use the embed session (see `state::session`) when there is one.
-pub async fn resolve_actor(state: &AppState, headers: &HeaderMap, path: &str) -> RequestActor {
-    let embed = from_embed(path, headers).then(|| session::cookie(headers, EMBED_COOKIE)).flatten();
-    let Some(token) = embed.or_else(|| session::cookie(headers, SESSION_COOKIE)).filter(|t| t.len() == 64) else {
+/// The member's own session, if the request carries a live one. An embed session's cookie value
+/// is not one, whichever cookie carries it.
+pub async fn resolve_actor(state: &AppState, headers: &HeaderMap) -> RequestActor {
+    let Some(token) = session::cookie(headers, SESSION_COOKIE).filter(|t| t.len() == 64) else {
         return RequestActor(None);
     };
-    actor_for_token(state, token).await
-}
-
-async fn actor_for_token(state: &AppState, token: &str) -> RequestActor {
     let hash = tokens::token_hash(token);
     if let Some(actor) = state.sessions.get(&hash) {
         return RequestActor(Some(actor));
@@ -51,13 +81,32 @@ async fn actor_for_token(state: &AppState, token: &str) -> RequestActor {
     }
 }
 
-/// `/embed/chat?token=…`: a valid embed token opens a session for its member (returned with the
-/// cookie to set); an invalid one is ignored (the page then asks to log in).
-pub async fn embed_session(
-    state: &AppState,
-    path: &str,
-    query: &str,
-) -> Option<(RequestActor, axum::http::HeaderValue)> {
+/// The caller of a request that may come from the embedded chat (`widget`: the `/embed/` page
+/// itself, or [`from_widget`]): its live embed session, else the member's own session (a person
+/// logged in to Concierge may open the widget too).
+pub async fn resolve_caller(state: &AppState, headers: &HeaderMap, widget: bool) -> Caller {
+    if widget {
+        if let Some(embed) = embed_cookie_session(state, headers).await {
+            return Caller { actor: RequestActor(Some(embed.actor.clone())), embed: Some(embed) };
+        }
+    }
+    Caller { actor: resolve_actor(state, headers).await, embed: None }
+}
+
+async fn embed_cookie_session(state: &AppState, headers: &HeaderMap) -> Option<EmbedSession> {
+    let token = session::cookie(headers, EMBED_COOKIE).filter(|t| t.len() == 64)?;
+    match crate::store::embed::session(&state.pool, &tokens::token_hash(token)).await {
+        Ok(s) => s,
+        Err(err) => {
+            tracing::error!(error = %err, "embed session lookup failed");
+            None
+        }
+    }
+}
+
+/// `/embed/chat?token=…`: a valid embed token opens an embed session (returned with the cookie
+/// to set); an invalid one is ignored (the page then asks to log in).
+pub async fn embed_session(state: &AppState, path: &str, query: &str) -> Option<(EmbedSession, HeaderValue)> {
     if path != "/embed/chat" {
         return None;
     }
@@ -65,23 +114,41 @@ pub async fn embed_session(
     let key = crate::store::embed::signing_key(&state.pool).await.ok()?;
     let id = signing::verify(&key, token, chrono::Utc::now().timestamp())?;
     let grant = crate::store::embed::grant(&state.pool, id).await.ok()??;
-    let session = tokens::new_token();
+    let token = tokens::new_token();
+    let hash = tokens::token_hash(&token);
     let expires = grant.expires_at.min(chrono::Utc::now() + chrono::Duration::hours(12));
-    crate::store::embed::create_session(&state.pool, &tokens::token_hash(&session), &grant, expires).await.ok()?;
-    let actor = actor_for_token(state, &session).await;
+    crate::store::embed::create_session(&state.pool, &hash, &grant, expires).await.ok()?;
+    // The same lookup as every later request: a staff member's chat behind a token not marked
+    // internal opens nothing.
+    let embed = crate::store::embed::session(&state.pool, &hash).await.ok()??;
     let max_age = (expires - chrono::Utc::now()).num_seconds().max(0);
     // In an iframe on another site the cookie is third-party: over https it must be
     // `SameSite=None; Secure` (and partitioned per top-level site).
     let attrs = if state.config.cookie_secure { "SameSite=None; Secure; Partitioned" } else { "SameSite=Lax" };
-    let cookie = format!("{}={session}; Path=/; HttpOnly; {attrs}; Max-Age={max_age}", EMBED_COOKIE);
+    let cookie = format!("{EMBED_COOKIE}={token}; Path=/; HttpOnly; {attrs}; Max-Age={max_age}");
     tracing::info!(token_id = id, user_id = grant.user_id, "embed session opened");
-    Some((actor, axum::http::HeaderValue::from_str(&cookie).ok()?))
+    Some((embed, HeaderValue::from_str(&cookie).ok()?))
 }
 
-/// The context every page render and server function call gets: the state and the actor.
-pub fn context(state: AppState, actor: RequestActor) -> impl Fn() + Clone + Send + Sync + 'static {
+/// `Content-Security-Policy` for an `/embed/` page: framed by this server's own pages and the
+/// sites its token lists (checked by `domain::chat::embed_origins`, so safe in a header).
+pub fn embed_frame_policy(embed: Option<&EmbedSession>) -> HeaderValue {
+    let mut policy = String::from("frame-ancestors 'self'");
+    for origin in embed.map(|e| e.origins.as_slice()).unwrap_or_default() {
+        policy.push(' ');
+        policy.push_str(origin);
+    }
+    HeaderValue::from_str(&policy).unwrap_or(HeaderValue::from_static("frame-ancestors 'self'"))
+}
+
+/// The context every page render and server function call gets: the state, the actor, and the
+/// embed session when the request came through one.
+pub fn context(state: AppState, caller: Caller) -> impl Fn() + Clone + Send + Sync + 'static {
     move || {
         provide_context(state.clone());
-        provide_context(actor.clone());
+        provide_context(caller.actor.clone());
+        if let Some(embed) = &caller.embed {
+            provide_context(embed.clone());
+        }
     }
 }

@@ -48,7 +48,7 @@ pub async fn appointment(State(state): State<AppState>, Path(file): Path<String>
     let Some(id) = file.strip_suffix(".ics").and_then(|id| id.parse::<i64>().ok()).filter(|id| *id > 0) else {
         return not_found();
     };
-    let Some(actor) = resolve_actor(&state, req.headers(), req.uri().path()).await.0 else {
+    let Some(actor) = resolve_actor(&state, req.headers()).await.0 else {
         return (StatusCode::UNAUTHORIZED, "Please log in to download this appointment.").into_response();
     };
     match crate::store::feeds::appointment(&state.pool, &actor, id).await {

@@ -8,6 +8,7 @@
 
 use crate::chat::ChatError;
 use crate::state::AppState;
+use crate::store::embed::Reachable;
 use crate::store::StoreError;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -35,11 +36,22 @@ pub async fn events(
     let Ok(Query(After { after })) = query else {
         return error(StatusCode::BAD_REQUEST, "`after` must be an item id.");
     };
-    let Some(actor) = super::actor::resolve_actor(&state, &headers, "/api/chat").await.0 else {
+    let caller = super::actor::resolve_caller(&state, &headers, super::actor::from_widget(&headers)).await;
+    let Some(actor) = caller.actor.0 else {
         return error(StatusCode::UNAUTHORIZED, "Please log in to continue.");
     };
     if thread_id <= 0 {
         return error(StatusCode::NOT_FOUND, "No such chat.");
+    }
+    if let Some(embed) = &caller.embed {
+        match crate::store::embed::within(&state.pool, embed, Reachable::Thread(thread_id)).await {
+            Ok(true) => {}
+            Ok(false) => return error(StatusCode::NOT_FOUND, "No such chat."),
+            Err(e) => {
+                tracing::error!(error = %e, "chat stream: reach check failed");
+                return error(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side.");
+            }
+        }
     }
     let replay = match state.chat.replay(&actor, thread_id, after).await {
         Ok(r) => r,

@@ -52,12 +52,17 @@ pub async fn upload(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let Some(actor) = super::actor::resolve_actor(&state, &headers, "/knowledge/upload").await.0 else {
+    let caller = super::actor::resolve_caller(&state, &headers, super::actor::from_widget(&headers)).await;
+    let Some(actor) = caller.actor.0 else {
         return error(StatusCode::UNAUTHORIZED, "Please log in to continue.", None);
     };
     let Ok(Query(q)) = query else {
         return error(StatusCode::BAD_REQUEST, "The upload's parameters are malformed.", None);
     };
+    // The embedded chat may attach files to its messages, nothing more.
+    if caller.embed.is_some() && !q.attach {
+        return error(StatusCode::FORBIDDEN, "This chat link reaches only its own chat.", None);
+    }
     if q.filename.trim().is_empty() {
         return error(StatusCode::UNPROCESSABLE_ENTITY, "The file has no name.", Some("file"));
     }
@@ -123,9 +128,18 @@ pub async fn original(
 ) -> Response {
     // A malformed query downloads, as without one.
     let inline = query.is_ok_and(|q| q.inline);
-    let Some(actor) = super::actor::resolve_actor(&state, &headers, "/knowledge/documents").await.0 else {
+    let caller = super::actor::resolve_caller(&state, &headers, super::actor::from_widget(&headers)).await;
+    let Some(actor) = caller.actor.0 else {
         return error(StatusCode::UNAUTHORIZED, "Please log in to continue.", None);
     };
+    // Through the embedded chat, only the files attached in its own threads.
+    if let Some(embed) = &caller.embed {
+        match crate::store::embed::within(&state.pool, embed, crate::store::embed::Reachable::Document(id)).await {
+            Ok(true) => {}
+            Ok(false) => return app_error(AppError::NotFound),
+            Err(e) => return app_error(e.into()),
+        }
+    }
     let (key, filename, media_type) = match crate::store::knowledge::original(&state.pool, &actor, id).await {
         Ok(v) => v,
         Err(e) => return app_error(e.into()),

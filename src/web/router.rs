@@ -1,6 +1,6 @@
 //! The axum router: pages, server functions, the plain routes, static files, and the request span.
 
-use super::actor::{context, embed_session, resolve_actor};
+use super::actor::{context, embed_frame_policy, embed_session, from_widget, resolve_actor, resolve_caller, Caller};
 use super::{calendar, chat_stream, knowledge};
 use crate::api::AppError;
 use crate::app::shell;
@@ -65,8 +65,8 @@ fn loggable_path(path: &str) -> String {
 }
 
 /// Headers every response carries: no MIME sniffing; no referrer to other sites (invite and feed
-/// addresses hold tokens); no framing by other sites except the embeddable chat (`/embed/`);
-/// over HTTPS (secure cookies), HSTS.
+/// addresses hold tokens); no framing by other sites except the embeddable chat (`/embed/`, by
+/// the sites its token lists: `page_handler` sets that policy); over HTTPS (secure cookies), HSTS.
 async fn security_headers(State(https): State<bool>, req: Request, next: axum::middleware::Next) -> Response {
     use axum::http::header::{
         CONTENT_SECURITY_POLICY, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
@@ -79,10 +79,12 @@ async fn security_headers(State(https): State<bool>, req: Request, next: axum::m
     h.insert(REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     if !embeddable {
         h.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-        // A handler's own policy (a stricter one, e.g. for uploaded files) says this too.
-        if !h.contains_key(CONTENT_SECURITY_POLICY) {
-            h.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static("frame-ancestors 'none'"));
-        }
+    }
+    // A handler's own policy (a stricter one for uploaded files, the token's sites for the
+    // widget) says this too.
+    if !h.contains_key(CONTENT_SECURITY_POLICY) {
+        let policy = if embeddable { "frame-ancestors 'self'" } else { "frame-ancestors 'none'" };
+        h.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static(policy));
     }
     if https {
         h.insert(STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
@@ -109,8 +111,15 @@ async fn same_origin_posts(req: Request, next: axum::middleware::Next) -> Respon
 }
 
 async fn server_fn_handler(State(state): State<AppState>, req: Request) -> Response {
-    let actor = resolve_actor(&state, req.headers(), req.uri().path()).await;
-    let res = leptos_axum::handle_server_fns_with_context(context(state, actor), req).await.into_response();
+    let caller = resolve_caller(&state, req.headers(), from_widget(req.headers())).await;
+    if caller.embed.is_some() {
+        let name = req.uri().path().trim_start_matches("/api/");
+        if !super::actor::EMBED_SERVER_FNS.contains(&name) {
+            tracing::warn!(server_fn = name, "embed session refused outside the chat");
+            return (StatusCode::FORBIDDEN, "This chat link reaches only its own chat.").into_response();
+        }
+    }
+    let res = leptos_axum::handle_server_fns_with_context(context(state, caller), req).await.into_response();
     with_error_status(res).await
 }
 
@@ -129,23 +138,35 @@ async fn with_error_status(res: Response) -> Response {
     };
     if let Ok(err) = serde_json::from_slice::<AppError>(&bytes) {
         parts.status = err.status();
+        if let AppError::TooManyRequests { retry_after, .. } = err {
+            parts.headers.insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(retry_after.max(1)));
+        }
     }
     Response::from_parts(parts, Body::from(bytes))
 }
 
 async fn page_handler(State(state): State<AppState>, req: Request, routes: Arc<Vec<AxumRouteListing>>) -> Response {
     let (path, query) = (req.uri().path().to_string(), req.uri().query().unwrap_or_default().to_string());
-    let (actor, cookie) = match embed_session(&state, &path, &query).await {
-        Some((actor, cookie)) => (actor, Some(cookie)),
-        None => (resolve_actor(&state, req.headers(), &path).await, None),
+    // Only the widget's own pages take an embed session; every other page, the member's.
+    let widget = path.starts_with("/embed/");
+    let (caller, cookie) = match embed_session(&state, &path, &query).await {
+        Some((embed, cookie)) => {
+            (Caller { actor: crate::state::RequestActor(Some(embed.actor.clone())), embed: Some(embed) }, Some(cookie))
+        }
+        None => (resolve_caller(&state, req.headers(), widget).await, None),
     };
+    let frame_policy = widget.then(|| embed_frame_policy(caller.embed.as_ref()));
     let options = state.leptos_options.clone();
-    let handler = leptos_axum::render_route_with_context((*routes).clone(), context(state.clone(), actor), move || {
-        shell(options.clone())
-    });
+    let handler =
+        leptos_axum::render_route_with_context((*routes).clone(), context(state.clone(), caller), move || {
+            shell(options.clone())
+        });
     let mut res = handler(State(state), req).await.into_response();
     if let Some(cookie) = cookie {
         res.headers_mut().append(axum::http::header::SET_COOKIE, cookie);
+    }
+    if let Some(policy) = frame_policy {
+        res.headers_mut().insert(axum::http::header::CONTENT_SECURITY_POLICY, policy);
     }
     res
 }
@@ -161,9 +182,9 @@ async fn fallback(State(state): State<AppState>, req: Request) -> Response {
         return res.into_response();
     }
     let req = Request::from_parts(parts, body);
-    let actor = resolve_actor(&state, req.headers(), req.uri().path()).await;
+    let caller = Caller { actor: resolve_actor(&state, req.headers()).await, embed: None };
     let options = state.leptos_options.clone();
-    let render = leptos_axum::render_app_to_stream_with_context(context(state, actor), move || shell(options.clone()));
+    let render = leptos_axum::render_app_to_stream_with_context(context(state, caller), move || shell(options.clone()));
     render(req).await.into_response()
 }
 

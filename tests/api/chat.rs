@@ -632,3 +632,99 @@ async fn venue_providers_follow_no_redirects_and_show_no_upstream_details(pool: 
     let error = reply["error"].as_str().unwrap();
     assert!(error.contains("500") && !error.contains(secret), "the upstream's body is not shown: {error}");
 }
+
+/// A provider that never stops (or ignores `max_tokens`), streaming without end: the reply stops
+/// at our own limit, keeps what fits, says it was cut, and is stored whole as it was streamed.
+/// A NUL in its text (Postgres cannot store one) does not break the writes.
+#[sqlx::test]
+async fn a_provider_that_never_stops_is_cut_at_the_reply_limit(pool: PgPool) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = spawn_with_outbound_allow(pool, "127.0.0.1").await;
+    let owner = app.login(OWNER).await;
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = l.local_addr().unwrap().port();
+    let written = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = written.clone();
+    // Every request (the reply's, and the title's after it) gets an endless stream.
+    tokio::spawn(async move {
+        while let Ok((mut sock, _)) = l.accept().await {
+            let counted = counted.clone();
+            tokio::spawn(async move {
+                let mut buf = [0u8; 8192];
+                let _ = sock.read(&mut buf).await;
+                let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\n";
+                if sock.write_all(head.as_bytes()).await.is_err() {
+                    return;
+                }
+                // At most 10 MB, so a client that does not stop cannot hang the test.
+                for i in 0..100_000u32 {
+                    let word = if i == 3 { "nul\\u0000 " } else { "word " };
+                    let chunk =
+                        format!("data: {{\"choices\":[{{\"index\":0,\"delta\":{{\"content\":\"{word}\"}}}}]}}\n\n");
+                    if sock.write_all(chunk.as_bytes()).await.is_err() {
+                        return;
+                    }
+                    counted.fetch_add(chunk.len(), std::sync::atomic::Ordering::SeqCst);
+                }
+            });
+        }
+    });
+    store_provider(&app, "endless", &format!("http://127.0.0.1:{port}/v1")).await;
+    let sent = app.call(Some(&owner), "start_chat", &[("text", "hi"), ("model", "endless/m")]).await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
+    let reply = finish_reply(&app, &owner, &sent.json()).await;
+    assert_eq!(reply["status"], "failed", "{reply}");
+    assert!(reply["error"].as_str().unwrap().contains("length limit"), "{}", reply["error"]);
+    // Hosted models are asked for 2,048 tokens: at most 16 bytes each.
+    let limit = 2048 * concierge::chat::BYTES_PER_TOKEN_LIMIT;
+    let content = reply["content"].as_str().unwrap();
+    assert!(content.len() <= limit && content.len() > limit - 10, "{}", content.len());
+    assert!(content.starts_with("word word word nul\u{fffd} word"), "{}", &content[..40]);
+    let stored: String = sqlx::query_scalar("select content from chat_items where id = $1")
+        .bind(reply["id"].as_i64().unwrap())
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, content);
+    assert!(written.load(std::sync::atomic::Ordering::SeqCst) < 9_000_000, "the stream was dropped");
+}
+
+/// The database goes away while a reply is being written and comes back after it ended: the
+/// reply's end is written once it can be, and the thread takes messages again, without a restart.
+#[sqlx::test]
+async fn a_reply_that_ends_during_a_database_outage_is_saved_when_it_returns(pool: PgPool) {
+    let app = spawn_with_delay(pool, Duration::from_millis(40)).await;
+    let emma = app.login(EMMA).await;
+    let sent = start(&app, &emma, "What should we serve at the tasting?").await;
+    let thread = sent["thread_id"].as_i64().unwrap();
+    let reply = sent["reply"]["id"].as_i64().unwrap();
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    // The outage, as the engine sees it: every statement on the chat's items fails.
+    sqlx::query("alter table chat_items rename to chat_items_away").execute(&app.pool).await.unwrap();
+    tokio::time::sleep(Duration::from_secs(6)).await; // the reply ends (about 2 s) and its saves fail
+    sqlx::query("alter table chat_items_away rename to chat_items").execute(&app.pool).await.unwrap();
+
+    let mut status = String::new();
+    for _ in 0..100 {
+        status = sqlx::query_scalar("select status from chat_items where id = $1")
+            .bind(reply)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+        if status != "streaming" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(status, "done", "the reply's end was written once the database was back");
+    let content: String = sqlx::query_scalar("select content from chat_items where id = $1")
+        .bind(reply)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert!(content.contains("tasting"), "{content}");
+    let r = app
+        .call(Some(&emma), "send_chat_message", &[("thread_id", &thread.to_string()), ("text", "And the wine?")])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "the thread takes messages again: {}", r.body);
+}

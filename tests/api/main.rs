@@ -9,6 +9,7 @@ mod chat;
 mod guest_import;
 mod input;
 mod knowledge;
+mod limits;
 mod pages;
 mod scheduling;
 mod tenancy;
@@ -77,13 +78,18 @@ pub async fn spawn_with_outbound_allow(pool: PgPool, allow: &str) -> TestApp {
 }
 
 async fn spawn_with_llm(pool: PgPool, config: concierge::llm::catalog::LlmConfig) -> TestApp {
+    spawn_with(pool, Config::default(), config).await
+}
+
+/// The app with a server configuration of the test's own (limits, sign-up policy…).
+pub async fn spawn_with(pool: PgPool, server: Config, config: concierge::llm::catalog::LlmConfig) -> TestApp {
     concierge::store::seed_demo_if_empty(&pool).await.expect("demo data loads");
     let conf = get_configuration(Some("Leptos.toml")).expect("Leptos.toml");
     let llm = concierge::llm::Llm::new(config);
     let knowledge = std::sync::Arc::new(
         concierge::knowledge::Knowledge::new(&concierge::knowledge::KnowledgeConfig::for_tests()).expect("knowledge"),
     );
-    let state = AppState::new(conf.leptos_options, pool.clone(), Config::default(), llm, knowledge.clone());
+    let state = AppState::new(conf.leptos_options, pool.clone(), server, llm, knowledge.clone());
     TestApp { router: app(state), pool, knowledge }
 }
 

@@ -104,8 +104,12 @@ pub fn EmbedChat(agent: Signal<AgentKind>, event_id: Signal<Option<i64>>) -> imp
         <Transition fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
                 match user.await {
-                    Ok(Some(_)) => {
-                        let (agent, event_id) = (agent.get(), event_id.get());
+                    Ok(Some(user)) => {
+                        // An embed session reaches one agent over one event, whatever the address says.
+                        let (agent, event_id) = match user.embed {
+                            Some(reach) => (reach.agent, reach.event_id),
+                            None => (agent.get(), event_id.get()),
+                        };
                         view! {
                             <div class="h-[100dvh] p-0 sm:p-2" data-testid="embed">
                                 <AgentPanel agent event_id title=agent.label() />

@@ -18,6 +18,7 @@ pub fn EmbedTokens() -> impl IntoView {
         RwSignal::new(String::new()),
         RwSignal::new("30".to_string()),
     );
+    let (internal, origins) = (RwSignal::new(false), RwSignal::new(String::new()));
     let created = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -27,13 +28,14 @@ pub fn EmbedTokens() -> impl IntoView {
         let event_id = event.get_untracked().trim().parse::<i64>().ok();
         let days = days.get_untracked().trim().parse::<i64>().unwrap_or(0);
         leptos::task::spawn_local(async move {
-            match create_embed_token(email.get_untracked(), kind, event_id, label.get_untracked(), days).await {
+            let (label, internal, origins) = (label.get_untracked(), internal.get_untracked(), origins.get_untracked());
+            match create_embed_token(email.get_untracked(), kind, event_id, label, days, internal, origins).await {
                 Ok(path) => {
                     created.set(Some(path));
                     version.update(|v| *v += 1);
                 }
                 Err(e) => error.set(Some(
-                    ["member_email", "agent", "event_id", "label", "days"]
+                    ["member_email", "agent", "event_id", "label", "days", "origins"]
                         .iter()
                         .find_map(|f| e.field(f))
                         .unwrap_or_else(|| e.to_string()),
@@ -45,6 +47,9 @@ pub fn EmbedTokens() -> impl IntoView {
         <h1 class="text-2xl font-semibold">"Embedded chat"</h1>
         <p class="mt-1 max-w-2xl text-sm text-stone-500 dark:text-stone-400">
             "Put a member's agent chat on another page with an iframe. Anyone who can see that page can chat as that member through this agent, so give links for client agents to their own pages only, and revoke a link you no longer need."
+        </p>
+        <p class="mt-1 max-w-2xl text-sm text-stone-500 dark:text-stone-400">
+            "A link opens only that chat: none of the member's other pages, chats or settings. Revoking it ends open chats at once."
         </p>
         <div class="mt-6 grid grid-cols-1 gap-6 lg:grid-cols-3">
             <form class="card space-y-3" on:submit=submit aria-labelledby="new-embed-h">
@@ -61,6 +66,12 @@ pub fn EmbedTokens() -> impl IntoView {
                     <input class="input" required maxlength="120" placeholder="Wedding website" prop:value=move || label.get() on:input=move |ev| label.set(event_target_value(&ev)) /></label>
                 <label class="block"><span class="label">"Valid for (days)"</span>
                     <input class="input" inputmode="numeric" prop:value=move || days.get() on:input=move |ev| days.set(event_target_value(&ev)) /></label>
+                <label class="block"><span class="label">"Sites that may show it"</span>
+                    <textarea class="input" rows="2" name="origins" placeholder="https://harborhall.example" prop:value=move || origins.get() on:input=move |ev| origins.set(event_target_value(&ev))></textarea>
+                    <span class="mt-1 block text-xs text-stone-500">"One address per line, without a path. Other sites cannot frame the chat; with none, only Concierge's own pages can."</span></label>
+                <label class="flex items-start gap-2 text-sm">
+                    <input type="checkbox" class="mt-1" prop:checked=move || internal.get() on:change=move |ev| internal.set(event_target_checked(&ev)) />
+                    <span>"Internal: the member may be an owner or staff. Only for pages your team alone can open."</span></label>
                 {move || error.get().map(|m| view! { <ErrorBanner message=m /> })}
                 <button type="submit" class="btn-primary">"Create link"</button>
                 {move || created.get().map(|path| {
@@ -89,8 +100,12 @@ pub fn EmbedTokens() -> impl IntoView {
                                             <li class="flex flex-wrap items-center gap-2 py-2">
                                                 <span class="flex-1">
                                                     <span class="font-medium">{t.label.clone()}</span>
+                                                    {t.internal.then(|| view! { <span class="ml-2 rounded bg-amber-100 px-1.5 text-xs text-amber-900 dark:bg-amber-900/40 dark:text-amber-200">"internal"</span> })}
                                                     <span class="block text-xs text-stone-500">
                                                         {format!("{} · {}{}", t.member, t.agent_kind.label(), t.event_title.map(|e| format!(" · {e}")).unwrap_or_default())}
+                                                    </span>
+                                                    <span class="block break-all text-xs text-stone-500" data-testid="embed-origins">
+                                                        {if t.origins.is_empty() { "Shown only on Concierge's own pages".to_string() } else { format!("Shown on {}", t.origins.join(", ")) }}
                                                     </span>
                                                 </span>
                                                 <span class="text-xs text-stone-500">

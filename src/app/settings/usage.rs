@@ -1,16 +1,22 @@
 //! The person's own model usage, per day and model, over the last 30 days.
 
-use crate::api::chat::my_usage;
+use crate::api::chat::{my_allowance, my_usage};
 use crate::app::common::{Loading, PageError};
-use crate::domain::chat::UsageRow;
+use crate::domain::chat::{Allowance, UsageRow};
 use leptos::prelude::*;
 
 #[component]
 pub fn Usage() -> impl IntoView {
     let data = Resource::new(|| (), |_| my_usage());
+    let allowance = Resource::new(|| (), |_| my_allowance());
     view! {
         <h1 class="text-2xl font-semibold">"Your usage"</h1>
         <p class="mt-1 text-sm text-stone-500 dark:text-stone-400">"Tokens your chats used in the last 30 days, per day (UTC) and model."</p>
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                allowance.await.ok().map(|a| view! { <AllowanceCard a /> })
+            })}
+        </Transition>
         <Transition fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
                 match data.await {
@@ -60,6 +66,49 @@ fn UsageTable(rows: Vec<UsageRow>) -> impl IntoView {
                     </tr>
                 </tfoot>
             </table>
+        </section>
+    }
+}
+
+/// Today's use against the daily quotas, as bars.
+#[component]
+fn AllowanceCard(a: Allowance) -> impl IntoView {
+    let meter = |label: &'static str, used: i64, quota: i64| {
+        let text = if quota > 0 {
+            format!("{used} of {quota} tokens today")
+        } else {
+            format!("{used} tokens today (no daily limit)")
+        };
+        let pct = if quota > 0 { (used.saturating_mul(100) / quota).clamp(0, 100) } else { 0 };
+        view! {
+            <div>
+                <div class="flex justify-between text-sm"><span class="font-medium">{label}</span><span class="tabular-nums text-stone-500">{text}</span></div>
+                {(quota > 0).then(|| view! {
+                    <div class="mt-1 h-2 rounded bg-stone-200 dark:bg-stone-800" role="meter" aria-label=label aria-valuemin="0" aria-valuemax=quota aria-valuenow=used.min(quota)>
+                        <div class={if pct >= 90 { "h-2 rounded bg-amber-600" } else { "h-2 rounded bg-teal-700" }} style=format!("width:{pct}%")></div>
+                    </div>
+                })}
+            </div>
+        }
+    };
+    view! {
+        <section class="card mt-6 space-y-3" aria-labelledby="allowance-h" data-testid="allowance">
+            <h2 id="allowance-h" class="section-title">"Today's allowance"</h2>
+            {meter("You", a.person_used, a.person_quota)}
+            {meter("Your venue", a.venue_used, a.venue_quota)}
+            <p class="text-xs text-stone-500">
+                {
+                    let rate = match a.sends_per_minute {
+                        0 => String::new(),
+                        n => format!(" Up to {n} messages a minute."),
+                    };
+                    let live = match a.live_replies {
+                        0 => String::new(),
+                        n => format!(" At most {n} replies being written at once."),
+                    };
+                    format!("Renews at midnight (UTC).{rate}{live}")
+                }
+            </p>
         </section>
     }
 }

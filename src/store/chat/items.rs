@@ -78,13 +78,29 @@ pub async fn update_tool_item<'e>(
     .ok_or(StoreError::NotFound)
 }
 
-/// Writes the text streamed so far (batched by the caller).
-pub async fn flush(pool: &PgPool, item_id: i64, content: &str) -> StoreResult<()> {
-    sqlx::query("update chat_items set content = $2 where id = $1 and status = 'streaming'")
-        .bind(item_id)
-        .bind(content)
-        .execute(pool)
-        .await?;
+/// Writes the text streamed so far (batched by the caller): appends what came after the first
+/// `flushed` bytes, which the item already holds, so a long reply is not rewritten whole at every
+/// flush. If the stored text is not `flushed` bytes long (a write whose answer was lost), the
+/// whole text replaces it instead.
+pub async fn flush(pool: &PgPool, item_id: i64, content: &str, flushed: usize) -> StoreResult<()> {
+    let new = content.get(flushed..).unwrap_or(content);
+    let appended = sqlx::query(
+        "update chat_items set content = content || $2
+          where id = $1 and status = 'streaming' and octet_length(content) = $3",
+    )
+    .bind(item_id)
+    .bind(new)
+    .bind(flushed as i64)
+    .execute(pool)
+    .await?
+    .rows_affected();
+    if appended == 0 {
+        sqlx::query("update chat_items set content = $2 where id = $1 and status = 'streaming'")
+            .bind(item_id)
+            .bind(content)
+            .execute(pool)
+            .await?;
+    }
     Ok(())
 }
 

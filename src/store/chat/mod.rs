@@ -30,7 +30,7 @@ pub use threads::{
     Change, Cursor, Scope,
 };
 pub use turns::{begin_continuation, begin_turn, switch_branch, Turn};
-pub use usage::{record_usage, usage, UsageRecord};
+pub use usage::{record_usage, tokens_today, usage, UsageRecord};
 
 const THREAD_COLS: &str =
     "t.id, t.event_id, t.title, t.model, t.agent_kind, t.pinned, t.archived, t.item_count, t.last_activity_at";

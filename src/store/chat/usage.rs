@@ -49,3 +49,18 @@ pub async fn usage(pool: &PgPool, actor: &Actor, days: i32) -> StoreResult<Vec<U
     .fetch_all(pool)
     .await?)
 }
+
+/// Model tokens (prompt and reply) used today (UTC) by a person in a venue, and by the whole
+/// venue: what the daily quotas count.
+pub async fn tokens_today(pool: &PgPool, user_id: i64, venue_id: i64) -> StoreResult<(i64, i64)> {
+    Ok(sqlx::query_as(
+        "select coalesce(sum(prompt_tokens + completion_tokens) filter (where user_id = $1), 0)::bigint,
+                coalesce(sum(prompt_tokens + completion_tokens), 0)::bigint
+           from llm_usage
+          where venue_id = $2 and created_at >= (now() at time zone 'UTC')::date at time zone 'UTC'",
+    )
+    .bind(user_id)
+    .bind(venue_id)
+    .fetch_one(pool)
+    .await?)
+}
