@@ -43,6 +43,10 @@ export default defineConfig({
             '--disable-background-networking',
             '--disable-component-update',
             '--disable-sync',
+            // tests/embed.spec.ts frames the widget from another site served by request
+            // interception; such a page has no address, so Chromium's local-network checks would
+            // treat it as public and refuse to frame a server on 127.0.0.1.
+            '--disable-features=LocalNetworkAccessChecks',
           ],
         },
       },

@@ -5,13 +5,16 @@ import { hydrated, logIn, upcoming } from './helpers';
 // show it. The widget chats there; another site cannot frame it; and its session is no login:
 // the rest of Concierge stays closed to it.
 
-const PARTNER = 'http://partner.example';
-const STRANGER = 'http://stranger.example';
+// Other sites, as the browser sees them: `localhost` is not `127.0.0.1` (the tests' base URL), so
+// these are other origins and other sites; they are loopback too, so Chromium's local-network
+// checks let them frame a server on 127.0.0.1 as a public site may frame a public one.
+const PARTNER = 'http://localhost:3000';
+const STRANGER = 'http://localhost:3001';
 
 /** A page on another site whose only content is the widget in an iframe (served by the browser's
  *  request interception: no second server needed). */
 async function framedBy(page: Page, site: string, src: string): Promise<void> {
-  await page.route(`${site}/**`, (route) =>
+  await page.route(`${site}/wedding`, (route) =>
     route.fulfill({
       contentType: 'text/html',
       body: `<!doctype html><title>Partner</title><h1>Our wedding</h1>
@@ -33,13 +36,13 @@ test('an embed link opens its own chat only, framed only by the sites it names',
   const form = page.getByRole('form', { name: 'New link' });
   // An owner's own chat needs a link marked internal.
   await form.getByLabel("Member's email").fill('olivia@harborhall.example');
-  await form.getByLabel('Agent').selectOption({ label: 'Venue agent' });
+  await form.getByRole('combobox', { name: 'Agent' }).selectOption({ label: 'Venue agent' });
   await form.getByLabel('Name', { exact: true }).fill('Front desk');
   await form.getByRole('button', { name: 'Create link' }).click();
   await expect(form.getByText(/marked internal/)).toBeVisible();
 
   await form.getByLabel("Member's email").fill('emma.clark@example.com');
-  await form.getByLabel('Agent').selectOption({ label: 'Client agent' });
+  await form.getByRole('combobox', { name: 'Agent' }).selectOption({ label: 'Client agent' });
   await form.getByLabel(/Event number/).fill(eventId);
   await form.getByLabel('Name', { exact: true }).fill('Wedding site');
   await form.getByLabel('Sites that may show it').fill(`${PARTNER}/wedding`);

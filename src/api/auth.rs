@@ -60,6 +60,13 @@ mod ssr {
         Ok(())
     }
 
+    /// The hash of the session cookie this request carries.
+    pub fn current_session_hash() -> Option<Vec<u8>> {
+        let parts = use_context::<http::request::Parts>()?;
+        let token = crate::state::session::cookie(&parts.headers, crate::state::session::SESSION_COOKIE)?;
+        Some(crate::security::tokens::token_hash(token))
+    }
+
     pub fn response() -> leptos_axum::ResponseOptions {
         use_context::<leptos_axum::ResponseOptions>().unwrap_or_default()
     }
@@ -202,6 +209,51 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
     ssr::start_session(&state, c.user_id, venue_id).await?;
     tracing::info!(user_id = c.user_id, "logged in");
     leptos_axum::redirect(&ssr::safe_next(next));
+    Ok(())
+}
+
+/// Changes the person's password (the current one is asked again) and logs out every other
+/// device; this one stays logged in.
+#[server(prefix = "/api", endpoint = "change_password")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info")))]
+pub async fn change_password(current: String, new: String) -> Result<(), AppError> {
+    let actor = super::ssr::actor()?;
+    let state = super::ssr::state()?;
+    let Some(keep) = ssr::current_session_hash() else { return Err(AppError::Unauthenticated) };
+    crate::domain::parse::password(&new).map_err(|m| AppError::invalid("new", &m))?;
+    if current.len() > 1024 {
+        return Err(AppError::invalid("current", "That is not your current password."));
+    }
+    let stored = crate::store::users::password_hash(&state.pool, actor.user_id).await?;
+    let ok = crate::security::passwords::verify_password(current, Some(stored)).await.map_err(ssr::hash_failed)?;
+    if !ok {
+        return Err(AppError::invalid("current", "That is not your current password."));
+    }
+    let hash = crate::security::passwords::hash_password(new).await.map_err(ssr::hash_failed)?;
+    let ended = crate::store::users::set_password(&state.pool, actor.user_id, &hash, &keep).await?;
+    for h in &ended {
+        state.sessions.forget(h);
+    }
+    tracing::info!(user_id = actor.user_id, other_sessions = ended.len(), "password changed");
+    Ok(())
+}
+
+/// Ends every session of the person's, on every device, this one included.
+#[server(prefix = "/api", endpoint = "logout_everywhere")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info")))]
+pub async fn logout_everywhere() -> Result<(), AppError> {
+    let actor = super::ssr::actor()?;
+    let state = super::ssr::state()?;
+    let ended = crate::store::users::end_sessions(&state.pool, actor.user_id).await?;
+    for h in &ended {
+        state.sessions.forget(h);
+    }
+    tracing::info!(user_id = actor.user_id, sessions = ended.len(), "logged out everywhere");
+    ssr::response().append_header(
+        http::header::SET_COOKIE,
+        crate::state::session::clear_session_cookie(state.config.cookie_secure),
+    );
+    leptos_axum::redirect("/login");
     Ok(())
 }
 

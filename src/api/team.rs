@@ -35,3 +35,19 @@ pub async fn create_invite(form: InviteForm) -> Result<InviteLink, AppError> {
     tracing::info!(role = draft.role.as_str(), "invite created");
     Ok(InviteLink { path: format!("/invite/{token}"), expires_at })
 }
+
+/// Removes a member from the venue (owners): their sessions here, calendar feeds and embed links
+/// end at once; what they wrote stays.
+#[server(prefix = "/api", endpoint = "remove_member")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info"), fields(user_id = user_id)))]
+pub async fn remove_member(user_id: i64) -> Result<(), AppError> {
+    let actor = super::ssr::actor()?;
+    let state = super::ssr::state()?;
+    let user_id = super::ssr::id(user_id)?;
+    let ended = crate::store::users::remove_member(&state.pool, &actor, user_id).await?;
+    for hash in &ended {
+        state.sessions.forget(hash);
+    }
+    tracing::info!(removed = user_id, sessions = ended.len(), "member removed");
+    Ok(())
+}

@@ -45,7 +45,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light dark" />
                 // Runs before first paint, so the page never flashes the wrong theme.
-                <script inner_html=theme::NO_FLASH_SCRIPT></script>
+                // With the page's CSP nonce (none in the browser, where it is not rendered again).
+                <script nonce=leptos::nonce::use_nonce() inner_html=theme::NO_FLASH_SCRIPT></script>
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
@@ -125,6 +126,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!(":id") view=pages::chat_thread::ThreadPage ssr=SsrMode::Async />
                     </ParentRoute>
                     <Route path=path!("/usage") view=pages::usage::UsagePage ssr=SsrMode::Async />
+                    <Route path=path!("/account") view=pages::account::AccountPage ssr=SsrMode::Async />
                     <Route path=path!("/settings/models") view=pages::settings_models::ModelSettingsPage ssr=SsrMode::Async />
                     <Route path=path!("/settings/embed") view=pages::settings_embed::EmbedSettingsPage ssr=SsrMode::Async />
                     <Route path=path!("/approvals") view=pages::approvals::ApprovalsPage ssr=SsrMode::Async />

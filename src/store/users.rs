@@ -96,6 +96,91 @@ pub async fn delete_session(pool: &PgPool, token_hash: &[u8]) -> StoreResult<()>
     Ok(())
 }
 
+/// The person's password hash (to check the current password before a change).
+pub async fn password_hash(pool: &PgPool, user_id: i64) -> StoreResult<String> {
+    sqlx::query_scalar("select password_hash from users where id = $1")
+        .bind(user_id)
+        .fetch_optional(pool)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+/// Sets a new password and ends the person's other sessions (every device but the one that
+/// changed it). Returns the ended sessions' hashes, for the session cache.
+pub async fn set_password(pool: &PgPool, user_id: i64, hash: &str, keep: &[u8]) -> StoreResult<Vec<Vec<u8>>> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("update users set password_hash = $2 where id = $1").bind(user_id).bind(hash).execute(&mut *tx).await?;
+    let ended = sqlx::query_scalar(
+        "delete from sessions where user_id = $1 and token_hash <> $2 and embed_token_id is null returning token_hash",
+    )
+    .bind(user_id)
+    .bind(keep)
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(ended)
+}
+
+/// Ends every session the person logged in with, on every device ("log out everywhere").
+/// Embed sessions are the embed tokens' (revoked with them). Returns the ended hashes.
+pub async fn end_sessions(pool: &PgPool, user_id: i64) -> StoreResult<Vec<Vec<u8>>> {
+    Ok(sqlx::query_scalar("delete from sessions where user_id = $1 and embed_token_id is null returning token_hash")
+        .bind(user_id)
+        .fetch_all(pool)
+        .await?)
+}
+
+/// Removes a member from the owner's venue: the membership, their sessions there, their
+/// calendar feeds and the embed tokens that act as them end at once; the client or vendor record
+/// they spoke for is unlinked (it can be invited again); what they wrote stays. An owner cannot
+/// remove themselves. Returns the ended sessions' hashes.
+pub async fn remove_member(pool: &PgPool, actor: &Actor, user_id: i64) -> StoreResult<Vec<Vec<u8>>> {
+    if actor.role != Role::Owner {
+        return Err(StoreError::Forbidden);
+    }
+    if user_id == actor.user_id {
+        return Err(StoreError::Conflict("You cannot remove yourself.".into()));
+    }
+    let mut tx = pool.begin().await?;
+    let removed = sqlx::query("delete from memberships where user_id = $1 and venue_id = $2")
+        .bind(user_id)
+        .bind(actor.venue_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if removed == 0 {
+        return Err(StoreError::NotFound);
+    }
+    let ended = sqlx::query_scalar("delete from sessions where user_id = $1 and venue_id = $2 returning token_hash")
+        .bind(user_id)
+        .bind(actor.venue_id)
+        .fetch_all(&mut *tx)
+        .await?;
+    sqlx::query(
+        "update calendar_feeds set revoked_at = now() where user_id = $1 and venue_id = $2 and revoked_at is null",
+    )
+    .bind(user_id)
+    .bind(actor.venue_id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "update embed_tokens set revoked_at = now() where user_id = $1 and venue_id = $2 and revoked_at is null",
+    )
+    .bind(user_id)
+    .bind(actor.venue_id)
+    .execute(&mut *tx)
+    .await?;
+    for table in ["clients", "vendors"] {
+        sqlx::query(&format!("update {table} set user_id = null where user_id = $1 and venue_id = $2"))
+            .bind(user_id)
+            .bind(actor.venue_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(ended)
+}
+
 #[derive(sqlx::FromRow)]
 struct ActorRow {
     user_id: i64,

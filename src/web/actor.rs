@@ -130,25 +130,47 @@ pub async fn embed_session(state: &AppState, path: &str, query: &str) -> Option<
     Some((embed, HeaderValue::from_str(&cookie).ok()?))
 }
 
-/// `Content-Security-Policy` for an `/embed/` page: framed by this server's own pages and the
-/// sites its token lists (checked by `domain::chat::embed_origins`, so safe in a header).
-pub fn embed_frame_policy(embed: Option<&EmbedSession>) -> HeaderValue {
+/// The `frame-ancestors` directive of an `/embed/` page: framed by this server's own pages and
+/// the sites its token lists (checked by `domain::chat::embed_origins`, so safe in a header).
+pub fn embed_frame_ancestors(embed: Option<&EmbedSession>) -> String {
     let mut policy = String::from("frame-ancestors 'self'");
     for origin in embed.map(|e| e.origins.as_slice()).unwrap_or_default() {
         policy.push(' ');
         policy.push_str(origin);
     }
-    HeaderValue::from_str(&policy).unwrap_or(HeaderValue::from_static("frame-ancestors 'self'"))
+    policy
 }
 
-/// The context every page render and server function call gets: the state, the actor, and the
-/// embed session when the request came through one.
-pub fn context(state: AppState, caller: Caller) -> impl Fn() + Clone + Send + Sync + 'static {
+/// The `Content-Security-Policy` of a page: scripts only from this server or carrying the page's
+/// nonce (the theme script and Leptos's hydration and streaming scripts get it from context),
+/// the wasm compiled (`'wasm-unsafe-eval'`); styles from this server, inline ones too (Tailwind's
+/// classes need none, but a few `style` attributes set widths); images from this server, `data:`
+/// and `blob:` (previews of files being attached); requests to this server only; no plugins, no
+/// `<base>`, forms posting here; and framing as `frame_ancestors` says.
+pub fn page_policy(nonce: &str, frame_ancestors: &str) -> HeaderValue {
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; {frame_ancestors}"
+    );
+    HeaderValue::from_str(&policy).unwrap_or(HeaderValue::from_static("default-src 'self'; frame-ancestors 'none'"))
+}
+
+/// The context every page render and server function call gets: the state, the actor, the
+/// embed session when the request came through one, and a page render's CSP nonce.
+pub fn context(
+    state: AppState,
+    caller: Caller,
+    nonce: Option<leptos::nonce::Nonce>,
+) -> impl Fn() + Clone + Send + Sync + 'static {
     move || {
         provide_context(state.clone());
         provide_context(caller.actor.clone());
         if let Some(embed) = &caller.embed {
             provide_context(embed.clone());
+        }
+        if let Some(nonce) = &nonce {
+            provide_context(nonce.clone());
         }
     }
 }

@@ -1,6 +1,8 @@
 //! The axum router: pages, server functions, the plain routes, static files, and the request span.
 
-use super::actor::{context, embed_frame_policy, embed_session, from_widget, resolve_actor, resolve_caller, Caller};
+use super::actor::{
+    context, embed_frame_ancestors, embed_session, from_widget, page_policy, resolve_actor, resolve_caller, Caller,
+};
 use super::{calendar, chat_stream, knowledge};
 use crate::api::AppError;
 use crate::app::shell;
@@ -119,7 +121,7 @@ async fn server_fn_handler(State(state): State<AppState>, req: Request) -> Respo
             return (StatusCode::FORBIDDEN, "This chat link reaches only its own chat.").into_response();
         }
     }
-    let res = leptos_axum::handle_server_fns_with_context(context(state, caller), req).await.into_response();
+    let res = leptos_axum::handle_server_fns_with_context(context(state, caller, None), req).await.into_response();
     with_error_status(res).await
 }
 
@@ -155,19 +157,21 @@ async fn page_handler(State(state): State<AppState>, req: Request, routes: Arc<V
         }
         None => (resolve_caller(&state, req.headers(), widget).await, None),
     };
-    let frame_policy = widget.then(|| embed_frame_policy(caller.embed.as_ref()));
+    let frame_ancestors =
+        if widget { embed_frame_ancestors(caller.embed.as_ref()) } else { "frame-ancestors 'none'".to_string() };
+    let nonce = leptos::nonce::Nonce::new();
+    let policy = page_policy(&nonce, &frame_ancestors);
     let options = state.leptos_options.clone();
-    let handler =
-        leptos_axum::render_route_with_context((*routes).clone(), context(state.clone(), caller), move || {
-            shell(options.clone())
-        });
+    let handler = leptos_axum::render_route_with_context(
+        (*routes).clone(),
+        context(state.clone(), caller, Some(nonce)),
+        move || shell(options.clone()),
+    );
     let mut res = handler(State(state), req).await.into_response();
     if let Some(cookie) = cookie {
         res.headers_mut().append(axum::http::header::SET_COOKIE, cookie);
     }
-    if let Some(policy) = frame_policy {
-        res.headers_mut().insert(axum::http::header::CONTENT_SECURITY_POLICY, policy);
-    }
+    res.headers_mut().insert(axum::http::header::CONTENT_SECURITY_POLICY, policy);
     res
 }
 
@@ -183,9 +187,15 @@ async fn fallback(State(state): State<AppState>, req: Request) -> Response {
     }
     let req = Request::from_parts(parts, body);
     let caller = Caller { actor: resolve_actor(&state, req.headers()).await, embed: None };
+    let nonce = leptos::nonce::Nonce::new();
+    let policy = page_policy(&nonce, "frame-ancestors 'none'");
     let options = state.leptos_options.clone();
-    let render = leptos_axum::render_app_to_stream_with_context(context(state, caller), move || shell(options.clone()));
-    render(req).await.into_response()
+    let render = leptos_axum::render_app_to_stream_with_context(context(state, caller, Some(nonce)), move || {
+        shell(options.clone())
+    });
+    let mut res = render(req).await.into_response();
+    res.headers_mut().insert(axum::http::header::CONTENT_SECURITY_POLICY, policy);
+    res
 }
 
 /// Liveness and readiness: the process answers and the database does too.

@@ -247,3 +247,91 @@ async fn login_never_redirects_off_site(pool: PgPool) {
         app.call(None, "login", &[("email", OWNER), ("password", PASSWORD), ("next", "/events/3?tab=guests")]).await;
     assert_eq!(r.headers.get(header::LOCATION).unwrap(), "/events/3?tab=guests");
 }
+
+/// Changing a password asks for the current one, keeps this device logged in and logs out the
+/// others; "log out everywhere" ends them all.
+#[sqlx::test]
+async fn password_changes_and_logging_out_everywhere_end_other_sessions(pool: PgPool) {
+    let app = spawn(pool).await;
+    let (laptop, phone) = (app.login(EMMA).await, app.login(EMMA).await);
+    let r =
+        app.call(Some(&laptop), "change_password", &[("current", "wrong one"), ("new", "a brand new password")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("current"), "{}", r.body);
+    let r = app.call(Some(&laptop), "change_password", &[("current", PASSWORD), ("new", "short")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let r = app.call(Some(&laptop), "change_password", &[("current", PASSWORD), ("new", "a brand new password")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(app.call(Some(&laptop), "current_user", &[]).await.json()["email"], EMMA, "this device stays logged in");
+    assert_eq!(
+        app.call(Some(&phone), "current_user", &[]).await.json(),
+        serde_json::Value::Null,
+        "the other is logged out at once"
+    );
+    let old = app.call(None, "login", &[("email", EMMA), ("password", PASSWORD)]).await;
+    assert_eq!(old.status, StatusCode::BAD_REQUEST, "{}", old.body);
+    let new = app.call(None, "login", &[("email", EMMA), ("password", "a brand new password")]).await;
+    let tablet = new.session().expect("a session with the new password");
+
+    let r = app.call(Some(&tablet), "logout_everywhere", &[]).await;
+    assert!(r.status.is_success() || r.status.is_redirection(), "{}", r.body);
+    assert_eq!(app.call(Some(&laptop), "current_user", &[]).await.json(), serde_json::Value::Null);
+    assert_eq!(app.call(Some(&tablet), "current_user", &[]).await.json(), serde_json::Value::Null);
+    let r = app.call(None, "logout_everywhere", &[]).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+}
+
+/// An owner removes a member: logged out at once, their calendar feeds and embed links end, their
+/// client record can be invited again; staff cannot, nobody removes themselves.
+#[sqlx::test]
+async fn owners_remove_members_and_everything_that_acts_as_them(pool: PgPool) {
+    let app = spawn(pool).await;
+    let (olivia, sam, emma) = (app.login(OWNER).await, app.login(STAFF).await, app.login(EMMA).await);
+    let user = |email: &'static str| {
+        let pool = app.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>("select id from users where email = $1")
+                .bind(email)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    let (emma_id, olivia_id) = (user(EMMA).await.to_string(), user(OWNER).await.to_string());
+    let event = app.event_id(EMMA_EVENT).await.to_string();
+    let r = app
+        .call(
+            Some(&olivia),
+            "create_embed_token",
+            &[("member_email", EMMA), ("agent", "client"), ("event_id", &event), ("label", "Site"), ("days", "3")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+
+    let r = app.call(Some(&sam), "remove_member", &[("user_id", &emma_id)]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let r = app.call(Some(&olivia), "remove_member", &[("user_id", &olivia_id)]).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    let r = app.call(Some(&olivia), "remove_member", &[("user_id", &emma_id)]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let again = app.call(Some(&olivia), "remove_member", &[("user_id", &emma_id)]).await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND, "{}", again.body);
+
+    assert_eq!(app.call(Some(&emma), "current_user", &[]).await.json(), serde_json::Value::Null);
+    let login = app.call(None, "login", &[("email", EMMA), ("password", PASSWORD)]).await;
+    assert_eq!(login.status, StatusCode::BAD_REQUEST, "a removed member cannot log in: {}", login.body);
+    let live_tokens: i64 = sqlx::query_scalar("select count(*) from embed_tokens where revoked_at is null")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(live_tokens, 0, "the embed link that acted as her is revoked");
+    let linked: i64 =
+        sqlx::query_scalar("select count(*) from clients c join users u on u.id = c.user_id where u.email = $1")
+            .bind(EMMA)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(linked, 0, "her client record can be invited again");
+    let team = app.call(Some(&olivia), "team", &[]).await.json();
+    assert!(!team.to_string().contains(EMMA), "{team}");
+}

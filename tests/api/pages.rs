@@ -152,7 +152,8 @@ async fn responses_carry_the_security_headers(pool: PgPool) {
         assert_eq!(r.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff", "{path}");
         assert_eq!(r.headers[header::REFERRER_POLICY], "same-origin", "{path}");
         assert_eq!(r.headers[header::X_FRAME_OPTIONS], "DENY", "{path}");
-        assert_eq!(r.headers[header::CONTENT_SECURITY_POLICY], "frame-ancestors 'none'", "{path}");
+        let csp = r.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+        assert!(csp.ends_with("frame-ancestors 'none'"), "{path}: {csp}");
         assert!(r.headers.get(header::STRICT_TRANSPORT_SECURITY).is_none(), "{path}");
     }
     let r = app.call(Some(&olivia), "dashboard", &[]).await;
@@ -161,5 +162,36 @@ async fn responses_carry_the_security_headers(pool: PgPool) {
     assert_eq!(embed.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
     assert!(embed.headers.get(header::X_FRAME_OPTIONS).is_none(), "the widget may be framed");
     // By this server's own pages; other sites only as an embed token lists them (see agents.rs).
-    assert_eq!(embed.headers[header::CONTENT_SECURITY_POLICY], "frame-ancestors 'self'");
+    let csp = embed.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    assert!(csp.ends_with("; frame-ancestors 'self'"), "{csp}");
+}
+
+/// Pages allow only scripts of this server or carrying the page's nonce, which every inline
+/// script of the page (the theme script, Leptos's hydration and streaming scripts) carries; each
+/// page gets a new one.
+#[sqlx::test]
+async fn pages_allow_only_their_own_scripts(pool: PgPool) {
+    let app = spawn(pool).await;
+    let olivia = app.login(OWNER).await;
+    let mut seen = Vec::new();
+    for (session, path) in [(None, "/login"), (Some(olivia.as_str()), "/"), (Some(olivia.as_str()), "/no/such/page")] {
+        let r = app.page(session, path).await;
+        let csp = r.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap().to_string();
+        let nonce = csp.split("'nonce-").nth(1).and_then(|rest| rest.split('\'').next()).expect("a nonce").to_string();
+        assert!(nonce.len() >= 22, "{nonce}");
+        assert!(
+            csp.contains("script-src 'self' 'nonce-") && !csp.contains("script-src 'self' 'unsafe-inline'"),
+            "{csp}"
+        );
+        assert!(csp.contains("object-src 'none'") && csp.contains("base-uri 'none'"), "{csp}");
+        let tags: Vec<&str> =
+            r.body.match_indices("<script").map(|(i, _)| &r.body[i..i + r.body[i..].find('>').unwrap()]).collect();
+        assert!(tags.len() >= 2, "{path}: {} scripts", tags.len());
+        for tag in tags {
+            assert!(tag.contains(&format!("nonce=\"{nonce}\"")), "{path}: {tag}");
+        }
+        seen.push(nonce);
+    }
+    seen.dedup();
+    assert_eq!(seen.len(), 3, "a new nonce per page");
 }

@@ -1,6 +1,7 @@
 //! One page per route, named after it: each reads its route's parameters and renders its
 //! feature's component (the document title, when it is fixed, is the page's too).
 
+pub mod account;
 pub mod approvals;
 pub mod book;
 pub mod calendar;

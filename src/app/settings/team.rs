@@ -1,6 +1,6 @@
 //! The team: members of the venue and invites (owners and staff).
 
-use crate::api::team::{get_team, CreateInvite};
+use crate::api::team::{get_team, remove_member, CreateInvite};
 use crate::app::common::{field_error, fmt_datetime, general_error, ErrorBanner, FieldMessage, Loading, PageError};
 use crate::domain::forms::InviteForm;
 use crate::domain::parse::FieldErrors;
@@ -11,14 +11,15 @@ use leptos::prelude::*;
 #[component]
 pub fn TeamMembers() -> impl IntoView {
     let create = ServerAction::<CreateInvite>::new();
-    let data = Resource::new(move || create.version().get(), |_| get_team());
+    let removed = RwSignal::new(0u32);
+    let data = Resource::new(move || (create.version().get(), removed.get()), |_| get_team());
     view! {
         <h1 class="text-2xl font-semibold">"Team"</h1>
         <Transition fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Err(error) => view! { <PageError error /> }.into_any(),
-                    Ok(t) => view! { <TeamView t create /> }.into_any(),
+                    Ok(t) => view! { <TeamView t create removed /> }.into_any(),
                 }
             })}
         </Transition>
@@ -26,25 +27,59 @@ pub fn TeamMembers() -> impl IntoView {
 }
 
 #[component]
-fn TeamView(t: Team, create: ServerAction<CreateInvite>) -> impl IntoView {
+fn TeamView(t: Team, create: ServerAction<CreateInvite>, removed: RwSignal<u32>) -> impl IntoView {
+    // Owners remove members (not themselves): their sessions, feeds and embed links end at once.
+    let me = expect_context::<crate::app::UserResource>();
+    let owner_id = move || {
+        me.get().and_then(|r| r.ok()).flatten().filter(|u| u.role == crate::domain::Role::Owner).map(|u| u.user_id)
+    };
+    let error = RwSignal::new(None::<String>);
+    let remove = move |user_id: i64, name: String| {
+        let sure = window()
+            .confirm_with_message(&format!(
+                "Remove {name} from the venue? They are logged out at once; what they wrote stays."
+            ))
+            .unwrap_or(false);
+        if !sure {
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            match remove_member(user_id).await {
+                Ok(()) => removed.update(|v| *v += 1),
+                Err(e) => error.set(Some(e.to_string())),
+            }
+        });
+    };
     view! {
         <div class="mt-6 grid grid-cols-1 gap-6 lg:grid-cols-3">
             <section class="card overflow-x-auto lg:col-span-2" aria-labelledby="members-h">
                 <h2 id="members-h" class="section-title">"Members"</h2>
                 <table class="w-full text-left text-sm">
                     <thead class="text-xs uppercase text-stone-500">
-                        <tr><th scope="col" class="py-2 pr-3">"Name"</th><th scope="col" class="py-2 pr-3">"Role"</th><th scope="col" class="py-2">"For"</th></tr>
+                        <tr><th scope="col" class="py-2 pr-3">"Name"</th><th scope="col" class="py-2 pr-3">"Role"</th><th scope="col" class="py-2 pr-3">"For"</th><th scope="col" class="py-2"><span class="sr-only">"Actions"</span></th></tr>
                     </thead>
                     <tbody class="divide-y divide-stone-200 dark:divide-stone-800">
-                        {t.members.into_iter().map(|m| view! {
-                            <tr>
-                                <td class="py-2 pr-3"><p class="font-medium">{m.name.clone()}</p><p class="text-xs text-stone-500">{m.email.clone()}</p></td>
-                                <td class="py-2 pr-3">{m.role.label()}</td>
-                                <td class="py-2">{m.linked_to.clone().unwrap_or_default()}</td>
-                            </tr>
+                        {t.members.into_iter().map(|m| {
+                            let (id, name) = (m.user_id, m.name.clone());
+                            view! {
+                                <tr>
+                                    <td class="py-2 pr-3"><p class="font-medium">{m.name.clone()}</p><p class="text-xs text-stone-500">{m.email.clone()}</p></td>
+                                    <td class="py-2 pr-3">{m.role.label()}</td>
+                                    <td class="py-2 pr-3">{m.linked_to.clone().unwrap_or_default()}</td>
+                                    <td class="py-2 text-right">
+                                        {move || owner_id().filter(|me| *me != id).map(|_| {
+                                            let name = name.clone();
+                                            view! {
+                                                <button type="button" class="btn-ghost py-1 text-xs" aria-label=format!("Remove {name}") on:click=move |_| remove(id, name.clone())>"Remove"</button>
+                                            }
+                                        })}
+                                    </td>
+                                </tr>
+                            }
                         }).collect_view()}
                     </tbody>
                 </table>
+                {move || error.get().map(|m| view! { <div class="mt-2"><ErrorBanner message=m /></div> })}
                 {(!t.invites.is_empty()).then(|| view! {
                     <h3 class="mt-6 text-sm font-semibold">"Open invites"</h3>
                     <ul class="mt-2 space-y-1 text-sm">

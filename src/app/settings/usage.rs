@@ -75,9 +75,9 @@ fn UsageTable(rows: Vec<UsageRow>) -> impl IntoView {
 fn AllowanceCard(a: Allowance) -> impl IntoView {
     let meter = |label: &'static str, used: i64, quota: i64| {
         let text = if quota > 0 {
-            format!("{used} of {quota} tokens today")
+            format!("{} of {} tokens today", grouped(used), grouped(quota))
         } else {
-            format!("{used} tokens today (no daily limit)")
+            format!("{} tokens today (no daily limit)", grouped(used))
         };
         let pct = if quota > 0 { (used.saturating_mul(100) / quota).clamp(0, 100) } else { 0 };
         view! {
@@ -110,5 +110,22 @@ fn AllowanceCard(a: Allowance) -> impl IntoView {
                 }
             </p>
         </section>
+    }
+}
+
+/// A count with thousands separators: 5,000,000.
+fn grouped(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 {
+        format!("-{out}")
+    } else {
+        out
     }
 }
