@@ -464,14 +464,7 @@ async fn hostile_messages_cannot_skip_approval_or_widen_scope(pool: PgPool) {
     .unwrap();
 
     // The message reaches the agent as quoted data in a turn of its own, not in its instructions.
-    let (sam_id, venue): (i64, i64) = sqlx::query_as(
-        "select u.id, m.venue_id from users u join memberships m on m.user_id = u.id where u.email = $1",
-    )
-    .bind(STAFF)
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
-    let actor = concierge::store::users::actor_for_member(&app.pool, sam_id, venue).await.unwrap().unwrap();
+    let actor = actor(&app.pool, STAFF).await;
     let kind = concierge::domain::chat::AgentKind::VenueEvent;
     let context = concierge::agent::context::build(&app.pool, &actor, kind, Some(event), 2000).await.unwrap();
     assert!(!context.facts.contains("admin mode"), "{}", context.facts);
@@ -576,7 +569,7 @@ async fn embed_tokens_open_the_chat_until_revoked(pool: PgPool) {
     );
     let cookie = page.headers[header::SET_COOKIE].to_str().unwrap().to_string();
     assert!(cookie.starts_with("concierge_embed=") && cookie.contains("HttpOnly"), "{cookie}");
-    let embed = cookie.trim_start_matches("concierge_embed=").split(';').next().unwrap().to_string();
+    let embed = embed_cookie(&page);
     let from_widget = |name: &str, form: &[(&str, &str)]| {
         Request::post(format!("/api/{name}"))
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
@@ -665,9 +658,7 @@ async fn an_embed_session_reaches_its_chat_and_nothing_else(pool: PgPool) {
         )
         .await;
     let url: String = serde_json::from_str(&r.body).unwrap();
-    let page = app.page(None, &url).await;
-    let cookie = page.headers[header::SET_COOKIE].to_str().unwrap().to_string();
-    let embed = cookie.trim_start_matches("concierge_embed=").split(';').next().unwrap().to_string();
+    let embed = embed_cookie(&app.page(None, &url).await);
 
     // Its cookie value is no member session, on a page or a server function.
     let r = app.call(Some(&embed), "current_user", &[]).await;

@@ -1,7 +1,7 @@
 //! Calendar files and feeds (read back with an independent iCalendar parser), reminders on the
 //! job queue, the staff calendar and the owner's scheduling settings.
 
-use super::scheduling::{actor, type_id, wednesday};
+use super::scheduling::{type_id, wednesday};
 use super::*;
 use chrono::{DateTime, Duration, Utc};
 use concierge::scheduling::booking::{self as sched, Booking};

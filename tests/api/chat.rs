@@ -207,13 +207,8 @@ async fn regenerate_and_edit_make_versions_that_stay_reachable(pool: PgPool) {
 
 /// A thread of `n` items in one chain, owned by `email`. Returns (thread id, item ids).
 async fn long_thread(pool: &PgPool, email: &str, n: usize) -> (i64, Vec<i64>) {
-    let (user_id, venue_id): (i64, i64) = sqlx::query_as(
-        "select u.id, m.venue_id from users u join memberships m on m.user_id = u.id where u.email = $1",
-    )
-    .bind(email)
-    .fetch_one(pool)
-    .await
-    .unwrap();
+    let member = actor(pool, email).await;
+    let (user_id, venue_id) = (member.user_id, member.venue_id);
     let thread: i64 = sqlx::query_scalar(
         "insert into chat_threads (venue_id, owner_id, model, title) values ($1, $2, 'scripted/instant', 'Long one') returning id",
     )

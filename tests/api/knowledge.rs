@@ -415,7 +415,7 @@ async fn chat_attachments_belong_to_their_thread(pool: PgPool) {
         assert!(search(&app, who, "Pier Street garage park").await.iter().all(|p| p["document_id"] != note));
     }
     assert!(documents(&app, &olivia).await.iter().all(|d| d["filename"] != "parking.txt"));
-    let actor = super::scheduling::actor(&app.pool, EMMA).await;
+    let actor = actor(&app.pool, EMMA).await;
     let scope = concierge::knowledge::Scope { actor: &actor, thread_id: Some(thread) };
     let found =
         concierge::knowledge::search(&app.pool, &app.knowledge, &scope, "where do guests park", 5).await.unwrap();

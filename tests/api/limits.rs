@@ -93,13 +93,8 @@ async fn daily_token_quotas_per_person_and_venue(pool: PgPool) {
     let limits = LimitsConfig { person_daily_tokens: 1000, venue_daily_tokens: 5000, ..LimitsConfig::default() };
     let app = spawn_with(pool, config(limits), scripted()).await;
     let emma = app.login(EMMA).await;
-    let (user, venue): (i64, i64) = sqlx::query_as(
-        "select u.id, m.venue_id from users u join memberships m on m.user_id = u.id where u.email = $1",
-    )
-    .bind(EMMA)
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
+    let emma_actor = actor(&app.pool, EMMA).await;
+    let (user, venue) = (emma_actor.user_id, emma_actor.venue_id);
     let used = |tokens: i32, user: i64| {
         sqlx::query(
             "insert into llm_usage (venue_id, user_id, purpose, model, prompt_tokens, completion_tokens)
@@ -246,8 +241,7 @@ async fn an_embed_link_has_a_message_rate_of_its_own(pool: PgPool) {
         )
         .await;
     let url: String = serde_json::from_str(&r.body).unwrap();
-    let cookie = app.page(None, &url).await.headers[header::SET_COOKIE].to_str().unwrap().to_string();
-    let embed = cookie.trim_start_matches("concierge_embed=").split(';').next().unwrap().to_string();
+    let embed = embed_cookie(&app.page(None, &url).await);
     let start = |text: &str| {
         Request::post("/api/start_agent_chat")
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")

@@ -191,3 +191,21 @@ fn enc(s: &str) -> String {
 
 pub const EMMA_EVENT: &str = "Emma & Daniel's Wedding";
 pub const JAMES_EVENT: &str = "Wu Family Reunion";
+
+/// A member as the store's actor, by email.
+pub async fn actor(pool: &PgPool, email: &str) -> concierge::store::Actor {
+    let (id, venue): (i64, i64) = sqlx::query_as(
+        "select u.id, m.venue_id from users u join memberships m on m.user_id = u.id where u.email = $1",
+    )
+    .bind(email)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    concierge::store::users::actor_for_member(pool, id, venue).await.unwrap().unwrap()
+}
+
+/// The embed session's cookie value that a page answered with (`Set-Cookie: concierge_embed=…`).
+pub fn embed_cookie(page: &Reply) -> String {
+    let cookie = page.headers[header::SET_COOKIE].to_str().unwrap();
+    cookie.trim_start_matches("concierge_embed=").split(';').next().unwrap().to_string()
+}

@@ -4,18 +4,6 @@
 use super::*;
 use chrono::{Datelike, Duration, NaiveDate, Utc, Weekday};
 use concierge::scheduling::booking::{self, Booking, BookingError};
-use concierge::store::Actor;
-
-pub async fn actor(pool: &PgPool, email: &str) -> Actor {
-    let (id, venue): (i64, i64) = sqlx::query_as(
-        "select u.id, m.venue_id from users u join memberships m on m.user_id = u.id where u.email = $1",
-    )
-    .bind(email)
-    .fetch_one(pool)
-    .await
-    .unwrap();
-    concierge::store::users::actor_for_member(pool, id, venue).await.unwrap().unwrap()
-}
 
 pub async fn type_id(pool: &PgPool, name: &str) -> i64 {
     sqlx::query_scalar("select id from appointment_types where name = $1").bind(name).fetch_one(pool).await.unwrap()
