@@ -2,7 +2,8 @@
 //! approvals (in the chat and in the venue's queue), and embed tokens.
 
 use super::AppError;
-use crate::domain::chat::{AgentKind, ChatItem, EmbedTokenView, QueuedApproval, Sent, ThreadOpen};
+use crate::domain::chat::{AgentKind, ChatItem, QueuedApproval, Sent, ThreadOpen};
+use crate::domain::embed::EmbedTokenView;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -100,7 +101,7 @@ pub async fn embed_tokens() -> Result<Vec<EmbedTokenView>, AppError> {
 
 /// Creates an embed token for a member's agent chat; returns the widget's URL path (with the
 /// token), shown once. `internal` allows an owner's or staff member's chat; `origins` lists the
-/// sites that may frame it (see `domain::chat::embed_origins`).
+/// sites that may frame it (see `domain::embed::embed_origins`).
 #[server(prefix = "/api", endpoint = "create_embed_token")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info"), fields(event_id = ?event_id)))]
 pub async fn create_embed_token(
@@ -113,7 +114,7 @@ pub async fn create_embed_token(
     #[server(default)] origins: String,
 ) -> Result<String, AppError> {
     let (actor, pool) = super::ssr::actor_and_pool()?;
-    let origins = crate::domain::chat::embed_origins(&origins)?;
+    let origins = crate::domain::embed::embed_origins(&origins)?;
     let label = label.trim();
     if label.is_empty() || label.chars().count() > 120 {
         return Err(AppError::invalid("label", "Give the token a name of 1–120 characters."));

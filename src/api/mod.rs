@@ -25,7 +25,8 @@ pub mod vendors;
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
     use super::AppError;
-    use crate::domain::chat::{AgentKind, EmbedReach};
+    use crate::domain::chat::AgentKind;
+    use crate::domain::embed::EmbedReach;
     use crate::state::limits::Rate;
     use crate::state::{AppState, RequestActor};
     use crate::store::embed::EmbedSession;

@@ -4,6 +4,7 @@
 //! form input into values the store accepts, and run unchanged in the browser for instant feedback.
 
 pub mod csv;
+pub mod embed;
 pub mod forms;
 pub mod guest_import;
 pub mod parse;
@@ -107,15 +108,20 @@ pub mod text;
 pub fn format_money(cents: i64) -> String {
     let sign = if cents < 0 { "-" } else { "" };
     let cents = cents.unsigned_abs();
-    let dollars = (cents / 100).to_string();
-    let mut grouped = String::with_capacity(dollars.len() + dollars.len() / 3);
-    for (i, ch) in dollars.chars().enumerate() {
-        if i > 0 && (dollars.len() - i).is_multiple_of(3) {
+    format!("{sign}${}.{:02}", group_digits(cents / 100), cents % 100)
+}
+
+/// A count with thousands separators: `5,000,000`.
+pub fn group_digits(n: u64) -> String {
+    let digits = n.to_string();
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(ch);
     }
-    format!("{sign}${grouped}.{:02}", cents % 100)
+    grouped
 }
 
 /// Cases per property test of a parser of outside text: `FUZZ_CASES`, else 10,000 (`make fuzz`

@@ -15,7 +15,7 @@ pub struct SessionUser {
     pub venue_id: i64,
     pub venue_name: String,
     /// Set when the session is an embedded chat's: the one agent and scope it reaches.
-    pub embed: Option<super::chat::EmbedReach>,
+    pub embed: Option<super::embed::EmbedReach>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -2,7 +2,8 @@
 //! The token itself is signed (see `crate::security::signing`); this table is what makes it revocable.
 
 use super::{Actor, StoreError, StoreResult};
-use crate::domain::chat::{AgentKind, EmbedReach, EmbedTokenView};
+use crate::domain::chat::AgentKind;
+use crate::domain::embed::{EmbedReach, EmbedTokenView};
 use crate::domain::Role;
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
@@ -15,7 +16,7 @@ pub struct NewToken<'a> {
     pub days: i64,
     /// May embed an owner's or staff member's chat.
     pub internal: bool,
-    /// The sites that may frame it (checked by `domain::chat::embed_origins`).
+    /// The sites that may frame it (checked by `domain::embed::embed_origins`).
     pub origins: &'a [String],
 }
 

@@ -131,7 +131,7 @@ pub async fn embed_session(state: &AppState, path: &str, query: &str) -> Option<
 }
 
 /// The `frame-ancestors` directive of an `/embed/` page: framed by this server's own pages and
-/// the sites its token lists (checked by `domain::chat::embed_origins`, so safe in a header).
+/// the sites its token lists (checked by `domain::embed::embed_origins`, so safe in a header).
 pub fn embed_frame_ancestors(embed: Option<&EmbedSession>) -> String {
     let mut policy = String::from("frame-ancestors 'self'");
     for origin in embed.map(|e| e.origins.as_slice()).unwrap_or_default() {

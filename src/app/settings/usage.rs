@@ -73,11 +73,12 @@ fn UsageTable(rows: Vec<UsageRow>) -> impl IntoView {
 /// Today's use against the daily quotas, as bars.
 #[component]
 fn AllowanceCard(a: Allowance) -> impl IntoView {
+    let count = |n: i64| crate::domain::group_digits(n.max(0) as u64);
     let meter = |label: &'static str, used: i64, quota: i64| {
         let text = if quota > 0 {
-            format!("{} of {} tokens today", grouped(used), grouped(quota))
+            format!("{} of {} tokens today", count(used), count(quota))
         } else {
-            format!("{} tokens today (no daily limit)", grouped(used))
+            format!("{} tokens today (no daily limit)", count(used))
         };
         let pct = if quota > 0 { (used.saturating_mul(100) / quota).clamp(0, 100) } else { 0 };
         view! {
@@ -110,22 +111,5 @@ fn AllowanceCard(a: Allowance) -> impl IntoView {
                 }
             </p>
         </section>
-    }
-}
-
-/// A count with thousands separators: 5,000,000.
-fn grouped(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 {
-        format!("-{out}")
-    } else {
-        out
     }
 }
