@@ -102,6 +102,7 @@ async fn main() {
             said: None,
             knowledge: None,
             thread_id: None,
+            tx: None,
         };
         let mut times = Vec::new();
         for i in 0..40 {

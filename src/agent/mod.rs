@@ -27,10 +27,12 @@ use crate::store::{Actor, StoreError};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
-use sqlx::PgPool;
+use sqlx::pool::PoolConnection;
+use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::LazyLock;
+use tokio::sync::{Mutex, MutexGuard};
 
 /// What a tool handler has to work with.
 pub struct ToolCx<'a> {
@@ -48,12 +50,49 @@ pub struct ToolCx<'a> {
     pub knowledge: Option<&'a crate::knowledge::Knowledge>,
     /// The chat thread of the turn (its attachments are searched too).
     pub thread_id: Option<i64>,
+    /// The approval's transaction, when an approved action runs: its writes commit with the
+    /// decision or not at all (see `crate::chat::approvals`). `None`: each write commits alone.
+    pub tx: Option<&'a Mutex<Transaction<'static, Postgres>>>,
 }
 
 impl ToolCx<'_> {
     /// The event a call is about: the one it names, else the thread's own.
     pub fn event(&self, named: Option<i64>) -> Result<i64, ToolError> {
         named.or(self.event_id).ok_or_else(|| ToolError::Invalid("Name the event (`event_id`).".into()))
+    }
+
+    /// Where an action writes: inside the approval's transaction when there is one, else on a
+    /// connection of its own. Reads go through `pool`.
+    pub async fn writer(&self) -> Result<Writer<'_>, ToolError> {
+        Ok(match self.tx {
+            Some(tx) => Writer::Approval(tx.lock().await),
+            None => Writer::Own(self.pool.acquire().await.map_err(StoreError::from)?),
+        })
+    }
+}
+
+/// A connection for an action's writes (see [`ToolCx::writer`]).
+pub enum Writer<'a> {
+    Approval(MutexGuard<'a, Transaction<'static, Postgres>>),
+    Own(PoolConnection<Postgres>),
+}
+
+impl std::ops::Deref for Writer<'_> {
+    type Target = PgConnection;
+    fn deref(&self) -> &PgConnection {
+        match self {
+            Writer::Approval(tx) => tx,
+            Writer::Own(c) => c,
+        }
+    }
+}
+
+impl std::ops::DerefMut for Writer<'_> {
+    fn deref_mut(&mut self) -> &mut PgConnection {
+        match self {
+            Writer::Approval(tx) => &mut *tx,
+            Writer::Own(c) => &mut *c,
+        }
     }
 }
 

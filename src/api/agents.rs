@@ -113,7 +113,8 @@ pub async fn create_embed_token(
     #[server(default)] internal: bool,
     #[server(default)] origins: String,
 ) -> Result<String, AppError> {
-    let (actor, pool) = super::ssr::actor_and_pool()?;
+    let (actor, state) = (super::ssr::actor()?, super::ssr::state()?);
+    let pool = state.pool.clone();
     let origins = crate::domain::embed::embed_origins(&origins)?;
     let label = label.trim();
     if label.is_empty() || label.chars().count() > 120 {
@@ -136,6 +137,10 @@ pub async fn create_embed_token(
         origins: &origins,
     };
     let (id, expires) = crate::store::embed::create(&pool, &actor, &input).await?;
+    let detail = serde_json::json!({"id": id, "member": input.member_email, "agent": agent.as_str(), "event_id": input.event_id,
+        "internal": internal, "sites": origins, "expires": expires});
+    super::ssr::audit(&state, &actor, crate::domain::audit::AuditAction::EmbedLinkCreated, label.to_string(), detail)
+        .await;
     let key = crate::store::embed::signing_key(&pool).await?;
     let token = crate::security::signing::sign(&key, id, expires.timestamp());
     let mut url = format!("/embed/chat?agent={}&token={token}", agent.as_str());
@@ -148,6 +153,15 @@ pub async fn create_embed_token(
 #[server(prefix = "/api", endpoint = "revoke_embed_token")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info"), fields(id = id)))]
 pub async fn revoke_embed_token(id: i64) -> Result<(), AppError> {
-    let (actor, pool) = super::ssr::actor_and_pool()?;
-    Ok(crate::store::embed::revoke(&pool, &actor, super::ssr::id(id)?).await?)
+    let (actor, state) = (super::ssr::actor()?, super::ssr::state()?);
+    crate::store::embed::revoke(&state.pool, &actor, super::ssr::id(id)?).await?;
+    super::ssr::audit(
+        &state,
+        &actor,
+        crate::domain::audit::AuditAction::EmbedLinkRevoked,
+        format!("Embed link {id}"),
+        serde_json::json!({"id": id}),
+    )
+    .await;
+    Ok(())
 }

@@ -22,7 +22,7 @@ pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
 }
 
 #[cfg(feature = "ssr")]
-mod ssr {
+pub(crate) mod ssr {
     use crate::api::AppError;
     use crate::state::AppState;
     use leptos::prelude::*;
@@ -65,6 +65,72 @@ mod ssr {
         let parts = use_context::<http::request::Parts>()?;
         let token = crate::state::session::cookie(&parts.headers, crate::state::session::SESSION_COOKIE)?;
         Some(crate::security::tokens::token_hash(token))
+    }
+
+    /// Records `action` by the member `user_id` of `venue_id` (looked up, so that the entry
+    /// carries the name they have now); failures are logged.
+    pub async fn audit_member(
+        state: &AppState,
+        user_id: i64,
+        venue_id: i64,
+        action: crate::domain::audit::AuditAction,
+        ip: &str,
+    ) {
+        match crate::store::users::actor_for_member(&state.pool, user_id, venue_id).await {
+            Ok(Some(actor)) => {
+                let entry = crate::store::audit::Record::by(&actor, action, &actor.email).ip(ip);
+                if let Err(e) = crate::store::audit::record(&state.pool, &entry).await {
+                    tracing::error!(error = %e, "audit entry not written");
+                }
+            }
+            Ok(None) => {}
+            Err(e) => tracing::error!(error = %e, "audit entry not written"),
+        }
+    }
+
+    /// Reset links one account may be sent per hour (more asks are answered the same, and dropped).
+    const RESETS_PER_ACCOUNT_HOUR: i64 = 3;
+
+    /// Makes a reset link for the account with `email`, if there is one, and mails it.
+    pub async fn send_reset(state: &AppState, email: &str, ip: &str) -> Result<(), crate::store::StoreError> {
+        use crate::store::{audit, outbox::NewMail, users};
+        let Some(t) = users::reset_target(&state.pool, email).await? else { return Ok(()) };
+        let token = crate::security::tokens::new_token();
+        let expires = chrono::Utc::now() + chrono::Duration::minutes(super::RESET_MINUTES);
+        let hash = crate::security::tokens::token_hash(&token);
+        if !users::create_reset(&state.pool, t.user_id, &hash, expires, RESETS_PER_ACCOUNT_HOUR).await? {
+            tracing::info!(user_id = t.user_id, "password reset asked for too often; not sent");
+            return Ok(());
+        }
+        let body = reset_body(&t.name, &t.venue_name, &format!("{}/reset/{token}", state.config.public_url));
+        let mail = NewMail {
+            venue_id: t.venue_id,
+            to_email: &t.email,
+            to_name: &t.name,
+            subject: "Reset your Concierge password",
+            body: &body,
+        };
+        let delivery = state.mail.send(&state.pool, &mail).await?;
+        let entry = audit::Record {
+            venue_id: t.venue_id,
+            actor_id: Some(t.user_id),
+            actor_name: &t.name,
+            action: crate::domain::audit::AuditAction::ResetRequested,
+            target: &t.email,
+            detail: serde_json::json!({"delivery": format!("{delivery:?}").to_lowercase()}),
+            ip,
+        };
+        audit::record(&state.pool, &entry).await
+    }
+
+    pub fn reset_body(name: &str, venue: &str, link: &str) -> String {
+        format!(
+            "Hello {name},\n\nSomeone (we hope you) asked to reset your Concierge password for {venue}.\n\n\
+             Open this link within {} minutes to choose a new one:\n\n{link}\n\n\
+             Choosing a new password logs you out on every device. If you did not ask for this, ignore this \
+             mail: your password stays as it is.\n",
+            super::RESET_MINUTES
+        )
     }
 
     pub fn response() -> leptos_axum::ResponseOptions {
@@ -114,7 +180,9 @@ mod ssr {
         }
         let addr = remote_addr(state);
         let limits = &state.limits;
-        Ok(if invite { limits.invite(&addr) } else { limits.signup(&addr) }?)
+        use crate::state::limits::Rate;
+        let address = addr.as_str();
+        Ok(limits.check(if invite { Rate::Invite { address } } else { Rate::SignUp { address } })?)
     }
 
     /// Only same-site paths are followed after login (no open redirects).
@@ -198,15 +266,20 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
     let creds = users::credentials(&state.pool, &email).await?;
     let stored = creds.as_ref().map(|c| c.password_hash.clone());
     let ok = crate::security::passwords::verify_password(password, stored).await.map_err(ssr::hash_failed)?;
-    let venue = match (&creds, ok) {
-        (Some(c), true) => users::default_venue(&state.pool, c.user_id).await?,
-        _ => None,
+    let venue = match &creds {
+        Some(c) => users::default_venue(&state.pool, c.user_id).await?,
+        None => None,
     };
     let (Some(c), Some(venue_id)) = (creds, venue) else {
         return Err(mismatch());
     };
+    if !ok {
+        ssr::audit_member(&state, c.user_id, venue_id, crate::domain::audit::AuditAction::LoginFailed, &addr).await;
+        return Err(mismatch());
+    }
     users::attempt_succeeded(&state.pool, attempt, &email).await?;
     ssr::start_session(&state, c.user_id, venue_id).await?;
+    ssr::audit_member(&state, c.user_id, venue_id, crate::domain::audit::AuditAction::LoggedIn, &addr).await;
     tracing::info!(user_id = c.user_id, "logged in");
     leptos_axum::redirect(&ssr::safe_next(next));
     Ok(())
@@ -234,6 +307,14 @@ pub async fn change_password(current: String, new: String) -> Result<(), AppErro
     for h in &ended {
         state.sessions.forget(h);
     }
+    super::ssr::audit(
+        &state,
+        &actor,
+        crate::domain::audit::AuditAction::PasswordChanged,
+        actor.email.clone(),
+        serde_json::json!({"other_sessions_ended": ended.len()}),
+    )
+    .await;
     tracing::info!(user_id = actor.user_id, other_sessions = ended.len(), "password changed");
     Ok(())
 }
@@ -248,6 +329,14 @@ pub async fn logout_everywhere() -> Result<(), AppError> {
     for h in &ended {
         state.sessions.forget(h);
     }
+    super::ssr::audit(
+        &state,
+        &actor,
+        crate::domain::audit::AuditAction::LoggedOutEverywhere,
+        actor.email.clone(),
+        serde_json::json!({"sessions_ended": ended.len()}),
+    )
+    .await;
     tracing::info!(user_id = actor.user_id, sessions = ended.len(), "logged out everywhere");
     ssr::response().append_header(
         http::header::SET_COOKIE,
@@ -279,6 +368,14 @@ pub async fn signup(form: SignupForm) -> Result<(), AppError> {
     let hash = crate::security::passwords::hash_password(draft.password.clone()).await.map_err(ssr::hash_failed)?;
     let (user_id, venue_id) = crate::store::users::sign_up(&state.pool, &draft, &hash).await?;
     ssr::start_session(&state, user_id, venue_id).await?;
+    ssr::audit_member(
+        &state,
+        user_id,
+        venue_id,
+        crate::domain::audit::AuditAction::VenueCreated,
+        &ssr::remote_addr(&state),
+    )
+    .await;
     tracing::info!(user_id, venue_id, "signed up");
     leptos_axum::redirect("/");
     Ok(())
@@ -307,7 +404,77 @@ pub async fn accept_invite(token: String, password: String) -> Result<(), AppErr
     let (user_id, venue_id) =
         crate::store::users::accept_invite(&state.pool, &crate::security::tokens::token_hash(&token), &hash).await?;
     ssr::start_session(&state, user_id, venue_id).await?;
+    ssr::audit_member(
+        &state,
+        user_id,
+        venue_id,
+        crate::domain::audit::AuditAction::InviteAccepted,
+        &ssr::remote_addr(&state),
+    )
+    .await;
     tracing::info!(user_id, venue_id, "invite accepted");
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+/// How long a password-reset link works.
+pub const RESET_MINUTES: i64 = 60;
+
+/// Asks for a password-reset link for `email`. The answer is the same whether or not an account
+/// has that address (and the mail is sent in the background, so the time taken does not tell
+/// either): the link goes by SMTP when the server has it, else to the venue's outbox page.
+#[server(prefix = "/api", endpoint = "request_password_reset")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info")))]
+pub async fn request_password_reset(email: String) -> Result<(), AppError> {
+    let state = super::ssr::state()?;
+    let addr = ssr::remote_addr(&state);
+    let email = crate::domain::parse::email(&email).map_err(|m| AppError::invalid("email", &m))?;
+    state.limits.check(crate::state::limits::Rate::Reset { address: &addr })?;
+    tokio::spawn(async move {
+        if let Err(e) = ssr::send_reset(&state, &email, &addr).await {
+            tracing::error!(error = %e, "password reset not sent");
+        }
+    });
+    Ok(())
+}
+
+/// The account a reset link is for (shown on its page), while the link works.
+#[server(prefix = "/api", endpoint = "reset_info")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info")))]
+pub async fn reset_info(token: String) -> Result<String, AppError> {
+    let state = super::ssr::state()?;
+    if !crate::security::tokens::looks_like_token(&token) {
+        return Err(AppError::NotFound);
+    }
+    crate::store::users::reset_email(&state.pool, &crate::security::tokens::token_hash(&token))
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Sets a new password through a reset link (once, within the hour): every session of the
+/// account ends, every other link stops working, and this browser is logged in.
+#[server(prefix = "/api", endpoint = "reset_password")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info")))]
+pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
+    let state = super::ssr::state()?;
+    let addr = ssr::remote_addr(&state);
+    state.limits.check(crate::state::limits::Rate::Reset { address: &addr })?;
+    let expired = || AppError::BadRequest("This reset link has expired or was used already. Ask for a new one.".into());
+    if !crate::security::tokens::looks_like_token(&token) {
+        return Err(expired());
+    }
+    crate::domain::parse::password(&password).map_err(|m| AppError::invalid("password", &m))?;
+    let hash = crate::security::passwords::hash_password(password).await.map_err(ssr::hash_failed)?;
+    let done = crate::store::users::use_reset(&state.pool, &crate::security::tokens::token_hash(&token), &hash)
+        .await?
+        .ok_or_else(expired)?;
+    for h in &done.ended {
+        state.sessions.forget(h);
+    }
+    ssr::start_session(&state, done.user_id, done.venue_id).await?;
+    ssr::audit_member(&state, done.user_id, done.venue_id, crate::domain::audit::AuditAction::PasswordReset, &addr)
+        .await;
+    tracing::info!(user_id = done.user_id, sessions = done.ended.len(), "password reset");
     leptos_axum::redirect("/");
     Ok(())
 }

@@ -213,8 +213,18 @@ pub async fn set_chat_model(thread_id: i64, model: String) -> Result<ChatThread,
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info"), fields(thread_id = thread_id)))]
 pub async fn delete_chat(thread_id: i64) -> Result<(), AppError> {
     let actor = super::ssr::actor()?;
+    let state = super::ssr::state()?;
     let thread_id = super::ssr::id(thread_id)?;
-    Ok(ssr::hub()?.delete(&actor, thread_id).await?)
+    ssr::hub()?.delete(&actor, thread_id).await?;
+    super::ssr::audit(
+        &state,
+        &actor,
+        crate::domain::audit::AuditAction::Deleted,
+        format!("Chat {thread_id}"),
+        serde_json::json!({"chat_id": thread_id}),
+    )
+    .await;
+    Ok(())
 }
 
 /// Shows another version of a message (after an edit or a regeneration): the sibling `delta`
@@ -304,13 +314,28 @@ pub async fn add_provider(
     if actor.role != crate::domain::Role::Owner {
         return Err(AppError::Forbidden);
     }
+    let state = super::ssr::state()?;
     let draft = crate::domain::chat::ProviderDraft { name, kind, base_url, api_key, models }.parse()?;
-    Ok(ssr::hub()?.add_provider(&actor, &draft).await?)
+    let id = ssr::hub()?.add_provider(&actor, &draft).await?;
+    let detail = serde_json::json!({"id": id, "kind": draft.kind, "base_url": draft.base_url, "models": draft.models});
+    super::ssr::audit(&state, &actor, crate::domain::audit::AuditAction::ProviderSaved, draft.name.clone(), detail)
+        .await;
+    Ok(id)
 }
 
 #[server(prefix = "/api", endpoint = "remove_provider")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info"), fields(id = id)))]
 pub async fn remove_provider(id: i64) -> Result<(), AppError> {
     let actor = super::ssr::actor()?;
-    Ok(ssr::hub()?.remove_provider(&actor, super::ssr::id(id)?).await?)
+    let state = super::ssr::state()?;
+    ssr::hub()?.remove_provider(&actor, super::ssr::id(id)?).await?;
+    super::ssr::audit(
+        &state,
+        &actor,
+        crate::domain::audit::AuditAction::ProviderRemoved,
+        format!("Provider {id}"),
+        serde_json::json!({"id": id}),
+    )
+    .await;
+    Ok(())
 }

@@ -41,8 +41,18 @@ pub async fn set_rsvp(event_id: i64, guest_id: i64, rsvp: String) -> Result<(), 
 #[server(prefix = "/api", endpoint = "remove_guest")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info"), fields(event_id = event_id, guest_id = guest_id)))]
 pub async fn remove_guest(event_id: i64, guest_id: i64) -> Result<(), AppError> {
-    let (actor, pool) = super::ssr::actor_and_pool()?;
-    Ok(crate::store::guests::remove(&pool, &actor, super::ssr::id(event_id)?, super::ssr::id(guest_id)?).await?)
+    let (actor, state) = (super::ssr::actor()?, super::ssr::state()?);
+    crate::store::guests::remove(&state.pool, &actor, super::ssr::id(event_id)?, super::ssr::id(guest_id)?).await?;
+    let detail = serde_json::json!({"event_id": event_id, "guest_id": guest_id});
+    super::ssr::audit(
+        &state,
+        &actor,
+        crate::domain::audit::AuditAction::Deleted,
+        format!("Guest {guest_id} of event {event_id}"),
+        detail,
+    )
+    .await;
+    Ok(())
 }
 
 /// Most bytes of pasted or uploaded guest-list text.
@@ -83,6 +93,18 @@ pub async fn import_guests(
 #[server(prefix = "/api", endpoint = "undo_guest_import")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info"), fields(event_id = event_id, import_id = import_id)))]
 pub async fn undo_guest_import(event_id: i64, import_id: i64) -> Result<u64, AppError> {
-    let (actor, pool) = super::ssr::actor_and_pool()?;
-    Ok(crate::store::guests::undo_import(&pool, &actor, super::ssr::id(event_id)?, super::ssr::id(import_id)?).await?)
+    let (actor, state) = (super::ssr::actor()?, super::ssr::state()?);
+    let removed =
+        crate::store::guests::undo_import(&state.pool, &actor, super::ssr::id(event_id)?, super::ssr::id(import_id)?)
+            .await?;
+    let detail = serde_json::json!({"event_id": event_id, "import_id": import_id, "guests_removed": removed});
+    super::ssr::audit(
+        &state,
+        &actor,
+        crate::domain::audit::AuditAction::Deleted,
+        format!("Guest import {import_id} of event {event_id}"),
+        detail,
+    )
+    .await;
+    Ok(removed)
 }

@@ -95,7 +95,16 @@ pub async fn retry_document(id: i64) -> Result<(), AppError> {
 pub async fn delete_document(id: i64) -> Result<(), AppError> {
     let actor = super::ssr::actor()?;
     let state = super::ssr::state()?;
-    Ok(crate::knowledge::delete(&state.pool, &state.knowledge, &actor, super::ssr::id(id)?).await?)
+    crate::knowledge::delete(&state.pool, &state.knowledge, &actor, super::ssr::id(id)?).await?;
+    super::ssr::audit(
+        &state,
+        &actor,
+        crate::domain::audit::AuditAction::Deleted,
+        format!("Document {id}"),
+        serde_json::json!({"document_id": id}),
+    )
+    .await;
+    Ok(())
 }
 
 /// The events a document may be for (staff): the venue's events from a month ago on, not

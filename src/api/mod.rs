@@ -7,6 +7,7 @@ pub use error::AppError;
 
 pub mod agents;
 pub mod assist;
+pub mod audit;
 pub mod auth;
 pub mod chat;
 pub mod dashboard;
@@ -133,6 +134,26 @@ pub(crate) mod ssr {
         match embed() {
             Some(s) if s.reach != (EmbedReach { agent, event_id }) => Err(AppError::Forbidden),
             _ => Ok(()),
+        }
+    }
+
+    /// Records what `actor` just did in the venue's audit log, with the request's address (read
+    /// now, before the returned future awaits). A failed write is logged, not returned: the thing
+    /// itself is done by then.
+    pub fn audit(
+        state: &AppState,
+        actor: &Actor,
+        action: crate::domain::audit::AuditAction,
+        target: impl Into<String>,
+        detail: serde_json::Value,
+    ) -> impl std::future::Future<Output = ()> + Send + 'static {
+        let ip = super::auth::ssr::remote_addr(state);
+        let (pool, actor, target) = (state.pool.clone(), actor.clone(), target.into());
+        async move {
+            let entry = crate::store::audit::Record::by(&actor, action, &target).detail(detail).ip(&ip);
+            if let Err(e) = crate::store::audit::record(&pool, &entry).await {
+                tracing::error!(error = %e, action = action.as_str(), "audit entry not written");
+            }
         }
     }
 

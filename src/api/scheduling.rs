@@ -74,7 +74,7 @@ pub async fn book_appointment(
         idempotency_key: key.as_deref(),
         notes: notes.trim(),
     };
-    let a = crate::scheduling::booking::book(&pool, &actor, &booking, Utc::now()).await?;
+    let a = crate::scheduling::booking::book(&pool, &pool, &actor, &booking, Utc::now()).await?;
     Ok(crate::store::scheduling::appointment(&pool, &actor, a.id).await?)
 }
 
@@ -98,7 +98,7 @@ pub async fn reschedule_appointment(
         return Err(AppError::invalid("reason", "Must be at most 1,000 characters."));
     }
     let id = super::ssr::id(id)?;
-    crate::scheduling::booking::reschedule(&pool, &actor, id, starts_at, &reason, Utc::now()).await?;
+    crate::scheduling::booking::reschedule(&pool, &pool, &actor, id, starts_at, &reason, Utc::now()).await?;
     Ok(crate::store::scheduling::appointment(&pool, &actor, id).await?)
 }
 
@@ -110,7 +110,7 @@ pub async fn cancel_appointment(id: i64, reason: String) -> Result<AppointmentVi
         return Err(AppError::invalid("reason", "Must be at most 1,000 characters."));
     }
     let id = super::ssr::id(id)?;
-    crate::scheduling::booking::cancel(&pool, &actor, id, &reason, Utc::now()).await?;
+    crate::scheduling::booking::cancel(&pool, &pool, &actor, id, &reason, Utc::now()).await?;
     Ok(crate::store::scheduling::appointment(&pool, &actor, id).await?)
 }
 
@@ -156,16 +156,35 @@ pub async fn scheduling_settings() -> Result<SchedulingSetup, AppError> {
 #[server(prefix = "/api", endpoint = "save_appointment_type", input = Json)]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info")))]
 pub async fn save_appointment_type(t: TypeSettings) -> Result<i64, AppError> {
-    let (actor, pool) = super::ssr::actor_and_pool()?;
-    Ok(crate::store::scheduling_settings::save_type(&pool, &actor, &t).await?)
+    let (actor, state) = (super::ssr::actor()?, super::ssr::state()?);
+    let id = crate::store::scheduling_settings::save_type(&state.pool, &actor, &t).await?;
+    let detail = serde_json::json!({"appointment_type": t});
+    super::ssr::audit(
+        &state,
+        &actor,
+        crate::domain::audit::AuditAction::SchedulingChanged,
+        format!("Appointment type {id}"),
+        detail,
+    )
+    .await;
+    Ok(id)
 }
 
 /// Owner: creates (`id` 0) or updates a resource with its weekly hours; returns its id.
 #[server(prefix = "/api", endpoint = "save_resource", input = Json)]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info")))]
 pub async fn save_resource(r: ResourceSettings) -> Result<i64, AppError> {
-    let (actor, pool) = super::ssr::actor_and_pool()?;
-    Ok(crate::store::scheduling_settings::save_resource(&pool, &actor, &r).await?)
+    let (actor, state) = (super::ssr::actor()?, super::ssr::state()?);
+    let id = crate::store::scheduling_settings::save_resource(&state.pool, &actor, &r).await?;
+    super::ssr::audit(
+        &state,
+        &actor,
+        crate::domain::audit::AuditAction::SchedulingChanged,
+        format!("Resource {id}"),
+        serde_json::json!({"resource": r}),
+    )
+    .await;
+    Ok(id)
 }
 
 /// Owner: a closed day, extra hours or time off for one resource (`HH:MM` times; none when closed).
@@ -193,8 +212,17 @@ pub async fn add_resource_override(
 #[server(prefix = "/api", endpoint = "delete_resource_override")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info"), fields(id = id)))]
 pub async fn delete_resource_override(id: i64) -> Result<(), AppError> {
-    let (actor, pool) = super::ssr::actor_and_pool()?;
-    Ok(crate::store::scheduling_settings::delete_override(&pool, &actor, super::ssr::id(id)?).await?)
+    let (actor, state) = (super::ssr::actor()?, super::ssr::state()?);
+    crate::store::scheduling_settings::delete_override(&state.pool, &actor, super::ssr::id(id)?).await?;
+    super::ssr::audit(
+        &state,
+        &actor,
+        crate::domain::audit::AuditAction::Deleted,
+        format!("Hours exception {id}"),
+        serde_json::json!({"override_id": id}),
+    )
+    .await;
+    Ok(())
 }
 
 /// The calendar feeds the member manages (their own; for staff, each resource's).

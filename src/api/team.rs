@@ -32,6 +32,14 @@ pub async fn create_invite(form: InviteForm) -> Result<InviteLink, AppError> {
         expires_at,
     )
     .await?;
+    super::ssr::audit(
+        &state,
+        &actor,
+        crate::domain::audit::AuditAction::MemberInvited,
+        draft.email.clone(),
+        serde_json::json!({"role": draft.role.as_str()}),
+    )
+    .await;
     tracing::info!(role = draft.role.as_str(), "invite created");
     Ok(InviteLink { path: format!("/invite/{token}"), expires_at })
 }
@@ -44,10 +52,33 @@ pub async fn remove_member(user_id: i64) -> Result<(), AppError> {
     let actor = super::ssr::actor()?;
     let state = super::ssr::state()?;
     let user_id = super::ssr::id(user_id)?;
+    let audit = |name: String| {
+        super::ssr::audit(
+            &state,
+            &actor,
+            crate::domain::audit::AuditAction::MemberRemoved,
+            name,
+            serde_json::json!({"user_id": user_id}),
+        )
+    };
+    let who = crate::store::users::actor_for_member(&state.pool, user_id, actor.venue_id).await?;
     let ended = crate::store::users::remove_member(&state.pool, &actor, user_id).await?;
+    audit(who.map(|w| format!("{} <{}>", w.name, w.email)).unwrap_or_default()).await;
     for hash in &ended {
         state.sessions.forget(hash);
     }
     tracing::info!(removed = user_id, sessions = ended.len(), "member removed");
     Ok(())
+}
+
+/// The venue's outgoing mail, newest first (owners): what SMTP sent, and, on a server without
+/// SMTP, the messages waiting for an owner to pass on (password-reset links). `true` with the
+/// list when SMTP is configured.
+#[server(prefix = "/api", endpoint = "outbox")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info")))]
+pub async fn outbox() -> Result<(bool, Vec<crate::domain::records::OutboxMessage>), AppError> {
+    let actor = super::ssr::actor()?;
+    let state = super::ssr::state()?;
+    let list = crate::store::outbox::list(&state.pool, &actor, 100).await?;
+    Ok((state.mail.configured(), list))
 }

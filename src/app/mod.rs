@@ -16,7 +16,7 @@ mod scheduling;
 mod settings;
 mod theme;
 
-use crate::api::auth::{AcceptInvite, Login, Logout, Signup};
+use crate::api::auth::{AcceptInvite, Login, Logout, ResetPassword, Signup};
 use crate::api::AppError;
 use crate::domain::records::SessionUser;
 use leptos::prelude::*;
@@ -68,6 +68,7 @@ pub struct AuthActions {
     pub logout: ServerAction<Logout>,
     pub signup: ServerAction<Signup>,
     pub accept: ServerAction<AcceptInvite>,
+    pub reset: ServerAction<ResetPassword>,
 }
 
 #[component]
@@ -78,6 +79,7 @@ pub fn App() -> impl IntoView {
         logout: ServerAction::new(),
         signup: ServerAction::new(),
         accept: ServerAction::new(),
+        reset: ServerAction::new(),
     };
     let user: UserResource = Resource::new(
         move || {
@@ -86,6 +88,7 @@ pub fn App() -> impl IntoView {
                 actions.logout.version().get(),
                 actions.signup.version().get(),
                 actions.accept.version().get(),
+                actions.reset.version().get(),
             )
         },
         |_| crate::api::auth::current_user(),
@@ -114,6 +117,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=pages::login::LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/signup") view=pages::signup::SignupPage ssr=SsrMode::Async />
                     <Route path=path!("/invite/:token") view=pages::invite::InvitePage ssr=SsrMode::Async />
+                    <Route path=path!("/forgot") view=pages::forgot::ForgotPage ssr=SsrMode::Async />
+                    <Route path=path!("/reset/:token") view=pages::reset::ResetPage ssr=SsrMode::Async />
+                    <Route path=path!("/settings/outbox") view=pages::settings_outbox::OutboxSettingsPage ssr=SsrMode::Async />
                     <Route path=path!("/team") view=pages::team::TeamPage ssr=SsrMode::Async />
                     <Route path=path!("/inquiries/new") view=pages::inquiries_new::NewInquiryPage ssr=SsrMode::Async />
                     <Route path=path!("/vendors") view=pages::vendors::VendorsPage ssr=SsrMode::Async />
@@ -129,6 +135,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account") view=pages::account::AccountPage ssr=SsrMode::Async />
                     <Route path=path!("/settings/models") view=pages::settings_models::ModelSettingsPage ssr=SsrMode::Async />
                     <Route path=path!("/settings/embed") view=pages::settings_embed::EmbedSettingsPage ssr=SsrMode::Async />
+                    <Route path=path!("/settings/audit") view=pages::settings_audit::AuditSettingsPage ssr=SsrMode::Async />
                     <Route path=path!("/approvals") view=pages::approvals::ApprovalsPage ssr=SsrMode::Async />
                     <Route path=path!("/book") view=pages::book::BookPage ssr=SsrMode::Async />
                     <Route path=path!("/calendar") view=pages::calendar::CalendarPage ssr=SsrMode::Async />

@@ -5,12 +5,13 @@ use super::live::Live;
 use super::turn::{clip_text, ReplyTask};
 use super::Hub;
 use crate::agent::{ToolCx, ToolEntry, ToolError};
+use crate::domain::audit::AuditAction;
 use crate::domain::chat::{
-    ApprovalInfo, ApprovalStatus, Approver, ChatEvent, ChatItem, ItemKind, ItemStatus, ToolCallData,
+    ApprovalInfo, ApprovalStatus, Approver, ChatEvent, ChatItem, ItemKind, ItemStatus, Preview, ToolCallData,
 };
 use crate::llm::ToolCall;
-use crate::store::approvals;
 use crate::store::chat as store;
+use crate::store::{approvals, audit};
 use serde_json::{json, Value};
 
 pub(super) struct StepResult {
@@ -45,6 +46,7 @@ impl Hub {
             said,
             knowledge: Some(&self.knowledge),
             thread_id: Some(job.thread_id),
+            tx: None,
         };
         let mut last = parent;
         let mut items: Vec<Option<ChatItem>> = Vec::with_capacity(calls.len());
@@ -214,6 +216,9 @@ impl Hub {
             approver,
         };
         let id = approvals::create(&mut tx, &job.actor, &new).await?;
+        let entry = audit::Record::by(&job.actor, AuditAction::ActionProposed, &preview.summary)
+            .detail(audit_detail(tool.name, args, &preview, id));
+        audit::record(&mut *tx, &entry).await?;
         let mut data = item.tool().ok_or_else(|| ToolError::Internal("tool item without data".into()))?;
         data.approval = Some(ApprovalInfo {
             id,
@@ -237,6 +242,18 @@ impl Hub {
         live.event(ChatEvent::ItemUpdated { item: updated });
         Ok(json!({"status": "waiting for approval", "note": waiting}))
     }
+}
+
+/// What the audit log keeps of an agent action: the tool, its arguments and the change it makes.
+pub(super) fn audit_detail(tool: &str, args: &Value, preview: &Preview, approval_id: i64) -> Value {
+    json!({
+        "approval_id": approval_id,
+        "tool": tool,
+        "arguments": args,
+        "record": preview.record,
+        "changes": preview.changes,
+        "message": preview.message,
+    })
 }
 
 /// An action proposed in a conversation about one event acts on that event only. Whatever a

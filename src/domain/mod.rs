@@ -98,6 +98,7 @@ string_enum!(
 
 // Declared after `string_enum!` so that the macro is in scope there.
 pub mod assist;
+pub mod audit;
 pub mod chat;
 pub mod knowledge;
 pub mod markdown;

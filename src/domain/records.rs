@@ -337,3 +337,18 @@ pub struct VendorEntry {
     /// Upcoming events it is assigned to.
     pub upcoming_events: i64,
 }
+
+/// A message in the venue's outbox (`/settings/outbox`): sent by SMTP, or waiting for an owner
+/// to pass it on when the server has no mail set up.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct OutboxMessage {
+    pub id: i64,
+    pub to_email: String,
+    pub to_name: String,
+    pub subject: String,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub error: String,
+}

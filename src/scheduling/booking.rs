@@ -11,7 +11,7 @@ use crate::domain::Role;
 use crate::store::scheduling::{self as db, Appointment, AppointmentType, NewAppointment, ResourceRecord};
 use crate::store::{Actor, StoreError, StoreResult};
 use chrono::{DateTime, Duration, NaiveDate, Utc, Weekday};
-use sqlx::PgPool;
+use sqlx::{Acquire, PgPool, Postgres};
 
 /// What booking a type asks of availability: its duration, buffers and notice, on a 15-minute grid.
 pub fn request(t: &AppointmentType) -> av::Request {
@@ -157,9 +157,11 @@ fn taken(e: StoreError) -> BookingError {
 
 /// Books a slot. The start must be one of the type's free slots now; the database then refuses
 /// an overlap that slipped in meanwhile (`Taken`). Retrying with the same idempotency key
-/// returns the first appointment.
-pub async fn book(
+/// returns the first appointment. Reads go through `pool`, the booking's writes through `write`
+/// (the pool, or an approved action's transaction: see `agent::ToolCx::writer`).
+pub async fn book<'c>(
     pool: &PgPool,
+    write: impl Acquire<'c, Database = Postgres>,
     actor: &Actor,
     b: &Booking<'_>,
     now: DateTime<Utc>,
@@ -182,7 +184,7 @@ pub async fn book(
     };
     let t = db::appointment_type(pool, actor, b.type_id).await?;
     let (resource_ids, slot, block) = place(pool, actor, &t, b.starts_at, now).await?;
-    let mut tx = pool.begin().await?;
+    let mut tx = write.begin().await?;
     let new = NewAppointment {
         type_id: b.type_id,
         client_id,
@@ -195,7 +197,7 @@ pub async fn book(
         Ok(a) => a,
         Err(StoreError::Db(sqlx::Error::Database(e))) if e.is_unique_violation() => {
             // The same request, retried while the first was being stored.
-            drop(tx);
+            tx.rollback().await?;
             let key = b.idempotency_key.unwrap_or_default();
             return db::appointment_by_key(pool, actor, key).await?.ok_or(BookingError::Taken);
         }
@@ -222,15 +224,16 @@ fn change_allowed(actor: &Actor, t: &AppointmentType, a: &Appointment, now: Date
 
 /// Moves an appointment to another free start. Its `sequence` goes up by one; the old and new
 /// times are kept in its history.
-pub async fn reschedule(
+pub async fn reschedule<'c>(
     pool: &PgPool,
+    write: impl Acquire<'c, Database = Postgres>,
     actor: &Actor,
     id: i64,
     starts_at: DateTime<Utc>,
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<Appointment, BookingError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = write.begin().await?;
     let a = db::lock_appointment(&mut tx, actor, id).await?;
     let t = db::appointment_type(pool, actor, a.type_id).await?;
     change_allowed(actor, &t, &a, now)?;
@@ -244,14 +247,15 @@ pub async fn reschedule(
 }
 
 /// Cancels an appointment, keeping the reason; its time is free again.
-pub async fn cancel(
+pub async fn cancel<'c>(
     pool: &PgPool,
+    write: impl Acquire<'c, Database = Postgres>,
     actor: &Actor,
     id: i64,
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<Appointment, BookingError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = write.begin().await?;
     let a = db::lock_appointment(&mut tx, actor, id).await?;
     let t = db::appointment_type(pool, actor, a.type_id).await?;
     change_allowed(actor, &t, &a, now)?;

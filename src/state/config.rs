@@ -42,6 +42,14 @@ pub struct Config {
     /// `CONCIERGE_TRUSTED_PROXIES`: addresses of reverse proxies whose `X-Forwarded-For` is
     /// believed (comma-separated); none by default, so the peer's address counts.
     pub trusted_proxies: Vec<IpAddr>,
+    /// `CONCIERGE_PUBLIC_URL`: the address people open the product at, for links in mail
+    /// (never taken from a request's `Host`). Default `http://127.0.0.1:3000`.
+    pub public_url: String,
+    /// `CONCIERGE_SMTP_URL`: where mail goes, e.g. `smtps://user:pass@mail.example:465` or
+    /// `smtp://mail.example:587?tls=required`. Unset: mail waits in the owners' outbox page.
+    pub smtp_url: Option<Secret>,
+    /// `CONCIERGE_MAIL_FROM`: the sender of mail, default `Concierge <concierge@localhost>`.
+    pub mail_from: String,
 }
 
 impl Default for Config {
@@ -58,6 +66,9 @@ impl Default for Config {
             limits: LimitsConfig::default(),
             signup: SignupPolicy::Open,
             trusted_proxies: Vec::new(),
+            public_url: "http://127.0.0.1:3000".into(),
+            smtp_url: None,
+            mail_from: "Concierge <concierge@localhost>".into(),
         }
     }
 }
@@ -126,6 +137,31 @@ impl Config {
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
+        let public_url = match get("CONCIERGE_PUBLIC_URL").map(|u| u.trim().trim_end_matches('/').to_string()) {
+            None => d.public_url.clone(),
+            Some(u) if u.is_empty() => d.public_url.clone(),
+            Some(u) if (u.starts_with("http://") || u.starts_with("https://")) && !u.contains(char::is_whitespace) => u,
+            Some(u) => {
+                return Err(ConfigError {
+                    name: "CONCIERGE_PUBLIC_URL",
+                    reason: format!("{u:?} is not an http(s) address"),
+                })
+            }
+        };
+        let smtp_url = match get("CONCIERGE_SMTP_URL").map(|u| u.trim().to_string()).filter(|u| !u.is_empty()) {
+            None => None,
+            Some(u) => {
+                super::mail::check_smtp_url(&u).map_err(|reason| ConfigError { name: "CONCIERGE_SMTP_URL", reason })?;
+                Some(Secret::new(u))
+            }
+        };
+        let mail_from = match get("CONCIERGE_MAIL_FROM").map(|m| m.trim().to_string()).filter(|m| !m.is_empty()) {
+            None => d.mail_from.clone(),
+            Some(m) => {
+                super::mail::check_mailbox(&m).map_err(|reason| ConfigError { name: "CONCIERGE_MAIL_FROM", reason })?;
+                m
+            }
+        };
         let l = LimitsConfig::default();
         let limits = LimitsConfig {
             sends_per_minute: num(
@@ -158,6 +194,11 @@ impl Config {
                 get("CONCIERGE_LIMIT_INVITES_PER_HOUR"),
                 l.invites_per_hour,
             )?,
+            resets_per_hour: num(
+                "CONCIERGE_LIMIT_RESETS_PER_HOUR",
+                get("CONCIERGE_LIMIT_RESETS_PER_HOUR"),
+                l.resets_per_hour,
+            )?,
             live_replies: num("CONCIERGE_LIMIT_LIVE_REPLIES", get("CONCIERGE_LIMIT_LIVE_REPLIES"), l.live_replies)?,
             person_daily_tokens: num(
                 "CONCIERGE_QUOTA_PERSON_TOKENS",
@@ -186,6 +227,9 @@ impl Config {
                 d.login_max_failures,
             )?,
             log_json,
+            public_url,
+            smtp_url,
+            mail_from,
         })
     }
 }

@@ -28,6 +28,8 @@ pub struct LimitsConfig {
     pub signups_per_hour: u32,
     /// Invite acceptances per address per hour.
     pub invites_per_hour: u32,
+    /// Password-reset requests and resets per address per hour.
+    pub resets_per_hour: u32,
     /// Replies one person may have written at once (each waits in the embedded model's queue,
     /// so this also caps a person's share of that queue).
     pub live_replies: usize,
@@ -46,6 +48,7 @@ impl Default for LimitsConfig {
             embed_sends_per_minute: 20,
             signups_per_hour: 5,
             invites_per_hour: 10,
+            resets_per_hour: 10,
             live_replies: 3,
             person_daily_tokens: 500_000,
             venue_daily_tokens: 5_000_000,
@@ -62,7 +65,7 @@ pub struct Limited {
 
 /// What a limit is counted for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Rate {
+pub enum Rate<'a> {
     /// A chat message by a person of a venue (and, through an embed link, of that link).
     Send {
         user_id: i64,
@@ -71,6 +74,18 @@ pub enum Rate {
     },
     Assist {
         user_id: i64,
+    },
+    /// A new venue, from a client address.
+    SignUp {
+        address: &'a str,
+    },
+    /// An invite accepted, from a client address.
+    Invite {
+        address: &'a str,
+    },
+    /// A password reset asked for or made, from a client address.
+    Reset {
+        address: &'a str,
     },
 }
 
@@ -105,6 +120,7 @@ pub struct Limits {
     assists: Keyed<i64>,
     signups: Keyed<String>,
     invites: Keyed<String>,
+    resets: Keyed<String>,
 }
 
 const MINUTE: Duration = Duration::from_secs(60);
@@ -119,12 +135,13 @@ impl Limits {
             assists: Keyed::new(config.assists_per_minute, MINUTE),
             signups: Keyed::new(config.signups_per_hour, HOUR),
             invites: Keyed::new(config.invites_per_hour, HOUR),
+            resets: Keyed::new(config.resets_per_hour, HOUR),
             config,
         }
     }
 
     /// Counts a request against its limits.
-    pub fn check(&self, rate: Rate) -> Result<(), Limited> {
+    pub fn check(&self, rate: Rate<'_>) -> Result<(), Limited> {
         match rate {
             Rate::Send { user_id, venue_id, embed_token } => {
                 if let Some(token) = embed_token {
@@ -143,21 +160,19 @@ impl Limits {
                 .assists
                 .check(&user_id)
                 .map_err(|wait| limited("Too many requests to fill in forms. Please wait a moment.", wait)),
+            Rate::SignUp { address } => self
+                .signups
+                .check(&address.to_string())
+                .map_err(|wait| limited("Too many sign-ups from your network. Please try again later.", wait)),
+            Rate::Invite { address } => self
+                .invites
+                .check(&address.to_string())
+                .map_err(|wait| limited("Too many attempts from your network. Please try again later.", wait)),
+            Rate::Reset { address } => self
+                .resets
+                .check(&address.to_string())
+                .map_err(|wait| limited("Too many password resets from your network. Please try again later.", wait)),
         }
-    }
-
-    /// Counts a sign-up from `address`.
-    pub fn signup(&self, address: &str) -> Result<(), Limited> {
-        self.signups
-            .check(&address.to_string())
-            .map_err(|wait| limited("Too many sign-ups from your network. Please try again later.", wait))
-    }
-
-    /// Counts an invite acceptance from `address`.
-    pub fn invite(&self, address: &str) -> Result<(), Limited> {
-        self.invites
-            .check(&address.to_string())
-            .map_err(|wait| limited("Too many attempts from your network. Please try again later.", wait))
     }
 }
 
@@ -185,13 +200,17 @@ mod tests {
         let venue = limits.check(send(3)).unwrap_err();
         assert!(venue.message.contains("venue"), "{venue:?}");
 
+        let signup = |address| Rate::SignUp { address };
         let off = Limits::new(LimitsConfig { signups_per_hour: 0, ..Default::default() });
         for _ in 0..100 {
-            assert!(off.signup("10.0.0.1").is_ok());
+            assert!(off.check(signup("10.0.0.1")).is_ok());
         }
-        let on = Limits::new(LimitsConfig { signups_per_hour: 2, ..Default::default() });
-        assert!(on.signup("a").is_ok() && on.signup("a").is_ok());
-        assert!(on.signup("a").is_err());
-        assert!(on.signup("b").is_ok());
+        let on = Limits::new(LimitsConfig { signups_per_hour: 2, resets_per_hour: 1, ..Default::default() });
+        assert!(on.check(signup("a")).is_ok() && on.check(signup("a")).is_ok());
+        assert!(on.check(signup("a")).is_err());
+        assert!(on.check(signup("b")).is_ok());
+        // Each kind counts on its own: sign-ups used up leave resets alone.
+        assert!(on.check(Rate::Reset { address: "a" }).is_ok());
+        assert!(on.check(Rate::Reset { address: "a" }).unwrap_err().message.contains("password"));
     }
 }

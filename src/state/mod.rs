@@ -7,6 +7,7 @@
 
 pub mod config;
 pub mod limits;
+pub mod mail;
 pub mod session;
 pub mod startup;
 
@@ -29,6 +30,8 @@ pub struct AppState {
     pub knowledge: Arc<crate::knowledge::Knowledge>,
     /// Rate limits (this process's counts).
     pub limits: Arc<limits::Limits>,
+    /// Outgoing mail (SMTP, or the owners' outbox).
+    pub mail: Arc<mail::Mailer>,
 }
 
 impl AppState {
@@ -47,6 +50,7 @@ impl AppState {
             knowledge,
             pool,
             limits: Arc::new(limits::Limits::new(config.limits.clone())),
+            mail: Arc::new(mail::Mailer::new(&config)),
             config: Arc::new(config),
             sessions: Arc::default(),
         }

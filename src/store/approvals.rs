@@ -96,16 +96,6 @@ pub async fn set_status(
     Ok(())
 }
 
-/// After the action of an approved request failed.
-pub async fn mark_failed(pool: &PgPool, id: i64, note: &str) -> StoreResult<()> {
-    sqlx::query("update approvals set status = 'failed', note = $2 where id = $1")
-        .bind(id)
-        .bind(note.chars().take(1000).collect::<String>())
-        .execute(pool)
-        .await?;
-    Ok(())
-}
-
 #[derive(sqlx::FromRow)]
 struct QueueRow {
     id: i64,

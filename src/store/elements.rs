@@ -5,7 +5,7 @@ use super::{Actor, StoreError, StoreResult};
 use crate::domain::records::Element;
 use crate::domain::records::ElementsView;
 use crate::domain::ElementStatus;
-use sqlx::PgPool;
+use sqlx::{Acquire, PgPool, Postgres};
 
 pub async fn list(pool: &PgPool, actor: &Actor, event_id: i64) -> StoreResult<ElementsView> {
     let mut conn = pool.acquire().await?;
@@ -34,14 +34,14 @@ pub async fn list(pool: &PgPool, actor: &Actor, event_id: i64) -> StoreResult<El
 }
 
 /// Changes an element's status (staff only).
-pub async fn set_status(
-    pool: &PgPool,
+pub async fn set_status<'c>(
+    db: impl Acquire<'c, Database = Postgres>,
     actor: &Actor,
     event_id: i64,
     element_id: i64,
     status: ElementStatus,
 ) -> StoreResult<()> {
-    let mut tx = pool.begin().await?;
+    let mut tx = db.begin().await?;
     access::event(&mut tx, actor, event_id, Need::Manage).await?;
     let done = sqlx::query("update elements set status = $3 where id = $1 and event_id = $2")
         .bind(element_id)
@@ -93,15 +93,15 @@ pub enum ElementChange {
 
 /// Applies a change the venue approved (staff only), and records it as an accepted change
 /// request of `requested_by`. Returns the element as it is now.
-pub async fn apply_element_change(
-    pool: &PgPool,
+pub async fn apply_element_change<'c>(
+    db: impl Acquire<'c, Database = Postgres>,
     actor: &Actor,
     event_id: i64,
     change: &ElementChange,
     requested_by: i64,
     description: &str,
 ) -> StoreResult<Element> {
-    let mut tx = pool.begin().await?;
+    let mut tx = db.begin().await?;
     access::event(&mut tx, actor, event_id, Need::Manage).await?;
     let element_id: i64 = match change {
         ElementChange::Add { service_id, quantity } => {

@@ -5,7 +5,7 @@ use super::{Actor, StoreError, StoreResult};
 use crate::domain::forms::EventDraft;
 use crate::domain::records::{EventDetail, EventOverview, EventSummary, EventVendor, Space};
 use chrono::NaiveDate;
-use sqlx::PgPool;
+use sqlx::{Acquire, PgPool, Postgres};
 
 /// Budgets and the client's contact details are for staff and the client; vendors get blanks.
 /// (`$2` is the actor's role, as bound by `bind_actor`.)
@@ -103,8 +103,13 @@ pub async fn spaces(pool: &PgPool, actor: &Actor) -> StoreResult<Vec<Space>> {
 }
 
 /// Edits the overview (staff only). The space must belong to the actor's venue.
-pub async fn update(pool: &PgPool, actor: &Actor, event_id: i64, draft: &EventDraft) -> StoreResult<()> {
-    let mut tx = pool.begin().await?;
+pub async fn update<'c>(
+    db: impl Acquire<'c, Database = Postgres>,
+    actor: &Actor,
+    event_id: i64,
+    draft: &EventDraft,
+) -> StoreResult<()> {
+    let mut tx = db.begin().await?;
     access::event(&mut tx, actor, event_id, Need::Manage).await?;
     if let Some(space_id) = draft.space_id {
         let ok: bool = sqlx::query_scalar("select exists (select 1 from spaces where id = $1 and venue_id = $2)")

@@ -5,7 +5,7 @@ use super::{Actor, StoreError, StoreResult};
 use crate::domain::forms::GuestDraft;
 use crate::domain::records::Guest;
 use crate::domain::Rsvp;
-use sqlx::PgPool;
+use sqlx::{Acquire, PgPool, Postgres};
 
 const COLUMNS: &str = "id, name, email, party_size, rsvp, dietary, notes";
 
@@ -24,8 +24,13 @@ async fn open_list(conn: &mut sqlx::PgConnection, actor: &Actor, event_id: i64) 
     Ok(sqlx::query_scalar("select count(*) from guests where event_id = $1").bind(event_id).fetch_one(conn).await?)
 }
 
-pub async fn add(pool: &PgPool, actor: &Actor, event_id: i64, g: &GuestDraft) -> StoreResult<Guest> {
-    let mut tx = pool.begin().await?;
+pub async fn add<'c>(
+    db: impl Acquire<'c, Database = Postgres>,
+    actor: &Actor,
+    event_id: i64,
+    g: &GuestDraft,
+) -> StoreResult<Guest> {
+    let mut tx = db.begin().await?;
     let count = open_list(&mut tx, actor, event_id).await?;
     if count >= 2000 {
         return Err(StoreError::Conflict("This event already has 2,000 guests, the most a list can hold.".into()));

@@ -7,7 +7,7 @@ use super::access::{self, bind_actor, Need};
 use super::{Actor, StoreError, StoreResult};
 use crate::domain::records::{Message, RecentMessage, ThreadSummary, ThreadView};
 use serde::Serialize;
-use sqlx::PgPool;
+use sqlx::{Acquire, PgExecutor, PgPool, Postgres};
 
 /// SQL predicate over `message_threads t left join events e` rows; binds as in [`bind_actor`].
 pub(crate) const VISIBLE_THREAD: &str = "(t.venue_id = $1 and ($2 in ('owner', 'staff') \
@@ -31,7 +31,7 @@ pub async fn threads(pool: &PgPool, actor: &Actor, event_id: i64) -> StoreResult
     Ok(bind_actor(sqlx::query_as(&sql), actor).bind(event_id).fetch_all(&mut *conn).await?)
 }
 
-async fn thread(pool: &PgPool, actor: &Actor, thread_id: i64) -> StoreResult<ThreadSummary> {
+async fn thread(db: impl PgExecutor<'_>, actor: &Actor, thread_id: i64) -> StoreResult<ThreadSummary> {
     let sql = format!(
         "select t.id, t.kind, t.subject, v.name as vendor_name,
                 (select count(*) from messages m where m.thread_id = t.id) as message_count,
@@ -41,7 +41,7 @@ async fn thread(pool: &PgPool, actor: &Actor, thread_id: i64) -> StoreResult<Thr
            left join vendors v on v.id = t.vendor_id
           where t.id = $5 and {VISIBLE_THREAD}"
     );
-    bind_actor(sqlx::query_as(&sql), actor).bind(thread_id).fetch_optional(pool).await?.ok_or(StoreError::NotFound)
+    bind_actor(sqlx::query_as(&sql), actor).bind(thread_id).fetch_optional(db).await?.ok_or(StoreError::NotFound)
 }
 
 /// A thread and its latest `limit` messages, oldest first.
@@ -65,9 +65,14 @@ pub async fn open(pool: &PgPool, actor: &Actor, thread_id: i64, limit: i64) -> S
     Ok(ThreadView { thread, messages })
 }
 
-pub async fn send(pool: &PgPool, actor: &Actor, thread_id: i64, body: &str) -> StoreResult<Message> {
-    let thread = thread(pool, actor, thread_id).await?;
-    let mut tx = pool.begin().await?;
+pub async fn send<'c>(
+    db: impl Acquire<'c, Database = Postgres>,
+    actor: &Actor,
+    thread_id: i64,
+    body: &str,
+) -> StoreResult<Message> {
+    let mut tx = db.begin().await?;
+    let thread = thread(&mut *tx, actor, thread_id).await?;
     let message = sqlx::query_as(
         "insert into messages (thread_id, author_id, body) values ($1, $2, $3)
          returning id, thread_id, $4::text as author_name, true as mine, body, created_at",
@@ -135,13 +140,13 @@ pub async fn search_messages(pool: &PgPool, actor: &Actor, query: &str, limit: i
 
 /// The event's message thread with its client (or with one vendor), created when missing
 /// (staff only). Returns the thread id and who it reaches.
-pub async fn event_thread(
-    pool: &PgPool,
+pub async fn event_thread<'c>(
+    db: impl Acquire<'c, Database = Postgres>,
     actor: &Actor,
     event_id: i64,
     vendor_id: Option<i64>,
 ) -> StoreResult<(i64, String)> {
-    let mut tx = pool.begin().await?;
+    let mut tx = db.begin().await?;
     access::event(&mut tx, actor, event_id, Need::Manage).await?;
     let (to, subject): (String, String) = match vendor_id {
         None => {

@@ -7,6 +7,7 @@
 
 pub mod access;
 pub mod approvals;
+pub mod audit;
 pub mod chat;
 pub mod clients;
 pub mod contracts;
@@ -20,6 +21,7 @@ pub mod jobs;
 pub mod knowledge;
 pub mod messages;
 pub mod notifications;
+pub mod outbox;
 pub mod scheduling;
 pub mod scheduling_settings;
 pub mod services;

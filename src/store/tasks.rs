@@ -5,7 +5,7 @@ use super::{Actor, StoreError, StoreResult};
 use crate::domain::forms::TaskDraft;
 use crate::domain::records::{Task, TasksView};
 use crate::domain::TaskStatus;
-use sqlx::PgPool;
+use sqlx::{Acquire, PgPool, Postgres};
 
 pub(crate) const COLUMNS: &str =
     "t.id, t.title, t.event_id, e.title as event_title, t.assignee_id, u.name as assignee_name, t.due_date, t.status";
@@ -44,8 +44,13 @@ async fn check_assignee(conn: &mut sqlx::PgConnection, actor: &Actor, assignee: 
     Ok(())
 }
 
-pub async fn create(pool: &PgPool, actor: &Actor, event_id: i64, draft: &TaskDraft) -> StoreResult<i64> {
-    let mut tx = pool.begin().await?;
+pub async fn create<'c>(
+    db: impl Acquire<'c, Database = Postgres>,
+    actor: &Actor,
+    event_id: i64,
+    draft: &TaskDraft,
+) -> StoreResult<i64> {
+    let mut tx = db.begin().await?;
     access::event(&mut tx, actor, event_id, Need::Manage).await?;
     check_assignee(&mut tx, actor, draft.assignee_id).await?;
     let id = sqlx::query_scalar(

@@ -3,7 +3,7 @@
 use super::actor::{
     context, embed_frame_ancestors, embed_session, from_widget, page_policy, resolve_actor, resolve_caller, Caller,
 };
-use super::{calendar, chat_stream, knowledge};
+use super::{audit, calendar, chat_stream, knowledge};
 use crate::api::AppError;
 use crate::app::shell;
 use crate::state::AppState;
@@ -34,6 +34,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/chat/{thread_id}/events", get(chat_stream::events))
         .route("/calendar/feed/{file}", get(calendar::feed))
         .route("/appointments/{file}", get(calendar::appointment))
+        .route("/settings/audit.csv", get(audit::csv))
         .route(
             "/knowledge/upload",
             axum::routing::post(knowledge::upload)
@@ -59,6 +60,8 @@ pub fn app(state: AppState) -> Router {
 fn loggable_path(path: &str) -> String {
     if path.starts_with("/invite/") {
         "/invite/<token>".to_string()
+    } else if path.starts_with("/reset/") {
+        "/reset/<token>".to_string()
     } else if path.starts_with("/calendar/feed/") {
         "/calendar/feed/<token>".to_string()
     } else {

@@ -335,18 +335,21 @@ async fn a_clients_element_change_waits_for_the_venue_then_applies(pool: PgPool)
     assert!(told.contains("call_1_1") && told.contains(r#""applied":"Change the quantity of"#), "{told}");
 }
 
+/// How many guests called Ada Lovelace the event has.
+async fn adas(app: &TestApp, event: i64) -> i64 {
+    sqlx::query_scalar("select count(*) from guests where event_id = $1 and name = 'Ada Lovelace'")
+        .bind(event)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
 #[sqlx::test]
 async fn actions_wait_for_the_persons_own_approval_and_rejections_are_told(pool: PgPool) {
     let app = spawn(pool).await;
     let emma = app.login(EMMA).await;
     let event = app.event_id(EMMA_EVENT).await;
-    let count = || async {
-        sqlx::query_scalar::<_, i64>("select count(*) from guests where event_id = $1 and name = 'Ada Lovelace'")
-            .bind(event)
-            .fetch_one(&app.pool)
-            .await
-            .unwrap()
-    };
+    let count = || adas(&app, event);
     let (thread, items) = ask(
         &app,
         &emma,
@@ -394,6 +397,87 @@ async fn actions_wait_for_the_persons_own_approval_and_rejections_are_told(pool:
     assert_eq!(bob, 0);
     let answer = last_reply(&items)["content"].as_str().unwrap().to_string();
     assert!(answer.contains("Rejected") && answer.contains("not invited"), "{answer}");
+}
+
+/// The decision, the action's writes and the item's result are one transaction. A failure after
+/// the action wrote and before the decision was recorded (here the item's final write refused,
+/// as a crash there would leave it) changes nothing: the guest is not added and the approval is
+/// still pending, so it can be decided again, and then it runs exactly once. The audit log keeps
+/// the proposal and the one decision, with the change.
+#[sqlx::test]
+async fn an_approval_and_its_action_commit_together_or_not_at_all(pool: PgPool) {
+    let app = spawn(pool).await;
+    let emma = app.login(EMMA).await;
+    let event = app.event_id(EMMA_EVENT).await;
+    let count = || adas(&app, event);
+    let (thread, items) = ask(
+        &app,
+        &emma,
+        "client",
+        Some(event),
+        r#"Add Ada [[call add_guest {"name": "Ada Lovelace", "party_size": 2}]]"#,
+    )
+    .await;
+    let call = tools(&items)[0].clone();
+    assert_eq!(call["status"], "awaiting_approval", "{call}");
+    let id = call["data"]["approval"]["id"].as_i64().unwrap();
+    let approval = || async {
+        sqlx::query_scalar::<_, String>("select status from approvals where id = $1")
+            .bind(id)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap()
+    };
+
+    sqlx::query(
+        "create function crash_on_done() returns trigger language plpgsql as $$
+         begin if new.status = 'done' and new.kind = 'tool_call' then raise exception 'simulated crash'; end if;
+         return new; end $$",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query("create trigger crash before update on chat_items for each row execute function crash_on_done()")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let id_text = id.to_string();
+    let form = [("approval_id", id_text.as_str()), ("approve", "true"), ("note", "")];
+    let decide = || app.call(Some(&emma), "decide_approval", &form);
+    let r = decide().await;
+    assert!(r.status.is_server_error(), "{} {}", r.status, r.body);
+    assert_eq!(count().await, 0, "the action's write went with the failed decision");
+    assert_eq!(approval().await, "pending");
+    let item: String = sqlx::query_scalar("select status from chat_items where id = $1")
+        .bind(call["id"].as_i64().unwrap())
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(item, "awaiting_approval");
+
+    sqlx::query("drop trigger crash on chat_items").execute(&app.pool).await.unwrap();
+    let r = decide().await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["status"], "done", "{}", r.body);
+    assert_eq!(count().await, 1);
+    assert_eq!(approval().await, "approved");
+    let again = decide().await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
+    assert_eq!(count().await, 1, "decided once, run once");
+    settle(&app, &emma, thread).await;
+
+    let log: Vec<(String, Value)> =
+        sqlx::query_as("select action, detail from audit_log where category = 'agents' order by id")
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    let actions: Vec<&str> = log.iter().map(|(a, _)| a.as_str()).collect();
+    assert_eq!(actions, ["action_proposed", "action_approved"], "{log:?}");
+    let approved = &log[1].1;
+    assert_eq!(approved["tool"], "add_guest");
+    assert_eq!(approved["approval_id"], id);
+    assert!(approved["changes"].as_array().is_some_and(|c| !c.is_empty()), "{approved}");
+    assert!(approved["result"].is_object(), "{approved}");
 }
 
 #[sqlx::test]

@@ -53,7 +53,7 @@ async fn feeds_follow_reschedules_and_cancellations_and_can_be_revoked(pool: PgP
         idempotency_key: None,
         notes: "Two of us; one vegetarian, no nuts",
     };
-    let a = sched::book(&app.pool, &emma, &b, Utc::now()).await.unwrap();
+    let a = sched::book(&app.pool, &app.pool, &emma, &b, Utc::now()).await.unwrap();
 
     let emma_s = app.login(EMMA).await;
     let r = app.call(Some(&emma_s), "create_calendar_feed", &[]).await;
@@ -71,7 +71,7 @@ async fn feeds_follow_reschedules_and_cancellations_and_can_be_revoked(pool: PgP
     assert_eq!((seq, status.as_str(), start), (0, "CONFIRMED", stamp(slots[0].start)));
 
     // Rescheduled: same UID, SEQUENCE 1, the new start.
-    sched::reschedule(&app.pool, &emma, a.id, slots[6].start, "", Utc::now()).await.unwrap();
+    sched::reschedule(&app.pool, &app.pool, &emma, a.id, slots[6].start, "", Utc::now()).await.unwrap();
     let events = parse(&get(&app, None, &url).await.body);
     assert_eq!(events[0], (uid.clone(), 1, "CONFIRMED".into(), stamp(slots[6].start)));
 
@@ -89,7 +89,7 @@ async fn feeds_follow_reschedules_and_cancellations_and_can_be_revoked(pool: PgP
     assert!(parse(&get(&app, None, &james_url).await.body).is_empty());
 
     // Cancelled: still there, as STATUS:CANCELLED with SEQUENCE 2.
-    sched::cancel(&app.pool, &emma, a.id, "", Utc::now()).await.unwrap();
+    sched::cancel(&app.pool, &app.pool, &emma, a.id, "", Utc::now()).await.unwrap();
     let events = parse(&get(&app, None, &url).await.body);
     assert_eq!((events[0].1, events[0].2.as_str()), (2, "CANCELLED"));
 
@@ -144,7 +144,7 @@ async fn reminders_are_sent_once_at_their_time_and_survive_a_crashed_worker(pool
         let start = slots[i].start;
         async move {
             let b = Booking { type_id: tasting, starts_at: start, client_id: None, idempotency_key: None, notes: "" };
-            sched::book(&pool, &emma, &b, Utc::now()).await.unwrap()
+            sched::book(&pool, &pool, &emma, &b, Utc::now()).await.unwrap()
         }
     };
     // Tastings block 30 min either side: 0, 10 and 20 are Wednesday 10:00, 12:30 and 15:00; 27
@@ -208,9 +208,10 @@ async fn reminders_are_sent_once_at_their_time_and_survive_a_crashed_worker(pool
     sqlx::query("delete from notifications").execute(&app.pool).await.unwrap();
     let d = book(27).await;
     let e = book(37).await;
-    let moved = sched::reschedule(&app.pool, &emma, d.id, d.starts_at + Duration::days(1), "", Utc::now()).await;
+    let moved =
+        sched::reschedule(&app.pool, &app.pool, &emma, d.id, d.starts_at + Duration::days(1), "", Utc::now()).await;
     let moved = moved.unwrap_or_else(|err| panic!("{err}"));
-    sched::cancel(&app.pool, &emma, e.id, "", Utc::now()).await.unwrap();
+    sched::cancel(&app.pool, &app.pool, &emma, e.id, "", Utc::now()).await.unwrap();
     let ran = concierge::jobs::run_due(&app.pool, &app.knowledge, moved.starts_at - Duration::hours(23)).await.unwrap();
     assert_eq!(ran, 3, "the old and the new time of one, and the cancelled one's: all finished");
     let notes = notes_for(&app.pool, EMMA).await;
@@ -236,7 +237,7 @@ async fn the_staff_calendar_shows_appointments_and_events_to_staff_only(pool: Pg
     let day = wednesday();
     let slot = sched::availability(&app.pool, &emma, tasting, day, day, Utc::now()).await.unwrap()[0];
     let b = Booking { type_id: tasting, starts_at: slot.start, client_id: None, idempotency_key: None, notes: "" };
-    let a = sched::book(&app.pool, &emma, &b, Utc::now()).await.unwrap();
+    let a = sched::book(&app.pool, &app.pool, &emma, &b, Utc::now()).await.unwrap();
     let from = (slot.start - Duration::days(3)).to_rfc3339();
     let to = (slot.start + Duration::days(4)).to_rfc3339();
 

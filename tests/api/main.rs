@@ -3,6 +3,7 @@
 
 mod agents;
 mod assist;
+mod audit;
 mod auth;
 mod calendar;
 mod chat;
@@ -11,6 +12,7 @@ mod input;
 mod knowledge;
 mod limits;
 mod pages;
+mod reset;
 mod scheduling;
 mod tenancy;
 

@@ -49,16 +49,19 @@ async fn tastings_are_offered_within_hours_and_buffers(pool: PgPool) {
     // that day starts at 12:30 (its own 30 min before), not 11:30.
     let first = slots[0];
     let b = Booking { type_id: tasting, starts_at: first.start, client_id: None, idempotency_key: None, notes: "" };
-    booking::book(&app.pool, &emma, &b, Utc::now()).await.unwrap();
+    booking::book(&app.pool, &app.pool, &emma, &b, Utc::now()).await.unwrap();
     let after = booking::availability(&app.pool, &emma, tasting, day, day, Utc::now()).await.unwrap();
     let next = after[0].start.with_timezone(&tz).format("%H:%M").to_string();
     assert_eq!(next, "12:30");
     // The same time again is refused, however it is asked for.
-    let again = booking::book(&app.pool, &emma, &b, Utc::now()).await;
+    let again = booking::book(&app.pool, &app.pool, &emma, &b, Utc::now()).await;
     assert!(matches!(again, Err(BookingError::Taken)), "{again:?}");
     // Outside hours is refused before the database is asked.
     let night = Booking { starts_at: first.start + Duration::hours(12), ..b };
-    assert!(matches!(booking::book(&app.pool, &emma, &night, Utc::now()).await, Err(BookingError::Unavailable(_))));
+    assert!(matches!(
+        booking::book(&app.pool, &app.pool, &emma, &night, Utc::now()).await,
+        Err(BookingError::Unavailable(_))
+    ));
 }
 
 #[sqlx::test]
@@ -82,7 +85,7 @@ async fn a_hundred_concurrent_bookings_of_one_slot_make_one_appointment(pool: Pg
                     idempotency_key: Some(&key),
                     notes: "",
                 };
-                booking::book(&pool, &sam, &b, Utc::now()).await
+                booking::book(&pool, &pool, &sam, &b, Utc::now()).await
             })
         })
         .collect();
@@ -112,7 +115,7 @@ async fn a_hundred_concurrent_bookings_of_one_slot_make_one_appointment(pool: Pg
                     idempotency_key: Some("same-request-1"),
                     notes: "",
                 };
-                booking::book(&pool, &sam, &b, Utc::now()).await.map(|a| a.id)
+                booking::book(&pool, &pool, &sam, &b, Utc::now()).await.map(|a| a.id)
             })
         })
         .collect();
@@ -136,16 +139,17 @@ async fn rescheduling_and_cancelling_follow_the_notice_policy(pool: PgPool) {
     let day = wednesday();
     let slots = booking::availability(&app.pool, &emma, tour, day, day, Utc::now()).await.unwrap();
     let b = Booking { type_id: tour, starts_at: slots[0].start, client_id: None, idempotency_key: None, notes: "" };
-    let a = booking::book(&app.pool, &emma, &b, Utc::now()).await.unwrap();
+    let a = booking::book(&app.pool, &app.pool, &emma, &b, Utc::now()).await.unwrap();
     assert_eq!(a.sequence, 0);
 
     // Another client cannot touch it.
-    let r = booking::reschedule(&app.pool, &james, a.id, slots[8].start, "", Utc::now()).await;
+    let r = booking::reschedule(&app.pool, &app.pool, &james, a.id, slots[8].start, "", Utc::now()).await;
     assert!(matches!(r, Err(BookingError::Store(concierge::store::StoreError::NotFound))), "{r:?}");
 
     // Moving it frees the old time and takes the new one; the sequence goes up.
-    let moved =
-        booking::reschedule(&app.pool, &emma, a.id, slots[8].start, "later suits us", Utc::now()).await.unwrap();
+    let moved = booking::reschedule(&app.pool, &app.pool, &emma, a.id, slots[8].start, "later suits us", Utc::now())
+        .await
+        .unwrap();
     assert_eq!((moved.starts_at, moved.sequence), (slots[8].start, 1));
     let free = booking::availability(&app.pool, &emma, tour, day, day, Utc::now()).await.unwrap();
     assert!(free.iter().any(|s| s.start == slots[0].start), "the old time is free again");
@@ -153,13 +157,13 @@ async fn rescheduling_and_cancelling_follow_the_notice_policy(pool: PgPool) {
 
     // Within the change notice (a day for tours), only staff may change it.
     let late = moved.starts_at - Duration::hours(2);
-    let r = booking::cancel(&app.pool, &emma, a.id, "ill", late).await;
+    let r = booking::cancel(&app.pool, &app.pool, &emma, a.id, "ill", late).await;
     assert!(matches!(r, Err(BookingError::Unavailable(_))), "{r:?}");
-    let cancelled = booking::cancel(&app.pool, &sam, a.id, "client called in sick", late).await.unwrap();
+    let cancelled = booking::cancel(&app.pool, &app.pool, &sam, a.id, "client called in sick", late).await.unwrap();
     assert_eq!((cancelled.status.as_str(), cancelled.sequence), ("cancelled", 2));
     let free = booking::availability(&app.pool, &emma, tour, day, day, Utc::now()).await.unwrap();
     assert!(free.iter().any(|s| s.start == slots[8].start), "a cancelled appointment frees its time");
-    let r = booking::cancel(&app.pool, &sam, a.id, "", Utc::now()).await;
+    let r = booking::cancel(&app.pool, &app.pool, &sam, a.id, "", Utc::now()).await;
     assert!(matches!(r, Err(BookingError::Store(concierge::store::StoreError::Conflict(_)))), "{r:?}");
     let history: Vec<(String, String)> =
         sqlx::query_as("select kind, reason from appointment_changes where appointment_id = $1 order by id")

@@ -190,7 +190,7 @@ impl Tool for RequestElementChange {
     async fn run(cx: &ToolCx<'_>, args: ElementChangeArgs) -> Result<Value, ToolError> {
         let plan = plan_change(cx, &args).await?;
         let el = elements::apply_element_change(
-            cx.pool,
+            &mut *cx.writer().await?,
             cx.actor,
             plan.event_id,
             &plan.change,
@@ -245,7 +245,7 @@ impl Tool for UpdateElementStatus {
 
     async fn run(cx: &ToolCx<'_>, a: ElementStatusArgs) -> Result<Value, ToolError> {
         let event_id = cx.event(None)?;
-        elements::set_status(cx.pool, cx.actor, event_id, a.element_id, a.status).await?;
+        elements::set_status(&mut *cx.writer().await?, cx.actor, event_id, a.element_id, a.status).await?;
         Ok(json!({"element_id": a.element_id, "status": a.status.as_str()}))
     }
 

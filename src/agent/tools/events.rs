@@ -264,7 +264,7 @@ impl Tool for UpdateEventDetails {
     async fn run(cx: &ToolCx<'_>, a: UpdateEventArgs) -> Result<Value, ToolError> {
         let (id, _, form) = event_update(cx, &a).await?;
         let draft = form.parse()?;
-        events::update(cx.pool, cx.actor, id, &draft).await?;
+        events::update(&mut *cx.writer().await?, cx.actor, id, &draft).await?;
         Ok(
             json!({"event_id": id, "title": draft.title, "date": draft.event_date, "guests": draft.guest_count, "budget": money(draft.budget_cents), "status": draft.status.as_str()}),
         )

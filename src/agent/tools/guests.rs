@@ -130,7 +130,7 @@ impl Tool for AddGuest {
     async fn run(cx: &ToolCx<'_>, a: AddGuestArgs) -> Result<Value, ToolError> {
         let id = cx.event(a.event_id)?;
         let draft = a.form().parse()?;
-        let g = guests::add(cx.pool, cx.actor, id, &draft).await?;
+        let g = guests::add(&mut *cx.writer().await?, cx.actor, id, &draft).await?;
         Ok(json!({"added": {"id": g.id, "name": g.name, "party_size": g.party_size, "rsvp": g.rsvp.as_str()}}))
     }
 

@@ -59,8 +59,8 @@ impl Tool for SendClientMessage {
     }
 
     async fn run(cx: &ToolCx<'_>, a: MessageArgs) -> Result<Value, ToolError> {
-        let (thread, to) = messages::event_thread(cx.pool, cx.actor, cx.event(None)?, None).await?;
-        let m = messages::send(cx.pool, cx.actor, thread, a.body.trim()).await?;
+        let (thread, to) = messages::event_thread(&mut *cx.writer().await?, cx.actor, cx.event(None)?, None).await?;
+        let m = messages::send(&mut *cx.writer().await?, cx.actor, thread, a.body.trim()).await?;
         Ok(json!({"sent_to": to, "message_id": m.id}))
     }
 
@@ -106,8 +106,9 @@ impl Tool for SendVendorMessage {
     }
 
     async fn run(cx: &ToolCx<'_>, a: VendorMessageArgs) -> Result<Value, ToolError> {
-        let (thread, to) = messages::event_thread(cx.pool, cx.actor, cx.event(None)?, Some(a.vendor_id)).await?;
-        let m = messages::send(cx.pool, cx.actor, thread, a.body.trim()).await?;
+        let (thread, to) =
+            messages::event_thread(&mut *cx.writer().await?, cx.actor, cx.event(None)?, Some(a.vendor_id)).await?;
+        let m = messages::send(&mut *cx.writer().await?, cx.actor, thread, a.body.trim()).await?;
         Ok(json!({"sent_to": to, "message_id": m.id}))
     }
 

@@ -130,7 +130,9 @@ impl Tool for BookAppointment {
             idempotency_key: None,
             notes: "",
         };
-        let booked = booking::book(cx.pool, cx.actor, &b, chrono::Utc::now()).await.map_err(booking_error)?;
+        let booked = booking::book(cx.pool, &mut *cx.writer().await?, cx.actor, &b, chrono::Utc::now())
+            .await
+            .map_err(booking_error)?;
         let tz = scheduling::venue_tz(cx.pool, cx.actor.venue_id).await?;
         Ok(json!({"appointment_id": booked.id, "booked": venue_time(tz, booked.starts_at)}))
     }
@@ -211,6 +213,7 @@ impl Tool for RescheduleAppointment {
     async fn run(cx: &ToolCx<'_>, a: RescheduleArgs) -> Result<Value, ToolError> {
         let moved = booking::reschedule(
             cx.pool,
+            &mut *cx.writer().await?,
             cx.actor,
             a.appointment_id,
             a.starts_at,
@@ -270,9 +273,10 @@ impl Tool for CancelAppointment {
 
     async fn run(cx: &ToolCx<'_>, a: CancelArgs) -> Result<Value, ToolError> {
         let reason = a.reason.unwrap_or_default();
-        let c = booking::cancel(cx.pool, cx.actor, a.appointment_id, &reason, chrono::Utc::now())
-            .await
-            .map_err(booking_error)?;
+        let c =
+            booking::cancel(cx.pool, &mut *cx.writer().await?, cx.actor, a.appointment_id, &reason, chrono::Utc::now())
+                .await
+                .map_err(booking_error)?;
         Ok(json!({"appointment_id": c.id, "status": c.status}))
     }
 

@@ -120,7 +120,7 @@ impl Tool for CreateTask {
     async fn run(cx: &ToolCx<'_>, a: CreateTaskArgs) -> Result<Value, ToolError> {
         let (form, assignee) = task_form(cx, &a).await?;
         let draft = form.parse()?;
-        let id = tasks::create(cx.pool, cx.actor, cx.event(None)?, &draft).await?;
+        let id = tasks::create(&mut *cx.writer().await?, cx.actor, cx.event(None)?, &draft).await?;
         Ok(json!({"task_id": id, "title": draft.title, "due": draft.due_date, "assignee": assignee}))
     }
 

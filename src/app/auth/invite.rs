@@ -1,9 +1,9 @@
 //! Accepting an invite: a single-use link whose form sets the invited person's password.
 
+use super::NewPasswordField;
 use crate::api::auth::fetch_invite;
-use crate::app::common::{field_error, general_error, ErrorBanner, FieldMessage, Loading};
+use crate::app::common::{general_error, ErrorBanner, Loading};
 use crate::app::AuthActions;
-use crate::domain::parse::FieldErrors;
 use leptos::prelude::*;
 
 /// `token`: the invite's, from the link.
@@ -11,17 +11,7 @@ use leptos::prelude::*;
 pub fn AcceptInviteForm(token: Signal<String>) -> impl IntoView {
     let accept = expect_context::<AuthActions>().accept;
     let info = Resource::new(move || token.get(), fetch_invite);
-    let password = RwSignal::new(String::new());
-    let touched = RwSignal::new(false);
-    let message = Signal::derive(move || {
-        let mut client = FieldErrors::default();
-        if touched.get() {
-            if let Err(m) = crate::domain::parse::password(&password.get()) {
-                client.add("password", m);
-            }
-        }
-        field_error(accept.value().get().and_then(|r| r.err()), &client, "password")
-    });
+    let server = Signal::derive(move || accept.value().get().and_then(|r| r.err()));
     view! {
         <section class="mx-auto mt-8 max-w-sm">
             <Suspense fallback=|| view! { <Loading /> }>
@@ -38,20 +28,7 @@ pub fn AcceptInviteForm(token: Signal<String>) -> impl IntoView {
                                     <label class="label" for="invite-email">"Email"</label>
                                     <input id="invite-email" class="input" type="email" value=info.email.clone() readonly autocomplete="username" />
                                 </div>
-                                <div>
-                                    <label class="label" for="invite-password">"Password (at least 10 characters)"</label>
-                                    <input
-                                        id="invite-password"
-                                        name="password"
-                                        type="password"
-                                        autocomplete="new-password"
-                                        class="input"
-                                        aria-describedby="invite-password-error"
-                                        on:input=move |ev| password.set(event_target_value(&ev))
-                                        on:blur=move |_| touched.set(true)
-                                    />
-                                    <FieldMessage id="invite-password-error" message />
-                                </div>
+                                <NewPasswordField id="invite-password" label="Password (at least 10 characters)" server />
                                 {move || accept.value().get().and_then(|r| r.err()).and_then(|e| general_error(&e)).map(|m| view! { <ErrorBanner message=m /> })}
                                 <button type="submit" class="btn-primary w-full" disabled=move || accept.pending().get()>"Set password and continue"</button>
                             </ActionForm>

@@ -36,6 +36,7 @@ pub fn LoginForm(next: Signal<String>) -> impl IntoView {
                 <button type="submit" class="btn-primary w-full" disabled=move || login.pending().get()>
                     {move || if login.pending().get() { "Logging in…" } else { "Log in" }}
                 </button>
+                <p class="text-center text-sm"><a href="/forgot" class="link">"Forgot your password?"</a></p>
             </ActionForm>
             <p class="mt-4 text-center text-sm text-stone-600 dark:text-stone-400">
                 "New venue? " <a href="/signup" class="link">"Create an account"</a>

@@ -1,8 +1,10 @@
 //! Venue and account settings: the team and its invites, hosted model providers, embed tokens
-//! for the chat widget, and the person's own account and model usage.
+//! for the chat widget, the audit log, and the person's own account and model usage.
 
 pub mod account;
+pub mod audit;
 pub mod embed_tokens;
 pub mod models;
+pub mod outbox;
 pub mod team;
 pub mod usage;

@@ -56,16 +56,21 @@ fn TeamView(t: Team, create: ServerAction<CreateInvite>, removed: RwSignal<u32>)
                 <h2 id="members-h" class="section-title">"Members"</h2>
                 <table class="w-full text-left text-sm">
                     <thead class="text-xs uppercase text-stone-500">
-                        <tr><th scope="col" class="py-2 pr-3">"Name"</th><th scope="col" class="py-2 pr-3">"Role"</th><th scope="col" class="py-2 pr-3">"For"</th><th scope="col" class="py-2"><span class="sr-only">"Actions"</span></th></tr>
+                        <tr><th scope="col" class="py-2 pr-3">"Name"</th><th scope="col" class="py-2 pr-3">"Role"</th><th scope="col" class="hidden py-2 pr-3 sm:table-cell">"For"</th><th scope="col" class="py-2"><span class="sr-only">"Actions"</span></th></tr>
                     </thead>
                     <tbody class="divide-y divide-stone-200 dark:divide-stone-800">
                         {t.members.into_iter().map(|m| {
                             let (id, name) = (m.user_id, m.name.clone());
                             view! {
                                 <tr>
-                                    <td class="py-2 pr-3"><p class="font-medium">{m.name.clone()}</p><p class="text-xs text-stone-500">{m.email.clone()}</p></td>
+                                    <td class="py-2 pr-3">
+                                        <p class="font-medium">{m.name.clone()}</p>
+                                        <p class="break-all text-xs text-stone-500">{m.email.clone()}</p>
+                                        // On phones the "For" column folds in here, so the row fits without scrolling.
+                                        {m.linked_to.clone().map(|l| view! { <p class="text-xs text-stone-500 sm:hidden">{format!("For {l}")}</p> })}
+                                    </td>
                                     <td class="py-2 pr-3">{m.role.label()}</td>
-                                    <td class="py-2 pr-3">{m.linked_to.clone().unwrap_or_default()}</td>
+                                    <td class="hidden py-2 pr-3 sm:table-cell">{m.linked_to.clone().unwrap_or_default()}</td>
                                     <td class="py-2 text-right">
                                         {move || owner_id().filter(|me| *me != id).map(|_| {
                                             let name = name.clone();
