@@ -75,8 +75,24 @@ fn Nav(user: Option<SessionUser>) -> impl IntoView {
 fn UserMenu(user: SessionUser) -> impl IntoView {
     let logout = expect_context::<AuthActions>().logout;
     let initials: String = user.name.split_whitespace().filter_map(|w| w.chars().next()).take(2).collect();
+    // The menu closes once a link in it is followed (navigation stays on the page, so the
+    // `<details>` would otherwise stay open over the next page).
+    let menu = NodeRef::<leptos::html::Details>::new();
+    let close_on_link = move |ev: leptos::ev::MouseEvent| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            let target = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+            let on_link = target.and_then(|t| t.closest("a").ok().flatten()).is_some();
+            if let (true, Some(menu)) = (on_link, menu.get_untracked()) {
+                menu.set_open(false);
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (ev, menu);
+    };
     view! {
-        <details class="relative">
+        <details class="relative" node_ref=menu on:click=close_on_link>
             <summary
                 class="flex cursor-pointer list-none items-center gap-2 rounded-full p-1 hover:bg-stone-200 dark:hover:bg-stone-800"
                 aria-label=format!("Account menu for {}", user.name)

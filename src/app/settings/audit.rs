@@ -87,9 +87,9 @@ pub fn AuditLog() -> impl IntoView {
                                     <thead class="text-xs uppercase text-stone-500">
                                         <tr>
                                             <th scope="col" class="py-2 pr-3">"When"</th>
-                                            <th scope="col" class="py-2 pr-3">"Who"</th>
+                                            <th scope="col" class="hidden py-2 pr-3 sm:table-cell">"Who"</th>
                                             <th scope="col" class="py-2 pr-3">"What"</th>
-                                            <th scope="col" class="py-2 pr-3">"Details"</th>
+                                            <th scope="col" class="hidden py-2 pr-3 sm:table-cell">"Details"</th>
                                         </tr>
                                     </thead>
                                     <tbody class="divide-y divide-stone-200 align-top dark:divide-stone-800">
@@ -116,21 +116,27 @@ pub fn AuditLog() -> impl IntoView {
 #[component]
 fn Row(e: AuditEntry) -> impl IntoView {
     let lines = detail_lines(&e.detail);
+    let list =
+        |lines: Vec<String>| lines.into_iter().map(|l| view! { <li class="break-words">{l}</li> }).collect_view();
+    let who = if e.actor_name.is_empty() { "System".to_string() } else { e.actor_name.clone() };
+    // On phones "who" folds under "when" and the details under "what", so a row fits the width.
     view! {
         <tr data-action=e.action.as_str()>
-            <td class="whitespace-nowrap py-2 pr-3 tabular-nums">{fmt_datetime(e.at)}</td>
-            <td class="py-2 pr-3">
-                {if e.actor_name.is_empty() { "System".to_string() } else { e.actor_name.clone() }}
+            <td class="py-2 pr-3 tabular-nums">
+                <span class="whitespace-nowrap">{fmt_datetime(e.at)}</span>
+                <span class="block text-xs text-stone-500 sm:hidden">{who.clone()}</span>
+            </td>
+            <td class="hidden py-2 pr-3 sm:table-cell">
+                {who}
                 {(!e.ip.is_empty()).then(|| view! { <span class="block text-xs text-stone-500">{e.ip.clone()}</span> })}
             </td>
             <td class="py-2 pr-3">
                 <span class="font-medium">{e.action.label()}</span>
-                <span class="block break-words text-xs text-stone-500">{e.target.clone()}</span>
+                <span class="block break-all text-xs text-stone-500">{e.target.clone()}</span>
+                <ul class="mt-1 space-y-0.5 text-xs sm:hidden">{list(lines.clone())}</ul>
             </td>
-            <td class="py-2 pr-3 text-xs">
-                <ul class="space-y-0.5">
-                    {lines.into_iter().map(|l| view! { <li class="break-words">{l}</li> }).collect_view()}
-                </ul>
+            <td class="hidden py-2 pr-3 text-xs sm:table-cell">
+                <ul class="space-y-0.5">{list(lines)}</ul>
             </td>
         </tr>
     }
