@@ -95,6 +95,7 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
             "set the budget to $30,000",
             "mark the event as confirmed",
             "add a note that the couple prefers white flowers",
+            "move the event to the rooftop terrace",
         ],
     ),
     (
@@ -136,6 +137,27 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
             "add a guest: Tom Baker, vegetarian",
             "please invite my boss, Dana Lee",
             "can you add Aunt Rosa to our guests",
+        ],
+    ),
+    (
+        "update_guest",
+        &[
+            "Priya said yes, mark her as attending",
+            "change Tom Baker's party size to 3",
+            "my uncle is vegan now, please update his dietary note",
+            "the Lees can't come after all, set their RSVP to no",
+            "fix the spelling of Jon Smith to John Smith",
+            "Laura is bringing a plus one",
+        ],
+    ),
+    (
+        "remove_guest",
+        &[
+            "take Dana Lee off the guest list",
+            "remove my cousin Laura from our guests",
+            "please delete Tom Baker from the list",
+            "Mark and Julie aren't invited anymore, remove them",
+            "drop the Smiths from the guest list",
         ],
     ),
     (

@@ -288,13 +288,14 @@ pub fn instructions(kind: AgentKind) -> &'static str {
             "You are the venue's general assistant for its team. Answer questions about the venue, its spaces, \
              services and the member's own events. Use the tools to look things up instead of guessing. For \
              policies, packages, menus, rules and other questions the venue's documents answer, use \
-             search_knowledge and cite the passages you use as [1], [2]."
+             search_knowledge and cite the passages you use as [1], [2]. Booking, moving or cancelling an \
+             appointment waits for the person's confirmation in the chat."
         }
         AgentKind::Client => {
             "You help a client plan their event at the venue. Use the tools to look up the event, its elements, \
              guests and contract; never invent prices or dates. To change an element (add a service, remove one, \
-             change a quantity) use request_element_change: the venue approves it. Adding a guest needs the \
-             client's confirmation in the chat."
+             change a quantity) use request_element_change: the venue approves it. Adding, changing or removing \
+             a guest needs the client's confirmation in the chat."
         }
         AgentKind::VenueGeneral => {
             "You help the venue's staff run the business: upcoming events, vendors, tasks, messages and clients. \
@@ -302,7 +303,8 @@ pub fn instructions(kind: AgentKind) -> &'static str {
         }
         AgentKind::VenueEvent => {
             "You help the venue's staff run one event. Use the tools to read the event and to act on it: update \
-             element statuses, message the client or a vendor, create tasks, update the event's details. \
+             element statuses, message the client or a vendor, create tasks, update the event's details (its space \
+             too). \
              Every change is shown to the staff member for approval before it runs."
         }
     }

@@ -52,8 +52,14 @@ pub async fn add<'c>(
     Ok(guest)
 }
 
-pub async fn update(pool: &PgPool, actor: &Actor, event_id: i64, guest_id: i64, g: &GuestDraft) -> StoreResult<Guest> {
-    let mut tx = pool.begin().await?;
+pub async fn update<'c>(
+    db: impl Acquire<'c, Database = Postgres>,
+    actor: &Actor,
+    event_id: i64,
+    guest_id: i64,
+    g: &GuestDraft,
+) -> StoreResult<Guest> {
+    let mut tx = db.begin().await?;
     access::event(&mut tx, actor, event_id, Need::Guests).await?;
     let guest = sqlx::query_as(&format!(
         "update guests set name = $3, email = $4, party_size = $5, rsvp = $6, dietary = $7, notes = $8
@@ -90,8 +96,13 @@ pub async fn set_rsvp(pool: &PgPool, actor: &Actor, event_id: i64, guest_id: i64
     Ok(())
 }
 
-pub async fn remove(pool: &PgPool, actor: &Actor, event_id: i64, guest_id: i64) -> StoreResult<()> {
-    let mut tx = pool.begin().await?;
+pub async fn remove<'c>(
+    db: impl Acquire<'c, Database = Postgres>,
+    actor: &Actor,
+    event_id: i64,
+    guest_id: i64,
+) -> StoreResult<()> {
+    let mut tx = db.begin().await?;
     access::event(&mut tx, actor, event_id, Need::Guests).await?;
     let done = sqlx::query("delete from guests where id = $1 and event_id = $2")
         .bind(guest_id)

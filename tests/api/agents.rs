@@ -916,3 +916,99 @@ async fn a_clients_agent_books_only_after_she_confirms_the_exact_slot(pool: PgPo
     assert_eq!(again["status"], "failed");
     assert!(again["error"].as_str().unwrap().contains("not free"), "{again}");
 }
+
+/// Parity: a client changes and removes guests through their agent, by name, with their own
+/// confirmation; a name on another client's event is not found on theirs; staff move an event
+/// to another space by its name.
+#[sqlx::test]
+async fn agents_change_and_remove_guests_by_name_and_move_events(pool: PgPool) {
+    let app = spawn(pool).await;
+    let emma = app.login(EMMA).await;
+    let event = app.event_id(EMMA_EVENT).await;
+    let theirs = app.event_id(JAMES_EVENT).await;
+    let guest = |event: i64| {
+        let pool = app.pool.clone();
+        async move {
+            sqlx::query_as::<_, (i64, String, i32, String)>(
+                "select id, name, party_size, rsvp from guests where event_id = $1 order by id limit 1",
+            )
+            .bind(event)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    let (id, name, size_before, rsvp_before) = guest(event).await;
+    let (size, rsvp) = (size_before % 20 + 1, if rsvp_before == "maybe" { "no" } else { "maybe" });
+    let decide = |item: &Value| {
+        let id = item["data"]["approval"]["id"].as_i64().unwrap().to_string();
+        let emma = emma.clone();
+        let app = &app;
+        async move {
+            app.call(Some(&emma), "decide_approval", &[("approval_id", &id), ("approve", "true"), ("note", "")]).await
+        }
+    };
+
+    let text = format!(
+        r#"They are {size} now [[call update_guest {{"guest": "{name}", "party_size": {size}, "rsvp": "{rsvp}"}}]]"#
+    );
+    let (thread, items) = ask(&app, &emma, "client", Some(event), &text).await;
+    let call = tools(&items)[0].clone();
+    assert_eq!(call["status"], "awaiting_approval", "{call}");
+    let changes = call["data"]["approval"]["preview"]["changes"].as_array().unwrap().clone();
+    assert!(changes.iter().any(|c| c["field"] == "Party size" && c["after"] == size.to_string()), "{changes:?}");
+    assert_eq!(decide(&call).await.status, StatusCode::OK);
+    let after = guest(event).await;
+    assert_eq!((after.2, after.3.as_str()), (size, rsvp));
+    settle(&app, &emma, thread).await;
+
+    // A guest of another client's event: not found by name on Emma's, and her thread's event
+    // is the only one its actions reach.
+    let (other_id, other_name, _, _) = guest(theirs).await;
+    let text = format!(r#"Remove [[call remove_guest {{"guest": "{other_name}"}}]]"#);
+    let r = app.call(Some(&emma), "send_chat_message", &[("thread_id", &thread.to_string()), ("text", &text)]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let items = settle(&app, &emma, thread).await;
+    let call = tools(&items).last().unwrap().to_owned().clone();
+    assert_eq!(call["status"], "failed", "{call}");
+    let text = format!(r#"Remove [[call remove_guest {{"guest_id": {other_id}, "event_id": {theirs}}}]]"#);
+    app.call(Some(&emma), "send_chat_message", &[("thread_id", &thread.to_string()), ("text", &text)]).await;
+    let items = settle(&app, &emma, thread).await;
+    assert_eq!(tools(&items).last().unwrap()["status"], "failed");
+    assert_eq!(guest(theirs).await.0, other_id, "the other event's guest is still there");
+
+    let text = format!(r#"Take them off [[call remove_guest {{"guest_id": {id}}}]]"#);
+    app.call(Some(&emma), "send_chat_message", &[("thread_id", &thread.to_string()), ("text", &text)]).await;
+    let items = settle(&app, &emma, thread).await;
+    let call = tools(&items).last().unwrap().to_owned().clone();
+    assert_eq!(call["status"], "awaiting_approval", "{call}");
+    assert_eq!(decide(&call).await.status, StatusCode::OK);
+    let gone: i64 =
+        sqlx::query_scalar("select count(*) from guests where id = $1").bind(id).fetch_one(&app.pool).await.unwrap();
+    assert_eq!(gone, 0);
+
+    // Staff move the event to another space by its name.
+    let sam = app.login(STAFF).await;
+    let (_, items) = ask(
+        &app,
+        &sam,
+        "venue_event",
+        Some(event),
+        r#"Move it [[call update_event_details {"space": "the rooftop"}]]"#,
+    )
+    .await;
+    let call = tools(&items)[0].clone();
+    assert_eq!(call["status"], "awaiting_approval", "{call}");
+    let changes = call["data"]["approval"]["preview"]["changes"].as_array().unwrap().clone();
+    assert!(changes.iter().any(|c| c["field"] == "Space" && c["after"] == "Rooftop"), "{changes:?}");
+    let id = call["data"]["approval"]["id"].as_i64().unwrap().to_string();
+    let r = app.call(Some(&sam), "decide_approval", &[("approval_id", &id), ("approve", "true"), ("note", "")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let space: String =
+        sqlx::query_scalar("select s.name from events e join spaces s on s.id = e.space_id where e.id = $1")
+            .bind(event)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(space, "Rooftop");
+}

@@ -202,6 +202,9 @@ pub struct UpdateEventArgs {
     #[schemars(range(min = 0, max = 1000000000))]
     pub budget_dollars: Option<f64>,
     pub status: Option<EventStatus>,
+    /// The space to hold it in, by name (one of the venue's spaces, e.g. "the rooftop").
+    #[schemars(length(min = 1, max = 120))]
+    pub space: Option<String>,
     /// Internal notes (replaces the current notes).
     #[schemars(length(max = 4000))]
     pub notes: Option<String>,
@@ -210,10 +213,19 @@ pub struct UpdateEventArgs {
 async fn event_update(cx: &ToolCx<'_>, a: &UpdateEventArgs) -> Result<(i64, EventDetail, EventForm), ToolError> {
     let id = cx.event(None)?;
     let d = events::detail(cx.pool, cx.actor, id).await?;
+    let space_id = match a.space.as_deref() {
+        None => d.space_id,
+        Some(named) => {
+            let spaces = events::spaces(cx.pool, cx.actor).await?;
+            let names: Vec<&str> = spaces.iter().map(|s| s.name.as_str()).collect();
+            let i = super::resolve_name(named, &names, "space")?;
+            Some(spaces[i].id)
+        }
+    };
     let form = EventForm {
         title: a.title.clone().unwrap_or_else(|| d.title.clone()),
         event_date: a.event_date.unwrap_or(d.event_date).to_string(),
-        space_id: d.space_id.map(|s| s.to_string()).unwrap_or_default(),
+        space_id: space_id.map(|s| s.to_string()).unwrap_or_default(),
         guest_count: a.guest_count.unwrap_or(d.guest_count).to_string(),
         budget: match a.budget_dollars {
             Some(b) => format!("{b:.2}"),
@@ -229,7 +241,7 @@ impl Tool for UpdateEventDetails {
     const NAME: &'static str = "update_event_details";
     const LABEL: &'static str = "Update the event";
     const DESCRIPTION: &'static str =
-        "Change the event's title, date, expected guest count, budget, status or notes. Give only what changes.";
+        "Change the event's title, date, space, expected guest count, budget, status or notes. Give only what changes.";
     const ROLES: &'static [Role] = STAFF;
     const APPROVAL: Option<Approver> = Some(Approver::Requester);
     type Args = UpdateEventArgs;
@@ -238,6 +250,12 @@ impl Tool for UpdateEventDetails {
     async fn preview(cx: &ToolCx<'_>, a: &UpdateEventArgs) -> Result<Preview, ToolError> {
         let (_, d, form) = event_update(cx, a).await?;
         let new = form.parse()?;
+        let space_name = match new.space_id {
+            Some(id) if Some(id) != d.space_id => {
+                events::spaces(cx.pool, cx.actor).await?.into_iter().find(|s| s.id == id).map(|s| s.name)
+            }
+            _ => d.space_name.clone(),
+        };
         let mut changes = Vec::new();
         let mut diff = |field: &str, before: String, after: String| {
             if before != after {
@@ -246,6 +264,7 @@ impl Tool for UpdateEventDetails {
         };
         diff("Title", d.title.clone(), new.title.clone());
         diff("Date", d.event_date.to_string(), new.event_date.to_string());
+        diff("Space", d.space_name.clone().unwrap_or_default(), space_name.unwrap_or_default());
         diff("Guests", d.guest_count.to_string(), new.guest_count.to_string());
         diff("Budget", money(d.budget_cents), money(new.budget_cents));
         diff("Status", d.status.label().into(), new.status.label().into());

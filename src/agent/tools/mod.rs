@@ -35,7 +35,10 @@ pub use events::{
     UpdateEventDetails,
 };
 pub use forms::{FillForm, FillFormArgs, FillFormOut};
-pub use guests::{AddGuest, AddGuestArgs, GuestFilter, GuestListOut, ViewGuestList};
+pub use guests::{
+    AddGuest, AddGuestArgs, GuestFilter, GuestListOut, GuestRef, RemoveGuest, UpdateGuest, UpdateGuestArgs,
+    ViewGuestList,
+};
 pub use knowledge::{KnowledgeOut, KnowledgeQuery, SearchKnowledge, SourcePassage};
 pub use messages::{MessageArgs, SearchMessages, SendClientMessage, SendVendorMessage, VendorMessageArgs};
 pub use scheduling::{
@@ -45,7 +48,7 @@ pub use scheduling::{
 pub use tasks::{CreateTask, CreateTaskArgs, ListPendingTasks, TaskFilter};
 pub use venue::{ListVendors, SearchClients, VendorCategory, VendorFilter, VenueInfo};
 
-use super::{Tool, ToolEntry};
+use super::{Tool, ToolEntry, ToolError};
 use crate::domain::chat::AgentKind;
 use crate::domain::{format_money, Role};
 use schemars::JsonSchema;
@@ -62,6 +65,8 @@ pub fn all() -> Vec<ToolEntry> {
         ToolEntry::of::<RequestElementChange>(),
         ToolEntry::of::<ViewGuestList>(),
         ToolEntry::of::<AddGuest>(),
+        ToolEntry::of::<UpdateGuest>(),
+        ToolEntry::of::<RemoveGuest>(),
         ToolEntry::of::<ViewContract>(),
         ToolEntry::of::<ListEvents>(),
         ToolEntry::of::<EventSummary>(),
@@ -95,6 +100,8 @@ pub fn names_for(kind: AgentKind) -> &'static [&'static str] {
             RequestElementChange::NAME,
             ViewGuestList::NAME,
             AddGuest::NAME,
+            UpdateGuest::NAME,
+            RemoveGuest::NAME,
             ViewContract::NAME,
             GetAvailableSlots::NAME,
             BookAppointment::NAME,
@@ -132,7 +139,10 @@ pub fn names_for(kind: AgentKind) -> &'static [&'static str] {
             ListMyEvents::NAME,
             VenueInfo::NAME,
             GetAvailableSlots::NAME,
+            BookAppointment::NAME,
             ListAppointments::NAME,
+            RescheduleAppointment::NAME,
+            CancelAppointment::NAME,
             FillForm::NAME,
             SearchKnowledge::NAME,
         ],
@@ -141,6 +151,43 @@ pub fn names_for(kind: AgentKind) -> &'static [&'static str] {
 
 fn money(cents: i64) -> String {
     format_money(cents)
+}
+
+/// Which of `names` a person meant by `asked` ("the rooftop", "priya"): the one equal to it (case,
+/// punctuation and a leading "the" aside), else the only one holding all of its words. None or
+/// several is an error naming the choices, so the agent asks instead of guessing.
+fn resolve_name(asked: &str, names: &[&str], what: &str) -> Result<usize, ToolError> {
+    fn words(s: &str) -> Vec<String> {
+        let lower = s.to_lowercase();
+        let mut w: Vec<String> =
+            lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_string).collect();
+        if w.len() > 1 && w[0] == "the" {
+            w.remove(0);
+        }
+        w
+    }
+    let wanted = words(asked);
+    if wanted.is_empty() {
+        return Err(ToolError::Invalid(format!("Name the {what}.")));
+    }
+    let all: Vec<Vec<String>> = names.iter().map(|n| words(n)).collect();
+    if let Some(i) = all.iter().position(|n| *n == wanted) {
+        return Ok(i);
+    }
+    let hits: Vec<usize> = (0..names.len()).filter(|&i| wanted.iter().all(|w| all[i].contains(w))).collect();
+    let list = |ids: &[usize]| ids.iter().take(8).map(|&i| names[i]).collect::<Vec<_>>().join(", ");
+    match hits.as_slice() {
+        [one] => Ok(*one),
+        [] => {
+            let every: Vec<usize> = (0..names.len()).collect();
+            Err(ToolError::Invalid(format!("No {what} is called \"{}\". The choices: {}.", asked.trim(), list(&every))))
+        }
+        several => Err(ToolError::Invalid(format!(
+            "Several {what}s match \"{}\": {}. Ask which one.",
+            asked.trim(),
+            list(several)
+        ))),
+    }
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
@@ -189,6 +236,8 @@ mod tests {
         for name in [
             "request_element_change",
             "add_guest",
+            "update_guest",
+            "remove_guest",
             "update_element_status",
             "send_client_message",
             "send_vendor_message",
@@ -197,5 +246,49 @@ mod tests {
         ] {
             assert!(all.iter().find(|t| t.name == name).is_some_and(|t| t.approval.is_some()), "{name}");
         }
+    }
+
+    #[test]
+    fn names_resolve_to_one_choice_or_ask() {
+        let spaces = ["Grand Ballroom", "Rooftop Terrace", "Garden Room", "Library"];
+        assert_eq!(resolve_name("the rooftop", &spaces, "space").unwrap(), 1);
+        assert_eq!(resolve_name("LIBRARY", &spaces, "space").unwrap(), 3);
+        assert_eq!(resolve_name("grand ballroom!", &spaces, "space").unwrap(), 0);
+        assert_eq!(resolve_name("room", &spaces, "space").unwrap(), 2, "whole words: a ballroom is not a room");
+        let none = resolve_name("the cellar", &spaces, "space").unwrap_err().to_string();
+        assert!(none.contains("No space") && none.contains("Rooftop Terrace"), "{none}");
+        let guests = ["Priya Natarajan", "Priya Shah", "Ann Lee", "Anna Lee"];
+        assert!(resolve_name("Priya", &guests, "guest").unwrap_err().to_string().contains("Priya Shah"));
+        assert_eq!(resolve_name("priya shah", &guests, "guest").unwrap(), 1);
+        assert_eq!(resolve_name("ann lee", &guests, "guest").unwrap(), 2, "an exact name wins over a longer one");
+        assert!(resolve_name("  ", &guests, "guest").is_err());
+    }
+
+    /// Parity: what a person does on their own pages, their agent can do (under the same
+    /// scoping and approvals, which the store and the tools' approvals enforce).
+    #[test]
+    fn agents_can_do_what_their_people_do_on_their_pages() {
+        let client = names_for(AgentKind::Client);
+        for name in [
+            "add_guest",
+            "update_guest",
+            "remove_guest",
+            "request_element_change",
+            "book_appointment",
+            "reschedule_appointment",
+            "cancel_appointment",
+            "view_contract",
+        ] {
+            assert!(client.contains(&name), "client agent lacks {name}");
+        }
+        let assistant = names_for(AgentKind::Assistant);
+        for name in ["book_appointment", "reschedule_appointment", "cancel_appointment", "list_appointments"] {
+            assert!(assistant.contains(&name), "assistant lacks {name}");
+        }
+        let event = all().into_iter().find(|t| t.name == "update_event_details").unwrap();
+        assert!(
+            event.schema["properties"].get("space").is_some(),
+            "the event agent can move an event to another space"
+        );
     }
 }
