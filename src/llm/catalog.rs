@@ -84,6 +84,16 @@ pub struct LlmConfigError {
     reason: String,
 }
 
+/// The embedded model's threads by default: one core fewer than the machine has (at least 1, at
+/// most 8). llama.cpp's threads wait for each other at every step, spinning; when another process
+/// takes one of their cores they all stall. Measured on 2 cores with one busy process beside it
+/// (`examples/embedded_load.rs`): 2 threads decode 19.6 tok/s, 1 thread 52.4; alone 81.1 against
+/// 51.1. A server shares its cores (page renders, the embedding model, a browser in the tests),
+/// so the steady rate wins over the best case.
+pub fn default_threads(cores: usize) -> i32 {
+    cores.saturating_sub(1).clamp(1, 8) as i32
+}
+
 impl LlmConfig {
     /// Only the scripted model (tests and benchmarks).
     pub fn scripted_only(delay: Duration) -> Self {
@@ -108,7 +118,7 @@ impl LlmConfig {
                     get("CONCIERGE_EMBEDDED_MODEL").unwrap_or_else(|| EmbeddedConfig::DEFAULT_PATH.to_string()),
                 ),
                 threads: match get("CONCIERGE_EMBEDDED_THREADS") {
-                    None => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).min(8) as i32,
+                    None => default_threads(std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)),
                     Some(v) => v.parse().ok().filter(|n| (1..=64).contains(n)).ok_or(LlmConfigError {
                         name: "CONCIERGE_EMBEDDED_THREADS",
                         reason: format!("{v:?} is not a number from 1 to 64"),
@@ -435,5 +445,14 @@ pub fn context_window(kind: &str, model: &str) -> u32 {
         _ if m.starts_with("gpt-5") => 400_000,
         _ if m.contains("llama-3") || m.contains("llama3") => 131_072,
         _ => 8_192,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_embedded_model_leaves_a_core_free() {
+        let t: Vec<i32> = [1, 2, 4, 16].into_iter().map(super::default_threads).collect();
+        assert_eq!(t, [1, 1, 3, 8]);
     }
 }

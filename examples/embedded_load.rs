@@ -1,0 +1,75 @@
+//! Decode speed of the embedded model with 1 and 2 threads, alone and beside busy processes
+//! (a stand-in for Chromium, a build or other requests sharing the cores). Issue 19, "Under load".
+//! Run: `cargo run --no-default-features --features ssr --example embedded_load` (`LOAD_THREADS=2,1`).
+//! Each measurement: one 64-token reply on a fresh cache slot, capped at 60 s; tokens/s after the
+//! first token. Bounded: at most 2 busy processes, killed after each measurement.
+
+use concierge::llm::embedded::{Embedded, EmbeddedConfig};
+use concierge::llm::{ChatRequest, Message, Provider, Speaker, StreamEvent};
+use std::time::{Duration, Instant};
+
+const PROMPT: &str = "Write a numbered list of 40 tasks for planning a wedding, one short line each.";
+
+async fn decode(model: &Embedded, key: &str) -> (f64, u32) {
+    let req = ChatRequest {
+        model: "smollm2".into(),
+        messages: vec![
+            Message::new(Speaker::System, "You are a helpful assistant."),
+            Message::new(Speaker::User, PROMPT),
+        ],
+        tools: vec![],
+        max_tokens: 64,
+        temperature: Some(0.0),
+        user_key: "load".into(),
+        cache_key: Some(key.into()),
+        response_schema: None,
+    };
+    let start = Instant::now();
+    let mut rx = model.stream(req);
+    let (mut first, mut last, mut n) = (None, start, 0u32);
+    while let Ok(Some(ev)) =
+        tokio::time::timeout(Duration::from_secs(60).saturating_sub(start.elapsed()), rx.recv()).await
+    {
+        if let Ok(StreamEvent::Text(_)) = ev {
+            first.get_or_insert_with(Instant::now);
+            last = Instant::now();
+            n += 1;
+        }
+    }
+    let span = first.map(|f| last - f).unwrap_or_default().as_secs_f64().max(1e-9);
+    (n.saturating_sub(1) as f64 / span, n)
+}
+
+fn busy(n: usize) -> Vec<std::process::Child> {
+    (0..n).map(|_| std::process::Command::new("sh").arg("-c").arg("while :; do :; done").spawn().expect("sh")).collect()
+}
+
+#[tokio::main]
+async fn main() {
+    let path = std::path::PathBuf::from(EmbeddedConfig::DEFAULT_PATH);
+    let threads: Vec<i32> = std::env::var("LOAD_THREADS")
+        .unwrap_or_else(|_| "2,1".into())
+        .split(',')
+        .filter_map(|t| t.trim().parse().ok())
+        .collect();
+    println!("threads | busy processes | decode tok/s | tokens");
+    for t in threads {
+        let model = Embedded::load(&EmbeddedConfig { path: path.clone(), threads: t }).expect("model");
+        decode(&model, "warm").await;
+        for load in [0usize, 1, 2] {
+            let mut children = busy(load);
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            let mut rates = Vec::new();
+            for i in 0..3 {
+                rates.push(decode(&model, &format!("t{t}-l{load}-{i}")).await);
+            }
+            for c in &mut children {
+                let _ = c.kill();
+                let _ = c.wait();
+            }
+            rates.sort_by(|a, b| a.0.total_cmp(&b.0));
+            let (tps, n) = rates[1];
+            println!("{t} | {load} | {tps:.1} (runs {:.1?}) | {n}", rates.iter().map(|r| r.0).collect::<Vec<_>>());
+        }
+    }
+}
