@@ -9,13 +9,8 @@ use leptos::prelude::*;
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info")))]
 pub async fn audit_log(filter: AuditFilter) -> Result<Vec<AuditEntry>, AppError> {
     let (actor, pool) = super::ssr::actor_and_pool()?;
-    if filter.text.as_deref().is_some_and(|t| t.len() > 200) {
-        return Err(AppError::invalid("text", "Search for at most 200 characters."));
-    }
-    if let (Some(from), Some(to)) = (filter.from, filter.to) {
-        if to < from {
-            return Err(AppError::invalid("to", "The end date is before the start date."));
-        }
+    if let Some((field, message)) = filter.problem() {
+        return Err(AppError::invalid(field, message));
     }
     Ok(crate::store::audit::list(&pool, &actor, &filter, crate::domain::audit::AUDIT_PAGE).await?)
 }

@@ -95,6 +95,15 @@ pub(crate) mod ssr {
     pub async fn send_reset(state: &AppState, email: &str, ip: &str) -> Result<(), crate::store::StoreError> {
         use crate::store::{audit, outbox::NewMail, users};
         let Some(t) = users::reset_target(&state.pool, email).await? else { return Ok(()) };
+        // Without SMTP the link waits for this venue's owners to pass on. An account of several
+        // venues is not theirs alone to hand over: it needs mail.
+        if !state.mail.configured() && t.memberships > 1 {
+            tracing::warn!(
+                user_id = t.user_id,
+                "password reset for an account of several venues needs CONCIERGE_SMTP_URL"
+            );
+            return Ok(());
+        }
         let token = crate::security::tokens::new_token();
         let expires = chrono::Utc::now() + chrono::Duration::minutes(super::RESET_MINUTES);
         let hash = crate::security::tokens::token_hash(&token);
@@ -102,13 +111,15 @@ pub(crate) mod ssr {
             tracing::info!(user_id = t.user_id, "password reset asked for too often; not sent");
             return Ok(());
         }
-        let body = reset_body(&t.name, &t.venue_name, &format!("{}/reset/{token}", state.config.public_url));
+        let link = format!("{}/reset/{token}", state.config.public_url);
+        let body = reset_body(&t.name, &t.venue_name, &link);
         let mail = NewMail {
             venue_id: t.venue_id,
             to_email: &t.email,
             to_name: &t.name,
             subject: "Reset your Concierge password",
             body: &body,
+            secret: Some(&link),
         };
         let delivery = state.mail.send(&state.pool, &mail).await?;
         let entry = audit::Record {
@@ -266,17 +277,22 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
     let creds = users::credentials(&state.pool, &email).await?;
     let stored = creds.as_ref().map(|c| c.password_hash.clone());
     let ok = crate::security::passwords::verify_password(password, stored).await.map_err(ssr::hash_failed)?;
-    let venue = match &creds {
-        Some(c) => users::default_venue(&state.pool, c.user_id).await?,
-        None => None,
-    };
-    let (Some(c), Some(venue_id)) = (creds, venue) else {
-        return Err(mismatch());
-    };
+    let Some(c) = creds else { return Err(mismatch()) };
     if !ok {
-        ssr::audit_member(&state, c.user_id, venue_id, crate::domain::audit::AuditAction::LoginFailed, &addr).await;
+        // Written in the background, so that a wrong password for an account answers as fast as
+        // an unknown email (the time taken does not tell which addresses have accounts).
+        let (state, addr) = (state.clone(), addr.clone());
+        tokio::spawn(async move {
+            if let Ok(Some(venue_id)) = users::default_venue(&state.pool, c.user_id).await {
+                ssr::audit_member(&state, c.user_id, venue_id, crate::domain::audit::AuditAction::LoginFailed, &addr)
+                    .await;
+            }
+        });
         return Err(mismatch());
     }
+    let Some(venue_id) = users::default_venue(&state.pool, c.user_id).await? else {
+        return Err(mismatch());
+    };
     users::attempt_succeeded(&state.pool, attempt, &email).await?;
     ssr::start_session(&state, c.user_id, venue_id).await?;
     ssr::audit_member(&state, c.user_id, venue_id, crate::domain::audit::AuditAction::LoggedIn, &addr).await;

@@ -56,6 +56,12 @@ impl Hub {
                     data.result = Some(value);
                     (ItemStatus::Done, summary, None)
                 }
+                // The database failing under the action (a lost connection, a pool timeout) is
+                // not the action's answer: the whole decision rolls back and stays pending.
+                Err(ToolError::Internal(m)) => {
+                    tracing::warn!(approval = pending.id, error = %m, "approved action hit a server error; left pending");
+                    return Err(StoreError::Db(sqlx::Error::Protocol(m)).into());
+                }
                 Err(e) => {
                     sqlx::query("rollback to savepoint action").execute(&mut **conn).await.map_err(StoreError::from)?;
                     let message = e.to_string();

@@ -91,6 +91,18 @@ pub struct AuditFilter {
 }
 
 impl AuditFilter {
+    /// What is wrong with the filter, if anything: (field, message). The page and the CSV
+    /// download check the same.
+    pub fn problem(&self) -> Option<(&'static str, &'static str)> {
+        if self.text.as_deref().is_some_and(|t| t.len() > 200) {
+            return Some(("text", "Search for at most 200 characters."));
+        }
+        match (self.from, self.to) {
+            (Some(from), Some(to)) if to < from => Some(("to", "The end date is before the start date.")),
+            _ => None,
+        }
+    }
+
     /// The filter as a query string for the CSV download (`/settings/audit.csv?…`); paging left out.
     pub fn query(&self) -> String {
         let mut parts = Vec::new();
@@ -130,8 +142,8 @@ fn percent_encode(s: &str) -> String {
 
 /// How many entries a page of the log shows.
 pub const AUDIT_PAGE: i64 = 100;
-/// The most rows one CSV download holds.
-pub const AUDIT_CSV_MAX: i64 = 50_000;
+/// The most rows one CSV download holds (narrow the filter for older ones).
+pub const AUDIT_CSV_MAX: i64 = 10_000;
 
 /// The log as CSV (RFC 4180), with a header row. Cells that a spreadsheet would run as a formula
 /// (starting with `=`, `+`, `-`, `@`, tab or CR) get a leading apostrophe.

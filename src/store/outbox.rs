@@ -12,10 +12,18 @@ pub struct NewMail<'a> {
     pub to_name: &'a str,
     pub subject: &'a str,
     pub body: &'a str,
+    /// What of `body` is the recipient's alone (a reset link): kept in the outbox only when the
+    /// mail could not be sent and an owner must pass it on; replaced otherwise.
+    pub secret: Option<&'a str>,
 }
 
-/// Records a message; `sent` when SMTP took it, `error` when it refused.
+/// Records a message; `sent` when SMTP took it (its secret is then not kept), `error` when it
+/// refused.
 pub async fn add(pool: &PgPool, m: &NewMail<'_>, sent: bool, error: &str) -> StoreResult<i64> {
+    let body = match (sent, m.secret) {
+        (true, Some(secret)) => m.body.replace(secret, "[link sent to them, not kept]"),
+        _ => m.body.to_string(),
+    };
     Ok(sqlx::query_scalar(
         "insert into outbox (venue_id, to_email, to_name, subject, body, sent_at, error)
          values ($1, $2, $3, $4, $5, case when $6 then now() end, $7) returning id",
@@ -24,7 +32,7 @@ pub async fn add(pool: &PgPool, m: &NewMail<'_>, sent: bool, error: &str) -> Sto
     .bind(m.to_email)
     .bind(m.to_name)
     .bind(m.subject)
-    .bind(m.body)
+    .bind(body)
     .bind(sent)
     .bind(error.chars().take(500).collect::<String>())
     .fetch_one(pool)

@@ -515,11 +515,14 @@ pub struct ResetTarget {
     pub email: String,
     pub venue_id: i64,
     pub venue_name: String,
+    /// How many venues the account belongs to.
+    pub memberships: i64,
 }
 
 pub async fn reset_target(pool: &PgPool, email: &str) -> StoreResult<Option<ResetTarget>> {
     Ok(sqlx::query_as(
-        "select u.id as user_id, u.name, u.email, m.venue_id, v.name as venue_name
+        "select u.id as user_id, u.name, u.email, m.venue_id, v.name as venue_name,
+                (select count(*) from memberships all_m where all_m.user_id = u.id) as memberships
            from users u join memberships m on m.user_id = u.id join venues v on v.id = m.venue_id
           where lower(u.email) = lower($1)
           order by m.created_at, m.id limit 1",
@@ -612,7 +615,13 @@ pub async fn use_reset(pool: &PgPool, token_hash: &[u8], password_hash: &str) ->
             .bind(user_id)
             .fetch_all(&mut *tx)
             .await?;
-    // Failed logins counted against the address no longer hold the person back.
+    // Failed logins counted against the account no longer hold the person back.
+    sqlx::query(
+        "delete from login_attempts where not succeeded and lower(email) = (select lower(email) from users where id = $1)",
+    )
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok(Some(ResetDone { user_id, venue_id, ended }))
 }

@@ -22,6 +22,9 @@ pub async fn csv(
     let Ok(Query(filter)) = query else {
         return (StatusCode::BAD_REQUEST, "That filter is not one the audit log knows.").into_response();
     };
+    if let Some((_, message)) = filter.problem() {
+        return (StatusCode::BAD_REQUEST, message).into_response();
+    }
     let entries = match audit::list(&state.pool, &actor, &filter, AUDIT_CSV_MAX).await {
         Ok(e) => e,
         Err(StoreError::Forbidden) => {

@@ -198,6 +198,7 @@ async fn with_smtp_configured_the_link_is_mailed(pool: PgPool) {
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let mail = mail_to(&app, EMMA, 1).await;
     assert!(mail[0].1.is_some(), "SMTP took it: {:?}", mail[0]);
+    assert!(!mail[0].0.contains("/reset/"), "a sent link is not kept where owners read: {}", mail[0].0);
     let data = got.lock().unwrap().join("");
     let header = |name: &str| data.lines().find(|l| l.starts_with(name)).unwrap_or_default().replace('"', "");
     assert_eq!(header("To: "), "To: Emma Clark <emma.clark@example.com>", "{data}");

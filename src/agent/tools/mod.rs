@@ -171,10 +171,12 @@ fn resolve_name(asked: &str, names: &[&str], what: &str) -> Result<usize, ToolEr
         return Err(ToolError::Invalid(format!("Name the {what}.")));
     }
     let all: Vec<Vec<String>> = names.iter().map(|n| words(n)).collect();
-    if let Some(i) = all.iter().position(|n| *n == wanted) {
-        return Ok(i);
-    }
-    let hits: Vec<usize> = (0..names.len()).filter(|&i| wanted.iter().all(|w| all[i].contains(w))).collect();
+    let exact: Vec<usize> = (0..names.len()).filter(|&i| all[i] == wanted).collect();
+    let hits: Vec<usize> = if exact.is_empty() {
+        (0..names.len()).filter(|&i| wanted.iter().all(|w| all[i].contains(w))).collect()
+    } else {
+        exact
+    };
     let list = |ids: &[usize]| ids.iter().take(8).map(|&i| names[i]).collect::<Vec<_>>().join(", ");
     match hits.as_slice() {
         [one] => Ok(*one),
@@ -262,6 +264,9 @@ mod tests {
         assert_eq!(resolve_name("priya shah", &guests, "guest").unwrap(), 1);
         assert_eq!(resolve_name("ann lee", &guests, "guest").unwrap(), 2, "an exact name wins over a longer one");
         assert!(resolve_name("  ", &guests, "guest").is_err());
+        let twins = ["Sam Lee", "Sam Lee", "Samuel Lee"];
+        let err = resolve_name("sam lee", &twins, "guest").unwrap_err().to_string();
+        assert!(err.contains("Several"), "two guests of the same name are asked about: {err}");
     }
 
     /// Parity: what a person does on their own pages, their agent can do (under the same
