@@ -93,8 +93,8 @@ pub(crate) mod ssr {
 
     /// Makes a reset link for the account with `email`, if there is one, and mails it.
     pub async fn send_reset(state: &AppState, email: &str, ip: &str) -> Result<(), crate::store::StoreError> {
-        use crate::store::{audit, outbox::NewMail, users};
-        let Some(t) = users::reset_target(&state.pool, email).await? else { return Ok(()) };
+        use crate::store::{audit, outbox::NewMail, resets};
+        let Some(t) = resets::reset_target(&state.pool, email).await? else { return Ok(()) };
         // Without SMTP the link waits for this venue's owners to pass on. An account of several
         // venues is not theirs alone to hand over: it needs mail.
         if !state.mail.configured() && t.memberships > 1 {
@@ -107,7 +107,7 @@ pub(crate) mod ssr {
         let token = crate::security::tokens::new_token();
         let expires = chrono::Utc::now() + chrono::Duration::minutes(super::RESET_MINUTES);
         let hash = crate::security::tokens::token_hash(&token);
-        if !users::create_reset(&state.pool, t.user_id, &hash, expires, RESETS_PER_ACCOUNT_HOUR).await? {
+        if !resets::create_reset(&state.pool, t.user_id, &hash, expires, RESETS_PER_ACCOUNT_HOUR).await? {
             tracing::info!(user_id = t.user_id, "password reset asked for too often; not sent");
             return Ok(());
         }
@@ -462,7 +462,7 @@ pub async fn reset_info(token: String) -> Result<String, AppError> {
     if !crate::security::tokens::looks_like_token(&token) {
         return Err(AppError::NotFound);
     }
-    crate::store::users::reset_email(&state.pool, &crate::security::tokens::token_hash(&token))
+    crate::store::resets::reset_email(&state.pool, &crate::security::tokens::token_hash(&token))
         .await?
         .ok_or(AppError::NotFound)
 }
@@ -481,7 +481,7 @@ pub async fn reset_password(token: String, password: String) -> Result<(), AppEr
     }
     crate::domain::parse::password(&password).map_err(|m| AppError::invalid("password", &m))?;
     let hash = crate::security::passwords::hash_password(password).await.map_err(ssr::hash_failed)?;
-    let done = crate::store::users::use_reset(&state.pool, &crate::security::tokens::token_hash(&token), &hash)
+    let done = crate::store::resets::use_reset(&state.pool, &crate::security::tokens::token_hash(&token), &hash)
         .await?
         .ok_or_else(expired)?;
     for h in &done.ended {

@@ -22,6 +22,7 @@ pub mod knowledge;
 pub mod messages;
 pub mod notifications;
 pub mod outbox;
+pub mod resets;
 pub mod scheduling;
 pub mod scheduling_settings;
 pub mod services;
