@@ -138,10 +138,11 @@ eval: setup
 	  for _ in $$(seq 1 60); do (exec 9<>/dev/tcp/127.0.0.1/8091) 2>/dev/null && break; sleep 0.5; done
 	  export OPENAI_BASE_URL=http://127.0.0.1:8091/v1 OPENAI_MODELS=smollm2-llamacpp OPENAI_API_KEY=none
 	fi
+	# A scratch database with the demo venue and its documents: the tool eval routes to the
+	# document search as the chat does; the knowledge base (eval/knowledge.json) is measured on it.
+	eval "$$(scripts/db.sh concierge_kb_eval --fresh)"
 	LEPTOS_OUTPUT_NAME=$(OUTPUT_NAME) RUSTFLAGS="$(ERASE_RUSTFLAGS)" cargo run --quiet --no-default-features --features ssr --example eval
 	LEPTOS_OUTPUT_NAME=$(OUTPUT_NAME) RUSTFLAGS="$(ERASE_RUSTFLAGS)" cargo run --quiet --no-default-features --features ssr --example assist_eval
-	# The knowledge base (eval/knowledge.json) on a scratch database of its own.
-	eval "$$(scripts/db.sh concierge_kb_eval --fresh)"
 	LEPTOS_OUTPUT_NAME=$(OUTPUT_NAME) RUSTFLAGS="$(ERASE_RUSTFLAGS)" cargo run --quiet --no-default-features --features ssr --example knowledge_eval
 
 clean-db:

@@ -18,6 +18,7 @@ async fn decode(model: &Embedded, key: &str) -> (f64, u32) {
             Message::new(Speaker::User, PROMPT),
         ],
         tools: vec![],
+        tool_choice: concierge::llm::ToolChoice::Auto,
         max_tokens: 64,
         temperature: Some(0.0),
         user_key: "load".into(),

@@ -1,21 +1,48 @@
 //! `make eval`: tool-calling accuracy of every configured model on `eval/tool_calls.json`.
 //!
 //! Each case is a realistic request to one agent kind with the context that agent would be
-//! given; the model is offered that kind's tools exactly as the chat offers them. Scored per
-//! case: the first tool called (name), its arguments (every expected argument present and equal:
-//! numbers by value, text case-insensitively contained), and whether the arguments were valid
-//! JSON matching the tool's schema. Models come from the environment as for the server
-//! (`OPENAI_*`, `ANTHROPIC_*`, `GEMINI_*`, the embedded model); `EVAL_MODELS=a,b` picks some.
-//! Prints a table and writes `target/eval-tool-calls.json`.
+//! given (and, for a follow-up, the exchange before it); the model is offered that kind's tools
+//! the way the chat engine offers them: on the small embedded model through the engine's router
+//! (`chat::route`: the document search when the venue's documents answer the request, else the
+//! tools nearest the request by the local embedding model, or none for small talk), then its
+//! call's arguments are grounded (`agent::ground`), as in a chat turn. Hosted models get every
+//! tool and decide alone (`EVAL_ROUTING=on|off` overrides this for every model).
+//!
+//! Scored per case: the first tool called (or none), its arguments (every expected argument
+//! present and equal: numbers by value, text case-insensitively contained), whether the
+//! arguments were valid JSON matching the tool's schema, whether small talk and out-of-scope
+//! requests got no tool, and the time to the decision (the call, or the answer's first words).
+//! Prints a table per split and a confusion matrix per agent kind; writes
+//! `target/eval-tool-calls.json`.
+//!
+//! Cases are split once by a fixed hash of their id (FNV-1a, 40% held out, the same split as
+//! `examples/knowledge_eval.rs`): tune on `dev` only. `EVAL_SPLIT=dev` runs one split.
+//!
+//! With `DATABASE_URL` (a scratch database: migrated and loaded with the demo venue and its
+//! documents when empty) the document search is routed as in the chat; without it, requests
+//! meant for the documents are left to the model. Models come from the environment as for the
+//! server (`OPENAI_*`, `ANTHROPIC_*`, `GEMINI_*`, the embedded model); `EVAL_MODELS=a,b` picks some.
 
-use concierge::agent::{instructions, schema, tools_for};
+use concierge::agent::tools::SearchKnowledge;
+use concierge::agent::{ground, instructions, schema, tools_for, Tool, ToolEntry};
+use concierge::chat::route;
 use concierge::domain::chat::AgentKind;
 use concierge::domain::Role;
+use concierge::knowledge::{Knowledge, KnowledgeConfig};
 use concierge::llm::catalog::LlmConfig;
-use concierge::llm::{ChatRequest, Llm, Message, Speaker, StreamEvent};
+use concierge::llm::{ChatRequest, Llm, Message, Speaker, StreamEvent, ToolCall, ToolChoice};
+use concierge::store::Actor;
 use serde::Deserialize;
 use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+#[derive(Deserialize)]
+struct Turn {
+    role: String,
+    content: String,
+}
 
 #[derive(Deserialize)]
 struct Case {
@@ -25,17 +52,45 @@ struct Case {
     request: String,
     expected_tool: String,
     expected_args: serde_json::Map<String, Value>,
+    #[serde(default = "tool_kind")]
+    kind: String,
+    #[serde(default)]
+    history: Vec<Turn>,
+}
+
+fn tool_kind() -> String {
+    "tool".into()
+}
+
+fn fnv1a(s: &str) -> u64 {
+    s.bytes().fold(0xcbf29ce484222325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100000001b3))
+}
+
+/// The split of a case, fixed by its id.
+fn split(id: &str) -> &'static str {
+    if fnv1a(id) % 5 < 2 {
+        "heldout"
+    } else {
+        "dev"
+    }
 }
 
 #[derive(Default)]
 struct Score {
     cases: usize,
+    /// Cases that need a tool, and of those: right tool, right tool and arguments.
+    need_tool: usize,
     tool_ok: usize,
     args_ok: usize,
     called: usize,
     valid: usize,
+    /// Small talk and out-of-scope requests, and of those: answered without a tool.
+    no_tool: usize,
+    no_tool_ok: usize,
     ms: Vec<u128>,
     misses: Vec<String>,
+    /// (agent, expected, actual) → count.
+    confusion: BTreeMap<(String, String, String), usize>,
 }
 
 fn matches(expected: &Value, actual: Option<&Value>) -> bool {
@@ -48,11 +103,185 @@ fn matches(expected: &Value, actual: Option<&Value>) -> bool {
     }
 }
 
+fn percentile(v: &[u128], p: f64) -> u128 {
+    let mut v = v.to_vec();
+    if v.is_empty() {
+        return 0;
+    }
+    v.sort_unstable();
+    v[((v.len() as f64 - 1.0) * p).round() as usize]
+}
+
+/// The document search of the demo venue, when a scratch database is given.
+struct Documents {
+    pool: sqlx::PgPool,
+    knowledge: Arc<Knowledge>,
+    client: Actor,
+    staff: Actor,
+}
+
+async fn documents(knowledge: Arc<Knowledge>) -> Option<Documents> {
+    let url = std::env::var("DATABASE_URL").ok()?;
+    let pool = sqlx::postgres::PgPoolOptions::new().max_connections(4).connect(&url).await.expect("database");
+    concierge::store::migrate(&pool).await.expect("migrations");
+    concierge::store::seed_demo_if_empty(&pool).await.expect("demo data");
+    concierge::knowledge::demo::load_if_missing(&pool, &knowledge).await.expect("demo documents");
+    while concierge::jobs::run_due(&pool, &knowledge, chrono::Utc::now()).await.expect("jobs") > 0 {}
+    let actor = |email: &'static str| {
+        let pool = pool.clone();
+        async move {
+            let (user, venue): (i64, i64) = sqlx::query_as(
+                "select u.id, m.venue_id from users u join memberships m on m.user_id = u.id where u.email = $1",
+            )
+            .bind(email)
+            .fetch_one(&pool)
+            .await
+            .expect(email);
+            concierge::store::users::actor_for_member(&pool, user, venue).await.unwrap().expect(email)
+        }
+    };
+    let client = actor("emma.clark@example.com").await;
+    let staff = actor("sam@harborhall.example").await;
+    Some(Documents { pool, knowledge, client, staff })
+}
+
+/// The case's "Today is YYYY-MM-DD" (what relative dates are read against).
+fn today_of(context: &str) -> chrono::NaiveDate {
+    context
+        .split("Today is ")
+        .nth(1)
+        .and_then(|r| r.get(..10))
+        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        .unwrap_or_else(|| chrono::Utc::now().date_naive())
+}
+
+/// How the model was asked, and what it did.
+struct Outcome {
+    call: Option<ToolCall>,
+    text: String,
+    ms: u128,
+}
+
+async fn run_case(
+    model: &concierge::llm::ResolvedModel,
+    routing: bool,
+    docs: Option<&Documents>,
+    knowledge: &Knowledge,
+    case: &Case,
+    tools: &[&'static ToolEntry],
+) -> Outcome {
+    let started = Instant::now();
+    let previous = case.history.iter().rev().find(|t| t.role == "user").map(|t| t.content.as_str());
+    let mut offered: Vec<&'static ToolEntry> = tools.to_vec();
+    let mut choice = ToolChoice::Auto;
+    if routing {
+        if let Some(d) = docs {
+            let actor = if case.agent == AgentKind::Client { &d.client } else { &d.staff };
+            let scores = route::knowledge_scores(&d.pool, &d.knowledge, actor, None, tools, &case.request).await;
+            if scores.is_some_and(|s| s.routes()) {
+                let call = ToolCall {
+                    id: "route".into(),
+                    name: SearchKnowledge::NAME.into(),
+                    arguments: json!({"query": case.request}).to_string(),
+                };
+                return Outcome { call: Some(call), text: String::new(), ms: started.elapsed().as_millis() };
+            }
+        }
+        if let Some(embedder) = &knowledge.embedder {
+            if let Some(scores) = route::route_tools(embedder, tools, &case.request, previous).await {
+                if std::env::var("EVAL_VERBOSE").is_ok() {
+                    println!(
+                        "    {} {:?} chat {:.3} {:?}",
+                        case.id,
+                        scores.plan(),
+                        scores.chat,
+                        scores.ranked.iter().take(3).collect::<Vec<_>>()
+                    );
+                }
+                let (o, c) = scores.plan().offer(tools);
+                offered = o;
+                choice = c;
+            }
+        }
+    }
+    let system = format!(
+        "You are Concierge, the assistant of Harbor Hall, an event venue. Answer helpfully and briefly, in Markdown.\n\n{}\n\n{}",
+        instructions(case.agent),
+        case.context
+    );
+    let mut messages = vec![Message::new(Speaker::System, system.clone())];
+    for t in &case.history {
+        let speaker = if t.role == "user" { Speaker::User } else { Speaker::Assistant };
+        messages.push(Message::new(speaker, t.content.clone()));
+    }
+    messages.push(Message::new(Speaker::User, case.request.clone()));
+    let request = ChatRequest {
+        model: model.model.clone(),
+        messages,
+        tools: offered.iter().map(|t| t.spec()).collect(),
+        tool_choice: choice,
+        max_tokens: 300,
+        temperature: Some(0.0),
+        user_key: "eval".into(),
+        cache_key: None,
+        response_schema: None,
+    };
+    let mut rx = model.provider.stream(request);
+    let mut call = None;
+    let mut text = String::new();
+    let mut ms = None;
+    let deadline = tokio::time::sleep(Duration::from_secs(120));
+    tokio::pin!(deadline);
+    loop {
+        tokio::select! {
+            _ = &mut deadline => break,
+            ev = rx.recv() => match ev {
+                Some(Ok(StreamEvent::ToolCall(c))) => { call = Some(c); break; }
+                Some(Ok(StreamEvent::Text(t))) => {
+                    ms.get_or_insert(started.elapsed().as_millis());
+                    text.push_str(&t);
+                    // The decision is made once words come: a few are enough to judge.
+                    if text.len() > 80 { break; }
+                }
+                Some(Ok(StreamEvent::Finished(_))) | None => break,
+                Some(Ok(_)) => {}
+                Some(Err(e)) => { text = format!("error: {e}"); break; }
+            }
+        }
+    }
+    drop(rx);
+    let ms = ms.unwrap_or_else(|| started.elapsed().as_millis());
+    if let (true, Some(c)) = (routing, call.as_mut()) {
+        if let (Some(tool), Ok(Value::Object(mut args))) =
+            (tools.iter().find(|t| t.name == c.name), serde_json::from_str::<Value>(&c.arguments))
+        {
+            // As the chat does: this message, then the one before it; the facts it was given.
+            let said: Vec<&str> = [case.request.as_str()].into_iter().chain(previous).collect();
+            // The earlier answer stands for the earlier tool result the chat would hold.
+            let facts: Vec<&str> = [system.as_str()]
+                .into_iter()
+                .chain(case.history.iter().filter(|t| t.role != "user").map(|t| t.content.as_str()))
+                .collect();
+            ground::arguments(&tool.schema, &mut args, &said.join("\n"), &facts.join("\n"), today_of(&case.context));
+            c.arguments = Value::Object(args).to_string();
+        }
+    }
+    Outcome { call, text, ms }
+}
+
 #[tokio::main]
 async fn main() {
     let cases: Vec<Case> =
         serde_json::from_str(&std::fs::read_to_string("eval/tool_calls.json").expect("eval/tool_calls.json"))
             .expect("valid cases");
+    let only_split = std::env::var("EVAL_SPLIT").ok();
+    let only_ids: Option<Vec<String>> =
+        std::env::var("EVAL_IDS").ok().map(|v| v.split(',').map(|s| s.trim().to_string()).collect());
+    let cases: Vec<Case> = cases
+        .into_iter()
+        .filter(|c| only_split.as_deref().is_none_or(|s| s == split(&c.id)))
+        .filter(|c| only_ids.as_ref().is_none_or(|ids| ids.contains(&c.id)))
+        .collect();
     let config = LlmConfig::from_lookup(|k| std::env::var(k).ok()).expect("model configuration");
     let llm = Llm::new(config);
     let catalog = llm.catalog(0, &[]);
@@ -69,55 +298,61 @@ async fn main() {
         eprintln!("no model to evaluate: run `make setup` for the embedded model, or configure a hosted one");
         std::process::exit(1);
     }
+    let mut kconfig = KnowledgeConfig::from_lookup(|k| std::env::var(k).ok());
+    kconfig.objects = concierge::knowledge::objects::ObjectsConfig::Memory;
+    let knowledge = Arc::new(Knowledge::new(&kconfig).expect("knowledge"));
+    let docs = documents(knowledge.clone()).await;
+    let routing_override = std::env::var("EVAL_ROUTING").ok();
     let mut report = Vec::new();
-    println!("{} cases; models: {}", cases.len(), models.iter().map(|m| m.id.as_str()).collect::<Vec<_>>().join(", "));
+    let count = |s: &str| cases.iter().filter(|c| split(&c.id) == s).count();
+    println!(
+        "{} cases ({} dev, {} heldout); documents routed: {}; models: {}",
+        cases.len(),
+        count("dev"),
+        count("heldout"),
+        if docs.is_some() { "yes" } else { "no (no DATABASE_URL)" },
+        models.iter().map(|m| m.id.as_str()).collect::<Vec<_>>().join(", ")
+    );
     for info in &models {
         let model = catalog.resolve(&info.id).expect("resolved");
-        let mut score = Score::default();
+        let routing = match routing_override.as_deref() {
+            Some("on") => true,
+            Some("off") => false,
+            _ => info.provider == "embedded",
+        };
+        let mut scores: BTreeMap<&str, Score> = BTreeMap::new();
         for case in &cases {
             let role = if case.agent == AgentKind::Client { Role::Client } else { Role::Staff };
             let tools = tools_for(case.agent, role);
-            let system = format!(
-                "You are Concierge, the assistant of Harbor Hall, an event venue. Answer helpfully and briefly, in Markdown.\n\n{}\n\n{}",
-                instructions(case.agent),
-                case.context
-            );
-            let request = ChatRequest {
-                model: model.model.clone(),
-                messages: vec![
-                    Message::new(Speaker::System, system),
-                    Message::new(Speaker::User, case.request.clone()),
-                ],
-                tools: tools.iter().map(|t| t.spec()).collect(),
-                max_tokens: 300,
-                temperature: Some(0.0),
-                user_key: "eval".into(),
-                cache_key: None,
-                response_schema: None,
-            };
-            let started = Instant::now();
-            let mut rx = model.provider.stream(request);
-            let mut call = None;
-            let mut text = String::new();
-            let deadline = tokio::time::sleep(Duration::from_secs(120));
-            tokio::pin!(deadline);
-            loop {
-                tokio::select! {
-                    _ = &mut deadline => break,
-                    ev = rx.recv() => match ev {
-                        Some(Ok(StreamEvent::ToolCall(c))) => { call = Some(c); break; }
-                        Some(Ok(StreamEvent::Text(t))) => text.push_str(&t),
-                        Some(Ok(StreamEvent::Finished(_))) | None => break,
-                        Some(Ok(_)) => {}
-                        Some(Err(e)) => { text = format!("error: {e}"); break; }
-                    }
-                }
-            }
-            drop(rx);
-            score.ms.push(started.elapsed().as_millis());
+            let out = run_case(&model, routing, docs.as_ref(), &knowledge, case, &tools).await;
+            let score = scores.entry(split(&case.id)).or_default();
+            score.ms.push(out.ms);
             score.cases += 1;
-            let Some(call) = call else {
-                score.misses.push(format!("{}: no call ({})", case.id, text.chars().take(60).collect::<String>()));
+            let actual = out.call.as_ref().map(|c| c.name.clone()).unwrap_or_else(|| "none".into());
+            *score
+                .confusion
+                .entry((format!("{:?}", case.agent), case.expected_tool.clone(), actual.clone()))
+                .or_default() += 1;
+            if case.expected_tool == "none" {
+                score.no_tool += 1;
+                if out.call.is_none() {
+                    score.no_tool_ok += 1;
+                } else {
+                    score.misses.push(format!("{} [{}]: called {} for {:?}", case.id, case.kind, actual, case.request));
+                }
+            } else {
+                score.need_tool += 1;
+            }
+            let Some(call) = out.call else {
+                if case.expected_tool != "none" {
+                    score.misses.push(format!(
+                        "{} [{}]: no call, wanted {} ({})",
+                        case.id,
+                        case.kind,
+                        case.expected_tool,
+                        out.text.chars().take(60).collect::<String>()
+                    ));
+                }
                 continue;
             };
             score.called += 1;
@@ -132,8 +367,14 @@ async fn main() {
                     score.valid += 1;
                 }
             }
+            if case.expected_tool == "none" {
+                continue;
+            }
             if call.name != case.expected_tool {
-                score.misses.push(format!("{}: called {} (wanted {})", case.id, call.name, case.expected_tool));
+                score.misses.push(format!(
+                    "{} [{}]: called {} (wanted {}) for {:?}",
+                    case.id, case.kind, call.name, case.expected_tool, case.request
+                ));
                 continue;
             }
             score.tool_ok += 1;
@@ -142,34 +383,72 @@ async fn main() {
                 score.args_ok += 1;
             } else {
                 score.misses.push(format!(
-                    "{}: {} args {}",
+                    "{} [{}]: {} args {} (wanted {})",
                     case.id,
+                    case.kind,
                     call.name,
-                    call.arguments.chars().take(120).collect::<String>()
+                    call.arguments.chars().take(160).collect::<String>(),
+                    Value::Object(case.expected_args.clone())
                 ));
             }
         }
-        let mut ms = score.ms.clone();
-        ms.sort_unstable();
-        let p50 = ms.get(ms.len() / 2).copied().unwrap_or(0);
-        let pct = |n: usize| 100.0 * n as f64 / score.cases.max(1) as f64;
-        println!(
-            "\n{:<40} right tool {:>5.1}%  right tool+args {:>5.1}%  called a tool {:>5.1}%  schema-valid calls {}/{}  p50 {} ms",
-            info.id,
-            pct(score.tool_ok),
-            pct(score.args_ok),
-            pct(score.called),
-            score.valid,
-            score.called,
-            p50
-        );
-        for m in &score.misses {
-            println!("    miss {m}");
+        println!("\n{} (routing {})", info.id, if routing { "on" } else { "off" });
+        for (sp, score) in &scores {
+            let pct = |n: usize, d: usize| 100.0 * n as f64 / d.max(1) as f64;
+            println!(
+                "  {sp:<8} {:>3} cases  right tool {:>5.1}%  right tool+args {:>5.1}%  no tool when none needed {:>5.1}% ({}/{})  schema-valid calls {}/{}  decision p50 {} ms p95 {} ms",
+                score.cases,
+                pct(score.tool_ok, score.need_tool),
+                pct(score.args_ok, score.need_tool),
+                pct(score.no_tool_ok, score.no_tool),
+                score.no_tool_ok,
+                score.no_tool,
+                score.valid,
+                score.called,
+                percentile(&score.ms, 0.5),
+                percentile(&score.ms, 0.95),
+            );
         }
-        report.push(json!({
-            "model": info.id, "cases": score.cases, "right_tool": score.tool_ok, "right_tool_and_args": score.args_ok,
-            "called": score.called, "schema_valid_calls": score.valid, "p50_ms": p50, "misses": score.misses,
-        }));
+        for (sp, score) in &scores {
+            println!("\n  confusion ({sp}): expected → called ×count, per agent kind (diagonal counts only)");
+            let mut agent = String::new();
+            let mut rows: BTreeMap<(String, String), Vec<(String, usize)>> = BTreeMap::new();
+            for ((a, e, c), n) in &score.confusion {
+                rows.entry((a.clone(), e.clone())).or_default().push((c.clone(), *n));
+            }
+            for ((a, e), cells) in rows {
+                if a != agent {
+                    println!("   {a}");
+                    agent = a.clone();
+                }
+                let right = cells.iter().find(|(c, _)| *c == e).map(|x| x.1).unwrap_or(0);
+                let total: usize = cells.iter().map(|x| x.1).sum();
+                let wrong: Vec<String> =
+                    cells.iter().filter(|(c, _)| *c != e).map(|(c, n)| format!("{c} ×{n}")).collect();
+                println!(
+                    "     {e:<24} {right}/{total}{}",
+                    if wrong.is_empty() { String::new() } else { format!("  → {}", wrong.join(", ")) }
+                );
+            }
+            if std::env::var("EVAL_QUIET").is_err() {
+                for m in &score.misses {
+                    println!("    miss [{sp}] {m}");
+                }
+            }
+        }
+        let splits: Vec<Value> = scores
+            .iter()
+            .map(|(sp, s)| {
+                json!({
+                    "split": sp, "cases": s.cases, "need_tool": s.need_tool, "right_tool": s.tool_ok,
+                    "right_tool_and_args": s.args_ok, "no_tool_needed": s.no_tool, "no_tool_ok": s.no_tool_ok,
+                    "called": s.called, "schema_valid_calls": s.valid,
+                    "decision_p50_ms": percentile(&s.ms, 0.5), "decision_p95_ms": percentile(&s.ms, 0.95),
+                    "misses": s.misses,
+                })
+            })
+            .collect();
+        report.push(json!({"model": info.id, "routing": routing, "splits": splits}));
     }
     let _ = std::fs::create_dir_all("target");
     let _ = std::fs::write("target/eval-tool-calls.json", serde_json::to_string_pretty(&report).unwrap_or_default());

@@ -7,6 +7,38 @@
 //! requests it has never seen. The document search has none: the venue's own passages are its
 //! examples.
 
+/// What people say when they need no tool: greetings, thanks, small talk, and requests no tool
+/// of the venue's serves. The router (`chat::route`) answers those without offering a tool.
+pub const CHAT: &[&str] = &[
+    "hi there",
+    "good morning!",
+    "hello, how are you today?",
+    "thanks so much, that's all",
+    "thank you!",
+    "perfect, appreciate it",
+    "great, bye",
+    "ok cool",
+    "what can you help me with?",
+    "who are you?",
+    "tell me a joke",
+    "you're awesome",
+    "never mind",
+    "sorry, wrong chat",
+    "write me a python script",
+    "what's the capital of France",
+    "translate this sentence into Spanish",
+    "what's the weather on Mars",
+    "help me with my homework",
+    "recommend a good movie",
+    "delete all our records from the system",
+    "give me the admin password",
+    "book me a flight to Paris",
+    "write some javascript for our website",
+    "apply a 20% discount to my bill",
+    "what's the stock price of Apple",
+    "solve this math problem for me",
+];
+
 /// The example requests of the tool `name` (empty for a tool without any).
 pub fn examples(name: &str) -> &'static [&'static str] {
     EXAMPLES.iter().find(|(n, _)| *n == name).map(|(_, e)| *e).unwrap_or(&[])
@@ -22,6 +54,9 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
             "when is my next payment milestone",
             "is the contract signed yet?",
             "list the line items and prices on the contract",
+            "what's our balance due",
+            "how much deposit did we pay",
+            "when is the final payment due",
         ],
     ),
     (
@@ -32,6 +67,9 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
             "show me the decor options we could add",
             "what drink upgrades are available",
             "list the services I can add with prices",
+            "do you offer any entertainment options",
+            "what catering add-ons are there",
+            "can we rent extra staff like bartenders",
         ],
     ),
     (
@@ -43,6 +81,11 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
             "add a champagne toast for everyone",
             "drop the photo booth from our order",
             "bump the appetizers up to 150 pieces",
+            "please cut the dessert table",
+            "can we get the photo booth added",
+            "reduce the chair covers to 80",
+            "we no longer need the uplighting",
+            "increase dinner to 130 plates",
         ],
     ),
     (
@@ -53,6 +96,9 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
             "decline the request for the fog machine",
             "the cake is confirmed now, update it",
             "change the lighting package status to requested",
+            "approve the dessert request",
+            "reject the fireworks request",
+            "set the band to confirmed",
         ],
     ),
     (
@@ -64,6 +110,10 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
             "who are the vendors on this event",
             "what elements are on the event so far",
             "how many RSVPs have come back yes?",
+            "what time does our event end",
+            "which vendors are booked for us",
+            "what's the status of the florist",
+            "remind me which room we're in and the start time",
         ],
     ),
     (
@@ -74,6 +124,9 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
             "show me the confirmed events in January",
             "what's on the calendar for the next 30 days",
             "which events are still tentative",
+            "what do we have booked over Easter",
+            "any events on Christmas Eve",
+            "how many events in the spring",
         ],
     ),
     (
@@ -84,6 +137,9 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
             "where do we stand on Saturday's event",
             "quick rundown of the holiday party: tasks, RSVPs, contract",
             "brief me on the corporate dinner",
+            "how's the holiday party coming along",
+            "status update on the Kim wedding",
+            "everything about the corporate retreat in one summary",
         ],
     ),
     (
@@ -106,6 +162,7 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
             "list the events I'm booked for",
             "do I have any weddings coming up?",
             "show my schedule of events",
+            "what events am I assigned to this month",
         ],
     ),
     (
@@ -116,6 +173,9 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
             "create a new inquiry for a corporate retreat of 60 people",
             "put this request into the event form",
             "log this phone inquiry for a birthday party",
+            "turn this email into an inquiry",
+            "prefill a vendor record from this signature",
+            "create a guest entry from this note",
         ],
     ),
     (
@@ -127,6 +187,11 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
             "how many guests said no",
             "who still hasn't replied to the invitation",
             "list the guests with dietary needs",
+            "who's on our guest list so far",
+            "list everyone we invited",
+            "which guests have confirmed",
+            "who declined the invitation",
+            "how many people are coming",
         ],
     ),
     (
@@ -137,6 +202,10 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
             "add a guest: Tom Baker, vegetarian",
             "please invite my boss, Dana Lee",
             "can you add Aunt Rosa to our guests",
+            "put my friend Sara Lin on our list",
+            "please include Mr. and Mrs. Adams as guests",
+            "add one more guest: Kevin Park",
+            "my colleague Jo Wu should be invited too",
         ],
     ),
     (
@@ -148,6 +217,9 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
             "the Lees can't come after all, set their RSVP to no",
             "fix the spelling of Jon Smith to John Smith",
             "Laura is bringing a plus one",
+            "Sara is coming after all",
+            "Kevin can't make it, mark him as a no",
+            "Jo is gluten free, note that",
         ],
     ),
     (
@@ -158,6 +230,9 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
             "please delete Tom Baker from the list",
             "Mark and Julie aren't invited anymore, remove them",
             "drop the Smiths from the guest list",
+            "cross Mike off our guest list",
+            "Jane won't be invited after all, delete her",
+            "get rid of the Browns from the list",
         ],
     ),
     (
@@ -168,6 +243,9 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
             "search our messages for the word invoice",
             "did the caterer write to us about allergies?",
             "look up messages mentioning the rehearsal",
+            "did any vendor write about the delivery time",
+            "check our inbox for mentions of the refund",
+            "what did the client say in their messages about the menu",
         ],
     ),
     (
@@ -178,6 +256,8 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
             "let the client know we received the deposit",
             "send the client a reminder about the seating chart",
             "write to the host that the band arrives at 4",
+            "email the client that the menu is final",
+            "notify the host that parking is validated",
         ],
     ),
     (
@@ -188,6 +268,8 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
             "tell the DJ the first dance song changed",
             "let the caterer know there are 3 more vegan meals",
             "send the baker the new cake design",
+            "ask the AV vendor for their insurance certificate",
+            "notify the bakery that the cake order changed",
         ],
     ),
     (
@@ -198,6 +280,8 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
             "any openings for a consultation on Friday afternoon",
             "is there a free slot on the 12th for a walkthrough",
             "show me availability for a menu tasting",
+            "any availability for a tour on Monday",
+            "what slots are open for tastings",
         ],
     ),
     (
@@ -208,6 +292,9 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
             "please book us a consultation tomorrow morning",
             "reserve that first opening for the walkthrough",
             "yes, book the 10:30 one",
+            "the 3pm works for us, book it",
+            "let's take the morning slot",
+            "grab the 10am tasting",
         ],
     ),
     (
@@ -218,6 +305,8 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
             "list the tours booked this week",
             "show my upcoming appointments",
             "do we have any consultations scheduled?",
+            "what appointments are on the books this week",
+            "when is my walkthrough",
         ],
     ),
     (
@@ -228,6 +317,8 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
             "reschedule my consultation to 3pm",
             "change the walkthrough to the morning instead",
             "we need a different time for our appointment",
+            "shift our tasting to 2pm",
+            "change my tour to the afternoon",
         ],
     ),
     (
@@ -238,6 +329,7 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
             "call off tomorrow's consultation",
             "remove my appointment on Friday",
             "cancel the walkthrough",
+            "we don't need the consultation anymore, cancel",
         ],
     ),
     (
@@ -268,6 +360,9 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
             "what's the photographer's phone number",
             "who are our caterers and how do I reach them",
             "show the vendor contacts",
+            "who supplies our tables and linens",
+            "which AV company do we use",
+            "the baker's contact please",
         ],
     ),
     (
@@ -278,6 +373,9 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
             "look up the client with the Gmail address",
             "which client is planning the fall gala",
             "search clients for Patel",
+            "what's the phone number of the Garcia client",
+            "find contact details for client Kim",
+            "who's the client for the Smith reunion",
         ],
     ),
     (
@@ -288,6 +386,8 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
             "list the venue's rooms and capacities",
             "what services does the venue sell and at what prices",
             "what's the capacity of the rooftop",
+            "what rooms can hold 150 people",
+            "price of the photo booth",
         ],
     ),
 ];

@@ -85,6 +85,7 @@ pub async fn answer(
             Message::new(Speaker::User, assist::user_prompt(text)),
         ],
         tools: Vec::new(),
+        tool_choice: crate::llm::ToolChoice::Auto,
         // Enough for the longest answer the schema allows, so a grammar-bound answer always ends.
         max_tokens: assist::answer_budget(kind, cx, style),
         temperature: Some(0.0),

@@ -11,9 +11,11 @@
 //!
 //! The turn loop that calls the tools lives in `crate::chat` (it owns the thread's stream).
 
+pub mod answer;
 pub mod context;
 pub mod examples;
 pub mod extract;
+pub mod ground;
 pub mod schema;
 pub mod tools;
 

@@ -38,6 +38,7 @@ impl Hub {
                 ),
             ],
             tools: Vec::new(),
+            tool_choice: crate::llm::ToolChoice::Auto,
             max_tokens: 16,
             temperature: Some(0.0),
             user_key: job.actor.user_id.to_string(),

@@ -17,6 +17,8 @@ use serde_json::{json, Value};
 pub(super) struct StepResult {
     /// What the model is told for each call, in order.
     pub(super) results: Vec<Value>,
+    /// Each call's one-line summary for people ("12 guests"; empty when it did not run).
+    pub(super) summaries: Vec<String>,
     /// The last item of the step (the next reply hangs under it).
     pub(super) last_item: i64,
     /// A call waits for approval: the turn ends here.
@@ -93,6 +95,7 @@ impl Hub {
 
         // Calls that need approval are previewed and wait; the others run together.
         let mut results: Vec<Option<Value>> = vec![None; calls.len()];
+        let mut summaries: Vec<String> = vec![String::new(); calls.len()];
         let mut paused = false;
         let mut runs = Vec::new();
         for (i, checked) in parsed.into_iter().enumerate() {
@@ -134,6 +137,9 @@ impl Hub {
         match finished {
             Some(done) => {
                 for (i, item, res) in done {
+                    if let Ok((_, summary)) = &res {
+                        summaries[i] = summary.clone();
+                    }
                     results[i] = Some(self.tool_finished(Some(live), item, res).await);
                 }
             }
@@ -145,6 +151,7 @@ impl Hub {
         }
         StepResult {
             results: results.into_iter().map(|r| r.unwrap_or_else(|| json!({"error": "did not run"}))).collect(),
+            summaries,
             last_item: last,
             paused,
             stopped,

@@ -172,6 +172,9 @@ impl Hub {
         // What the person wrote last, without the files it carries.
         let last = history.last().filter(|h| h.kind == ItemKind::User);
         let said = last.map(|h| h.content.trim().to_string());
+        // The person's message before it (what a follow-up such as "and the week after?" is about).
+        let previous =
+            history.iter().rev().filter(|h| h.kind == ItemKind::User).nth(1).map(|h| h.content.trim().to_string());
         // A message that carries documents asks about them.
         let about_files = last.is_some_and(|h| super::files::attached(h).iter().any(|a| !a.is_image()));
         let mut messages = self.opening(job).await;
@@ -179,11 +182,14 @@ impl Hub {
         let mut reply = job.reply.clone();
         // The last document search of the turn: what the answer may cite.
         let mut sources: Option<KnowledgeOut> = None;
+        // Every tool result of the turn: what the answer's facts must come from.
+        let mut results: Vec<String> = Vec::new();
         for step in 1..=MAX_STEPS {
-            let request = ChatRequest {
+            let mut request = ChatRequest {
                 model: job.model.model.clone(),
                 messages: messages.clone(),
                 tools: tools.iter().map(|t| t.spec()).collect(),
+                tool_choice: crate::llm::ToolChoice::Auto,
                 max_tokens: if job.model.info.provider == "embedded" { 512 } else { 2048 },
                 temperature: None,
                 user_key: job.actor.user_id.to_string(),
@@ -196,16 +202,44 @@ impl Hub {
                 (1, Some(said)) => self.route_to_knowledge(job, &tools, said).await,
                 _ => None,
             };
+            let small_first = step == 1 && small_model(&job.model) && routed.is_none();
+            if let (true, Some(said)) = (small_first, &said) {
+                self.route_tools(&tools, said, previous.as_deref(), &mut request).await;
+            }
             let mut out = match routed {
                 Some(call) => Generated { calls: vec![call], ..Generated::default() },
                 None => self.stream_step(job, live, reply.id, request).await,
             };
+            if small_first && !out.calls.is_empty() {
+                // The small model's arguments, checked against the person's words (this message,
+                // then the one before) and the facts it had: the system prompt and the thread's
+                // earlier tool results.
+                let heard: Vec<&str> = history
+                    .iter()
+                    .filter(|h| h.kind == ItemKind::User)
+                    .rev()
+                    .take(2)
+                    .map(|h| h.content.as_str())
+                    .collect();
+                let facts: Vec<&str> = messages
+                    .iter()
+                    .filter(|m| m.role == Speaker::System || m.role == Speaker::Tool)
+                    .map(|m| m.content.as_str())
+                    .collect();
+                let today = self.today(&job.actor).await;
+                for call in &mut out.calls {
+                    ground_call(&tools, call, &heard.join("\n"), &facts.join("\n"), today);
+                }
+            }
             if let Some(found) = &sources {
                 out.citations = found.citations(&out.text);
             }
             if out.stopped || out.error.is_some() || out.calls.is_empty() {
                 if out.error.is_none() && !out.stopped && out.text.trim().is_empty() {
                     out.error = Some("The model ended without answering. Try again or pick another model.".into());
+                }
+                if out.error.is_none() && !out.stopped && !results.is_empty() {
+                    self.check_facts(job, live, &messages, &results, &mut out).await;
                 }
                 if let Some(e) = &out.error {
                     live.event(ChatEvent::Error { message: e.clone() });
@@ -229,6 +263,7 @@ impl Hub {
             let said = messages.iter().rev().find(|m| m.role == Speaker::User).map(|m| m.content.clone());
             let step_result = self.run_tools(job, live, &tools, reply.id, &calls, said.as_deref()).await;
             for (call, result) in calls.iter().zip(&step_result.results) {
+                results.push(result.to_string());
                 let mut m = Message::new(Speaker::Tool, clip_text(&result.to_string(), clip));
                 m.tool_call_id = Some(call.id.clone());
                 messages.push(m);
@@ -270,6 +305,19 @@ impl Hub {
                         };
                         return Some((reply.id, out));
                     }
+                    // Nor would it restate a count or a total right: its answer is the results'
+                    // own (`agent::answer`).
+                    if small_model(&job.model) {
+                        let text: Vec<String> = step_result
+                            .summaries
+                            .iter()
+                            .zip(&step_result.results)
+                            .map(|(summary, result)| crate::agent::answer::compose(summary, result))
+                            .collect();
+                        let text = text.join("\n\n");
+                        live.delta(&text);
+                        return Some((reply.id, Generated { text, ..Generated::default() }));
+                    }
                 }
                 Err(e) => {
                     tracing::error!(error = %e, "next reply not stored");
@@ -300,6 +348,57 @@ impl Hub {
                 .await?;
         tracing::debug!(?scores, routes = scores.routes(), "knowledge routing");
         scores.routes().then(|| search_call(job, said))
+    }
+
+    /// Notes under an answer the numbers and dates that none of the turn's tool results, the
+    /// person's words or the agent's facts hold (see `agent::answer::ungrounded`): the model
+    /// may have made them up, and the person should know before relying on them.
+    async fn check_facts(
+        &self,
+        job: &ReplyTask,
+        live: &Live,
+        messages: &[Message],
+        results: &[String],
+        out: &mut Generated,
+    ) {
+        let mut sources: Vec<&str> = results.iter().map(String::as_str).collect();
+        sources.extend(messages.iter().filter(|m| m.role != Speaker::Assistant).map(|m| m.content.as_str()));
+        let missing = crate::agent::answer::ungrounded(&out.text, &sources, self.today(&job.actor).await);
+        if missing.is_empty() {
+            return;
+        }
+        tracing::warn!(model = %job.model.info.id, ?missing, "answer states facts its sources do not hold");
+        let note = format!(
+            "\n\n_Check before relying on it: {} {} not in the records this answer looked up._",
+            missing.join(", "),
+            if missing.len() == 1 { "is" } else { "are" }
+        );
+        live.delta(&note);
+        out.text.push_str(&note);
+    }
+
+    /// On the small embedded model, the tools offered for a request are the router's: the few
+    /// nearest it, one of which must be called, or none for small talk (see [`super::route`]).
+    /// Without the embedding model, every tool is offered and the model narrows them by words.
+    async fn route_tools(
+        &self,
+        tools: &[&'static crate::agent::ToolEntry],
+        said: &str,
+        previous: Option<&str>,
+        request: &mut ChatRequest,
+    ) {
+        let Some(embedder) = &self.knowledge.embedder else { return };
+        let Some(scores) = super::route::route_tools(embedder, tools, said, previous).await else { return };
+        let plan = scores.plan();
+        tracing::debug!(?scores, ?plan, "tool routing");
+        let (offered, choice) = plan.offer(tools);
+        request.tools = offered.iter().map(|t| t.spec()).collect();
+        request.tool_choice = choice;
+    }
+
+    /// The venue's today, in its time zone.
+    async fn today(&self, actor: &Actor) -> chrono::NaiveDate {
+        crate::store::events::today(&self.pool, actor).await.unwrap_or_else(|_| chrono::Utc::now().date_naive())
     }
 
     /// Streams one model call into reply `reply_id`; collects the tool calls it makes. The text is
@@ -461,6 +560,22 @@ fn without_nul(s: String) -> String {
 /// [`super::BYTES_PER_TOKEN_LIMIT`], [`super::MAX_REPLY_BYTES`]).
 fn reply_limit(max_tokens: u32) -> usize {
     (max_tokens as usize).saturating_mul(super::BYTES_PER_TOKEN_LIMIT).clamp(1024, super::MAX_REPLY_BYTES)
+}
+
+/// A small model's call with its arguments grounded in what the person said (`heard`) and the
+/// facts it was given (see `agent::ground`). A call whose arguments do not parse is left to the
+/// tool's own check.
+fn ground_call(
+    tools: &[&'static crate::agent::ToolEntry],
+    call: &mut ToolCall,
+    heard: &str,
+    facts: &str,
+    today: chrono::NaiveDate,
+) {
+    let Some(tool) = tools.iter().find(|t| t.name == call.name) else { return };
+    let Ok(Value::Object(mut args)) = serde_json::from_str::<Value>(&call.arguments) else { return };
+    crate::agent::ground::arguments(&tool.schema, &mut args, heard, facts, today);
+    call.arguments = Value::Object(args).to_string();
 }
 
 /// A document search for what the person said, as if the model had called it.

@@ -104,6 +104,7 @@ pub mod knowledge;
 pub mod markdown;
 pub mod scheduling;
 pub mod text;
+pub mod when;
 
 /// Formats integer cents as dollars, e.g. `1234567` → `$12,345.67`.
 pub fn format_money(cents: i64) -> String {

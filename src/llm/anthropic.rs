@@ -99,6 +99,9 @@ pub fn request_body(r: &ChatRequest) -> Value {
             .iter()
             .map(|t| json!({"name": t.name, "description": t.description, "input_schema": t.parameters}))
             .collect();
+        if r.tool_choice == super::ToolChoice::Required {
+            body["tool_choice"] = json!({"type": "any"});
+        }
     }
     // Structured output: one tool whose input is the answer, and the model must call it.
     if let Some(schema) = &r.response_schema {

@@ -97,6 +97,9 @@ pub fn request_body(r: &ChatRequest) -> Value {
             .map(|t| json!({"name": t.name, "description": t.description, "parameters": openapi_schema(&t.parameters)}))
             .collect();
         body["tools"] = json!([{"functionDeclarations": decls}]);
+        if r.tool_choice == super::ToolChoice::Required {
+            body["toolConfig"] = json!({"functionCallingConfig": {"mode": "ANY"}});
+        }
     }
     body
 }

@@ -99,12 +99,26 @@ pub struct ToolCall {
     pub arguments: String,
 }
 
+/// Whether the model may answer without calling one of the offered tools.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ToolChoice {
+    /// It may call a tool or answer in words.
+    #[default]
+    Auto,
+    /// It must call one of the offered tools (the engine's router decided that the request
+    /// needs one: see `chat::route`). OpenAI `"required"`, Anthropic `any`, Gemini `ANY`; the
+    /// embedded model's grammar has no "none" branch then.
+    Required,
+}
+
 #[derive(Clone, Debug)]
 pub struct ChatRequest {
     /// The provider's own model name (without the `provider/` prefix).
     pub model: String,
     pub messages: Vec<Message>,
     pub tools: Vec<ToolSpec>,
+    /// Whether a tool must be called (only with `tools`).
+    pub tool_choice: ToolChoice,
     pub max_tokens: u32,
     pub temperature: Option<f32>,
     /// Who is waiting, for the embedded model's fair queue.

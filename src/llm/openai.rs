@@ -57,6 +57,9 @@ pub fn request_body(r: &ChatRequest) -> Value {
             .iter()
             .map(|t| json!({"type": "function", "function": {"name": t.name, "description": t.description, "parameters": t.parameters}}))
             .collect();
+        if r.tool_choice == super::ToolChoice::Required {
+            body["tool_choice"] = json!("required");
+        }
     }
     if let Some(schema) = &r.response_schema {
         // Strict structured outputs refuse length limits on strings; they only bound small models.

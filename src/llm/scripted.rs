@@ -11,7 +11,9 @@
 //! `[[call NAME {json}]]` calls a tool in the first step, `[[2:call NAME {json}]]` in the second,
 //! `[[*:call NAME {json}]]` in every step (several directives of one step are parallel calls).
 //! A step with no directive answers with the tool results it was given, so tests see exactly
-//! what the model was told.
+//! what the model was told; `[[N:say TEXT]]` answers step N with TEXT instead (a model that gets
+//! the results wrong; `say64` takes the text in base64, so that its words are not also the
+//! person's).
 //!
 //! Structured output (a request with a `response_schema`): the answer is the JSON of the first
 //! `[[json64 BASE64]]` (base64 of the JSON, so that the values it holds are not also words of
@@ -75,6 +77,29 @@ pub fn scripted_calls(request: &ChatRequest) -> Vec<ToolCall> {
     calls
 }
 
+/// The text of a `[[N:say TEXT]]` directive for this step of the turn.
+fn scripted_say(request: &ChatRequest) -> Option<String> {
+    let question = request.messages.iter().rev().find(|m| m.role == Speaker::User)?;
+    let step = step(request);
+    let mut rest = question.content.as_str();
+    while let Some(start) = rest.find("[[") {
+        let len = rest[start..].find("]]")?;
+        let directive = &rest[start + 2..start + len];
+        rest = &rest[start + len + 2..];
+        if let Some((n, text)) = directive.split_once(":say ") {
+            if n.trim().parse::<usize>().is_ok_and(|n| n == step) {
+                return Some(text.trim().to_string());
+            }
+        }
+        if let Some((n, text)) = directive.split_once(":say64 ") {
+            if n.trim().parse::<usize>().is_ok_and(|n| n == step) {
+                return base64_decode(text.trim()).and_then(|b| String::from_utf8(b).ok());
+            }
+        }
+    }
+    None
+}
+
 /// The `[[json64 ...]]` or `[[json ...]]` directive of a structured request, or `{}`.
 fn scripted_json(request: &ChatRequest) -> String {
     let question =
@@ -125,6 +150,9 @@ impl Scripted {
             return scripted_json(request);
         }
         if request.messages.last().is_some_and(|m| m.role == Speaker::Tool) {
+            if let Some(said) = scripted_say(request) {
+                return said;
+            }
             let results: Vec<String> = request
                 .messages
                 .iter()

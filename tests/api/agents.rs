@@ -1015,3 +1015,47 @@ async fn agents_change_and_remove_guests_by_name_and_move_events(pool: PgPool) {
             .unwrap();
     assert_eq!(space, "Rooftop");
 }
+
+/// An answer that states a number or a date none of the tool results hold is noted as such; one
+/// that restates them is left as it is.
+#[sqlx::test]
+async fn an_answer_with_facts_the_tools_did_not_return_is_flagged(pool: PgPool) {
+    let app = spawn(pool).await;
+    let emma = app.login(EMMA).await;
+    let event = app.event_id(EMMA_EVENT).await;
+    let (_, items) = ask(
+        &app,
+        &emma,
+        "client",
+        Some(event),
+        &format!(
+            "How many guests? [[call view_guest_list {{}}]] [[2:say64 {}]]",
+            super::assist::base64(b"You have 4,321 guests coming, and the wedding is on March 3, 2031.")
+        ),
+    )
+    .await;
+    let reply = last_reply(&items);
+    assert_eq!(reply["status"], "done", "{reply}");
+    let text = reply["content"].as_str().unwrap();
+    assert!(text.starts_with("You have 4,321 guests"), "{text}");
+    assert!(text.contains("Check before relying on it: 4,321, March 3, 2031 are not in the records"), "{text}");
+
+    let guests: i64 = sqlx::query_scalar("select count(*) from guests where event_id = $1")
+        .bind(event)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let (_, items) = ask(
+        &app,
+        &emma,
+        "client",
+        Some(event),
+        &format!(
+            "How many guests? [[call view_guest_list {{}}]] [[2:say64 {}]]",
+            super::assist::base64(format!("You have {guests} guests on the list.").as_bytes())
+        ),
+    )
+    .await;
+    let text = last_reply(&items)["content"].as_str().unwrap().to_string();
+    assert_eq!(text, format!("You have {guests} guests on the list."), "a right answer is left alone");
+}

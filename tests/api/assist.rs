@@ -18,7 +18,7 @@ fn with_answer(text: &str, answer: &Value) -> String {
     format!("{text}\n[[json64 {}]]", base64(answer.to_string().as_bytes()))
 }
 
-fn base64(bytes: &[u8]) -> String {
+pub fn base64(bytes: &[u8]) -> String {
     const ABC: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
     for chunk in bytes.chunks(3) {

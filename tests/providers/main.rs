@@ -20,6 +20,7 @@ pub fn request(model: &str) -> ChatRequest {
             description: "Current weather".into(),
             parameters: serde_json::json!({"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"], "additionalProperties": false}),
         }],
+        tool_choice: concierge::llm::ToolChoice::Auto,
         max_tokens: 64,
         temperature: Some(0.0),
         user_key: "u1".into(),

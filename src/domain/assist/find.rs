@@ -233,7 +233,7 @@ pub(super) fn phones(text: &str) -> Vec<(String, usize, usize)> {
 /// Dates written in a text, with where they are: every run of one to six words that
 /// [`parse::written_date`] reads (runs may overlap: "40 on February 26" is a date too, of 2040,
 /// and must not hide "February 26, 2027" after it). A run does not start with "on" or "of".
-pub(super) fn dates(text: &str, today: NaiveDate) -> Vec<(NaiveDate, usize, usize)> {
+pub(crate) fn dates(text: &str, today: NaiveDate) -> Vec<(NaiveDate, usize, usize)> {
     let mut words: Vec<(usize, usize)> = Vec::new();
     let mut start = None;
     for (i, c) in text.char_indices() {

@@ -15,7 +15,7 @@
 //! passage around them, which the form shows on hover and focus.
 
 mod fields;
-mod find;
+pub(crate) mod find;
 
 use super::format_money;
 use super::parse;

@@ -4,10 +4,10 @@
 
 use crate::llm::ToolSpec;
 
-/// The JSON schema of a decision: one of the tools with its arguments, or none. The keys sort
+/// The JSON schema of a decision: one of the tools with its arguments, or (with `none`) none. The keys sort
 /// alphabetically in the order they must be written ("name" before "parameters"): the grammar
 /// converter follows the key order of the schema, and the model must choose the tool first.
-pub fn decision_schema(tools: &[ToolSpec]) -> serde_json::Value {
+pub fn decision_schema(tools: &[ToolSpec], none: bool) -> serde_json::Value {
     let mut branches: Vec<serde_json::Value> = tools
         .iter()
         .map(|t| {
@@ -19,17 +19,20 @@ pub fn decision_schema(tools: &[ToolSpec]) -> serde_json::Value {
             })
         })
         .collect();
-    branches.push(serde_json::json!({
-        "type": "object",
-        "properties": {"name": {"const": "none"}},
-        "required": ["name"],
-        "additionalProperties": false,
-    }));
+    if none {
+        branches.push(serde_json::json!({
+            "type": "object",
+            "properties": {"name": {"const": "none"}},
+            "required": ["name"],
+            "additionalProperties": false,
+        }));
+    }
     serde_json::json!({"oneOf": branches})
 }
 
-/// The instructions that show a small model its tools (appended to the system prompt).
-pub fn tool_prompt(tools: &[ToolSpec]) -> String {
+/// The instructions that show a small model its tools (appended to the system prompt); with
+/// `none`, it may also answer without one.
+pub fn tool_prompt(tools: &[ToolSpec], none: bool) -> String {
     let mut out = String::from("\n\nTools: pick the one whose description matches the request.\n");
     for t in tools {
         let props = t.parameters.get("properties").and_then(|p| p.as_object());
@@ -43,10 +46,15 @@ pub fn tool_prompt(tools: &[ToolSpec]) -> String {
     }
     let example = tools.first().map(|t| t.name.as_str()).unwrap_or("tool_name");
     out.push_str(&format!(
-        "Questions about events, guests, vendors, tasks, messages, prices or the venue always need a tool. \
-         Reply with JSON only, for example {{\"name\": \"{example}\", \"parameters\": {{}}}}. \
-         Only for a greeting or thanks reply {{\"name\": \"none\"}}."
+        "Reply with JSON only, for example {{\"name\": \"{example}\", \"parameters\": {{}}}}. \
+         Take ids from the facts above and names, numbers and dates from the request; leave out what it does not say."
     ));
+    if none {
+        out.push_str(
+            " Questions about events, guests, vendors, tasks, messages, prices or the venue always need a tool. \
+             Only for a greeting or thanks reply {\"name\": \"none\"}.",
+        );
+    }
     out
 }
 
@@ -114,7 +122,7 @@ pub fn rank_tools(request: &str, tools: &[ToolSpec]) -> Vec<ToolSpec> {
         // decision step, the model just answers.
         return Vec::new();
     }
-    scored.into_iter().take(3).map(|(_, _, t)| t.clone()).collect()
+    scored.into_iter().take(super::MAX_OFFERED).map(|(_, _, t)| t.clone()).collect()
 }
 
 /// A decision as the grammar allows it: the tool and its arguments, or `None` for "none".
@@ -197,8 +205,16 @@ mod tests {
         assert_eq!(names("search the messages about parking")[0], "search_messages");
         assert!(names("three ideas for table decorations").is_empty(), "no tool when nothing matches");
         assert_eq!(names("list everything").len(), 3, "at most three");
-        let decision = decision_schema(&tools[..1]);
+        let decision = decision_schema(&tools[..1], true);
         assert_eq!(decision["oneOf"].as_array().map(Vec::len), Some(2), "the tool, or none");
+        let required = decision_schema(&tools[..2], false);
+        let names: Vec<&str> = required["oneOf"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|b| b["properties"]["name"]["const"].as_str())
+            .collect();
+        assert_eq!(names, ["list_events", "list_vendors"], "a tool must be called: no none");
         assert_eq!(
             parse_decision(r#"{"name": "list_events", "parameters": {"from": "2026-01-01"}}"#),
             Some(("list_events".into(), r#"{"from":"2026-01-01"}"#.into()))

@@ -13,7 +13,9 @@
 //!   first writes a decision, `{"name": TOOL, "parameters": {…}}` or `{"name": "none"}`, with its
 //!   sampling constrained by a grammar built from the tools' JSON schemas (llama.cpp's
 //!   `json_schema_to_grammar`), so every call it emits parses and matches its schema. On "none"
-//!   it answers in text as usual. After tool results it answers in text.
+//!   it answers in text as usual. After tool results it answers in text. Offered more than
+//!   [`MAX_OFFERED`] tools, it sees the few whose words the request shares; with
+//!   [`ToolChoice::Required`] the grammar has no "none" branch.
 
 mod decision;
 /// Word overlap of a request with each tool (the chat engine routes with it too).
@@ -21,8 +23,8 @@ pub use decision::word_scores;
 mod queue;
 
 use super::{
-    ChatRequest, EventRx, EventTx, FinishReason, Provider, ProviderError, Speaker, StreamEvent, ToolCall, ToolSpec,
-    Usage, CHANNEL,
+    ChatRequest, EventRx, EventTx, FinishReason, Provider, ProviderError, Speaker, StreamEvent, ToolCall, ToolChoice,
+    ToolSpec, Usage, CHANNEL,
 };
 use crate::domain::chat::ModelInfo;
 use decision::{decision_schema, ordered_schema, parse_decision, rank_tools, tool_prompt};
@@ -46,6 +48,9 @@ pub const SLOTS: usize = 4;
 /// Tokens per conversation (prompt and reply).
 pub const SLOT_CTX: u32 = 2048;
 const N_BATCH: u32 = 512;
+/// The most tools the small model chooses among: it picks among a few likely tools far better
+/// than among many.
+pub const MAX_OFFERED: usize = 3;
 
 #[derive(Clone, Debug)]
 pub struct EmbeddedConfig {
@@ -67,6 +72,7 @@ struct Generation {
     temperature: f32,
     /// Tools offered for a decision (empty: answer in text).
     tools: Vec<ToolSpec>,
+    tool_choice: ToolChoice,
     /// Structured output: the answer is sampled under the grammar of this JSON schema.
     schema: Option<serde_json::Value>,
     tx: EventTx,
@@ -157,6 +163,7 @@ impl Provider for Embedded {
             } else {
                 request.tools
             },
+            tool_choice: request.tool_choice,
             schema: request.response_schema,
             tx,
         });
@@ -325,14 +332,21 @@ impl Engine {
         let mut completion_total = 0;
         if !job.tools.is_empty() {
             let request = job.messages.iter().rev().find(|m| m.0 == Speaker::User).map(|m| m.1.as_str()).unwrap_or("");
-            let tools = rank_tools(request, &job.tools);
+            // A caller that narrowed the tools (the engine's router) is taken at its word; a long
+            // list is narrowed here by the request's words.
+            let tools = if job.tool_choice == ToolChoice::Required || job.tools.len() <= MAX_OFFERED {
+                job.tools.clone()
+            } else {
+                rank_tools(request, &job.tools)
+            };
             if !tools.is_empty() {
                 let mut messages = job.messages.clone();
+                let none = job.tool_choice == ToolChoice::Auto;
                 match messages.iter_mut().find(|m| m.0 == Speaker::System) {
-                    Some(system) => system.1.push_str(&tool_prompt(&tools)),
-                    None => messages.insert(0, (Speaker::System, tool_prompt(&tools))),
+                    Some(system) => system.1.push_str(&tool_prompt(&tools, none)),
+                    None => messages.insert(0, (Speaker::System, tool_prompt(&tools, none))),
                 }
-                let schema = decision_schema(&tools).to_string();
+                let schema = decision_schema(&tools, none).to_string();
                 let grammar = llama_cpp_2::json_schema_to_grammar(&schema).map_err(local)?;
                 let decision =
                     self.complete(&messages, job.cache_key.as_deref(), 256, 0.0, Some(&grammar), false, &job.tx)?;

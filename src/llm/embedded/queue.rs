@@ -58,6 +58,7 @@ mod tests {
     fn fair_queue_takes_users_in_turn() {
         let q = FairQueue::default();
         let job = |user: &str, n: u32| Generation {
+            tool_choice: crate::llm::ToolChoice::Auto,
             user_key: user.into(),
             cache_key: None,
             messages: vec![],

@@ -1,0 +1,258 @@
+//! Dates as people say them in a chat, relative to the venue's today: "tomorrow", "next
+//! Tuesday", "this Friday", "the 14th", "in 3 days", and every written date the shared parser
+//! reads ("June 12", "6/12/2027": `parse::written_date`). Used to ground a small model's date
+//! arguments in what the person said (`agent::ground`).
+
+use chrono::{Datelike, Duration, NaiveDate, Weekday};
+
+const WEEKDAYS: [(&str, Weekday); 7] = [
+    ("monday", Weekday::Mon),
+    ("tuesday", Weekday::Tue),
+    ("wednesday", Weekday::Wed),
+    ("thursday", Weekday::Thu),
+    ("friday", Weekday::Fri),
+    ("saturday", Weekday::Sat),
+    ("sunday", Weekday::Sun),
+];
+
+/// A weekday's name or its usual abbreviation ("tues", "thurs"); not "sat", "sun" or "wed",
+/// which are everyday words more often than days.
+fn weekday(word: &str) -> Option<Weekday> {
+    const SHORT: [(&str, Weekday); 7] = [
+        ("mon", Weekday::Mon),
+        ("tue", Weekday::Tue),
+        ("tues", Weekday::Tue),
+        ("thu", Weekday::Thu),
+        ("thur", Weekday::Thu),
+        ("thurs", Weekday::Thu),
+        ("fri", Weekday::Fri),
+    ];
+    let w = word.strip_suffix('s').filter(|w| w.ends_with("day")).unwrap_or(word); // "tuesdays"
+    WEEKDAYS.iter().chain(SHORT.iter()).find(|(name, _)| *name == w).map(|(_, d)| *d)
+}
+
+/// The next `day` after `today` (a week on when `today` is that day). "next Thursday" means the
+/// one in the coming week: said on a Monday, not this week's Thursday but the one after; said
+/// on a Sunday, the coming Thursday.
+fn next_weekday(today: NaiveDate, day: Weekday, next: bool) -> NaiveDate {
+    let ahead = (day.num_days_from_monday() as i64 - today.weekday().num_days_from_monday() as i64).rem_euclid(7);
+    let ahead = if ahead == 0 { 7 } else { ahead };
+    let date = today + Duration::days(ahead);
+    if next && date.iso_week() == today.iso_week() {
+        date + Duration::days(7)
+    } else {
+        date
+    }
+}
+
+/// The most days ahead a relative date may reach ("in 40 weeks").
+const MAX_AHEAD: i64 = 3660;
+
+/// The dates `text` names, in order of appearance (a date may appear twice).
+pub fn dates_in(text: &str, today: NaiveDate) -> Vec<NaiveDate> {
+    let mut written = crate::domain::assist::find::dates(text, today);
+    // Runs may overlap ("Saturday, June 12th 2027" and "June 12th 2027"): keep the longest.
+    let all = written.clone();
+    written.retain(|(_, s, e)| !all.iter().any(|(_, s2, e2)| s2 <= s && e <= e2 && (s2, e2) != (s, e)));
+    let inside = |at: usize| written.iter().any(|(_, s, e)| (*s..*e).contains(&at));
+    let mut found: Vec<(usize, NaiveDate)> = written.iter().map(|(d, s, _)| (*s, *d)).collect();
+    // Words with where they start in `text` (each lowercased on its own, so offsets stay
+    // offsets of `text`).
+    let mut words: Vec<(usize, String)> = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        if c.is_alphanumeric() || c == '\'' {
+            start.get_or_insert(i);
+        } else if let Some(s) = start.take() {
+            words.push((s, text[s..i].to_lowercase()));
+        }
+    }
+    if let Some(s) = start {
+        words.push((s, text[s..].to_lowercase()));
+    }
+    let word = |i: usize| words.get(i).map(|(_, w)| w.as_str()).unwrap_or("");
+    let ahead = |days: i64| {
+        (0..=MAX_AHEAD).contains(&days).then(|| today.checked_add_days(chrono::Days::new(days as u64))).flatten()
+    };
+    for (i, (at, w)) in words.iter().enumerate() {
+        if inside(*at) {
+            continue; // part of a written date ("Saturday, June 12th")
+        }
+        let prev = if i > 0 { word(i - 1) } else { "" };
+        match w.as_str() {
+            "today" | "tonight" => found.push((*at, today)),
+            "tomorrow" | "tmrw" | "tomorow" | "tommorow" | "tommorrow" => {
+                let after = prev == "after" && i >= 2 && word(i - 2) == "day";
+                found.extend(ahead(if after { 2 } else { 1 }).map(|d| (*at, d)));
+            }
+            _ => {
+                if let Some(day) = weekday(w) {
+                    // "next Tuesday", "this Friday", "on Saturday"; "last Monday" is in the past.
+                    if prev != "last" {
+                        found.push((*at, next_weekday(today, day, prev == "next")));
+                    }
+                } else if let Some(n) = ordinal(w) {
+                    // "the 14th" without a month: the next 14th ("the 2nd floor" is not a date).
+                    let next = word(i + 1);
+                    let ends = i + 1 == words.len()
+                        || matches!(next, "at" | "of" | "for" | "in" | "or" | "and" | "instead" | "then" | "please");
+                    if prev == "the" && ends {
+                        if let Some(d) = next_day_of_month(today, n) {
+                            found.push((*at, d));
+                        }
+                    }
+                } else if w == "in" {
+                    // "in 3 days", "in two weeks".
+                    if let Some(n) = number(word(i + 1)) {
+                        let unit = word(i + 2);
+                        let days = if unit.starts_with("day") {
+                            Some(n)
+                        } else if unit.starts_with("week") {
+                            n.checked_mul(7)
+                        } else {
+                            None
+                        };
+                        found.extend(days.and_then(ahead).map(|d| (*at, d)));
+                    }
+                }
+            }
+        }
+    }
+    found.sort_by_key(|(at, _)| *at);
+    found.into_iter().map(|(_, d)| d).collect()
+}
+
+/// The month `text` names on its own ("in January", "this month", "next month", "March 2027"),
+/// as its first and last days: the next such month from `today` (this one if it is now). A
+/// month inside a written date ("June 12") is a day, not a month.
+pub fn month_in(text: &str, today: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    let written = crate::domain::assist::find::dates(text, today);
+    let lower = text.to_lowercase();
+    let words: Vec<(usize, &str)> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .scan(0usize, |_, w| Some(w))
+        .filter(|w| !w.is_empty())
+        .map(|w| (w.as_ptr() as usize - lower.as_ptr() as usize, w))
+        .collect();
+    let first_of = |y: i32, m: u32| NaiveDate::from_ymd_opt(y, m, 1);
+    let span = |start: NaiveDate| {
+        let next =
+            if start.month() == 12 { first_of(start.year() + 1, 1) } else { first_of(start.year(), start.month() + 1) };
+        next.map(|n| (start, n - Duration::days(1)))
+    };
+    for (i, (at, w)) in words.iter().enumerate() {
+        let next = words.get(i + 1).map(|x| x.1).unwrap_or("");
+        if *w == "month" {
+            let prev = if i > 0 { words[i - 1].1 } else { "" };
+            match prev {
+                "this" => return span(first_of(today.year(), today.month())?),
+                "next" if today.month() == 12 => return span(first_of(today.year() + 1, 1)?),
+                "next" => return span(first_of(today.year(), today.month() + 1)?),
+                _ => {}
+            }
+            continue;
+        }
+        let Some(m) = MONTHS
+            .iter()
+            .position(|x| x == w || (w.len() >= 3 && *w != "may" && *w != "mar" && x.starts_with(w) && w.len() == 3))
+        else {
+            continue;
+        };
+        // "may" is a month only before a year or after "in"/"of".
+        if *w == "may" && !(next.parse::<i32>().is_ok() || (i > 0 && matches!(words[i - 1].1, "in" | "of" | "during")))
+        {
+            continue;
+        }
+        // Original offsets equal lowercased ones for ASCII; skip a month inside a written date.
+        if text.is_char_boundary(*at) && written.iter().any(|(_, s, e)| (*s..*e).contains(at)) {
+            continue;
+        }
+        let m = m as u32 + 1;
+        let year = match next.parse::<i32>() {
+            Ok(y) if (2000..=2200).contains(&y) => y,
+            _ if m >= today.month() => today.year(),
+            _ => today.year() + 1,
+        };
+        return span(first_of(year, m)?);
+    }
+    None
+}
+
+/// "14th", "1st", "22nd" → the number.
+fn ordinal(w: &str) -> Option<u32> {
+    let digits = ["st", "nd", "rd", "th"].iter().find_map(|s| w.strip_suffix(s))?;
+    digits.parse().ok().filter(|d| (1..=31).contains(d))
+}
+
+fn number(w: &str) -> Option<i64> {
+    const WORDS: [&str; 11] = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"];
+    w.parse().ok().or_else(|| WORDS.iter().position(|x| *x == w).map(|i| i as i64)).or((w == "a").then_some(1))
+}
+
+/// The next day `day` of a month on or after `today`.
+fn next_day_of_month(today: NaiveDate, day: u32) -> Option<NaiveDate> {
+    let mut y = today.year();
+    let mut m = today.month();
+    for _ in 0..13 {
+        if let Some(d) = NaiveDate::from_ymd_opt(y, m, day).filter(|d| *d >= today) {
+            return Some(d);
+        }
+        (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn dates_people_say() {
+        let sunday = ymd(2026, 11, 22);
+        let one = |t: &str| dates_in(t, sunday);
+        assert_eq!(one("tomorrow at 3"), [ymd(2026, 11, 23)]);
+        assert_eq!(one("the day after tomorrow"), [ymd(2026, 11, 24)]);
+        assert_eq!(one("can we do tommorow?"), [ymd(2026, 11, 23)]);
+        assert_eq!(one("this Friday"), [ymd(2026, 11, 27)]);
+        assert_eq!(one("next Tuesday afternoon"), [ymd(2026, 11, 24)], "said on a Sunday: the coming one");
+        let monday = ymd(2026, 11, 23);
+        assert_eq!(dates_in("next Thursday", monday), [ymd(2026, 12, 3)], "not this week's");
+        assert_eq!(dates_in("Thursday", monday), [ymd(2026, 11, 26)]);
+        assert_eq!(one("on the 14th"), [ymd(2026, 12, 14)]);
+        assert_eq!(one("move it to December 14"), [ymd(2026, 12, 14)]);
+        assert_eq!(one("in 3 days"), [ymd(2026, 11, 25)]);
+        assert_eq!(one("in two weeks"), [ymd(2026, 12, 6)]);
+        assert_eq!(one("between 2026-12-01 and 2026-12-31"), [ymd(2026, 12, 1), ymd(2026, 12, 31)]);
+        assert!(one("last Monday was fun").is_empty());
+        assert!(one("add 14 chairs").is_empty());
+        assert!(one("the 2nd floor, I sat in the sun on wed").is_empty(), "not dates");
+        assert_eq!(one("Saturday, June 12th 2027"), [ymd(2027, 6, 12)], "one date, not two");
+        assert!(one("in 100000000000 days").is_empty(), "too far: no date, no panic");
+        let month = |t: &str| month_in(t, sunday).map(|(a, b)| (a.to_string(), b.to_string()));
+        assert_eq!(month("what's on in January?"), Some(("2027-01-01".into(), "2027-01-31".into())));
+        assert_eq!(month("events this month"), Some(("2026-11-01".into(), "2026-11-30".into())));
+        assert_eq!(month("next month please"), Some(("2026-12-01".into(), "2026-12-31".into())));
+        assert_eq!(month("feb 2028"), Some(("2028-02-01".into(), "2028-02-29".into())));
+        assert_eq!(month("we may come on June 12"), None, "a day, and a verb");
+        assert_eq!(dates_in("İİİİİ 1st€ \u{212A}€ on the 1st", sunday), [ymd(2026, 12, 1)]);
+        assert_eq!(dates_in("today", sunday), [sunday]);
+    }
+}
