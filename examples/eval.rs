@@ -15,6 +15,8 @@
 //! Prints a table per split and a confusion matrix per agent kind; writes
 //! `target/eval-tool-calls.json`.
 //!
+//! `EVAL_ROUTE_ONLY=1` scores the router alone (its first tool stands for the call; no model).
+//!
 //! Cases are split once by a fixed hash of their id (FNV-1a, 40% held out, the same split as
 //! `examples/knowledge_eval.rs`): tune on `dev` only. `EVAL_SPLIT=dev` runs one split.
 //!
@@ -199,6 +201,12 @@ async fn run_case(
                     );
                 }
                 let (o, c) = scores.plan().offer(tools);
+                if std::env::var("EVAL_ROUTE_ONLY").is_ok() {
+                    // The router alone: its first tool stands for the call (no model, no arguments).
+                    let call =
+                        o.first().map(|t| ToolCall { id: "route".into(), name: t.name.into(), arguments: "{}".into() });
+                    return Outcome { call, text: String::new(), ms: started.elapsed().as_millis() };
+                }
                 offered = o;
                 choice = c;
             }

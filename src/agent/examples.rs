@@ -39,6 +39,37 @@ pub const CHAT: &[&str] = &[
     "solve this math problem for me",
 ];
 
+/// Words that name a tool's action in everyday speech ("move" is a reschedule, "ping" a
+/// message). The router adds a little to a tool whose words a request says (`chat::route`):
+/// the embedding model weighs what a request is about over what it asks to do with it.
+pub const VERBS: &[(&str, &[&str])] = &[
+    ("book_appointment", &["book", "reserve", "grab"]),
+    ("reschedule_appointment", &["move", "reschedule", "push", "shift"]),
+    ("cancel_appointment", &["cancel", "off"]),
+    ("get_available_slots", &["free", "available", "availability", "openings", "open"]),
+    ("list_appointments", &["booked", "appointments", "appts", "scheduled"]),
+    ("add_guest", &["add", "invite", "put"]),
+    ("remove_guest", &["remove", "drop", "delete", "off"]),
+    ("update_guest", &["rsvp", "yes", "coming"]),
+    ("send_client_message", &["tell", "let", "message", "email", "write", "inform"]),
+    ("send_vendor_message", &["ask", "ping", "message", "tell", "email", "let"]),
+    ("search_messages", &["message", "messages", "msg", "mentioned", "mention", "said", "wrote"]),
+    ("search_clients", &["client", "contact", "phone", "email"]),
+    ("fill_form", &["prefill", "form", "fill"]),
+    ("create_task", &["task", "remind", "todo", "to-do"]),
+    ("update_element_status", &["approve", "decline", "reject", "approved", "declined"]),
+    ("list_pending_tasks", &["tasks", "outstanding", "overdue", "open"]),
+    ("event_summary", &["summary", "summarise", "summarize", "rundown", "brief"]),
+    ("list_events", &["events", "busy", "booked", "calendar"]),
+    ("list_vendors", &["vendors", "vendor", "supplier", "suppliers"]),
+    ("view_contract", &["contract", "paid", "owe", "owed", "deposit", "balance", "payment"]),
+];
+
+/// The everyday words of the tool `name`'s action (empty for most).
+pub fn verbs(name: &str) -> &'static [&'static str] {
+    VERBS.iter().find(|(n, _)| *n == name).map(|(_, v)| *v).unwrap_or(&[])
+}
+
 /// The example requests of the tool `name` (empty for a tool without any).
 pub fn examples(name: &str) -> &'static [&'static str] {
     EXAMPLES.iter().find(|(n, _)| *n == name).map(|(_, e)| *e).unwrap_or(&[])

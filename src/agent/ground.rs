@@ -361,32 +361,82 @@ const ASKING: &[&str] = &[
     "by",
 ];
 
-/// What a search is for, in the person's words: the names they wrote, else what is left once
-/// the words that ask for a search are gone ("Look up Dan Okoye's contact details" → "Dan Okoye").
-fn salient(said: &str) -> Option<String> {
+/// Capitalised words that are not names.
+const CALENDAR: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "i",
+    "i'm",
+    "i'll",
+];
+
+/// Words that start a request with a capital without being a name.
+const STARTERS: &[&str] = &[
+    "please", "can", "could", "would", "add", "mark", "show", "take", "remove", "drop", "put", "change", "set",
+    "update", "let", "tell", "send", "ask", "book", "move", "cancel", "find", "look", "search", "list", "who", "what",
+    "when", "where", "how", "is", "are", "do", "does", "did", "my", "our", "the", "we", "hi", "hey", "ok", "okay",
+    "yes", "no", "thanks", "and", "also", "just", "for", "in", "on", "make", "give", "get", "delete", "invite", "oh",
+    "so", "actually",
+];
+
+/// The names a person wrote: capitalised words that are not days, months or a request's
+/// opening word ("Tom is bringing three" → "Tom"; "Please add Dana Lee" → "Dana Lee").
+fn names_said(said: &str) -> Option<String> {
     let first_line = said.lines().next().unwrap_or("");
-    let raw: Vec<&str> = first_line.split_whitespace().collect();
     let clean = |w: &str| {
         let w = w.trim_matches(|c: char| !c.is_alphanumeric());
         w.strip_suffix("'s").or_else(|| w.strip_suffix("\u{2019}s")).unwrap_or(w).to_string()
     };
-    let names: Vec<String> = raw
-        .iter()
-        .enumerate()
-        .skip(1)
-        .filter(|(_, w)| w.chars().next().is_some_and(char::is_uppercase))
-        .map(|(_, w)| clean(w))
-        .filter(|w| !w.is_empty() && !ASKING.contains(&w.to_lowercase().as_str()))
+    let names: Vec<String> = first_line
+        .split_whitespace()
+        .map(clean)
+        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+        .filter(|w| {
+            let l = w.to_lowercase();
+            !ASKING.contains(&l.as_str()) && !CALENDAR.contains(&l.as_str()) && !STARTERS.contains(&l.as_str())
+        })
         .collect();
-    if !names.is_empty() {
-        return Some(names.join(" "));
+    (!names.is_empty()).then(|| names.join(" "))
+}
+
+/// What a search is for, in the person's words: the names they wrote, else what is left once
+/// the words that ask for a search are gone ("Look up Dan Okoye's contact details" → "Dan Okoye").
+fn salient(said: &str) -> Option<String> {
+    if let Some(names) = names_said(said) {
+        return Some(names);
     }
-    let rest: Vec<String> = raw
-        .iter()
-        .map(|w| clean(w))
-        .filter(|w| !w.is_empty() && !ASKING.contains(&w.to_lowercase().as_str()))
+    let first_line = said.lines().next().unwrap_or("");
+    let rest: Vec<String> = first_line
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
+        .filter(|w| !w.is_empty() && !ASKING.contains(&w.as_str()) && !STARTERS.contains(&w.as_str()))
         .collect();
     (!rest.is_empty()).then(|| rest.join(" "))
+}
+
+/// Whether a search's words are the person's: those that are not asking words ("search",
+/// "messages": a small model writes its tool's name) must be there, and there must be some.
+fn query_grounded(query: &str, said: &[String]) -> bool {
+    let content: Vec<String> =
+        words(&query.replace('_', " ")).into_iter().filter(|w| !ASKING.contains(&w.as_str()) && w.len() >= 3).collect();
+    !content.is_empty() && words_grounded(&content.join(" "), said)
 }
 
 /// Times said, as (hour 0–23, minute): "1pm", "4 o'clock", "at 2", "10:30", "noon".
@@ -485,7 +535,6 @@ pub fn arguments(schema: &Value, args: &mut Map<String, Value>, said: &str, fact
     let said = said.replace(['\u{2019}', '\u{2018}'], "'");
     let said_lower = said.to_lowercase();
     let said_words = words(&said);
-    let fact_numbers = numbers_in(facts);
     let said_numbers = numbers_in(&said);
     let known = entities(facts);
     // Ids of records the person named, resolved from the facts' lists ("the DJ" → its element).
@@ -562,7 +611,9 @@ pub fn arguments(schema: &Value, args: &mut Map<String, Value>, said: &str, fact
             Value::Number(n) => {
                 let n = n.as_f64().unwrap_or(f64::NAN);
                 if key.ends_with("_id") {
-                    fact_numbers.contains(&n) || said_numbers.contains(&n)
+                    // No record of its kind is listed: an id the person gave, or one the facts
+                    // name as this kind ("client_id 57").
+                    said_numbers.contains(&n) || facts.contains(&format!("{key} {n}"))
                 } else {
                     said_numbers.contains(&n)
                 }
@@ -601,7 +652,7 @@ pub fn arguments(schema: &Value, args: &mut Map<String, Value>, said: &str, fact
                     true
                 }
             }
-            Value::String(s) if key == "query" && !words_grounded(s, &said_words) => {
+            Value::String(s) if key == "query" && !query_grounded(s, &said_words) => {
                 if let Some(q) = salient(&said) {
                     args.insert(key.clone(), Value::String(q));
                 }
@@ -618,6 +669,39 @@ pub fn arguments(schema: &Value, args: &mut Map<String, Value>, said: &str, fact
         }
     }
     if let Some(props) = props {
+        // A choice the person stated that the model left out ("who hasn't replied" → pending).
+        for (key, prop) in props {
+            let values = allowed(prop);
+            if args.contains_key(key) || !values.iter().any(|v| STATED.iter().any(|(x, _)| x == v)) {
+                continue;
+            }
+            let said_values: Vec<&str> = values
+                .iter()
+                .copied()
+                .filter(|v| STATED.iter().any(|(x, _)| x == v) && stated(v, &said_lower, &said_words))
+                .collect();
+            if let [one] = said_values.as_slice() {
+                args.insert(key.clone(), Value::from(*one));
+            }
+        }
+        // Which guest a change is about: the name the model put as the new name, when the
+        // person did not ask to rename anyone, or the names they wrote.
+        if props.contains_key("guest") && !args.contains_key("guest") && !args.contains_key("guest_id") {
+            let rename = ["rename", "spell", "spelling", "name to", "call her", "call him"]
+                .iter()
+                .any(|w| said_lower.contains(w));
+            match args.get("name").cloned() {
+                Some(name) if !rename && props.contains_key("name") => {
+                    args.remove("name");
+                    args.insert("guest".into(), name);
+                }
+                _ => {
+                    if let Some(names) = names_said(&said) {
+                        args.insert("guest".into(), Value::String(names));
+                    }
+                }
+            }
+        }
         // A number the person gave that the model left out: the one bare number said goes to the
         // one numeric argument it can be ("120 people" → quantity; "guest count 140").
         let said_plain: Vec<f64> = crate::agent::answer::plain_numbers(&said);
@@ -688,16 +772,31 @@ mod tests {
             ground(json!({"guest": "Priya", "rsvp": "no"}), "Priya can't come after all"),
             json!({"guest": "Priya", "rsvp": "no"})
         );
-        assert_eq!(ground(json!({"rsvp": "yes"}), "mark Tom as attending"), json!({"rsvp": "yes"}));
-        assert_eq!(ground(json!({"party_size": 3}), "Tom is bringing three people"), json!({"party_size": 3}));
+        assert_eq!(
+            ground(json!({"rsvp": "yes"}), "mark Tom as attending"),
+            json!({"guest": "Tom", "rsvp": "yes"}),
+            "the guest named"
+        );
+        assert_eq!(
+            ground(json!({"party_size": 3}), "Tom is bringing three people"),
+            json!({"guest": "Tom", "party_size": 3})
+        );
         assert_eq!(ground(json!({"event_id": 3}), "show the guests"), json!({"event_id": 3}), "an id of the facts");
         assert_eq!(ground(json!({"event_id": 12}), "show the guests"), json!({}), "an id from nowhere");
         assert_eq!(ground(json!({"dietary": "vegan"}), "my uncle is vegetarian now"), json!({}));
         assert_eq!(ground(json!({"dietary": "vegetarian"}), "he's vegetarian"), json!({"dietary": "vegetarian"}));
         assert_eq!(ground(json!({"guest": null}), "hi"), json!({}));
-        assert_eq!(ground(json!({"rsvp": "no"}), "note that Priya arrives at noon"), json!({}), "no is a word");
-        assert_eq!(ground(json!({"rsvp": "yes"}), "Tom isn't coming"), json!({}), "a negation");
-        assert_eq!(ground(json!({"rsvp": "no"}), "Tom can\u{2019}t make it"), json!({"rsvp": "no"}));
+        assert_eq!(
+            ground(json!({"rsvp": "no"}), "note that Priya arrives at noon"),
+            json!({"guest": "Priya"}),
+            "no is a word"
+        );
+        assert_eq!(
+            ground(json!({"rsvp": "yes"}), "Tom isn't coming"),
+            json!({"guest": "Tom", "rsvp": "no"}),
+            "a negation"
+        );
+        assert_eq!(ground(json!({"rsvp": "no"}), "Tom can\u{2019}t make it"), json!({"guest": "Tom", "rsvp": "no"}));
         assert_eq!(ground(json!({"party_size": 25000}), "budget about 25k"), json!({"party_size": 25000}));
     }
 
