@@ -686,6 +686,15 @@ pub fn arguments(schema: &Value, args: &mut Map<String, Value>, said: &str, fact
         }
         // Which guest a change is about: the name the model put as the new name, when the
         // person did not ask to rename anyone, or the names they wrote.
+        // A fuller name the person wrote than the model's ("Priya" when they answered "Priya
+        // Shah" to a question of which Priya).
+        if let (Some(Value::String(guest)), Some(names)) = (args.get("guest").cloned(), names_said(&said)) {
+            let have = words(&guest);
+            let full = words(&names);
+            if full.len() > have.len() && have.iter().all(|w| full.contains(w)) {
+                args.insert("guest".into(), Value::String(names));
+            }
+        }
         if props.contains_key("guest") && !args.contains_key("guest") && !args.contains_key("guest_id") {
             let rename = ["rename", "spell", "spelling", "name to", "call her", "call him"]
                 .iter()

@@ -23,7 +23,12 @@ pub async fn ask(app: &TestApp, session: &str, agent: &str, event: Option<i64>, 
 
 /// Waits until nothing in the thread is being written or run; returns its items.
 pub async fn settle(app: &TestApp, session: &str, thread: i64) -> Vec<Value> {
-    for _ in 0..300 {
+    settle_within(app, session, thread, 300).await
+}
+
+/// [`settle`], waiting at most `ticks` × 20 ms (a real model's turn takes seconds).
+pub async fn settle_within(app: &TestApp, session: &str, thread: i64, ticks: usize) -> Vec<Value> {
+    for _ in 0..ticks {
         let open = app.call(Some(session), "open_chat", &[("thread_id", &thread.to_string())]).await.json();
         let items = open["page"]["items"].as_array().unwrap().clone();
         let busy = open["live"].as_bool().unwrap()
@@ -1058,4 +1063,52 @@ async fn an_answer_with_facts_the_tools_did_not_return_is_flagged(pool: PgPool) 
     .await;
     let text = last_reply(&items)["content"].as_str().unwrap().to_string();
     assert_eq!(text, format!("You have {guests} guests on the list."), "a right answer is left alone");
+}
+
+/// The small embedded model, end to end, with the engine's routing and grounding: a name two
+/// guests share gets a question with the choices instead of a guess, and the answer to it makes
+/// the call, which waits for the client's confirmation.
+#[sqlx::test]
+async fn the_embedded_model_asks_which_guest_and_the_answer_makes_the_call(pool: PgPool) {
+    let config = concierge::llm::catalog::LlmConfig::from_lookup(|_| None).expect("the embedded model's configuration");
+    let app = spawn_with(pool, Config::default(), config).await;
+    let emma = app.login(EMMA).await;
+    let event = app.event_id(EMMA_EVENT).await;
+    sqlx::query("insert into guests (event_id, name) values ($1, 'Priya Shah'), ($1, 'Priya Patel')")
+        .bind(event)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let r = app
+        .call(
+            Some(&emma),
+            "start_agent_chat",
+            &[("agent", "client"), ("event_id", &event.to_string()), ("text", "Priya is coming")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let thread = r.json()["thread_id"].as_i64().unwrap();
+    let items = settle_within(&app, &emma, thread, 6000).await;
+    let call = tools(&items)[0];
+    assert_eq!(call["data"]["tool"], "update_guest", "{items:?}");
+    assert_eq!(call["status"], "failed", "{call}");
+    let question = last_reply(&items)["content"].as_str().unwrap().to_string();
+    assert!(question.starts_with("Which guest do you mean by \"Priya\""), "{question}");
+    assert!(question.contains("Priya Shah") && question.contains("Priya Patel"), "{question}");
+
+    let r =
+        app.call(Some(&emma), "send_chat_message", &[("thread_id", &thread.to_string()), ("text", "Priya Shah")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let items = settle_within(&app, &emma, thread, 6000).await;
+    let call = *tools(&items).last().unwrap();
+    assert_eq!(call["data"]["tool"], "update_guest", "{call}");
+    assert_eq!(call["status"], "awaiting_approval", "{call}");
+    assert_eq!(call["data"]["arguments"]["guest"], "Priya Shah", "{call}");
+    assert_eq!(call["data"]["arguments"]["rsvp"], "yes", "{call}");
+    let rsvp: String = sqlx::query_scalar("select rsvp from guests where event_id = $1 and name = 'Priya Shah'")
+        .bind(event)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(rsvp, "pending", "nothing changes before the client confirms");
 }
