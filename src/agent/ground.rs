@@ -361,31 +361,10 @@ const ASKING: &[&str] = &[
     "by",
 ];
 
-/// Capitalised words that are not names.
-const CALENDAR: &[&str] = &[
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "i",
-    "i'm",
-    "i'll",
-];
+/// Whether a capitalised word is a day or a month rather than a name.
+fn calendar_word(w: &str) -> bool {
+    crate::domain::parse::MONTHS.contains(&w) || crate::domain::when::WEEKDAYS.iter().any(|(d, _)| *d == w)
+}
 
 /// Words that start a request with a capital without being a name.
 const STARTERS: &[&str] = &[
@@ -393,7 +372,7 @@ const STARTERS: &[&str] = &[
     "update", "let", "tell", "send", "ask", "book", "move", "cancel", "find", "look", "search", "list", "who", "what",
     "when", "where", "how", "is", "are", "do", "does", "did", "my", "our", "the", "we", "hi", "hey", "ok", "okay",
     "yes", "no", "thanks", "and", "also", "just", "for", "in", "on", "make", "give", "get", "delete", "invite", "oh",
-    "so", "actually",
+    "so", "actually", "i", "i'm", "i'll", "i've", "i'd",
 ];
 
 /// The names a person wrote: capitalised words that are not days, months or a request's
@@ -410,7 +389,7 @@ fn names_said(said: &str) -> Option<String> {
         .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
         .filter(|w| {
             let l = w.to_lowercase();
-            !ASKING.contains(&l.as_str()) && !CALENDAR.contains(&l.as_str()) && !STARTERS.contains(&l.as_str())
+            !ASKING.contains(&l.as_str()) && !calendar_word(&l) && !STARTERS.contains(&l.as_str())
         })
         .collect();
     (!names.is_empty()).then(|| names.join(" "))

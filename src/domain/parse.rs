@@ -294,7 +294,8 @@ pub fn phone(raw: &str) -> Result<String, String> {
     }
 }
 
-const MONTHS: [&str; 12] = [
+/// The months' names, January first (the date parsers and `domain::when` read them).
+pub(crate) const MONTHS: [&str; 12] = [
     "january",
     "february",
     "march",

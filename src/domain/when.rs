@@ -5,7 +5,8 @@
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 
-const WEEKDAYS: [(&str, Weekday); 7] = [
+/// The weekdays' names, Monday first.
+pub(crate) const WEEKDAYS: [(&str, Weekday); 7] = [
     ("monday", Weekday::Mon),
     ("tuesday", Weekday::Tue),
     ("wednesday", Weekday::Wed),
@@ -126,20 +127,7 @@ pub fn dates_in(text: &str, today: NaiveDate) -> Vec<NaiveDate> {
 /// as its first and last days: the next such month from `today` (this one if it is now). A
 /// month inside a written date ("June 12") is a day, not a month.
 pub fn month_in(text: &str, today: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
-    const MONTHS: [&str; 12] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
+    use crate::domain::parse::MONTHS;
     let written = crate::domain::assist::find::dates(text, today);
     let lower = text.to_lowercase();
     let words: Vec<(usize, &str)> = lower
