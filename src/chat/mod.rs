@@ -35,6 +35,7 @@
 //!   events.
 
 mod approvals;
+mod ending;
 mod files;
 mod hub;
 mod live;
