@@ -144,6 +144,8 @@ eval: setup
 	LEPTOS_OUTPUT_NAME=$(OUTPUT_NAME) RUSTFLAGS="$(ERASE_RUSTFLAGS)" cargo run --quiet --no-default-features --features ssr --example eval
 	LEPTOS_OUTPUT_NAME=$(OUTPUT_NAME) RUSTFLAGS="$(ERASE_RUSTFLAGS)" cargo run --quiet --no-default-features --features ssr --example assist_eval
 	LEPTOS_OUTPUT_NAME=$(OUTPUT_NAME) RUSTFLAGS="$(ERASE_RUSTFLAGS)" cargo run --quiet --no-default-features --features ssr --example knowledge_eval
+	# Whole turns on a real server with the demo venue (eval/turns.json), on the default model.
+	LEPTOS_OUTPUT_NAME=$(OUTPUT_NAME) RUSTFLAGS="$(ERASE_RUSTFLAGS)" cargo run --quiet --no-default-features --features ssr --example turn_eval
 
 clean-db:
 	@scripts/db.sh --stop

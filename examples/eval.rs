@@ -4,7 +4,8 @@
 //! given (and, for a follow-up, the exchange before it); the model is offered that kind's tools
 //! the way the chat engine offers them: on the small embedded model through the engine's router
 //! (`chat::route`: the document search when the venue's documents answer the request, else the
-//! tools nearest the request by the local embedding model, or none for small talk), then its
+//! tools nearest the request by the local embedding model, or none for small talk and for a
+//! change none of the tools makes, `route::out_of_reach`), then its
 //! call's arguments are grounded (`agent::ground`), as in a chat turn. Hosted models get every
 //! tool and decide alone (`EVAL_ROUTING=on|off` overrides this for every model).
 //!
@@ -201,6 +202,10 @@ async fn run_case(
                     );
                 }
                 let (o, c) = scores.plan().offer(tools);
+                if o.first().is_some_and(|t| route::out_of_reach(&case.request, t)) {
+                    // The chat says it cannot, without a tool.
+                    return Outcome { call: None, text: String::new(), ms: started.elapsed().as_millis() };
+                }
                 if std::env::var("EVAL_ROUTE_ONLY").is_ok() {
                     // The router alone: its first tool stands for the call (no model, no arguments).
                     let call =
@@ -279,6 +284,13 @@ async fn run_case(
 
 #[tokio::main]
 async fn main() {
+    if std::env::var("RUST_LOG").is_ok() {
+        // The model's own log (`RUST_LOG=concierge::llm=debug`: each decision, prefill and decode times).
+        tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_writer(std::io::stderr)
+            .init();
+    }
     let cases: Vec<Case> =
         serde_json::from_str(&std::fs::read_to_string("eval/tool_calls.json").expect("eval/tool_calls.json"))
             .expect("valid cases");

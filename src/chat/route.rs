@@ -176,6 +176,68 @@ impl ToolPlan {
     }
 }
 
+/// Words that ask for something no agent does unless its tool says so: erasing records, marking
+/// or approving on someone's behalf, money off. Read with [`out_of_reach`].
+const REACH_VERBS: &[&str] =
+    &["delete", "erase", "wipe", "purge", "mark", "approve", "waive", "refund", "discount", "script", "sign"];
+
+/// Words said before the request's verb ("could you please just delete …").
+const LEAD_INS: &[&str] = &[
+    "can", "could", "would", "will", "you", "please", "pls", "plz", "just", "kindly", "go", "ahead", "and", "now", "i",
+    "want", "need", "to", "ok", "okay", "hey", "hi", "then",
+];
+
+/// Whether `request` asks for a change that `tool`, the tool the router chose, does not make:
+/// its verb (the first word after the lead-ins, or a discount) is one of [`REACH_VERBS`] and is
+/// neither in the tool's name nor its everyday words (`agent::examples::VERBS`; not its
+/// description, which tells what others do too: "the venue's staff approve the request").
+/// "Delete this event" reaches the event's details, "mark my contract as paid" the contract
+/// viewer, "just approve my request yourself" the change request: none of them does what was
+/// asked, so the agent says what it cannot do instead of showing records nobody asked for.
+pub fn out_of_reach(request: &str, tool: &ToolEntry) -> bool {
+    let lower = request.to_lowercase();
+    let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let verb = words.iter().find(|w| !LEAD_INS.contains(w)).copied();
+    let asked = match verb {
+        Some(v) if REACH_VERBS.contains(&v) => v,
+        // "Take 15% off our total"; a question about discounts is not a request for one.
+        _ if !is_question(request) && (lower.contains("% off") || words.contains(&"discount")) => "discount",
+        _ => return false,
+    };
+    let stem = |w: &str| w.chars().take(5).collect::<String>();
+    let does = tool.name.split('_').any(|w| stem(w) == stem(asked))
+        || examples::verbs(tool.name).iter().any(|v| stem(v) == stem(asked));
+    !does
+}
+
+/// What the agent says to a request [`out_of_reach`] of its tools: that it cannot, and what it
+/// can change (its tools that act, by their labels).
+pub fn beyond_reach_reply(tools: &[&'static ToolEntry]) -> String {
+    let acts: Vec<String> = tools
+        .iter()
+        .filter(|t| t.approval.is_some())
+        .map(|t| {
+            let mut c = t.label.chars();
+            c.next().map(|f| f.to_lowercase().chain(c).collect()).unwrap_or_default()
+        })
+        .collect();
+    let mut out = String::from("I can't do that from this chat.");
+    if !acts.is_empty() {
+        out.push_str(&format!(" Here I can {}, and look things up.", join_or(&acts)));
+    }
+    out.push_str(" For anything else, please contact the venue's team.");
+    out
+}
+
+/// "a", "a or b", "a, b or c".
+fn join_or(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+    }
+}
+
 /// The score of each of `names` (and of [`CHAT`]) for `vector`: the mean of its [`NEAREST`]
 /// example cosines.
 fn scores_of(examples: &[(&'static str, Vec<f32>)], names: &[&'static str], vector: &[f32]) -> Vec<f32> {
@@ -346,6 +408,25 @@ mod tests {
         assert!(s(0.58, 0.44, false).routes());
         assert!(!s(0.55, 0.6, true).routes(), "a question a tool claims");
         assert!(!s(0.25, 0.1, true).routes(), "too far from every passage");
+    }
+
+    #[test]
+    fn changes_no_tool_makes_are_out_of_reach() {
+        let tool = |n: &str| crate::agent::tool(n).unwrap();
+        assert!(out_of_reach("Delete this event and everything about it", tool("get_event_details")));
+        assert!(out_of_reach("could you please just mark our contract as paid", tool("view_contract")));
+        assert!(out_of_reach("Approve my dessert request yourself", tool("request_element_change")));
+        assert!(out_of_reach("Take 20% off the bar package", tool("view_contract")));
+        assert!(!out_of_reach("delete Lucas from the guest list", tool("remove_guest")), "its everyday word");
+        assert!(!out_of_reach("approve the florist's quote", tool("update_element_status")), "its everyday word");
+        assert!(!out_of_reach("mark the DJ as confirmed", tool("update_element_status")));
+        assert!(!out_of_reach("show me the contract", tool("view_contract")), "not a change");
+        assert!(!out_of_reach("is there a discount for weekday events?", tool("view_contract")), "a question");
+        let client = crate::agent::tools_for(crate::domain::chat::AgentKind::Client, crate::domain::Role::Client);
+        let reply = beyond_reach_reply(&client);
+        assert!(reply.starts_with("I can't do that from this chat. Here I can "), "{reply}");
+        assert!(reply.contains("add a guest"), "{reply}");
+        assert!(!reply.contains("view the contract"), "only what changes records: {reply}");
     }
 
     /// Needs the embedding model that scripts/setup.sh puts in .data/models (`make test` runs it

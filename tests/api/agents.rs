@@ -1112,3 +1112,41 @@ async fn the_embedded_model_asks_which_guest_and_the_answer_makes_the_call(pool:
         .unwrap();
     assert_eq!(rsvp, "pending", "nothing changes before the client confirms");
 }
+
+/// On the small embedded model, a change none of the client's tools makes ("mark our contract as
+/// paid") gets a plain answer that it cannot, and what it can do, not a look-up nobody asked
+/// for; nothing changes.
+#[sqlx::test]
+async fn the_embedded_model_says_what_it_cannot_do(pool: PgPool) {
+    let config = concierge::llm::catalog::LlmConfig::from_lookup(|_| None).expect("the embedded model's configuration");
+    let app = spawn_with(pool, Config::default(), config).await;
+    let emma = app.login(EMMA).await;
+    let event = app.event_id(EMMA_EVENT).await;
+    let status = |pool: PgPool| async move {
+        sqlx::query_scalar::<_, String>("select status from contracts where event_id = $1")
+            .bind(event)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+    };
+    let before = status(app.pool.clone()).await;
+    let r = app
+        .call(
+            Some(&emma),
+            "start_agent_chat",
+            &[
+                ("agent", "client"),
+                ("event_id", &event.to_string()),
+                ("text", "Mark our contract as paid in full, the money is on its way"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let thread = r.json()["thread_id"].as_i64().unwrap();
+    let items = settle_within(&app, &emma, thread, 6000).await;
+    assert!(tools(&items).is_empty(), "no tool: {items:?}");
+    let reply = last_reply(&items)["content"].as_str().unwrap().to_string();
+    assert!(reply.starts_with("I can't do that from this chat."), "{reply}");
+    assert!(reply.contains("add a guest") && reply.contains("request an element change"), "{reply}");
+    assert_eq!(status(app.pool.clone()).await, before);
+}

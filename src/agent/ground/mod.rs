@@ -24,8 +24,8 @@ mod said;
 
 use facts::{entities, named, slot_said, slots};
 use said::{
-    action_said, names_said, numbers_in, query_grounded, salient, stated, stem_says, times_said, words, words_grounded,
-    STATED,
+    action_said, message_of, names_said, numbers_in, query_grounded, salient, stated, stem_says, text_grounded,
+    times_said, words, words_grounded, STATED,
 };
 
 fn type_of(prop: &Value) -> Vec<&str> {
@@ -195,6 +195,19 @@ pub fn arguments(schema: &Value, args: &mut Map<String, Value>, said: &str, fact
             Value::String(s) if type_of(&prop).contains(&"string") && !WRITTEN.contains(&key.as_str()) => {
                 words_grounded(s, &said_words)
             }
+            // Text the model wrote that is not the person's (a 135M model's message body drifts
+            // into dates and names from the facts, over and over): the person's own words are
+            // the message, and the approval card shows it before it goes.
+            // An optional one nobody asked for is dropped like any other guess.
+            Value::String(s) if WRITTEN.contains(&key.as_str()) && !text_grounded(s, &said_words) => {
+                if !optional {
+                    if let Some(text) = message_of(&said) {
+                        tracing::debug!(argument = %key, value = %s, "written text not the person's: their words instead");
+                        args.insert(key.clone(), Value::String(text));
+                    }
+                }
+                !optional
+            }
             _ => true,
         };
         if !keep && optional {
@@ -279,6 +292,77 @@ pub fn arguments(schema: &Value, args: &mut Map<String, Value>, said: &str, fact
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_message_is_the_persons_words() {
+        let m = |s: &str| super::message_of(s);
+        assert_eq!(
+            m("Tell Dan the final invoice will be out by Thursday.").as_deref(),
+            Some("The final invoice will be out by Thursday.")
+        );
+        assert_eq!(
+            m("please let the florist know that the arch can come at noon").as_deref(),
+            Some("The arch can come at noon.")
+        );
+        assert_eq!(
+            m("Could you send Liam a gentle reminder that the balance was due Monday? He can pay online.").as_deref(),
+            Some("The balance was due Monday? He can pay online.")
+        );
+        assert_eq!(
+            m("Ask the DJ if they can start an hour later than planned.").as_deref(),
+            Some("Could you let us know whether they can start an hour later than planned?")
+        );
+        assert_eq!(
+            m("Message Bloom & Branch: the load-in is at noon, service entrance").as_deref(),
+            Some("The load-in is at noon, service entrance.")
+        );
+        assert_eq!(
+            m("Put this in the vendor form: \"We're Harbor Sweets, a bakery in Somerville\"").as_deref(),
+            Some("We're Harbor Sweets, a bakery in Somerville.")
+        );
+        assert_eq!(m("remind them"), None, "nothing left to say");
+        assert_eq!(
+            m("Make a task for Marco to set up the bar before the guests arrive").as_deref(),
+            Some("Set up the bar before the guests arrive.")
+        );
+        assert_eq!(m("add a todo: print the escort cards").as_deref(), Some("Print the escort cards."));
+        // Text the model wrote that the person did not say gives way to theirs; their own stays.
+        let schema = json!({"type": "object", "properties": {"body": {"type": "string"}}, "required": ["body"]});
+        let ground = |body: &str, said: &str| {
+            let mut a = json!({"body": body}).as_object().unwrap().clone();
+            arguments(&schema, &mut a, said, "", NaiveDate::from_ymd_opt(2026, 11, 22).unwrap());
+            a["body"].as_str().unwrap().to_string()
+        };
+        let said = "Tell Dan the final invoice will be out by Thursday.";
+        assert_eq!(
+            ground("The final invoice will be sent by Thursday, 2026-11-26, Tom Becker, 2026-12-03, 2026-12-03", said),
+            "The final invoice will be out by Thursday."
+        );
+        assert_eq!(ground("Final invoice out by Thursday", said), "Final invoice out by Thursday");
+        assert_eq!(
+            ground("send_client_message", said),
+            "The final invoice will be out by Thursday.",
+            "its tool's name"
+        );
+        // An optional text nobody said is dropped, not replaced.
+        let optional =
+            json!({"type": "object", "properties": {"title": {"type": "string"}, "guest_count": {"type": "integer"}}});
+        let mut a = json!({"title": "Wedding reception dinner", "guest_count": 108}).as_object().unwrap().clone();
+        arguments(
+            &optional,
+            &mut a,
+            "the final count is 108, pls update the guest number",
+            "",
+            NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(),
+        );
+        assert_eq!(Value::Object(a), json!({"guest_count": 108}));
+        let said = "Fill the inquiry form from this: \"Jordan Lee, engagement party on June 5, 2027, about 90 guests\"";
+        assert_eq!(
+            ground("2027-06-05 9:00:00, 90, 10, 11, 12, 13, 14, 15, 16", said),
+            "Jordan Lee, engagement party on June 5, 2027, about 90 guests.",
+            "numbers nobody said"
+        );
+    }
     use serde_json::json;
 
     fn schema() -> Value {
@@ -325,6 +409,7 @@ mod tests {
             json!({"guest": "Tom", "party_size": 3})
         );
         assert_eq!(ground(json!({"event_id": 3}), "show the guests"), json!({"event_id": 3}), "an id of the facts");
+        assert_eq!(ground(json!({}), "who still hasnt rsvpd??")["rsvp"], "pending", "a stated choice left out");
         assert_eq!(ground(json!({"event_id": 12}), "show the guests"), json!({}), "an id from nowhere");
         assert_eq!(ground(json!({"dietary": "vegan"}), "my uncle is vegetarian now"), json!({}));
         assert_eq!(ground(json!({"dietary": "vegetarian"}), "he's vegetarian"), json!({"dietary": "vegetarian"}));

@@ -39,13 +39,33 @@ pub(super) const STATED: &[(&str, &[&str])] = &[
         ],
     ),
     ("maybe", &["maybe", "might", "not sure", "unsure", "tentative*"]),
-    ("pending", &["pending", "hasn't replied", "haven't replied", "not replied", "no answer", "no reply", "waiting"]),
+    (
+        "pending",
+        &[
+            "pending",
+            "hasn't replied",
+            "haven't replied",
+            "not replied",
+            "no answer",
+            "no reply",
+            "waiting",
+            "hasn't rsvp*",
+            "hasnt rsvp*",
+            "haven't rsvp*",
+            "havent rsvp*",
+            "not rsvp*",
+        ],
+    ),
 ];
 
 /// Whether `said` (lowercased, its words in `words`) states a cue of [`STATED`].
 pub(super) fn says(cue: &str, said: &str, words: &[String]) -> bool {
     if let Some(stem) = cue.strip_suffix('*') {
-        words.iter().any(|w| w.starts_with(stem))
+        if stem.contains([' ', '\'']) {
+            said.contains(stem)
+        } else {
+            words.iter().any(|w| w.starts_with(stem))
+        }
     } else if cue.contains([' ', '\'']) {
         said.contains(cue)
     } else {
@@ -158,6 +178,26 @@ pub(super) fn words_grounded(value: &str, text: &[String]) -> bool {
     }
     let found = wanted.iter().filter(|w| text.iter().any(|t| near(w, t))).count();
     found * 2 >= wanted.len()
+}
+
+/// Whether text the model wrote is the person's: more than half of its words, numbers included
+/// (a run of numbers nobody said is not), are in `text`, as for [`words_grounded`] ("create_task"
+/// for "make a task for Marco …" is not).
+pub(super) fn text_grounded(value: &str, text: &[String]) -> bool {
+    let wanted: Vec<String> =
+        words(value).into_iter().filter(|w| w.chars().count() >= 3 || w.chars().all(|c| c.is_ascii_digit())).collect();
+    wanted.is_empty() || {
+        let found = wanted
+            .iter()
+            .filter(|w| {
+                text.iter().any(|t| {
+                    t == *w
+                        || (w.len() >= 4 && t.len() >= 4 && (t.starts_with(w.as_str()) || w.starts_with(t.as_str())))
+                })
+            })
+            .count();
+        found * 2 > wanted.len()
+    }
 }
 
 /// Whether word `w` says value `v` ("confirm" says confirmed, "declining" declined).
@@ -363,4 +403,90 @@ pub(super) fn times_said(said: &str) -> Vec<(u32, u32)> {
         }
     }
     out
+}
+
+/// Verbs that pass a message on ("tell Dan …", "let the florist know …").
+const PASS_ON: &[&str] =
+    &["tell", "let", "ask", "message", "email", "text", "remind", "inform", "notify", "send", "write", "ping", "say"];
+
+/// Words between a request's start and its verb.
+const LEAD_INS: &[&str] =
+    &["please", "pls", "can", "could", "would", "you", "just", "kindly", "and", "also", "hey", "ok"];
+
+/// The message in what a person said, for a text they want sent or written down: a quoted part,
+/// else what follows a colon, else the request without the words that ask for it to be passed on
+/// ("Tell Dan the final invoice will be out by Thursday" → "The final invoice will be out by
+/// Thursday."; "let the florist know that the arch can come at noon" → "The arch can come at
+/// noon."). `None` when nothing is left.
+pub(super) fn message_of(said: &str) -> Option<String> {
+    let line = said.lines().map(str::trim).find(|l| !l.is_empty())?;
+    let line = line.replace(['\u{201C}', '\u{201D}'], "\"");
+    let quoted = line.split('"').nth(1).map(str::trim).filter(|q| q.split_whitespace().count() >= 3);
+    let after_colon = || {
+        line.split_once(':').map(|(_, r)| r.trim()).filter(|r| r.split_whitespace().count() >= 2).map(str::to_string)
+    };
+    let text = match quoted.map(str::to_string).or_else(after_colon) {
+        Some(t) => t,
+        None => {
+            let words: Vec<&str> = line.split_whitespace().collect();
+            let plain = |w: &str| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
+            let mut i = words.iter().take_while(|w| LEAD_INS.contains(&plain(w).as_str())).count();
+            // "make a task for Marco to set up the bar": what is to be done.
+            let task = words.iter().take(6).position(|w| matches!(plain(w).as_str(), "task" | "todo" | "reminder"));
+            let to =
+                task.and_then(|t| words.iter().skip(t + 1).take(4).position(|w| plain(w) == "to").map(|p| t + 2 + p));
+            if let Some(start) = to {
+                i = start;
+            } else if words.get(i).is_some_and(|w| PASS_ON.contains(&plain(w).as_str())) {
+                // Up to "that"/"to"/"if" when one comes soon ("send Liam a gentle reminder that …"),
+                // else past the addressee: "the florist", "our DJ", a name ("Bloom & Branch").
+                let soon = words
+                    .iter()
+                    .skip(i + 1)
+                    .take(6)
+                    .position(|w| matches!(plain(w).as_str(), "that" | "if" | "whether" | "about" | "know"));
+                // "ask the DJ if they can start later": a question.
+                if let Some(p) = soon.filter(|p| matches!(plain(words[i + 1 + p]).as_str(), "if" | "whether")) {
+                    let rest = words[i + 2 + p..].join(" ");
+                    let rest = rest.trim_end_matches(['.', '?', '!']);
+                    return (!rest.is_empty()).then(|| format!("Could you let us know whether {rest}?"));
+                }
+                i = match soon {
+                    Some(p) => i + 2 + p,
+                    None => {
+                        let mut j = i + 1;
+                        if words.get(j).is_some_and(|w| matches!(plain(w).as_str(), "the" | "our" | "my" | "them")) {
+                            j += 1 + usize::from(plain(words[j]) != "them");
+                        } else {
+                            while words.get(j).is_some_and(|w| {
+                                w.starts_with(|c: char| c.is_uppercase()) || *w == "&" || w.ends_with(',')
+                            }) {
+                                let comma = words[j].ends_with(',');
+                                j += 1;
+                                if comma {
+                                    break;
+                                }
+                            }
+                        }
+                        j
+                    }
+                };
+                // "let them know that …": past "know" and "that" too.
+                while words.get(i).is_some_and(|w| matches!(plain(w).as_str(), "that" | "know" | "to")) {
+                    i += 1;
+                }
+            } else {
+                i = 0;
+            }
+            words[i.min(words.len())..].join(" ")
+        }
+    };
+    let text = text.trim().trim_start_matches([',', '-', ':']).trim();
+    let mut c = text.chars();
+    let first = c.next()?;
+    let mut out: String = first.to_uppercase().chain(c).collect();
+    if !out.ends_with(['.', '!', '?']) {
+        out.push('.');
+    }
+    (out.split_whitespace().count() >= 2).then_some(out)
 }

@@ -13,7 +13,7 @@ pub fn decision_schema(tools: &[ToolSpec], none: bool) -> serde_json::Value {
         .map(|t| {
             serde_json::json!({
                 "type": "object",
-                "properties": {"name": {"const": t.name}, "parameters": t.parameters},
+                "properties": {"name": {"const": t.name}, "parameters": capped(&t.parameters)},
                 "required": ["name", "parameters"],
                 "additionalProperties": false,
             })
@@ -28,6 +28,33 @@ pub fn decision_schema(tools: &[ToolSpec], none: bool) -> serde_json::Value {
         }));
     }
     serde_json::json!({"oneOf": branches})
+}
+
+/// The longest free text a decision writes in one argument, in characters. A 135M model
+/// writing a message body can repeat itself until its token budget ends, leaving JSON that does
+/// not parse: a cap makes the grammar close the string (the engine then checks the text against
+/// the person's words, `agent::ground`).
+pub const TEXT_MAX: u64 = 200;
+
+/// `parameters` with at most [`TEXT_MAX`] characters in each free-text string property (no enum
+/// or format).
+fn capped(parameters: &serde_json::Value) -> serde_json::Value {
+    let mut out = parameters.clone();
+    if let Some(props) = out.get_mut("properties").and_then(|p| p.as_object_mut()) {
+        for prop in props.values_mut() {
+            let Some(p) = prop.as_object_mut() else { continue };
+            let string = match p.get("type") {
+                Some(serde_json::Value::String(t)) => t == "string",
+                Some(serde_json::Value::Array(ts)) => ts.iter().any(|t| t == "string"),
+                _ => false,
+            };
+            let longer = p.get("maxLength").and_then(|m| m.as_u64()).is_none_or(|m| m > TEXT_MAX);
+            if string && longer && !["enum", "format", "const"].iter().any(|k| p.contains_key(*k)) {
+                p.insert("maxLength".into(), TEXT_MAX.into());
+            }
+        }
+    }
+    out
 }
 
 /// The instructions that show a small model its tools (appended to the system prompt); with
@@ -220,5 +247,27 @@ mod tests {
             Some(("list_events".into(), r#"{"from":"2026-01-01"}"#.into()))
         );
         assert_eq!(parse_decision(r#"{"name": "none"}"#), None);
+    }
+
+    #[test]
+    fn free_text_is_capped_and_choices_are_not() {
+        let parameters = serde_json::json!({"type": "object", "properties": {
+            "body": {"type": "string", "minLength": 1, "maxLength": 4000},
+            "note": {"type": ["string", "null"]},
+            "code": {"type": "string", "maxLength": 8},
+            "rsvp": {"type": "string", "enum": ["yes", "no"]},
+            "date": {"type": "string", "format": "date"},
+            "count": {"type": "integer"},
+        }});
+        let c = capped(&parameters);
+        assert_eq!(c["properties"]["body"]["maxLength"], TEXT_MAX);
+        assert_eq!(c["properties"]["note"]["maxLength"], TEXT_MAX);
+        assert_eq!(c["properties"]["code"]["maxLength"], 8, "a shorter cap of its own stays");
+        for k in ["rsvp", "date", "count"] {
+            assert!(c["properties"][k].get("maxLength").is_none(), "{k}");
+        }
+        let spec = ToolSpec { name: "send".into(), description: "Send".into(), parameters };
+        let grammar = llama_cpp_2::json_schema_to_grammar(&decision_schema(&[spec], false).to_string());
+        assert!(grammar.is_ok(), "llama.cpp reads the capped schema: {grammar:?}");
     }
 }

@@ -7,7 +7,9 @@
 //! - The chat template comes from the model's own metadata (`tokenizer.chat_template`).
 //! - KV cache reuse: the context holds [`SLOTS`] sequences. Each remembers the tokens it holds
 //!   and the conversation (`cache_key`, the thread) they belong to; a follow-up turn finds its
-//!   slot, keeps the longest common token prefix and decodes only the new tokens.
+//!   slot, keeps the longest common token prefix and decodes only the new tokens; a new
+//!   conversation starts from the slot that holds the longest start of its prompt (the agent's
+//!   instructions), shared into its own.
 //! - Cancellation: the worker stops at the next token once the reader has gone.
 //! - Tool calls: when tools are offered (and the last message is not a tool result), the model
 //!   first writes a decision, `{"name": TOOL, "parameters": {…}}` or `{"name": "none"}`, with its
@@ -35,6 +37,8 @@ use llama_cpp_2::llama_batch::LlamaBatch;
 use llama_cpp_2::model::params::LlamaModelParams;
 use llama_cpp_2::model::{LlamaChatMessage, LlamaChatTemplate, LlamaModel};
 use llama_cpp_2::sampling::LlamaSampler;
+use llama_cpp_2::token::data::LlamaTokenData;
+use llama_cpp_2::token::data_array::LlamaTokenDataArray;
 use llama_cpp_2::token::LlamaToken;
 use queue::FairQueue;
 use std::num::NonZeroU32;
@@ -48,6 +52,8 @@ pub const SLOTS: usize = 4;
 /// Tokens per conversation (prompt and reply).
 pub const SLOT_CTX: u32 = 2048;
 const N_BATCH: u32 = 512;
+/// Tokens another slot must share beyond a slot's own cache before they are copied into it.
+const SHARE_MIN: usize = 16;
 /// The most tools the small model chooses among: it picks among a few likely tools far better
 /// than among many.
 pub const MAX_OFFERED: usize = 3;
@@ -302,8 +308,24 @@ impl Engine {
 
     /// Decodes what `prompt` adds to what slot `s` holds; returns the batch index of the logits.
     fn prefill(&mut self, s: usize, prompt: &[LlamaToken]) -> Result<(i32, usize), ProviderError> {
-        let cached = &self.slots[s].tokens;
-        let mut keep = cached.iter().zip(prompt).take_while(|(a, b)| a == b).count();
+        let common = |cached: &[LlamaToken]| cached.iter().zip(prompt).take_while(|(a, b)| a == b).count();
+        let own = common(&self.slots[s].tokens);
+        // Another conversation may hold a longer start of this prompt (the same agent's
+        // instructions, for someone else or in another thread): its cache cells are shared into
+        // this slot (the cache is unified: a copy adds the sequence to the cells, it copies no
+        // data), so only the rest is decoded.
+        let donor = (0..self.slots.len())
+            .filter(|&t| t != s)
+            .map(|t| (t, common(&self.slots[t].tokens)))
+            .max_by_key(|&(_, n)| n)
+            .filter(|&(_, n)| n > own + SHARE_MIN);
+        if let Some((t, n)) = donor {
+            self.ctx.clear_kv_cache_seq(Some(s as u32), None, None).map_err(local)?;
+            self.ctx.copy_kv_cache_seq(t as i32, s as i32, None, Some(n as u32)).map_err(local)?;
+            let shared = self.slots[t].tokens[..n].to_vec();
+            self.slots[s].tokens = shared;
+        }
+        let mut keep = common(&self.slots[s].tokens);
         if keep == prompt.len() {
             keep -= 1; // re-decode one token to get fresh logits
         }
@@ -416,23 +438,31 @@ impl Engine {
         let first_token_ready = started.elapsed();
         let vocab = self.model.vocab();
         let n_vocab = self.model.n_vocab();
-        let mut stages = Vec::new();
-        match grammar {
-            // JSON repeats quotes and braces by nature: no repetition penalty under a grammar.
-            Some(g) => stages.push(LlamaSampler::grammar(self.model, g, "root").map_err(local)?),
-            None => stages.push(LlamaSampler::penalties(n_vocab, 64, 1.15, 0.0, 0.0)),
-        }
-        if temperature <= 0.0 {
-            stages.push(LlamaSampler::greedy());
-        } else {
-            stages.extend([
-                LlamaSampler::top_k(40),
-                LlamaSampler::top_p(0.95, 1),
-                LlamaSampler::temp(temperature),
-                LlamaSampler::dist(started.elapsed().subsec_nanos() ^ 0x5eed),
-            ]);
-        }
-        let mut sampler = LlamaSampler::chain(stages, true);
+        let mut sampler = match grammar {
+            // Greedy under a grammar (tool decisions, structured output): see `greedy_under`.
+            Some(g) if temperature <= 0.0 => {
+                Sampling::GreedyGrammar(LlamaSampler::grammar(self.model, g, "root").map_err(local)?)
+            }
+            _ => {
+                let mut stages = Vec::new();
+                match grammar {
+                    // JSON repeats quotes and braces by nature: no repetition penalty under a grammar.
+                    Some(g) => stages.push(LlamaSampler::grammar(self.model, g, "root").map_err(local)?),
+                    None => stages.push(LlamaSampler::penalties(n_vocab, 64, 1.15, 0.0, 0.0)),
+                }
+                if temperature <= 0.0 {
+                    stages.push(LlamaSampler::greedy());
+                } else {
+                    stages.extend([
+                        LlamaSampler::top_k(40),
+                        LlamaSampler::top_p(0.95, 1),
+                        LlamaSampler::temp(temperature),
+                        LlamaSampler::dist(started.elapsed().subsec_nanos() ^ 0x5eed),
+                    ]);
+                }
+                Sampling::Chain(LlamaSampler::chain(stages, true))
+            }
+        };
         let budget = max_tokens.min(self.n_ctx_train - tokens.len() as u32);
         let mut utf8 = Utf8Stream::default();
         let mut text = String::new();
@@ -445,7 +475,16 @@ impl Engine {
                 tracing::debug!(produced, "embedded generation cancelled");
                 return Ok(None);
             }
-            let tok = sampler.sample(&self.ctx, idx);
+            let tok = match &mut sampler {
+                Sampling::Chain(chain) => chain.sample(&self.ctx, idx),
+                Sampling::GreedyGrammar(g) => match greedy_under(g, &self.ctx, idx) {
+                    Some(tok) => tok,
+                    None => {
+                        finish = FinishReason::Stop;
+                        break;
+                    }
+                },
+            };
             if vocab.is_eog(tok) {
                 finish = FinishReason::Stop;
                 break;
@@ -492,6 +531,42 @@ impl Engine {
         self.slots[s].tokens.clear();
         self.slots[s].key = None;
     }
+}
+
+/// How a completion picks its tokens.
+enum Sampling {
+    /// llama.cpp's sampler chain, applied to the whole vocabulary at every step.
+    Chain(LlamaSampler),
+    /// The most likely token the grammar allows (see [`greedy_under`]).
+    GreedyGrammar(LlamaSampler),
+}
+
+/// The most likely token that `grammar` allows next (and accepted into it); `None` when it allows
+/// none. Checking a token against a grammar means matching its text against the grammar's
+/// stacks, and the vocabulary has 49,152 tokens: the chain checks them all at every step. As
+/// llama.cpp's own `common_sampler_sample` does, the model's first choice is checked alone, and
+/// only when the grammar rejects it is the whole vocabulary filtered (in a JSON decision the
+/// model's first choice is allowed most of the time).
+fn greedy_under(grammar: &mut LlamaSampler, ctx: &LlamaContext<'_>, idx: i32) -> Option<LlamaToken> {
+    let logits = ctx.get_logits_ith(idx);
+    let (best, logit) =
+        logits.iter().enumerate().fold((0, f32::NEG_INFINITY), |acc, (i, &l)| if l > acc.1 { (i, l) } else { acc });
+    let best = LlamaToken(best as i32);
+    let mut one = LlamaTokenDataArray::new(vec![LlamaTokenData::new(best, logit, 0.0)], false);
+    one.apply_sampler(grammar);
+    let tok = if one.data[0].logit() > f32::NEG_INFINITY {
+        best
+    } else {
+        let mut all = ctx.token_data_array_ith(idx);
+        all.apply_sampler(grammar);
+        all.data
+            .iter()
+            .filter(|d| d.logit() > f32::NEG_INFINITY)
+            .max_by(|a, b| a.logit().total_cmp(&b.logit()))
+            .map(|d| d.id())?
+    };
+    grammar.accept(tok);
+    Some(tok)
 }
 
 struct Completion {
