@@ -201,14 +201,21 @@ impl Hub {
                 cache_key: Some(format!("thread-{}", job.thread_id)),
                 response_schema: None,
             };
+            // The small model's question about its last call ("Which guest do you mean by
+            // 'Priya'?") is answered by this message: the same tool again.
+            let answering = if step == 1 && small_model(&job.model) { answered_call(&history, &tools) } else { None };
             let routed = match (step, &said) {
                 // The small model cannot read the files: the search in this thread does.
                 (1, Some(said)) if about_files && small_model(&job.model) => Some(search_call(job, said)),
+                (1, Some(_)) if answering.is_some() => None,
                 (1, Some(said)) => self.route_to_knowledge(job, &tools, said).await,
                 _ => None,
             };
             let small_first = step == 1 && small_model(&job.model) && routed.is_none();
-            if let (true, Some(said)) = (small_first, &said) {
+            if let (Some(tool), true) = (answering, small_first) {
+                request.tools = vec![tool.spec()];
+                request.tool_choice = crate::llm::ToolChoice::Required;
+            } else if let (true, Some(said)) = (small_first, &said) {
                 if !self.route_tools(&tools, said, previous.as_deref(), &mut request).await {
                     // A change none of the agent's tools makes: said so, not guessed at.
                     let text = super::route::beyond_reach_reply(&tools);
@@ -601,6 +608,31 @@ fn to_messages(history: &[store::HistoryItem], clip: usize, files: &super::files
     out.retain(|m| !(m.role == Speaker::Assistant && m.content.trim().is_empty() && m.tool_calls.is_empty()));
     out
 }
+
+/// The tool whose call the agent asked about, when `history` ends with a short answer to that
+/// question: the turn before the person's last message made a call that failed (a name several
+/// records share, a missing value) and ended on a question.
+fn answered_call(
+    history: &[store::HistoryItem],
+    tools: &[&'static crate::agent::ToolEntry],
+) -> Option<&'static crate::agent::ToolEntry> {
+    let last = history.iter().rposition(|h| h.kind == ItemKind::User)?;
+    if history[last].content.split_whitespace().count() > ANSWER_WORDS {
+        return None;
+    }
+    let before = &history[..last];
+    let turn = &before[before.iter().rposition(|h| h.kind == ItemKind::User)? + 1..];
+    let asked = turn.last().is_some_and(|h| h.kind == ItemKind::Assistant && h.content.trim_end().ends_with('?'));
+    let call = turn.iter().rev().find(|h| h.kind == ItemKind::ToolCall)?;
+    if !asked || call.status != ItemStatus::Failed {
+        return None;
+    }
+    let name = call.data.as_ref()?.get("tool")?.as_str()?;
+    tools.iter().find(|t| t.name == name).copied()
+}
+
+/// The most words of a message that answers the agent's question ("Priya Shah", "the one at 2").
+const ANSWER_WORDS: usize = 6;
 
 /// The longest small-talk reply of the small model, in tokens.
 const SMALL_TALK_TOKENS: u32 = 96;
