@@ -26,6 +26,8 @@
 //! meant for the documents are left to the model. Models come from the environment as for the
 //! server (`OPENAI_*`, `ANTHROPIC_*`, `GEMINI_*`, the embedded model); `EVAL_MODELS=a,b` picks some.
 
+mod evalkit;
+
 use concierge::agent::tools::SearchKnowledge;
 use concierge::agent::{ground, instructions, schema, tools_for, Tool, ToolEntry};
 use concierge::chat::route;
@@ -35,6 +37,7 @@ use concierge::knowledge::{Knowledge, KnowledgeConfig};
 use concierge::llm::catalog::LlmConfig;
 use concierge::llm::{ChatRequest, Llm, Message, Speaker, StreamEvent, ToolCall, ToolChoice};
 use concierge::store::Actor;
+use evalkit::{matches, percentile, split};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -65,19 +68,6 @@ fn tool_kind() -> String {
     "tool".into()
 }
 
-fn fnv1a(s: &str) -> u64 {
-    s.bytes().fold(0xcbf29ce484222325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100000001b3))
-}
-
-/// The split of a case, fixed by its id.
-fn split(id: &str) -> &'static str {
-    if fnv1a(id) % 5 < 2 {
-        "heldout"
-    } else {
-        "dev"
-    }
-}
-
 #[derive(Default)]
 struct Score {
     cases: usize,
@@ -94,25 +84,6 @@ struct Score {
     misses: Vec<String>,
     /// (agent, expected, actual) → count.
     confusion: BTreeMap<(String, String, String), usize>,
-}
-
-fn matches(expected: &Value, actual: Option<&Value>) -> bool {
-    let Some(actual) = actual else { return false };
-    match (expected, actual) {
-        (Value::Number(e), Value::Number(a)) => e.as_f64() == a.as_f64(),
-        (Value::Number(e), Value::String(a)) => a.trim().parse::<f64>().ok() == e.as_f64(),
-        (Value::String(e), Value::String(a)) => a.to_lowercase().contains(&e.to_lowercase()),
-        (e, a) => e == a,
-    }
-}
-
-fn percentile(v: &[u128], p: f64) -> u128 {
-    let mut v = v.to_vec();
-    if v.is_empty() {
-        return 0;
-    }
-    v.sort_unstable();
-    v[((v.len() as f64 - 1.0) * p).round() as usize]
 }
 
 /// The document search of the demo venue, when a scratch database is given.

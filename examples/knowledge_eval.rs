@@ -14,10 +14,13 @@
 //! Needs `DATABASE_URL` (a scratch database: it is migrated and loaded with the demo venue when
 //! empty). Writes `target/eval-knowledge.json`.
 
+mod evalkit;
+
 use concierge::chat::route;
 use concierge::domain::chat::{AgentKind, ItemKind, ItemStatus};
 use concierge::knowledge::{demo, search_with, Knowledge, KnowledgeConfig, Mode, Scope};
 use concierge::store::Actor;
+use evalkit::split;
 use serde::Deserialize;
 use serde_json::json;
 use std::collections::HashMap;
@@ -37,18 +40,6 @@ struct Case {
 #[derive(Deserialize)]
 struct Cases {
     cases: Vec<Case>,
-}
-
-fn fnv1a(s: &str) -> u64 {
-    s.bytes().fold(0xcbf29ce484222325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100000001b3))
-}
-
-fn split(id: &str) -> &'static str {
-    if fnv1a(id) % 5 < 2 {
-        "heldout"
-    } else {
-        "dev"
-    }
 }
 
 fn norm(s: &str) -> String {

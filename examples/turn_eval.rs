@@ -23,6 +23,9 @@
 
 #[path = "../benches/common/mod.rs"]
 mod common;
+mod evalkit;
+
+use evalkit::{matches, percentile, split};
 
 use concierge::knowledge::{Knowledge, KnowledgeConfig};
 use concierge::llm::catalog::LlmConfig;
@@ -44,37 +47,6 @@ struct Case {
     expected_tool: String,
     #[serde(default)]
     expected_args: serde_json::Map<String, Value>,
-}
-
-fn fnv1a(s: &str) -> u64 {
-    s.bytes().fold(0xcbf29ce484222325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100000001b3))
-}
-
-fn split(id: &str) -> &'static str {
-    if fnv1a(id) % 5 < 2 {
-        "heldout"
-    } else {
-        "dev"
-    }
-}
-
-fn matches(expected: &Value, actual: Option<&Value>) -> bool {
-    let Some(actual) = actual else { return false };
-    match (expected, actual) {
-        (Value::Number(e), Value::Number(a)) => e.as_f64() == a.as_f64(),
-        (Value::Number(e), Value::String(a)) => a.trim().parse::<f64>().ok() == e.as_f64(),
-        (Value::String(e), Value::String(a)) => a.to_lowercase().contains(&e.to_lowercase()),
-        (e, a) => e == a,
-    }
-}
-
-fn pct(v: &[u128], p: f64) -> u128 {
-    let mut v = v.to_vec();
-    if v.is_empty() {
-        return 0;
-    }
-    v.sort_unstable();
-    v[((v.len() as f64 - 1.0) * p).round() as usize]
 }
 
 /// What one turn did.
@@ -362,10 +334,10 @@ async fn main() {
             s.no_tool,
             s.grounded,
             s.answered,
-            pct(&s.first_ms, 0.5),
-            pct(&s.first_ms, 0.95),
-            pct(&s.turn_ms, 0.5),
-            pct(&s.turn_ms, 0.95),
+            percentile(&s.first_ms, 0.5),
+            percentile(&s.first_ms, 0.95),
+            percentile(&s.turn_ms, 0.5),
+            percentile(&s.turn_ms, 0.95),
         );
     }
     if std::env::var("EVAL_QUIET").is_err() {
