@@ -40,6 +40,7 @@ mod files;
 mod hub;
 mod live;
 mod models;
+mod prompt;
 mod replay;
 /// Routing for the small embedded model: requests the documents answer go to the document search.
 pub mod route;

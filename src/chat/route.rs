@@ -383,6 +383,33 @@ pub async fn knowledge_scores(
     Some(RouteScores { passage, example, example_tool, question: is_question(request) })
 }
 
+/// The tool whose call the agent asked about, when `history` ends with a short answer to that
+/// question: the turn before the person's last message made a call that failed (a name several
+/// records share, a missing value) and ended on a question.
+pub(super) fn answered_call(
+    history: &[crate::store::chat::HistoryItem],
+    tools: &[&'static crate::agent::ToolEntry],
+) -> Option<&'static crate::agent::ToolEntry> {
+    let last = history.iter().rposition(|h| h.kind == crate::domain::chat::ItemKind::User)?;
+    if history[last].content.split_whitespace().count() > ANSWER_WORDS {
+        return None;
+    }
+    let before = &history[..last];
+    let turn = &before[before.iter().rposition(|h| h.kind == crate::domain::chat::ItemKind::User)? + 1..];
+    let asked = turn
+        .last()
+        .is_some_and(|h| h.kind == crate::domain::chat::ItemKind::Assistant && h.content.trim_end().ends_with('?'));
+    let call = turn.iter().rev().find(|h| h.kind == crate::domain::chat::ItemKind::ToolCall)?;
+    if !asked || call.status != crate::domain::chat::ItemStatus::Failed {
+        return None;
+    }
+    let name = call.data.as_ref()?.get("tool")?.as_str()?;
+    tools.iter().find(|t| t.name == name).copied()
+}
+
+/// The most words of a message that answers the agent's question ("Priya Shah", "the one at 2").
+const ANSWER_WORDS: usize = 6;
+
 #[cfg(test)]
 mod tests {
     use super::*;
