@@ -88,6 +88,8 @@ async fn main() {
             ),
             "update_element_status" => (&sam, json!({"element_id": element, "status": "confirmed"})),
             "send_client_message" => (&sam, json!({"body": "A benchmark message."})),
+            "read_messages" => (&emma, json!({})),
+            "message_venue" => (&emma, json!({"body": "A benchmark message."})),
             "send_vendor_message" => (&sam, json!({"vendor_id": vendor, "body": "A benchmark message."})),
             "create_task" => (&sam, json!({"title": "Benchmark task", "due_date": "2030-01-01"})),
             "update_event_details" => (&sam, json!({"guest_count": 130})),

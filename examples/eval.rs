@@ -54,6 +54,10 @@ struct Turn {
 struct Case {
     id: String,
     agent: AgentKind,
+    /// Who asks, when not the agent's usual person (a client for `client`, staff otherwise):
+    /// "vendor" for a vendor's assistant.
+    #[serde(default)]
+    role: Option<String>,
     context: String,
     request: String,
     expected_tool: String,
@@ -246,7 +250,9 @@ async fn run_case(
                 .into_iter()
                 .chain(case.history.iter().filter(|t| t.role != "user").map(|t| t.content.as_str()))
                 .collect();
-            ground::arguments(&tool.schema, &mut args, &said.join("\n"), &facts.join("\n"), today_of(&case.context));
+            // The cases' times are the demo venue's (Harbor Hall, America/New_York).
+            let (today, tz) = (today_of(&case.context), chrono_tz::America::New_York);
+            ground::arguments(&tool.schema, &mut args, &said.join("\n"), &facts.join("\n"), today, tz);
             c.arguments = Value::Object(args).to_string();
         }
     }
@@ -313,7 +319,11 @@ async fn main() {
         };
         let mut scores: BTreeMap<&str, Score> = BTreeMap::new();
         for case in &cases {
-            let role = if case.agent == AgentKind::Client { Role::Client } else { Role::Staff };
+            let role = match (case.role.as_deref(), case.agent) {
+                (Some("vendor"), _) => Role::Vendor,
+                (Some("client"), _) | (None, AgentKind::Client) => Role::Client,
+                _ => Role::Staff,
+            };
             let tools = tools_for(case.agent, role);
             let out = run_case(&model, routing, docs.as_ref(), &knowledge, case, &tools).await;
             let score = scores.entry(split(&case.id)).or_default();

@@ -140,6 +140,18 @@ pub async fn build(
                 b.add(&format!("Elements:\n{}", lines.join("\n")));
             }
             if kind == AgentKind::VenueEvent {
+                // Its vendors by id, so that "ask the DJ" names one (the same line the eval's
+                // contexts hold).
+                let vendors = events::vendors(pool, actor, id).await?;
+                if !vendors.is_empty() {
+                    let list: Vec<String> = vendors
+                        .iter()
+                        .map(|v| {
+                            format!("vendor_id {} {} ({})", v.vendor_id, quoted(&v.name, 80), quoted(&v.category, 40))
+                        })
+                        .collect();
+                    b.add(&format!("Vendors: {}", list.join("; ")));
+                }
                 let t = tasks::for_event(pool, actor, id).await?;
                 let open: Vec<String> = t
                     .tasks
@@ -197,6 +209,18 @@ pub async fn build(
         }
         _ => {
             b.add(&format!("The venue is {}.", quoted(&actor.venue_name, 120)));
+            // A client's or vendor's own events, so that "our wedding" names one.
+            if !actor.is_staff() {
+                let year = today + chrono::Duration::days(365);
+                let mine = events::list(pool, actor, today, year, events::StatusFilter::NotCancelled, 5).await?;
+                if !mine.is_empty() {
+                    let lines: Vec<String> = mine
+                        .iter()
+                        .map(|e| format!("- event_id {}: {} on {}", e.id, quoted(&e.title, 120), e.event_date))
+                        .collect();
+                    b.add(&format!("Your upcoming events:\n{}", lines.join("\n")));
+                }
+            }
         }
     }
     Ok(AgentContext { facts: b.out, written })

@@ -80,6 +80,8 @@ pub const VERBS: &[(&str, &[&str])] = &[
     ("list_events", &["events", "busy", "booked", "calendar"]),
     ("list_vendors", &["vendors", "vendor", "supplier", "suppliers"]),
     ("view_contract", &["contract", "paid", "owe", "owed", "deposit", "balance", "payment"]),
+    ("read_messages", &["messages", "replied", "reply", "inbox", "heard"]),
+    ("message_venue", &["tell", "let", "message", "email", "write", "ask"]),
 ];
 
 /// The everyday words of the tool `name`'s action (empty for most).
@@ -93,6 +95,44 @@ pub fn examples(name: &str) -> &'static [&'static str] {
 }
 
 pub const EXAMPLES: &[(&str, &[&str])] = &[
+    (
+        "read_messages",
+        &[
+            "got any new msgs from the venue team",
+            "did the venue reply to me?",
+            "show me my messages",
+            "what did the planner say last?",
+            "read me the latest message from the venue team",
+            "did they ever respond about the parking?",
+            "what was the last thing the coordinator wrote",
+            "check my inbox for the wedding",
+            "any update from the venue on our load-in time?",
+            "msgs from the venue pls",
+            "did anyone answer my question about the arrival time?",
+            "show the conversation with the events team",
+            "what have we talked about with the venue so far",
+            "I think the venue messaged me, what did they say?",
+        ],
+    ),
+    (
+        "message_venue",
+        &[
+            "tell the venue we'll arrive at 3pm",
+            "send a message to the planner asking if we can bring our own cake",
+            "let the venue team know our guest count might go up",
+            "message the venue: the truck is running 20 minutes late",
+            "ask the coordinator whether there's a freight elevator",
+            "can you write to the venue that we need two extra tables",
+            "email the events team that our photographer changed",
+            "pls tell them we'll be there at 4 for setup",
+            "send the venue a note thanking them for the tasting",
+            "ask the venue if the loading dock is free on Friday morning",
+            "let my planner know I'll call tomorrow",
+            "write to the team: our florist needs access to the ballroom at noon",
+            "could you pass a message on to the venue that my mom uses a wheelchair",
+            "reply to the venue saying yes, the 6pm start works",
+        ],
+    ),
     (
         "view_contract",
         &[
@@ -611,6 +651,8 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
             "a client needs a shade tent for a lawn party, who do we normally use for that?",
             "Tidewater Event Rentals' email address",
             "how many upcoming events is Golden Hour Photography on",
+            "what's the baker's email",
+            "email address for our DJ company?",
         ],
     ),
     (

@@ -297,7 +297,8 @@ pub fn instructions(kind: AgentKind) -> &'static str {
             "You help a client plan their event at the venue. Use the tools to look up the event, its elements, \
              guests and contract; never invent prices or dates. To change an element (add a service, remove one, \
              change a quantity) use request_element_change: the venue approves it. Adding, changing or removing \
-             a guest needs the client's confirmation in the chat."
+             a guest, and a message to the venue's team (message_venue), need the client's confirmation in \
+             the chat."
         }
         AgentKind::VenueGeneral => {
             "You help the venue's staff run the business: upcoming events, vendors, tasks, messages and clients. \

@@ -245,8 +245,10 @@ impl Hub {
                     .map(|m| m.content.as_str())
                     .collect();
                 let today = self.today(&job.actor).await;
+                let tz =
+                    crate::store::scheduling::venue_tz(&self.pool, job.actor.venue_id).await.unwrap_or(chrono_tz::UTC);
                 for call in &mut out.calls {
-                    ground_call(&tools, call, &heard.join("\n"), &facts.join("\n"), today);
+                    ground_call(&tools, call, &heard.join("\n"), &facts.join("\n"), today, tz);
                 }
             }
             if let Some(found) = &sources {
@@ -527,10 +529,11 @@ fn ground_call(
     heard: &str,
     facts: &str,
     today: chrono::NaiveDate,
+    tz: chrono_tz::Tz,
 ) {
     let Some(tool) = tools.iter().find(|t| t.name == call.name) else { return };
     let Ok(Value::Object(mut args)) = serde_json::from_str::<Value>(&call.arguments) else { return };
-    crate::agent::ground::arguments(&tool.schema, &mut args, heard, facts, today);
+    crate::agent::ground::arguments(&tool.schema, &mut args, heard, facts, today, tz);
     call.arguments = Value::Object(args).to_string();
 }
 

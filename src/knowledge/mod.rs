@@ -17,6 +17,7 @@ pub mod embed;
 pub mod extract;
 pub mod index;
 pub mod objects;
+pub mod probe;
 mod search;
 
 pub use search::{search, search_embedded, search_with, Mode, Scope};

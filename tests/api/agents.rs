@@ -1150,3 +1150,78 @@ async fn the_embedded_model_says_what_it_cannot_do(pool: PgPool) {
     assert!(reply.contains("add a guest") && reply.contains("request an element change"), "{reply}");
     assert_eq!(status(app.pool.clone()).await, before);
 }
+
+/// Parity with their pages: a vendor's assistant lists its events with its assignment, reads its
+/// own conversation with the venue and writes in it once the vendor confirms; a client's agent
+/// does the same in the client's conversation. Neither reaches a conversation that is not theirs.
+#[sqlx::test]
+async fn clients_and_vendors_agents_read_and_write_their_own_conversation(pool: PgPool) {
+    let app = spawn(pool).await;
+    let bloom = app.login(BLOOM).await;
+    let sofia = app.event_id("Sofia & Mateo's Wedding").await;
+    let emma_event = app.event_id(EMMA_EVENT).await;
+    let james_event = app.event_id(JAMES_EVENT).await;
+
+    let today = chrono::Utc::now().date_naive();
+    let (from, to) = (today - chrono::Duration::days(30), today + chrono::Duration::days(700));
+    let text = format!(
+        r#"What's new? [[call list_my_events {{"from": "{from}", "to": "{to}"}}]] [[call read_messages {{"event_id": {sofia}}}]] [[call read_messages {{"event_id": {emma_event}}}]]"#
+    );
+    let (_, items) = ask(&app, &bloom, "assistant", None, &text).await;
+    let calls = tools(&items);
+    assert!(calls.iter().all(|c| c["status"] == "done"), "{calls:#?}");
+    let mine = calls[0]["data"]["result"]["events"].as_array().unwrap();
+    let wedding = mine.iter().find(|e| e["id"] == sofia).expect("Sofia's wedding is one of Bloom's");
+    assert_eq!(wedding["assignment"]["service"], "Bridal party florals + 17 centerpieces", "{wedding}");
+    let read = calls[1]["data"]["result"].to_string();
+    assert!(read.contains("Open flame is fine inside glass sleeves"), "{read}");
+    // Bloom works on Emma's wedding too: it reads its own conversation there, not Emma's.
+    let subjects: Vec<&str> = calls[2]["data"]["result"]["conversations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["subject"].as_str().unwrap())
+        .collect();
+    assert_eq!(subjects, ["Emma & Daniel: florals"]);
+
+    let text =
+        format!(r#"Tell them [[call message_venue {{"event_id": {sofia}, "body": "We'll bring LED tapers."}}]]"#);
+    let (thread, items) = ask(&app, &bloom, "assistant", None, &text).await;
+    let call = tools(&items)[0].clone();
+    assert_eq!(call["status"], "awaiting_approval", "{call}");
+    assert_eq!(call["data"]["approval"]["approver"], "requester");
+    assert_eq!(call["data"]["approval"]["preview"]["message"]["to"], "Harbor Hall");
+    let sent = || async {
+        sqlx::query_scalar::<_, String>(
+            "select t.subject from messages m join message_threads t on t.id = m.thread_id
+              where m.body = 'We''ll bring LED tapers.'",
+        )
+        .fetch_all(&app.pool)
+        .await
+        .unwrap()
+    };
+    assert!(sent().await.is_empty(), "nothing is sent before the vendor confirms");
+    let id = call["data"]["approval"]["id"].as_i64().unwrap().to_string();
+    let r = app.call(Some(&bloom), "decide_approval", &[("approval_id", &id), ("approve", "true"), ("note", "")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(sent().await, ["Sofia & Mateo: florals"]);
+    settle(&app, &bloom, thread).await;
+
+    // A client writes in her own event's conversation from her event's agent; another client's
+    // event is out of reach.
+    let emma = app.login(EMMA).await;
+    let text = format!(
+        r#"Tell the venue [[call message_venue {{"body": "Can we push dinner to 7?"}}]] [[call message_venue {{"event_id": {james_event}, "body": "hi"}}]] [[call read_messages {{"event_id": {james_event}}}]]"#
+    );
+    let (_, items) = ask(&app, &emma, "client", Some(emma_event), &text).await;
+    let calls = tools(&items);
+    assert_eq!(calls[0]["status"], "awaiting_approval", "{:#}", calls[0]);
+    assert!(calls[0]["data"]["approval"]["preview"]["record"].as_str().unwrap().starts_with("Conversation: "));
+    for c in &calls[1..] {
+        assert_eq!(c["status"], "failed", "{c}");
+    }
+    // Staff have their own messaging tools, not these.
+    let sam = app.login(STAFF).await;
+    let (_, items) = ask(&app, &sam, "assistant", None, r#"[[call read_messages {}]]"#).await;
+    assert_eq!(tools(&items)[0]["status"], "failed");
+}

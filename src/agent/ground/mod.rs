@@ -58,8 +58,16 @@ const WRITTEN: &[&str] = &["body", "text", "note", "notes", "reason", "title", "
 
 /// Checks the model's `args` against `said` (the person's words: this message, then the one
 /// before it) and `facts` (the system prompt and the turn's earlier tool results), and drops or
-/// fixes what is not grounded. `schema` is the tool's argument schema; `today` is the venue's.
-pub fn arguments(schema: &Value, args: &mut Map<String, Value>, said: &str, facts: &str, today: NaiveDate) {
+/// fixes what is not grounded. `schema` is the tool's argument schema; `today` and `tz` are the
+/// venue's.
+pub fn arguments(
+    schema: &Value,
+    args: &mut Map<String, Value>,
+    said: &str,
+    facts: &str,
+    today: NaiveDate,
+    tz: chrono_tz::Tz,
+) {
     let props = schema.get("properties").and_then(Value::as_object);
     let required: Vec<&str> = schema
         .get("required")
@@ -155,8 +163,17 @@ pub fn arguments(schema: &Value, args: &mut Map<String, Value>, said: &str, fact
             Value::String(_) if month.is_some() && (key == "from" || key == "to") => true,
             // A moment is one the facts list (a free slot), or the model's own reading of the
             // request's time, which the tool checks against the free slots.
+            // A day and a time the person said make the moment ("next Friday at 2pm"), in the
+            // venue's time zone, whatever the model wrote ("2pm").
             Value::String(s) if prop.get("format").and_then(Value::as_str) == Some("date-time") => {
-                facts.contains(s.get(..16).unwrap_or(s)) || !times_said(&said).is_empty()
+                if facts.contains(s.get(..16).unwrap_or(s)) {
+                    true
+                } else if let Some(at) = moment_said(&dates, &times_said(&said), tz) {
+                    args.insert(key.clone(), Value::String(at));
+                    true
+                } else {
+                    !times_said(&said).is_empty()
+                }
             }
             Value::String(s) if prop.get("format").and_then(Value::as_str) == Some("date") => {
                 if dates.iter().any(|d| d.to_string() == *s) {
@@ -289,9 +306,54 @@ pub fn arguments(schema: &Value, args: &mut Map<String, Value>, said: &str, fact
     }
 }
 
+/// The one moment the person named, as UTC (`2026-11-27T19:00:00Z`): one day (`dates`) and one
+/// time of day (`times`) said, read in the venue's time zone `tz`. `None` when either is missing
+/// or there are several, or the time does not exist that day (a clock change).
+fn moment_said(dates: &[NaiveDate], times: &[(u32, u32)], tz: chrono_tz::Tz) -> Option<String> {
+    use chrono::TimeZone;
+    let mut dates = dates.to_vec();
+    dates.sort_unstable();
+    dates.dedup();
+    let mut times = times.to_vec();
+    times.sort_unstable();
+    times.dedup();
+    let ([day], [(h, m)]) = (dates.as_slice(), times.as_slice()) else { return None };
+    let local = tz.from_local_datetime(&day.and_hms_opt(*h, *m, 0)?).single()?;
+    Some(local.with_timezone(&chrono::Utc).format("%Y-%m-%dT%H:%M:%SZ").to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const NY: chrono_tz::Tz = chrono_tz::America::New_York;
+
+    #[test]
+    fn a_day_and_a_time_said_make_the_moment() {
+        let schema = json!({"type": "object", "properties": {
+            "type_id": {"type": "integer"}, "starts_at": {"type": "string", "format": "date-time"}},
+            "required": ["type_id", "starts_at"]});
+        let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        let at = |said: &str, model: &str, facts: &str| {
+            let mut a = json!({"type_id": 5, "starts_at": model}).as_object().unwrap().clone();
+            arguments(&schema, &mut a, said, facts, today, NY);
+            a["starts_at"].clone()
+        };
+        assert_eq!(at("book the tasting on November 27 at 2pm", "2pm", ""), json!("2026-11-27T19:00:00Z"));
+        assert_eq!(
+            at("July 4 at 10:30am works", "2027-07-04T10:30:00Z", ""),
+            json!("2027-07-04T14:30:00Z"),
+            "summer time"
+        );
+        assert_eq!(at("2pm please", "2pm", ""), json!("2pm"), "no day said: left for the tool to refuse");
+        let listed = "Free tasting times on 2026-11-25: 2:00 PM (starts_at 2026-11-25T19:00:00Z).";
+        assert_eq!(
+            at("Wednesday at 2", "2026-11-25T19:00:00Z", listed),
+            json!("2026-11-25T19:00:00Z"),
+            "a listed slot stays"
+        );
+        assert_eq!(at("the 27th or the 28th at 2pm", "2pm", ""), json!("2pm"), "two days: not a guess");
+    }
 
     #[test]
     fn a_message_is_the_persons_words() {
@@ -330,7 +392,7 @@ mod tests {
         let schema = json!({"type": "object", "properties": {"body": {"type": "string"}}, "required": ["body"]});
         let ground = |body: &str, said: &str| {
             let mut a = json!({"body": body}).as_object().unwrap().clone();
-            arguments(&schema, &mut a, said, "", NaiveDate::from_ymd_opt(2026, 11, 22).unwrap());
+            arguments(&schema, &mut a, said, "", NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(), NY);
             a["body"].as_str().unwrap().to_string()
         };
         let said = "Tell Dan the final invoice will be out by Thursday.";
@@ -354,6 +416,7 @@ mod tests {
             "the final count is 108, pls update the guest number",
             "",
             NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(),
+            NY,
         );
         assert_eq!(Value::Object(a), json!({"guest_count": 108}));
         let said = "Fill the inquiry form from this: \"Jordan Lee, engagement party on June 5, 2027, about 90 guests\"";
@@ -384,7 +447,7 @@ mod tests {
     fn ground(args: Value, said: &str) -> Value {
         let facts = "Today is 2026-11-22 (Sunday).\nThe event (event_id 3): Clark wedding";
         let mut m = args.as_object().unwrap().clone();
-        arguments(&schema(), &mut m, said, facts, NaiveDate::from_ymd_opt(2026, 11, 22).unwrap());
+        arguments(&schema(), &mut m, said, facts, NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(), NY);
         Value::Object(m)
     }
 
@@ -447,7 +510,7 @@ mod tests {
                      1:00 PM (starts_at 2026-11-28T18:00:00Z) and 3:30 PM (starts_at 2026-11-28T20:30:00Z).";
         let g = |args: Value, said: &str| {
             let mut m = args.as_object().unwrap().clone();
-            arguments(&schema, &mut m, said, facts, NaiveDate::from_ymd_opt(2026, 11, 22).unwrap());
+            arguments(&schema, &mut m, said, facts, NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(), NY);
             Value::Object(m)
         };
         assert_eq!(

@@ -307,7 +307,19 @@ impl Tool for ListMyEvents {
     type Output = Value;
 
     async fn run(cx: &ToolCx<'_>, a: EventRange) -> Result<Value, ToolError> {
-        events_in_range(cx, &a).await
+        let mut out = events_in_range(cx, &a).await?;
+        // A vendor's events carry its assignment, as its Assignment tab shows it.
+        if cx.actor.role == Role::Vendor {
+            if let Some(rows) = out.get_mut("events").and_then(Value::as_array_mut) {
+                for row in rows.iter_mut().take(20) {
+                    let Some(id) = row["id"].as_i64() else { continue };
+                    if let Some(v) = events::vendors(cx.pool, cx.actor, id).await?.first() {
+                        row["assignment"] = json!({"service": v.service, "status": v.status, "arrival": v.arrival});
+                    }
+                }
+            }
+        }
+        Ok(out)
     }
 
     fn summary(out: &Value) -> String {

@@ -40,7 +40,10 @@ pub use guests::{
     ViewGuestList,
 };
 pub use knowledge::{KnowledgeOut, KnowledgeQuery, SearchKnowledge, SourcePassage};
-pub use messages::{MessageArgs, SearchMessages, SendClientMessage, SendVendorMessage, VendorMessageArgs};
+pub use messages::{
+    MessageArgs, MessageVenue, ReadMessages, SearchMessages, SendClientMessage, SendVendorMessage, ThreadArgs,
+    VendorMessageArgs, VenueMessageArgs,
+};
 pub use scheduling::{
     BookAppointment, BookArgs, CancelAppointment, CancelArgs, GetAvailableSlots, ListAppointments,
     RescheduleAppointment, RescheduleArgs, SlotQuery,
@@ -57,6 +60,8 @@ use serde::Deserialize;
 const STAFF: &[Role] = &[Role::Owner, Role::Staff];
 const PLANNERS: &[Role] = &[Role::Owner, Role::Staff, Role::Client];
 const MEMBERS: &[Role] = &[Role::Owner, Role::Staff, Role::Client, Role::Vendor];
+/// The venue's clients and vendors: people outside its team.
+const OUTSIDE: &[Role] = &[Role::Client, Role::Vendor];
 
 pub fn all() -> Vec<ToolEntry> {
     vec![
@@ -77,6 +82,8 @@ pub fn all() -> Vec<ToolEntry> {
         ToolEntry::of::<UpdateElementStatus>(),
         ToolEntry::of::<SendClientMessage>(),
         ToolEntry::of::<SendVendorMessage>(),
+        ToolEntry::of::<ReadMessages>(),
+        ToolEntry::of::<MessageVenue>(),
         ToolEntry::of::<CreateTask>(),
         ToolEntry::of::<UpdateEventDetails>(),
         ToolEntry::of::<ListMyEvents>(),
@@ -108,6 +115,8 @@ pub fn names_for(kind: AgentKind) -> &'static [&'static str] {
             ListAppointments::NAME,
             RescheduleAppointment::NAME,
             CancelAppointment::NAME,
+            ReadMessages::NAME,
+            MessageVenue::NAME,
             SearchKnowledge::NAME,
         ],
         AgentKind::VenueGeneral => &[
@@ -144,6 +153,8 @@ pub fn names_for(kind: AgentKind) -> &'static [&'static str] {
             RescheduleAppointment::NAME,
             CancelAppointment::NAME,
             FillForm::NAME,
+            ReadMessages::NAME,
+            MessageVenue::NAME,
             SearchKnowledge::NAME,
         ],
     }
