@@ -238,6 +238,67 @@ pub fn beyond_reach_reply(tools: &[&'static ToolEntry]) -> String {
     out
 }
 
+/// What the agent answers small talk with on the small model (the router found no tool for it):
+/// a composed line rather than the 135M model's, which drifts into things nobody said ("enjoy
+/// your beach vacation"). Thanks are welcomed, a greeting or "what can you do?" gets what the
+/// agent can do (its first tools, by their labels), anything else is declined with the same.
+pub fn small_talk_reply(said: &str, tools: &[&'static ToolEntry]) -> String {
+    let lower = said.to_lowercase().replace('\u{2019}', "'");
+    let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric() && c != '\'').filter(|w| !w.is_empty()).collect();
+    let has = |list: &[&str]| words.iter().any(|w| list.contains(w));
+    let short = words.len() <= 10;
+    let labels: Vec<String> = tools
+        .iter()
+        .filter(|t| t.name != SearchKnowledge::NAME)
+        .take(4)
+        .map(|t| {
+            let mut c = t.label.chars();
+            c.next().map(|f| f.to_lowercase().chain(c).collect()).unwrap_or_default()
+        })
+        .collect();
+    let can = match labels.as_slice() {
+        [] => "answer questions about the venue".to_string(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{}, {last} and more", rest.join(", ")),
+    };
+    if has(&["thanks", "thank", "thx", "ty", "tysm", "cheers", "appreciate", "appreciated"]) {
+        "You're welcome! Anything else I can help with?".into()
+    } else if short && has(&["bye", "goodbye", "weekend", "night", "later"]) {
+        "Have a good one! I'm here whenever you need me.".into()
+    } else if short && has(&["hi", "hello", "hey", "hiya", "morning", "afternoon", "evening"]) {
+        format!("Hello! I can {can}. What would you like to do?")
+    } else if ["who are you", "help me with", "can you do", "can you help", "what do you do"]
+        .iter()
+        .any(|q| lower.contains(q))
+    {
+        format!("I'm the venue's assistant. I can {can}.")
+    } else if lower.contains("how are you") || lower.contains("how's your") || lower.contains("how is your") {
+        format!("All good here, thanks for asking! I can {can}.")
+    } else if short
+        && has(&[
+            "ok",
+            "okay",
+            "cool",
+            "great",
+            "perfect",
+            "sounds",
+            "sure",
+            "alright",
+            "awesome",
+            "lifesaver",
+            "amazing",
+            "nice",
+            "love",
+            "brilliant",
+            "fantastic",
+        ])
+    {
+        "Glad to help! Anything else?".into()
+    } else {
+        format!("That's not something I can help with here. I can {can}.")
+    }
+}
+
 /// "a", "a or b", "a, b or c".
 fn join_or(items: &[String]) -> String {
     match items {
@@ -478,6 +539,25 @@ mod tests {
         assert!(reply.starts_with("I can't do that from this chat. Here I can "), "{reply}");
         assert!(reply.contains("add a guest"), "{reply}");
         assert!(!reply.contains("view the contract"), "only what changes records: {reply}");
+    }
+
+    #[test]
+    fn small_talk_gets_a_composed_line() {
+        use crate::domain::chat::AgentKind;
+        use crate::domain::Role;
+        let client = crate::agent::tools_for(AgentKind::Client, Role::Client);
+        let r = |s: &str| small_talk_reply(s, &client);
+        assert_eq!(r("thanks so much!"), "You're welcome! Anything else I can help with?");
+        assert_eq!(r("Have a good weekend!"), "Have a good one! I'm here whenever you need me.");
+        let hello = r("good morning :)");
+        assert!(hello.starts_with("Hello! I can look up the event, "), "{hello}");
+        assert!(hello.ends_with(" and more. What would you like to do?"), "{hello}");
+        assert!(r("What kinds of things can you help me with?").starts_with("I'm the venue's assistant. I can "));
+        assert!(r("how's your day going?").starts_with("All good here"));
+        assert_eq!(r("You're a lifesaver, honestly."), "Glad to help! Anything else?");
+        let off = r("Write me a Python script that sorts my guests by last name, with comments");
+        assert!(off.starts_with("That's not something I can help with here. I can "), "{off}");
+        assert!(!off.contains("search the venue's documents"), "{off}");
     }
 
     /// Needs the embedding model that scripts/setup.sh puts in .data/models (`make test` runs it

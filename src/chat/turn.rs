@@ -217,9 +217,8 @@ impl Hub {
                 request.tools = vec![tool.spec()];
                 request.tool_choice = crate::llm::ToolChoice::Required;
             } else if let (true, Some(said)) = (small_first, &said) {
-                if !self.route_tools(&tools, said, previous.as_deref(), &mut request).await {
-                    // A change none of the agent's tools makes: said so, not guessed at.
-                    let text = super::route::beyond_reach_reply(&tools);
+                if let Some(text) = self.route_tools(&tools, said, previous.as_deref(), &mut request).await {
+                    // Small talk, or a change none of the agent's tools makes: a composed line.
                     live.delta(&text);
                     return Some((reply.id, Generated { text, ..Generated::default() }));
                 }
@@ -400,30 +399,30 @@ impl Hub {
     /// On the small embedded model, the tools offered for a request are the router's: the few
     /// nearest it, one of which must be called, or none for small talk (see [`super::route`]).
     /// Without the embedding model, every tool is offered and the model narrows them by words.
-    /// False when the request asks for a change none of the tools makes ([`super::route::out_of_reach`]).
+    /// `Some(reply)` instead when no tool serves it: a change none of the tools makes
+    /// ([`super::route::out_of_reach`]), or small talk ([`super::route::small_talk_reply`]).
     async fn route_tools(
         &self,
         tools: &[&'static crate::agent::ToolEntry],
         said: &str,
         previous: Option<&str>,
         request: &mut ChatRequest,
-    ) -> bool {
-        let Some(embedder) = &self.knowledge.embedder else { return true };
-        let Some(scores) = super::route::route_tools(embedder, tools, said, previous).await else { return true };
+    ) -> Option<String> {
+        let embedder = self.knowledge.embedder.as_ref()?;
+        let scores = super::route::route_tools(embedder, tools, said, previous).await?;
         let plan = scores.plan();
         tracing::debug!(?scores, ?plan, "tool routing");
         let (offered, choice) = plan.offer(tools);
         if offered.first().is_some_and(|t| super::route::out_of_reach(said, t)) {
             tracing::debug!(tool = offered[0].name, "the request is out of the tools' reach");
-            return false;
+            return Some(super::route::beyond_reach_reply(tools));
         }
         if offered.is_empty() {
-            // Small talk: a line or two. Left to run, a 135M model rambles on for half a minute.
-            request.max_tokens = request.max_tokens.min(SMALL_TALK_TOKENS);
+            return Some(super::route::small_talk_reply(said, tools));
         }
         request.tools = offered.iter().map(|t| t.spec()).collect();
         request.tool_choice = choice;
-        true
+        None
     }
 
     /// The venue's today, in its time zone.
@@ -561,6 +560,3 @@ pub(super) fn clip_text(s: &str, max: usize) -> String {
         format!("{kept}… (cut)")
     }
 }
-
-/// The longest small-talk reply of the small model, in tokens.
-const SMALL_TALK_TOKENS: u32 = 96;
