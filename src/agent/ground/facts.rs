@@ -18,8 +18,15 @@ pub(super) fn entities(facts: &str) -> Vec<(String, f64, String)> {
         let name_start = rest.trim_start_matches([')', ':', ' ']);
         let end = name_start.find(['(', ',', ';', '\n', '—']).unwrap_or(name_start.len());
         let name = name_start[..end].split(" on ").next().unwrap_or("").trim();
+        // What the record is, written after its name in brackets, names it too ("Spin City DJs
+        // (music)", "Bloom & Branch (florist)": "the florist").
+        let kind = name_start[end..]
+            .strip_prefix('(')
+            .and_then(|r| r.split_once(')'))
+            .map(|(k, _)| k.trim_matches(['“', '”', ' ']))
+            .filter(|k| k.len() <= 40 && !k.contains('\n'));
         if !key.is_empty() && !name.is_empty() {
-            out.push((key, id, name.to_string()));
+            out.push((key, id, kind.map_or_else(|| name.to_string(), |k| format!("{name} {k}"))));
         }
     }
     out
@@ -41,7 +48,8 @@ pub(super) fn naming(name: &str, said: &[String]) -> usize {
             said.iter().any(|w| {
                 let (short, long) =
                     if w.len() <= n.len() { (w.as_str(), n.as_str()) } else { (n.as_str(), w.as_str()) };
-                short == long || (short.len() >= 4 && long.starts_with(short))
+                // "DJ" names "DJs"; four letters or more name a longer word ("roof", "rooftop").
+                short == long || long.strip_suffix('s') == Some(short) || (short.len() >= 4 && long.starts_with(short))
             })
         })
         .count()

@@ -24,8 +24,8 @@ mod said;
 
 use facts::{entities, named, slot_said, slots};
 use said::{
-    action_said, message_of, names_said, numbers_in, query_grounded, salient, stated, stem_says, text_grounded,
-    times_said, words, words_grounded, STATED,
+    action_said, message_of, names_said, numbers_in, passes_on, query_grounded, salient, stated, stem_says,
+    target_number, text_grounded, times_said, words, words_grounded, STATED,
 };
 
 fn type_of(prop: &Value) -> Vec<&str> {
@@ -51,6 +51,9 @@ fn allowed(prop: &Value) -> Vec<&str> {
         })
         .unwrap_or_default()
 }
+
+/// Arguments that are how many of something: a change to one says what it goes to.
+const COUNTS: &[&str] = &["quantity", "guest_count", "party_size"];
 
 /// Arguments the model writes in its own words (a message, a note, the text of a form): not
 /// checked word by word.
@@ -149,13 +152,27 @@ pub fn arguments(
         let value = args.get(&key).cloned().unwrap_or(Value::Null);
         let keep = match &value {
             Value::Null => false,
-            Value::Number(_) if key.ends_with("_id") && known.iter().any(|(k, _, _)| *k == key) => true,
+            // An id of a kind the facts list is one of those listed (or one the person gave): a
+            // small model also writes "1511111111111111" for 15.
+            Value::Number(n) if key.ends_with("_id") && known.iter().any(|(k, _, _)| *k == key) => {
+                let n = n.as_f64().unwrap_or(f64::NAN);
+                known.iter().any(|(k, id, _)| *k == key && *id == n) || said_numbers.contains(&n)
+            }
             Value::Number(n) => {
                 let n = n.as_f64().unwrap_or(f64::NAN);
                 if key.ends_with("_id") {
                     // No record of its kind is listed: an id the person gave, or one the facts
                     // name as this kind ("client_id 57").
                     said_numbers.contains(&n) || facts.contains(&format!("{key} {n}"))
+                } else if COUNTS.contains(&key.as_str()) && said_numbers.len() > 1 {
+                    // Several numbers said ("from 10 up to 12"): the one the change goes to.
+                    match target_number(&said) {
+                        Some(t) if t != n => {
+                            args.insert(key.clone(), Value::from(t as i64));
+                            true
+                        }
+                        _ => said_numbers.contains(&n),
+                    }
                 } else {
                     said_numbers.contains(&n)
                 }
@@ -216,6 +233,20 @@ pub fn arguments(
             // into dates and names from the facts, over and over): the person's own words are
             // the message, and the approval card shows it before it goes.
             // An optional one nobody asked for is dropped like any other guess.
+            // A message to pass on is the person's own words ("tell the venue we'll arrive at
+            // 11 for the Martinez wedding" → "We'll arrive at 11 for the Martinez wedding."): a
+            // 135M model's rewording drops what matters ("the rooftop") or adds what nobody said.
+            Value::String(s)
+                if key == "body"
+                    && passes_on(&said)
+                    && message_of(&said).is_some_and(|m| m != *s && m.split_whitespace().count() >= 3) =>
+            {
+                if let Some(text) = message_of(&said) {
+                    tracing::debug!(argument = %key, value = %s, "a message: the person's words");
+                    args.insert(key.clone(), Value::String(text));
+                }
+                true
+            }
             Value::String(s) if WRITTEN.contains(&key.as_str()) && !text_grounded(s, &said_words) => {
                 if !optional {
                     if let Some(text) = message_of(&said) {
@@ -388,7 +419,7 @@ mod tests {
             Some("Set up the bar before the guests arrive.")
         );
         assert_eq!(m("add a todo: print the escort cards").as_deref(), Some("Print the escort cards."));
-        // Text the model wrote that the person did not say gives way to theirs; their own stays.
+        // Text the model wrote gives way to the message the person asked to pass on.
         let schema = json!({"type": "object", "properties": {"body": {"type": "string"}}, "required": ["body"]});
         let ground = |body: &str, said: &str| {
             let mut a = json!({"body": body}).as_object().unwrap().clone();
@@ -400,7 +431,16 @@ mod tests {
             ground("The final invoice will be sent by Thursday, 2026-11-26, Tom Becker, 2026-12-03, 2026-12-03", said),
             "The final invoice will be out by Thursday."
         );
-        assert_eq!(ground("Final invoice out by Thursday", said), "Final invoice out by Thursday");
+        assert_eq!(
+            ground("Final invoice out by Thursday", said),
+            "The final invoice will be out by Thursday.",
+            "a message passed on is the person's words, not a rewording"
+        );
+        assert_eq!(
+            ground("Final invoice out by Thursday", "tell them"),
+            "Final invoice out by Thursday",
+            "no message said"
+        );
         assert_eq!(
             ground("send_client_message", said),
             "The final invoice will be out by Thursday.",
@@ -449,6 +489,25 @@ mod tests {
         let mut m = args.as_object().unwrap().clone();
         arguments(&schema(), &mut m, said, facts, NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(), NY);
         Value::Object(m)
+    }
+
+    #[test]
+    fn a_change_goes_to_the_number_after_to() {
+        let q = json!({"type": "object", "properties": {"quantity": {"type": "integer"}}, "required": ["quantity"]});
+        let run = |model: i64, said: &str| {
+            let mut a = json!({ "quantity": model }).as_object().unwrap().clone();
+            arguments(&q, &mut a, said, "", NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(), NY);
+            a["quantity"].clone()
+        };
+        assert_eq!(run(10, "Can we bump the table arrangements from 10 up to 12?"), json!(12));
+        assert_eq!(run(3, "3 more couples said yes, so make it 14 tables"), json!(14));
+        assert_eq!(run(12, "change the 10 centerpieces to 12"), json!(12), "the model's right number stays");
+        assert_eq!(
+            run(10, "we need 10 centerpieces and 2 arches"),
+            json!(10),
+            "no 'to': the model's pick of what was said"
+        );
+        assert_eq!(super::said::target_number("move it to Friday at 2"), None, "not a number after 'to'");
     }
 
     #[test]

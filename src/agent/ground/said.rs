@@ -164,6 +164,24 @@ pub(super) fn numbers_in(text: &str) -> Vec<f64> {
     out
 }
 
+/// The number a change goes to, when the person says it after "to" ("from 10 up to 12", "bump
+/// it to 140", "make it 90"): the last such number. `None` when no number follows those words.
+pub(super) fn target_number(said: &str) -> Option<f64> {
+    let ws = words(said);
+    let mut found = None;
+    for (i, w) in ws.iter().enumerate() {
+        let after_to = matches!(w.as_str(), "to" | "into")
+            || (w == "it" && i > 0 && matches!(ws[i - 1].as_str(), "make" | "making"));
+        if !after_to {
+            continue;
+        }
+        if let Some(n) = ws.get(i + 1).and_then(|n| n.parse::<f64>().ok()) {
+            found = Some(n);
+        }
+    }
+    found
+}
+
 /// Whether the words of `value` are in `text` (half of them at least; a word matches one that
 /// starts the same way for four letters or more, so "vegetarians" grounds "vegetarian" and "roof"
 /// grounds "rooftop").
@@ -406,12 +424,26 @@ pub(super) fn times_said(said: &str) -> Vec<(u32, u32)> {
 }
 
 /// Verbs that pass a message on ("tell Dan …", "let the florist know …").
-const PASS_ON: &[&str] =
-    &["tell", "let", "ask", "message", "email", "text", "remind", "inform", "notify", "send", "write", "ping", "say"];
+const PASS_ON: &[&str] = &[
+    "tell", "let", "ask", "message", "msg", "email", "text", "remind", "inform", "notify", "send", "write", "ping",
+    "say", "pass",
+];
 
 /// Words between a request's start and its verb.
-const LEAD_INS: &[&str] =
-    &["please", "pls", "can", "could", "would", "you", "just", "kindly", "and", "also", "hey", "ok"];
+const LEAD_INS: &[&str] = &[
+    "please", "pls", "can", "could", "would", "you", "just", "kindly", "and", "also", "hey", "ok", "now", "then", "so",
+];
+
+/// Whether `said` asks for something to be passed on ("tell the venue …", "msg the DJ …",
+/// "Message Bloom & Branch: …"), so that [`message_of`] is the message itself.
+pub(super) fn passes_on(said: &str) -> bool {
+    let Some(line) = said.lines().map(str::trim).find(|l| !l.is_empty()) else { return false };
+    let plain = |w: &str| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
+    line.split_whitespace()
+        .map(plain)
+        .find(|w| !LEAD_INS.contains(&w.as_str()))
+        .is_some_and(|w| PASS_ON.contains(&w.as_str()))
+}
 
 /// The message in what a person said, for a text they want sent or written down: a quoted part,
 /// else what follows a colon, else the request without the words that ask for it to be passed on
@@ -440,11 +472,10 @@ pub(super) fn message_of(said: &str) -> Option<String> {
             } else if words.get(i).is_some_and(|w| PASS_ON.contains(&plain(w).as_str())) {
                 // Up to "that"/"to"/"if" when one comes soon ("send Liam a gentle reminder that …"),
                 // else past the addressee: "the florist", "our DJ", a name ("Bloom & Branch").
-                let soon = words
-                    .iter()
-                    .skip(i + 1)
-                    .take(6)
-                    .position(|w| matches!(plain(w).as_str(), "that" | "if" | "whether" | "about" | "know"));
+                let soon =
+                    words.iter().skip(i + 1).take(6).position(|w| {
+                        matches!(plain(w).as_str(), "that" | "if" | "whether" | "about" | "abt" | "know")
+                    });
                 // "ask the DJ if they can start later": a question.
                 if let Some(p) = soon.filter(|p| matches!(plain(words[i + 1 + p]).as_str(), "if" | "whether")) {
                     let rest = words[i + 2 + p..].join(" ");

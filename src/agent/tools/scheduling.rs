@@ -3,6 +3,7 @@
 use super::{plural, NoArgs, PLANNERS};
 use crate::agent::{Tool, ToolCx, ToolError};
 use crate::domain::chat::{Approver, FieldChange, Preview};
+use crate::domain::scheduling::AppointmentTypeView;
 use crate::domain::Role;
 use crate::scheduling::booking;
 use crate::store::scheduling;
@@ -37,18 +38,45 @@ async fn find_type(
     if let Some(id) = id {
         return Ok(scheduling::appointment_type(cx.pool, cx.actor, id).await?);
     }
-    let wanted = name
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
-        .ok_or_else(|| ToolError::Invalid("Give `type_id` or `type_name`.".into()))?;
+    let wanted = name.map(str::trim).filter(|n| !n.is_empty());
     let all = scheduling::types(cx.pool, cx.actor).await?;
-    let hit = all.iter().find(|t| t.name.to_lowercase().contains(&wanted.to_lowercase())).ok_or_else(|| {
-        ToolError::Invalid(format!(
-            "No appointment type matches {wanted:?}; there are: {}.",
-            all.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(", ")
-        ))
+    // The name given, as part of a type's name ("tasting"); else the one type a word of it, or of
+    // what the person said, names ("come see the place … tour times" → Venue tour): a small
+    // model's own name for it ("Venue visit") is not the person's.
+    let hit = wanted
+        .and_then(|w| all.iter().find(|t| t.name.to_lowercase().contains(&w.to_lowercase())))
+        .or_else(|| wanted.and_then(|w| named_type(&all, w)))
+        .or_else(|| cx.said.and_then(|s| named_type(&all, s)));
+    let hit = hit.ok_or_else(|| {
+        let there = all.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(", ");
+        match wanted {
+            Some(w) => ToolError::Invalid(format!("No appointment type matches {w:?}; there are: {there}.")),
+            None => ToolError::Invalid(format!("Which kind of appointment? There are: {there}.")),
+        }
     })?;
     Ok(scheduling::appointment_type(cx.pool, cx.actor, hit.id).await?)
+}
+
+/// The one appointment type whose name has a word `text` says (by its first five letters, words
+/// of four letters or more: "tour", "tasting", "consult"); `None` when none or several do.
+fn named_type<'t>(all: &'t [AppointmentTypeView], text: &str) -> Option<&'t AppointmentTypeView> {
+    let stem = |w: &str| w.chars().take(5).collect::<String>();
+    let said: Vec<String> = text
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 4)
+        .map(stem)
+        .collect();
+    let hits: Vec<&AppointmentTypeView> = all
+        .iter()
+        .filter(|t| {
+            t.name.to_lowercase().split(|c: char| !c.is_alphanumeric()).any(|w| w.len() >= 4 && said.contains(&stem(w)))
+        })
+        .collect();
+    match hits.as_slice() {
+        [one] => Some(one),
+        _ => None,
+    }
 }
 
 impl Tool for GetAvailableSlots {
