@@ -221,7 +221,11 @@ fn known_numbers(sources: &[&str], today: NaiveDate) -> Vec<f64> {
         match v {
             Value::Number(n) => out.extend(n.as_f64()),
             Value::String(s) => text(s, today, out),
-            Value::Array(a) => a.iter().for_each(|x| leaves(x, today, out)),
+            // How many a list holds is a fact of the result too ("27 times free").
+            Value::Array(a) => {
+                out.push(a.len() as f64);
+                a.iter().for_each(|x| leaves(x, today, out))
+            }
             Value::Object(m) => m.values().for_each(|x| leaves(x, today, out)),
             _ => {}
         }

@@ -183,7 +183,7 @@ pub fn arguments(
             // A day and a time the person said make the moment ("next Friday at 2pm"), in the
             // venue's time zone, whatever the model wrote ("2pm").
             Value::String(s) if prop.get("format").and_then(Value::as_str) == Some("date-time") => {
-                if facts.contains(s.get(..16).unwrap_or(s)) {
+                if s.len() >= 16 && facts.contains(s.get(..16).unwrap_or(s)) {
                     true
                 } else if let Some(at) = moment_said(&dates, &times_said(&said), tz) {
                     args.insert(key.clone(), Value::String(at));
@@ -264,6 +264,15 @@ pub fn arguments(
         }
     }
     if let Some(props) = props {
+        // How many it goes to, when the person said "from 10 (up) to 12" and the model left it out.
+        if let Some(t) = target_number(&said).filter(|_| said_words.iter().any(|w| w == "from")) {
+            for key in COUNTS.iter().filter(|k| props.contains_key(**k)) {
+                if !args.contains_key(*key) && said_numbers.len() > 1 {
+                    args.insert((*key).to_string(), Value::from(t as i64));
+                    break;
+                }
+            }
+        }
         // A choice the person stated that the model left out ("who hasn't replied" → pending).
         for (key, prop) in props {
             let values = allowed(prop);
@@ -384,6 +393,11 @@ mod tests {
             "a listed slot stays"
         );
         assert_eq!(at("the 27th or the 28th at 2pm", "2pm", ""), json!("2pm"), "two days: not a guess");
+        assert_eq!(
+            at("a consultation next Friday at 2pm?", "2pm", "The DJ starts at 2pm."),
+            json!("2026-11-27T19:00:00Z"),
+            "a time the facts happen to hold is not a listed slot"
+        );
     }
 
     #[test]
@@ -508,6 +522,12 @@ mod tests {
             "no 'to': the model's pick of what was said"
         );
         assert_eq!(super::said::target_number("move it to Friday at 2"), None, "not a number after 'to'");
+        let mut a = json!({"action": "change_quantity"}).as_object().unwrap().clone();
+        let schema =
+            json!({"type": "object", "properties": {"action": {"type": "string"}, "quantity": {"type": "integer"}}});
+        let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        arguments(&schema, &mut a, "bump the arrangements from 10 up to 12", "", today, NY);
+        assert_eq!(a["quantity"], json!(12), "left out, and said as a change");
     }
 
     #[test]
