@@ -182,7 +182,10 @@ pub fn arguments(
             // request's time, which the tool checks against the free slots.
             // A day and a time the person said make the moment ("next Friday at 2pm"), in the
             // venue's time zone, whatever the model wrote ("2pm").
-            Value::String(s) if prop.get("format").and_then(Value::as_str) == Some("date-time") => {
+            // (The tools' schemas reach the model without formats: a moment is a `*_at`.)
+            Value::String(s)
+                if prop.get("format").and_then(Value::as_str) == Some("date-time") || key.ends_with("_at") =>
+            {
                 if s.len() >= 16 && facts.contains(s.get(..16).unwrap_or(s)) {
                     true
                 } else if let Some(at) = moment_said(&dates, &times_said(&said), tz) {
@@ -386,6 +389,18 @@ mod tests {
             "summer time"
         );
         assert_eq!(at("2pm please", "2pm", ""), json!("2pm"), "no day said: left for the tool to refuse");
+        let book = crate::agent::tool("book_appointment").unwrap();
+        let mut a = json!({"type_id": 1, "starts_at": "2pm"}).as_object().unwrap().clone();
+        arguments(
+            &book.schema,
+            &mut a,
+            "Can you book us a consultation next Friday at 2pm? We can only do afternoons.",
+            "",
+            today,
+            NY,
+        );
+        let said = "Can you book us a consultation next Friday at 2pm? We can only do afternoons.";
+        assert_eq!(a["starts_at"], json!("2026-11-27T19:00:00Z"), "the tool's own schema: {said}");
         let listed = "Free tasting times on 2026-11-25: 2:00 PM (starts_at 2026-11-25T19:00:00Z).";
         assert_eq!(
             at("Wednesday at 2", "2026-11-25T19:00:00Z", listed),

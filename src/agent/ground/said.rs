@@ -379,7 +379,8 @@ pub(super) fn query_grounded(query: &str, said: &[String]) -> bool {
 pub(super) fn times_said(said: &str) -> Vec<(u32, u32)> {
     let lower = said.to_lowercase();
     let mut out = Vec::new();
-    if lower.contains("noon") {
+    // "noon", not the one in "afternoons".
+    if words(&lower).iter().any(|w| w == "noon" || w == "midday") {
         out.push((12, 0));
     }
     let ws: Vec<&str> = lower.split(|c: char| c.is_whitespace() || c == ',').filter(|w| !w.is_empty()).collect();
