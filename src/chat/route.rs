@@ -390,12 +390,15 @@ pub async fn route_tools(
 
 /// The example requests of every tool as vectors, and the classifier trained on them, made once
 /// per process (the model is one per process too).
-static EXAMPLES: OnceLock<(Vec<(&'static str, Vec<f32>)>, Option<Probe>)> = OnceLock::new();
+static EXAMPLES: OnceLock<Router> = OnceLock::new();
+
+/// The example vectors (tool name, vector) and the classifier trained on them.
+type Router = (Vec<(&'static str, Vec<f32>)>, Option<Probe>);
 
 async fn example_vectors(
     embedder: &Arc<Embedder>,
 ) -> Option<(&'static [(&'static str, Vec<f32>)], Option<&'static Probe>)> {
-    let of = |(v, p): &'static (Vec<(&'static str, Vec<f32>)>, Option<Probe>)| (v.as_slice(), p.as_ref());
+    let of = |(v, p): &'static Router| (v.as_slice(), p.as_ref());
     if let Some(v) = EXAMPLES.get() {
         return Some(of(v));
     }
