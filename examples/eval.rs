@@ -5,7 +5,7 @@
 //! the way the chat engine offers them: on the small embedded model through the engine's router
 //! (`chat::route`: the document search when the venue's documents answer the request, else the
 //! tools nearest the request by the local embedding model, or none for small talk and for a
-//! change none of the tools makes, `route::out_of_reach`), then its
+//! change none of the tools makes, `replies::out_of_reach`), then its
 //! call's arguments are grounded (`agent::ground`), as in a chat turn. Hosted models get every
 //! tool and decide alone (`EVAL_ROUTING=on|off` overrides this for every model).
 //!
@@ -30,7 +30,7 @@ mod evalkit;
 
 use concierge::agent::tools::SearchKnowledge;
 use concierge::agent::{ground, instructions, schema, tools_for, Tool, ToolEntry};
-use concierge::chat::route;
+use concierge::chat::{replies, route};
 use concierge::domain::chat::AgentKind;
 use concierge::domain::Role;
 use concierge::knowledge::{Knowledge, KnowledgeConfig};
@@ -177,7 +177,7 @@ async fn run_case(
                     );
                 }
                 let (o, c) = scores.plan().offer(tools);
-                if o.first().is_some_and(|t| route::out_of_reach(&case.request, t)) {
+                if o.first().is_some_and(|t| replies::out_of_reach(&case.request, t)) {
                     // The chat says it cannot, without a tool.
                     return Outcome { call: None, text: String::new(), ms: started.elapsed().as_millis() };
                 }

@@ -42,6 +42,7 @@ mod live;
 mod models;
 mod prompt;
 mod replay;
+pub mod replies;
 /// Routing for the small embedded model: requests the documents answer go to the document search.
 pub mod route;
 mod threads;

@@ -400,7 +400,7 @@ impl Hub {
     /// nearest it, one of which must be called, or none for small talk (see [`super::route`]).
     /// Without the embedding model, every tool is offered and the model narrows them by words.
     /// `Some(reply)` instead when no tool serves it: a change none of the tools makes
-    /// ([`super::route::out_of_reach`]), or small talk ([`super::route::small_talk_reply`]).
+    /// ([`super::replies::out_of_reach`]), or small talk ([`super::replies::small_talk_reply`]).
     async fn route_tools(
         &self,
         tools: &[&'static crate::agent::ToolEntry],
@@ -413,12 +413,12 @@ impl Hub {
         let plan = scores.plan();
         tracing::debug!(?scores, ?plan, "tool routing");
         let (offered, choice) = plan.offer(tools);
-        if offered.first().is_some_and(|t| super::route::out_of_reach(said, t)) {
+        if offered.first().is_some_and(|t| super::replies::out_of_reach(said, t)) {
             tracing::debug!(tool = offered[0].name, "the request is out of the tools' reach");
-            return Some(super::route::beyond_reach_reply(tools));
+            return Some(super::replies::beyond_reach_reply(tools));
         }
         if offered.is_empty() {
-            return Some(super::route::small_talk_reply(said, tools));
+            return Some(super::replies::small_talk_reply(said, tools));
         }
         request.tools = offered.iter().map(|t| t.spec()).collect();
         request.tool_choice = choice;

@@ -1,0 +1,268 @@
+//! The checks of `agent::ground` on requests written for them.
+
+use super::*;
+
+const NY: chrono_tz::Tz = chrono_tz::America::New_York;
+
+#[test]
+fn a_day_and_a_time_said_make_the_moment() {
+    let schema = json!({"type": "object", "properties": {
+        "type_id": {"type": "integer"}, "starts_at": {"type": "string", "format": "date-time"}},
+        "required": ["type_id", "starts_at"]});
+    let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+    let at = |said: &str, model: &str, facts: &str| {
+        let mut a = json!({"type_id": 5, "starts_at": model}).as_object().unwrap().clone();
+        arguments(&schema, &mut a, said, facts, today, NY);
+        a["starts_at"].clone()
+    };
+    assert_eq!(at("book the tasting on November 27 at 2pm", "2pm", ""), json!("2026-11-27T19:00:00Z"));
+    assert_eq!(at("July 4 at 10:30am works", "2027-07-04T10:30:00Z", ""), json!("2027-07-04T14:30:00Z"), "summer time");
+    assert_eq!(at("2pm please", "2pm", ""), json!("2pm"), "no day said: left for the tool to refuse");
+    let book = crate::agent::tool("book_appointment").unwrap();
+    let mut a = json!({"type_id": 1, "starts_at": "2pm"}).as_object().unwrap().clone();
+    arguments(
+        &book.schema,
+        &mut a,
+        "Can you book us a consultation next Friday at 2pm? We can only do afternoons.",
+        "",
+        today,
+        NY,
+    );
+    let said = "Can you book us a consultation next Friday at 2pm? We can only do afternoons.";
+    assert_eq!(a["starts_at"], json!("2026-11-27T19:00:00Z"), "the tool's own schema: {said}");
+    let listed = "Free tasting times on 2026-11-25: 2:00 PM (starts_at 2026-11-25T19:00:00Z).";
+    assert_eq!(
+        at("Wednesday at 2", "2026-11-25T19:00:00Z", listed),
+        json!("2026-11-25T19:00:00Z"),
+        "a listed slot stays"
+    );
+    assert_eq!(at("the 27th or the 28th at 2pm", "2pm", ""), json!("2pm"), "two days: not a guess");
+    assert_eq!(
+        at("a consultation next Friday at 2pm?", "2pm", "The DJ starts at 2pm."),
+        json!("2026-11-27T19:00:00Z"),
+        "a time the facts happen to hold is not a listed slot"
+    );
+}
+
+#[test]
+fn a_message_is_the_persons_words() {
+    let m = |s: &str| super::message_of(s);
+    assert_eq!(
+        m("Tell Dan the final invoice will be out by Thursday.").as_deref(),
+        Some("The final invoice will be out by Thursday.")
+    );
+    assert_eq!(
+        m("please let the florist know that the arch can come at noon").as_deref(),
+        Some("The arch can come at noon.")
+    );
+    assert_eq!(
+        m("Could you send Liam a gentle reminder that the balance was due Monday? He can pay online.").as_deref(),
+        Some("The balance was due Monday? He can pay online.")
+    );
+    assert_eq!(
+        m("Ask the DJ if they can start an hour later than planned.").as_deref(),
+        Some("Could you let us know whether they can start an hour later than planned?")
+    );
+    assert_eq!(
+        m("Message Bloom & Branch: the load-in is at noon, service entrance").as_deref(),
+        Some("The load-in is at noon, service entrance.")
+    );
+    assert_eq!(
+        m("Put this in the vendor form: \"We're Harbor Sweets, a bakery in Somerville\"").as_deref(),
+        Some("We're Harbor Sweets, a bakery in Somerville.")
+    );
+    assert_eq!(m("remind them"), None, "nothing left to say");
+    assert_eq!(
+        m("Make a task for Marco to set up the bar before the guests arrive").as_deref(),
+        Some("Set up the bar before the guests arrive.")
+    );
+    assert_eq!(m("add a todo: print the escort cards").as_deref(), Some("Print the escort cards."));
+    // Text the model wrote gives way to the message the person asked to pass on.
+    let schema = json!({"type": "object", "properties": {"body": {"type": "string"}}, "required": ["body"]});
+    let ground = |body: &str, said: &str| {
+        let mut a = json!({"body": body}).as_object().unwrap().clone();
+        arguments(&schema, &mut a, said, "", NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(), NY);
+        a["body"].as_str().unwrap().to_string()
+    };
+    let said = "Tell Dan the final invoice will be out by Thursday.";
+    assert_eq!(
+        ground("The final invoice will be sent by Thursday, 2026-11-26, Tom Becker, 2026-12-03, 2026-12-03", said),
+        "The final invoice will be out by Thursday."
+    );
+    assert_eq!(
+        ground("Final invoice out by Thursday", said),
+        "The final invoice will be out by Thursday.",
+        "a message passed on is the person's words, not a rewording"
+    );
+    assert_eq!(
+        ground("Final invoice out by Thursday", "tell them"),
+        "Final invoice out by Thursday",
+        "no message said"
+    );
+    assert_eq!(ground("send_client_message", said), "The final invoice will be out by Thursday.", "its tool's name");
+    // An optional text nobody said is dropped, not replaced.
+    let optional =
+        json!({"type": "object", "properties": {"title": {"type": "string"}, "guest_count": {"type": "integer"}}});
+    let mut a = json!({"title": "Wedding reception dinner", "guest_count": 108}).as_object().unwrap().clone();
+    arguments(
+        &optional,
+        &mut a,
+        "the final count is 108, pls update the guest number",
+        "",
+        NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(),
+        NY,
+    );
+    assert_eq!(Value::Object(a), json!({"guest_count": 108}));
+    let said = "Fill the inquiry form from this: \"Jordan Lee, engagement party on June 5, 2027, about 90 guests\"";
+    assert_eq!(
+        ground("2027-06-05 9:00:00, 90, 10, 11, 12, 13, 14, 15, 16", said),
+        "Jordan Lee, engagement party on June 5, 2027, about 90 guests.",
+        "numbers nobody said"
+    );
+}
+use serde_json::json;
+
+fn schema() -> Value {
+    json!({
+        "type": "object",
+        "properties": {
+            "event_id": {"type": ["integer", "null"]},
+            "guest": {"type": ["string", "null"]},
+            "party_size": {"type": ["integer", "null"]},
+            "rsvp": {"type": ["string", "null"], "enum": ["yes", "no", "maybe", "pending", null]},
+            "dietary": {"type": ["string", "null"]},
+            "date": {"type": "string", "format": "date"},
+            "body": {"type": "string"},
+        },
+        "required": ["date", "body"],
+    })
+}
+
+fn ground(args: Value, said: &str) -> Value {
+    let facts = "Today is 2026-11-22 (Sunday).\nThe event (event_id 3): Clark wedding";
+    let mut m = args.as_object().unwrap().clone();
+    arguments(&schema(), &mut m, said, facts, NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(), NY);
+    Value::Object(m)
+}
+
+#[test]
+fn a_change_goes_to_the_number_after_to() {
+    let q = json!({"type": "object", "properties": {"quantity": {"type": "integer"}}, "required": ["quantity"]});
+    let run = |model: i64, said: &str| {
+        let mut a = json!({ "quantity": model }).as_object().unwrap().clone();
+        arguments(&q, &mut a, said, "", NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(), NY);
+        a["quantity"].clone()
+    };
+    assert_eq!(run(10, "Can we bump the table arrangements from 10 up to 12?"), json!(12));
+    assert_eq!(run(3, "3 more couples said yes, so make it 14 tables"), json!(14));
+    assert_eq!(run(12, "change the 10 centerpieces to 12"), json!(12), "the model's right number stays");
+    assert_eq!(
+        run(10, "we need 10 centerpieces and 2 arches"),
+        json!(10),
+        "no 'to': the model's pick of what was said"
+    );
+    assert_eq!(super::said::target_number("move it to Friday at 2"), None, "not a number after 'to'");
+    let mut a = json!({"action": "change_quantity"}).as_object().unwrap().clone();
+    let schema =
+        json!({"type": "object", "properties": {"action": {"type": "string"}, "quantity": {"type": "integer"}}});
+    let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+    arguments(&schema, &mut a, "bump the arrangements from 10 up to 12", "", today, NY);
+    assert_eq!(a["quantity"], json!(12), "left out, and said as a change");
+}
+
+#[test]
+fn invented_arguments_are_dropped() {
+    assert_eq!(
+        ground(json!({"guest": "Priya", "rsvp": "no", "party_size": 100}), "Priya is vegetarian now"),
+        json!({"guest": "Priya"}),
+        "an RSVP and a party size nobody said"
+    );
+    assert_eq!(
+        ground(json!({"guest": "Priya", "rsvp": "no"}), "Priya can't come after all"),
+        json!({"guest": "Priya", "rsvp": "no"})
+    );
+    assert_eq!(
+        ground(json!({"rsvp": "yes"}), "mark Tom as attending"),
+        json!({"guest": "Tom", "rsvp": "yes"}),
+        "the guest named"
+    );
+    assert_eq!(
+        ground(json!({"party_size": 3}), "Tom is bringing three people"),
+        json!({"guest": "Tom", "party_size": 3})
+    );
+    assert_eq!(ground(json!({"event_id": 3}), "show the guests"), json!({"event_id": 3}), "an id of the facts");
+    assert_eq!(ground(json!({}), "who still hasnt rsvpd??")["rsvp"], "pending", "a stated choice left out");
+    assert_eq!(ground(json!({"event_id": 12}), "show the guests"), json!({}), "an id from nowhere");
+    assert_eq!(ground(json!({"dietary": "vegan"}), "my uncle is vegetarian now"), json!({}));
+    assert_eq!(ground(json!({"dietary": "vegetarian"}), "he's vegetarian"), json!({"dietary": "vegetarian"}));
+    assert_eq!(ground(json!({"guest": null}), "hi"), json!({}));
+    assert_eq!(
+        ground(json!({"rsvp": "no"}), "note that Priya arrives at noon"),
+        json!({"guest": "Priya"}),
+        "no is a word"
+    );
+    assert_eq!(ground(json!({"rsvp": "yes"}), "Tom isn't coming"), json!({"guest": "Tom", "rsvp": "no"}), "a negation");
+    assert_eq!(ground(json!({"rsvp": "no"}), "Tom can\u{2019}t make it"), json!({"guest": "Tom", "rsvp": "no"}));
+    assert_eq!(ground(json!({"party_size": 25000}), "budget about 25k"), json!({"party_size": 25000}));
+}
+
+#[test]
+fn records_times_statuses_and_numbers_come_from_the_facts_and_the_words() {
+    let schema = json!({
+        "type": "object",
+        "properties": {
+            "element_id": {"type": "integer"},
+            "status": {"type": "string", "enum": ["requested", "proposed", "approved", "confirmed", "declined"]},
+            "quantity": {"type": ["integer", "null"]},
+            "starts_at": {"type": ["string", "null"], "format": "date-time"},
+            "query": {"type": ["string", "null"]},
+        },
+        "required": ["element_id", "status"],
+    });
+    let facts = "Elements:\n- element_id 21: Champagne toast (beverage), 120 × $8.00, proposed\n\
+                 - element_id 24: DJ package (music), 1 × $1,200.00, confirmed\n\
+                 Menu tasting (type_id 2) has 3 free times: 11:00 AM (starts_at 2026-11-28T16:00:00Z), \
+                 1:00 PM (starts_at 2026-11-28T18:00:00Z) and 3:30 PM (starts_at 2026-11-28T20:30:00Z).";
+    let g = |args: Value, said: &str| {
+        let mut m = args.as_object().unwrap().clone();
+        arguments(&schema, &mut m, said, facts, NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(), NY);
+        Value::Object(m)
+    };
+    assert_eq!(
+        g(json!({"element_id": 21, "status": "proposed"}), "DJ's locked in, mark it confirmed"),
+        json!({"element_id": 24, "status": "confirmed"})
+    );
+    assert_eq!(
+        g(json!({"element_id": 24, "status": "approved", "quantity": 5}), "bump the champagne toast to 100"),
+        json!({"element_id": 21, "status": "approved", "quantity": 100})
+    );
+    assert_eq!(
+        g(json!({"element_id": 21, "status": "approved", "starts_at": "2026-11-28T16:00:00Z"}), "the 1pm one works")
+            ["starts_at"],
+        "2026-11-28T18:00:00Z"
+    );
+    assert_eq!(
+        g(json!({"element_id": 21, "status": "approved"}), "book the last one")["starts_at"],
+        "2026-11-28T20:30:00Z"
+    );
+    assert_eq!(
+        g(
+            json!({"element_id": 21, "status": "approved", "query": "search_clients"}),
+            "Look up Dan Okoye's contact details"
+        )["query"],
+        "Dan Okoye"
+    );
+}
+
+#[test]
+fn dates_are_the_ones_said_and_required_arguments_stay() {
+    assert_eq!(
+        ground(json!({"date": "2026-01-01", "body": "ok"}), "any tasting slots next Tuesday?"),
+        json!({"date": "2026-11-24", "body": "ok"})
+    );
+    assert_eq!(
+        ground(json!({"date": "2026-01-01", "body": "Please confirm the final count by Friday"}), "tell them"),
+        json!({"date": "2026-01-01", "body": "Please confirm the final count by Friday"}),
+        "required: left for the tool to judge"
+    );
+}
