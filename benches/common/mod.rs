@@ -35,12 +35,26 @@ pub async fn drop_db(name: &str) {
     sqlx::query(&format!("drop database if exists {name} with (force)")).execute(&admin).await.unwrap();
 }
 
-/// The app with the scripted instant model.
+/// The app with the scripted instant model, and no rate limits or quotas: a bench measures the
+/// server, and sends far more than a person may.
 pub fn state(pool: sqlx::PgPool) -> AppState {
     let llm = concierge::llm::Llm::new(concierge::llm::catalog::LlmConfig::scripted_only(Duration::ZERO));
     let conf = leptos::config::get_configuration(Some("Leptos.toml")).unwrap();
     let knowledge = concierge::knowledge::Knowledge::new(&concierge::knowledge::KnowledgeConfig::for_tests()).unwrap();
-    AppState::new(conf.leptos_options, pool, Config::default(), llm, std::sync::Arc::new(knowledge))
+    let limits = concierge::state::limits::LimitsConfig {
+        sends_per_minute: 0,
+        venue_sends_per_minute: 0,
+        assists_per_minute: 0,
+        embed_sends_per_minute: 0,
+        signups_per_hour: 0,
+        invites_per_hour: 0,
+        resets_per_hour: 0,
+        live_replies: 0,
+        person_daily_tokens: 0,
+        venue_daily_tokens: 0,
+    };
+    let config = Config { limits, ..Config::default() };
+    AppState::new(conf.leptos_options, pool, config, llm, std::sync::Arc::new(knowledge))
 }
 
 /// The app served on a free local port, as main.rs serves it (TCP_NODELAY); its base URL.

@@ -92,6 +92,16 @@ impl From<crate::state::limits::Limited> for AppError {
 }
 
 #[cfg(feature = "ssr")]
+impl From<crate::state::NotAdmitted> for AppError {
+    fn from(e: crate::state::NotAdmitted) -> Self {
+        match e {
+            crate::state::NotAdmitted::Limited(l) => l.into(),
+            crate::state::NotAdmitted::Store(e) => e.into(),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
 impl From<crate::knowledge::KnowledgeError> for AppError {
     fn from(e: crate::knowledge::KnowledgeError) -> Self {
         use crate::knowledge::KnowledgeError as E;

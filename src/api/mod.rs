@@ -6,6 +6,7 @@ mod error;
 pub use error::AppError;
 
 pub mod agents;
+pub mod api_keys;
 pub mod assist;
 pub mod audit;
 pub mod auth;
@@ -83,50 +84,13 @@ pub(crate) mod ssr {
         let (actor, embed, state) = (actor(), embed(), state());
         async move {
             let (actor, state) = (actor?, state?);
-            let embed_token = embed.map(|e| e.token_id);
-            state.limits.check(Rate::Send { user_id: actor.user_id, venue_id: actor.venue_id, embed_token })?;
-            let config = &state.limits.config;
-            if config.live_replies > 0 && state.chat.live_replies(actor.user_id) >= config.live_replies {
-                return Err(AppError::TooManyRequests {
-                    message: format!(
-                        "You already have {} replies being written. Wait for one to finish, or stop it.",
-                        config.live_replies
-                    ),
-                    retry_after: 5,
-                });
-            }
-            if config.person_daily_tokens > 0 || config.venue_daily_tokens > 0 {
-                let (person, venue) =
-                    crate::store::chat::tokens_today(&state.pool, actor.user_id, actor.venue_id).await?;
-                let over = |used: i64, quota: i64| quota > 0 && used >= quota;
-                let message = if over(person, config.person_daily_tokens) {
-                    Some("You have used today's allowance of model tokens. It renews at midnight (UTC); /usage shows it.")
-                } else if over(venue, config.venue_daily_tokens) {
-                    Some("Your venue has used today's allowance of model tokens. It renews at midnight (UTC).")
-                } else {
-                    None
-                };
-                if let Some(message) = message {
-                    return Err(AppError::TooManyRequests {
-                        message: message.into(),
-                        retry_after: until_midnight_utc(),
-                    });
-                }
-            }
-            Ok(())
+            Ok(state.admit_turn(&actor, embed.map(|e| e.token_id)).await?)
         }
     }
 
     /// Counts a form assist against the person's rate.
     pub fn admit_assist(actor: &Actor) -> Result<(), AppError> {
         Ok(state()?.limits.check(Rate::Assist { user_id: actor.user_id })?)
-    }
-
-    /// Seconds until the daily quotas renew.
-    fn until_midnight_utc() -> u64 {
-        let now = chrono::Utc::now();
-        let midnight = (now.date_naive() + chrono::Days::new(1)).and_hms_opt(0, 0, 0).map(|m| m.and_utc());
-        midnight.map(|m| (m - now).num_seconds().max(1) as u64).unwrap_or(3600)
     }
 
     /// Refuses an agent and scope other than the embed session's, when there is one.

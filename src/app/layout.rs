@@ -107,6 +107,7 @@ fn UserMenu(user: SessionUser) -> impl IntoView {
                 <p class="mt-1 text-xs uppercase tracking-wide text-teal-700 dark:text-teal-400">{user.role.label()}</p>
                 <a href="/account" class="link mt-2 block text-sm">"Your account"</a>
                 <a href="/usage" class="link mt-1 block text-sm">"Your model usage"</a>
+                {user.embed.is_none().then(|| view! { <a href="/settings/api" class="link mt-1 block text-sm">"API keys"</a> })}
                 <a href="/knowledge" class="link mt-1 block text-sm sm:hidden">"Knowledge"</a>
                 {user.role.is_staff().then(|| view! { <a href="/approvals" class="link mt-1 block text-sm sm:hidden">"Approvals"</a> })}
                 {user.role.is_staff().then(|| view! { <a href="/team" class="link mt-1 block text-sm sm:hidden">"Team"</a> })}

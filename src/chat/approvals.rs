@@ -169,6 +169,8 @@ impl Hub {
             reply,
             model: resolved,
             first_message: None,
+            // A person approved an action of this turn: it was offered every tool.
+            read_only: false,
         });
     }
 }

@@ -29,6 +29,7 @@
 //! - `files.rs`: the files attached to messages, as a turn hands them to the model.
 //! - `route.rs`: on the small embedded model, requests the person's documents answer go straight
 //!   to the document search.
+//! - `external.rs`: turns asked for through the API, and following one to its answer.
 //! - `approvals.rs`: a person's decision on a proposed action, and the turn's continuation.
 //! - `title.rs`: naming a thread after its first exchange.
 //! - `replay.rs`: what a watcher gets: the stored items after the page's last, then the live
@@ -36,6 +37,7 @@
 
 mod approvals;
 mod ending;
+mod external;
 mod files;
 mod hub;
 mod live;
@@ -51,6 +53,7 @@ mod tools;
 mod turn;
 
 pub use crate::store::chat::Turn;
+pub use external::{Awaiting, ExternalTurn, Piece, RawCompletion, TurnFollower};
 pub use hub::Hub;
 pub use replay::Replay;
 

@@ -87,12 +87,22 @@ impl Hub {
 
 /// The tools a turn offers the model: its agent's for the person's role, none when the model
 /// cannot call tools.
-pub(super) fn offered_tools(model: &ResolvedModel, agent: AgentKind, role: Role) -> Vec<&'static ToolEntry> {
-    if model.info.supports_tools {
-        crate::agent::tools_for(agent, role)
-    } else {
-        Vec::new()
+/// `read_only`: only the tools that need no approval (they read, or draft a form the person
+/// then submits).
+pub(super) fn offered_tools(
+    model: &ResolvedModel,
+    agent: AgentKind,
+    role: Role,
+    read_only: bool,
+) -> Vec<&'static ToolEntry> {
+    if !model.info.supports_tools {
+        return Vec::new();
     }
+    let mut tools = crate::agent::tools_for(agent, role);
+    if read_only {
+        tools.retain(|t| t.approval.is_none());
+    }
+    tools
 }
 
 /// A venue's stored provider as the models layer takes it.

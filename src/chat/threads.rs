@@ -25,7 +25,7 @@ impl Hub {
     ) -> Result<Sent, ChatError> {
         let model = self.resolve_model(actor.venue_id, model, None).await?;
         let thread = store::create_thread(&self.pool, actor, &model.info.id, agent, event_id).await?;
-        match self.begin(actor, &thread, Turn::Message(text), model, attachments).await {
+        match self.begin(actor, &thread, Turn::Message(text), model, attachments, false).await {
             Ok(sent) => Ok(sent),
             Err(e) => {
                 // Not an empty thread left behind by a refused first message.
@@ -49,17 +49,19 @@ impl Hub {
     ) -> Result<Sent, ChatError> {
         let thread = store::thread(&self.pool, actor, thread_id).await?;
         let model = self.resolve_model(actor.venue_id, model, Some(&thread.model)).await?;
-        self.begin(actor, &thread, turn, model, attachments).await
+        self.begin(actor, &thread, turn, model, attachments, false).await
     }
 
-    /// Stores the turn (the user's message before anything is generated) and starts its task.
-    async fn begin(
+    /// Stores the turn (the user's message before anything is generated) and starts its task
+    /// (offered only the tools that read when `read_only`).
+    pub(super) async fn begin(
         self: &Arc<Self>,
         actor: &Actor,
         thread: &ChatThread,
         turn: Turn,
         model: ResolvedModel,
         attachments: &[i64],
+        read_only: bool,
     ) -> Result<Sent, ChatError> {
         let sent = store::begin_turn(&self.pool, actor, thread.id, &turn, &model.info.id, attachments).await?;
         let job = ReplyTask {
@@ -73,6 +75,7 @@ impl Hub {
                 (Turn::Message(_), Some(u)) if u.parent_id.is_none() => Some(u.content.clone()),
                 _ => None,
             },
+            read_only,
         };
         self.start(job);
         Ok(sent)

@@ -30,6 +30,8 @@ pub(super) struct ReplyTask {
     pub(super) model: ResolvedModel,
     /// The thread's first message, when this turn is the first exchange.
     pub(super) first_message: Option<String>,
+    /// Only the tools that read are offered (a turn through an API key that may not act).
+    pub(super) read_only: bool,
 }
 
 #[derive(Default)]
@@ -171,7 +173,7 @@ impl Hub {
                 return Some((job.reply.id, out));
             }
         };
-        let tools = offered_tools(&job.model, job.agent, job.actor.role);
+        let tools = offered_tools(&job.model, job.agent, job.actor.role, job.read_only);
         let clip = if job.model.info.local { 1500 } else { 12_000 };
         let files = self.files(job.thread_id, &job.model, &history).await;
         // What the person wrote last, without the files it carries.

@@ -23,6 +23,8 @@ string_enum! {
         ProviderRemoved => ("provider_removed", "Model provider removed"),
         EmbedLinkCreated => ("embed_link_created", "Embed link created"),
         EmbedLinkRevoked => ("embed_link_revoked", "Embed link revoked"),
+        ApiKeyCreated => ("api_key_created", "API key created"),
+        ApiKeyRevoked => ("api_key_revoked", "API key revoked"),
         SchedulingChanged => ("scheduling_changed", "Scheduling settings changed"),
         ActionProposed => ("action_proposed", "Agent action proposed"),
         ActionApproved => ("action_approved", "Agent action approved and done"),
@@ -51,9 +53,8 @@ impl AuditAction {
                 AuditCategory::Account
             }
             VenueCreated | MemberInvited | InviteAccepted | MemberRemoved => AuditCategory::Team,
-            ProviderSaved | ProviderRemoved | EmbedLinkCreated | EmbedLinkRevoked | SchedulingChanged => {
-                AuditCategory::Settings
-            }
+            ProviderSaved | ProviderRemoved | EmbedLinkCreated | EmbedLinkRevoked | ApiKeyCreated | ApiKeyRevoked
+            | SchedulingChanged => AuditCategory::Settings,
             ActionProposed | ActionApproved | ActionRejected | ActionFailed => AuditCategory::Agents,
             Exported | Deleted => AuditCategory::Data,
         }

@@ -3,6 +3,7 @@
 //! Enumerations mirror the `check` constraints in `migrations/`; the parsers in [`parse`] turn raw
 //! form input into values the store accepts, and run unchanged in the browser for instant feedback.
 
+pub mod api_keys;
 pub mod csv;
 pub mod embed;
 pub mod forms;

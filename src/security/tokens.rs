@@ -21,6 +21,17 @@ pub fn looks_like_token(s: &str) -> bool {
     s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
+/// A new API key: [`crate::domain::api_keys::KEY_PREFIX`] and a [`new_token`]. Like every token,
+/// the database keeps only its [`token_hash`] (of the whole key).
+pub fn new_api_key() -> String {
+    format!("{}{}", crate::domain::api_keys::KEY_PREFIX, new_token())
+}
+
+/// Whether `s` has the shape of a key from [`new_api_key`] (checked before any lookup).
+pub fn looks_like_api_key(s: &str) -> bool {
+    s.strip_prefix(crate::domain::api_keys::KEY_PREFIX).is_some_and(looks_like_token)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -32,5 +43,13 @@ mod tests {
         assert_ne!(t, new_token());
         assert_eq!(token_hash(&t).len(), 32);
         assert!(!looks_like_token("abc"));
+    }
+
+    #[test]
+    fn api_keys_carry_their_prefix() {
+        let k = new_api_key();
+        assert!(k.starts_with("ck_") && looks_like_api_key(&k));
+        assert!(!looks_like_api_key(&new_token()));
+        assert!(!looks_like_api_key("ck_xyz"));
     }
 }

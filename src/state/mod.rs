@@ -57,6 +57,68 @@ impl AppState {
     }
 }
 
+/// Why a new turn may not start now.
+#[derive(Debug, thiserror::Error)]
+pub enum NotAdmitted {
+    /// Over a rate, the cap on live replies, or a daily quota.
+    #[error("{}", .0.message)]
+    Limited(limits::Limited),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+}
+
+impl AppState {
+    /// Lets a new turn of `actor` start (a message, an edit, a regeneration, a new chat, a
+    /// completion through the API): within the person's, the venue's and the embed link's
+    /// (`embed_token`) message rates, the person's cap on replies being written at once, and the
+    /// daily token quotas (see [`limits`]). Every door to a turn asks this, so a person's
+    /// allowance is one whichever door they use.
+    pub async fn admit_turn(&self, actor: &Actor, embed_token: Option<i64>) -> Result<(), NotAdmitted> {
+        use std::time::Duration;
+        let refuse = |message: String, secs: u64| {
+            NotAdmitted::Limited(limits::Limited { message, retry_after: Duration::from_secs(secs.max(1)) })
+        };
+        self.limits
+            .check(limits::Rate::Send { user_id: actor.user_id, venue_id: actor.venue_id, embed_token })
+            .map_err(NotAdmitted::Limited)?;
+        let config = &self.limits.config;
+        if config.live_replies > 0 && self.chat.live_replies(actor.user_id) >= config.live_replies {
+            return Err(refuse(
+                format!(
+                    "You already have {} replies being written. Wait for one to finish, or stop it.",
+                    config.live_replies
+                ),
+                5,
+            ));
+        }
+        if config.person_daily_tokens > 0 || config.venue_daily_tokens > 0 {
+            let (person, venue) = crate::store::chat::tokens_today(&self.pool, actor.user_id, actor.venue_id).await?;
+            let over = |used: i64, quota: i64| quota > 0 && used >= quota;
+            if over(person, config.person_daily_tokens) {
+                return Err(refuse(
+                    "You have used today's allowance of model tokens. It renews at midnight (UTC); /usage shows it."
+                        .into(),
+                    until_midnight_utc(),
+                ));
+            }
+            if over(venue, config.venue_daily_tokens) {
+                return Err(refuse(
+                    "Your venue has used today's allowance of model tokens. It renews at midnight (UTC).".into(),
+                    until_midnight_utc(),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Seconds until the daily quotas renew.
+fn until_midnight_utc() -> u64 {
+    let now = chrono::Utc::now();
+    let midnight = (now.date_naive() + chrono::Days::new(1)).and_hms_opt(0, 0, 0).map(|m| m.and_utc());
+    midnight.map(|m| (m - now).num_seconds().max(1) as u64).unwrap_or(3600)
+}
+
 impl axum::extract::FromRef<AppState> for LeptosOptions {
     fn from_ref(state: &AppState) -> Self {
         state.leptos_options.clone()

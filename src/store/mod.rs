@@ -6,6 +6,7 @@
 //! the actor may not see answers [`StoreError::NotFound`], so its existence is not revealed.
 
 pub mod access;
+pub mod api_keys;
 pub mod approvals;
 pub mod audit;
 pub mod chat;

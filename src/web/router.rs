@@ -41,6 +41,7 @@ pub fn app(state: AppState) -> Router {
                 .layer(axum::extract::DefaultBodyLimit::max(crate::domain::knowledge::MAX_UPLOAD_BYTES + 1)),
         )
         .route("/knowledge/documents/{id}/original", get(knowledge::original))
+        .nest("/v1", super::openai::routes())
         .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
         .leptos_routes_with_handler((*routes).clone(), get(pages))
         .fallback(fallback)

@@ -11,6 +11,7 @@ mod guest_import;
 mod input;
 mod knowledge;
 mod limits;
+mod openai;
 mod pages;
 mod reset;
 mod scheduling;

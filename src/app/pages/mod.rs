@@ -18,6 +18,7 @@ pub mod knowledge_document;
 pub mod login;
 pub mod my_event;
 pub mod reset;
+pub mod settings_api;
 pub mod settings_audit;
 pub mod settings_embed;
 pub mod settings_models;

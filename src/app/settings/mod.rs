@@ -1,7 +1,8 @@
 //! Venue and account settings: the team and its invites, hosted model providers, embed tokens
-//! for the chat widget, the audit log, and the person's own account and model usage.
+//! for the chat widget, API keys, the audit log, and the person's own account and model usage.
 
 pub mod account;
+pub mod api_keys;
 pub mod audit;
 pub mod embed_tokens;
 pub mod models;

@@ -29,7 +29,7 @@ pub use threads::{
     change, create_thread, delete_thread, latest_scoped, list_threads, needs_title, scope, set_generated_title, thread,
     Change, Cursor, Scope,
 };
-pub use turns::{begin_continuation, begin_turn, switch_branch, Turn};
+pub use turns::{begin_continuation, begin_turn, seed_history, switch_branch, Turn};
 pub use usage::{record_usage, tokens_today, usage, UsageRecord};
 
 const THREAD_COLS: &str =

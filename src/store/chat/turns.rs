@@ -149,6 +149,46 @@ pub async fn begin_turn(
     Ok(Sent { thread_id, user_item, reply })
 }
 
+/// Writes an earlier conversation into a new, empty thread of the actor's, each message after
+/// the last (`user`: the person's, else the assistant's), so that a turn sent after it has it as
+/// history (a stateless request through the API brings its conversation with it). Refused on a
+/// thread that has items.
+pub async fn seed_history(
+    pool: &PgPool,
+    actor: &Actor,
+    thread_id: i64,
+    messages: &[(bool, String)],
+) -> StoreResult<()> {
+    if messages.is_empty() {
+        return Ok(());
+    }
+    let mut tx = pool.begin().await?;
+    if lock_idle(&mut tx, actor, thread_id, "busy").await?.is_some() {
+        return Err(StoreError::Conflict("This chat already has messages.".into()));
+    }
+    let mut parent: Option<i64> = None;
+    for (user, text) in messages {
+        let id: i64 = sqlx::query_scalar(
+            "insert into chat_items (thread_id, parent_id, kind, status, content) values ($1, $2, $3, 'done', $4) returning id",
+        )
+        .bind(thread_id)
+        .bind(parent)
+        .bind(if *user { "user" } else { "assistant" })
+        .bind(text)
+        .fetch_one(&mut *tx)
+        .await?;
+        parent = Some(id);
+    }
+    sqlx::query("update chat_threads set leaf_item_id = $2, item_count = item_count + $3 where id = $1")
+        .bind(thread_id)
+        .bind(parent)
+        .bind(messages.len() as i32)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Starts the next reply of a turn that waited for an approval: a `streaming` assistant item
 /// after the thread's tip (which must be `after`). `None` when the thread moved on meanwhile
 /// (another message, another version) or is busy.
