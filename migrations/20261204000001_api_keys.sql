@@ -35,5 +35,10 @@ create index api_keys_venue_idx on api_keys (venue_id, user_id, created_at desc)
 create trigger api_keys_updated_at before update on api_keys
     for each row execute function set_updated_at();
 
+-- Threads written through a key (a completion's, or the one where an MCP client's actions wait
+-- for approval), so that the key's MCP thread is found again.
+alter table chat_threads add column api_key_id bigint references api_keys (id) on delete set null;
+create index chat_threads_api_key_idx on chat_threads (api_key_id) where api_key_id is not null;
+
 alter table llm_usage drop constraint llm_usage_purpose_check;
 alter table llm_usage add constraint llm_usage_purpose_check check (purpose in ('reply', 'title', 'api'));

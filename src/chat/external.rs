@@ -29,6 +29,8 @@ pub struct ExternalTurn {
     pub text: String,
     /// Offer only the tools that read.
     pub read_only: bool,
+    /// The API key it came through (a new thread is marked with it).
+    pub key_id: Option<i64>,
 }
 
 impl Hub {
@@ -59,6 +61,9 @@ impl Hub {
         };
         let started = async {
             if new {
+                if let Some(key) = turn.key_id {
+                    store::mark_key(&self.pool, actor, thread.id, key).await?;
+                }
                 store::seed_history(&self.pool, actor, thread.id, &turn.history).await?;
             }
             self.begin(actor, &thread, Turn::Message(turn.text.clone()), model, &[], turn.read_only).await

@@ -30,12 +30,14 @@
 //! - `route.rs`: on the small embedded model, requests the person's documents answer go straight
 //!   to the document search.
 //! - `external.rs`: turns asked for through the API, and following one to its answer.
+//! - `direct.rs`: tool calls asked for without a model (MCP clients), actions waiting in a thread.
 //! - `approvals.rs`: a person's decision on a proposed action, and the turn's continuation.
 //! - `title.rs`: naming a thread after its first exchange.
 //! - `replay.rs`: what a watcher gets: the stored items after the page's last, then the live
 //!   events.
 
 mod approvals;
+mod direct;
 mod ending;
 mod external;
 mod files;
@@ -53,6 +55,7 @@ mod tools;
 mod turn;
 
 pub use crate::store::chat::Turn;
+pub use direct::{key_tools, DirectOutcome, ThroughKey};
 pub use external::{Awaiting, ExternalTurn, Piece, RawCompletion, TurnFollower};
 pub use hub::Hub;
 pub use replay::Replay;

@@ -111,7 +111,7 @@ impl Hub {
                 }
             };
             match tool.approval {
-                Some(approver) => match self.propose(job, live, &cx, tool, &item, &args, approver).await {
+                Some(approver) => match self.propose(Some(live), &cx, tool, &item, &args, approver).await {
                     Ok(pending) => {
                         paused = true;
                         results[i] = Some(pending);
@@ -183,7 +183,7 @@ impl Hub {
         }
     }
 
-    async fn tool_failed(&self, live: Option<&Live>, item: &ChatItem, message: &str) -> Value {
+    pub(super) async fn tool_failed(&self, live: Option<&Live>, item: &ChatItem, message: &str) -> Value {
         let result = json!({"error": message});
         let mut data = item.data.clone().unwrap_or_else(|| json!({}));
         data["result"] = result.clone();
@@ -200,30 +200,32 @@ impl Hub {
 
     /// Records an action that needs approval: previews it (as the requester, so it cannot reach
     /// what they cannot), stores the approval and marks the item as waiting.
+    /// The call is `item` of the thread `cx.thread_id` (over `cx.event_id`); `live`, the turn
+    /// being written, if any, is told.
     #[allow(clippy::too_many_arguments)]
-    async fn propose(
+    pub(super) async fn propose(
         &self,
-        job: &ReplyTask,
-        live: &Live,
+        live: Option<&Live>,
         cx: &ToolCx<'_>,
         tool: &'static ToolEntry,
         item: &ChatItem,
         args: &Value,
         approver: Approver,
     ) -> Result<Value, ToolError> {
+        let thread_id = cx.thread_id.ok_or_else(|| ToolError::Internal("an action outside a thread".into()))?;
         let preview = tool.preview(cx, args).await?;
         let mut tx = self.pool.begin().await.map_err(|e| ToolError::Internal(e.to_string()))?;
         let new = approvals::NewApproval {
-            thread_id: job.thread_id,
+            thread_id,
             item_id: item.id,
-            event_id: job.event_id,
+            event_id: cx.event_id,
             tool: tool.name,
             arguments: args,
             preview: &preview,
             approver,
         };
-        let id = approvals::create(&mut tx, &job.actor, &new).await?;
-        let entry = audit::Record::by(&job.actor, AuditAction::ActionProposed, &preview.summary)
+        let id = approvals::create(&mut tx, cx.actor, &new).await?;
+        let entry = audit::Record::by(cx.actor, AuditAction::ActionProposed, &preview.summary)
             .detail(audit_detail(tool.name, args, &preview, id));
         audit::record(&mut *tx, &entry).await?;
         let mut data = item.tool().ok_or_else(|| ToolError::Internal("tool item without data".into()))?;
@@ -246,7 +248,9 @@ impl Hub {
                 .await?;
         tx.commit().await.map_err(|e| ToolError::Internal(e.to_string()))?;
         // Not final: it waits for a person.
-        live.event(ChatEvent::ItemUpdated { item: updated });
+        if let Some(live) = live {
+            live.event(ChatEvent::ItemUpdated { item: updated });
+        }
         Ok(json!({"status": "waiting for approval", "note": waiting}))
     }
 }

@@ -104,6 +104,37 @@ async fn embed_cookie_session(state: &AppState, headers: &HeaderMap) -> Option<E
     }
 }
 
+/// Why a request's API key was not taken.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyRefused {
+    /// No `Authorization` header.
+    Missing,
+    /// Not `Bearer ck_…`, or unknown, revoked or expired.
+    Invalid,
+    /// The lookup failed (the database).
+    Failed,
+}
+
+/// The member behind the request's API key (`Authorization: Bearer ck_…`; the `/v1` API and
+/// `/mcp`), and what the key allows. Never a session cookie: a key is its own credential.
+pub async fn api_key_caller(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<(crate::store::Actor, crate::store::api_keys::KeyGrant), KeyRefused> {
+    let auth = headers.get(axum::http::header::AUTHORIZATION).ok_or(KeyRefused::Missing)?;
+    let auth = auth.to_str().map_err(|_| KeyRefused::Invalid)?;
+    let key = auth.split_once(' ').filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer")).map(|(_, k)| k.trim());
+    let key = key.filter(|k| tokens::looks_like_api_key(k)).ok_or(KeyRefused::Invalid)?;
+    match crate::store::api_keys::resolve(&state.pool, &tokens::token_hash(key)).await {
+        Ok(Some(found)) => Ok(found),
+        Ok(None) => Err(KeyRefused::Invalid),
+        Err(e) => {
+            tracing::error!(error = %e, "API key lookup failed");
+            Err(KeyRefused::Failed)
+        }
+    }
+}
+
 /// `/embed/chat?token=…`: a valid embed token opens an embed session (returned with the cookie
 /// to set); an invalid one is ignored (the page then asks to log in).
 pub async fn embed_session(state: &AppState, path: &str, query: &str) -> Option<(EmbedSession, HeaderValue)> {

@@ -3,7 +3,7 @@
 //! ([`actor`]), input no server function can store ([`input`]), and the plain routes beside the
 //! pages and server functions: the chat's event stream ([`chat_stream`]), iCalendar downloads
 //! and feeds ([`calendar`]), the audit log's CSV ([`audit`]), knowledge-base uploads and originals ([`knowledge`]), the agents behind OpenAI's chat API
-//! ([`openai`], `/v1`), `/health`. `main.rs` calls [`serve`]; tests build the same router
+//! ([`openai`], `/v1`), their tools for MCP hosts ([`mcp`], `/mcp`), `/health`. `main.rs` calls [`serve`]; tests build the same router
 //! with [`app`], no socket needed.
 
 mod actor;
@@ -12,6 +12,7 @@ mod calendar;
 mod chat_stream;
 mod input;
 mod knowledge;
+mod mcp;
 pub mod openai;
 mod router;
 

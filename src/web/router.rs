@@ -42,6 +42,7 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/knowledge/documents/{id}/original", get(knowledge::original))
         .nest("/v1", super::openai::routes())
+        .merge(super::mcp::routes(state.clone()))
         .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
         .leptos_routes_with_handler((*routes).clone(), get(pages))
         .fallback(fallback)

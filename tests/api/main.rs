@@ -11,6 +11,7 @@ mod guest_import;
 mod input;
 mod knowledge;
 mod limits;
+mod mcp;
 mod openai;
 mod pages;
 mod reset;

@@ -26,10 +26,10 @@ pub use items::{add_item, finish, flush, interrupt_orphans, item, update_tool_it
 pub use providers::{add_provider, delete_provider, venue_providers, ProviderRow};
 pub use search::search;
 pub use threads::{
-    change, create_thread, delete_thread, latest_scoped, list_threads, needs_title, scope, set_generated_title, thread,
-    Change, Cursor, Scope,
+    change, create_thread, delete_thread, key_thread, latest_scoped, list_threads, mark_key, needs_title, scope,
+    set_generated_title, thread, Change, Cursor, Scope,
 };
-pub use turns::{begin_continuation, begin_turn, seed_history, switch_branch, Turn};
+pub use turns::{begin_continuation, begin_direct_call, begin_turn, seed_history, switch_branch, Turn};
 pub use usage::{record_usage, tokens_today, usage, UsageRecord};
 
 const THREAD_COLS: &str =

@@ -119,6 +119,54 @@ pub async fn list_threads(
     Ok((rows, next))
 }
 
+/// The thread where the actions an API key's MCP client asks for wait for approval: the member's
+/// latest assistant thread marked with the key, else a new one named `title`.
+pub async fn key_thread(
+    pool: &PgPool,
+    actor: &Actor,
+    key_id: i64,
+    model: &str,
+    title: &str,
+) -> StoreResult<ChatThread> {
+    let found = sqlx::query_as(&format!(
+        "select {THREAD_COLS} from chat_threads t
+          where t.owner_id = $1 and t.venue_id = $2 and t.api_key_id = $3 and t.agent_kind = 'assistant'
+            and t.event_id is null and not t.archived
+          order by t.id desc limit 1"
+    ))
+    .bind(actor.user_id)
+    .bind(actor.venue_id)
+    .bind(key_id)
+    .fetch_optional(pool)
+    .await?;
+    if let Some(thread) = found {
+        return Ok(thread);
+    }
+    let title: String = title.chars().take(crate::domain::chat::MAX_TITLE).collect();
+    Ok(sqlx::query_as(&format!(
+        "insert into chat_threads as t (venue_id, owner_id, model, agent_kind, api_key_id, title, title_source)
+         values ($1, $2, $3, 'assistant', $4, $5, 'user') returning {THREAD_COLS}"
+    ))
+    .bind(actor.venue_id)
+    .bind(actor.user_id)
+    .bind(model)
+    .bind(key_id)
+    .bind(title)
+    .fetch_one(pool)
+    .await?)
+}
+
+/// Marks a thread as written through an API key.
+pub async fn mark_key(pool: &PgPool, actor: &Actor, thread_id: i64, key_id: i64) -> StoreResult<()> {
+    sqlx::query("update chat_threads set api_key_id = $3 where id = $1 and owner_id = $2 and api_key_id is null")
+        .bind(thread_id)
+        .bind(actor.user_id)
+        .bind(key_id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
 /// The actor's latest thread with an agent over a scope (dashboard panels reopen it).
 pub async fn latest_scoped(
     pool: &PgPool,

@@ -189,6 +189,52 @@ pub async fn seed_history(
     Ok(())
 }
 
+/// Writes a tool call asked for directly (an MCP client's), after the thread's tip: the request
+/// as the person's message (`asked`), then the call (`data`, running). Refused while a reply is
+/// being written in the thread. Returns both items.
+pub async fn begin_direct_call(
+    pool: &PgPool,
+    actor: &Actor,
+    thread_id: i64,
+    asked: &str,
+    data: &serde_json::Value,
+) -> StoreResult<(ChatItem, ChatItem)> {
+    let mut tx = pool.begin().await?;
+    let leaf = lock_idle(
+        &mut tx,
+        actor,
+        thread_id,
+        "An earlier action's reply is still being written here. Try again in a moment.",
+    )
+    .await?;
+    let user: i64 = sqlx::query_scalar(
+        "insert into chat_items (thread_id, parent_id, kind, status, content) values ($1, $2, 'user', 'done', $3) returning id",
+    )
+    .bind(thread_id)
+    .bind(leaf)
+    .bind(asked)
+    .fetch_one(&mut *tx)
+    .await?;
+    let call: i64 = sqlx::query_scalar(
+        "insert into chat_items (thread_id, parent_id, kind, status, data) values ($1, $2, 'tool_call', 'running', $3) returning id",
+    )
+    .bind(thread_id)
+    .bind(user)
+    .bind(data)
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query(
+        "update chat_threads set leaf_item_id = $2, item_count = item_count + 2, last_activity_at = now() where id = $1",
+    )
+    .bind(thread_id)
+    .bind(call)
+    .execute(&mut *tx)
+    .await?;
+    let (user, call) = (item(&mut tx, user).await?, item(&mut tx, call).await?);
+    tx.commit().await?;
+    Ok((user, call))
+}
+
 /// Starts the next reply of a turn that waited for an approval: a `streaming` assistant item
 /// after the thread's tip (which must be `after`). `None` when the thread moved on meanwhile
 /// (another message, another version) or is busy.

@@ -61,23 +61,16 @@ async fn unknown() -> Response {
 
 /// The member behind the request's API key, and what the key allows.
 async fn caller(state: &AppState, headers: &HeaderMap) -> Result<(Actor, KeyGrant), ApiError> {
-    let Some(auth) = headers.get(axum::http::header::AUTHORIZATION).and_then(|h| h.to_str().ok()) else {
-        return Err(ApiError::unauthenticated(
+    use super::actor::KeyRefused;
+    super::actor::api_key_caller(state, headers).await.map_err(|refused| match refused {
+        KeyRefused::Missing => ApiError::unauthenticated(
             "No API key: send it as `Authorization: Bearer ck_…` (make one at /settings/api).",
-        ));
-    };
-    let key = auth.split_once(' ').filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer")).map(|(_, k)| k.trim());
-    let Some(key) = key.filter(|k| tokens::looks_like_api_key(k)) else {
-        return Err(ApiError::unauthenticated("Incorrect API key provided."));
-    };
-    match crate::store::api_keys::resolve(&state.pool, &tokens::token_hash(key)).await {
-        Ok(Some(found)) => Ok(found),
-        Ok(None) => Err(ApiError::unauthenticated("Incorrect API key provided, or it was revoked or has expired.")),
-        Err(e) => {
-            tracing::error!(error = %e, "API key lookup failed");
-            Err(ApiError::internal())
+        ),
+        KeyRefused::Invalid => {
+            ApiError::unauthenticated("Incorrect API key provided, or it was revoked or has expired.")
         }
-    }
+        KeyRefused::Failed => ApiError::internal(),
+    })
 }
 
 /// `GET /v1/models`.
@@ -252,6 +245,7 @@ async fn agent_turn(
         history,
         text,
         read_only: !grant.may_act,
+        key_id: Some(grant.id),
     };
     let (sent, replay) = state.chat.external_turn(actor, turn).await.map_err(|e| match e {
         crate::chat::ChatError::Store(StoreError::NotFound | StoreError::Forbidden) => match thread_id {

@@ -157,22 +157,23 @@ pub enum Role {
 impl InMessage {
     /// The message's role and text; an error for a role or a part this API does not take.
     pub fn read(&self, index: usize) -> Result<(Role, String), ApiError> {
-        let role =
-            match self.role.as_str() {
-                "system" | "developer" => Role::System,
-                "user" => Role::User,
-                "assistant" => Role::Assistant,
-                "tool" | "function" => return Err(ApiError::invalid(
+        let role = match self.role.as_str() {
+            "system" | "developer" => Role::System,
+            "user" => Role::User,
+            "assistant" => Role::Assistant,
+            "tool" | "function" => {
+                return Err(ApiError::invalid(
                     "messages",
                     format!(
                         "messages[{index}]: the agents run their own tools on the server; tool results are not taken."
                     ),
-                )),
-                other => {
-                    let shown: String = other.chars().take(30).collect();
-                    return Err(ApiError::invalid("messages", format!("messages[{index}]: unknown role `{shown}`.")));
-                }
-            };
+                ))
+            }
+            other => {
+                let shown: String = other.chars().take(30).collect();
+                return Err(ApiError::invalid("messages", format!("messages[{index}]: unknown role `{shown}`.")));
+            }
+        };
         let text = match &self.content {
             None => String::new(),
             Some(Content::Text(t)) => t.clone(),
