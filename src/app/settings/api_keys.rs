@@ -50,7 +50,7 @@ pub fn ApiKeys(user: SessionUser) -> impl IntoView {
     view! {
         <h1 class="text-2xl font-semibold">"API keys"</h1>
         <p class="mt-1 max-w-2xl text-sm text-stone-500 dark:text-stone-400">
-            "Let another tool talk to your agents: any app that speaks OpenAI's chat API (its SDKs, chat front ends) can use a key. It acts as you, sees only what you see, and actions it proposes wait for approval as in the chat."
+            "Let another tool talk to your agents: any app that speaks OpenAI's chat API (its SDKs, chat front ends), and any MCP host for your agents' tools. A key acts as you, sees only what you see, and actions it proposes wait for approval as in the chat."
         </p>
         <div class="mt-6 grid grid-cols-1 gap-6 lg:grid-cols-3">
             <form class="card space-y-3" on:submit=submit aria-labelledby="new-key-h">
@@ -94,6 +94,7 @@ pub fn ApiKeys(user: SessionUser) -> impl IntoView {
                             <p class="pt-1 font-medium">"Try it:"</p>
                             <code class="block break-all">{curl}</code>
                             <p>{format!("In an OpenAI SDK: base URL {origin}/v1, this key as the API key.")}</p>
+                            <p>{format!("In an MCP host: {origin}/mcp, with the header Authorization: Bearer and this key.")}</p>
                         </div>
                     }
                 })}

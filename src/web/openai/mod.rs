@@ -79,6 +79,7 @@ async fn models(State(state): State<AppState>, headers: HeaderMap) -> Response {
         Ok(c) => c,
         Err(e) => return e.into_response(),
     };
+    record(&state.pool, grant.id, Usage::default()).await;
     match model_list(&state, &actor, &grant).await {
         Ok(list) => {
             let data: Vec<Value> = list.iter().map(|(id, owner)| wire::model(id, owner)).collect();
