@@ -54,17 +54,19 @@ impl Hub {
         if let Err(e) = tool.check(&args) {
             return Ok(Err(e));
         }
+        // As the member, over no event of a thread's (the tools take the event as an argument).
+        let cx = |thread_id: Option<i64>| ToolCx {
+            pool: &self.pool,
+            actor,
+            event_id: None,
+            model: None,
+            said: None,
+            knowledge: Some(&self.knowledge),
+            thread_id,
+            tx: None,
+        };
         let Some(approver) = tool.approval else {
-            let cx = ToolCx {
-                pool: &self.pool,
-                actor,
-                event_id: None,
-                model: None,
-                said: None,
-                knowledge: Some(&self.knowledge),
-                thread_id: None,
-                tx: None,
-            };
+            let cx = cx(None);
             let started = std::time::Instant::now();
             let res = tool.run(&cx, &args).await;
             tracing::info!(
@@ -89,16 +91,7 @@ impl Hub {
         let data = serde_json::to_value(&data).map_err(|e| StoreError::Db(sqlx::Error::Encode(Box::new(e))))?;
         let asked = format!("“{}” asked to: {} ({})", key.name, tool.label.to_lowercase(), compact(&args));
         let (_, item) = store::begin_direct_call(&self.pool, actor, thread.id, &asked, &data).await?;
-        let cx = ToolCx {
-            pool: &self.pool,
-            actor,
-            event_id: None,
-            model: None,
-            said: None,
-            knowledge: Some(&self.knowledge),
-            thread_id: Some(thread.id),
-            tx: None,
-        };
+        let cx = cx(Some(thread.id));
         match self.propose(None, &cx, tool, &item, &args, approver).await {
             Ok(_) => {
                 let mut conn = self.pool.acquire().await.map_err(StoreError::from)?;

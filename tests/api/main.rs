@@ -196,6 +196,26 @@ fn enc(s: &str) -> String {
 pub const EMMA_EVENT: &str = "Emma & Daniel's Wedding";
 pub const JAMES_EVENT: &str = "Wu Family Reunion";
 
+/// Serves the app on a free local port and runs `tests/sdk/<script>` against it with `env` (and
+/// `CONCIERGE_URL`); returns its output, failing the test if it fails or says nothing of passing.
+pub async fn run_sdk_script(app: &TestApp, script: &str, mut env: Vec<(&'static str, String)>) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    env.push(("CONCIERGE_URL", format!("http://{}", listener.local_addr().unwrap())));
+    let router = app.router.clone();
+    let server = tokio::spawn(async move { axum::serve(listener, router).await });
+    let path = format!("{}/tests/sdk/{script}", env!("CARGO_MANIFEST_DIR"));
+    // A blocking child process off the test's runtime, which keeps serving meanwhile.
+    let run = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("python3").arg(path).envs(env).output().expect("python3 runs")
+    });
+    let out = tokio::time::timeout(std::time::Duration::from_secs(120), run).await.expect("the script ends").unwrap();
+    server.abort();
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{script} failed (scripts/setup.sh installs its SDK)\n{stdout}\n{stderr}");
+    assert!(stdout.contains("checks passed"), "{stdout}\n{stderr}");
+    stdout.into_owned()
+}
+
 /// A member as the store's actor, by email.
 pub async fn actor(pool: &PgPool, email: &str) -> concierge::store::Actor {
     let (id, venue): (i64, i64) = sqlx::query_as(

@@ -61,13 +61,7 @@ async fn the_mcp_python_sdk_reaches_the_members_tools_and_nothing_more(pool: PgP
     let rival = rival_event(&app).await;
     let emma = app.login(EMMA).await;
     let key = key(&app, &emma, &["client"], true).await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let router = app.router.clone();
-    let server = tokio::spawn(async move { axum::serve(listener, router).await });
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/sdk/mcp_client.py");
-    let env = [
-        ("CONCIERGE_URL", format!("http://{addr}")),
+    let env = vec![
         ("CONCIERGE_KEY", key),
         ("CONCIERGE_EVENT", emma_event.to_string()),
         ("CONCIERGE_OTHER_EVENT", james_event.to_string()),
@@ -75,17 +69,7 @@ async fn the_mcp_python_sdk_reaches_the_members_tools_and_nothing_more(pool: PgP
         ("CONCIERGE_GUEST", first_guest(&app, emma_event).await),
         ("CONCIERGE_OTHER_GUEST", first_guest(&app, james_event).await),
     ];
-    let run = tokio::task::spawn_blocking(move || {
-        std::process::Command::new("python3").arg(script).envs(env).output().expect("python3 runs")
-    });
-    let out = tokio::time::timeout(std::time::Duration::from_secs(120), run).await.expect("the MCP test ends").unwrap();
-    server.abort();
-    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    assert!(
-        out.status.success(),
-        "the MCP SDK test failed (is `mcp` installed? scripts/setup.sh installs it)\n{stdout}\n{stderr}"
-    );
-    assert!(stdout.contains("all MCP checks passed"), "{stdout}\n{stderr}");
+    run_sdk_script(&app, "mcp_client.py", env).await;
 
     // The action waits in the key's thread of Emma's chat, and nothing was added.
     let (thread_key, tool): (Option<i64>, String) = sqlx::query_as(

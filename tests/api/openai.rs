@@ -373,28 +373,12 @@ async fn the_openai_python_sdk_talks_to_the_agents(pool: PgPool) {
     let (emma_event, james_event) = (app.event_id(EMMA_EVENT).await, app.event_id(JAMES_EVENT).await);
     let emma = app.login(EMMA).await;
     let key = make_key(&app, &emma, &["client"], true, false).await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let router = app.router.clone();
-    let server = tokio::spawn(async move { axum::serve(listener, router).await });
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/sdk/openai_client.py");
-    let env = [
-        ("CONCIERGE_URL", format!("http://{addr}")),
+    let env = vec![
         ("CONCIERGE_KEY", key),
         ("CONCIERGE_MODEL", format!("concierge/client@event-{emma_event}")),
         ("CONCIERGE_OTHER_MODEL", format!("concierge/client@event-{james_event}")),
     ];
-    let run = tokio::task::spawn_blocking(move || {
-        std::process::Command::new("python3").arg(script).envs(env).output().expect("python3 runs")
-    });
-    let out = tokio::time::timeout(std::time::Duration::from_secs(120), run).await.expect("the SDK test ends").unwrap();
-    server.abort();
-    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    assert!(
-        out.status.success(),
-        "the SDK test failed (is `openai` installed? scripts/setup.sh installs it)\n{stdout}\n{stderr}"
-    );
-    assert!(stdout.contains("all SDK checks passed"), "{stdout}\n{stderr}");
+    let stdout = run_sdk_script(&app, "openai_client.py", env).await;
     let pending: i64 =
         sqlx::query_scalar("select count(*) from approvals where tool = 'add_guest' and status = 'pending'")
             .fetch_one(&app.pool)
