@@ -79,8 +79,10 @@ test:
 	run_stage "database concierge_e2e (fresh)" use_db concierge_e2e --fresh
 	run_stage "port $(SITE_PORT) free" port_free
 	# The browser tests chat with the scripted model (predictable replies, a pause between words
-	# so a reply can be reloaded and stopped mid-stream) and with the embedded model.
+	# so a reply can be reloaded and stopped mid-stream) and with the embedded model; webhooks
+	# are delivered to a receiver the test runs on 127.0.0.1.
 	run_stage "cargo leptos end-to-end" env CONCIERGE_SCRIPTED_MODEL=25 CONCIERGE_DEFAULT_MODEL=scripted/instant \
+	  CONCIERGE_OUTBOUND_ALLOW=127.0.0.1 \
 	  cargo leptos end-to-end
 
 # The property tests of every parser of outside text (src/fuzz.rs, and the parsers' own), with

@@ -9,6 +9,11 @@
 //!
 //! Reported at 1 and 100 concurrent turns, p50/p99: the time to the first words of the answer
 //! and to its end, and what the API adds over the app (the difference of the p50s).
+//!
+//! Then, one at a time: an MCP tool call (`tools/call list_vendors` over `/mcp`, JSON-RPC on plain
+//! HTTP), and a webhook's delivery: from staff sending an inquiry (`create_inquiry`) to a local
+//! receiver getting its signed `inquiry.created`, through the job queue's worker as the server
+//! runs it (woken by Postgres `NOTIFY`).
 
 use futures_util::StreamExt;
 use std::time::{Duration, Instant};
@@ -78,7 +83,127 @@ async fn main() {
             added(rows[2].1, rows[0].1)
         );
     }
+    mcp_calls(&client, &base, &key).await;
+    webhook_deliveries(&client, pool.clone()).await;
     common::drop_db("concierge_bench_api").await;
+}
+
+/// `tools/call` over `/mcp`, one at a time.
+async fn mcp_calls(client: &reqwest::Client, base: &str, key: &str) {
+    const CALLS: usize = 200;
+    let mut took = Vec::new();
+    for i in 0..=CALLS {
+        let start = Instant::now();
+        let res = client
+            .post(format!("{base}/mcp"))
+            .bearer_auth(key)
+            .header("accept", "application/json, text/event-stream")
+            .header("mcp-protocol-version", "2025-06-18")
+            .json(&serde_json::json!({"jsonrpc": "2.0", "id": i, "method": "tools/call",
+                "params": {"name": "list_vendors", "arguments": {}}}))
+            .send()
+            .await
+            .unwrap();
+        assert!(res.status().is_success(), "{}", res.status());
+        let body: serde_json::Value = res.json().await.unwrap();
+        assert!(body["result"]["isError"] != true, "{body}");
+        if i > 0 {
+            took.push(start.elapsed());
+        }
+    }
+    println!();
+    println!("== MCP tool call (tools/call list_vendors, one at a time, {CALLS} calls) ==");
+    println!("p50 {}  p99 {}", ms(pct(&mut took, 50)), ms(pct(&mut took, 99)));
+}
+
+/// Inquiries sent one at a time; the time until the receiver has each one's webhook.
+async fn webhook_deliveries(client: &reqwest::Client, pool: sqlx::PgPool) {
+    use std::sync::{Arc, Mutex};
+    const EVENTS: usize = 100;
+    type Got = Arc<Mutex<Vec<(String, Instant)>>>;
+    let got: Got = Arc::default();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    let receiver = axum::Router::new()
+        .route(
+            "/hook",
+            axum::routing::post(|axum::extract::State(got): axum::extract::State<Got>, body: String| async move {
+                let at = Instant::now();
+                let v: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
+                let name = v["data"]["inquiry"]["client"]["name"].as_str().unwrap_or_default().to_string();
+                got.lock().unwrap().push((name, at));
+                axum::http::StatusCode::NO_CONTENT
+            }),
+        )
+        .with_state(got.clone());
+    tokio::spawn(async move { axum::serve(listener, receiver).await });
+
+    // A server of its own whose guard lets deliveries reach the local receiver, with its worker.
+    let mut llm = concierge::llm::catalog::LlmConfig::scripted_only(Duration::ZERO);
+    llm.outbound = concierge::security::outbound::OutboundPolicy::from_list("127.0.0.1");
+    let outbound = llm.outbound.clone();
+    let state = common::state_with(pool.clone(), llm);
+    let runner = concierge::jobs::Runner::new(state.knowledge.clone(), outbound);
+    concierge::jobs::spawn_worker(pool, std::sync::Arc::new(runner), Duration::from_secs(5));
+    let base = common::serve_state(state).await;
+    let owner = common::login(client, &base, "olivia@harborhall.example").await;
+    let res = client
+        .post(format!("{base}/api/create_webhook"))
+        .header("cookie", &owner)
+        .header("accept", "application/json")
+        .form(&[("input[url]", url.as_str()), ("input[events][0]", "inquiry_created")])
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success(), "{}", res.text().await.unwrap());
+    let staff = common::login(client, &base, "sam@harborhall.example").await;
+
+    let (mut from_request, mut from_answer) = (Vec::new(), Vec::new());
+    for i in 0..=EVENTS {
+        let name = format!("Bench Guest {i}");
+        let start = Instant::now();
+        let res = client
+            .post(format!("{base}/api/create_inquiry"))
+            .header("cookie", &staff)
+            .header("accept", "application/json")
+            .form(&[
+                ("form[name]", name.as_str()),
+                ("form[email]", ""),
+                ("form[phone]", ""),
+                ("form[event_type]", "Birthday"),
+                ("form[event_date]", "2031-06-12"),
+                ("form[guest_count]", "10"),
+                ("form[budget]", ""),
+                ("form[space_id]", ""),
+                ("form[notes]", ""),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert!(res.status().is_success(), "{}", res.text().await.unwrap());
+        let answered = Instant::now();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let at = loop {
+            if let Some((_, at)) = got.lock().unwrap().iter().find(|(n, _)| *n == name) {
+                break *at;
+            }
+            assert!(Instant::now() < deadline, "{name} was not delivered within 10 s");
+            tokio::time::sleep(Duration::from_micros(200)).await;
+        };
+        if i > 0 {
+            from_request.push(at - start);
+            from_answer.push(at.saturating_duration_since(answered));
+        }
+    }
+    println!();
+    println!("== Webhook delivery (inquiry.created to a local receiver, one at a time, {EVENTS} events) ==");
+    println!(
+        "from the request: p50 {}  p99 {};  after the inquiry's answer: p50 {}  p99 {}",
+        ms(pct(&mut from_request, 50)),
+        ms(pct(&mut from_request, 99)),
+        ms(pct(&mut from_answer, 50)),
+        ms(pct(&mut from_answer, 99))
+    );
 }
 
 /// Makes a key for the logged-in member (the venue agent, read only).

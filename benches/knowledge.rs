@@ -108,7 +108,8 @@ async fn main() {
     // Indexing the demo documents through the queue.
     let t = Instant::now();
     let docs = demo::load_if_missing(&pool, &k).await.unwrap();
-    while concierge::jobs::run_due(&pool, &k, chrono::Utc::now()).await.unwrap() > 0 {}
+    let runner = concierge::jobs::Runner::new(k.clone(), Default::default());
+    while concierge::jobs::run_due(&pool, &runner, chrono::Utc::now()).await.unwrap() > 0 {}
     let s = t.elapsed().as_secs_f64();
     let n: i64 = sqlx::query_scalar("select count(*) from document_chunks").fetch_one(&pool).await.unwrap();
     println!("indexing the demo documents: {docs} documents, {n} passages in {s:.2} s: {:.1} passages/s", n as f64 / s);

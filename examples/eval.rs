@@ -104,7 +104,8 @@ async fn documents(knowledge: Arc<Knowledge>) -> Option<Documents> {
     concierge::store::migrate(&pool).await.expect("migrations");
     concierge::store::seed_demo_if_empty(&pool).await.expect("demo data");
     concierge::knowledge::demo::load_if_missing(&pool, &knowledge).await.expect("demo documents");
-    while concierge::jobs::run_due(&pool, &knowledge, chrono::Utc::now()).await.expect("jobs") > 0 {}
+    let runner = concierge::jobs::Runner::new(knowledge.clone(), Default::default());
+    while concierge::jobs::run_due(&pool, &runner, chrono::Utc::now()).await.expect("jobs") > 0 {}
     let actor = |email: &'static str| {
         let pool = pool.clone();
         async move {

@@ -91,7 +91,8 @@ async fn main() {
     sqlx::query("update venues set demo_documents_loaded = false").execute(&pool).await.unwrap();
     let started = Instant::now();
     let docs = demo::load_if_missing(&pool, &k).await.expect("demo documents");
-    while concierge::jobs::run_due(&pool, &k, chrono::Utc::now()).await.expect("jobs") > 0 {}
+    let runner = concierge::jobs::Runner::new(k.clone(), Default::default());
+    while concierge::jobs::run_due(&pool, &runner, chrono::Utc::now()).await.expect("jobs") > 0 {}
     let index_s = started.elapsed().as_secs_f64();
     let (chunks, bytes): (i64, i64) =
         sqlx::query_as("select count(*), coalesce(sum(length(content)), 0)::bigint from document_chunks")

@@ -212,7 +212,8 @@ async fn main() {
     kconfig.objects = concierge::knowledge::objects::ObjectsConfig::Memory;
     let knowledge = Arc::new(Knowledge::new(&kconfig).expect("knowledge"));
     concierge::knowledge::demo::load_if_missing(&pool, &knowledge).await.expect("demo documents");
-    while concierge::jobs::run_due(&pool, &knowledge, chrono::Utc::now()).await.expect("jobs") > 0 {}
+    let runner = concierge::jobs::Runner::new(knowledge.clone(), Default::default());
+    while concierge::jobs::run_due(&pool, &runner, chrono::Utc::now()).await.expect("jobs") > 0 {}
     let llm = concierge::llm::Llm::new(LlmConfig::from_lookup(|k| std::env::var(k).ok()).expect("models"));
     let model = std::env::var("EVAL_MODEL").ok();
     let conf = leptos::config::get_configuration(Some("Leptos.toml")).expect("Leptos.toml");

@@ -38,7 +38,12 @@ pub async fn drop_db(name: &str) {
 /// The app with the scripted instant model, and no rate limits or quotas: a bench measures the
 /// server, and sends far more than a person may.
 pub fn state(pool: sqlx::PgPool) -> AppState {
-    let llm = concierge::llm::Llm::new(concierge::llm::catalog::LlmConfig::scripted_only(Duration::ZERO));
+    state_with(pool, concierge::llm::catalog::LlmConfig::scripted_only(Duration::ZERO))
+}
+
+/// [`state`] with a model configuration of the bench's own (the hosts outbound requests may reach).
+pub fn state_with(pool: sqlx::PgPool, llm: concierge::llm::catalog::LlmConfig) -> AppState {
+    let llm = concierge::llm::Llm::new(llm);
     let conf = leptos::config::get_configuration(Some("Leptos.toml")).unwrap();
     let knowledge = concierge::knowledge::Knowledge::new(&concierge::knowledge::KnowledgeConfig::for_tests()).unwrap();
     let limits = concierge::state::limits::LimitsConfig {
@@ -59,12 +64,17 @@ pub fn state(pool: sqlx::PgPool) -> AppState {
 
 /// The app served on a free local port, as main.rs serves it (TCP_NODELAY); its base URL.
 pub async fn serve(pool: sqlx::PgPool) -> String {
+    serve_state(state(pool)).await
+}
+
+/// [`serve`] for a state of the bench's own.
+pub async fn serve_state(state: AppState) -> String {
     let listener =
         axum::serve::ListenerExt::tap_io(tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap(), |tcp| {
             let _ = tcp.set_nodelay(true);
         });
     let addr = axum::serve::Listener::local_addr(&listener).unwrap();
-    let router = app(state(pool));
+    let router = app(state);
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
     format!("http://{addr}")
 }

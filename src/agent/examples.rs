@@ -709,6 +709,10 @@ mod tests {
             let n = examples(tool.name).len();
             if tool.name == crate::agent::tools::SearchKnowledge::NAME {
                 assert_eq!(n, 0, "the documents are the search's examples");
+            } else if tool.needs_web {
+                // Offered only with a search provider, and not routed to without a model's choice
+                // (no request routes to the web where the venue's own tools answer).
+                assert_eq!(n, 0, "{} is chosen by the model, not routed", tool.name);
             } else {
                 assert!(n >= 5, "{} has {n} examples", tool.name);
             }

@@ -151,6 +151,8 @@ pub trait Tool: Send + Sync + 'static {
     /// Who approves a call before it runs; `None` runs it at once. Tools that change records or
     /// message someone need approval.
     const APPROVAL: Option<Approver>;
+    /// It works only with a web search provider configured (`knowledge::web`): offered only then.
+    const NEEDS_WEB: bool = false;
     type Args: DeserializeOwned + schemars::JsonSchema + Send + Sync;
     type Output: Serialize + Send;
 
@@ -176,6 +178,7 @@ pub struct ToolEntry {
     pub description: &'static str,
     pub roles: &'static [Role],
     pub approval: Option<Approver>,
+    pub needs_web: bool,
     /// The argument schema, cleaned for every provider (see [`schema::for_type`]).
     pub schema: Value,
     preview: PreviewFn,
@@ -217,6 +220,7 @@ impl ToolEntry {
             description: T::DESCRIPTION,
             roles: T::ROLES,
             approval: T::APPROVAL,
+            needs_web: T::NEEDS_WEB,
             schema: schema::for_type::<T::Args>(),
             preview: preview_erased::<T>,
             run: run_erased::<T>,
@@ -250,6 +254,11 @@ impl ToolEntry {
         (self.run)(cx, args).await
     }
 
+    /// Whether what it needs is configured here (the web tools need a search provider).
+    pub fn usable(&self, knowledge: Option<&crate::knowledge::Knowledge>) -> bool {
+        !self.needs_web || knowledge.is_some_and(|k| k.web.is_some())
+    }
+
     fn check_role(&self, actor: &Actor) -> Result<(), ToolError> {
         if self.roles.contains(&actor.role) {
             Ok(())
@@ -278,9 +287,24 @@ pub fn tool(name: &str) -> Option<&'static ToolEntry> {
     REGISTRY.iter().find(|t| t.name == name)
 }
 
-/// The tools of an agent kind, as far as the actor's role allows.
+/// The tools of an agent kind, as far as the actor's role allows, that need nothing configured
+/// (the evals' tool sets).
 pub fn tools_for(kind: AgentKind, role: Role) -> Vec<&'static ToolEntry> {
-    tools::names_for(kind).iter().filter_map(|n| tool(n)).filter(|t| t.roles.contains(&role)).collect()
+    tools_here(kind, role, None)
+}
+
+/// The tools of an agent kind, as far as the actor's role allows and this server has what they
+/// need (the web tools: a search provider in `knowledge`).
+pub fn tools_here(
+    kind: AgentKind,
+    role: Role,
+    knowledge: Option<&crate::knowledge::Knowledge>,
+) -> Vec<&'static ToolEntry> {
+    tools::names_for(kind)
+        .iter()
+        .filter_map(|n| tool(n))
+        .filter(|t| t.roles.contains(&role) && t.usable(knowledge))
+        .collect()
 }
 
 /// The agent kind's instructions.

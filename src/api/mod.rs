@@ -20,6 +20,7 @@ pub mod scheduling;
 pub mod tasks;
 pub mod team;
 pub mod vendors;
+pub mod webhooks;
 
 /// The request's context for server functions. Read it (`actor`, `state`) before the first
 /// `.await`: when a page renders on the server, a server function that has awaited may no longer

@@ -179,6 +179,19 @@ pub fn Loading() -> impl IntoView {
     view! { <p class="animate-pulse py-6 text-stone-500" role="status">"Loading…"</p> }
 }
 
+/// Asks the person to confirm (in the browser; always yes while rendering on the server).
+pub fn confirm(message: &str) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        window().confirm_with_message(message).unwrap_or(false)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = message;
+        true
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -137,6 +137,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/settings/embed") view=pages::settings_embed::EmbedSettingsPage ssr=SsrMode::Async />
                     <Route path=path!("/settings/api") view=pages::settings_api::ApiSettingsPage ssr=SsrMode::Async />
                     <Route path=path!("/settings/audit") view=pages::settings_audit::AuditSettingsPage ssr=SsrMode::Async />
+                    <Route path=path!("/settings/webhooks") view=pages::settings_webhooks::WebhookSettingsPage ssr=SsrMode::Async />
                     <Route path=path!("/approvals") view=pages::approvals::ApprovalsPage ssr=SsrMode::Async />
                     <Route path=path!("/book") view=pages::book::BookPage ssr=SsrMode::Async />
                     <Route path=path!("/calendar") view=pages::calendar::CalendarPage ssr=SsrMode::Async />

@@ -12,11 +12,17 @@ use crate::store::{Actor, StoreError};
 use serde_json::Value;
 
 /// The tools an API key's MCP client is offered: those of the key's agents its member may use,
-/// each once; only the ones that read when the key may not act.
-pub fn key_tools(actor: &Actor, agents: &[crate::domain::chat::AgentKind], may_act: bool) -> Vec<&'static ToolEntry> {
+/// each once; only the ones that read when the key may not act; the web tools when `knowledge`
+/// has a search provider.
+pub fn key_tools(
+    actor: &Actor,
+    agents: &[crate::domain::chat::AgentKind],
+    may_act: bool,
+    knowledge: &crate::knowledge::Knowledge,
+) -> Vec<&'static ToolEntry> {
     let mut out: Vec<&'static ToolEntry> = Vec::new();
     for &agent in agents {
-        for t in crate::agent::tools_for(agent, actor.role) {
+        for t in crate::agent::tools_here(agent, actor.role, Some(knowledge)) {
             if (may_act || t.approval.is_none()) && !out.iter().any(|o| o.name == t.name) {
                 out.push(t);
             }

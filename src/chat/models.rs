@@ -57,6 +57,11 @@ impl Hub {
         Ok(env.chain(venue).collect())
     }
 
+    /// Which private hosts the addresses a venue saves (providers, webhooks) may reach.
+    pub fn outbound(&self) -> &crate::security::outbound::OutboundPolicy {
+        self.llm.outbound()
+    }
+
     /// Adds a provider to the actor's venue (owners); its models are offered at once.
     /// Its base URL must not point into a private or local network (the outbound guard), unless
     /// the operator allowed that host.
@@ -89,16 +94,18 @@ impl Hub {
 /// cannot call tools.
 /// `read_only`: only the tools that need no approval (they read, or draft a form the person
 /// then submits).
+/// The web tools only when `knowledge` has a search provider.
 pub(super) fn offered_tools(
     model: &ResolvedModel,
     agent: AgentKind,
     role: Role,
     read_only: bool,
+    knowledge: &crate::knowledge::Knowledge,
 ) -> Vec<&'static ToolEntry> {
     if !model.info.supports_tools {
         return Vec::new();
     }
-    let mut tools = crate::agent::tools_for(agent, role);
+    let mut tools = crate::agent::tools_here(agent, role, Some(knowledge));
     if read_only {
         tools.retain(|t| t.approval.is_none());
     }

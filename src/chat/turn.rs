@@ -173,7 +173,7 @@ impl Hub {
                 return Some((job.reply.id, out));
             }
         };
-        let tools = offered_tools(&job.model, job.agent, job.actor.role, job.read_only);
+        let tools = offered_tools(&job.model, job.agent, job.actor.role, job.read_only, &self.knowledge);
         let clip = if job.model.info.local { 1500 } else { 12_000 };
         let files = self.files(job.thread_id, &job.model, &history).await;
         // What the person wrote last, without the files it carries.

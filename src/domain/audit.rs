@@ -25,6 +25,8 @@ string_enum! {
         EmbedLinkRevoked => ("embed_link_revoked", "Embed link revoked"),
         ApiKeyCreated => ("api_key_created", "API key created"),
         ApiKeyRevoked => ("api_key_revoked", "API key revoked"),
+        WebhookSaved => ("webhook_saved", "Webhook saved"),
+        WebhookRemoved => ("webhook_removed", "Webhook removed"),
         SchedulingChanged => ("scheduling_changed", "Scheduling settings changed"),
         ActionProposed => ("action_proposed", "Agent action proposed"),
         ActionApproved => ("action_approved", "Agent action approved and done"),
@@ -54,7 +56,7 @@ impl AuditAction {
             }
             VenueCreated | MemberInvited | InviteAccepted | MemberRemoved => AuditCategory::Team,
             ProviderSaved | ProviderRemoved | EmbedLinkCreated | EmbedLinkRevoked | ApiKeyCreated | ApiKeyRevoked
-            | SchedulingChanged => AuditCategory::Settings,
+            | WebhookSaved | WebhookRemoved | SchedulingChanged => AuditCategory::Settings,
             ActionProposed | ActionApproved | ActionRejected | ActionFailed => AuditCategory::Agents,
             Exported | Deleted => AuditCategory::Data,
         }

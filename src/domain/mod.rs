@@ -105,6 +105,7 @@ pub mod knowledge;
 pub mod markdown;
 pub mod scheduling;
 pub mod text;
+pub mod webhooks;
 pub mod when;
 
 /// Formats integer cents as dollars, e.g. `1234567` → `$12,345.67`.

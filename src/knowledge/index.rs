@@ -91,6 +91,9 @@ pub async fn run(pool: &PgPool, k: &Knowledge, job: &Job) -> Result<Indexed, Kno
     let pages = (!text.pages.is_empty()).then_some(text.pages.len() as i32);
     let mut tx = pool.begin().await?;
     let written = store::write_chunks(&mut tx, doc.id, doc.version, &text.text, pages, &rows).await?;
+    if written {
+        crate::store::webhooks::document_indexed(&mut tx, doc.id, chrono::Utc::now()).await?;
+    }
     jobs::finish(&mut tx, job.id).await?;
     tx.commit().await?;
     Ok(if written { Indexed::Ready(rows.len()) } else { Indexed::Superseded })

@@ -19,6 +19,8 @@ pub mod index;
 pub mod objects;
 pub mod probe;
 mod search;
+/// The web: search providers and the page reader.
+pub mod web;
 
 pub use search::{search, search_embedded, search_with, Mode, Scope};
 
@@ -36,12 +38,15 @@ use std::sync::Arc;
 /// Job kind of indexing one document version.
 pub const INDEX_JOB: &str = "knowledge.index";
 
-/// Where the model and the originals are (`CONCIERGE_EMBEDDING_MODEL`, `CONCIERGE_OBJECT_STORE`).
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Where the model and the originals are (`CONCIERGE_EMBEDDING_MODEL`, `CONCIERGE_OBJECT_STORE`),
+/// and the web search provider, if any (see [`web::WebConfig`]).
+#[derive(Clone, Debug)]
 pub struct KnowledgeConfig {
     /// Directory of the embedding model; `None` searches by full text only.
     pub embedding_model: Option<PathBuf>,
     pub objects: ObjectsConfig,
+    /// `Ok(None)`: no web tools; `Err`: a configuration the server refuses to start with.
+    pub web: Result<Option<web::WebConfig>, String>,
 }
 
 impl KnowledgeConfig {
@@ -62,7 +67,7 @@ impl KnowledgeConfig {
             Some(dir) if !dir.is_empty() => ObjectsConfig::Directory(PathBuf::from(dir)),
             _ => ObjectsConfig::Directory(PathBuf::from(Self::DEFAULT_OBJECTS)),
         };
-        Self { embedding_model, objects }
+        Self { embedding_model, objects, web: web::WebConfig::from_lookup(&get) }
     }
 
     /// For tests and benchmarks: the model where setup puts it, originals in memory.
@@ -70,6 +75,7 @@ impl KnowledgeConfig {
         Self {
             embedding_model: Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(Self::DEFAULT_MODEL)),
             objects: ObjectsConfig::Memory,
+            web: Ok(None),
         }
     }
 }
@@ -81,6 +87,9 @@ pub struct Knowledge {
     cache: search::VectorCache,
     /// Woken when a document is queued, so indexing starts at once.
     pub wake: Arc<tokio::sync::Notify>,
+    /// Web search and page reading, when a provider is configured (the web tools are offered
+    /// only then).
+    pub web: Option<web::Web>,
 }
 
 impl Knowledge {
@@ -91,6 +100,10 @@ impl Knowledge {
             objects: Objects::open(&config.objects)?,
             cache: search::VectorCache::default(),
             wake: Arc::new(tokio::sync::Notify::new()),
+            web: match &config.web {
+                Ok(web) => web.as_ref().map(web::Web::new),
+                Err(m) => return Err(KnowledgeError::Config(m.clone())),
+            },
         })
     }
 }
@@ -120,6 +133,9 @@ pub enum KnowledgeError {
     Embed(#[from] embed::EmbedError),
     #[error("a background task failed: {0}")]
     Join(#[from] tokio::task::JoinError),
+    /// The environment asks for something that cannot work.
+    #[error("configuration: {0}")]
+    Config(String),
 }
 
 impl From<sqlx::Error> for KnowledgeError {

@@ -7,9 +7,10 @@
 
 use super::availability::{self as av, Override, Resource, Slot, Span, WeeklyHours};
 use super::reminders;
+use crate::domain::webhooks::WebhookEvent;
 use crate::domain::Role;
 use crate::store::scheduling::{self as db, Appointment, AppointmentType, NewAppointment, ResourceRecord};
-use crate::store::{Actor, StoreError, StoreResult};
+use crate::store::{webhooks, Actor, StoreError, StoreResult};
 use chrono::{DateTime, Duration, NaiveDate, Utc, Weekday};
 use sqlx::{Acquire, PgPool, Postgres};
 
@@ -207,6 +208,8 @@ pub async fn book<'c>(
         db::hold_resource(&mut tx, appointment.id, resource_id, block.start, block.end).await.map_err(taken)?;
     }
     reminders::schedule(&mut tx, appointment.id, appointment.sequence, slot.start, t.reminder_minutes, now).await?;
+    webhooks::appointment_changed(&mut tx, actor.venue_id, WebhookEvent::AppointmentBooked, appointment.id, None, now)
+        .await?;
     tx.commit().await?;
     Ok(appointment)
 }
@@ -242,6 +245,8 @@ pub async fn reschedule<'c>(
     let updated = db::move_appointment(&mut tx, a.id, slot.start, slot.end).await?;
     db::record_change(&mut tx, actor, &a, "rescheduled", Some(slot.start), reason).await?;
     reminders::schedule(&mut tx, updated.id, updated.sequence, updated.starts_at, t.reminder_minutes, now).await?;
+    let event = WebhookEvent::AppointmentRescheduled;
+    webhooks::appointment_changed(&mut tx, actor.venue_id, event, updated.id, Some(reason.trim()), now).await?;
     tx.commit().await?;
     Ok(updated)
 }
@@ -263,6 +268,8 @@ pub async fn cancel<'c>(
     let updated = db::mark_cancelled(&mut tx, a.id, &reason).await?;
     db::release_blocks(&mut tx, a.id).await?;
     db::record_change(&mut tx, actor, &a, "cancelled", None, &reason).await?;
+    let event = WebhookEvent::AppointmentCancelled;
+    webhooks::appointment_changed(&mut tx, actor.venue_id, event, updated.id, Some(&reason), now).await?;
     tx.commit().await?;
     Ok(updated)
 }

@@ -32,6 +32,12 @@ pub fn looks_like_api_key(s: &str) -> bool {
     s.strip_prefix(crate::domain::api_keys::KEY_PREFIX).is_some_and(looks_like_token)
 }
 
+/// A new webhook signing secret: `whsec_` and a [`new_token`]. Unlike a token, the server keeps
+/// it as is: it signs every delivery with it.
+pub fn new_webhook_secret() -> String {
+    format!("{}{}", crate::domain::webhooks::SECRET_PREFIX, new_token())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

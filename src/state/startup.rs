@@ -66,9 +66,11 @@ pub async fn start(leptos_options: LeptosOptions, config: Config) -> Result<AppS
         }
     });
 
-    // Background jobs (appointment reminders, document indexing): due ones are run every 5 s and
-    // as soon as one is queued here, including any a previous run left behind.
-    crate::jobs::spawn_worker(pool.clone(), knowledge.clone(), Duration::from_secs(5));
+    // Background jobs (appointment reminders, document indexing, webhook deliveries): due ones
+    // are run every 5 s and as soon as one is queued, including any a previous run left behind.
+    let llm_config = crate::llm::catalog::LlmConfig::from_lookup(|k| std::env::var(k).ok())?;
+    let runner = crate::jobs::Runner::new(knowledge.clone(), llm_config.outbound.clone());
+    crate::jobs::spawn_worker(pool.clone(), std::sync::Arc::new(runner), Duration::from_secs(5));
 
     match crate::store::chat::interrupt_orphans(&pool).await {
         Ok(0) => {}
@@ -77,7 +79,6 @@ pub async fn start(leptos_options: LeptosOptions, config: Config) -> Result<AppS
     }
 
     // Loads the embedded model (about a second) on its own thread.
-    let llm_config = crate::llm::catalog::LlmConfig::from_lookup(|k| std::env::var(k).ok())?;
     let llm = tokio::task::spawn_blocking(move || crate::llm::Llm::new(llm_config)).await?;
     let catalog = llm.catalog(0, &[]);
     tracing::info!(models = ?catalog.view().models.iter().map(|m| m.id.clone()).collect::<Vec<_>>(), default = catalog.default_model(), "models");

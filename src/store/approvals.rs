@@ -5,6 +5,7 @@
 
 use super::{Actor, StoreError, StoreResult};
 use crate::domain::chat::{ApprovalStatus, Approver, Preview, QueuedApproval};
+use crate::domain::webhooks::WebhookEvent;
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool};
 
@@ -18,8 +19,9 @@ pub struct NewApproval<'a> {
     pub approver: Approver,
 }
 
+/// Stores an action waiting for a person, and tells the venue's webhooks (`approval.requested`).
 pub async fn create(conn: &mut PgConnection, actor: &Actor, a: &NewApproval<'_>) -> StoreResult<i64> {
-    Ok(sqlx::query_scalar(
+    let id: i64 = sqlx::query_scalar(
         "insert into approvals (venue_id, thread_id, item_id, event_id, tool, arguments, preview, requested_by, approver)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning id",
     )
@@ -32,8 +34,11 @@ pub async fn create(conn: &mut PgConnection, actor: &Actor, a: &NewApproval<'_>)
     .bind(sqlx::types::Json(a.preview))
     .bind(actor.user_id)
     .bind(a.approver.as_str())
-    .fetch_one(conn)
-    .await?)
+    .fetch_one(&mut *conn)
+    .await?;
+    let event = WebhookEvent::ApprovalRequested;
+    super::webhooks::approval_changed(conn, actor.venue_id, event, id, Utc::now()).await?;
+    Ok(id)
 }
 
 /// A pending approval, locked for deciding.
@@ -79,6 +84,7 @@ pub async fn lock_for_decision(conn: &mut PgConnection, actor: &Actor, id: i64) 
     Ok(row)
 }
 
+/// Records a decision, and tells the venue's webhooks (`approval.decided`).
 pub async fn set_status(
     conn: &mut PgConnection,
     id: i64,
@@ -86,13 +92,17 @@ pub async fn set_status(
     decided_by: i64,
     note: &str,
 ) -> StoreResult<()> {
-    sqlx::query("update approvals set status = $2, decided_by = $3, decided_at = now(), note = $4 where id = $1")
-        .bind(id)
-        .bind(status.as_str())
-        .bind(decided_by)
-        .bind(note)
-        .execute(conn)
-        .await?;
+    let venue_id: i64 = sqlx::query_scalar(
+        "update approvals set status = $2, decided_by = $3, decided_at = now(), note = $4 where id = $1
+         returning venue_id",
+    )
+    .bind(id)
+    .bind(status.as_str())
+    .bind(decided_by)
+    .bind(note)
+    .fetch_one(&mut *conn)
+    .await?;
+    super::webhooks::approval_changed(conn, venue_id, WebhookEvent::ApprovalDecided, id, Utc::now()).await?;
     Ok(())
 }
 

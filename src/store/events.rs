@@ -211,6 +211,7 @@ pub async fn create_inquiry(pool: &PgPool, actor: &Actor, d: &crate::domain::for
     .bind(&d.notes)
     .fetch_one(&mut *tx)
     .await?;
+    super::webhooks::inquiry_created(&mut tx, actor.venue_id, id, chrono::Utc::now()).await?;
     tx.commit().await?;
     Ok(id)
 }

@@ -28,7 +28,8 @@ pub enum Priority {
 }
 
 /// Adds a job; with a `dedupe_key` already queued, keeps the first one. Of the jobs due, the
-/// higher priority is claimed first. Returns whether it was new.
+/// higher priority is claimed first. Returns whether it was new. A new job notifies the
+/// `concierge_jobs` channel, so that idle workers wake for it.
 pub async fn enqueue(
     conn: &mut PgConnection,
     kind: &str,
@@ -46,9 +47,14 @@ pub async fn enqueue(
     .bind(run_at)
     .bind(dedupe_key)
     .bind(priority as i16)
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
-    Ok(done.rows_affected() == 1)
+    let new = done.rows_affected() == 1;
+    if new {
+        // Sent when the transaction commits: the workers of every process wake for it.
+        sqlx::query("select pg_notify('concierge_jobs', $1)").bind(kind).execute(conn).await?;
+    }
+    Ok(new)
 }
 
 /// Claims one job due at `now` that no live lease holds, for `lease`: the highest priority first,

@@ -30,6 +30,7 @@ pub mod services;
 pub mod tasks;
 pub mod users;
 pub mod vendors;
+pub mod webhooks;
 
 use crate::domain::{parse::FieldErrors, Role};
 use sqlx::PgPool;

@@ -101,8 +101,8 @@ fn text(s: impl Into<String>) -> Vec<ContentBlock> {
 }
 
 impl Tools {
-    fn offered(c: &Caller) -> Vec<&'static crate::agent::ToolEntry> {
-        key_tools(&c.actor, &c.grant.agents, c.grant.may_act)
+    fn offered(&self, c: &Caller) -> Vec<&'static crate::agent::ToolEntry> {
+        key_tools(&c.actor, &c.grant.agents, c.grant.may_act, &self.state.knowledge)
     }
 
     fn describe(t: &crate::agent::ToolEntry) -> Tool {
@@ -165,7 +165,7 @@ impl ServerHandler for Tools {
         ctx: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, ErrorData> {
         let c = caller(&ctx)?;
-        Ok(ListToolsResult::with_all_items(Self::offered(&c).into_iter().map(Self::describe).collect()))
+        Ok(ListToolsResult::with_all_items(self.offered(&c).into_iter().map(Self::describe).collect()))
     }
 
     async fn call_tool(
@@ -174,7 +174,7 @@ impl ServerHandler for Tools {
         ctx: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
         let c = caller(&ctx)?;
-        let Some(tool) = Self::offered(&c).into_iter().find(|t| t.name == request.name) else {
+        let Some(tool) = self.offered(&c).into_iter().find(|t| t.name == request.name) else {
             let name: String = request.name.chars().take(64).collect();
             return Err(ErrorData::invalid_params(format!("This key has no tool `{name}`."), None));
         };

@@ -152,15 +152,15 @@ async fn reminders_are_sent_once_at_their_time_and_survive_a_crashed_worker(pool
     let a = book(0).await;
     assert_eq!(jobs::pending(&app.pool, reminders::KIND).await.unwrap(), 1);
     // Not yet due (a day before, by default).
-    assert_eq!(concierge::jobs::run_due(&app.pool, &app.knowledge, Utc::now()).await.unwrap(), 0);
+    assert_eq!(concierge::jobs::run_due(&app.pool, &app.jobs, Utc::now()).await.unwrap(), 0);
     let due = a.starts_at - Duration::hours(23);
-    assert_eq!(concierge::jobs::run_due(&app.pool, &app.knowledge, due).await.unwrap(), 1);
+    assert_eq!(concierge::jobs::run_due(&app.pool, &app.jobs, due).await.unwrap(), 1);
     let notes = notes_for(&app.pool, EMMA).await;
     assert_eq!(notes.len(), 1);
     assert!(notes[0].starts_with("Reminder: your Menu tasting is on "), "{notes:?}");
     assert!(notes[0].ends_with("(America/New_York)."), "{notes:?}");
     // Running again sends nothing more.
-    assert_eq!(concierge::jobs::run_due(&app.pool, &app.knowledge, due + Duration::hours(1)).await.unwrap(), 0);
+    assert_eq!(concierge::jobs::run_due(&app.pool, &app.jobs, due + Duration::hours(1)).await.unwrap(), 0);
     assert_eq!(notes_for(&app.pool, EMMA).await.len(), 1);
 
     // A worker claims the next job and dies before finishing: the lease keeps others off it
@@ -171,11 +171,11 @@ async fn reminders_are_sent_once_at_their_time_and_survive_a_crashed_worker(pool
     let claimed = jobs::claim(&app.pool, due, Duration::minutes(5)).await.unwrap().expect("due job");
     drop(claimed);
     assert_eq!(
-        concierge::jobs::run_due(&app.pool, &app.knowledge, due + Duration::minutes(1)).await.unwrap(),
+        concierge::jobs::run_due(&app.pool, &app.jobs, due + Duration::minutes(1)).await.unwrap(),
         0,
         "the lease holds"
     );
-    assert_eq!(concierge::jobs::run_due(&app.pool, &app.knowledge, due + Duration::minutes(11)).await.unwrap(), 1);
+    assert_eq!(concierge::jobs::run_due(&app.pool, &app.jobs, due + Duration::minutes(11)).await.unwrap(), 1);
     assert_eq!(notes_for(&app.pool, EMMA).await.len(), 1);
 
     // Two workers at once: one reminder.
@@ -183,10 +183,8 @@ async fn reminders_are_sent_once_at_their_time_and_survive_a_crashed_worker(pool
     let c = book(20).await;
     let due = c.starts_at - Duration::hours(23);
     let (p1, p2) = (app.pool.clone(), app.pool.clone());
-    let (r1, r2) = tokio::join!(
-        concierge::jobs::run_due(&p1, &app.knowledge, due),
-        concierge::jobs::run_due(&p2, &app.knowledge, due)
-    );
+    let (r1, r2) =
+        tokio::join!(concierge::jobs::run_due(&p1, &app.jobs, due), concierge::jobs::run_due(&p2, &app.jobs, due));
     assert_eq!(r1.unwrap() + r2.unwrap(), 1);
     assert_eq!(notes_for(&app.pool, EMMA).await.len(), 1);
 
@@ -212,7 +210,7 @@ async fn reminders_are_sent_once_at_their_time_and_survive_a_crashed_worker(pool
         sched::reschedule(&app.pool, &app.pool, &emma, d.id, d.starts_at + Duration::days(1), "", Utc::now()).await;
     let moved = moved.unwrap_or_else(|err| panic!("{err}"));
     sched::cancel(&app.pool, &app.pool, &emma, e.id, "", Utc::now()).await.unwrap();
-    let ran = concierge::jobs::run_due(&app.pool, &app.knowledge, moved.starts_at - Duration::hours(23)).await.unwrap();
+    let ran = concierge::jobs::run_due(&app.pool, &app.jobs, moved.starts_at - Duration::hours(23)).await.unwrap();
     assert_eq!(ran, 3, "the old and the new time of one, and the cancelled one's: all finished");
     let notes = notes_for(&app.pool, EMMA).await;
     assert_eq!(notes.len(), 1, "{notes:?}");

@@ -8,7 +8,7 @@ use super::*;
 use serde_json::Value;
 
 /// Uploads `bytes` as `filename` with the query `params`; returns the reply.
-async fn upload(app: &TestApp, session: &str, filename: &str, params: &str, bytes: Vec<u8>) -> Reply {
+pub async fn upload(app: &TestApp, session: &str, filename: &str, params: &str, bytes: Vec<u8>) -> Reply {
     let uri = format!("/knowledge/upload?filename={}&{params}", enc_component(filename));
     let req = Request::post(uri)
         .header(header::COOKIE, format!("concierge_session={session}"))
@@ -24,7 +24,7 @@ fn enc_component(s: &str) -> String {
 
 /// Runs queued jobs (indexing) until none is left.
 async fn index(app: &TestApp) {
-    concierge::jobs::run_due(&app.pool, &app.knowledge, chrono::Utc::now()).await.expect("jobs run");
+    concierge::jobs::run_due(&app.pool, &app.jobs, chrono::Utc::now()).await.expect("jobs run");
 }
 
 async fn search(app: &TestApp, session: &str, query: &str) -> Vec<Value> {
@@ -238,9 +238,7 @@ async fn a_failing_index_job_is_retried(pool: PgPool) {
     assert!(doc["error"].as_str().unwrap().contains("tried again"), "{doc}");
     // Back again: the retry (after its back-off) indexes it.
     app.knowledge.objects.put(&key, original).await.unwrap();
-    concierge::jobs::run_due(&app.pool, &app.knowledge, chrono::Utc::now() + chrono::Duration::minutes(2))
-        .await
-        .unwrap();
+    concierge::jobs::run_due(&app.pool, &app.jobs, chrono::Utc::now() + chrono::Duration::minutes(2)).await.unwrap();
     let doc = &documents(&app, &olivia).await[0];
     assert_eq!(doc["status"], "ready", "{doc}");
 

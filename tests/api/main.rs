@@ -17,6 +17,8 @@ mod pages;
 mod reset;
 mod scheduling;
 mod tenancy;
+mod web;
+mod webhooks;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
@@ -40,6 +42,8 @@ pub struct TestApp {
     pub pool: PgPool,
     /// The knowledge base (originals in memory, the embedding model from .data/models).
     pub knowledge: std::sync::Arc<concierge::knowledge::Knowledge>,
+    /// What the background jobs run with (tests drain the queue with `jobs::run_due`).
+    pub jobs: concierge::jobs::Runner,
 }
 
 pub struct Reply {
@@ -87,14 +91,24 @@ async fn spawn_with_llm(pool: PgPool, config: concierge::llm::catalog::LlmConfig
 
 /// The app with a server configuration of the test's own (limits, sign-up policy…).
 pub async fn spawn_with(pool: PgPool, server: Config, config: concierge::llm::catalog::LlmConfig) -> TestApp {
+    spawn_with_knowledge(pool, server, config, concierge::knowledge::KnowledgeConfig::for_tests()).await
+}
+
+/// The app with a knowledge configuration of the test's own (a web search provider…).
+pub async fn spawn_with_knowledge(
+    pool: PgPool,
+    server: Config,
+    config: concierge::llm::catalog::LlmConfig,
+    kconfig: concierge::knowledge::KnowledgeConfig,
+) -> TestApp {
     concierge::store::seed_demo_if_empty(&pool).await.expect("demo data loads");
     let conf = get_configuration(Some("Leptos.toml")).expect("Leptos.toml");
+    let jobs_outbound = config.outbound.clone();
     let llm = concierge::llm::Llm::new(config);
-    let knowledge = std::sync::Arc::new(
-        concierge::knowledge::Knowledge::new(&concierge::knowledge::KnowledgeConfig::for_tests()).expect("knowledge"),
-    );
+    let knowledge = std::sync::Arc::new(concierge::knowledge::Knowledge::new(&kconfig).expect("knowledge"));
     let state = AppState::new(conf.leptos_options, pool.clone(), server, llm, knowledge.clone());
-    TestApp { router: app(state), pool, knowledge }
+    let jobs = concierge::jobs::Runner::new(knowledge.clone(), jobs_outbound);
+    TestApp { router: app(state), pool, knowledge, jobs }
 }
 
 impl TestApp {

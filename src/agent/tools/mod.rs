@@ -24,6 +24,8 @@ mod scheduling;
 mod tasks;
 /// The venue itself: spaces and services, vendors, clients.
 mod venue;
+/// The public web: search and page reading (when a provider is configured).
+mod web;
 
 pub use contracts::ViewContract;
 pub use elements::{
@@ -50,6 +52,7 @@ pub use scheduling::{
 };
 pub use tasks::{CreateTask, CreateTaskArgs, ListPendingTasks, TaskFilter};
 pub use venue::{ListVendors, SearchClients, VendorCategory, VendorFilter, VenueInfo};
+pub use web::{PageRef, ReadPage, WebQuery, WebSearch, WebSearchOut};
 
 use super::{Tool, ToolEntry, ToolError};
 use crate::domain::chat::AgentKind;
@@ -95,6 +98,8 @@ pub fn all() -> Vec<ToolEntry> {
         ToolEntry::of::<CancelAppointment>(),
         ToolEntry::of::<FillForm>(),
         ToolEntry::of::<SearchKnowledge>(),
+        ToolEntry::of::<WebSearch>(),
+        ToolEntry::of::<ReadPage>(),
     ]
 }
 
@@ -118,6 +123,8 @@ pub fn names_for(kind: AgentKind) -> &'static [&'static str] {
             ReadMessages::NAME,
             MessageVenue::NAME,
             SearchKnowledge::NAME,
+            WebSearch::NAME,
+            ReadPage::NAME,
         ],
         AgentKind::VenueGeneral => &[
             ListEvents::NAME,
@@ -133,6 +140,8 @@ pub fn names_for(kind: AgentKind) -> &'static [&'static str] {
             CancelAppointment::NAME,
             FillForm::NAME,
             SearchKnowledge::NAME,
+            WebSearch::NAME,
+            ReadPage::NAME,
         ],
         AgentKind::VenueEvent => &[
             GetEventDetails::NAME,
@@ -143,6 +152,8 @@ pub fn names_for(kind: AgentKind) -> &'static [&'static str] {
             UpdateEventDetails::NAME,
             FillForm::NAME,
             SearchKnowledge::NAME,
+            WebSearch::NAME,
+            ReadPage::NAME,
         ],
         AgentKind::Assistant => &[
             ListMyEvents::NAME,
@@ -156,6 +167,8 @@ pub fn names_for(kind: AgentKind) -> &'static [&'static str] {
             ReadMessages::NAME,
             MessageVenue::NAME,
             SearchKnowledge::NAME,
+            WebSearch::NAME,
+            ReadPage::NAME,
         ],
     }
 }

@@ -2,7 +2,9 @@
 
 use crate::api::guests::{list_guests, AddGuest, RemoveGuest, SetRsvp, UpdateGuest};
 use crate::api::AppError;
-use crate::app::common::{field_error, general_error, rsvp_tone, Badge, ErrorBanner, FieldMessage, Loading, PageError};
+use crate::app::common::{
+    confirm, field_error, general_error, rsvp_tone, Badge, ErrorBanner, FieldMessage, Loading, PageError,
+};
 use crate::app::forms::{AssistPanel, Suggested, SuggestionNote};
 use crate::domain::assist::FormKind;
 use crate::domain::forms::GuestForm;
@@ -149,19 +151,6 @@ fn GuestTable(
         </section>
     }
     .into_any()
-}
-
-/// Asks the person to confirm (in the browser; always yes while rendering on the server).
-fn confirm(message: &str) -> bool {
-    #[cfg(feature = "hydrate")]
-    {
-        window().confirm_with_message(message).unwrap_or(false)
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = message;
-        true
-    }
 }
 
 fn form_of(g: &Guest) -> GuestForm {

@@ -1,5 +1,5 @@
 //! Venue and account settings: the team and its invites, hosted model providers, embed tokens
-//! for the chat widget, API keys, the audit log, and the person's own account and model usage.
+//! for the chat widget, API keys, webhooks, the audit log, and the person's own account and model usage.
 
 pub mod account;
 pub mod api_keys;
@@ -9,3 +9,4 @@ pub mod models;
 pub mod outbox;
 pub mod team;
 pub mod usage;
+pub mod webhooks;

@@ -40,8 +40,29 @@ pub(super) fn is_html_block(name: &str) -> bool {
 /// Elements that start a new line.
 pub(super) const HTML_LINES: &[&str] = &["br", "dt", "dd", "caption", "option", "legend"];
 
+/// Elements of a web page around its reading matter: menus, sidebars, forms, footers.
+pub(super) const PAGE_CHROME: &[&str] = &["nav", "aside", "footer", "form", "button", "select", "dialog"];
+
 /// The text of an HTML page (see the module documentation).
 pub(super) fn html_to_text(html: &str) -> String {
+    html_text_without(html, &[])
+}
+
+/// The reading matter of a web page: its text without [`PAGE_CHROME`].
+pub(super) fn readable_text(html: &str) -> String {
+    html_text_without(html, PAGE_CHROME)
+}
+
+/// A page's `<title>`, decoded and on one line.
+pub(super) fn html_title(html: &str) -> Option<String> {
+    let start = find_ignore_case(html, "<title")?;
+    let open_end = start + html[start..].find('>')? + 1;
+    let len = find_ignore_case(&html[open_end..], "</title")?;
+    let title = decode_entities(&html[open_end..open_end + len]).split_whitespace().collect::<Vec<_>>().join(" ");
+    (!title.is_empty()).then_some(title)
+}
+
+fn html_text_without(html: &str, also_skipped: &[&str]) -> String {
     let mut w = HtmlWriter::default();
     let mut tags = Tags::new(html);
     while let Some(token) = tags.next() {
@@ -51,7 +72,7 @@ pub(super) fn html_to_text(html: &str) -> String {
             Token::Text(_) | Token::Cdata(_) => {}
             Token::Start { name, closed, .. } => {
                 let name = name.to_ascii_lowercase();
-                if HTML_SKIPPED.contains(&name.as_str()) {
+                if HTML_SKIPPED.contains(&name.as_str()) || also_skipped.contains(&name.as_str()) {
                     if !closed {
                         tags.skip_element(&name);
                     }

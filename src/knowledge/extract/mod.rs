@@ -129,6 +129,12 @@ fn check(bytes: &[u8], format: DocFormat) -> Result<(), ExtractError> {
     }
 }
 
+/// A web page's title and reading matter (menus, sidebars, forms and footers left out), as
+/// Markdown-flavoured text.
+pub fn web_page(html: &str) -> (Option<String>, String) {
+    (html_title(html), readable_text(html))
+}
+
 /// The text of a document of `format` (as returned by [`detect`]).
 pub fn extract(bytes: &[u8], format: DocFormat) -> Result<Extracted, ExtractError> {
     check(bytes, format)?;

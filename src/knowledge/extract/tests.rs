@@ -515,3 +515,21 @@ fn one_megabyte_of_pdf_text() {
     eprintln!("{} pages, {} bytes of PDF text: {:?}", extracted.pages.len(), extracted.text.len(), started.elapsed());
     assert_eq!(extracted.pages.len(), 250);
 }
+
+#[test]
+fn a_web_page_keeps_its_reading_matter_and_title() {
+    let html = r#"<html><head><title> Harbor &amp; Garden
+        News </title><script>x()</script></head><body>
+        <nav><a href="/">Home</a></nav><header><h1>Ferry stop</h1></header>
+        <main><p>The ferry <b>now</b> stops here.</p><aside>Related: ads</aside></main>
+        <form><input name="q"><button>Go</button></form><footer>© 2026</footer></body></html>"#;
+    let (title, text) = web_page(html);
+    assert_eq!(title.as_deref(), Some("Harbor & Garden News"));
+    assert!(text.contains("# Ferry stop") && text.contains("The ferry now stops here."), "{text}");
+    for chrome in ["Home", "Related", "Go", "©", "x()"] {
+        assert!(!text.contains(chrome), "{chrome} in {text}");
+    }
+    assert_eq!(web_page("<p>no title</p>").0, None);
+    // A document upload keeps its navigation and footer (they may be the content).
+    assert!(html_to_text(html).contains("© 2026"));
+}

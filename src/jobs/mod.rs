@@ -1,0 +1,174 @@
+//! The background worker (server only): claims due jobs from the Postgres queue
+//! (`store::jobs`) and runs each by its kind: appointment reminders, document indexing, webhook
+//! deliveries; and, hourly, deletes chat uploads that were never sent.
+//! It wakes every few seconds, at once when a job is queued in this process
+//! ([`crate::knowledge::Knowledge::wake`]), and when any process queues one (`store::jobs::enqueue`
+//! notifies the `concierge_jobs` channel, which the worker listens to).
+
+/// Webhook deliveries: signed, sent, logged.
+pub mod webhooks;
+
+use crate::domain::knowledge::DocStatus;
+use crate::knowledge::{self, Knowledge};
+use crate::scheduling::reminders;
+use crate::security::outbound::OutboundPolicy;
+use crate::store::jobs::{self, Job};
+use chrono::{DateTime, Duration, Utc};
+use sqlx::PgPool;
+use std::sync::Arc;
+
+/// How long a claimed job is held before another worker may take it over.
+const LEASE_MINUTES: i64 = 10;
+
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    #[error("no handler for job kind {0:?}")]
+    UnknownKind(String),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error(transparent)]
+    Knowledge(#[from] knowledge::KnowledgeError),
+    /// A webhook's receiver did not take a delivery (tried again later).
+    #[error("{0}")]
+    Webhook(String),
+}
+
+/// What jobs run with: the knowledge base (indexing) and the client that sends webhooks.
+#[derive(Clone)]
+pub struct Runner {
+    pub knowledge: Arc<Knowledge>,
+    pub webhooks: webhooks::Sender,
+}
+
+impl Runner {
+    /// `outbound`: the operator's private hosts webhooks may reach (`CONCIERGE_OUTBOUND_ALLOW`).
+    pub fn new(knowledge: Arc<Knowledge>, outbound: OutboundPolicy) -> Self {
+        Self { knowledge, webhooks: webhooks::Sender::new(outbound) }
+    }
+}
+
+/// Runs every job due at `now` until none is left; returns how many ran. A failure is recorded
+/// on the job (tried again after a back-off) and logged.
+pub async fn run_due(pool: &PgPool, r: &Runner, now: DateTime<Utc>) -> Result<usize, JobError> {
+    let mut ran = 0;
+    while let Some(job) = jobs::claim(pool, now, Duration::minutes(LEASE_MINUTES)).await? {
+        ran += 1;
+        if let Err(e) = run_one(pool, r, &job, now).await {
+            tracing::warn!(job = job.id, kind = job.kind, attempt = job.attempts, error = %e, "job failed");
+            jobs::fail(pool, &job, &e.to_string(), now).await?;
+            if job.kind == knowledge::INDEX_JOB {
+                index_failed(pool, &job, &e).await;
+            }
+        }
+    }
+    Ok(ran)
+}
+
+async fn run_one(pool: &PgPool, r: &Runner, job: &Job, now: DateTime<Utc>) -> Result<(), JobError> {
+    match job.kind.as_str() {
+        reminders::KIND => {
+            let outcome = reminders::run(pool, job, now).await?;
+            tracing::info!(job = job.id, ?outcome, "reminder job");
+        }
+        knowledge::INDEX_JOB => {
+            let outcome = knowledge::index::run(pool, &r.knowledge, job).await?;
+            tracing::info!(job = job.id, ?outcome, "indexing job");
+        }
+        crate::store::webhooks::JOB => {
+            let outcome = webhooks::run(pool, &r.webhooks, job).await?;
+            tracing::info!(job = job.id, ?outcome, "webhook job");
+        }
+        other => return Err(JobError::UnknownKind(other.to_string())),
+    }
+    Ok(())
+}
+
+/// An indexing job that failed on the server's side (not the file's): the document says it will
+/// be tried again, or, after the last attempt, that it failed (a person can press Retry).
+async fn index_failed(pool: &PgPool, job: &Job, e: &JobError) {
+    let (Some(id), Some(version)) = (
+        job.payload.0.get("document_id").and_then(|v| v.as_i64()),
+        job.payload.0.get("version").and_then(|v| v.as_i64()),
+    ) else {
+        return;
+    };
+    let last = job.attempts >= job.max_attempts;
+    let (status, note) = if last {
+        (DocStatus::Failed, format!("Indexing failed: {e}"))
+    } else {
+        (DocStatus::Queued, format!("Indexing failed and will be tried again: {e}"))
+    };
+    if let Err(e) = crate::store::knowledge::set_status(pool, id, version as i32, status, Some(&note)).await {
+        tracing::warn!(error = %e, document = id, "document status not updated");
+    }
+}
+
+/// The channel `store::jobs::enqueue` notifies.
+const CHANNEL: &str = "concierge_jobs";
+
+/// The worker: runs due jobs every `every`, whenever woken in this process, and whenever any
+/// process queues a job, for as long as the server runs. Jobs left by a stopped server are picked
+/// up on the next start.
+pub fn spawn_worker(pool: PgPool, r: Arc<Runner>, every: std::time::Duration) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut listener = listen(&pool).await;
+        let mut swept: Option<DateTime<Utc>> = None;
+        loop {
+            let mut lost = false;
+            tokio::select! {
+                _ = tick.tick() => {}
+                _ = r.knowledge.wake.notified() => {}
+                woke = next_notification(&mut listener) => lost = !woke,
+            }
+            // The connection broke: listen again (failing that, the tick still runs every job).
+            if lost {
+                listener = listen(&pool).await;
+            }
+            let now = Utc::now();
+            if let Err(e) = run_due(&pool, &r, now).await {
+                tracing::warn!(error = %e, "job worker");
+            }
+            // Hourly: chat uploads never sent with a message (every instance may; a delete is
+            // idempotent).
+            if swept.is_none_or(|at| now - at > Duration::hours(1)) {
+                swept = Some(now);
+                match knowledge::sweep_unsent(&pool, &r.knowledge, now).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(deleted = n, "unsent chat attachments swept"),
+                    Err(e) => tracing::warn!(error = %e, "sweeping unsent attachments"),
+                }
+            }
+        }
+    })
+}
+
+async fn listen(pool: &PgPool) -> Option<sqlx::postgres::PgListener> {
+    let attempt = async {
+        let mut l = sqlx::postgres::PgListener::connect_with(pool).await?;
+        l.listen(CHANNEL).await?;
+        Ok::<_, sqlx::Error>(l)
+    };
+    match attempt.await {
+        Ok(l) => Some(l),
+        Err(e) => {
+            tracing::warn!(error = %e, "job worker: not listening for jobs queued elsewhere; polling only");
+            None
+        }
+    }
+}
+
+/// Waits for a notification; false when the listener failed. Without a listener it never returns.
+async fn next_notification(listener: &mut Option<sqlx::postgres::PgListener>) -> bool {
+    match listener {
+        Some(l) => match l.recv().await {
+            Ok(_) => true,
+            Err(e) => {
+                tracing::warn!(error = %e, "job worker: listening for jobs failed");
+                false
+            }
+        },
+        None => std::future::pending().await,
+    }
+}
