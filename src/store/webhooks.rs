@@ -202,15 +202,22 @@ pub async fn delete(pool: &PgPool, actor: &Actor, id: i64) -> StoreResult<String
         .ok_or(StoreError::NotFound)
 }
 
-/// Queues the `webhook` job of a delivery (its `replays`-th sending) and wakes the workers.
-async fn queue(conn: &mut PgConnection, delivery_id: i64, replays: i32, now: DateTime<Utc>) -> StoreResult<()> {
+/// Queues the `webhook` job of a delivery (its `replays`-th sending) and wakes the workers. A
+/// test event or a replay is `Waited` for by the owner who asked.
+async fn queue(
+    conn: &mut PgConnection,
+    delivery_id: i64,
+    replays: i32,
+    now: DateTime<Utc>,
+    priority: jobs::Priority,
+) -> StoreResult<()> {
     jobs::enqueue(
         conn,
         JOB,
         &json!({ "delivery_id": delivery_id }),
         now,
         Some(&format!("webhook:{delivery_id}:{replays}")),
-        jobs::Priority::Background,
+        priority,
     )
     .await?;
     Ok(())
@@ -246,7 +253,7 @@ pub async fn emit(
     .fetch_all(&mut *conn)
     .await?;
     for &d in &deliveries {
-        queue(conn, d, 0, now).await?;
+        queue(conn, d, 0, now, jobs::Priority::Background).await?;
     }
     if !deliveries.is_empty() {
         tracing::debug!(event = event.as_str(), deliveries = deliveries.len(), "webhook deliveries queued");
@@ -278,7 +285,7 @@ pub async fn ping(pool: &PgPool, actor: &Actor, webhook_id: i64, now: DateTime<U
     .fetch_optional(&mut *tx)
     .await?
     .ok_or(StoreError::NotFound)?;
-    queue(&mut tx, delivery, 0, now).await?;
+    queue(&mut tx, delivery, 0, now, jobs::Priority::Waited).await?;
     tx.commit().await?;
     Ok(delivery)
 }
@@ -296,7 +303,7 @@ pub async fn replay(pool: &PgPool, actor: &Actor, delivery_id: i64, now: DateTim
     .fetch_optional(&mut *tx)
     .await?
     .ok_or(StoreError::NotFound)?;
-    queue(&mut tx, delivery_id, replays, now).await?;
+    queue(&mut tx, delivery_id, replays, now, jobs::Priority::Waited).await?;
     tx.commit().await?;
     Ok(event)
 }
