@@ -32,12 +32,10 @@ pub struct Sender {
 
 impl Sender {
     pub fn new(policy: OutboundPolicy) -> Self {
-        let http = reqwest::Client::builder()
+        let http = crate::security::outbound::client_builder(policy.clone())
             .connect_timeout(CONNECT_TIMEOUT)
             .timeout(TIMEOUT)
             .user_agent(concat!("concierge-webhooks/", env!("CARGO_PKG_VERSION")))
-            .dns_resolver(Arc::new(crate::security::outbound::GuardedResolver::new(policy.clone())))
-            .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap_or_else(|_| reqwest::Client::new());
         Self { http, policy: Arc::new(policy) }
@@ -130,12 +128,8 @@ async fn finish(pool: &PgPool, job: &Job, delivery_id: i64, attempt: &Attempt<'_
 /// Why a request got no answer, in words for the delivery log (never the whole error chain, which
 /// may carry addresses the guard resolved).
 fn describe(e: &reqwest::Error) -> String {
-    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
-    while let Some(err) = cur {
-        if let Some(refused) = err.downcast_ref::<crate::security::outbound::OutboundError>() {
-            return refused.to_string();
-        }
-        cur = err.source();
+    if let Some(refused) = crate::security::outbound::refusal(e) {
+        return refused.to_string();
     }
     if e.is_timeout() {
         format!("No answer within {} seconds.", TIMEOUT.as_secs())

@@ -8,7 +8,7 @@
 //! pages are anyone's, so every address a page read connects to (and every redirect) passes the
 //! outbound guard.
 
-use crate::security::outbound::{GuardedResolver, OutboundPolicy};
+use crate::security::outbound::OutboundPolicy;
 use crate::security::Secret;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -159,12 +159,12 @@ impl Web {
     pub fn with_provider(provider: Box<dyn SearchProvider>, outbound: OutboundPolicy) -> Self {
         let policy = Arc::new(outbound);
         let check = policy.clone();
-        let pages = reqwest::Client::builder()
+        let pages = crate::security::outbound::client_builder((*policy).clone())
             .timeout(PAGE_TIMEOUT)
             .connect_timeout(Duration::from_secs(5))
             .user_agent(concat!("Mozilla/5.0 (compatible; concierge/", env!("CARGO_PKG_VERSION"), ")"))
-            .dns_resolver(Arc::new(GuardedResolver::new((*policy).clone())))
-            // A redirect to an address literal never reaches the resolver: vet it here.
+            // Pages move: follow a few redirects. One to an address literal never reaches the
+            // resolver, so it is vetted here.
             .redirect(reqwest::redirect::Policy::custom(move |attempt| {
                 if attempt.previous().len() >= MAX_REDIRECTS {
                     attempt.error("too many redirects")
@@ -270,12 +270,8 @@ async fn capped_body(mut res: reqwest::Response, cap: usize) -> Result<(Vec<u8>,
 
 /// Why a page was not read, without the addresses the guard resolved.
 fn unreachable(e: &reqwest::Error) -> String {
-    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
-    while let Some(err) = cur {
-        if let Some(o) = err.downcast_ref::<crate::security::outbound::OutboundError>() {
-            return o.to_string();
-        }
-        cur = err.source();
+    if let Some(refused) = crate::security::outbound::refusal(e) {
+        return refused.to_string();
     }
     if e.is_timeout() {
         "The page did not answer in time.".into()
@@ -303,6 +299,17 @@ fn clean_block(s: &str) -> String {
 /// The text of a JSON field (absent or not text: empty).
 fn text(v: &Value, key: &str) -> String {
     v.get(key).and_then(Value::as_str).unwrap_or_default().to_string()
+}
+
+/// The results at `pointer` in a provider's answer, each with `title`, `url` and its snippet in
+/// field `snippet`, at most `count`.
+fn hits(answer: &Value, pointer: &str, snippet: &str, count: usize) -> Vec<WebHit> {
+    let results = answer.pointer(pointer).and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+    results
+        .iter()
+        .take(count)
+        .map(|r| WebHit { title: text(r, "title"), url: text(r, "url"), snippet: text(r, snippet) })
+        .collect()
 }
 
 fn failed(what: &str, e: impl std::fmt::Display) -> WebError {
@@ -340,13 +347,8 @@ impl SearchProvider for SearXng {
     fn search<'a>(&'a self, query: &'a str, count: usize) -> BoxFuture<'a, Result<Vec<WebHit>, WebError>> {
         Box::pin(async move {
             let req = self.http.get(format!("{}/search", self.base)).query(&[("q", query), ("format", "json")]);
-            let v = json_answer(self.name(), req).await?;
-            let results = v.get("results").and_then(Value::as_array).cloned().unwrap_or_default();
-            Ok(results
-                .iter()
-                .take(count * 2)
-                .map(|r| WebHit { title: text(r, "title"), url: text(r, "url"), snippet: text(r, "content") })
-                .collect())
+            // Twice as many: SearXNG merges engines, and repeats are dropped afterwards.
+            Ok(hits(&json_answer(self.name(), req).await?, "/results", "content", count * 2))
         })
     }
 }
@@ -371,12 +373,7 @@ impl SearchProvider for Brave {
                 .query(&[("q", query), ("count", &count.to_string())])
                 .header(reqwest::header::ACCEPT, "application/json")
                 .header("X-Subscription-Token", self.key.expose());
-            let v = json_answer(self.name(), req).await?;
-            let results = v.pointer("/web/results").and_then(Value::as_array).cloned().unwrap_or_default();
-            Ok(results
-                .iter()
-                .map(|r| WebHit { title: text(r, "title"), url: text(r, "url"), snippet: text(r, "description") })
-                .collect())
+            Ok(hits(&json_answer(self.name(), req).await?, "/web/results", "description", count))
         })
     }
 }
@@ -400,12 +397,7 @@ impl SearchProvider for Tavily {
                 .post(format!("{}/search", self.base))
                 .bearer_auth(self.key.expose())
                 .json(&serde_json::json!({"query": query, "max_results": count, "search_depth": "basic"}));
-            let v = json_answer(self.name(), req).await?;
-            let results = v.get("results").and_then(Value::as_array).cloned().unwrap_or_default();
-            Ok(results
-                .iter()
-                .map(|r| WebHit { title: text(r, "title"), url: text(r, "url"), snippet: text(r, "content") })
-                .collect())
+            Ok(hits(&json_answer(self.name(), req).await?, "/results", "content", count))
         })
     }
 }

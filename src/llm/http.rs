@@ -98,11 +98,8 @@ pub fn client(timeouts: &Timeouts) -> reqwest::Client {
 /// A client for addresses a venue chose: every address a name resolves to is vetted by the
 /// outbound guard, and redirects are not followed (a redirect could lead anywhere).
 pub fn guarded_client(timeouts: &Timeouts, policy: OutboundPolicy) -> reqwest::Client {
-    reqwest::Client::builder()
+    crate::security::outbound::client_builder(policy)
         .connect_timeout(timeouts.connect)
-        .user_agent(concat!("concierge/", env!("CARGO_PKG_VERSION")))
-        .dns_resolver(Arc::new(crate::security::outbound::GuardedResolver::new(policy)))
-        .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap_or_else(|_| reqwest::Client::new())
 }

@@ -165,6 +165,29 @@ impl reqwest::dns::Resolve for GuardedResolver {
     }
 }
 
+/// An HTTP client builder for addresses someone else chose: every address a name resolves to is
+/// vetted by [`GuardedResolver`], and no redirect is followed (a redirect could lead anywhere; a
+/// caller that must follow some sets its own policy that vets each one). Callers add timeouts.
+pub fn client_builder(policy: OutboundPolicy) -> reqwest::ClientBuilder {
+    reqwest::Client::builder()
+        .user_agent(concat!("concierge/", env!("CARGO_PKG_VERSION")))
+        .dns_resolver(Arc::new(GuardedResolver::new(policy)))
+        .redirect(reqwest::redirect::Policy::none())
+}
+
+/// The guard's refusal somewhere in an error's chain (a connection it stopped), to tell people
+/// why without the addresses it resolved.
+pub fn refusal<'a>(e: &'a (dyn std::error::Error + 'static)) -> Option<&'a OutboundError> {
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = cur {
+        if let Some(refused) = err.downcast_ref::<OutboundError>() {
+            return Some(refused);
+        }
+        cur = err.source();
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
