@@ -105,6 +105,7 @@ async fn main() {
             knowledge: None,
             thread_id: None,
             tx: None,
+            outside: None,
         };
         let mut times = Vec::new();
         for i in 0..40 {

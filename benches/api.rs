@@ -84,6 +84,7 @@ async fn main() {
         );
     }
     mcp_calls(&client, &base, &key).await;
+    outside_calls(&base, &key).await;
     webhook_deliveries(&client, pool.clone()).await;
     common::drop_db("concierge_bench_api").await;
 }
@@ -114,6 +115,42 @@ async fn mcp_calls(client: &reqwest::Client, base: &str, key: &str) {
     println!();
     println!("== MCP tool call (tools/call list_vendors, one at a time, {CALLS} calls) ==");
     println!("p50 {}  p99 {}", ms(pct(&mut took, 50)), ms(pct(&mut took, 99)));
+}
+
+/// The MCP client of the outside tools (`agent::remote`) calling this server's own `/mcp` (rmcp),
+/// one call at a time: `initialize`, `notifications/initialized` and `tools/call`, each a request.
+async fn outside_calls(base: &str, key: &str) {
+    use concierge::agent::remote::Outside;
+    use concierge::store::mcp_servers::Connection;
+    const CALLS: usize = 200;
+    let outside = Outside::new(concierge::security::outbound::OutboundPolicy::from_list("127.0.0.1"));
+    let conn = Connection {
+        id: 0,
+        name: "self".into(),
+        url: format!("{base}/mcp"),
+        headers: vec![("Authorization".into(), format!("Bearer {key}"))],
+    };
+    let start = Instant::now();
+    let listed = outside.list(&conn).await.unwrap();
+    let list_took = start.elapsed();
+    let mut took = Vec::new();
+    for i in 0..=CALLS {
+        let start = Instant::now();
+        let (result, _) = outside.call(&conn, "list_vendors", &serde_json::json!({})).await.unwrap();
+        assert!(result["content"].as_str().is_some_and(|c| !c.is_empty()), "{result}");
+        if i > 0 {
+            took.push(start.elapsed());
+        }
+    }
+    println!();
+    println!("== Outside tool call (our MCP client to this server's /mcp: session + tools/call, {CALLS} calls) ==");
+    println!(
+        "p50 {}  p99 {}  (listing {} tools: {})",
+        ms(pct(&mut took, 50)),
+        ms(pct(&mut took, 99)),
+        listed.len(),
+        ms(list_took)
+    );
 }
 
 /// Inquiries sent one at a time; the time until the receiver has each one's webhook.

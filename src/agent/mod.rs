@@ -16,6 +16,7 @@ pub mod context;
 pub mod examples;
 pub mod extract;
 pub mod ground;
+pub mod remote;
 pub mod schema;
 pub mod tools;
 
@@ -55,6 +56,8 @@ pub struct ToolCx<'a> {
     /// The approval's transaction, when an approved action runs: its writes commit with the
     /// decision or not at all (see `crate::chat::approvals`). `None`: each write commits alone.
     pub tx: Option<&'a Mutex<Transaction<'static, Postgres>>>,
+    /// The outside tools' client (`remote`); `None` outside the server (some tests).
+    pub outside: Option<&'a remote::Outside>,
 }
 
 impl ToolCx<'_> {
@@ -184,6 +187,8 @@ pub struct ToolEntry {
     preview: PreviewFn,
     run: RunFn,
     decode: fn(&Value) -> Result<(), ToolError>,
+    /// An outside tool's server, name and whole schema (`remote`); `None` for our own.
+    remote: Option<Box<remote::RemoteTool>>,
 }
 
 /// Deserialises arguments that [`ToolEntry::check`] passed.
@@ -225,25 +230,41 @@ impl ToolEntry {
             preview: preview_erased::<T>,
             run: run_erased::<T>,
             decode: decode_erased::<T>,
+            remote: None,
         }
     }
 
     /// Whether arguments decode into the tool's argument type (what `run` does first). The
     /// property tests hold [`ToolEntry::check`] to it: what the schema passes, the type takes.
     pub fn decodes(&self, args: &Value) -> Result<(), ToolError> {
-        (self.decode)(args)
+        match &self.remote {
+            Some(r) => r.check(args),
+            None => (self.decode)(args),
+        }
     }
 
-    /// Checks the arguments (schema, then types) without running anything.
+    /// Checks the arguments (schema, then types) without running anything. An outside tool's
+    /// are checked against its server's whole schema.
     pub fn check(&self, args: &Value) -> Result<(), ToolError> {
-        schema::validate(&self.schema, args).map_err(ToolError::Arguments)
+        match &self.remote {
+            Some(r) => r.check(args),
+            None => schema::validate(&self.schema, args).map_err(ToolError::Arguments),
+        }
+    }
+
+    /// An outside tool's part (an MCP server's tool), or `None` for our own.
+    pub fn outside(&self) -> Option<&remote::RemoteTool> {
+        self.remote.as_deref()
     }
 
     #[tracing::instrument(name = "tool_preview", skip_all, err(level = "info"), fields(tool = self.name, user_id = cx.actor.user_id, venue_id = cx.actor.venue_id))]
     pub async fn preview(&self, cx: &ToolCx<'_>, args: &Value) -> Result<Preview, ToolError> {
         self.check_role(cx.actor)?;
         self.check(args)?;
-        (self.preview)(cx, args).await
+        match &self.remote {
+            Some(r) => Ok(r.preview(args)),
+            None => (self.preview)(cx, args).await,
+        }
     }
 
     /// Runs the tool: checks the role, validates, then calls the handler.
@@ -251,7 +272,10 @@ impl ToolEntry {
     pub async fn run(&self, cx: &ToolCx<'_>, args: &Value) -> Result<(Value, String), ToolError> {
         self.check_role(cx.actor)?;
         self.check(args)?;
-        (self.run)(cx, args).await
+        match &self.remote {
+            Some(r) => remote::run(cx, r, self.name, args).await,
+            None => (self.run)(cx, args).await,
+        }
     }
 
     /// Whether what it needs is configured here (the web tools need a search provider).

@@ -77,6 +77,91 @@ fn clean(v: &mut Value) {
     }
 }
 
+/// An outside tool's schema (an MCP server's, full JSON Schema) as the models are shown it: local
+/// `$ref`s inlined (a reference too deep, remote or unknown becomes "anything"), then cleaned
+/// like ours and cut to the keywords every provider and llama.cpp's grammar converter read.
+/// Arguments are checked against the server's whole schema (`agent::remote`), not this.
+pub fn for_outside(schema: &Value) -> Value {
+    let mut v = inline_refs(schema, schema, 0);
+    keep_known(&mut v);
+    clean(&mut v);
+    if let Value::Object(m) = &mut v {
+        m.insert("type".into(), Value::String("object".into()));
+        m.entry("properties").or_insert_with(|| Value::Object(Map::new()));
+    }
+    v
+}
+
+/// How deep references are followed (a schema that refers to itself stops here).
+const REF_DEPTH: usize = 8;
+
+fn inline_refs(node: &Value, root: &Value, depth: usize) -> Value {
+    match node {
+        Value::Object(m) => {
+            if let Some(r) = m.get("$ref").and_then(Value::as_str) {
+                let target = r.strip_prefix('#').filter(|_| depth < REF_DEPTH).and_then(|p| root.pointer(p));
+                let mut out = match target {
+                    Some(t) => inline_refs(t, root, depth + 1),
+                    None => Value::Object(Map::new()),
+                };
+                // Keywords beside the reference (a description) add to what it refers to.
+                if let Value::Object(o) = &mut out {
+                    for (k, v) in m.iter().filter(|(k, _)| *k != "$ref") {
+                        o.entry(k.clone()).or_insert_with(|| inline_refs(v, root, depth + 1));
+                    }
+                }
+                return out;
+            }
+            Value::Object(m.iter().map(|(k, v)| (k.clone(), inline_refs(v, root, depth))).collect())
+        }
+        Value::Array(a) => Value::Array(a.iter().map(|v| inline_refs(v, root, depth)).collect()),
+        other => other.clone(),
+    }
+}
+
+/// The keywords an outside schema keeps for the models.
+const KEPT: &[&str] = &[
+    "type",
+    "properties",
+    "required",
+    "items",
+    "enum",
+    "const",
+    "minimum",
+    "maximum",
+    "minLength",
+    "maxLength",
+    "minItems",
+    "maxItems",
+    "description",
+    "additionalProperties",
+    "format",
+    "default",
+    "anyOf",
+    "oneOf",
+];
+
+fn keep_known(v: &mut Value) {
+    let Value::Object(m) = v else { return };
+    m.retain(|k, _| KEPT.contains(&k.as_str()));
+    if let Some(Value::Array(types)) = m.get("type") {
+        if types.iter().any(|t| !t.is_string()) {
+            m.remove("type");
+        }
+    }
+    for (key, child) in m.iter_mut() {
+        match (key.as_str(), child) {
+            ("properties", Value::Object(props)) => props.values_mut().for_each(keep_known),
+            ("items" | "additionalProperties", c @ Value::Object(_)) => keep_known(c),
+            ("anyOf" | "oneOf", Value::Array(branches)) => branches.iter_mut().for_each(keep_known),
+            _ => {}
+        }
+    }
+    if m.get("required").is_some_and(|r| !r.is_array()) {
+        m.remove("required");
+    }
+}
+
 /// Checks `value` against `schema` (the subset [`for_type`] produces): type, properties,
 /// required, additionalProperties, enum, const, minimum/maximum, minLength/maxLength,
 /// minItems/maxItems, items, and `format: date`. The error names the offending path.
@@ -259,5 +344,40 @@ mod tests {
         assert!(err(json!({"name": "Ann", "rsvp": "perhaps"})).starts_with("`rsvp` must be one of"));
         assert!(err(json!({"name": "Ann", "vip": true})).starts_with("`vip` is not an argument"));
         assert_eq!(err(json!([1])), "`arguments` must be an object, not a list");
+    }
+
+    #[test]
+    fn outside_schemas_are_inlined_and_cut_to_what_models_read() {
+        let server = json!({
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "type": "object",
+            "title": "Args",
+            "properties": {
+                "city": {"type": "string", "pattern": "^[A-Z]", "description": "The city."},
+                "when": {"$ref": "#/$defs/day", "description": "Which day."},
+                "loop": {"$ref": "#/$defs/node"},
+                "far": {"$ref": "https://evil.example/x.json"},
+                "tags": {"type": "array", "items": {"type": "string", "not": {"const": "x"}}},
+            },
+            "required": ["city"],
+            "allOf": [{"required": ["when"]}],
+            "$defs": {
+                "day": {"type": "string", "enum": ["today", "tomorrow"]},
+                "node": {"type": "object", "properties": {"next": {"$ref": "#/$defs/node"}}},
+            },
+        });
+        let shown = for_outside(&server);
+        assert_eq!(shown["type"], "object");
+        for gone in ["$schema", "title", "allOf", "$defs"] {
+            assert!(shown.get(gone).is_none(), "{gone}");
+        }
+        assert!(shown["properties"]["city"].get("pattern").is_none());
+        assert_eq!(shown["properties"]["when"]["enum"], json!(["today", "tomorrow"]));
+        assert_eq!(shown["properties"]["when"]["description"], "Which day.");
+        assert_eq!(shown["properties"]["far"], json!({}));
+        assert!(shown["properties"]["tags"]["items"].get("not").is_none());
+        assert!(!shown.to_string().contains("$ref"), "{shown}");
+        // Ours accepts what the models were shown.
+        assert!(validate(&shown, &json!({"city": "Boston", "when": "today"})).is_ok());
     }
 }

@@ -15,6 +15,7 @@ pub mod dashboard;
 pub mod events;
 pub mod guests;
 pub mod knowledge;
+pub mod mcp_servers;
 pub mod messages;
 pub mod scheduling;
 pub mod tasks;

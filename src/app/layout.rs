@@ -115,6 +115,7 @@ fn UserMenu(user: SessionUser) -> impl IntoView {
                 {(user.role == crate::domain::Role::Owner).then(|| view! { <a href="/settings/embed" class="link mt-1 block text-sm">"Embedded chat"</a> })}
                 {(user.role == crate::domain::Role::Owner).then(|| view! { <a href="/settings/scheduling" class="link mt-1 block text-sm">"Scheduling settings"</a> })}
                 {(user.role == crate::domain::Role::Owner).then(|| view! { <a href="/settings/webhooks" class="link mt-1 block text-sm">"Webhooks"</a> })}
+                {(user.role == crate::domain::Role::Owner).then(|| view! { <a href="/settings/tools" class="link mt-1 block text-sm">"Outside tools"</a> })}
                 {(user.role == crate::domain::Role::Owner).then(|| view! { <a href="/settings/audit" class="link mt-1 block text-sm">"Audit log"</a> })}
                 {(user.role == crate::domain::Role::Owner).then(|| view! { <a href="/settings/outbox" class="link mt-1 block text-sm">"Outgoing mail"</a> })}
                 <ActionForm action=logout attr:class="mt-3">

@@ -138,6 +138,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/settings/api") view=pages::settings_api::ApiSettingsPage ssr=SsrMode::Async />
                     <Route path=path!("/settings/audit") view=pages::settings_audit::AuditSettingsPage ssr=SsrMode::Async />
                     <Route path=path!("/settings/webhooks") view=pages::settings_webhooks::WebhookSettingsPage ssr=SsrMode::Async />
+                    <Route path=path!("/settings/tools") view=pages::settings_tools::ToolSettingsPage ssr=SsrMode::Async />
                     <Route path=path!("/approvals") view=pages::approvals::ApprovalsPage ssr=SsrMode::Async />
                     <Route path=path!("/book") view=pages::book::BookPage ssr=SsrMode::Async />
                     <Route path=path!("/calendar") view=pages::calendar::CalendarPage ssr=SsrMode::Async />

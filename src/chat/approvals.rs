@@ -126,10 +126,21 @@ impl Hub {
             knowledge: Some(&self.knowledge),
             thread_id: None,
             tx: Some(tx),
+            outside: Some(&self.outside),
         };
-        Ok(match crate::agent::tool(&pending.tool) {
+        let tool = match crate::agent::tool(&pending.tool) {
+            Some(t) => Some(t),
+            // An outside tool (an MCP server's), if it is still on.
+            None => {
+                crate::agent::remote::enabled_named(&self.outside, &self.pool, pending.venue_id, &pending.tool).await
+            }
+        };
+        Ok(match tool {
             Some(t) => t.run(&cx, &pending.arguments).await,
-            None => Err(ToolError::UnknownTool(pending.tool.clone())),
+            None => Err(ToolError::Invalid(format!(
+                "{} is no longer available (its server was removed or the tool turned off).",
+                pending.tool
+            ))),
         })
     }
 

@@ -70,6 +70,7 @@ impl Hub {
             knowledge: Some(&self.knowledge),
             thread_id,
             tx: None,
+            outside: Some(&self.outside),
         };
         let Some(approver) = tool.approval else {
             let cx = cx(None);

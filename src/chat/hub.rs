@@ -24,18 +24,27 @@ pub struct Hub {
     pub flush_every: Duration,
     /// The knowledge base, for the document-search tool.
     pub(super) knowledge: Arc<crate::knowledge::Knowledge>,
+    /// The outside tools' client (the venue's MCP servers).
+    pub(super) outside: Arc<crate::agent::remote::Outside>,
 }
 
 impl Hub {
     pub fn new(pool: PgPool, llm: Arc<Llm>, knowledge: Arc<crate::knowledge::Knowledge>) -> Self {
+        let outside = Arc::new(crate::agent::remote::Outside::new(llm.outbound().clone()));
         Self {
             pool,
             llm,
             knowledge,
+            outside,
             live: Mutex::new(HashMap::new()),
             venue_providers: Mutex::new(HashMap::new()),
             flush_every: Duration::from_millis(250),
         }
+    }
+
+    /// The outside tools' client (listing a server's tools on the settings page).
+    pub fn outside(&self) -> &crate::agent::remote::Outside {
+        &self.outside
     }
 
     /// Whether a reply is being written in the thread right now.

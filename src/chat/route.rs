@@ -128,6 +128,13 @@ fn name_words(tool: &str, request: &str) -> usize {
     named + usize::from(examples::verbs(tool).iter().any(|v| plain.contains(v)))
 }
 
+/// Whether `request` says a word of outside tool `exposed`'s own name (`weather__get_forecast`:
+/// "forecast"; its server's name and generic words aside).
+pub fn names_outside(exposed: &str, request: &str) -> bool {
+    let own = exposed.split_once("__").map_or(exposed, |(_, t)| t);
+    name_words(own, request) > 0
+}
+
 /// A request compared after the previous message scores this much less than alone, so that a
 /// request which stands on its own is routed on its own words.
 pub const FOLLOW_UP_PENALTY: f32 = 0.1;

@@ -49,6 +49,7 @@ impl Hub {
             knowledge: Some(&self.knowledge),
             thread_id: Some(job.thread_id),
             tx: None,
+            outside: Some(&self.outside),
         };
         let mut last = parent;
         let mut items: Vec<Option<ChatItem>> = Vec::with_capacity(calls.len());

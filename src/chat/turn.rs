@@ -173,7 +173,13 @@ impl Hub {
                 return Some((job.reply.id, out));
             }
         };
-        let tools = offered_tools(&job.model, job.agent, job.actor.role, job.read_only, &self.knowledge);
+        let mut tools = offered_tools(&job.model, job.agent, job.actor.role, job.read_only, &self.knowledge);
+        if job.model.info.supports_tools {
+            // The outside tools the venue turned on for this agent (its MCP servers').
+            let outside =
+                crate::agent::remote::enabled_for(&self.outside, &self.pool, job.actor.venue_id, job.agent).await;
+            tools.extend(outside.into_iter().filter(|t| !job.read_only || t.approval.is_none()));
+        }
         let clip = if job.model.info.local { 1500 } else { 12_000 };
         let files = self.files(job.thread_id, &job.model, &history).await;
         // What the person wrote last, without the files it carries.
@@ -403,6 +409,8 @@ impl Hub {
     /// Without the embedding model, every tool is offered and the model narrows them by words.
     /// `Some(reply)` instead when no tool serves it: a change none of the tools makes
     /// ([`super::replies::out_of_reach`]), or small talk ([`super::replies::small_talk_reply`]).
+    /// Outside tools (an MCP server's) have no example requests: the ones whose names the request
+    /// says ("the forecast" for `weather__get_forecast`) are offered instead.
     async fn route_tools(
         &self,
         tools: &[&'static crate::agent::ToolEntry],
@@ -410,6 +418,17 @@ impl Hub {
         previous: Option<&str>,
         request: &mut ChatRequest,
     ) -> Option<String> {
+        let named: Vec<&'static crate::agent::ToolEntry> = tools
+            .iter()
+            .filter(|t| t.outside().is_some() && super::route::names_outside(t.name, said))
+            .take(crate::llm::embedded::MAX_OFFERED)
+            .copied()
+            .collect();
+        if !named.is_empty() {
+            request.tools = named.iter().map(|t| t.spec()).collect();
+            request.tool_choice = crate::llm::ToolChoice::Required;
+            return None;
+        }
         let embedder = self.knowledge.embedder.as_ref()?;
         let scores = super::route::route_tools(embedder, tools, said, previous).await?;
         let plan = scores.plan();

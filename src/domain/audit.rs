@@ -27,6 +27,9 @@ string_enum! {
         ApiKeyRevoked => ("api_key_revoked", "API key revoked"),
         WebhookSaved => ("webhook_saved", "Webhook saved"),
         WebhookRemoved => ("webhook_removed", "Webhook removed"),
+        ToolServerSaved => ("tool_server_saved", "Outside tool server saved"),
+        ToolServerRemoved => ("tool_server_removed", "Outside tool server removed"),
+        OutsideToolChanged => ("outside_tool_changed", "Outside tool turned on, off or changed"),
         SchedulingChanged => ("scheduling_changed", "Scheduling settings changed"),
         ActionProposed => ("action_proposed", "Agent action proposed"),
         ActionApproved => ("action_approved", "Agent action approved and done"),
@@ -56,7 +59,8 @@ impl AuditAction {
             }
             VenueCreated | MemberInvited | InviteAccepted | MemberRemoved => AuditCategory::Team,
             ProviderSaved | ProviderRemoved | EmbedLinkCreated | EmbedLinkRevoked | ApiKeyCreated | ApiKeyRevoked
-            | WebhookSaved | WebhookRemoved | SchedulingChanged => AuditCategory::Settings,
+            | WebhookSaved | WebhookRemoved | ToolServerSaved | ToolServerRemoved | OutsideToolChanged
+            | SchedulingChanged => AuditCategory::Settings,
             ActionProposed | ActionApproved | ActionRejected | ActionFailed => AuditCategory::Agents,
             Exported | Deleted => AuditCategory::Data,
         }

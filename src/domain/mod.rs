@@ -103,6 +103,7 @@ pub mod audit;
 pub mod chat;
 pub mod knowledge;
 pub mod markdown;
+pub mod mcp_servers;
 pub mod scheduling;
 pub mod text;
 pub mod webhooks;

@@ -174,6 +174,30 @@ pub(super) fn has_stray_control(s: &str) -> bool {
     s.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
 }
 
+/// The shape of a URL the server calls (a webhook, an MCP server): scheme, host, no user or
+/// fragment. Written by hand rather than with the `url` crate, which the browser build does not
+/// otherwise carry.
+pub fn http_url(url: &str) -> Result<(), &'static str> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or("Give an address that starts with https:// (or http://).")?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if authority.is_empty() || authority.starts_with(':') {
+        return Err("The address needs a host name.");
+    }
+    if authority.contains('@') {
+        return Err("Put no user name or password in the address.");
+    }
+    if url.contains('#') {
+        return Err("An address with a # part cannot be called.");
+    }
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("The address has spaces in it.");
+    }
+    Ok(())
+}
+
 pub fn required_text(raw: &str, max: usize) -> Result<String, String> {
     let v = raw.trim();
     if v.is_empty() {

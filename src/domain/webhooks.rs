@@ -160,7 +160,7 @@ pub fn new_webhook(input: &WebhookInput) -> Result<NewWebhook, FieldErrors> {
     let mut p = Parser::new();
     let url = p.text("url", &input.url, 2000);
     if !url.is_empty() {
-        if let Err(m) = endpoint_url(&url) {
+        if let Err(m) = super::parse::http_url(&url) {
             p.fail::<()>("url", m);
         }
     }
@@ -175,29 +175,6 @@ pub fn new_webhook(input: &WebhookInput) -> Result<NewWebhook, FieldErrors> {
         p.fail::<()>("events", "Choose at least one event.");
     }
     p.finish(|| NewWebhook { url, description, events })
-}
-
-/// The shape of an endpoint's URL (scheme, host, no user or fragment). Written by hand rather
-/// than with the `url` crate, which the browser build does not otherwise carry.
-fn endpoint_url(url: &str) -> Result<(), &'static str> {
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))
-        .ok_or("Give an address that starts with https:// (or http://).")?;
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    if authority.is_empty() || authority.starts_with(':') {
-        return Err("The address needs a host name.");
-    }
-    if authority.contains('@') {
-        return Err("Put no user name or password in the address; the signature proves the sender.");
-    }
-    if url.contains('#') {
-        return Err("An address with a # part cannot be called.");
-    }
-    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err("The address has spaces in it.");
-    }
-    Ok(())
 }
 
 /// The hex HMAC-SHA256 signature's input: `<timestamp>.<body>`.

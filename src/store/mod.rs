@@ -20,6 +20,7 @@ pub mod feeds;
 pub mod guests;
 pub mod jobs;
 pub mod knowledge;
+pub mod mcp_servers;
 pub mod messages;
 pub mod notifications;
 pub mod outbox;
@@ -96,6 +97,7 @@ const CONSTRAINTS: &[(&str, Violation)] = &[
     ("llm_providers_venue_id_name_key", Violation::Field("name", "A provider with this name exists already.")),
     ("appointment_types_venue_id_name_key", Violation::Field("name", "That name is already used.")),
     ("resources_venue_id_name_key", Violation::Field("name", "That name is already used.")),
+    ("mcp_servers_venue_id_name_key", Violation::Field("name", "A server with this name is connected already.")),
 ];
 
 enum Violation {

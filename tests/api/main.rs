@@ -12,6 +12,7 @@ mod input;
 mod knowledge;
 mod limits;
 mod mcp;
+mod mcp_client;
 mod openai;
 mod pages;
 mod reset;

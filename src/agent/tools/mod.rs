@@ -62,7 +62,7 @@ use serde::Deserialize;
 
 const STAFF: &[Role] = &[Role::Owner, Role::Staff];
 const PLANNERS: &[Role] = &[Role::Owner, Role::Staff, Role::Client];
-const MEMBERS: &[Role] = &[Role::Owner, Role::Staff, Role::Client, Role::Vendor];
+pub(super) const MEMBERS: &[Role] = &[Role::Owner, Role::Staff, Role::Client, Role::Vendor];
 /// The venue's clients and vendors: people outside its team.
 const OUTSIDE: &[Role] = &[Role::Client, Role::Vendor];
 

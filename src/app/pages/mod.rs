@@ -24,6 +24,7 @@ pub mod settings_embed;
 pub mod settings_models;
 pub mod settings_outbox;
 pub mod settings_scheduling;
+pub mod settings_tools;
 pub mod settings_webhooks;
 pub mod signup;
 pub mod team;
