@@ -33,6 +33,8 @@ async fn mcp_server(json: bool) -> McpServer {
         .arg(script)
         .env("PORT", port.to_string())
         .env("MCP_JSON", if json { "1" } else { "0" })
+        // Its log (a tool that fails on purpose prints a traceback) is not the test's.
+        .stderr(std::process::Stdio::null())
         .spawn()
         .expect("python3 runs (scripts/setup.sh installs the mcp SDK)");
     let server = McpServer { child, url: format!("http://127.0.0.1:{port}/mcp") };
