@@ -44,7 +44,7 @@ test('an owner connects an MCP server and turns a tool on for an agent', async (
     await page.goto('/settings/tools');
     await hydrated(page);
     const form = page.getByRole('form', { name: 'Connect a server' });
-    await form.getByLabel('Name').fill('weather');
+    await form.getByRole('textbox', { name: /^Name/ }).fill('weather');
     await form.getByLabel('Address (Streamable HTTP)').fill('http://10.0.0.7/mcp');
     await form.getByRole('button', { name: 'Connect and list tools' }).click();
     await expect(form.getByText('private or local network')).toBeVisible();
