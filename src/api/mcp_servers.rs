@@ -48,7 +48,7 @@ pub async fn add_mcp_server(input: McpServerInput) -> Result<i64, AppError> {
         return Err(StoreError::Forbidden.into());
     }
     let server = crate::domain::mcp_servers::new_server(&input)?;
-    if let Err(refused) = state.chat.outside().policy().check_url(&server.url).await {
+    if let Err(refused) = state.chat.outbound().check_url(&server.url).await {
         return Err(StoreError::field("url", &refused.to_string()).into());
     }
     let id = crate::store::mcp_servers::create(&state.pool, &actor, &server).await?;

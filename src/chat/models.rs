@@ -90,26 +90,30 @@ impl Hub {
     }
 }
 
-/// The tools a turn offers the model: its agent's for the person's role, none when the model
-/// cannot call tools.
-/// `read_only`: only the tools that need no approval (they read, or draft a form the person
-/// then submits).
-/// The web tools only when `knowledge` has a search provider.
-pub(super) fn offered_tools(
-    model: &ResolvedModel,
-    agent: AgentKind,
-    role: Role,
-    read_only: bool,
-    knowledge: &crate::knowledge::Knowledge,
-) -> Vec<&'static ToolEntry> {
-    if !model.info.supports_tools {
-        return Vec::new();
+impl Hub {
+    /// The tools a turn offers the model: its agent's for the person's role, then the outside
+    /// tools (the venue's MCP servers') turned on for the agent; none when the model cannot call
+    /// tools.
+    /// `read_only`: only the tools that need no approval (they read, or draft a form the person
+    /// then submits).
+    /// The web tools only when the knowledge base has a search provider.
+    pub(super) async fn offered_tools(
+        &self,
+        model: &ResolvedModel,
+        agent: AgentKind,
+        actor: &Actor,
+        read_only: bool,
+    ) -> Vec<&'static ToolEntry> {
+        if !model.info.supports_tools {
+            return Vec::new();
+        }
+        let mut tools = crate::agent::tools_here(agent, actor.role, Some(&self.knowledge));
+        tools.extend(crate::agent::remote::enabled_for(&self.outside, &self.pool, actor.venue_id, agent).await);
+        if read_only {
+            tools.retain(|t| t.approval.is_none());
+        }
+        tools
     }
-    let mut tools = crate::agent::tools_here(agent, role, Some(knowledge));
-    if read_only {
-        tools.retain(|t| t.approval.is_none());
-    }
-    tools
 }
 
 /// A venue's stored provider as the models layer takes it.

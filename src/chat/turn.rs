@@ -4,7 +4,6 @@
 
 use super::ending::{keep_ending, Ending};
 use super::live::Live;
-use super::models::offered_tools;
 use super::{Hub, MAX_STEPS};
 use crate::agent::tools::{KnowledgeOut, SearchKnowledge};
 use crate::agent::Tool;
@@ -173,13 +172,7 @@ impl Hub {
                 return Some((job.reply.id, out));
             }
         };
-        let mut tools = offered_tools(&job.model, job.agent, job.actor.role, job.read_only, &self.knowledge);
-        if job.model.info.supports_tools {
-            // The outside tools the venue turned on for this agent (its MCP servers').
-            let outside =
-                crate::agent::remote::enabled_for(&self.outside, &self.pool, job.actor.venue_id, job.agent).await;
-            tools.extend(outside.into_iter().filter(|t| !job.read_only || t.approval.is_none()));
-        }
+        let tools = self.offered_tools(&job.model, job.agent, &job.actor, job.read_only).await;
         let clip = if job.model.info.local { 1500 } else { 12_000 };
         let files = self.files(job.thread_id, &job.model, &history).await;
         // What the person wrote last, without the files it carries.

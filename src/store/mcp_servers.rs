@@ -2,21 +2,12 @@
 //! tools each listed, and which of them the venue's agents may call. Managing them is for owners;
 //! the agents read the tools turned on for their kind, always within the actor's venue.
 
-use super::{on_constraint, Actor, StoreError, StoreResult};
+use super::{on_constraint, owner, Actor, StoreError, StoreResult};
 use crate::domain::chat::AgentKind;
 use crate::domain::mcp_servers::{McpServerView, McpToolView, NewMcpServer, ToolPolicy, MAX_SERVERS};
-use crate::domain::Role;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sqlx::PgPool;
-
-fn owner(actor: &Actor) -> StoreResult<()> {
-    if actor.role == Role::Owner {
-        Ok(())
-    } else {
-        Err(StoreError::Forbidden)
-    }
-}
 
 fn headers_json(headers: &[(String, String)]) -> Value {
     Value::Array(headers.iter().map(|(n, v)| serde_json::json!([n, v])).collect())

@@ -107,6 +107,15 @@ enum Violation {
     Conflict(&'static str),
 }
 
+/// What only a venue's owner may do (its settings): anyone else is refused.
+fn owner(actor: &Actor) -> StoreResult<()> {
+    if actor.role == Role::Owner {
+        Ok(())
+    } else {
+        Err(StoreError::Forbidden)
+    }
+}
+
 /// A database error as the store reports it: a violation of a constraint in [`CONSTRAINTS`]
 /// becomes its field error or conflict; anything else stays a database error (an opaque 500).
 pub fn on_constraint(e: sqlx::Error) -> StoreError {

@@ -1,19 +1,10 @@
 //! The owner's scheduling settings: appointment types, resources, their weekly hours and date
 //! overrides. Changes apply to bookings made from then on; existing appointments keep their time.
 
-use super::{Actor, StoreError, StoreResult};
+use super::{owner, Actor, StoreError, StoreResult};
 use crate::domain::scheduling::{HoursRow, NamedId, OverrideView, ResourceSettings, SchedulingSetup, TypeSettings};
-use crate::domain::Role;
 use chrono::{NaiveDate, NaiveTime};
 use sqlx::PgPool;
-
-fn owner(actor: &Actor) -> StoreResult<()> {
-    if actor.role == Role::Owner {
-        Ok(())
-    } else {
-        Err(StoreError::Forbidden)
-    }
-}
 
 pub async fn settings(pool: &PgPool, actor: &Actor) -> StoreResult<SchedulingSetup> {
     owner(actor)?;

@@ -6,12 +6,11 @@
 //! that commits is delivered at least once. The job (`crate::jobs::webhooks`) sends it and
 //! records every attempt here.
 
-use super::{jobs, Actor, StoreError, StoreResult};
+use super::{jobs, owner, Actor, StoreError, StoreResult};
 use crate::domain::webhooks::{
     AttemptView, DeliveryStatus, DeliveryView, NewWebhook, WebhookEvent, WebhookSettings, WebhookView, MAX_WEBHOOKS,
     PING,
 };
-use crate::domain::Role;
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 use sqlx::{PgConnection, PgPool};
@@ -22,14 +21,6 @@ pub const JOB: &str = "webhook";
 const LISTED: i64 = 50;
 /// Attempts shown with each.
 const LOGGED: usize = 5;
-
-fn owner(actor: &Actor) -> StoreResult<()> {
-    if actor.role == Role::Owner {
-        Ok(())
-    } else {
-        Err(StoreError::Forbidden)
-    }
-}
 
 /// A new event id (`evt_` and 24 hex digits).
 fn event_id() -> String {

@@ -235,6 +235,8 @@ pub fn one_line(s: &str, max: usize) -> String {
 #[derive(Default)]
 pub struct SseBuffer {
     pending: Vec<u8>,
+    /// How far `pending` was searched for an event's end (a chunk is not searched again).
+    scanned: usize,
 }
 
 impl SseBuffer {
@@ -243,7 +245,8 @@ impl SseBuffer {
         let mut out = Vec::new();
         loop {
             let text = &self.pending;
-            let end = (0..text.len()).find_map(|i| {
+            // An end may straddle the previous chunk: back up by its length less one.
+            let end = (self.scanned.saturating_sub(3)..text.len()).find_map(|i| {
                 if text[i..].starts_with(b"\n\n") {
                     Some((i, 2))
                 } else if text[i..].starts_with(b"\r\n\r\n") {
@@ -252,9 +255,13 @@ impl SseBuffer {
                     None
                 }
             });
-            let Some((at, sep)) = end else { break };
+            let Some((at, sep)) = end else {
+                self.scanned = self.pending.len();
+                break;
+            };
             let event = String::from_utf8_lossy(&self.pending[..at]).into_owned();
             self.pending.drain(..at + sep);
+            self.scanned = 0;
             let data: Vec<&str> = event
                 .lines()
                 .filter_map(|l| l.strip_prefix("data:"))

@@ -70,7 +70,6 @@ impl RemoteTool {
 
     /// What a call would do, for the approval card: the tool, its server and the arguments.
     pub fn preview(&self, args: &Value) -> Preview {
-        let shown = serde_json::to_string_pretty(args).unwrap_or_default();
         Preview {
             summary: format!("Call {} on {}", self.name, self.server),
             record: format!("Outside tool: {} ({})", self.name, self.server),
@@ -90,7 +89,7 @@ impl RemoteTool {
                     vec![crate::domain::chat::FieldChange {
                         field: "arguments".into(),
                         before: String::new(),
-                        after: one_line(&shown, 300),
+                        after: one_line(&args.to_string(), 300),
                     }]
                 }),
             message: None,
@@ -115,10 +114,6 @@ impl Outside {
             .build()
             .unwrap_or_default();
         Self { http, policy, entries: Mutex::new(HashMap::new()) }
-    }
-
-    pub fn policy(&self) -> &OutboundPolicy {
-        &self.policy
     }
 
     /// Lists a server's tools, each checked (see the module's notes); at most [`MAX_TOOLS`].
