@@ -268,7 +268,7 @@ async fn embedded() {
         println!("skipped: {} missing (scripts/setup.sh fetches it)", path.display());
         return;
     }
-    let model = Embedded::load(&EmbeddedConfig { path: path.clone(), threads: 2 }).unwrap();
+    let model = Embedded::load(&EmbeddedConfig { path: path.clone(), threads: 2, batch_threads: 2 }).unwrap();
     let system = Message::new(Speaker::System, "You are a helpful assistant.");
     let user = Message::new(Speaker::User, long_prompt());
     // Warm the process (page in the weights), on another cache slot.

@@ -1,8 +1,11 @@
-//! Decode speed of the embedded model with 1 and 2 threads, alone and beside busy processes
-//! (a stand-in for Chromium, a build or other requests sharing the cores). Issue 19, "Under load".
-//! Run: `cargo run --no-default-features --features ssr --example embedded_load` (`LOAD_THREADS=2,1`).
-//! Each measurement: one 64-token reply on a fresh cache slot, capped at 60 s; tokens/s after the
-//! first token. Bounded: at most 2 busy processes, killed after each measurement.
+//! Speed of the embedded model with 1 and 2 threads, alone and beside busy processes (a stand-in
+//! for Chromium, a build or other requests sharing the cores). Issue 19, "Under load".
+//! Run: `cargo run --no-default-features --features ssr --example embedded_load`
+//! (`LOAD_THREADS=2,1`: threads writing the reply; `LOAD_BATCH_THREADS=2,1`: threads reading the
+//! prompt). Each measurement: one 64-token reply on a fresh cache slot, capped at 60 s: tokens/s
+//! after the first token; and the time to read a prompt of about 450 tokens (a tool decision's
+//! size) on a fresh slot, to its first token. Bounded: at most 2 busy processes, killed after
+//! each measurement.
 
 use concierge::llm::embedded::{Embedded, EmbeddedConfig};
 use concierge::llm::{ChatRequest, Message, Provider, Speaker, StreamEvent};
@@ -41,6 +44,38 @@ async fn decode(model: &Embedded, key: &str) -> (f64, u32) {
     (n.saturating_sub(1) as f64 / span, n)
 }
 
+/// A system prompt of about the size the agents send with a tool decision, starting with `key`
+/// so that no cached prompt shares its tokens.
+fn long_system(key: &str) -> String {
+    let line = "- element_id 21: Champagne toast (beverage), 120 × $8.00, proposed\n";
+    format!("{key}. You help a client plan their event at the venue. Elements:\n{}", line.repeat(18))
+}
+
+/// Milliseconds to read the long prompt and write the first token, on a fresh slot.
+async fn prefill(model: &Embedded, key: &str) -> f64 {
+    let req = ChatRequest {
+        model: "smollm2".into(),
+        messages: vec![Message::new(Speaker::System, long_system(key)), Message::new(Speaker::User, "Hi")],
+        tools: vec![],
+        tool_choice: concierge::llm::ToolChoice::Auto,
+        max_tokens: 1,
+        temperature: Some(0.0),
+        user_key: "load".into(),
+        cache_key: Some(key.into()),
+        response_schema: None,
+    };
+    let start = Instant::now();
+    let mut rx = model.stream(req);
+    while let Ok(Some(ev)) =
+        tokio::time::timeout(Duration::from_secs(60).saturating_sub(start.elapsed()), rx.recv()).await
+    {
+        if let Ok(StreamEvent::Text(_)) = ev {
+            break;
+        }
+    }
+    start.elapsed().as_secs_f64() * 1000.0
+}
+
 fn busy(n: usize) -> Vec<std::process::Child> {
     (0..n).map(|_| std::process::Command::new("sh").arg("-c").arg("while :; do :; done").spawn().expect("sh")).collect()
 }
@@ -48,29 +83,38 @@ fn busy(n: usize) -> Vec<std::process::Child> {
 #[tokio::main]
 async fn main() {
     let path = std::path::PathBuf::from(EmbeddedConfig::DEFAULT_PATH);
-    let threads: Vec<i32> = std::env::var("LOAD_THREADS")
-        .unwrap_or_else(|_| "2,1".into())
-        .split(',')
-        .filter_map(|t| t.trim().parse().ok())
-        .collect();
-    println!("threads | busy processes | decode tok/s | tokens");
-    for t in threads {
-        let model = Embedded::load(&EmbeddedConfig { path: path.clone(), threads: t }).expect("model");
-        decode(&model, "warm").await;
-        for load in [0usize, 1, 2] {
-            let mut children = busy(load);
-            tokio::time::sleep(Duration::from_millis(300)).await;
-            let mut rates = Vec::new();
-            for i in 0..3 {
-                rates.push(decode(&model, &format!("t{t}-l{load}-{i}")).await);
+    let list = |name: &str| -> Vec<i32> {
+        std::env::var(name).unwrap_or_else(|_| "2,1".into()).split(',').filter_map(|t| t.trim().parse().ok()).collect()
+    };
+    println!("threads | batch threads | busy processes | decode tok/s | tokens | prompt read ms");
+    for t in list("LOAD_THREADS") {
+        for b in list("LOAD_BATCH_THREADS") {
+            let model =
+                Embedded::load(&EmbeddedConfig { path: path.clone(), threads: t, batch_threads: b }).expect("model");
+            decode(&model, "warm").await;
+            for load in [0usize, 1, 2] {
+                let mut children = busy(load);
+                tokio::time::sleep(Duration::from_millis(300)).await;
+                let mut rates = Vec::new();
+                let mut reads = Vec::new();
+                for i in 0..3 {
+                    rates.push(decode(&model, &format!("t{t}-b{b}-l{load}-{i}")).await);
+                    reads.push(prefill(&model, &format!("p{t}-b{b}-l{load}-{i}")).await);
+                }
+                for c in &mut children {
+                    let _ = c.kill();
+                    let _ = c.wait();
+                }
+                rates.sort_by(|a, b| a.0.total_cmp(&b.0));
+                reads.sort_by(f64::total_cmp);
+                let (tps, n) = rates[1];
+                println!(
+                    "{t} | {b} | {load} | {tps:.1} (runs {:.1?}) | {n} | {:.0} (runs {:.0?})",
+                    rates.iter().map(|r| r.0).collect::<Vec<_>>(),
+                    reads[1],
+                    reads
+                );
             }
-            for c in &mut children {
-                let _ = c.kill();
-                let _ = c.wait();
-            }
-            rates.sort_by(|a, b| a.0.total_cmp(&b.0));
-            let (tps, n) = rates[1];
-            println!("{t} | {load} | {tps:.1} (runs {:.1?}) | {n}", rates.iter().map(|r| r.0).collect::<Vec<_>>());
         }
     }
 }

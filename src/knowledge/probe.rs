@@ -18,6 +18,51 @@ const RATE: f64 = 4.0;
 /// Weight decay: keeps the weights of labels with few examples from growing without bound.
 const DECAY: f64 = 1e-4;
 
+/// Buckets of the hashed word features ([`lexical`]).
+pub const LEXICAL_DIMS: usize = 1024;
+
+/// The words of `text` as hashed features for the classifier, beside the embedding: each word's
+/// stem (its first five letters) and each pair of neighbouring stems, counted into
+/// [`LEXICAL_DIMS`] buckets, the whole scaled to length 1. A sentence vector blurs the one
+/// word that tells two tools apart ("add" or "remove" a guest, "list" or "book" times); a
+/// weight per word does not.
+pub fn lexical(text: &str) -> Vec<f32> {
+    // FNV-1a: stable across processes and builds, so a bucket means the same word everywhere.
+    fn bucket(parts: &[&str]) -> usize {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for (i, p) in parts.iter().enumerate() {
+            if i > 0 {
+                h ^= u64::from(b' ');
+                h = h.wrapping_mul(0x0100_0000_01b3);
+            }
+            for b in p.bytes() {
+                h ^= u64::from(b);
+                h = h.wrapping_mul(0x0100_0000_01b3);
+            }
+        }
+        (h % LEXICAL_DIMS as u64) as usize
+    }
+    let lower = text.to_lowercase();
+    let stems: Vec<String> = lower
+        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .map(|w| w.trim_matches('\''))
+        .filter(|w| !w.is_empty())
+        .map(|w| w.chars().take(5).collect())
+        .collect();
+    let mut v = vec![0f32; LEXICAL_DIMS];
+    for (i, s) in stems.iter().enumerate() {
+        v[bucket(&[s])] += 1.0;
+        if let Some(next) = stems.get(i + 1) {
+            v[bucket(&[s, next])] += 1.0;
+        }
+    }
+    let n = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+    if n > 0.0 {
+        v.iter_mut().for_each(|x| *x /= n);
+    }
+    v
+}
+
 /// A trained classifier: a weight vector and a bias per label.
 pub struct Probe {
     labels: Vec<&'static str>,
@@ -116,5 +161,19 @@ mod tests {
         assert!(two[0] > two[1], "{two:?}");
         assert_eq!(two[2], 0.0);
         assert!(Probe::train(&ex[..2]).is_none(), "one label is nothing to tell apart");
+    }
+
+    #[test]
+    fn words_are_hashed_by_their_stems_and_pairs() {
+        let a = lexical("Add Priya to the list");
+        let b = lexical("adding priya to the list!");
+        assert_eq!(a.len(), LEXICAL_DIMS);
+        assert!((a.iter().map(|x| x * x).sum::<f32>() - 1.0).abs() < 1e-5);
+        // "add" and "adding" share no five-letter stem; the rest is the same.
+        let same: f32 = a.iter().zip(&b).map(|(x, y)| x * y).sum();
+        assert!(same > 0.5 && same < 0.99, "{same}");
+        let other: f32 = a.iter().zip(&lexical("cancel the tasting")).map(|(x, y)| x * y).sum();
+        assert!(other < 0.2, "{other}");
+        assert!(lexical("  ?! ").iter().all(|x| *x == 0.0));
     }
 }

@@ -21,7 +21,7 @@ fn model_path() -> std::path::PathBuf {
 async fn the_embedded_model_answers_and_reuses_its_cache() {
     let path = model_path();
     assert!(path.is_file(), "{} is missing: run scripts/setup.sh", path.display());
-    let model = Embedded::load(&EmbeddedConfig { path, threads: 2 }).expect("model loads");
+    let model = Embedded::load(&EmbeddedConfig { path, threads: 2, batch_threads: 2 }).expect("model loads");
     let mut messages = vec![
         Message::new(Speaker::System, "You are a helpful assistant."),
         Message::new(Speaker::User, "What is the capital of France? Answer in one word."),
@@ -74,7 +74,7 @@ async fn the_embedded_models_tool_calls_always_match_their_schema() {
     use concierge::domain::chat::AgentKind;
     let path = model_path();
     assert!(path.is_file(), "{} is missing: run scripts/setup.sh", path.display());
-    let model = Embedded::load(&EmbeddedConfig { path, threads: 2 }).expect("model loads");
+    let model = Embedded::load(&EmbeddedConfig { path, threads: 2, batch_threads: 2 }).expect("model loads");
     let tools = tools_for(AgentKind::VenueGeneral, concierge::domain::Role::Staff);
     let specs: Vec<_> = tools.iter().map(|t| t.spec()).collect();
     let requests = [
@@ -150,7 +150,9 @@ async fn the_embedded_model_fills_forms_with_valid_json() {
     use concierge::domain::assist::{self, AssistContext, FormKind};
     let path = model_path();
     assert!(path.is_file(), "{} is missing: run scripts/setup.sh", path.display());
-    let model = std::sync::Arc::new(Embedded::load(&EmbeddedConfig { path, threads: 2 }).expect("model loads"));
+    let model = std::sync::Arc::new(
+        Embedded::load(&EmbeddedConfig { path, threads: 2, batch_threads: 2 }).expect("model loads"),
+    );
     let resolved = concierge::llm::ResolvedModel { info: model.info(), provider: model, model: "smollm2".into() };
     let cases: Vec<serde_json::Value> = serde_json::from_str(
         &std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("eval/inquiries.json")).unwrap(),

@@ -115,12 +115,13 @@ pub fn arguments(
                 if let Some(v) = action_said(&values, &said_words) {
                     args.insert(key.clone(), Value::from(v));
                 }
-            } else if key.ends_with("status") {
-                // A status the person said ("confirm it" → confirmed), when only one is.
-                let said_values: Vec<&str> =
-                    values.iter().copied().filter(|v| said_words.iter().any(|w| stem_says(v, w))).collect();
-                if let [one] = said_values.as_slice() {
-                    args.insert(key.clone(), Value::from(*one));
+            } else if !values.iter().any(|v| STATED.iter().any(|(x, _)| x == v)) {
+                // A value the person said ("confirm it" → confirmed, "party rentals" → rentals,
+                // "the guest form" → guest), when only one is, or one is said right before the
+                // argument's own name ("fill the guest form for event 32": guest, not event).
+                // (Values said in other forms, an RSVP's "can't come", are `STATED`'s: below.)
+                if let Some(v) = value_said(&values, key, &said_lower, &said_words) {
+                    args.insert(key.clone(), Value::from(v));
                 }
             }
         }
@@ -344,6 +345,31 @@ pub fn arguments(
             };
             if let Some(k) = target {
                 args.insert(k, if n.fract() == 0.0 { Value::from(*n as i64) } else { Value::from(*n) });
+            }
+        }
+    }
+}
+
+/// The one of an argument's `values` that the person said (by its stem), or, when several are,
+/// the one said right before the argument's name (`key`, "form" in "the guest form").
+fn value_said<'a>(values: &[&'a str], key: &str, said_lower: &str, said_words: &[String]) -> Option<&'a str> {
+    // Values that are everyday words whatever is meant ("our other clients").
+    const VAGUE: &[&str] = &["other", "none", "all", "any"];
+    let said_values: Vec<&str> =
+        values.iter().copied().filter(|v| !VAGUE.contains(v) && said_words.iter().any(|w| stem_says(v, w))).collect();
+    match said_values.as_slice() {
+        [one] => Some(*one),
+        [] => None,
+        many => {
+            let noun = key.rsplit('_').next().unwrap_or(key);
+            let before: Vec<&str> = many
+                .iter()
+                .copied()
+                .filter(|v| said_lower.contains(&format!("{} {noun}", v.replace('_', " "))))
+                .collect();
+            match before.as_slice() {
+                [one] => Some(*one),
+                _ => None,
             }
         }
     }

@@ -266,3 +266,29 @@ fn dates_are_the_ones_said_and_required_arguments_stay() {
         "required: left for the tool to judge"
     );
 }
+
+#[test]
+fn a_value_the_person_says_is_the_choice() {
+    let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+    let run = |tool: &str, model: Value, said: &str| {
+        let t = crate::agent::tool(tool).unwrap();
+        let mut a = model.as_object().unwrap().clone();
+        arguments(&t.schema, &mut a, said, "", today, NY);
+        Value::Object(a)
+    };
+    let form = |said: &str, model: &str| run("fill_form", json!({"form": model, "text": said}), said)["form"].clone();
+    assert_eq!(form("turn this email into a new inquiry: Sam, 40 people", "event"), json!("inquiry"));
+    assert_eq!(
+        form("use the guest form for event 9, from: Ana Ruiz, party of 2", "event"),
+        json!("guest"),
+        "two values said: the one before the argument's name"
+    );
+    assert_eq!(form("read this into a form please: Ana Ruiz, party of 2", "guest"), json!("guest"), "none said");
+    let vendors = |said: &str, model: Value| run("list_vendors", model, said).get("category").cloned();
+    assert_eq!(vendors("which florist do we book most?", json!({"category": "decor"})), Some(json!("florist")));
+    assert_eq!(
+        vendors("who else do we work with, other than the caterer?", json!({})),
+        Some(json!("caterer")),
+        "'other' is an everyday word, not the category"
+    );
+}

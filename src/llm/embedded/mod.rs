@@ -62,7 +62,11 @@ pub const MAX_OFFERED: usize = 3;
 #[derive(Clone, Debug)]
 pub struct EmbeddedConfig {
     pub path: PathBuf,
+    /// Threads that write the reply, a token at a time (`llm::catalog::default_threads`).
     pub threads: i32,
+    /// Threads that read the prompt, hundreds of tokens at a time
+    /// (`llm::catalog::default_batch_threads`).
+    pub batch_threads: i32,
 }
 
 impl EmbeddedConfig {
@@ -99,11 +103,11 @@ impl Embedded {
         let queue = Arc::new(FairQueue::default());
         let (ready_tx, ready_rx) = std::sync::mpsc::channel();
         let path = config.path.clone();
-        let threads = config.threads;
+        let (threads, batch_threads) = (config.threads, config.batch_threads);
         let worker_queue = queue.clone();
         std::thread::Builder::new()
             .name("embedded-model".into())
-            .spawn(move || match Engine::new(&path, threads) {
+            .spawn(move || match Engine::new(&path, threads, batch_threads) {
                 Ok(mut engine) => {
                     let _ = ready_tx.send(Ok(engine.n_ctx_train));
                     loop {
@@ -118,7 +122,7 @@ impl Embedded {
             .map_err(|e| ProviderError::Local(format!("cannot start the model thread: {e}")))?;
         let n_ctx_train =
             ready_rx.recv().map_err(|_| ProviderError::Local("the model thread died while loading".into()))??;
-        tracing::info!(path = %config.path.display(), threads, n_ctx_train, "embedded model loaded");
+        tracing::info!(path = %config.path.display(), threads, batch_threads, n_ctx_train, "embedded model loaded");
         Ok(Self {
             queue,
             info: ModelInfo {
@@ -211,7 +215,7 @@ fn backend() -> Result<&'static LlamaBackend, ProviderError> {
 }
 
 impl Engine {
-    fn new(path: &std::path::Path, threads: i32) -> Result<Self, ProviderError> {
+    fn new(path: &std::path::Path, threads: i32, batch_threads: i32) -> Result<Self, ProviderError> {
         llama_cpp_2::send_logs_to_tracing(llama_cpp_2::LogOptions::default().with_logs_enabled(false));
         // The backend and model live as long as the process (one per server); leaking them
         // gives the context the 'static lifetime a long-lived worker needs.
@@ -232,7 +236,7 @@ impl Engine {
             .with_n_seq_max(SLOTS as u32)
             .with_kv_unified(true)
             .with_n_threads(threads)
-            .with_n_threads_batch(threads);
+            .with_n_threads_batch(batch_threads);
         let ctx = model.new_context(backend, ctx_params).map_err(local)?;
         Ok(Self {
             model,
