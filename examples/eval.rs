@@ -167,7 +167,7 @@ async fn run_case(
             }
         }
         if let Some(embedder) = &knowledge.embedder {
-            if let Some(scores) = route::route_tools(embedder, tools, &case.request, previous).await {
+            if let Some(scores) = route::route_tools(embedder, tools, &case.request, previous, &case.context).await {
                 if std::env::var("EVAL_VERBOSE").is_ok() {
                     println!(
                         "    {} {:?} chat {:.3} {:?}",

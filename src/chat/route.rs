@@ -177,6 +177,13 @@ impl ToolScores {
         ToolPlan::Offer(close)
     }
 
+    /// Puts `tool` first, above small talk (the engine knows the request means it).
+    pub fn prefer(&mut self, tool: &'static str) {
+        let top = self.ranked.first().map_or(0.0, |(_, s)| *s).max(self.chat);
+        self.ranked.retain(|(t, _)| *t != tool);
+        self.ranked.insert(0, (tool, top + CHAT_MARGIN + 0.01));
+    }
+
     /// The best tool, if any.
     pub fn best(&self) -> Option<&'static str> {
         self.ranked.first().map(|(t, _)| *t)
@@ -278,6 +285,7 @@ pub async fn route_tools(
     tools: &[&'static ToolEntry],
     request: &str,
     previous: Option<&str>,
+    facts: &str,
 ) -> Option<ToolScores> {
     let (examples, probe) = example_vectors(embedder).await?;
     let mut texts = vec![crate::domain::text::clip(request, 1000).to_string()];
@@ -294,7 +302,91 @@ pub async fn route_tools(
     .ok()?;
     let (texts, vectors) = vectors;
     let with_previous = texts.get(1).zip(vectors.get(1)).map(|(t, v)| (t.as_str(), v.as_slice()));
-    Some(tool_scores(examples, probe, tools, request, &vectors[0], with_previous))
+    let mut scores = tool_scores(examples, probe, tools, request, &vectors[0], with_previous);
+    if let Some(tool) = recipient_tool(tools, request, facts) {
+        scores.prefer(tool);
+    }
+    Some(scores)
+}
+
+/// The agent's tools that pass a message on, and to whom.
+const MESSAGING: &[(&str, Recipient)] = &[
+    ("message_venue", Recipient::Venue),
+    ("send_client_message", Recipient::Client),
+    ("send_vendor_message", Recipient::Vendor),
+];
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Recipient {
+    Venue,
+    Client,
+    Vendor,
+}
+
+/// Words that start a request to pass something on to someone ("Let Linh know…", "tell the
+/// florist…", "message Emma…").
+const PASS_ON: &[&str] = &["tell", "let", "message", "msg", "inform", "notify"];
+
+/// Words before a request's verb.
+const LEAD_INS: &[&str] = &["please", "pls", "can", "could", "would", "you", "just", "kindly", "ok", "and", "also"];
+
+/// Words for vendors by their trade, when the request names one by it ("tell the florist").
+const TRADES: &[&str] = &[
+    "vendor", "vendors", "florist", "caterer", "catering", "photographer", "dj", "band", "baker", "rentals", "planner",
+];
+
+/// The messaging tool a request to pass something on means, by who it goes to: the agent's one
+/// messaging tool, or, among several, the one for the person named after the verb as the facts
+/// know them (the event's client → `send_client_message`; a vendor, by name or trade →
+/// `send_vendor_message`). `None` when the request asks for nothing to be passed on ("let me
+/// know…", "tell me…"), or the person is not one the facts place.
+///
+/// The sentence vectors weigh what a message is about ("the jazz trio at 7pm") over whom it is
+/// for, so "Let Linh know we've pencilled the jazz trio in" lands near the vendors' examples.
+fn recipient_tool(tools: &[&'static ToolEntry], request: &str, facts: &str) -> Option<&'static str> {
+    let words: Vec<String> = request
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_string())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let start = words.iter().position(|w| !LEAD_INS.contains(&w.to_lowercase().as_str()))?;
+    let verb = words[start].to_lowercase();
+    if !PASS_ON.contains(&verb.as_str()) {
+        return None;
+    }
+    let mut rest = words[start + 1..].iter().filter(|w| !["the", "our", "a"].contains(&w.to_lowercase().as_str()));
+    let who = rest.next()?;
+    let lower = who.to_lowercase();
+    if ["me", "us", "myself", "everyone"].contains(&lower.as_str())
+        || (verb == "let" && !words[start + 1..].iter().any(|w| w.eq_ignore_ascii_case("know")))
+    {
+        return None;
+    }
+    let offered: Vec<(&'static str, Recipient)> = MESSAGING
+        .iter()
+        .filter_map(|(name, r)| tools.iter().find(|t| t.name == *name).map(|t| (t.name, *r)))
+        .collect();
+    if let [(only, _)] = offered.as_slice() {
+        return Some(*only);
+    }
+    let recipient = if lower == "client" || lower == "couple" {
+        Some(Recipient::Client)
+    } else if TRADES.contains(&lower.as_str()) {
+        Some(Recipient::Vendor)
+    } else if who.chars().next().is_some_and(char::is_uppercase) {
+        let client = facts.contains(&format!("client {who}"));
+        let vendor = facts.lines().flat_map(|l| l.split(';')).any(|part| {
+            part.contains("vendor_id") && part.split(|c: char| !c.is_alphanumeric()).any(|w| w == who.as_str())
+        });
+        match (client, vendor) {
+            (true, false) => Some(Recipient::Client),
+            (false, true) => Some(Recipient::Vendor),
+            _ => None,
+        }
+    } else {
+        None
+    }?;
+    offered.iter().find(|(_, r)| *r == recipient).map(|(name, _)| *name)
 }
 
 /// The example requests of every tool as vectors, and the classifier trained on them, made once
@@ -436,6 +528,26 @@ mod tests {
         assert!(!s(0.25, 0.1, true).routes(), "too far from every passage");
     }
 
+    #[test]
+    fn a_message_goes_by_whom_it_is_for() {
+        use crate::domain::chat::AgentKind;
+        use crate::domain::Role;
+        let client = crate::agent::tools_for(AgentKind::Client, Role::Client);
+        let staff = crate::agent::tools_for(AgentKind::VenueEvent, Role::Staff);
+        let facts = "The event (event_id 4): Ruiz wedding, client Carmen Ruiz, 80 expected guests.\n\
+                     Vendors: vendor_id 5 Petal Studio (florist); vendor_id 8 Big Beats (music)";
+        let r = |tools: &[&'static ToolEntry], said: &str| recipient_tool(tools, said, facts);
+        assert_eq!(r(&staff, "Let Carmen know the cake arrives at 4"), Some("send_client_message"));
+        assert_eq!(r(&staff, "please message Petal Studio about the arch"), Some("send_vendor_message"));
+        assert_eq!(r(&staff, "tell the florist we need more peonies"), Some("send_vendor_message"));
+        assert_eq!(r(&staff, "Tell the client the band is confirmed"), Some("send_client_message"));
+        assert_eq!(r(&staff, "Tell Jordan the room is ready"), None, "nobody the facts know");
+        assert_eq!(r(&staff, "let me know what is still requested"), None);
+        assert_eq!(r(&staff, "tell me about the florist"), None);
+        assert_eq!(r(&client, "Let Sam know we'll be 10 more people"), Some("message_venue"), "a client's one way");
+        assert_eq!(r(&client, "add Sam to the guest list"), None);
+    }
+
     /// Needs the embedding model that scripts/setup.sh puts in .data/models (`make test` runs it
     /// first). Requests written for this test, not taken from the examples or the eval.
     #[tokio::test]
@@ -461,7 +573,7 @@ mod tests {
             (&staff, "book the first one", Some("any openings for a tasting on Friday?"), Some("book_appointment")),
         ];
         for (tools, said, previous, want) in cases {
-            let scores = route_tools(&e, tools, said, *previous).await.expect("scores");
+            let scores = route_tools(&e, tools, said, *previous, "").await.expect("scores");
             let plan = scores.plan();
             match want {
                 Some(tool) => assert!(

@@ -218,7 +218,10 @@ impl Hub {
                 request.tools = vec![tool.spec()];
                 request.tool_choice = crate::llm::ToolChoice::Required;
             } else if let (true, Some(said)) = (small_first, &said) {
-                if let Some(text) = self.route_tools(&tools, said, previous.as_deref(), &mut request).await {
+                let facts: Vec<&str> =
+                    request.messages.iter().filter(|m| m.role == Speaker::System).map(|m| m.content.as_str()).collect();
+                let facts = facts.join("\n");
+                if let Some(text) = self.route_tools(&tools, said, previous.as_deref(), &facts, &mut request).await {
                     // Small talk, or a change none of the agent's tools makes: a composed line.
                     live.delta(&text);
                     return Some((reply.id, Generated { text, ..Generated::default() }));
@@ -409,6 +412,7 @@ impl Hub {
         tools: &[&'static crate::agent::ToolEntry],
         said: &str,
         previous: Option<&str>,
+        facts: &str,
         request: &mut ChatRequest,
     ) -> Option<String> {
         let named: Vec<&'static crate::agent::ToolEntry> = tools
@@ -423,7 +427,7 @@ impl Hub {
             return None;
         }
         let embedder = self.knowledge.embedder.as_ref()?;
-        let scores = super::route::route_tools(embedder, tools, said, previous).await?;
+        let scores = super::route::route_tools(embedder, tools, said, previous, facts).await?;
         let plan = scores.plan();
         tracing::debug!(?scores, ?plan, "tool routing");
         let (offered, choice) = plan.offer(tools);
