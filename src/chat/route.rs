@@ -331,9 +331,8 @@ const PASS_ON: &[&str] = &["tell", "let", "message", "msg", "inform", "notify"];
 const LEAD_INS: &[&str] = &["please", "pls", "can", "could", "would", "you", "just", "kindly", "ok", "and", "also"];
 
 /// Words for vendors by their trade, when the request names one by it ("tell the florist").
-const TRADES: &[&str] = &[
-    "vendor", "vendors", "florist", "caterer", "catering", "photographer", "dj", "band", "baker", "rentals", "planner",
-];
+const TRADES: &[&str] =
+    &["vendor", "vendors", "florist", "caterer", "catering", "photographer", "dj", "band", "baker", "rentals"];
 
 /// The messaging tool a request to pass something on means, by who it goes to: the agent's one
 /// messaging tool, or, among several, the one for the person named after the verb as the facts
@@ -362,10 +361,8 @@ fn recipient_tool(tools: &[&'static ToolEntry], request: &str, facts: &str) -> O
     {
         return None;
     }
-    let offered: Vec<(&'static str, Recipient)> = MESSAGING
-        .iter()
-        .filter_map(|(name, r)| tools.iter().find(|t| t.name == *name).map(|t| (t.name, *r)))
-        .collect();
+    let offered: Vec<(&'static str, Recipient)> =
+        MESSAGING.iter().filter_map(|(name, r)| tools.iter().find(|t| t.name == *name).map(|t| (t.name, *r))).collect();
     if let [(only, _)] = offered.as_slice() {
         return Some(*only);
     }
