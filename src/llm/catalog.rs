@@ -492,7 +492,7 @@ mod tests {
         };
         let c = env("CONCIERGE_EMBEDDED_BATCH_THREADS", "3").unwrap();
         assert_eq!(c.embedded.as_ref().map(|e| e.batch_threads), Some(3));
-        let e = env("CONCIERGE_EMBEDDED_BATCH_THREADS", "0").err().expect("0 threads is refused");
+        let Err(e) = env("CONCIERGE_EMBEDDED_BATCH_THREADS", "0") else { panic!("0 threads is refused") };
         assert!(e.to_string().contains("CONCIERGE_EMBEDDED_BATCH_THREADS"), "{e}");
         assert!(env("CONCIERGE_EMBEDDED_THREADS", "many").is_err());
     }
