@@ -13,21 +13,23 @@ use std::time::{Duration, Instant};
 
 const PROMPT: &str = "Write a numbered list of 40 tasks for planning a wedding, one short line each.";
 
-async fn decode(model: &Embedded, key: &str) -> (f64, u32) {
-    let req = ChatRequest {
+/// A greedy request of `system` and `user` on cache slot `key`.
+fn request(system: String, user: &str, max_tokens: u32, key: &str) -> ChatRequest {
+    ChatRequest {
         model: "smollm2".into(),
-        messages: vec![
-            Message::new(Speaker::System, "You are a helpful assistant."),
-            Message::new(Speaker::User, PROMPT),
-        ],
+        messages: vec![Message::new(Speaker::System, system), Message::new(Speaker::User, user)],
         tools: vec![],
         tool_choice: concierge::llm::ToolChoice::Auto,
-        max_tokens: 64,
+        max_tokens,
         temperature: Some(0.0),
         user_key: "load".into(),
         cache_key: Some(key.into()),
         response_schema: None,
-    };
+    }
+}
+
+async fn decode(model: &Embedded, key: &str) -> (f64, u32) {
+    let req = request("You are a helpful assistant.".into(), PROMPT, 64, key);
     let start = Instant::now();
     let mut rx = model.stream(req);
     let (mut first, mut last, mut n) = (None, start, 0u32);
@@ -53,17 +55,7 @@ fn long_system(key: &str) -> String {
 
 /// Milliseconds to read the long prompt and write the first token, on a fresh slot.
 async fn prefill(model: &Embedded, key: &str) -> f64 {
-    let req = ChatRequest {
-        model: "smollm2".into(),
-        messages: vec![Message::new(Speaker::System, long_system(key)), Message::new(Speaker::User, "Hi")],
-        tools: vec![],
-        tool_choice: concierge::llm::ToolChoice::Auto,
-        max_tokens: 1,
-        temperature: Some(0.0),
-        user_key: "load".into(),
-        cache_key: Some(key.into()),
-        response_schema: None,
-    };
+    let req = request(long_system(key), "Hi", 1, key);
     let start = Instant::now();
     let mut rx = model.stream(req);
     while let Ok(Some(ev)) =
