@@ -109,7 +109,7 @@ pub const CHAT_MARGIN: f32 = 0.03;
 /// score, next to the nearest examples' cosine. Measured with the router alone on the dev split
 /// (192 cases): 0 (nearest examples only) right tool 83.0%, no tool 23/33; 0.2 with the
 /// classifier on sentence vectors at 1,000 steps 83.0%, 28/33; 0.3 81.1%, 28/33. With the
-/// request's words in its input too ([`LEXICAL_WEIGHT`] 2.0): 0.4–0.6 86.2%, 30/33; 1.0 84.3%,
+/// request's words in its input too ([`LEXICAL_WEIGHT`] 2.0): 0.5–0.6 86.2%, 30/33; 1.0 84.3%,
 /// 30/33.
 pub const PROBE_WEIGHT: f32 = 0.5;
 
@@ -225,7 +225,7 @@ fn scores_of(examples: &[(&'static str, Vec<f32>)], names: &[&'static str], vect
 /// Weight of the hashed words ([`probe::lexical`]) beside the sentence vector (length 1) in the
 /// classifier's input. Measured with the router alone on the dev split (192 cases), with
 /// [`PROBE_WEIGHT`]: no words (0.2) right tool 82.4%, no tool 28/33; words at 0.5 (0.2 and 0.4)
-/// 82.4%, 28–29/33; at 1.0 (0.2–1.0) 81.8–83.6%, 29/33; at 2.0 (0.4–0.6) 86.2%, 30/33; at 3.0
+/// 82.4%, 28–29/33; at 1.0 (0.2–1.0) 81.8–83.6%, 29/33; at 2.0 (0.5–0.6) 86.2%, 30/33; at 3.0
 /// and 4.0 (0.4–0.8) 83.6–86.2%, 30–32/33.
 pub const LEXICAL_WEIGHT: f32 = 2.0;
 
