@@ -6,17 +6,12 @@
 use super::route::is_question;
 use crate::agent::tools::SearchKnowledge;
 use crate::agent::{examples, Tool, ToolEntry};
+use crate::domain::text::LEAD_INS;
 
 /// Words that ask for something no agent does unless its tool says so: erasing records, marking
 /// or approving on someone's behalf, money off. Read with [`out_of_reach`].
 const REACH_VERBS: &[&str] =
     &["delete", "erase", "wipe", "purge", "mark", "approve", "waive", "refund", "discount", "script", "sign"];
-
-/// Words said before the request's verb ("could you please just delete …").
-const LEAD_INS: &[&str] = &[
-    "can", "could", "would", "will", "you", "please", "pls", "plz", "just", "kindly", "go", "ahead", "and", "now", "i",
-    "want", "need", "to", "ok", "okay", "hey", "hi", "then",
-];
 
 /// Whether `request` asks for a change that `tool`, the tool the router chose, does not make:
 /// its verb (the first word after the lead-ins, or a discount) is one of [`REACH_VERBS`] and is

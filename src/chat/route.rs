@@ -29,6 +29,7 @@
 use crate::agent::examples;
 use crate::agent::tools::SearchKnowledge;
 use crate::agent::{Tool, ToolEntry};
+use crate::domain::text::{ADDRESS_VERBS, LEAD_INS};
 use crate::knowledge::embed::{self, Embedder};
 use crate::knowledge::probe::{self, Probe};
 use crate::knowledge::{Knowledge, Scope};
@@ -130,6 +131,20 @@ fn name_words(tool: &str, request: &str) -> usize {
     let said: Vec<String> = plain.iter().filter(|w| w.len() >= 3).map(|w| stem(w)).collect();
     let named = tool.split('_').filter(|w| !GENERIC.contains(w)).filter(|w| said.contains(&stem(w))).count();
     named + usize::from(examples::verbs(tool).iter().any(|v| plain.contains(v)))
+}
+
+/// Added to a tool's score when a sentence of the request opens with one of the tool's everyday
+/// words (`agent::examples::VERBS`): "… the kitchen closes at 11. Decline it." asks for the
+/// action, where the rest of the request is about something else.
+pub const IMPERATIVE_BONUS: f32 = 0.15;
+
+/// Whether a sentence of `request` opens (after its lead-ins) with one of `tool`'s everyday words.
+fn asks_for(tool: &str, request: &str) -> bool {
+    let verbs = examples::verbs(tool);
+    request
+        .split(['.', '!', '?', ';', '\n'])
+        .filter_map(crate::domain::text::verb_of)
+        .any(|v| verbs.contains(&v.as_str()))
 }
 
 /// Whether `request` says a word of outside tool `exposed`'s own name (`weather__get_forecast`:
@@ -272,7 +287,10 @@ pub fn tool_scores(
         .into_iter()
         .zip(scores)
         .filter(|(n, _)| *n != CHAT)
-        .map(|(n, s)| (n, s + NAME_BONUS * name_words(n, request) as f32))
+        .map(|(n, s)| {
+            let asked = if asks_for(n, request) { IMPERATIVE_BONUS } else { 0.0 };
+            (n, s + NAME_BONUS * name_words(n, request) as f32 + asked)
+        })
         .collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
     ToolScores { ranked, chat }
@@ -323,13 +341,6 @@ enum Recipient {
     Vendor,
 }
 
-/// Words that start a request to pass something on to someone ("Let Linh know…", "tell the
-/// florist…", "message Emma…").
-const PASS_ON: &[&str] = &["tell", "let", "message", "msg", "inform", "notify"];
-
-/// Words before a request's verb.
-const LEAD_INS: &[&str] = &["please", "pls", "can", "could", "would", "you", "just", "kindly", "ok", "and", "also"];
-
 /// Words for vendors by their trade, when the request names one by it ("tell the florist").
 const TRADES: &[&str] =
     &["vendor", "vendors", "florist", "caterer", "catering", "photographer", "dj", "band", "baker", "rentals"];
@@ -350,7 +361,7 @@ fn recipient_tool(tools: &[&'static ToolEntry], request: &str, facts: &str) -> O
         .collect();
     let start = words.iter().position(|w| !LEAD_INS.contains(&w.to_lowercase().as_str()))?;
     let verb = words[start].to_lowercase();
-    if !PASS_ON.contains(&verb.as_str()) {
+    if !ADDRESS_VERBS.contains(&verb.as_str()) {
         return None;
     }
     let mut rest = words[start + 1..].iter().filter(|w| !["the", "our", "a"].contains(&w.to_lowercase().as_str()));
@@ -538,6 +549,8 @@ mod tests {
         assert_eq!(r(&staff, "please message Petal Studio about the arch"), Some("send_vendor_message"));
         assert_eq!(r(&staff, "tell the florist we need more peonies"), Some("send_vendor_message"));
         assert_eq!(r(&staff, "Tell the client the band is confirmed"), Some("send_client_message"));
+        assert_eq!(r(&staff, "ok so I need to tell the florist about the arch"), Some("send_vendor_message"));
+        assert_eq!(r(&staff, "hey, go ahead and let Carmen know it's booked"), Some("send_client_message"));
         assert_eq!(r(&staff, "Tell Jordan the room is ready"), None, "nobody the facts know");
         assert_eq!(r(&staff, "let me know what is still requested"), None);
         assert_eq!(r(&staff, "tell me about the florist"), None);

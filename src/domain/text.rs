@@ -100,9 +100,40 @@ pub fn cookie_value<'a>(header: &'a str, name: &str) -> Option<&'a str> {
     header.split(';').filter_map(|pair| pair.trim().split_once('=')).find(|(k, _)| *k == name).map(|(_, v)| v)
 }
 
+/// Words people say before a request's verb ("could you please just delete …", "ok now tell
+/// …", "I need to message …"): skipped to find what is asked. One list for every reader of a
+/// request's verb (the router, the grounding of what was said, the out-of-reach check).
+pub const LEAD_INS: &[&str] = &[
+    "please", "pls", "plz", "can", "could", "would", "will", "you", "just", "kindly", "go", "ahead", "and", "also",
+    "hey", "hi", "ok", "okay", "now", "then", "so", "i", "want", "need", "to",
+];
+
+/// Verbs that pass something on to whoever comes next ("tell Dan …", "let the florist know …",
+/// "message Emma …"): the addressee follows the verb. A subset of what asks for a message at all
+/// (`agent::ground`'s list adds "ask", "send", "write", …, which also ask for other things:
+/// "write a haiku", "remind me").
+pub const ADDRESS_VERBS: &[&str] = &["tell", "let", "message", "msg", "inform", "notify"];
+
+/// The first word of `request` after [`LEAD_INS`], lower-cased and without punctuation.
+pub fn verb_of(request: &str) -> Option<String> {
+    request
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
+        .filter(|w| !w.is_empty())
+        .find(|w| !LEAD_INS.contains(&w.as_str()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_requests_verb_comes_after_its_lead_ins() {
+        assert_eq!(verb_of("Could you please just DELETE it?").as_deref(), Some("delete"));
+        assert_eq!(verb_of("ok, now tell Dan the invoice is late").as_deref(), Some("tell"));
+        assert_eq!(verb_of("I need to message the florist").as_deref(), Some("message"));
+        assert_eq!(verb_of("please please"), None);
+    }
 
     #[test]
     fn clipping() {

@@ -1,6 +1,8 @@
 //! What a person said, read for grounding: their words, numbers, times, names, the choices
 //! they stated (an RSVP, an action) and what a search is for.
 
+use crate::domain::text::{verb_of, ADDRESS_VERBS, LEAD_INS};
+
 /// Words that state a choice, for the values a person must say themselves: whole words or
 /// phrases, or (ending in `*`) word stems.
 pub(super) const STATED: &[(&str, &[&str])] = &[
@@ -424,26 +426,19 @@ pub(super) fn times_said(said: &str) -> Vec<(u32, u32)> {
     out
 }
 
-/// Verbs that pass a message on ("tell Dan …", "let the florist know …").
-const PASS_ON: &[&str] = &[
-    "tell", "let", "ask", "message", "msg", "email", "text", "remind", "inform", "notify", "send", "write", "ping",
-    "say", "pass",
-];
+/// Verbs that pass a message on ("tell Dan …", "let the florist know …"): those that name the
+/// addressee next (`domain::text::ADDRESS_VERBS`) and these.
+const PASS_ON_ALSO: &[&str] = &["ask", "email", "text", "remind", "send", "write", "ping", "say", "pass"];
 
-/// Words between a request's start and its verb.
-const LEAD_INS: &[&str] = &[
-    "please", "pls", "can", "could", "would", "you", "just", "kindly", "and", "also", "hey", "ok", "now", "then", "so",
-];
+fn passes_on_verb(w: &str) -> bool {
+    ADDRESS_VERBS.contains(&w) || PASS_ON_ALSO.contains(&w)
+}
 
 /// Whether `said` asks for something to be passed on ("tell the venue …", "msg the DJ …",
 /// "Message Bloom & Branch: …"), so that [`message_of`] is the message itself.
 pub(super) fn passes_on(said: &str) -> bool {
     let Some(line) = said.lines().map(str::trim).find(|l| !l.is_empty()) else { return false };
-    let plain = |w: &str| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
-    line.split_whitespace()
-        .map(plain)
-        .find(|w| !LEAD_INS.contains(&w.as_str()))
-        .is_some_and(|w| PASS_ON.contains(&w.as_str()))
+    verb_of(line).is_some_and(|w| passes_on_verb(&w))
 }
 
 /// The message in what a person said, for a text they want sent or written down: a quoted part,
@@ -470,7 +465,7 @@ pub(super) fn message_of(said: &str) -> Option<String> {
                 task.and_then(|t| words.iter().skip(t + 1).take(4).position(|w| plain(w) == "to").map(|p| t + 2 + p));
             if let Some(start) = to {
                 i = start;
-            } else if words.get(i).is_some_and(|w| PASS_ON.contains(&plain(w).as_str())) {
+            } else if words.get(i).is_some_and(|w| passes_on_verb(&plain(w))) {
                 // Up to "that"/"to"/"if" when one comes soon ("send Liam a gentle reminder that …"),
                 // else past the addressee: "the florist", "our DJ", a name ("Bloom & Branch").
                 let soon =

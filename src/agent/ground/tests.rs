@@ -71,6 +71,11 @@ fn a_message_is_the_persons_words() {
         m("Put this in the vendor form: \"We're Harbor Sweets, a bakery in Somerville\"").as_deref(),
         Some("We're Harbor Sweets, a bakery in Somerville.")
     );
+    assert_eq!(
+        m("ok so I need to tell Dan the invoice is late").as_deref(),
+        Some("The invoice is late."),
+        "the lead-ins before the verb are not the message"
+    );
     assert_eq!(m("remind them"), None, "nothing left to say");
     assert_eq!(
         m("Make a task for Marco to set up the bar before the guests arrive").as_deref(),
