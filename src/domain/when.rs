@@ -1,5 +1,5 @@
 //! Dates as people say them in a chat, relative to the venue's today: "tomorrow", "next
-//! Tuesday", "this Friday", "the 14th", "in 3 days", and every written date the shared parser
+//! Tuesday", "this Friday", "the 14th", "in 3 days", "New Year's Eve", and every written date the shared parser
 //! reads ("June 12", "6/12/2027": `parse::written_date`). Used to ground a small model's date
 //! arguments in what the person said (`agent::ground`).
 
@@ -80,6 +80,10 @@ pub fn dates_in(text: &str, today: NaiveDate) -> Vec<NaiveDate> {
             continue; // part of a written date ("Saturday, June 12th")
         }
         let prev = if i > 0 { word(i - 1) } else { "" };
+        if let Some((month, day)) = holiday(prev, w, word(i + 1)) {
+            found.extend(next_on(today, month, day).map(|d| (*at, d)));
+            continue;
+        }
         match w.as_str() {
             "today" | "tonight" => found.push((*at, today)),
             "tomorrow" | "tmrw" | "tomorow" | "tommorow" | "tommorrow" => {
@@ -181,6 +185,35 @@ pub fn month_in(text: &str, today: NaiveDate) -> Option<(NaiveDate, NaiveDate)> 
 }
 
 /// "14th", "1st", "22nd" → the number.
+/// The holiday of a fixed date that the word `w` names with its neighbours ("new year's
+/// eve", "christmas eve", "valentine's day", "halloween"), as (month, day). Only where the day
+/// itself is meant: a "Christmas party" is some evening in December, and "New Year's" alone could
+/// be either end of the night.
+fn holiday(prev: &str, w: &str, next: &str) -> Option<(u32, u32)> {
+    let year = |x: &str| matches!(x, "year's" | "years" | "year" | "yr's");
+    match (w, next) {
+        ("eve", _) if year(prev) => Some((12, 31)),
+        ("day", _) if year(prev) => Some((1, 1)),
+        ("christmas" | "xmas", "eve") => Some((12, 24)),
+        ("christmas" | "xmas", "day") => Some((12, 25)),
+        ("christmas" | "xmas", _) if prev == "on" => Some((12, 25)),
+        ("valentine's" | "valentines", "day") => Some((2, 14)),
+        ("halloween", n) if !matches!(n, "party" | "parties" | "themed" | "theme" | "costume") => Some((10, 31)),
+        ("independence", "day") => Some((7, 4)),
+        _ => None,
+    }
+}
+
+/// The next `month`/`day` on or after `today`.
+fn next_on(today: NaiveDate, month: u32, day: u32) -> Option<NaiveDate> {
+    let this = NaiveDate::from_ymd_opt(today.year(), month, day)?;
+    if this >= today {
+        Some(this)
+    } else {
+        NaiveDate::from_ymd_opt(today.year() + 1, month, day)
+    }
+}
+
 fn ordinal(w: &str) -> Option<u32> {
     let digits = ["st", "nd", "rd", "th"].iter().find_map(|s| w.strip_suffix(s))?;
     digits.parse().ok().filter(|d| (1..=31).contains(d))
@@ -242,5 +275,12 @@ mod tests {
         assert_eq!(month("we may come on June 12"), None, "a day, and a verb");
         assert_eq!(dates_in("İİİİİ 1st€ \u{212A}€ on the 1st", sunday), [ymd(2026, 12, 1)]);
         assert_eq!(dates_in("today", sunday), [sunday]);
+        assert_eq!(one("anything booked on new year's eve?"), [ymd(2026, 12, 31)]);
+        assert_eq!(one("New Years Day brunch"), [ymd(2027, 1, 1)]);
+        assert_eq!(one("the christmas eve dinner"), [ymd(2026, 12, 24)]);
+        assert_eq!(one("closed on Christmas?"), [ymd(2026, 12, 25)]);
+        assert_eq!(one("valentines day"), [ymd(2027, 2, 14)], "the next one");
+        assert!(one("our christmas party").is_empty(), "some evening in December");
+        assert!(one("a halloween party").is_empty());
     }
 }

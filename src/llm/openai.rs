@@ -58,7 +58,13 @@ pub fn request_body(r: &ChatRequest) -> Value {
             .map(|t| json!({"type": "function", "function": {"name": t.name, "description": t.description, "parameters": t.parameters}}))
             .collect();
         if r.tool_choice == super::ToolChoice::Required {
-            body["tool_choice"] = json!("required");
+            // One tool that must be called is named: the same in OpenAI's API, and the only
+            // forced form some compatible servers take (llama-cpp-python's function calling
+            // refuses "required" with a 500).
+            body["tool_choice"] = match r.tools.as_slice() {
+                [one] => json!({"type": "function", "function": {"name": one.name}}),
+                _ => json!("required"),
+            };
         }
     }
     if let Some(schema) = &r.response_schema {
@@ -203,4 +209,42 @@ pub fn upstream(err: &Value) -> ProviderError {
         .or_else(|| err.as_str().map(str::to_string))
         .unwrap_or_else(|| err.to_string());
     ProviderError::Upstream(msg.chars().take(300).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::request_body;
+    use crate::llm::{ChatRequest, Message, Speaker, ToolChoice, ToolSpec};
+    use serde_json::json;
+
+    fn asking(tools: &[&str], choice: ToolChoice) -> ChatRequest {
+        ChatRequest {
+            model: "m".into(),
+            messages: vec![Message::new(Speaker::User, "hi")],
+            tools: tools
+                .iter()
+                .map(|n| ToolSpec {
+                    name: (*n).into(),
+                    description: String::new(),
+                    parameters: json!({"type": "object"}),
+                })
+                .collect(),
+            tool_choice: choice,
+            max_tokens: 8,
+            temperature: None,
+            user_key: "u".into(),
+            cache_key: None,
+            response_schema: None,
+        }
+    }
+
+    #[test]
+    fn a_forced_call_names_the_one_tool_and_says_required_for_several() {
+        let one = request_body(&asking(&["list_events"], ToolChoice::Required));
+        assert_eq!(one["tool_choice"], json!({"type": "function", "function": {"name": "list_events"}}));
+        let two = request_body(&asking(&["list_events", "add_guest"], ToolChoice::Required));
+        assert_eq!(two["tool_choice"], json!("required"));
+        let free = request_body(&asking(&["list_events"], ToolChoice::Auto));
+        assert!(free.get("tool_choice").is_none(), "auto is the default and not sent");
+    }
 }

@@ -28,6 +28,40 @@ use said::{
     target_number, text_grounded, times_said, words, words_grounded, STATED,
 };
 
+/// The id of the kind `key` names (`event_id`: "event") that `said` (lower-cased) gives by that
+/// kind: "event 32", "(event #32)", "client_id 88", "appointment no. 53". `None` when it gives
+/// none, or two different ones.
+fn id_said(key: &str, said: &str) -> Option<i64> {
+    let kind = key.strip_suffix("_id")?;
+    let words: Vec<&str> = said
+        .split(|c: char| c.is_whitespace() || matches!(c, '(' | ')' | ',' | ':' | '#'))
+        .map(|w| w.trim_end_matches(['.', '?', '!', ';']))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut found: Vec<i64> = Vec::new();
+    for (i, w) in words.iter().enumerate() {
+        if *w != kind && *w != key {
+            continue;
+        }
+        let mut next = words[i + 1..].iter().skip_while(|x| matches!(**x, "id" | "no" | "number" | "is"));
+        let n = next.next().and_then(|x| x.parse::<i64>().ok()).filter(|n| *n > 0);
+        // "the event 2 weeks out" counts weeks.
+        let counts = next.next().is_some_and(|u| {
+            ["day", "week", "month", "hour", "minute", "people", "guest", "person", "pm", "am", "o'clock"]
+                .iter()
+                .any(|x| u.starts_with(x))
+        });
+        if let Some(n) = n.filter(|_| !counts) {
+            found.push(n);
+        }
+    }
+    found.dedup();
+    match found.as_slice() {
+        [one] => Some(*one),
+        _ => None,
+    }
+}
+
 fn type_of(prop: &Value) -> Vec<&str> {
     match prop.get("type") {
         Some(Value::String(t)) => vec![t.as_str()],
@@ -82,9 +116,14 @@ pub fn arguments(
     let said_words = words(&said);
     let said_numbers = numbers_in(&said);
     let known = entities(facts);
-    // Ids of records the person named, resolved from the facts' lists ("the DJ" → its element).
+    // Ids of records the person named, resolved from the facts' lists ("the DJ" → its element),
+    // or gave by their kind ("(event 32)", "client #64").
     if let Some(props) = props {
         for key in props.keys().filter(|k| k.ends_with("_id")) {
+            if let Some(id) = id_said(key, &said_lower) {
+                args.insert(key.clone(), Value::from(id));
+                continue;
+            }
             let listed: Vec<f64> = known.iter().filter(|(k, _, _)| k == key).map(|(_, id, _)| *id).collect();
             if listed.is_empty() {
                 continue;
@@ -146,6 +185,27 @@ pub fn arguments(
         args.insert("from".into(), Value::String(first.to_string()));
         args.insert("to".into(), Value::String(last.to_string()));
     }
+    // A day said on its own is a range of one day ("anything booked on New Year's Eve?"), unless
+    // the words make it an end ("from Friday", "until the 14th").
+    const ENDS: &[&str] =
+        &["from", "after", "since", "until", "till", "til", "before", "through", "thru", "starting", "onwards", "by"];
+    let ranged = date_keys.iter().any(|k| *k == "from") && date_keys.iter().any(|k| *k == "to");
+    // A day and a month ("between Valentine's Day and the end of March"): the range spans both.
+    let span = crate::domain::when::month_in(&said, today).filter(|_| ranged && dates.len() == 1);
+    if let Some((first, last)) = span {
+        args.insert("from".into(), Value::String(dates[0].min(first).to_string()));
+        args.insert("to".into(), Value::String(dates[0].max(last).to_string()));
+    }
+    let one_day = dates.len() == 1
+        && month.is_none()
+        && span.is_none()
+        && date_keys.iter().any(|k| *k == "from")
+        && date_keys.iter().any(|k| *k == "to")
+        && !said_words.iter().any(|w| ENDS.contains(&w.as_str()));
+    if one_day {
+        args.insert("from".into(), Value::String(dates[0].to_string()));
+        args.insert("to".into(), Value::String(dates[0].to_string()));
+    }
     let keys: Vec<String> = args.keys().cloned().collect();
     for key in keys {
         let optional = !required.contains(&key.as_str());
@@ -178,7 +238,7 @@ pub fn arguments(
                     said_numbers.contains(&n)
                 }
             }
-            Value::String(_) if month.is_some() && (key == "from" || key == "to") => true,
+            Value::String(_) if (month.is_some() || span.is_some()) && (key == "from" || key == "to") => true,
             // A moment is one the facts list (a free slot), or the model's own reading of the
             // request's time, which the tool checks against the free slots.
             // A day and a time the person said make the moment ("next Friday at 2pm"), in the

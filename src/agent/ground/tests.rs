@@ -297,3 +297,40 @@ fn a_value_the_person_says_is_the_choice() {
         "'other' is an everyday word, not the category"
     );
 }
+
+#[test]
+fn an_id_given_by_its_kind_is_the_id() {
+    let id = |said: &str| super::id_said("event_id", &said.to_lowercase());
+    assert_eq!(id("Prefill the guest form for the Lopez quinceañera (event 32) from this"), Some(32));
+    assert_eq!(id("event #7 please"), Some(7));
+    assert_eq!(id("for event_id 12."), Some(12));
+    assert_eq!(id("event 4 and event 5"), None, "two: not a choice");
+    assert_eq!(id("the event 2 weeks out"), None, "weeks, not an id");
+    assert_eq!(id("the big event"), None);
+    assert_eq!(super::id_said("client_id", "put the lopez family (client 64) in the 2pm"), Some(64));
+    // The facts list event 3 only; the person names 32 by its kind, and the model left it out.
+    assert_eq!(
+        ground(json!({"date": "2026-11-24", "body": "ok"}), "for event 32, next Tuesday")["event_id"],
+        json!(32)
+    );
+}
+
+#[test]
+fn a_day_said_alone_is_a_range_of_one_day() {
+    let range = json!({
+        "type": "object",
+        "properties": {"from": {"type": "string", "format": "date"}, "to": {"type": "string", "format": "date"}},
+    });
+    let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+    let run = |said: &str| {
+        let mut m = serde_json::Map::new();
+        arguments(&range, &mut m, said, "", today, NY);
+        Value::Object(m)
+    };
+    assert_eq!(run("anything booked on new year's eve?"), json!({"from": "2026-12-31", "to": "2026-12-31"}));
+    assert_eq!(run("what's on from next Tuesday"), json!({}), "an end, not a day");
+    assert_eq!(
+        run("How busy are we between Valentine's Day and the end of March?"),
+        json!({"from": "2027-02-14", "to": "2027-03-31"})
+    );
+}
