@@ -149,8 +149,12 @@ impl Decoder for OpenAiDecoder {
                         entry.id = id.to_string();
                     }
                     if let Some(f) = call.get("function") {
+                        // OpenAI sends the name once; llama-cpp-python's server repeats it
+                        // whole in every chunk (its arguments still come in pieces).
                         if let Some(name) = f.get("name").and_then(Value::as_str) {
-                            entry.name.push_str(name);
+                            if entry.name != name {
+                                entry.name.push_str(name);
+                            }
                         }
                         if let Some(args) = f.get("arguments").and_then(Value::as_str) {
                             entry.arguments.push_str(args);

@@ -69,6 +69,36 @@ async fn openai_text_tool_call_deltas_and_usage() {
     assert_eq!(body["tools"][0]["function"]["name"], "get_weather");
 }
 
+/// What llama-cpp-python's server (0.3.36, `--chat_format chatml-function-calling`, a named
+/// `tool_choice`) sends: the id and the whole name again in every chunk, with a legacy
+/// `function_call` beside `tool_calls`, the arguments in pieces, and no usage.
+const LLAMA_CPP_STREAM: &str = concat!(
+    "data: {\"id\": \"chatcmpl-1\", \"object\": \"chat.completion.chunk\", \"model\": \"x\", \"choices\": [{\"index\": 0, \"finish_reason\": null, \"logprobs\": null, \"delta\": {\"role\": \"assistant\", \"content\": null, \"function_call\": null, \"tool_calls\": null}}]}\n\n",
+    "data: {\"id\": \"chatcmpl-1\", \"choices\": [{\"index\": 0, \"finish_reason\": null, \"delta\": {\"role\": null, \"content\": null, \"function_call\": {\"name\": \"get_weather\", \"arguments\": \"{\"}, \"tool_calls\": [{\"index\": 0, \"id\": \"call__0_get_weather_cmpl-1\", \"type\": \"function\", \"function\": {\"name\": \"get_weather\", \"arguments\": \"{\"}}]}}]}\n\n",
+    "data: {\"id\": \"chatcmpl-1\", \"choices\": [{\"index\": 0, \"finish_reason\": null, \"delta\": {\"role\": null, \"content\": null, \"function_call\": {\"name\": \"get_weather\", \"arguments\": \"\\\"city\\\": \"}, \"tool_calls\": [{\"index\": 0, \"id\": \"call__0_get_weather_cmpl-1\", \"type\": \"function\", \"function\": {\"name\": \"get_weather\", \"arguments\": \"\\\"city\\\": \"}}]}}]}\n\n",
+    "data: {\"id\": \"chatcmpl-1\", \"choices\": [{\"index\": 0, \"finish_reason\": null, \"delta\": {\"role\": null, \"content\": null, \"function_call\": {\"name\": \"get_weather\", \"arguments\": \"\\\"Paris\\\"}\"}, \"tool_calls\": [{\"index\": 0, \"id\": \"call__0_get_weather_cmpl-1\", \"type\": \"function\", \"function\": {\"name\": \"get_weather\", \"arguments\": \"\\\"Paris\\\"}\"}}]}}]}\n\n",
+    "data: {\"id\": \"chatcmpl-1\", \"choices\": [{\"index\": 0, \"finish_reason\": \"tool_calls\", \"logprobs\": null, \"delta\": {\"role\": null, \"content\": null, \"function_call\": null, \"tool_calls\": null}}]}\n\n",
+    "data: [DONE]\n\n",
+);
+
+#[tokio::test]
+async fn a_name_repeated_in_every_chunk_is_said_once() {
+    let fake = Fake::start(vec![Scripted::sse(&[LLAMA_CPP_STREAM])]).await;
+    let events = collect(openai(&fake).stream(request("x"))).await;
+    let events: Vec<StreamEvent> = events.into_iter().map(Result::unwrap).collect();
+    assert_eq!(
+        events,
+        vec![
+            StreamEvent::ToolCall(ToolCall {
+                id: "call__0_get_weather_cmpl-1".into(),
+                name: "get_weather".into(),
+                arguments: "{\"city\": \"Paris\"}".into(),
+            }),
+            StreamEvent::Finished(FinishReason::ToolCalls),
+        ]
+    );
+}
+
 #[tokio::test]
 async fn openai_frames_split_at_every_few_bytes() {
     // 7-byte chunks cut through lines, JSON, the multi-byte "☀️" and the "\n\n" separators.
