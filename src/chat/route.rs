@@ -135,7 +135,11 @@ fn name_words(tool: &str, request: &str) -> usize {
 
 /// Added to a tool's score when a sentence of the request opens with one of the tool's everyday
 /// words (`agent::examples::VERBS`): "… the kitchen closes at 11. Decline it." asks for the
-/// action, where the rest of the request is about something else.
+/// action, where the rest of the request is about something else. Measured with the router
+/// alone on the dev split (192 cases): 0 right tool 88.1%, no tool 30/33; 0.15 89.9%, 30/33;
+/// 0.2 90.6%, 29/33; 0.25 90.6%, 28/33 (an erasing verb, "delete", then reaches `remove_guest`
+/// over small talk). Sentences only: split at commas too, it was 89.9% with one gained and one
+/// lost ("…, so mark the gala as confirmed" went to the elements' status).
 pub const IMPERATIVE_BONUS: f32 = 0.15;
 
 /// Whether a sentence of `request` opens (after its lead-ins) with one of `tool`'s everyday words.

@@ -3,10 +3,12 @@
 //! gave (an RSVP of "no", a guest count of 100, an id from nowhere). Before a call runs, each
 //! argument is checked against the person's words (`said`) and the facts the agent was given
 //! (`facts`):
-//! - an id (`*_id`) must appear in the facts or the request;
+//! - an id (`*_id`) must appear in the facts or the request; one the person gives by its kind
+//!   ("(event 32)", "client #64") is the id;
 //! - another number must appear in the request (as digits or a number word);
 //! - a date is the one the request names ("next Tuesday", "the 14th", "June 3": `domain::when`),
-//!   replacing the model's when they differ;
+//!   replacing the model's when they differ; a range (`from`, `to`) is the one day said alone,
+//!   the month said, or both of a day and a month;
 //! - a choice among a few values that a person states (an RSVP, a status) must be said in some
 //!   form ("can't come" for no);
 //! - free text of a few words (a name, a diet, a note) must share its words with the request or
@@ -199,8 +201,7 @@ pub fn arguments(
     let one_day = dates.len() == 1
         && month.is_none()
         && span.is_none()
-        && date_keys.iter().any(|k| *k == "from")
-        && date_keys.iter().any(|k| *k == "to")
+        && ranged
         && !said_words.iter().any(|w| ENDS.contains(&w.as_str()));
     if one_day {
         args.insert("from".into(), Value::String(dates[0].to_string()));
