@@ -55,7 +55,11 @@ pub fn request_body(r: &ChatRequest) -> Value {
         body["tools"] = r
             .tools
             .iter()
-            .map(|t| json!({"type": "function", "function": {"name": t.name, "description": t.description, "parameters": t.parameters}}))
+            // Without string length limits: llama.cpp's server turns a `maxLength` of 2,000 into
+            // a grammar it cannot build, and its process died of it (llama-cpp-python 0.3.36).
+            // The engine checks every call against the whole schema, limits included
+            // (`agent::schema`), before anything runs.
+            .map(|t| json!({"type": "function", "function": {"name": t.name, "description": t.description, "parameters": super::without_keys(&t.parameters, &["maxLength"])}}))
             .collect();
         if r.tool_choice == super::ToolChoice::Required {
             // One tool that must be called is named: the same in OpenAI's API, and the only
@@ -230,7 +234,7 @@ mod tests {
                 .map(|n| ToolSpec {
                     name: (*n).into(),
                     description: String::new(),
-                    parameters: json!({"type": "object"}),
+                    parameters: json!({"type": "object", "properties": {"body": {"type": "string", "maxLength": 2000}}}),
                 })
                 .collect(),
             tool_choice: choice,
@@ -243,11 +247,15 @@ mod tests {
     }
 
     #[test]
-    fn a_forced_call_names_the_one_tool_and_says_required_for_several() {
+    fn a_forced_call_names_the_one_tool_and_no_length_limit_is_sent() {
         let one = request_body(&asking(&["list_events"], ToolChoice::Required));
         assert_eq!(one["tool_choice"], json!({"type": "function", "function": {"name": "list_events"}}));
         let two = request_body(&asking(&["list_events", "add_guest"], ToolChoice::Required));
         assert_eq!(two["tool_choice"], json!("required"));
+        assert_eq!(
+            one["tools"][0]["function"]["parameters"],
+            json!({"type": "object", "properties": {"body": {"type": "string"}}})
+        );
         let free = request_body(&asking(&["list_events"], ToolChoice::Auto));
         assert!(free.get("tool_choice").is_none(), "auto is the default and not sent");
     }
