@@ -45,6 +45,8 @@ mod hub;
 mod live;
 mod models;
 mod prompt;
+/// The messaging tool a request to pass something on means (`route` prefers it).
+mod recipient;
 mod replay;
 pub mod replies;
 /// Routing for the small embedded model: requests the documents answer go to the document search.

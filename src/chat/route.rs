@@ -29,7 +29,6 @@
 use crate::agent::examples;
 use crate::agent::tools::SearchKnowledge;
 use crate::agent::{Tool, ToolEntry};
-use crate::domain::text::{ADDRESS_VERBS, LEAD_INS};
 use crate::knowledge::embed::{self, Embedder};
 use crate::knowledge::probe::{self, Probe};
 use crate::knowledge::{Knowledge, Scope};
@@ -325,80 +324,10 @@ pub async fn route_tools(
     let (texts, vectors) = vectors;
     let with_previous = texts.get(1).zip(vectors.get(1)).map(|(t, v)| (t.as_str(), v.as_slice()));
     let mut scores = tool_scores(examples, probe, tools, request, &vectors[0], with_previous);
-    if let Some(tool) = recipient_tool(tools, request, facts) {
+    if let Some(tool) = super::recipient::recipient_tool(tools, request, facts) {
         scores.prefer(tool);
     }
     Some(scores)
-}
-
-/// The agent's tools that pass a message on, and to whom.
-const MESSAGING: &[(&str, Recipient)] = &[
-    ("message_venue", Recipient::Venue),
-    ("send_client_message", Recipient::Client),
-    ("send_vendor_message", Recipient::Vendor),
-];
-
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Recipient {
-    Venue,
-    Client,
-    Vendor,
-}
-
-/// Words for vendors by their trade, when the request names one by it ("tell the florist").
-const TRADES: &[&str] =
-    &["vendor", "vendors", "florist", "caterer", "catering", "photographer", "dj", "band", "baker", "rentals"];
-
-/// The messaging tool a request to pass something on means, by who it goes to: the agent's one
-/// messaging tool, or, among several, the one for the person named after the verb as the facts
-/// know them (the event's client → `send_client_message`; a vendor, by name or trade →
-/// `send_vendor_message`). `None` when the request asks for nothing to be passed on ("let me
-/// know…", "tell me…"), or the person is not one the facts place.
-///
-/// The sentence vectors weigh what a message is about ("the jazz trio at 7pm") over whom it is
-/// for, so "Let Linh know we've pencilled the jazz trio in" lands near the vendors' examples.
-fn recipient_tool(tools: &[&'static ToolEntry], request: &str, facts: &str) -> Option<&'static str> {
-    let words: Vec<String> = request
-        .split_whitespace()
-        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_string())
-        .filter(|w| !w.is_empty())
-        .collect();
-    let start = words.iter().position(|w| !LEAD_INS.contains(&w.to_lowercase().as_str()))?;
-    let verb = words[start].to_lowercase();
-    if !ADDRESS_VERBS.contains(&verb.as_str()) {
-        return None;
-    }
-    let mut rest = words[start + 1..].iter().filter(|w| !["the", "our", "a"].contains(&w.to_lowercase().as_str()));
-    let who = rest.next()?;
-    let lower = who.to_lowercase();
-    if ["me", "us", "myself", "everyone"].contains(&lower.as_str())
-        || (verb == "let" && !words[start + 1..].iter().any(|w| w.eq_ignore_ascii_case("know")))
-    {
-        return None;
-    }
-    let offered: Vec<(&'static str, Recipient)> =
-        MESSAGING.iter().filter_map(|(name, r)| tools.iter().find(|t| t.name == *name).map(|t| (t.name, *r))).collect();
-    if let [(only, _)] = offered.as_slice() {
-        return Some(*only);
-    }
-    let recipient = if lower == "client" || lower == "couple" {
-        Some(Recipient::Client)
-    } else if TRADES.contains(&lower.as_str()) {
-        Some(Recipient::Vendor)
-    } else if who.chars().next().is_some_and(char::is_uppercase) {
-        let client = facts.contains(&format!("client {who}"));
-        let vendor = facts.lines().flat_map(|l| l.split(';')).any(|part| {
-            part.contains("vendor_id") && part.split(|c: char| !c.is_alphanumeric()).any(|w| w == who.as_str())
-        });
-        match (client, vendor) {
-            (true, false) => Some(Recipient::Client),
-            (false, true) => Some(Recipient::Vendor),
-            _ => None,
-        }
-    } else {
-        None
-    }?;
-    offered.iter().find(|(_, r)| *r == recipient).map(|(name, _)| *name)
 }
 
 /// The example requests of every tool as vectors, and the classifier trained on them, made once
@@ -538,28 +467,6 @@ mod tests {
         assert!(s(0.58, 0.44, false).routes());
         assert!(!s(0.55, 0.6, true).routes(), "a question a tool claims");
         assert!(!s(0.25, 0.1, true).routes(), "too far from every passage");
-    }
-
-    #[test]
-    fn a_message_goes_by_whom_it_is_for() {
-        use crate::domain::chat::AgentKind;
-        use crate::domain::Role;
-        let client = crate::agent::tools_for(AgentKind::Client, Role::Client);
-        let staff = crate::agent::tools_for(AgentKind::VenueEvent, Role::Staff);
-        let facts = "The event (event_id 4): Ruiz wedding, client Carmen Ruiz, 80 expected guests.\n\
-                     Vendors: vendor_id 5 Petal Studio (florist); vendor_id 8 Big Beats (music)";
-        let r = |tools: &[&'static ToolEntry], said: &str| recipient_tool(tools, said, facts);
-        assert_eq!(r(&staff, "Let Carmen know the cake arrives at 4"), Some("send_client_message"));
-        assert_eq!(r(&staff, "please message Petal Studio about the arch"), Some("send_vendor_message"));
-        assert_eq!(r(&staff, "tell the florist we need more peonies"), Some("send_vendor_message"));
-        assert_eq!(r(&staff, "Tell the client the band is confirmed"), Some("send_client_message"));
-        assert_eq!(r(&staff, "ok so I need to tell the florist about the arch"), Some("send_vendor_message"));
-        assert_eq!(r(&staff, "hey, go ahead and let Carmen know it's booked"), Some("send_client_message"));
-        assert_eq!(r(&staff, "Tell Jordan the room is ready"), None, "nobody the facts know");
-        assert_eq!(r(&staff, "let me know what is still requested"), None);
-        assert_eq!(r(&staff, "tell me about the florist"), None);
-        assert_eq!(r(&client, "Let Sam know we'll be 10 more people"), Some("message_venue"), "a client's one way");
-        assert_eq!(r(&client, "add Sam to the guest list"), None);
     }
 
     /// Needs the embedding model that scripts/setup.sh puts in .data/models (`make test` runs it
