@@ -141,13 +141,10 @@ fn name_words(tool: &str, request: &str) -> usize {
 /// lost ("…, so mark the gala as confirmed" went to the elements' status).
 pub const IMPERATIVE_BONUS: f32 = 0.15;
 
-/// Whether a sentence of `request` opens (after its lead-ins) with one of `tool`'s everyday words.
-fn asks_for(tool: &str, request: &str) -> bool {
-    let verbs = examples::verbs(tool);
-    request
-        .split(['.', '!', '?', ';', '\n'])
-        .filter_map(crate::domain::text::verb_of)
-        .any(|v| verbs.contains(&v.as_str()))
+/// The words the sentences of `request` open with, after their lead-ins ("… Decline it." →
+/// "decline"), read once per request for every tool's [`IMPERATIVE_BONUS`].
+fn openings(request: &str) -> Vec<String> {
+    request.split(['.', '!', '?', ';', '\n']).filter_map(crate::domain::text::verb_of).collect()
 }
 
 /// Whether `request` says a word of outside tool `exposed`'s own name (`weather__get_forecast`:
@@ -286,12 +283,14 @@ pub fn tool_scores(
         None => alone,
     };
     let chat = scores.last().copied().unwrap_or(f32::MIN);
+    let opened = openings(request);
     let mut ranked: Vec<(&'static str, f32)> = names
         .into_iter()
         .zip(scores)
         .filter(|(n, _)| *n != CHAT)
         .map(|(n, s)| {
-            let asked = if asks_for(n, request) { IMPERATIVE_BONUS } else { 0.0 };
+            let asked =
+                if examples::verbs(n).iter().any(|v| opened.iter().any(|o| o == v)) { IMPERATIVE_BONUS } else { 0.0 };
             (n, s + NAME_BONUS * name_words(n, request) as f32 + asked)
         })
         .collect();
