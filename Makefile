@@ -103,17 +103,37 @@ lint: setup
 
 release: setup
 	@cargo leptos build --release
-	site_pkg=target/site/pkg
+	site=target/site
+	site_pkg=$$site/pkg
 	shopt -s nullglob
 	files=("$$site_pkg"/*.wasm "$$site_pkg"/*.js "$$site_pkg"/*.css)
 	[ "$${#files[@]}" -gt 0 ] || { echo "==> no files in $$site_pkg"; exit 1; }
+	# Precompressed copies beside each static file, served as they are (brotli at its highest
+	# level, gzip for the rest); the server removes any older than their file at start-up.
+	statics=("$${files[@]}" "$$site"/*.js "$$site"/*.html "$$site"/*.svg "$$site"/*.webmanifest)
+	for f in "$${statics[@]}"; do
+	  brotli -q 11 -f -k -o "$$f.br" "$$f"
+	  gzip -9 -n -k -f "$$f"
+	done
 	echo "==> sizes (bytes):"
-	printf '    %-44s %10s %10s\n' file raw brotli
-	for f in "$${files[@]}"; do
-	  printf '    %-44s %10s %10s\n' "$$f" "$$(stat -c %s "$$f")" "$$(brotli -c "$$f" | wc -c)"
+	printf '    %-44s %10s %10s %10s\n' file raw brotli gzip
+	for f in "$${statics[@]}"; do
+	  printf '    %-44s %10s %10s %10s\n' "$$f" "$$(stat -c %s "$$f")" "$$(stat -c %s "$$f.br")" "$$(stat -c %s "$$f.gz")"
 	done
 	bin="$${CARGO_TARGET_DIR:-target}/release/concierge"
 	if [ -f "$$bin" ]; then printf '    %-44s %10s\n' "$$bin" "$$(stat -c %s "$$bin")"; fi
+	# The first-load budget: what a cold /login fetches besides its HTML (a few KB, measured in
+	# the browser by `node end2end/first-load.mjs`), as brotli.
+	budget_kb=$${FIRST_LOAD_BUDGET_KB:-350}
+	first=0
+	for f in "$${files[@]}" "$$site/pwa.js" "$$site/favicon.svg" "$$site/manifest.webmanifest"; do
+	  first=$$(( first + $$(stat -c %s "$$f.br") ))
+	done
+	echo "==> first load, static part: $$(( first / 1024 )) KB brotli (budget $$budget_kb KB with the HTML)"
+	if [ "$$first" -gt $$(( budget_kb * 1024 )) ]; then
+	  echo "==> over the first-load budget by $$(( (first - budget_kb * 1024) / 1024 )) KB (FIRST_LOAD_BUDGET_KB=$$budget_kb)"
+	  exit 1
+	fi
 
 # Benches run optimised (like `cargo leptos build --release`, which adds no --cfg).
 # benches/dashboard.rs and benches/chat.rs make (and drop) their own databases on that server.

@@ -26,6 +26,9 @@ export default defineConfig({
     baseURL,
     headless: true,
     screenshot: 'only-on-failure',
+    // The app registers a service worker (public/pwa.js). Playwright's request interception does
+    // not see what a worker answers, so specs run without it; tests/pwa.spec.ts allows it.
+    serviceWorkers: 'block',
     trace: 'retain-on-failure',
   },
   projects: [

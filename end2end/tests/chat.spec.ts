@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import { hydrated, logIn } from './helpers';
 
 // The e2e server runs with the scripted model as default (CONCIERGE_SCRIPTED_MODEL, a pause
@@ -131,4 +132,35 @@ test('a chat can be renamed and deleted', async ({ page }) => {
   await expect(page.locator(`li[data-thread-id="${id}"]`)).toHaveCount(0);
   const res = await page.request.post('/api/open_chat', { form: { thread_id: id ?? '' }, headers: { accept: 'application/json' } });
   expect(res.status()).toBe(404);
+});
+
+test('a reply can be rated with a comment, and the chat exported', async ({ page }) => {
+  await logIn(page, 'marco@harborhall.example');
+  await newChat(page, 'Rate this one please');
+  const reply = lastReply(page);
+  await expect(reply).toHaveAttribute('data-status', 'done', { timeout: 20_000 });
+  const bad = reply.getByRole('button', { name: 'Bad reply' });
+  await bad.click();
+  await expect(bad).toHaveAttribute('aria-pressed', 'true');
+  await reply.getByPlaceholder('What went wrong? (optional)').fill('It missed the point');
+  await reply.getByRole('button', { name: 'Send' }).click();
+  await expect(reply.getByRole('status').filter({ hasText: 'Thanks for the feedback.' })).toBeVisible();
+  // Stored: the rating is there after a reload.
+  await page.reload();
+  await hydrated(page);
+  await expect(lastReply(page).getByRole('button', { name: 'Bad reply' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(lastReply(page).getByRole('button', { name: 'Good reply' })).toHaveAttribute('aria-pressed', 'false');
+
+  // The thread's menu downloads it as Markdown.
+  await expect(page.getByTestId('thread-title')).toHaveText(/^Chat about Rate this/, { timeout: 10_000 });
+  // The newest thread is listed first (a retry or an earlier run may have left one like it).
+  await page.getByRole('button', { name: /^Actions for Chat about Rate this/ }).first().click();
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('menuitem', { name: 'Export as Markdown' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/^concierge-chat-\d+\.md$/);
+  const text = readFileSync((await download.path())!, 'utf8');
+  expect(text).toContain('## You');
+  expect(text).toContain('Rate this one please');
 });

@@ -25,7 +25,9 @@ test('staff log in, open an event, add a guest that survives a reload, log out',
 
   await logOut(page);
   await page.goto('/');
-  await expect(page).toHaveURL(/\/login\?next=/);
+  await expect(page.getByRole('link', { name: 'Create a venue account' })).toBeVisible();
+  await page.goto('/calendar');
+  await expect(page).toHaveURL(/\/login\?next=\/calendar$/);
 });
 
 test('invalid input is explained next to the field and nothing is saved', async ({ page }) => {

@@ -3,7 +3,7 @@
 
 use super::AppError;
 use crate::domain::chat::{
-    ChatThread, ItemPage, ModelCatalog, ProviderView, SearchHit, Sent, ThreadList, ThreadOpen, UsageRow,
+    ChatItem, ChatThread, ItemPage, ModelCatalog, ProviderView, SearchHit, Sent, ThreadList, ThreadOpen, UsageRow,
 };
 use leptos::prelude::*;
 
@@ -160,6 +160,26 @@ pub async fn regenerate_reply(thread_id: i64, model: Option<String>) -> Result<S
     let model = model.filter(|m| !m.is_empty());
     admitted.await?;
     Ok(hub.send(&actor, thread_id, crate::chat::Turn::Regenerate, model.as_deref(), &[]).await?)
+}
+
+/// Rates a finished reply in one of the person's own threads: `rating` "up" or "down" ("" clears
+/// it and its comment), with an optional comment of up to 1,000 characters. Returns the reply.
+#[server(prefix = "/api", endpoint = "rate_reply")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info"), fields(item_id = item_id)))]
+pub async fn rate_reply(item_id: i64, rating: String, comment: Option<String>) -> Result<ChatItem, AppError> {
+    let (actor, pool) = super::ssr::actor_and_pool()?;
+    let item_id = super::ssr::id(item_id)?;
+    let rating = match rating.as_str() {
+        "up" => Some(1),
+        "down" => Some(-1),
+        "" => None,
+        _ => return Err(AppError::invalid("rating", "Rate a reply up or down.")),
+    };
+    let comment = comment.unwrap_or_default().trim().to_string();
+    if comment.chars().count() > crate::domain::chat::MAX_RATING_COMMENT {
+        return Err(AppError::invalid("comment", "Keep the comment under 1,000 characters."));
+    }
+    Ok(crate::store::chat::rate_reply(&pool, &actor, item_id, rating, &comment).await?)
 }
 
 /// Stops the reply being written; its text so far is kept. Returns whether one was running.

@@ -14,6 +14,7 @@ pub mod chat;
 pub mod dashboard;
 pub mod events;
 pub mod guests;
+pub mod insights;
 pub mod knowledge;
 pub mod mcp_servers;
 pub mod messages;

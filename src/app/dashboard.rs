@@ -4,15 +4,17 @@
 use crate::api::dashboard::get_dashboard;
 use crate::app::chat::AgentPanel;
 use crate::app::common::{
-    event_tone, fmt_date, fmt_datetime, fmt_short_date, fmt_time, relative_days, Badge, Loading, PageError, ToLogin,
+    event_tone, fmt_date, fmt_datetime, fmt_short_date, fmt_time, relative_days, Badge, Loading, PageError,
 };
+use crate::app::landing::Landing;
 use crate::app::UserResource;
 use crate::domain::chat::AgentKind;
 use crate::domain::format_money;
 use crate::domain::records::{Dashboard, SessionUser};
 use leptos::prelude::*;
+use leptos_meta::Title;
 
-/// Loads the signed-in person's dashboard (or sends a visitor to log in).
+/// Loads the signed-in person's dashboard; a visitor gets the landing page.
 #[component]
 pub fn Home() -> impl IntoView {
     let user = expect_context::<UserResource>();
@@ -20,9 +22,9 @@ pub fn Home() -> impl IntoView {
     view! {
         <Suspense fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
-                let Ok(Some(user)) = user.await else { return view! { <ToLogin /> }.into_any() };
+                let Ok(Some(user)) = user.await else { return view! { <Landing /> }.into_any() };
                 match data.await {
-                    Ok(d) => view! { <DashboardView user d /> }.into_any(),
+                    Ok(d) => view! { <Title text="Dashboard" /> <DashboardView user d /> }.into_any(),
                     Err(error) => view! { <PageError error /> }.into_any(),
                 }
             })}
@@ -146,8 +148,9 @@ fn DashboardView(user: SessionUser, d: Dashboard) -> impl IntoView {
                     }}
                 </section>
             </div>
+            // Not in the offline copy of the dashboard (public/offline.js): a chat needs the network.
             {staff.then(|| view! {
-                <div class="lg:col-span-3">
+                <div class="lg:col-span-3" data-offline-skip="">
                     <AgentPanel agent=AgentKind::VenueGeneral event_id=None title="Venue agent: ask about events, vendors, tasks and messages" />
                 </div>
             })}

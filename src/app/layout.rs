@@ -52,8 +52,10 @@ fn Nav(user: Option<SessionUser>) -> impl IntoView {
                     <A href="/knowledge" attr:class="nav-link hidden sm:block">"Knowledge"</A>
                     {staff.then(|| view! { <A href="/approvals" attr:class="nav-link hidden sm:block">"Approvals"</A> })}
                     {staff.then(|| view! { <A href="/team" attr:class="nav-link hidden sm:block">"Team"</A> })}
+                    {owner.then(|| view! { <A href="/insights" attr:class="nav-link hidden sm:block">"Insights"</A> })}
                     {owner.then(|| view! { <A href="/settings/models" attr:class="nav-link hidden sm:block">"Models"</A> })}
                     {(user.role != crate::domain::Role::Vendor).then(|| view! { <Bell /> })}
+                    <InstallButton />
                     <ThemeToggle />
                     <UserMenu user />
                 </nav>
@@ -62,12 +64,24 @@ fn Nav(user: Option<SessionUser>) -> impl IntoView {
         }
         None => view! {
             <nav aria-label="Main" class="ml-auto flex items-center gap-0.5 text-sm sm:gap-1">
+                <InstallButton />
                 <ThemeToggle />
                 <A href="/login" attr:class="nav-link">"Log in"</A>
                 <A href="/signup" attr:class="btn-primary">"Sign up"</A>
             </nav>
         }
         .into_any(),
+    }
+}
+
+/// "Install": hidden until the browser offers to install the app; `public/pwa.js` shows it then
+/// and answers its click with the browser's own prompt.
+#[component]
+fn InstallButton() -> impl IntoView {
+    view! {
+        <button type="button" data-install-app="" class="install-app nav-link" title="Install Concierge as an app">
+            "Install"
+        </button>
     }
 }
 

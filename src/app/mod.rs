@@ -1,7 +1,7 @@
 //! The UI, compiled twice: rendered to HTML on the server and hydrated in the browser.
 //! `pages/` holds one thin page per route; the features they render live in their own folders
 //! (`auth`, `chat`, `dashboard`, `event`, `forms`, `knowledge`, `scheduling`, `settings`); `common`
-//! holds the small shared pieces, `layout` the frame around every page.
+//! holds the small shared pieces, `layout` the frame around every page, `landing` the visitor's `/`.
 
 mod auth;
 mod chat;
@@ -9,7 +9,9 @@ mod common;
 mod dashboard;
 mod event;
 mod forms;
+mod insights;
 mod knowledge;
+mod landing;
 mod layout;
 mod pages;
 mod scheduling;
@@ -44,9 +46,13 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light dark" />
+                <meta name="theme-color" content="#0f766e" media="(prefers-color-scheme: light)" />
+                <meta name="theme-color" content="#1c1917" media="(prefers-color-scheme: dark)" />
                 // Runs before first paint, so the page never flashes the wrong theme.
                 // With the page's CSP nonce (none in the browser, where it is not rendered again).
                 <script nonce=leptos::nonce::use_nonce() inner_html=theme::NO_FLASH_SCRIPT></script>
+                // The service worker and the install prompt (plain script: it must run without the wasm).
+                <script src="/pwa.js" defer nonce=leptos::nonce::use_nonce()></script>
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
@@ -107,8 +113,8 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="leptos" href="/pkg/concierge.css" />
         <Title formatter=page_title />
         <Meta name="description" content="Concierge: plan and run events with your venue's team, clients and vendors." />
-        <Meta name="theme-color" content="#0f766e" />
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
+        <Link rel="apple-touch-icon" href="/icons/apple-touch-icon.png" />
         <Link rel="manifest" href="/manifest.webmanifest" />
         <Router>
             <layout::Shell>
@@ -132,6 +138,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!(":id") view=pages::chat_thread::ThreadPage ssr=SsrMode::Async />
                     </ParentRoute>
                     <Route path=path!("/usage") view=pages::usage::UsagePage ssr=SsrMode::Async />
+                    <Route path=path!("/insights") view=pages::insights::InsightsPage ssr=SsrMode::Async />
                     <Route path=path!("/account") view=pages::account::AccountPage ssr=SsrMode::Async />
                     <Route path=path!("/settings/models") view=pages::settings_models::ModelSettingsPage ssr=SsrMode::Async />
                     <Route path=path!("/settings/embed") view=pages::settings_embed::EmbedSettingsPage ssr=SsrMode::Async />

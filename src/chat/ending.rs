@@ -45,7 +45,7 @@ impl Ending {
             prompt_tokens: self.usage.prompt_tokens as i32,
             completion_tokens: self.usage.completion_tokens as i32,
         };
-        if let Err(e) = store::record_usage(pool, &record).await {
+        if let Err(e) = super::record_usage(pool, &record).await {
             tracing::error!(error = %e, "usage not recorded");
         }
         Ok(item)

@@ -177,7 +177,7 @@ impl Hub {
                 prompt_tokens: usage.prompt_tokens as i32,
                 completion_tokens: usage.completion_tokens as i32,
             };
-            if let Err(e) = store::record_usage(&pool, &record).await {
+            if let Err(e) = super::record_usage(&pool, &record).await {
                 tracing::error!(error = %e, "usage of a raw completion not recorded");
             }
             let _ = tx.send(Piece::End { usage, error }).await;
@@ -322,6 +322,8 @@ mod tests {
             data: None,
             branch_index: 1,
             branch_count: 1,
+            rating: None,
+            rating_comment: String::new(),
         }
     }
 

@@ -52,6 +52,11 @@ impl Hub {
         self.live(thread_id).is_some_and(|l| l.writing())
     }
 
+    /// How many replies this process is writing right now (the metrics' live replies).
+    pub fn live_count(&self) -> usize {
+        self.lives().values().filter(|l| l.writing()).count()
+    }
+
     /// How many replies `user_id`'s turns are writing right now in this process (the cap on a
     /// person's live replies: `state::limits`).
     pub fn live_replies(&self, user_id: i64) -> usize {

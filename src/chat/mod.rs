@@ -80,6 +80,17 @@ pub const BYTES_PER_TOKEN_LIMIT: usize = 16;
 /// Tool calls one model step may make; more are not run (the model is told).
 pub const MAX_CALLS_PER_STEP: usize = 16;
 
+/// Stores one model call's token usage, and counts it for `/metrics`
+/// (`concierge_llm_tokens_total{model, kind}`).
+async fn record_usage(pool: &sqlx::PgPool, record: &crate::store::chat::UsageRecord<'_>) -> Result<(), StoreError> {
+    let model = record.model.to_string();
+    metrics::counter!("concierge_llm_tokens_total", "model" => model.clone(), "kind" => "prompt")
+        .increment(record.prompt_tokens.max(0) as u64);
+    metrics::counter!("concierge_llm_tokens_total", "model" => model, "kind" => "completion")
+        .increment(record.completion_tokens.max(0) as u64);
+    crate::store::chat::record_usage(pool, record).await
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ChatError {
     #[error(transparent)]

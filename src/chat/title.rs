@@ -72,7 +72,7 @@ impl Hub {
                         prompt_tokens: u.prompt_tokens as i32,
                         completion_tokens: u.completion_tokens as i32,
                     };
-                    let _ = store::record_usage(&self.pool, &record).await;
+                    let _ = super::record_usage(&self.pool, &record).await;
                 }
                 if let Some(title) = crate::domain::chat::clean_model_title(&text) {
                     let _ = store::set_generated_title(&self.pool, job.thread_id, &title, "model").await;

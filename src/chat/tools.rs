@@ -168,6 +168,7 @@ impl Hub {
     ) -> Value {
         match res {
             Ok((value, summary)) => {
+                count_tool_call(item, "done");
                 let mut data = item.tool().map(|d| serde_json::to_value(d).unwrap_or_default()).unwrap_or_default();
                 data["result"] = value.clone();
                 match store::update_tool_item(&self.pool, item.id, ItemStatus::Done, &summary, None, &data).await {
@@ -185,6 +186,7 @@ impl Hub {
     }
 
     pub(super) async fn tool_failed(&self, live: Option<&Live>, item: &ChatItem, message: &str) -> Value {
+        count_tool_call(item, "failed");
         let result = json!({"error": message});
         let mut data = item.data.clone().unwrap_or_else(|| json!({}));
         data["result"] = result.clone();
@@ -248,12 +250,21 @@ impl Hub {
             store::update_tool_item(&mut *tx, item.id, ItemStatus::AwaitingApproval, &preview.summary, None, &data)
                 .await?;
         tx.commit().await.map_err(|e| ToolError::Internal(e.to_string()))?;
+        count_tool_call(item, "awaiting_approval");
         // Not final: it waits for a person.
         if let Some(live) = live {
             live.event(ChatEvent::ItemUpdated { item: updated });
         }
         Ok(json!({"status": "waiting for approval", "note": waiting}))
     }
+}
+
+/// `concierge_tool_calls_total{tool, outcome}` (`/metrics`). A venue's outside tools are counted
+/// under one name: their names are theirs, and a label's values must stay few.
+fn count_tool_call(item: &ChatItem, outcome: &'static str) {
+    let name = item.tool().map(|t| t.tool).unwrap_or_default();
+    let tool = if crate::agent::tool(&name).is_some() { name } else { "outside".to_string() };
+    metrics::counter!("concierge_tool_calls_total", "tool" => tool, "outcome" => outcome).increment(1);
 }
 
 /// What the audit log keeps of an agent action: the tool, its arguments and the change it makes.

@@ -166,20 +166,11 @@ pub fn to_csv(entries: &[AuditEntry]) -> String {
             if e.detail.is_null() || e.detail == serde_json::json!({}) { String::new() } else { e.detail.to_string() },
             e.ip.clone(),
         ];
-        let row: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
+        let row: Vec<String> = cells.iter().map(|c| super::csv::cell(c)).collect();
         out.push_str(&row.join(","));
         out.push_str("\r\n");
     }
     out
-}
-
-fn csv_cell(raw: &str) -> String {
-    let guarded = if raw.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{raw}") } else { raw.to_string() };
-    if guarded.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", guarded.replace('"', "\"\""))
-    } else {
-        guarded
-    }
 }
 
 #[cfg(test)]

@@ -126,7 +126,15 @@ pub struct ChatItem {
     /// make siblings, and the UI lets a person page between them.
     pub branch_index: i64,
     pub branch_count: i64,
+    /// The person's rating of a reply: 1 (good), -1 (bad), or none; with their comment.
+    #[serde(default)]
+    pub rating: Option<i16>,
+    #[serde(default)]
+    pub rating_comment: String,
 }
+
+/// The longest comment a reply's rating keeps, in characters (the database checks it too).
+pub const MAX_RATING_COMMENT: usize = 1000;
 
 impl ChatItem {
     /// The tool call this item is, if it is one.

@@ -16,6 +16,17 @@ pub enum CsvError {
     AfterQuote { line: usize },
 }
 
+/// One cell of a CSV file we write: quoted when it must be, and a leading `=`, `+`, `-`, `@`,
+/// tab or CR defused with a `'` (spreadsheets would run it as a formula).
+pub fn cell(raw: &str) -> String {
+    let guarded = if raw.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{raw}") } else { raw.to_string() };
+    if guarded.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", guarded.replace('"', "\"\""))
+    } else {
+        guarded
+    }
+}
+
 /// The delimiter of `text`, from its first line.
 pub fn sniff(text: &str) -> char {
     let first = text.trim_start_matches('\u{feff}').lines().find(|l| !l.trim().is_empty()).unwrap_or_default();

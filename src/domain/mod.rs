@@ -101,6 +101,8 @@ string_enum!(
 pub mod assist;
 pub mod audit;
 pub mod chat;
+pub mod chat_export;
+pub mod insights;
 pub mod knowledge;
 pub mod markdown;
 pub mod mcp_servers;

@@ -16,6 +16,13 @@ pub fn token_hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
 }
 
+/// Whether a secret someone presented equals the configured one, in time that does not depend on
+/// where they differ (both are hashed first, so their lengths do not show either).
+pub fn same(given: &[u8], expected: &[u8]) -> bool {
+    let (a, b) = (Sha256::digest(given), Sha256::digest(expected));
+    a.iter().zip(b.iter()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 /// Whether `s` has the shape of a token from [`new_token`] (checked before any lookup).
 pub fn looks_like_token(s: &str) -> bool {
     s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit())

@@ -50,6 +50,10 @@ pub struct Config {
     pub smtp_url: Option<Secret>,
     /// `CONCIERGE_MAIL_FROM`: the sender of mail, default `Concierge <concierge@localhost>`.
     pub mail_from: String,
+    /// `CONCIERGE_METRICS_TOKEN`: `/metrics` answers a request bearing it
+    /// (`Authorization: Bearer …`). Unset: only requests from this machine (loopback, and not
+    /// forwarded by a proxy) may read it.
+    pub metrics_token: Option<Secret>,
 }
 
 impl Default for Config {
@@ -69,6 +73,7 @@ impl Default for Config {
             public_url: "http://127.0.0.1:3000".into(),
             smtp_url: None,
             mail_from: "Concierge <concierge@localhost>".into(),
+            metrics_token: None,
         }
     }
 }
@@ -162,6 +167,17 @@ impl Config {
                 m
             }
         };
+        let metrics_token = match get("CONCIERGE_METRICS_TOKEN").map(|t| t.trim().to_string()).filter(|t| !t.is_empty())
+        {
+            None => None,
+            Some(t) if t.len() < 16 => {
+                return Err(ConfigError {
+                    name: "CONCIERGE_METRICS_TOKEN",
+                    reason: "use at least 16 characters".into(),
+                })
+            }
+            Some(t) => Some(Secret::new(t)),
+        };
         let l = LimitsConfig::default();
         let limits = LimitsConfig {
             sends_per_minute: num(
@@ -230,6 +246,7 @@ impl Config {
             public_url,
             smtp_url,
             mail_from,
+            metrics_token,
         })
     }
 }

@@ -1057,3 +1057,20 @@ where (t.name = 'Venue tour' and r.name = 'Sam Okafor')
    or (t.name = 'Menu tasting' and r.name in ('Priya Natarajan', 'Tasting kitchen'))
    or (t.name = 'Planning consultation' and r.name = 'Sam Okafor')
    or (t.name = 'Vendor walk-through' and r.name in ('Sam Okafor', 'Garden Terrace'));
+
+-- Four weeks of model usage by the staff (so the owners' insights have something to show): the
+-- embedded model, and a hosted one with a price. Never today: today's tokens are the daily quota's.
+insert into model_prices (venue_id, model, prompt_cents_per_million, completion_cents_per_million)
+select id, 'openai/gpt-4o-mini', 15, 60 from venues where name = 'Harbor Hall';
+
+insert into llm_usage (venue_id, user_id, purpose, model, prompt_tokens, completion_tokens, created_at)
+select m.venue_id, u.id, 'reply',
+       case when (d + k) % 3 = 0 then 'openai/gpt-4o-mini' else 'embedded/smollm2-135m-instruct' end,
+       400 + (d * 37 + k * 91) % 900, 60 + (d * 13 + k * 29) % 240,
+       date_trunc('day', now()) - make_interval(days => d) + make_interval(hours => 9 + k * 2)
+from users u
+join memberships m on m.user_id = u.id
+cross join generate_series(1, 27) d
+cross join generate_series(1, 3) k
+where u.email in ('olivia@harborhall.example', 'sam@harborhall.example', 'priya@harborhall.example')
+  and (d + k + length(u.email)) % 4 <> 0;

@@ -105,3 +105,26 @@ pub async fn pending(pool: &PgPool, kind: &str) -> StoreResult<i64> {
         .fetch_one(pool)
         .await?)
 }
+
+/// The queue by kind, as the metrics show it: jobs due and waiting for a worker, how long the
+/// oldest of them has waited, and jobs that used all their attempts (kept for people to look at).
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct QueueStats {
+    pub kind: String,
+    pub due: i64,
+    pub oldest_wait_secs: f64,
+    pub dead: i64,
+}
+
+pub async fn stats(pool: &PgPool) -> StoreResult<Vec<QueueStats>> {
+    Ok(sqlx::query_as(
+        "select kind,
+                count(*) filter (where attempts < max_attempts and run_at <= now()) as due,
+                coalesce(extract(epoch from now() - min(run_at)
+                    filter (where attempts < max_attempts and run_at <= now())), 0)::float8 as oldest_wait_secs,
+                count(*) filter (where attempts >= max_attempts) as dead
+         from jobs where done_at is null group by kind order by kind",
+    )
+    .fetch_all(pool)
+    .await?)
+}

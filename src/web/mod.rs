@@ -3,17 +3,22 @@
 //! ([`actor`]), input no server function can store ([`input`]), and the plain routes beside the
 //! pages and server functions: the chat's event stream ([`chat_stream`]), iCalendar downloads
 //! and feeds ([`calendar`]), the audit log's CSV ([`audit`]), knowledge-base uploads and originals ([`knowledge`]), the agents behind OpenAI's chat API
-//! ([`openai`], `/v1`), their tools for MCP hosts ([`mcp`], `/mcp`), `/health`. `main.rs` calls [`serve`]; tests build the same router
+//! ([`openai`], `/v1`), their tools for MCP hosts ([`mcp`], `/mcp`), the service worker ([`pwa`], `/sw.js`), [`metrics`] (`/metrics`), `/health/live` and `/health/ready`. `main.rs` calls [`serve`]; tests build the same router
 //! with [`app`], no socket needed.
 
+mod account_export;
 mod actor;
 mod audit;
 mod calendar;
+mod chat_export;
 mod chat_stream;
 mod input;
+mod insights;
 mod knowledge;
 mod mcp;
+mod metrics;
 pub mod openai;
+mod pwa;
 mod router;
 
 pub use router::app;
@@ -30,6 +35,11 @@ pub async fn serve(state: AppState, addr: SocketAddr) -> std::io::Result<()> {
             tracing::debug!(error = %e, "TCP_NODELAY not set");
         }
     });
+    let site_root = std::path::PathBuf::from(state.leptos_options.site_root.to_string());
+    let swept = tokio::task::spawn_blocking(move || pwa::sweep_stale_precompressed(&site_root)).await.unwrap_or(0);
+    if swept > 0 {
+        tracing::info!(swept, "stale precompressed static files removed");
+    }
     tracing::info!("listening on http://{addr}");
     axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())

@@ -24,6 +24,7 @@ use tower_http::trace::TraceLayer;
 /// Builds the whole application for `state`. Tests call this directly; no socket needed. The
 /// route list comes from the UI's `App` here, in the composition root, and nowhere else.
 pub fn app(state: AppState) -> Router {
+    super::metrics::install();
     let routes = Arc::new(leptos_axum::generate_route_list(crate::app::App));
     let pages = {
         let routes = routes.clone();
@@ -31,10 +32,18 @@ pub fn app(state: AppState) -> Router {
     };
     Router::new()
         .route("/health", get(health))
+        .route("/health/ready", get(health))
+        .route("/health/live", get(live))
+        .route("/sw.js", get(super::pwa::service_worker))
+        .route("/metrics", get(super::metrics::render))
         .route("/api/chat/{thread_id}/events", get(chat_stream::events))
+        .route("/account/export.zip", get(super::account_export::zip))
+        .route("/chat/{thread_id}/export.md", get(super::chat_export::markdown))
+        .route("/chat/{thread_id}/export.json", get(super::chat_export::json))
         .route("/calendar/feed/{file}", get(calendar::feed))
         .route("/appointments/{file}", get(calendar::appointment))
         .route("/settings/audit.csv", get(audit::csv))
+        .route("/insights.csv", get(super::insights::csv))
         .route(
             "/knowledge/upload",
             axum::routing::post(knowledge::upload)
@@ -46,6 +55,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
         .leptos_routes_with_handler((*routes).clone(), get(pages))
         .fallback(fallback)
+        .layer(axum::middleware::from_fn(super::metrics::track))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
             tracing::info_span!("request", method = %req.method(), path = %loggable_path(req.uri().path()))
         }))
@@ -162,6 +172,10 @@ async fn page_handler(State(state): State<AppState>, req: Request, routes: Arc<V
         }
         None => (resolve_caller(&state, req.headers(), widget).await, None),
     };
+    let signed_in = caller.actor.0.is_some();
+    if !signed_in && !public_page(&path) {
+        return to_login(&path, &query);
+    }
     let frame_ancestors =
         if widget { embed_frame_ancestors(caller.embed.as_ref()) } else { "frame-ancestors 'none'".to_string() };
     let nonce = leptos::nonce::Nonce::new();
@@ -177,7 +191,32 @@ async fn page_handler(State(state): State<AppState>, req: Request, routes: Arc<V
         res.headers_mut().append(axum::http::header::SET_COOKIE, cookie);
     }
     res.headers_mut().insert(axum::http::header::CONTENT_SECURITY_POLICY, policy);
+    // For the service worker: a signed-in dashboard may be shown again offline; a page rendered
+    // for a visitor means whoever was signed in on this browser is gone.
+    let offline = match (signed_in, path.as_str()) {
+        (false, _) => Some("forget"),
+        (true, "/") => Some("keep"),
+        _ => None,
+    };
+    if let Some(v) = offline {
+        res.headers_mut().insert(super::pwa::OFFLINE_HEADER, axum::http::HeaderValue::from_static(v));
+    }
     res
+}
+
+/// Pages a visitor may open: the landing page, logging in and signing up, invitations, password
+/// resets and the embeddable chat (which has its own session). Every other page needs a session.
+fn public_page(path: &str) -> bool {
+    matches!(path, "/" | "/login" | "/signup" | "/forgot")
+        || ["/invite/", "/reset/", "/embed/"].iter().any(|p| path.starts_with(p))
+}
+
+/// A visitor asking for a member's page: to the login form, which comes back here afterwards.
+/// Decided before rendering, so the answer is a redirect status with or without JavaScript.
+fn to_login(path: &str, query: &str) -> Response {
+    let next = if query.is_empty() { path.to_string() } else { format!("{path}?{query}") };
+    let location = format!("/login?next={}", crate::domain::text::percent_encode_path(&next));
+    axum::response::Redirect::to(&location).into_response()
 }
 
 /// Static files from the site root, else the app's own 404 page (rendered with the session, so
@@ -186,7 +225,9 @@ async fn fallback(State(state): State<AppState>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
     let probe = Request::from_parts(parts.clone(), Body::empty());
     let root = state.leptos_options.site_root.to_string();
-    let Ok(res) = ServeDir::new(&root).oneshot(probe).await;
+    // `make release` writes brotli-11 and gzip-9 copies beside the files; they are served as they
+    // are (the compression layer leaves encoded bodies alone) instead of compressing each time.
+    let Ok(res) = ServeDir::new(&root).precompressed_br().precompressed_gzip().oneshot(probe).await;
     if res.status() != StatusCode::NOT_FOUND {
         return res.into_response();
     }
@@ -203,7 +244,12 @@ async fn fallback(State(state): State<AppState>, req: Request) -> Response {
     res
 }
 
-/// Liveness and readiness: the process answers and the database does too.
+/// Liveness: the process answers (no database round trip; a load balancer restarts what fails it).
+async fn live() -> Response {
+    Json(serde_json::json!({"status": "ok", "version": env!("CARGO_PKG_VERSION")})).into_response()
+}
+
+/// Readiness (`/health`, `/health/ready`): the process answers and the database does too.
 async fn health(State(state): State<AppState>) -> Response {
     let started = std::time::Instant::now();
     let db = sqlx::query_scalar::<_, i32>("select 1").fetch_one(&state.pool).await;

@@ -516,7 +516,157 @@ async fn chat_pages_render_on_the_server_for_their_owner_only(pool: PgPool) {
     let james = app.login(JAMES).await;
     assert_eq!(app.page(Some(&james), &path).await.status, StatusCode::NOT_FOUND);
     let anon = app.page(None, &path).await;
-    assert!(anon.body.contains("/login"), "logged out: sent to log in");
+    let to = anon.headers.get(header::LOCATION).map(|l| l.to_str().unwrap().to_string()).unwrap_or_default();
+    assert!(to.starts_with("/login?next="), "logged out: sent to log in, not {:?}", anon.status);
+}
+
+#[sqlx::test]
+async fn replies_are_rated_by_their_owner_only(pool: PgPool) {
+    let app = spawn(pool).await;
+    let emma = app.login(EMMA).await;
+    let sent = start(&app, &emma, "Which wines pair with salmon?").await;
+    let reply = finish_reply(&app, &emma, &sent).await;
+    let id = reply["id"].as_i64().unwrap().to_string();
+    let user_item = sent["user_item"]["id"].as_i64().unwrap().to_string();
+
+    let r =
+        app.call(Some(&emma), "rate_reply", &[("item_id", &id), ("rating", "down"), ("comment", "  Too long ")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["rating"], -1);
+    assert_eq!(r.json()["rating_comment"], "Too long");
+    // Stored, and shown when the thread opens again.
+    let o = open(&app, &emma, sent["thread_id"].as_i64().unwrap()).await;
+    assert_eq!(o["page"]["items"][1]["rating"], -1);
+    // Changing it replaces it; clearing removes the comment too.
+    let r = app.call(Some(&emma), "rate_reply", &[("item_id", &id), ("rating", "up")]).await;
+    assert_eq!(
+        (r.json()["rating"].clone(), r.json()["rating_comment"].clone()),
+        (serde_json::json!(1), serde_json::json!(""))
+    );
+    let r = app.call(Some(&emma), "rate_reply", &[("item_id", &id), ("rating", "")]).await;
+    assert!(r.json()["rating"].is_null());
+
+    // Bad input is a clear 4xx; someone else's reply and a message are not found.
+    let r = app.call(Some(&emma), "rate_reply", &[("item_id", &id), ("rating", "sideways")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let long = "x".repeat(1001);
+    let r = app.call(Some(&emma), "rate_reply", &[("item_id", &id), ("rating", "up"), ("comment", &long)]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = app.call(Some(&emma), "rate_reply", &[("item_id", &user_item), ("rating", "up")]).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let james = app.login(JAMES).await;
+    let r = app.call(Some(&james), "rate_reply", &[("item_id", &id), ("rating", "up")]).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let olivia = app.login(OWNER).await;
+    let r = app.call(Some(&olivia), "rate_reply", &[("item_id", &id), ("rating", "up")]).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "not even the venue's owner rates a client's reply");
+    assert_eq!(
+        app.call(None, "rate_reply", &[("item_id", &id), ("rating", "up")]).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let stored: Option<i16> = sqlx::query_scalar("select rating from chat_items where id = $1")
+        .bind(id.parse::<i64>().unwrap())
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, None);
+}
+
+#[sqlx::test]
+async fn a_conversation_exports_as_markdown_and_json_for_its_owner_only(pool: PgPool) {
+    let app = spawn(pool).await;
+    let emma = app.login(EMMA).await;
+    let sent = start(&app, &emma, "Can we add a late-night snack?").await;
+    let reply = finish_reply(&app, &emma, &sent).await;
+    let thread = sent["thread_id"].as_i64().unwrap();
+
+    let md = app.page(Some(&emma), &format!("/chat/{thread}/export.md")).await;
+    assert_eq!(md.status, StatusCode::OK);
+    assert!(md.headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/markdown"));
+    assert_eq!(
+        md.headers[header::CONTENT_DISPOSITION],
+        format!("attachment; filename=\"concierge-chat-{thread}.md\"").as_str()
+    );
+    assert!(md.body.contains("Can we add a late-night snack?"), "{}", md.body);
+    assert!(md.body.contains(reply["content"].as_str().unwrap().trim()), "{}", md.body);
+
+    let json = app.page(Some(&emma), &format!("/chat/{thread}/export.json")).await;
+    assert_eq!(json.status, StatusCode::OK);
+    let v: serde_json::Value = serde_json::from_str(&json.body).unwrap();
+    assert_eq!(v["thread"]["id"], thread);
+    let ids: Vec<i64> = v["items"].as_array().unwrap().iter().map(|i| i["id"].as_i64().unwrap()).collect();
+    assert_eq!(ids, [sent["user_item"]["id"].as_i64().unwrap(), reply["id"].as_i64().unwrap()]);
+
+    let james = app.login(JAMES).await;
+    for ext in ["md", "json"] {
+        let path = format!("/chat/{thread}/export.{ext}");
+        assert_eq!(app.page(Some(&james), &path).await.status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(app.page(None, &path).await.status, StatusCode::UNAUTHORIZED, "{path}");
+    }
+    assert_eq!(app.page(Some(&emma), "/chat/abc/export.md").await.status, StatusCode::NOT_FOUND);
+
+    // A thread longer than a page exports whole, oldest first.
+    let (long, ids) = long_thread(&app.pool, EMMA, 120).await;
+    let v: serde_json::Value =
+        serde_json::from_str(&app.page(Some(&emma), &format!("/chat/{long}/export.json")).await.body).unwrap();
+    let got: Vec<i64> = v["items"].as_array().unwrap().iter().map(|i| i["id"].as_i64().unwrap()).collect();
+    assert_eq!(got, ids);
+}
+
+#[sqlx::test]
+async fn a_person_downloads_all_their_data_and_nobody_elses(pool: PgPool) {
+    let app = spawn(pool).await;
+    let emma = app.login(EMMA).await;
+    let sent = start(&app, &emma, "Note for my export: lilies, not roses").await;
+    finish_reply(&app, &emma, &sent).await;
+    let thread = sent["thread_id"].as_i64().unwrap();
+
+    let req = Request::get("/account/export.zip").header(header::COOKIE, format!("concierge_session={emma}"));
+    let res = app.router.clone().oneshot(req.body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()[header::CONTENT_TYPE], "application/zip");
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).expect("a zip");
+    let mut read = |name: &str| {
+        use std::io::Read;
+        let mut s = String::new();
+        zip.by_name(name).unwrap_or_else(|e| panic!("{name}: {e}")).read_to_string(&mut s).unwrap();
+        s
+    };
+    let profile: serde_json::Value = serde_json::from_str(&read("profile.json")).unwrap();
+    assert_eq!(profile["email"], EMMA);
+    assert_eq!(profile["role"], "client");
+    assert!(read(&format!("chats/{thread}.md")).contains("lilies, not roses"));
+    let events = read("events.json");
+    assert!(events.contains("Emma & Daniel"), "{events}");
+    assert!(!events.contains(JAMES_EVENT), "another client's event");
+    for name in [
+        "README.txt",
+        "messages.json",
+        "appointments.json",
+        "notifications.json",
+        "documents.json",
+        "model_usage.json",
+        "activity_log.json",
+    ] {
+        read(name);
+    }
+    let logged: i64 = sqlx::query_scalar(
+        "select count(*) from audit_log where action = 'exported' and target = 'Their own data (zip)'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(logged, 1);
+    assert_eq!(app.page(None, "/account/export.zip").await.status, StatusCode::UNAUTHORIZED);
+
+    // James's zip has none of Emma's chats.
+    let james = app.login(JAMES).await;
+    let req = Request::get("/account/export.zip").header(header::COOKIE, format!("concierge_session={james}"));
+    let res = app.router.clone().oneshot(req.body(Body::empty()).unwrap()).await.unwrap();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    let zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    assert!(zip.file_names().flatten().all(|n| n != format!("chats/{thread}.md")));
 }
 
 /// Counts the connections a local listener accepts; answers each with `reply` (if any).

@@ -3,14 +3,88 @@
 use super::*;
 
 #[sqlx::test]
-async fn logged_out_visitors_are_sent_to_login(pool: PgPool) {
+async fn visitors_get_the_landing_page_and_members_pages_send_them_to_login(pool: PgPool) {
     let app = spawn(pool).await;
     let r = app.page(None, "/").await;
-    assert!(r.status.is_redirection(), "{}", r.status);
-    assert_eq!(r.headers.get(header::LOCATION).unwrap(), "/login?next=/");
-    let r = app.page(None, "/login").await;
     assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("Create a venue account") && r.body.contains("href=\"/login\""), "{}", r.body);
+    assert!(!r.body.contains("Upcoming events"));
+    assert_eq!(r.headers.get("x-concierge-offline").unwrap(), "forget", "the service worker drops a kept dashboard");
+    // Decided before rendering: a redirect status, with or without JavaScript.
+    for (path, next) in [
+        ("/chat", "/chat"),
+        ("/calendar", "/calendar"),
+        ("/events/3?tab=guests", "/events/3%3Ftab%3Dguests"),
+        ("/settings/models", "/settings/models"),
+        ("/book", "/book"),
+        ("/my/events/1", "/my/events/1"),
+    ] {
+        let r = app.page(None, path).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{path}");
+        assert_eq!(r.headers.get(header::LOCATION).unwrap(), &format!("/login?next={next}"), "{path}");
+    }
+    for path in ["/login", "/signup", "/forgot"] {
+        let r = app.page(None, path).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}");
+    }
+    let r = app.page(None, "/login").await;
     assert!(r.body.contains("action=\"/api/login\""), "the login form posts without JavaScript");
+    // Unknown addresses are still 404 for visitors, not a login form.
+    assert_eq!(app.page(None, "/no/such/page").await.status, StatusCode::NOT_FOUND);
+    // A member's dashboard may be kept for offline use; their other pages are not marked.
+    let olivia = app.login(OWNER).await;
+    let r = app.page(Some(&olivia), "/").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("Upcoming events") && !r.body.contains("Create a venue account"));
+    assert_eq!(r.headers.get("x-concierge-offline").unwrap(), "keep");
+    let r = app.page(Some(&olivia), "/chat").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.headers.get("x-concierge-offline").is_none());
+}
+
+#[sqlx::test]
+async fn the_service_worker_and_health_routes_answer(pool: PgPool) {
+    let app = spawn(pool).await;
+    let r = app.page(None, "/sw.js").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.headers.get(header::CONTENT_TYPE).unwrap().to_str().unwrap().starts_with("text/javascript"));
+    assert_eq!(r.headers.get(header::CACHE_CONTROL).unwrap(), "no-cache");
+    assert!(!r.body.contains("__VERSION__") && !r.body.contains("__PRECACHE__"), "filled in");
+    assert!(r.body.contains("self.addEventListener(\"fetch\""));
+    for path in ["/health/live", "/health/ready", "/health"] {
+        let r = app.page(None, path).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}");
+        assert!(r.body.contains("\"status\":\"ok\""), "{path}: {}", r.body);
+    }
+}
+
+/// The manifest is what browsers install from: its icons exist and are the sizes it says.
+#[test]
+fn the_manifest_names_real_icons_of_the_right_sizes() {
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string("public/manifest.webmanifest").unwrap()).unwrap();
+    assert_eq!(manifest["display"], "standalone");
+    assert_eq!(manifest["start_url"], "/");
+    let icons = manifest["icons"].as_array().unwrap();
+    let mut seen = Vec::new();
+    for icon in icons {
+        let src = icon["src"].as_str().unwrap();
+        let bytes = std::fs::read(format!("public{src}")).unwrap_or_else(|e| panic!("{src}: {e}"));
+        if icon["type"] == "image/png" {
+            assert_eq!(&bytes[1..4], b"PNG", "{src}");
+            // The IHDR chunk: width and height, big-endian, at bytes 16..24.
+            let w = u32::from_be_bytes(bytes[16..20].try_into().unwrap());
+            let h = u32::from_be_bytes(bytes[20..24].try_into().unwrap());
+            assert_eq!(icon["sizes"].as_str().unwrap(), format!("{w}x{h}"), "{src}");
+            seen.push((w, icon["purpose"].as_str().unwrap_or("any").to_string()));
+        }
+    }
+    for want in [(192, "any"), (512, "any"), (512, "maskable")] {
+        assert!(seen.contains(&(want.0, want.1.to_string())), "no {want:?} icon");
+    }
+    let shortcuts: Vec<&str> =
+        manifest["shortcuts"].as_array().unwrap().iter().map(|s| s["url"].as_str().unwrap()).collect();
+    assert_eq!(shortcuts, ["/chat", "/calendar"]);
 }
 
 #[sqlx::test]

@@ -14,7 +14,8 @@ use crate::domain::chat::ChatEvent;
 /// What the page hears: a protocol event, or the connection's state.
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 pub enum Heard {
-    Event(ChatEvent),
+    /// Boxed: an event is far larger than the connection states.
+    Event(Box<ChatEvent>),
     /// The connection dropped; the browser is reconnecting.
     Reconnecting,
     /// The connection failed for good (logged out, the chat was deleted...).
@@ -66,7 +67,7 @@ pub fn follow(thread_id: i64, after: i64, on: impl Fn(Heard) + 'static) -> Optio
                     if event == ChatEvent::Done {
                         src.close();
                     }
-                    on(Heard::Event(event));
+                    on(Heard::Event(Box::new(event)));
                 }
                 Err(e) => leptos::logging::warn!("unreadable chat event: {e}"),
             },

@@ -282,6 +282,9 @@ fn ThreadRow(thread: ChatThread, error: RwSignal<Option<String>>) -> impl IntoVi
                         <button role="menuitem" type="button" class="menu-item" on:click=move |_| run(Box::pin(async move { archive_chat(id, !archived).await.map(|_| ()) }))>
                             {if archived { "Unarchive" } else { "Archive" }}
                         </button>
+                        // Downloads, not pages: the router leaves `download` links to the browser.
+                        <a role="menuitem" class="menu-item block" href=format!("/chat/{id}/export.md") download="" rel="external">"Export as Markdown"</a>
+                        <a role="menuitem" class="menu-item block" href=format!("/chat/{id}/export.json") download="" rel="external">"Export as JSON"</a>
                         <button role="menuitem" type="button" class="menu-item text-red-700 dark:text-red-400" on:click=move |_| confirming.set(true)>"Delete…"</button>
                     </div>
                 })}

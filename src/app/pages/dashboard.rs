@@ -1,13 +1,9 @@
-//! `/`: the dashboard.
+//! `/`: the dashboard, or for a visitor the landing page.
 
 use crate::app::dashboard::Home;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
-    view! {
-        <Title text="Dashboard" />
-        <Home />
-    }
+    view! { <Home /> }
 }

@@ -12,6 +12,7 @@ pub mod embed_chat;
 pub mod event;
 pub mod forgot;
 pub mod inquiries_new;
+pub mod insights;
 pub mod invite;
 pub mod knowledge;
 pub mod knowledge_document;

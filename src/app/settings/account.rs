@@ -65,6 +65,14 @@ pub fn Account() -> impl IntoView {
                     <button type="submit" class="btn-secondary">"Log out everywhere"</button>
                 </ActionForm>
             </section>
+            <section class="card space-y-3" aria-labelledby="data-h">
+                <h2 id="data-h" class="section-title">"Your data"</h2>
+                <p class="text-sm text-stone-600 dark:text-stone-400">
+                    "Everything this venue keeps about you, in one zip: your profile, your chats, the messages you wrote, your events and guests, appointments, notifications and your uploads' details. Each chat can also be exported on its own from its menu."
+                </p>
+                // A download, not a page: the router leaves `download` links to the browser.
+                <a href="/account/export.zip" download="" rel="external" class="btn-secondary">"Download my data (.zip)"</a>
+            </section>
         </div>
     }
 }

@@ -514,6 +514,11 @@ impl Engine {
         }
         let total = started.elapsed();
         let decode_secs = (total - first_token_ready).as_secs_f64();
+        // A few tokens say little about the rate (the first ones include the sampler's set-up).
+        if produced >= 8 && decode_secs > 0.0 {
+            metrics::histogram!("concierge_embedded_decode_tokens_per_second").record(produced as f64 / decode_secs);
+        }
+        metrics::histogram!("concierge_embedded_prefill_seconds").record(first_token_ready.as_secs_f64());
         tracing::debug!(
             prompt_tokens = tokens.len(),
             reused_tokens = reused,

@@ -25,6 +25,7 @@ impl FairQueue {
         let queue = s.per_user.entry(user.clone()).or_default();
         let was_empty = queue.is_empty();
         queue.push_back(job);
+        metrics::gauge!("concierge_embedded_queue").increment(1.0);
         if was_empty {
             s.turns.push_back(user);
         }
@@ -37,6 +38,7 @@ impl FairQueue {
             if let Some(user) = s.turns.pop_front() {
                 let queue = s.per_user.get_mut(&user).expect("a user in turn has a queue");
                 let job = queue.pop_front().expect("a user in turn has a job");
+                metrics::gauge!("concierge_embedded_queue").decrement(1.0);
                 if queue.is_empty() {
                     s.per_user.remove(&user);
                 } else {

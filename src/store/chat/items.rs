@@ -2,7 +2,7 @@
 //! reply's text so far and its end, and the orphans a restart leaves.
 
 use crate::domain::chat::{ChatItem, ItemKind, ItemStatus};
-use crate::store::{StoreError, StoreResult};
+use crate::store::{Actor, StoreError, StoreResult};
 use sqlx::{PgConnection, PgPool};
 
 use super::ITEM_COLS;
@@ -153,4 +153,38 @@ pub async fn interrupt_orphans(pool: &PgPool) -> StoreResult<u64> {
     .await?
     .rows_affected();
     Ok(replies + tools)
+}
+
+/// Rates a finished reply in one of the actor's own threads (`rating`: 1, -1, or `None` to clear,
+/// which also clears the comment). Anyone else's reply, a message, or a reply still being written
+/// is `NotFound`.
+pub async fn rate_reply(
+    pool: &PgPool,
+    actor: &Actor,
+    item_id: i64,
+    rating: Option<i16>,
+    comment: &str,
+) -> StoreResult<ChatItem> {
+    let mut tx = pool.begin().await?;
+    let id: Option<i64> = sqlx::query_scalar(
+        "update chat_items i
+            set rating = $2,
+                rating_comment = case when $2::smallint is null then '' else $3 end,
+                rated_at = case when $2::smallint is null then null else now() end
+           from chat_threads t
+          where i.id = $1 and i.thread_id = t.id and t.owner_id = $4 and t.venue_id = $5
+            and i.kind = 'assistant' and i.status not in ('streaming', 'running')
+         returning i.id",
+    )
+    .bind(item_id)
+    .bind(rating)
+    .bind(comment)
+    .bind(actor.user_id)
+    .bind(actor.venue_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let id = id.ok_or(StoreError::NotFound)?;
+    let item = item(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(item)
 }

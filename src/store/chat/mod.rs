@@ -22,7 +22,7 @@ mod turns;
 mod usage;
 
 pub use branch::{history, items_after, latest_page, older_page, step_waiting, HistoryItem};
-pub use items::{add_item, finish, flush, interrupt_orphans, item, update_tool_item, Finish, NewItem};
+pub use items::{add_item, finish, flush, interrupt_orphans, item, rate_reply, update_tool_item, Finish, NewItem};
 pub use providers::{add_provider, delete_provider, venue_providers, ProviderRow};
 pub use search::search;
 pub use threads::{
@@ -38,7 +38,7 @@ const THREAD_COLS: &str =
 /// Columns of [`ChatItem`](crate::domain::chat::ChatItem) over `chat_items i`, with the item's
 /// place among its siblings.
 const ITEM_COLS: &str = "i.id, i.parent_id, i.kind, i.status, i.content, i.error, i.model, i.prompt_tokens, \
-    i.completion_tokens, i.created_at, i.data, \
+    i.completion_tokens, i.created_at, i.data, i.rating, i.rating_comment, \
     (select count(*) from chat_items s where s.thread_id = i.thread_id \
         and (s.parent_id = i.parent_id or (s.parent_id is null and i.parent_id is null)) and s.id <= i.id) as branch_index, \
     (select count(*) from chat_items s where s.thread_id = i.thread_id \

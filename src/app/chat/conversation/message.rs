@@ -5,6 +5,7 @@
 
 use super::actions::Actions;
 use super::tool_card::ToolCard;
+use crate::api::chat::rate_reply;
 use crate::app::chat::attachments::MessageFilesView;
 use crate::app::knowledge::{reply_sources, Citations};
 use crate::domain::chat::{ChatItem, ItemKind, ItemStatus};
@@ -177,6 +178,10 @@ pub fn Message(item: ArcRwSignal<ChatItem>, last_reply: Memo<Option<i64>>, actio
                         {move || (status.get() != ItemStatus::Streaming).then(|| view! {
                             <button type="button" class="icon-btn" on:click=copy_all.clone()>"Copy"</button>
                         })}
+                        {
+                            let it = it.clone();
+                            move || matches!(status.get(), ItemStatus::Done | ItemStatus::Stopped).then(|| view! { <Feedback item=it.clone() /> })
+                        }
                         {move || (is_last() && status.get().is_final()).then(|| view! {
                             <button type="button" class="icon-btn" disabled=move || actions.busy.get() on:click=move |_| actions.regenerate.run(())>"Regenerate"</button>
                         })}
@@ -184,5 +189,88 @@ pub fn Message(item: ArcRwSignal<ChatItem>, last_reply: Memo<Option<i64>>, actio
                 </li>
             }.into_any()
         }
+    }
+}
+
+/// Thumbs up or down on a finished reply, then an optional comment; pressing the chosen thumb
+/// again takes the rating back. Stored with the reply (owners see them in insights).
+#[component]
+fn Feedback(item: ArcRwSignal<ChatItem>) -> impl IntoView {
+    let id = item.with_untracked(|i| i.id);
+    let rating = {
+        let item = item.clone();
+        Memo::new(move |_| item.with(|i| i.rating))
+    };
+    let comment = RwSignal::new(item.with_untracked(|i| i.rating_comment.clone()));
+    // The comment box opens after a thumb is chosen; `thanked` once a comment is sent.
+    let asking = RwSignal::new(false);
+    let thanked = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let save = Callback::new(move |(value, text): (&'static str, Option<String>)| {
+        let item = item.clone();
+        error.set(None);
+        leptos::task::spawn_local(async move {
+            match rate_reply(id, value.to_string(), text).await {
+                Ok(updated) => item.set(updated),
+                Err(e) => error.set(Some(e.to_string())),
+            }
+        });
+    });
+    let choose = move |value: &'static str, score: i16| {
+        if rating.get_untracked() == Some(score) {
+            asking.set(false);
+            comment.set(String::new());
+            save.run(("", None));
+        } else {
+            thanked.set(false);
+            asking.set(true);
+            save.run((value, Some(comment.get_untracked())));
+        }
+    };
+    let send = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let value = if rating.get_untracked() == Some(-1) { "down" } else { "up" };
+        save.run((value, Some(comment.get_untracked())));
+        asking.set(false);
+        thanked.set(true);
+    };
+    view! {
+        <span class="inline-flex items-center gap-0.5" role="group" aria-label="Rate this reply">
+            <button type="button" class="icon-btn" aria-label="Good reply" title="Good reply"
+                aria-pressed=move || (rating.get() == Some(1)).to_string()
+                class:text-teal-700=move || rating.get() == Some(1)
+                on:click=move |_| choose("up", 1)><Thumb down=false /></button>
+            <button type="button" class="icon-btn" aria-label="Bad reply" title="Bad reply"
+                aria-pressed=move || (rating.get() == Some(-1)).to_string()
+                class:text-red-700=move || rating.get() == Some(-1)
+                on:click=move |_| choose("down", -1)><Thumb down=true /></button>
+        </span>
+        {move || asking.get().then(|| view! {
+            <form class="flex w-full items-center gap-1 sm:w-auto" on:submit=send aria-label="Comment on this reply">
+                <label class="sr-only" for=format!("rating-comment-{id}")>
+                    {move || if rating.get() == Some(-1) { "What went wrong? (optional)" } else { "What was good? (optional)" }}
+                </label>
+                <input id=format!("rating-comment-{id}") class="input py-1 text-xs" maxlength="1000"
+                    placeholder=move || if rating.get() == Some(-1) { "What went wrong? (optional)" } else { "What was good? (optional)" }
+                    prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev)) />
+                <button type="submit" class="btn-secondary py-1 text-xs">"Send"</button>
+                <button type="button" class="icon-btn" on:click=move |_| asking.set(false)>"Skip"</button>
+            </form>
+        })}
+        {move || thanked.get().then(|| view! { <span role="status">"Thanks for the feedback."</span> })}
+        {move || error.get().map(|e| view! { <span role="alert" class="text-red-700 dark:text-red-300">{e}</span> })}
+    }
+}
+
+/// A thumb, drawn (emoji fonts are missing on many systems); pointing down when `down`.
+#[component]
+fn Thumb(down: bool) -> impl IntoView {
+    view! {
+        <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" fill="none" stroke="currentColor"
+            stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round"
+            style={if down { "transform: rotate(180deg)" } else { "" }}>
+            <path d="M7 10v11H4a1 1 0 0 1-1-1v-9a1 1 0 0 1 1-1h3z" />
+            <path d="M7 10l4-8a2.5 2.5 0 0 1 2.5 2.5V9h5.6a2 2 0 0 1 2 2.3l-1.4 8A2 2 0 0 1 17.7 21H7" />
+        </svg>
     }
 }

@@ -19,7 +19,7 @@ impl Timeline {
         match heard {
             Heard::Event(event) => {
                 reconnecting.set(false);
-                match event {
+                match *event {
                     ChatEvent::ItemAdded { item } | ChatEvent::ItemUpdated { item } => {
                         streaming.set(item.status == ItemStatus::Streaming || streaming.get_untracked());
                         self.upsert(item);
