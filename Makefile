@@ -114,6 +114,7 @@ release: setup
 	for f in "$${statics[@]}"; do
 	  brotli -q 11 -f -k -o "$$f.br" "$$f"
 	  gzip -9 -n -k -f "$$f"
+	  touch "$$f.br" "$$f.gz"  # newer than their file: the start-up sweep keeps them
 	done
 	echo "==> sizes (bytes):"
 	printf '    %-44s %10s %10s %10s\n' file raw brotli gzip

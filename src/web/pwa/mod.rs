@@ -116,8 +116,10 @@ pub fn sweep_stale_precompressed(root: &Path) -> usize {
             }
             let Some(original) = precompressed_original(&path) else { continue };
             let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+            // Some tools keep the file's time on the copy, to the second only: a copy up to 2 s
+            // older is the same build's (builds take minutes).
             let stale = match (modified(&original), modified(&path)) {
-                (Some(orig), Some(copy)) => copy < orig,
+                (Some(orig), Some(copy)) => copy + std::time::Duration::from_secs(2) < orig,
                 _ => true,
             };
             if stale {
@@ -166,7 +168,14 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("concierge-sweep-{}", std::process::id()));
         std::fs::create_dir_all(dir.join("pkg")).unwrap();
         let old = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
-        // A copy older than its file (an earlier build's).
+        // A copy older than its file (an earlier build's), and one as old to the second (as the
+        // brotli tool leaves it), which is the same build's.
+        std::fs::write(dir.join("pkg/app.js"), b"js").unwrap();
+        std::fs::write(dir.join("pkg/app.js.br"), b"br").unwrap();
+        let now = std::time::SystemTime::now();
+        let second = now
+            - std::time::Duration::from_nanos(now.duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos().into());
+        std::fs::File::options().write(true).open(dir.join("pkg/app.js.br")).unwrap().set_modified(second).unwrap();
         std::fs::write(dir.join("pkg/app.wasm.br"), b"old").unwrap();
         std::fs::File::options().write(true).open(dir.join("pkg/app.wasm.br")).unwrap().set_modified(old).unwrap();
         std::fs::write(dir.join("pkg/app.wasm"), b"new").unwrap();
@@ -179,6 +188,7 @@ mod tests {
         assert_eq!(sweep_stale_precompressed(&dir), 2);
         assert!(!dir.join("pkg/app.wasm.br").exists());
         assert!(dir.join("pkg/app.css.gz").exists());
+        assert!(dir.join("pkg/app.js.br").exists());
         assert!(!dir.join("gone.js.br").exists());
         std::fs::remove_dir_all(&dir).unwrap();
     }
