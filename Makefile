@@ -5,7 +5,8 @@
 #   make run       serve http://127.0.0.1:3000 against database `concierge`
 #   make test      cargo tests (unit, database, HTTP) + browser tests, with stage timings
 #   make lint      rustfmt + clippy (server and wasm), warnings are errors
-#   make release   optimised build; prints wasm sizes raw and brotli
+#   make release   optimised build, precompressed static files, sizes and the first-load budget
+#   make audit     Lighthouse on /login, dashboard, chat, calendar of a running server (AUDIT_URL)
 #   make bench     cargo bench (server side)
 #   make eval      tool-calling accuracy per configured model (eval/tool_calls.json), knowledge base
 #   make clean-db  stop the private PostgreSQL cluster in .data/pg, if one runs
@@ -15,7 +16,7 @@ SHELL := bash
 .ONESHELL:
 .DEFAULT_GOAL := help
 
-.PHONY: help setup run test fuzz lint release bench eval clean-db
+.PHONY: help setup run test fuzz lint release audit bench eval clean-db
 
 # --- Sharing one target dir between cargo-leptos and plain cargo -------------------------------------
 # cargo-leptos builds debug with RUSTFLAGS "<RUSTFLAGS from the environment> --cfg erase_components"
@@ -34,7 +35,7 @@ CARGO_DEBUG_ENV = RUSTFLAGS="$(ERASE_RUSTFLAGS)" LEPTOS_OUTPUT_NAME=$(OUTPUT_NAM
 FRONT_TARGET_DIR = "$${CARGO_TARGET_DIR:-target}/front"
 
 help:
-	@sed -n '1,12s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
+	@sed -n '1,13s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
 
 setup:
 	@scripts/setup.sh
@@ -135,6 +136,13 @@ release: setup
 	  echo "==> over the first-load budget by $$(( (first - budget_kb * 1024) / 1024 )) KB (FIRST_LOAD_BUDGET_KB=$$budget_kb)"
 	  exit 1
 	fi
+
+# Lighthouse (npm, in audit/, installed here on first use; never by make test) against a running
+# server: serve a release build for numbers worth reporting. Fails when a score is under AUDIT_MIN.
+audit:
+	@cd audit
+	[ -d node_modules/lighthouse ] || npm install --no-audit --no-fund
+	node run.mjs
 
 # Benches run optimised (like `cargo leptos build --release`, which adds no --cfg).
 # benches/dashboard.rs and benches/chat.rs make (and drop) their own databases on that server.
