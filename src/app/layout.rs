@@ -18,7 +18,8 @@ pub fn Shell(children: Children) -> impl IntoView {
         </a>
         <header class="sticky top-0 z-20 border-b border-stone-200 bg-white/90 backdrop-blur dark:border-stone-800 dark:bg-stone-900/90">
             <div class="mx-auto flex max-w-6xl items-center gap-2 px-3 py-2 sm:gap-3 sm:px-4">
-                <A href="/" attr:class="flex items-center gap-2 font-semibold text-teal-700 dark:text-teal-400">
+                // Named for screen readers too: on a phone the word "Concierge" is not shown.
+                <A href="/" attr:class="flex items-center gap-2 font-semibold text-teal-700 dark:text-teal-400" attr:aria-label="Concierge home">
                     <span aria-hidden="true" class="grid h-7 w-7 place-items-center rounded-lg bg-teal-700 text-sm text-white">"C"</span>
                     <span class="hidden sm:inline">"Concierge"</span>
                 </A>
