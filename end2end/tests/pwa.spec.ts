@@ -86,8 +86,9 @@ test('offline, a reload shows the offline page with the last dashboard; logging 
   await expect(lastSeen.locator('button, form, textarea')).toHaveCount(0);
   await page.screenshot({ path: 'test-results/offline.png', fullPage: true });
 
+  // Back online, the offline page reloads by itself: the dashboard returns.
   await context.setOffline(false);
-  await page.goto('/');
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Hello, Olivia', { timeout: 15_000 });
   await hydrated(page);
   await logOut(page);
   await expect.poll(() => keptDashboard(page)).toBe(false);
