@@ -26,8 +26,9 @@
 //! Dependencies flow one way: `web → app → api → state → {chat, jobs} → agent →
 //! {scheduling, knowledge} → {llm, store} → security → domain`.
 
-// Release builds keep every view's full static type (debug builds erase them with
-// `--cfg erase_components`); the deepest pages need more than the default 128 levels.
+// Every build made through the Makefile erases view types (`--cfg erase_components`); a plain
+// `cargo build` without it keeps each view's full static type, and the deepest pages then need
+// more than the default 128 levels.
 #![recursion_limit = "256"]
 
 #[cfg(feature = "ssr")]
@@ -58,5 +59,12 @@ pub mod web;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    // Pages are lazy routes (each a wasm chunk of its own), so hydration is asynchronous: it waits
+    // for the page's chunks. This is `leptos::mount::hydrate_lazy`, plus a mark once it is done.
+    wasm_bindgen_futures::spawn_local(async {
+        let Some(body) = leptos::prelude::document().body() else { return };
+        leptos::mount::hydrate_from_async(body.clone(), app::App).await.forget();
+        // Lets end-to-end tests (and people with slow connections) know the page is interactive.
+        let _ = body.set_attribute("data-hydrated", "true");
+    });
 }
