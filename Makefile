@@ -30,9 +30,6 @@ ERASE_RUSTFLAGS = $${RUSTFLAGS:+$$RUSTFLAGS }--cfg erase_components
 OUTPUT_NAME := $(or $(shell sed -n 's/^output-name *= *"\([^"]*\)".*/\1/p' Cargo.toml 2>/dev/null | head -n 1),concierge)
 SITE_PORT := $(or $(shell sed -n 's/^site-addr *= *"[^"]*:\([0-9][0-9]*\)".*/\1/p' Cargo.toml 2>/dev/null | head -n 1),3000)
 CARGO_DEBUG_ENV = RUSTFLAGS="$(ERASE_RUSTFLAGS)" LEPTOS_OUTPUT_NAME=$(OUTPUT_NAME)
-# The wasm is built with `--split` (each page a chunk of its own), for which cargo-leptos links
-# with --emit-relocs before its erase flag; clippy for wasm says the same, to share the build.
-CARGO_WASM_ENV = RUSTFLAGS="$${RUSTFLAGS:+$$RUSTFLAGS }-Clink-args=--emit-relocs --cfg erase_components" LEPTOS_OUTPUT_NAME=$(OUTPUT_NAME)
 # cargo-leptos builds the wasm in <target dir>/front; clippy for wasm uses it too (shares build
 # scripts and proc-macros).
 FRONT_TARGET_DIR = "$${CARGO_TARGET_DIR:-target}/front"
@@ -46,7 +43,7 @@ setup:
 run: setup
 	@eval "$$(scripts/db.sh concierge)"
 	echo "==> serving http://127.0.0.1:$(SITE_PORT) (DATABASE_URL=$$DATABASE_URL)"
-	cargo leptos serve --split
+	cargo leptos serve
 
 # One shell: stage timings are printed at the end, also when a stage fails (the recipe then fails).
 test:
@@ -87,7 +84,7 @@ test:
 	# are delivered to a receiver the test runs on 127.0.0.1.
 	run_stage "cargo leptos end-to-end" env CONCIERGE_SCRIPTED_MODEL=25 CONCIERGE_DEFAULT_MODEL=scripted/instant \
 	  CONCIERGE_OUTBOUND_ALLOW=127.0.0.1 \
-	  cargo leptos end-to-end --split
+	  cargo leptos end-to-end
 
 # The property tests of every parser of outside text (src/fuzz.rs, and the parsers' own), with
 # FUZZ_CASES cases each instead of make test's 10,000.
@@ -102,11 +99,11 @@ lint: setup
 	echo "==> clippy (ssr, all targets)"
 	env $(CARGO_DEBUG_ENV) cargo clippy --no-default-features --features ssr --all-targets -- -D warnings
 	echo "==> clippy (hydrate, wasm32)"
-	env $(CARGO_WASM_ENV) cargo clippy --no-default-features --features hydrate \
+	env $(CARGO_DEBUG_ENV) cargo clippy --no-default-features --features hydrate \
 	  --target wasm32-unknown-unknown --target-dir $(FRONT_TARGET_DIR) -- -D warnings
 
 release: setup
-	@cargo leptos build --release --split
+	@cargo leptos build --release
 	site=target/site
 	site_pkg=$$site/pkg
 	shopt -s nullglob
@@ -122,18 +119,13 @@ release: setup
 	done
 	echo "==> sizes (bytes):"
 	printf '    %-44s %10s %10s %10s\n' file raw brotli gzip
-	chunks=0; chunks_raw=0; chunks_br=0
 	for f in "$${statics[@]}"; do
-	  case "$${f##*/}" in
-	    chunk_*|split_*) chunks=$$((chunks + 1)); chunks_raw=$$((chunks_raw + $$(stat -c %s "$$f"))); chunks_br=$$((chunks_br + $$(stat -c %s "$$f.br")));;
-	    *) printf '    %-44s %10s %10s %10s\n' "$$f" "$$(stat -c %s "$$f")" "$$(stat -c %s "$$f.br")" "$$(stat -c %s "$$f.gz")";;
-	  esac
+	  printf '    %-44s %10s %10s %10s\n' "$$f" "$$(stat -c %s "$$f")" "$$(stat -c %s "$$f.br")" "$$(stat -c %s "$$f.gz")"
 	done
-	printf '    %-44s %10s %10s\n' "$$chunks page chunks (wasm)" "$$chunks_raw" "$$chunks_br"
 	bin="$${CARGO_TARGET_DIR:-target}/release/concierge"
 	if [ -f "$$bin" ]; then printf '    %-44s %10s\n' "$$bin" "$$(stat -c %s "$$bin")"; fi
 	# The first-load budget: what a cold /login fetches besides its HTML (a few KB, measured in
-	# the browser by `node end2end/first-load.mjs`), as brotli: the shell and the login page's chunks.
+	# the browser by `node end2end/first-load.mjs`), as brotli.
 	python3 scripts/first-load.py "$$site" "$${FIRST_LOAD_BUDGET_KB:-350}" login
 
 # Lighthouse (npm, in audit/, installed here on first use; never by make test) against a running

@@ -59,12 +59,5 @@ pub mod web;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    // Pages are lazy routes (each a wasm chunk of its own), so hydration is asynchronous: it waits
-    // for the page's chunks. This is `leptos::mount::hydrate_lazy`, plus a mark once it is done.
-    wasm_bindgen_futures::spawn_local(async {
-        let Some(body) = leptos::prelude::document().body() else { return };
-        leptos::mount::hydrate_from_async(body.clone(), app::App).await.forget();
-        // Lets end-to-end tests (and people with slow connections) know the page is interactive.
-        let _ = body.set_attribute("data-hydrated", "true");
-    });
+    leptos::mount::hydrate_body(app::App);
 }

@@ -2,7 +2,7 @@ import { expect, type Locator, type Page } from '@playwright/test';
 
 export const PASSWORD = 'concierge-demo';
 
-/** Waits until the wasm has hydrated the page, its own chunks included (src/lib.rs sets body[data-hydrated]). */
+/** Waits until the wasm has hydrated the page (App sets body[data-hydrated]). */
 export async function hydrated(page: Page): Promise<void> {
   await page.waitForSelector('body[data-hydrated="true"]', { timeout: 20_000 });
 }

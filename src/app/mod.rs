@@ -24,7 +24,7 @@ use crate::domain::records::SessionUser;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::{path, Lazy, SsrMode};
+use leptos_router::{path, SsrMode};
 
 /// The document title. leptos_meta writes it into `<title>` unescaped during SSR, and titles
 /// come from people and models (event names, chat titles): no `<` may reach it, or a title
@@ -102,6 +102,13 @@ pub fn App() -> impl IntoView {
     provide_context(actions);
     provide_context(user);
 
+    // Lets end-to-end tests (and people with slow connections) know when the page is interactive.
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+
     view! {
         <Stylesheet id="leptos" href="/pkg/concierge.css" />
         <Title formatter=page_title />
@@ -112,38 +119,38 @@ pub fn App() -> impl IntoView {
         <Router>
             <layout::Shell>
                 <Routes fallback=|| view! { <common::NotFoundPage /> }>
-                    <Route path=path!("/") view={Lazy::<pages::Dashboard>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/login") view={Lazy::<pages::Login>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/signup") view={Lazy::<pages::Signup>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/invite/:token") view={Lazy::<pages::Invite>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/forgot") view={Lazy::<pages::Forgot>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/reset/:token") view={Lazy::<pages::Reset>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/settings/outbox") view={Lazy::<pages::OutboxSettings>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/team") view={Lazy::<pages::Team>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/inquiries/new") view={Lazy::<pages::NewInquiry>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/vendors") view={Lazy::<pages::Vendors>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/knowledge") view={Lazy::<pages::Knowledge>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/knowledge/:id") view={Lazy::<pages::KnowledgeDocument>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/events/:id") view={Lazy::<pages::Event>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/my/events/:id") view={Lazy::<pages::MyEvent>::new()} ssr=SsrMode::Async />
-                    <ParentRoute path=path!("/chat") view={Lazy::<pages::ChatLayout>::new()} ssr=SsrMode::Async>
-                        <Route path=path!("") view={Lazy::<pages::NewChat>::new()} ssr=SsrMode::Async />
-                        <Route path=path!(":id") view={Lazy::<pages::Thread>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/") view=pages::dashboard::DashboardPage ssr=SsrMode::Async />
+                    <Route path=path!("/login") view=pages::login::LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/signup") view=pages::signup::SignupPage ssr=SsrMode::Async />
+                    <Route path=path!("/invite/:token") view=pages::invite::InvitePage ssr=SsrMode::Async />
+                    <Route path=path!("/forgot") view=pages::forgot::ForgotPage ssr=SsrMode::Async />
+                    <Route path=path!("/reset/:token") view=pages::reset::ResetPage ssr=SsrMode::Async />
+                    <Route path=path!("/settings/outbox") view=pages::settings_outbox::OutboxSettingsPage ssr=SsrMode::Async />
+                    <Route path=path!("/team") view=pages::team::TeamPage ssr=SsrMode::Async />
+                    <Route path=path!("/inquiries/new") view=pages::inquiries_new::NewInquiryPage ssr=SsrMode::Async />
+                    <Route path=path!("/vendors") view=pages::vendors::VendorsPage ssr=SsrMode::Async />
+                    <Route path=path!("/knowledge") view=pages::knowledge::KnowledgePage ssr=SsrMode::Async />
+                    <Route path=path!("/knowledge/:id") view=pages::knowledge_document::KnowledgeDocumentPage ssr=SsrMode::Async />
+                    <Route path=path!("/events/:id") view=pages::event::EventPage ssr=SsrMode::Async />
+                    <Route path=path!("/my/events/:id") view=pages::my_event::MyEventPage ssr=SsrMode::Async />
+                    <ParentRoute path=path!("/chat") view=chat::ChatLayout ssr=SsrMode::Async>
+                        <Route path=path!("") view=pages::chat::NewChatPage ssr=SsrMode::Async />
+                        <Route path=path!(":id") view=pages::chat_thread::ThreadPage ssr=SsrMode::Async />
                     </ParentRoute>
-                    <Route path=path!("/usage") view={Lazy::<pages::Usage>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/insights") view={Lazy::<pages::Insights>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/account") view={Lazy::<pages::Account>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/settings/models") view={Lazy::<pages::ModelSettings>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/settings/embed") view={Lazy::<pages::EmbedSettings>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/settings/api") view={Lazy::<pages::ApiSettings>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/settings/audit") view={Lazy::<pages::AuditSettings>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/settings/webhooks") view={Lazy::<pages::WebhookSettings>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/settings/tools") view={Lazy::<pages::ToolSettings>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/approvals") view={Lazy::<pages::Approvals>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/book") view={Lazy::<pages::Book>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/calendar") view={Lazy::<pages::Calendar>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/settings/scheduling") view={Lazy::<pages::SchedulingSettings>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/embed/chat") view={Lazy::<pages::EmbedChat>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/usage") view=pages::usage::UsagePage ssr=SsrMode::Async />
+                    <Route path=path!("/insights") view=pages::insights::InsightsPage ssr=SsrMode::Async />
+                    <Route path=path!("/account") view=pages::account::AccountPage ssr=SsrMode::Async />
+                    <Route path=path!("/settings/models") view=pages::settings_models::ModelSettingsPage ssr=SsrMode::Async />
+                    <Route path=path!("/settings/embed") view=pages::settings_embed::EmbedSettingsPage ssr=SsrMode::Async />
+                    <Route path=path!("/settings/api") view=pages::settings_api::ApiSettingsPage ssr=SsrMode::Async />
+                    <Route path=path!("/settings/audit") view=pages::settings_audit::AuditSettingsPage ssr=SsrMode::Async />
+                    <Route path=path!("/settings/webhooks") view=pages::settings_webhooks::WebhookSettingsPage ssr=SsrMode::Async />
+                    <Route path=path!("/settings/tools") view=pages::settings_tools::ToolSettingsPage ssr=SsrMode::Async />
+                    <Route path=path!("/approvals") view=pages::approvals::ApprovalsPage ssr=SsrMode::Async />
+                    <Route path=path!("/book") view=pages::book::BookPage ssr=SsrMode::Async />
+                    <Route path=path!("/calendar") view=pages::calendar::CalendarPage ssr=SsrMode::Async />
+                    <Route path=path!("/settings/scheduling") view=pages::settings_scheduling::SchedulingSettingsPage ssr=SsrMode::Async />
+                    <Route path=path!("/embed/chat") view=pages::embed_chat::EmbedChatPage ssr=SsrMode::Async />
                 </Routes>
             </layout::Shell>
         </Router>
