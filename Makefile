@@ -3,11 +3,13 @@
 #
 #   make setup     install toolchain pieces (cargo-leptos, wasm-bindgen-cli, chromium, npm packages)
 #   make run       serve http://127.0.0.1:3000 against database `concierge`
+#   make cluster   three instances on database `concierge` behind HAProxy on :3000
 #   make test      cargo tests (unit, database, HTTP) + browser tests, with stage timings
 #   make lint      rustfmt + clippy (server and wasm), warnings are errors
 #   make release   optimised build, precompressed static files, sizes and the first-load budget
 #   make audit     Lighthouse on /login, dashboard, chat, calendar of a running server (AUDIT_URL)
 #   make bench     cargo bench (server side)
+#   make soak      three instances, 1,000 chats, 20 kill -9s and a Postgres restart (examples/soak.rs)
 #   make eval      tool-calling accuracy per configured model (eval/tool_calls.json), knowledge base
 #   make clean-db  stop the private PostgreSQL cluster in .data/pg, if one runs
 
@@ -16,7 +18,7 @@ SHELL := bash
 .ONESHELL:
 .DEFAULT_GOAL := help
 
-.PHONY: help setup run test fuzz lint release audit bench eval clean-db
+.PHONY: help setup run cluster test fuzz lint release audit bench soak eval clean-db
 
 # --- Sharing one target dir between cargo-leptos and plain cargo -------------------------------------
 # cargo-leptos builds debug with RUSTFLAGS "<RUSTFLAGS from the environment> --cfg erase_components"
@@ -35,7 +37,7 @@ CARGO_DEBUG_ENV = RUSTFLAGS="$(ERASE_RUSTFLAGS)" LEPTOS_OUTPUT_NAME=$(OUTPUT_NAM
 FRONT_TARGET_DIR = "$${CARGO_TARGET_DIR:-target}/front"
 
 help:
-	@sed -n '1,13s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
+	@sed -n '1,15s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
 
 setup:
 	@scripts/setup.sh
@@ -44,6 +46,13 @@ run: setup
 	@eval "$$(scripts/db.sh concierge)"
 	echo "==> serving http://127.0.0.1:$(SITE_PORT) (DATABASE_URL=$$DATABASE_URL)"
 	cargo leptos serve
+
+# Several instances on one database behind a load balancer (scripts/cluster.sh says what each
+# needs). CLUSTER_SIZE, CLUSTER_PORT, CLUSTER_BASE_PORT as there.
+cluster: setup
+	@eval "$$(scripts/db.sh concierge)"
+	cargo leptos build
+	scripts/cluster.sh
 
 # One shell: stage timings are printed at the end, also when a stage fails (the recipe then fails).
 test:
@@ -85,6 +94,12 @@ test:
 	run_stage "cargo leptos end-to-end" env CONCIERGE_SCRIPTED_MODEL=25 CONCIERGE_DEFAULT_MODEL=scripted/instant \
 	  CONCIERGE_OUTBOUND_ALLOW=127.0.0.1 \
 	  cargo leptos end-to-end
+	# A small soak of the server built above: three processes on one database, 60 chats
+	# followed on another instance than the one writing, 3 of them killed with SIGKILL.
+	run_stage "database concierge_soak (fresh)" use_db concierge_soak --fresh
+	run_stage "soak (3 instances, 60 chats, 3 kills)" env $(CARGO_DEBUG_ENV) SOAK_CHATS=60 SOAK_KILLS=3 \
+	  SOAK_LATENCY_CHATS=20 SOAK_CONCURRENCY=20 SOAK_MAX_SECONDS=300 \
+	  cargo run --quiet --no-default-features --features ssr --example soak
 
 # The property tests of every parser of outside text (src/fuzz.rs, and the parsers' own), with
 # FUZZ_CASES cases each instead of make test's 10,000.
@@ -152,6 +167,15 @@ bench: setup
 # text (eval/inquiries.json): the embedded model,
 # hosted ones from the environment, and (when llama-cpp-python is installed) the same GGUF behind
 # llama.cpp's OpenAI-compatible server, called through our OpenAI provider.
+# The scale-out soak (examples/soak.rs: what it checks and its settings). Loopback only; it
+# restarts this machine's Postgres once (SOAK_PG_RESTART=0 to skip) and ends within
+# SOAK_MAX_SECONDS (900).
+soak: setup
+	@eval "$$(scripts/db.sh concierge_soak --fresh)"
+	cargo leptos build
+	env $(CARGO_DEBUG_ENV) SOAK_PG_RESTART=$${SOAK_PG_RESTART:-1} \
+	  cargo run --quiet --no-default-features --features ssr --example soak
+
 eval: setup
 	@peer=""
 	if python3 -c 'import llama_cpp.server' 2>/dev/null && [ -z "$${OPENAI_BASE_URL:-}" ]; then

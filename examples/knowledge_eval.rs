@@ -302,7 +302,12 @@ async fn main() {
     let llm_config =
         concierge::llm::catalog::LlmConfig::from_lookup(|key| std::env::var(key).ok()).expect("model configuration");
     let llm = Arc::new(concierge::llm::Llm::new(llm_config));
-    let hub = Arc::new(concierge::chat::Hub::new(pool.clone(), llm.clone(), k.clone()));
+    let hub = Arc::new(concierge::chat::Hub::new(
+        pool.clone(),
+        llm.clone(),
+        k.clone(),
+        Arc::new(concierge::cluster::Cluster::solo()),
+    ));
     let model = std::env::var("EVAL_KNOWLEDGE_MODEL").unwrap_or_else(|_| "embedded/smollm2-135m-instruct".into());
     let mut answers: HashMap<&str, Answers> = HashMap::new();
     let mut per_case = Vec::new();

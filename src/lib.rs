@@ -12,6 +12,8 @@
 //!   sessions; and start-up.
 //! * `chat` (ssr): the chat engine, the one door for a turn: threads, model resolution, sends,
 //!   replies written by server tasks, live fan-out, replay.
+//! * `cluster` (ssr): several instances on one database: who is alive, who writes which live
+//!   reply, and the signals they send each other through Postgres.
 //! * `agent` (ssr): agent kinds, their context and instructions, and the tools (one file per domain).
 //! * `jobs` (ssr): the background worker: claims queued jobs and runs them by kind.
 //! * `scheduling` (ssr): availability, booking rules, iCalendar, reminders.
@@ -23,7 +25,7 @@
 //! * `security` (ssr): secrets, tokens and their hashes, passwords, signing.
 //! * [`domain`]: types and parsers shared by both sides; imports nothing of the crate.
 //!
-//! Dependencies flow one way: `web → app → api → state → {chat, jobs} → agent →
+//! Dependencies flow one way: `web → app → api → state → {chat, jobs} → {agent, cluster} →
 //! {scheduling, knowledge} → {llm, store} → security → domain`.
 
 // Every build made through the Makefile erases view types (`--cfg erase_components`); a plain
@@ -37,6 +39,8 @@ pub mod api;
 pub mod app;
 #[cfg(feature = "ssr")]
 pub mod chat;
+#[cfg(feature = "ssr")]
+pub mod cluster;
 pub mod domain;
 #[cfg(feature = "ssr")]
 pub mod jobs;

@@ -53,8 +53,8 @@ pub(crate) mod ssr {
         if let Some(parts) = use_context::<http::request::Parts>() {
             if let Some(token) = crate::state::session::cookie(&parts.headers, crate::state::session::SESSION_COOKIE) {
                 let hash = crate::security::tokens::token_hash(token);
-                state.sessions.forget(&hash);
                 crate::store::users::delete_session(&state.pool, &hash).await?;
+                state.forget_session(&hash);
             }
         }
         Ok(())
@@ -321,7 +321,7 @@ pub async fn change_password(current: String, new: String) -> Result<(), AppErro
     let hash = crate::security::passwords::hash_password(new).await.map_err(ssr::hash_failed)?;
     let ended = crate::store::users::set_password(&state.pool, actor.user_id, &hash, &keep).await?;
     for h in &ended {
-        state.sessions.forget(h);
+        state.forget_session(h);
     }
     super::ssr::audit(
         &state,
@@ -343,7 +343,7 @@ pub async fn logout_everywhere() -> Result<(), AppError> {
     let state = super::ssr::state()?;
     let ended = crate::store::users::end_sessions(&state.pool, actor.user_id).await?;
     for h in &ended {
-        state.sessions.forget(h);
+        state.forget_session(h);
     }
     super::ssr::audit(
         &state,
@@ -485,7 +485,7 @@ pub async fn reset_password(token: String, password: String) -> Result<(), AppEr
         .await?
         .ok_or_else(expired)?;
     for h in &done.ended {
-        state.sessions.forget(h);
+        state.forget_session(h);
     }
     ssr::start_session(&state, done.user_id, done.venue_id).await?;
     ssr::audit_member(&state, done.user_id, done.venue_id, crate::domain::audit::AuditAction::PasswordReset, &addr)

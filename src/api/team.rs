@@ -65,7 +65,7 @@ pub async fn remove_member(user_id: i64) -> Result<(), AppError> {
     let ended = crate::store::users::remove_member(&state.pool, &actor, user_id).await?;
     audit(who.map(|w| format!("{} <{}>", w.name, w.email)).unwrap_or_default()).await;
     for hash in &ended {
-        state.sessions.forget(hash);
+        state.forget_session(hash);
     }
     tracing::info!(removed = user_id, sessions = ended.len(), "member removed");
     Ok(())

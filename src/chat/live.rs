@@ -1,8 +1,9 @@
 //! One live reply: the turn being written right now, its text so far and the broadcast of its
 //! events, under one lock (so a subscriber gets a snapshot and exactly the events after it).
 
+use crate::cluster::{Cluster, LiveEvent, Signal, StoredKind};
 use crate::domain::chat::{ChatEvent, ChatItem};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use tokio::sync::{broadcast, Notify};
 
 /// Deltas a slow subscriber may fall behind before it is re-synced with a snapshot.
@@ -19,6 +20,10 @@ pub(super) struct Live {
     events: broadcast::Sender<ChatEvent>,
     /// Asks the turn to stop (the person pressed Stop, or deleted the thread).
     pub(super) stop: Notify,
+    /// Where the reply's events also go: the other instances (a reply written here).
+    publish: Option<(Arc<Cluster>, i64)>,
+    /// A reply another instance writes, followed here through its signals (`chat::mirror`).
+    pub(super) remote: bool,
 }
 
 struct LiveState {
@@ -28,6 +33,15 @@ struct LiveState {
     finished: bool,
     /// `done` was sent: nothing more will come.
     closed: bool,
+    /// A mirror's: how far into the item's text the signals heard so far reach (past the
+    /// text it has when signals were missed: the store is read until it has caught up).
+    heard_to: usize,
+    /// A mirror's: items being read from the store (too large to travel), and whether the end
+    /// came meanwhile (it is passed on after them, so watchers get the items first).
+    fetching: u32,
+    end_deferred: bool,
+    /// A mirror's: it is catching up from the store (one catch-up at a time).
+    catching: bool,
 }
 
 /// What a new watcher of a live turn gets.
@@ -44,13 +58,42 @@ pub(super) struct Subscription {
 }
 
 impl Live {
-    pub(super) fn new(item: ChatItem, owner: i64) -> Self {
+    /// A reply written here, in `thread`; its events also go to the other instances.
+    pub(super) fn new(item: ChatItem, owner: i64, cluster: &Arc<Cluster>, thread: i64) -> Self {
+        let publish = cluster.joined().then(|| (cluster.clone(), thread));
+        Self::make(item, owner, publish, false)
+    }
+
+    /// A reply another instance writes, as stored so far: its events come as signals.
+    pub(super) fn mirror(item: ChatItem, owner: i64) -> Self {
+        Self::make(item, owner, None, true)
+    }
+
+    fn make(item: ChatItem, owner: i64, publish: Option<(Arc<Cluster>, i64)>, remote: bool) -> Self {
         let (events, _) = broadcast::channel(BROADCAST);
         Self {
             owner,
-            state: Mutex::new(LiveState { item, grew: false, finished: false, closed: false }),
+            state: Mutex::new(LiveState {
+                item,
+                grew: false,
+                finished: false,
+                closed: false,
+                heard_to: 0,
+                fetching: 0,
+                end_deferred: false,
+                catching: false,
+            }),
             events,
             stop: Notify::new(),
+            publish,
+            remote,
+        }
+    }
+
+    /// Sends an event to the other instances (under the state's lock, so in order).
+    fn out(&self, event: impl FnOnce() -> LiveEvent) {
+        if let Some((cluster, thread)) = &self.publish {
+            cluster.publish(Signal::Live { thread: *thread, event: event() });
         }
     }
 
@@ -76,6 +119,8 @@ impl Live {
 
     pub(super) fn delta(&self, text: &str) {
         let mut s = self.lock();
+        let at = s.item.content.len();
+        self.out(|| LiveEvent::Delta { item: s.item.id, at, text: text.to_string() });
         s.item.content.push_str(text);
         let _ = self.events.send(ChatEvent::ItemDelta { item_id: s.item.id, delta: text.to_string() });
     }
@@ -85,13 +130,20 @@ impl Live {
         let mut s = self.lock();
         s.item = item.clone();
         s.grew = true;
+        self.out(|| LiveEvent::Added { item: item.clone() });
         let _ = self.events.send(ChatEvent::ItemAdded { item });
     }
 
     pub(super) fn event(&self, event: ChatEvent) {
+        if let ChatEvent::ItemDelta { delta, .. } = &event {
+            return self.delta(delta);
+        }
         let mut s = self.lock();
         if matches!(event, ChatEvent::ItemAdded { .. }) {
             s.grew = true;
+        }
+        if let Some(wire) = wire(&event) {
+            self.out(|| wire);
         }
         let _ = self.events.send(event);
     }
@@ -102,6 +154,7 @@ impl Live {
         if s.item.id == item.id {
             s.item = item.clone();
         }
+        self.out(|| LiveEvent::Done { item: item.clone() });
         let _ = self.events.send(ChatEvent::ItemDone { item });
     }
 
@@ -109,6 +162,7 @@ impl Live {
         let mut s = self.lock();
         s.finished = true;
         s.closed = true;
+        self.out(|| LiveEvent::End);
         let _ = self.events.send(ChatEvent::Done);
     }
 
@@ -117,7 +171,236 @@ impl Live {
         s.finished = true;
         if let Some(item) = item {
             s.item = item.clone();
+            self.out(|| LiveEvent::Done { item: item.clone() });
             let _ = self.events.send(ChatEvent::ItemDone { item });
         }
+    }
+}
+
+impl LiveState {
+    /// A mirror missed something: one catch-up is asked for (none while one runs).
+    fn behind(&mut self) -> Applied {
+        if self.catching {
+            Applied::Kept
+        } else {
+            self.catching = true;
+            Applied::Behind
+        }
+    }
+}
+
+/// An event of a reply written here, as it travels to the other instances (a delta goes through
+/// [`Live::delta`], which knows its offset).
+fn wire(event: &ChatEvent) -> Option<LiveEvent> {
+    Some(match event {
+        ChatEvent::ItemAdded { item } => LiveEvent::Added { item: item.clone() },
+        ChatEvent::ItemUpdated { item } => LiveEvent::Updated { item: item.clone() },
+        ChatEvent::ItemDone { item } => LiveEvent::Done { item: item.clone() },
+        ChatEvent::Error { message } => LiveEvent::Error { message: message.clone() },
+        ChatEvent::Done => LiveEvent::End,
+        ChatEvent::ItemDelta { .. } => return None,
+    })
+}
+
+/// What a mirror made of a signal.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Applied {
+    Kept,
+    /// Text was missed: read the item from the store ([`Live::catch_up`]).
+    Behind,
+    /// The item is in the store only (too large to travel): read it and apply it.
+    Fetch(i64, StoredKind),
+}
+
+impl Live {
+    /// A mirror follows one signal of the reply it mirrors: text by its offset (what it has is
+    /// kept, what follows is appended, a gap is [`Applied::Behind`]), items by id.
+    pub(super) fn apply(&self, event: LiveEvent) -> Applied {
+        let mut s = self.lock();
+        match event {
+            LiveEvent::Delta { item, at, text } => {
+                if item < s.item.id {
+                    return Applied::Kept;
+                }
+                let end = at + text.len();
+                if item > s.item.id {
+                    return s.behind();
+                }
+                s.heard_to = s.heard_to.max(end);
+                let have = s.item.content.len();
+                if end <= have {
+                    return Applied::Kept;
+                }
+                match text.get(have.saturating_sub(at)..).filter(|_| at <= have) {
+                    Some(new) => {
+                        s.item.content.push_str(new);
+                        let _ = self.events.send(ChatEvent::ItemDelta { item_id: item, delta: new.to_string() });
+                        Applied::Kept
+                    }
+                    None => s.behind(),
+                }
+            }
+            LiveEvent::Added { item } => {
+                if item.id > s.item.id && item.kind == crate::domain::chat::ItemKind::Assistant {
+                    s.item = item.clone();
+                    s.heard_to = item.content.len();
+                }
+                s.grew = true;
+                let _ = self.events.send(ChatEvent::ItemAdded { item });
+                Applied::Kept
+            }
+            LiveEvent::Updated { item } => {
+                if item.id == s.item.id {
+                    s.item = item.clone();
+                }
+                let _ = self.events.send(ChatEvent::ItemUpdated { item });
+                Applied::Kept
+            }
+            LiveEvent::Done { item } => {
+                if item.id == s.item.id {
+                    s.item = item.clone();
+                }
+                let _ = self.events.send(ChatEvent::ItemDone { item });
+                Applied::Kept
+            }
+            LiveEvent::Stored { item, kind } => {
+                s.fetching += 1;
+                Applied::Fetch(item, kind)
+            }
+            LiveEvent::Error { message } => {
+                let _ = self.events.send(ChatEvent::Error { message });
+                Applied::Kept
+            }
+            LiveEvent::End if s.fetching > 0 => {
+                s.end_deferred = true;
+                Applied::Kept
+            }
+            LiveEvent::End => {
+                if !s.closed {
+                    s.finished = true;
+                    s.closed = true;
+                    let _ = self.events.send(ChatEvent::Done);
+                }
+                Applied::Kept
+            }
+        }
+    }
+
+    /// A mirror got an item it was reading from the store (`None`: the read failed), then the
+    /// end, if it came meanwhile.
+    pub(super) fn fetched(&self, event: Option<LiveEvent>) {
+        if let Some(event) = event {
+            self.apply(event);
+        }
+        let end = {
+            let mut s = self.lock();
+            s.fetching = s.fetching.saturating_sub(1);
+            let end = s.fetching == 0 && s.end_deferred;
+            if end {
+                s.end_deferred = false;
+            }
+            end
+        };
+        if end {
+            self.apply(LiveEvent::End);
+        }
+    }
+
+    /// A mirror that missed text takes the item as stored now, when the store has more of it
+    /// (watchers get it whole: `thread.item.updated`). Returns whether it is still behind what
+    /// the signals said (the writer saves its text every quarter second: read again soon).
+    pub(super) fn catch_up(&self, stored: ChatItem) -> bool {
+        let mut s = self.lock();
+        if stored.id != s.item.id {
+            return false;
+        }
+        if stored.content.len() > s.item.content.len() || stored.status != s.item.status {
+            s.item = stored;
+            let _ = self.events.send(ChatEvent::ItemUpdated { item: s.item.clone() });
+        }
+        s.item.status == crate::domain::chat::ItemStatus::Streaming && s.heard_to > s.item.content.len()
+    }
+
+    /// A mirror's catch-up is over.
+    pub(super) fn caught_up(&self) {
+        self.lock().catching = false;
+    }
+
+    /// The item a mirror follows now, and whether its stream has ended.
+    pub(super) fn following(&self) -> (i64, bool) {
+        let s = self.lock();
+        (s.item.id, s.closed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::chat::{ItemKind, ItemStatus};
+
+    fn reply(id: i64, text: &str) -> ChatItem {
+        ChatItem {
+            id,
+            parent_id: Some(1),
+            kind: ItemKind::Assistant,
+            status: ItemStatus::Streaming,
+            content: text.into(),
+            error: None,
+            model: None,
+            prompt_tokens: None,
+            completion_tokens: None,
+            created_at: chrono::Utc::now(),
+            data: None,
+            branch_index: 1,
+            branch_count: 1,
+            rating: None,
+            rating_comment: String::new(),
+        }
+    }
+
+    fn delta(at: usize, text: &str) -> LiveEvent {
+        LiveEvent::Delta { item: 2, at, text: text.into() }
+    }
+
+    #[test]
+    fn a_mirror_keeps_what_it_has_appends_what_follows_and_sees_a_gap() {
+        // Made from the store with "Hello wo"; signals overlap it, then one is missed.
+        let m = Live::mirror(reply(2, "Hello wo"), 9);
+        let mut sub = m.subscribe();
+        assert_eq!(m.apply(delta(0, "Hello")), Applied::Kept);
+        assert_eq!(m.apply(delta(5, " world")), Applied::Kept);
+        assert_eq!(sub.events.try_recv().unwrap(), ChatEvent::ItemDelta { item_id: 2, delta: "rld".into() });
+        assert_eq!(m.apply(delta(11, ",")), Applied::Kept);
+        // " a" (bytes 12..14) is missed.
+        assert_eq!(m.apply(delta(14, "gain")), Applied::Behind);
+        assert_eq!(m.apply(delta(18, "!")), Applied::Kept, "one catch-up at a time");
+        assert_eq!(m.subscribe().snapshot.content, "Hello world,");
+        // The store has caught up with part of it, then with all the signals said.
+        assert!(m.catch_up(reply(2, "Hello world, a")), "still short of byte 19");
+        assert!(m.catch_up(reply(2, "Hello world, again")), "still short of byte 19");
+        assert!(!m.catch_up(reply(2, "Hello world, again!")));
+        m.caught_up();
+        assert_eq!(m.apply(delta(19, "?")), Applied::Kept);
+        assert_eq!(m.subscribe().snapshot.content, "Hello world, again!?");
+        assert_eq!(m.apply(LiveEvent::Stored { item: 2, kind: StoredKind::Done }), Applied::Fetch(2, StoredKind::Done));
+        // The end waits for the item being read.
+        m.apply(LiveEvent::End);
+        assert!(m.writing());
+        let mut done = reply(2, "Hello world, again!?");
+        done.status = ItemStatus::Done;
+        m.fetched(Some(LiveEvent::Done { item: done }));
+        assert!(!m.writing());
+        assert!(m.subscribe().closed);
+        assert_eq!(m.subscribe().snapshot.status, ItemStatus::Done);
+    }
+
+    #[test]
+    fn a_mirror_follows_the_next_reply_of_a_turn() {
+        let m = Live::mirror(reply(2, "Let me look."), 9);
+        assert_eq!(m.apply(LiveEvent::Added { item: reply(4, "") }), Applied::Kept);
+        assert_eq!(m.apply(LiveEvent::Delta { item: 2, at: 0, text: "old".into() }), Applied::Kept);
+        assert_eq!(m.apply(LiveEvent::Delta { item: 4, at: 0, text: "Found 3.".into() }), Applied::Kept);
+        assert_eq!(m.subscribe().snapshot.content, "Found 3.");
+        assert_eq!(m.apply(LiveEvent::Delta { item: 6, at: 0, text: "?".into() }), Applied::Behind);
     }
 }

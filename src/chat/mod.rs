@@ -19,7 +19,9 @@
 //! The tour, one file per part:
 //!
 //! - `hub.rs`: the engine ([`Hub`]) and its registry of live replies, one per thread.
-//! - `live.rs`: one live reply: its text so far and the fan-out of its events.
+//! - `live.rs`: one live reply: its text so far and the fan-out of its events (to watchers
+//!   here, and to the other instances).
+//! - `mirror.rs`: a reply another instance writes, followed here from its signals.
 //! - `threads.rs`: what the API asks of a thread: start it, send, open, switch version, stop,
 //!   delete.
 //! - `models.rs`: which model a turn uses, and the venue's providers (cached).
@@ -43,6 +45,8 @@ mod external;
 mod files;
 mod hub;
 mod live;
+/// Replies another instance writes, followed here.
+mod mirror;
 mod models;
 mod prompt;
 /// The messaging tool a request to pass something on means (`route` prefers it).

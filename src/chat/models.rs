@@ -84,8 +84,15 @@ impl Hub {
         Ok(())
     }
 
-    /// Forgets a venue's cached providers (after one was added or removed).
+    /// Forgets a venue's cached providers (after one was added or removed), here and on every
+    /// other instance.
     fn providers_changed(&self, venue_id: i64) {
+        self.forget_providers(venue_id);
+        self.cluster.publish(crate::cluster::Signal::Providers { venue: venue_id });
+    }
+
+    /// Forgets a venue's cached providers here.
+    pub(super) fn forget_providers(&self, venue_id: i64) {
         self.venue_providers.lock().unwrap_or_else(|p| p.into_inner()).remove(&venue_id);
     }
 }

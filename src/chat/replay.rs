@@ -28,11 +28,13 @@ pub struct Replay {
 impl Hub {
     /// What a watcher of the actor's thread gets after item `after`. `NotFound` when the thread
     /// is not the actor's.
-    pub async fn replay(&self, actor: &Actor, thread_id: i64, after: i64) -> Result<Replay, ChatError> {
+    pub async fn replay(self: &Arc<Self>, actor: &Actor, thread_id: i64, after: i64) -> Result<Replay, ChatError> {
         // The common case, served from memory: the person's own reply being written (or just
         // finished), followed from right after the message it answers, when the turn is that one
         // reply so far (a turn with tool calls is replayed from the store, then followed).
-        let live = self.live(thread_id).filter(|l| l.owner == actor.user_id);
+        // (A mirror that has ended is not followed: another instance may be writing a newer
+        // reply, and `mirror` below makes its mirror.)
+        let live = self.live(thread_id).filter(|l| l.owner == actor.user_id && (!l.remote || l.writing()));
         let fast = live.as_ref().map(|l| l.subscribe()).filter(|s| s.single && s.snapshot.parent_id == Some(after));
         let (mut live, mut items) = match (live, fast) {
             (Some(live), Some(s)) => {
@@ -41,9 +43,14 @@ impl Hub {
             }
             _ => self.replay_from_store(actor, thread_id, after).await?,
         };
+        // No live reply here: another instance may be writing one (its mirror is made here, then
+        // the thread is replayed again with it).
+        if live.is_none() && self.mirror(thread_id, actor.user_id).await?.is_some() {
+            (live, items) = self.replay_from_store(actor, thread_id, after).await?;
+        }
         // A reply stored as `streaming` with no live task: either its task is registering this
-        // very moment (the send has committed but not yet returned), or the server restarted
-        // (start-up marks those `interrupted`). Look once more, then replay as stored.
+        // very moment (the send has committed but not yet returned), or its writer stopped (it
+        // is marked `interrupted` within seconds). Look once more, then replay as stored.
         if live.is_none() && items.iter().any(|i| i.status == ItemStatus::Streaming) {
             tokio::time::sleep(Duration::from_millis(100)).await;
             if self.live(thread_id).is_some() {

@@ -129,7 +129,7 @@ impl Hub {
     /// whether one was running.
     pub async fn stop(&self, actor: &Actor, thread_id: i64) -> Result<bool, ChatError> {
         store::thread(&self.pool, actor, thread_id).await?;
-        Ok(self.stop_writing(thread_id))
+        Ok(self.stop_writing(thread_id) || self.stop_elsewhere(thread_id).await?)
     }
 
     /// Deletes the actor's thread, stopping its reply first if one is being written; its
@@ -137,7 +137,9 @@ impl Hub {
     pub async fn delete(&self, actor: &Actor, thread_id: i64) -> Result<(), ChatError> {
         // Owned? (Only then may its reply be stopped.)
         store::thread(&self.pool, actor, thread_id).await?;
-        self.stop_writing(thread_id);
+        if !self.stop_writing(thread_id) {
+            self.stop_elsewhere(thread_id).await?;
+        }
         let originals = store::delete_thread(&self.pool, actor, thread_id).await?;
         self.forget(thread_id);
         for key in originals {

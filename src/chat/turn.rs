@@ -449,8 +449,10 @@ impl Hub {
     }
 
     /// Streams one model call into reply `reply_id`; collects the tool calls it makes. The text is
-    /// written as it grows, appending what is new every [`Hub::flush_every`]; it stops at our own
-    /// limits ([`reply_limit`], [`super::MAX_CALLS_PER_STEP`]) whatever the provider does.
+    /// written as it grows, appending what is new every [`Hub::flush_every`], and shown to
+    /// watchers (here and on other instances) once written: nothing a person was shown is lost
+    /// if this process dies. The rest is shown with the reply's end. It stops at our own limits
+    /// ([`reply_limit`], [`super::MAX_CALLS_PER_STEP`]) whatever the provider does.
     async fn stream_step(&self, job: &ReplyTask, live: &Live, reply_id: i64, request: ChatRequest) -> Generated {
         let mut out = Generated::default();
         let limit = reply_limit(request.max_tokens);
@@ -474,7 +476,6 @@ impl Hub {
                         let t = without_nul(t);
                         let room = limit.saturating_sub(out.text.len());
                         let kept = crate::domain::text::clip_bytes(&t, room);
-                        live.delta(kept);
                         out.text.push_str(kept);
                         out.chunks += 1;
                         dirty = true;
@@ -509,6 +510,7 @@ impl Hub {
                 _ = tick.tick(), if dirty => {
                     match store::flush(&self.pool, reply_id, &out.text, flushed).await {
                         Ok(()) => {
+                            live.delta(&out.text[flushed..]);
                             flushed = out.text.len();
                             dirty = false;
                         }

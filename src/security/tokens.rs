@@ -11,6 +11,11 @@ pub fn new_token() -> String {
     super::hex(&bytes)
 }
 
+/// A random positive id that no other process will pick (an instance's id: 63 random bits).
+pub fn random_id() -> i64 {
+    (OsRng.next_u64() >> 1) as i64
+}
+
 /// What the database keeps of a token.
 pub fn token_hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()

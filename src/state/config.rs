@@ -54,6 +54,10 @@ pub struct Config {
     /// (`Authorization: Bearer …`). Unset: only requests from this machine (loopback, and not
     /// forwarded by a proxy) may read it.
     pub metrics_token: Option<Secret>,
+    /// `CONCIERGE_INSTANCE`: this process's name among the instances on one database (up to 200
+    /// characters; default `host:port`). A process that starts under a name takes over what the
+    /// previous holder of the name left unfinished at once; other instances' work is left alone.
+    pub instance: Option<String>,
 }
 
 impl Default for Config {
@@ -74,6 +78,7 @@ impl Default for Config {
             smtp_url: None,
             mail_from: "Concierge <concierge@localhost>".into(),
             metrics_token: None,
+            instance: None,
         }
     }
 }
@@ -178,6 +183,15 @@ impl Config {
             }
             Some(t) => Some(Secret::new(t)),
         };
+        let instance = match get("CONCIERGE_INSTANCE").map(|n| n.trim().to_string()).filter(|n| !n.is_empty()) {
+            Some(n) if n.chars().count() > 200 || n.chars().any(char::is_control) => {
+                return Err(ConfigError {
+                    name: "CONCIERGE_INSTANCE",
+                    reason: "use at most 200 printable characters".into(),
+                })
+            }
+            n => n,
+        };
         let l = LimitsConfig::default();
         let limits = LimitsConfig {
             sends_per_minute: num(
@@ -247,6 +261,7 @@ impl Config {
             smtp_url,
             mail_from,
             metrics_token,
+            instance,
         })
     }
 }

@@ -32,10 +32,12 @@ pub struct AppState {
     pub limits: Arc<limits::Limits>,
     /// Outgoing mail (SMTP, or the owners' outbox).
     pub mail: Arc<mail::Mailer>,
+    /// The other instances on the database (none for a process alone).
+    pub cluster: Arc<crate::cluster::Cluster>,
 }
 
 impl AppState {
-    /// The state for `main`, tests and benchmarks alike: the chat engine on `llm` and the
+    /// The state of a process alone (tests and benchmarks): the chat engine on `llm` and the
     /// knowledge base, an empty session cache.
     pub fn new(
         leptos_options: LeptosOptions,
@@ -44,16 +46,41 @@ impl AppState {
         llm: crate::llm::Llm,
         knowledge: Arc<crate::knowledge::Knowledge>,
     ) -> Self {
+        Self::among(leptos_options, pool, config, llm, knowledge, Arc::new(crate::cluster::Cluster::solo()))
+    }
+
+    /// The state of one instance among others on the database (`main`, and tests of several
+    /// instances): as [`AppState::new`], and following the other instances' signals (their
+    /// replies, Stop, cache evictions).
+    pub fn among(
+        leptos_options: LeptosOptions,
+        pool: PgPool,
+        config: config::Config,
+        llm: crate::llm::Llm,
+        knowledge: Arc<crate::knowledge::Knowledge>,
+        cluster: Arc<crate::cluster::Cluster>,
+    ) -> Self {
+        let chat = Arc::new(crate::chat::Hub::new(pool.clone(), Arc::new(llm), knowledge.clone(), cluster.clone()));
+        chat.follow_cluster();
+        let sessions: Arc<session::SessionCache> = Arc::default();
+        session::follow_cluster(&sessions, &cluster);
         Self {
             leptos_options,
-            chat: Arc::new(crate::chat::Hub::new(pool.clone(), Arc::new(llm), knowledge.clone())),
+            chat,
             knowledge,
             pool,
             limits: Arc::new(limits::Limits::new(config.limits.clone())),
             mail: Arc::new(mail::Mailer::new(&config)),
             config: Arc::new(config),
-            sessions: Arc::default(),
+            sessions,
+            cluster,
         }
+    }
+
+    /// Forgets a session that ended (logout, revocation) here and on every other instance.
+    pub fn forget_session(&self, hash: &[u8]) {
+        self.sessions.forget(hash);
+        self.cluster.publish(crate::cluster::Signal::Session { hash: crate::security::hex(hash) });
     }
 }
 

@@ -21,7 +21,9 @@ pub const SESSION_CACHE_TTL: Duration = Duration::from_secs(5);
 
 /// Sessions resolved in the last [`SESSION_CACHE_TTL`], by token hash, so that a burst of
 /// requests (a send and its stream, a page and its server functions) costs one lookup. Only live
-/// sessions are kept; logout evicts its own at once, other revocations take effect within the TTL.
+/// sessions are kept; logout and revocations evict theirs at once, on every instance (a
+/// `cluster` signal, heard within milliseconds; if signals were lost, every instance empties its
+/// cache), so a session ended anywhere is refused everywhere within the TTL at worst.
 #[derive(Default)]
 pub struct SessionCache {
     map: Mutex<HashMap<Vec<u8>, (Instant, Actor)>>,
@@ -52,6 +54,40 @@ impl SessionCache {
     pub fn forget(&self, hash: &[u8]) {
         self.lock().remove(hash);
     }
+
+    fn clear(&self) {
+        self.lock().clear();
+    }
+}
+
+/// Evicts here the sessions other instances ended (see [`SessionCache`]).
+pub(super) fn follow_cluster(cache: &std::sync::Arc<SessionCache>, cluster: &crate::cluster::Cluster) {
+    use crate::cluster::{Received, Signal};
+    if !cluster.joined() {
+        return;
+    }
+    let mut heard = cluster.subscribe();
+    let (cache, me) = (std::sync::Arc::downgrade(cache), cluster.id);
+    tokio::spawn(async move {
+        loop {
+            let received = match heard.recv().await {
+                Ok(r) => r,
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => Received::Lost,
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+            };
+            let Some(cache) = cache.upgrade() else { return };
+            match received {
+                Received::Signal { from, signal: Signal::Session { hash } } if from != me => {
+                    match crate::security::unhex(&hash) {
+                        Some(hash) => cache.forget(&hash),
+                        None => cache.clear(),
+                    }
+                }
+                Received::Lost => cache.clear(),
+                Received::Signal { .. } => {}
+            }
+        }
+    });
 }
 
 /// The value of cookie `name` in the request headers.

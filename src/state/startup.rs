@@ -1,5 +1,6 @@
 //! Start-up: the database (connect, migrate, demo data), the background work (session sweeper,
-//! the job worker, replies a previous run left unfinished) and the models, into one [`AppState`].
+//! the job worker), this instance's place among the others (`cluster`: what a previous run
+//! under its name left unfinished is marked) and the models, into one [`AppState`].
 
 use super::config::Config;
 use super::AppState;
@@ -21,14 +22,25 @@ pub enum StartError {
     Join(#[from] tokio::task::JoinError),
     #[error("the knowledge base could not start: {0}")]
     Knowledge(#[from] crate::knowledge::KnowledgeError),
+    #[error(transparent)]
+    Cluster(#[from] crate::cluster::ClusterError),
 }
 
 /// Connects, migrates, loads the demo venue into an empty database (when configured), starts the
 /// background work and loads the models.
 pub async fn start(leptos_options: LeptosOptions, config: Config) -> Result<AppState, StartError> {
+    // This process is one instance among any others on the database: each of its connections
+    // says so, and the replies it writes record it (`store::instances`).
+    let instance = crate::cluster::Cluster::new_id();
     let pool = PgPoolOptions::new()
         .max_connections(config.max_connections)
         .acquire_timeout(Duration::from_secs(5))
+        .after_connect(move |conn, _meta| {
+            Box::pin(async move {
+                sqlx::Executor::execute(conn, crate::store::instances::connection_setting(instance).as_str()).await?;
+                Ok(())
+            })
+        })
         .connect(config.database_url.expose())
         .await
         .map_err(StartError::Connect)?;
@@ -72,15 +84,23 @@ pub async fn start(leptos_options: LeptosOptions, config: Config) -> Result<AppS
     let runner = crate::jobs::Runner::new(knowledge.clone(), llm_config.outbound.clone());
     crate::jobs::spawn_worker(pool.clone(), std::sync::Arc::new(runner), Duration::from_secs(5));
 
-    match crate::store::chat::interrupt_orphans(&pool).await {
-        Ok(0) => {}
-        Ok(n) => tracing::warn!(replies = n, "replies left unfinished by the last run marked interrupted"),
-        Err(e) => tracing::warn!(error = %e, "could not mark unfinished replies"),
-    }
+    let name = config.instance.clone().unwrap_or_else(|| instance_name(&leptos_options));
+    let cluster = crate::cluster::Cluster::join(pool.clone(), instance, &name).await?;
 
     // Loads the embedded model (about a second) on its own thread.
     let llm = tokio::task::spawn_blocking(move || crate::llm::Llm::new(llm_config)).await?;
     let catalog = llm.catalog(0, &[]);
     tracing::info!(models = ?catalog.view().models.iter().map(|m| m.id.clone()).collect::<Vec<_>>(), default = catalog.default_model(), "models");
-    Ok(AppState::new(leptos_options, pool, config, llm, knowledge))
+    Ok(AppState::among(leptos_options, pool, config, llm, knowledge, cluster))
+}
+
+/// This process's name when `CONCIERGE_INSTANCE` is not set: the machine's and the port's.
+fn instance_name(options: &LeptosOptions) -> String {
+    let host = std::env::var("HOSTNAME")
+        .ok()
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "localhost".into());
+    format!("{host}:{}", options.site_addr.port())
 }

@@ -19,6 +19,7 @@ pub mod events;
 pub mod feeds;
 pub mod guests;
 pub mod insights;
+pub mod instances;
 pub mod jobs;
 pub mod knowledge;
 pub mod mcp_servers;
@@ -100,6 +101,7 @@ const CONSTRAINTS: &[(&str, Violation)] = &[
     ("appointment_types_venue_id_name_key", Violation::Field("name", "That name is already used.")),
     ("resources_venue_id_name_key", Violation::Field("name", "That name is already used.")),
     ("mcp_servers_venue_id_name_key", Violation::Field("name", "A server with this name is connected already.")),
+    ("chat_items_one_streaming", Violation::Conflict(chat::BUSY)),
 ];
 
 enum Violation {

@@ -7,7 +7,12 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 /// The events of `GET /api/chat/{id}/events?after=`, as (name, data).
-async fn events(app: &TestApp, session: &str, thread_id: i64, after: i64) -> (StatusCode, Vec<(String, Value)>) {
+pub(crate) async fn events(
+    app: &TestApp,
+    session: &str,
+    thread_id: i64,
+    after: i64,
+) -> (StatusCode, Vec<(String, Value)>) {
     let req = Request::get(format!("/api/chat/{thread_id}/events?after={after}"))
         .header(header::COOKIE, format!("concierge_session={session}"))
         .header(header::ACCEPT, "text/event-stream")
@@ -39,7 +44,7 @@ async fn events(app: &TestApp, session: &str, thread_id: i64, after: i64) -> (St
 }
 
 /// Applies events as the browser does (upsert by id, deltas appended): item id → item.
-fn replay(events: &[(String, Value)]) -> BTreeMap<i64, Value> {
+pub(crate) fn replay(events: &[(String, Value)]) -> BTreeMap<i64, Value> {
     let mut items: BTreeMap<i64, Value> = BTreeMap::new();
     for (name, v) in events {
         match name.as_str() {
@@ -57,14 +62,14 @@ fn replay(events: &[(String, Value)]) -> BTreeMap<i64, Value> {
     items
 }
 
-async fn start(app: &TestApp, session: &str, text: &str) -> Value {
+pub(crate) async fn start(app: &TestApp, session: &str, text: &str) -> Value {
     let r = app.call(Some(session), "start_chat", &[("text", text)]).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     r.json()
 }
 
 /// Follows the thread until `done`; returns the reply as the browser would show it.
-async fn finish_reply(app: &TestApp, session: &str, sent: &Value) -> Value {
+pub(crate) async fn finish_reply(app: &TestApp, session: &str, sent: &Value) -> Value {
     let thread = sent["thread_id"].as_i64().unwrap();
     let reply = sent["reply"]["id"].as_i64().unwrap();
     let (status, evs) = events(app, session, thread, reply - 1).await;
@@ -73,7 +78,7 @@ async fn finish_reply(app: &TestApp, session: &str, sent: &Value) -> Value {
     replay(&evs).remove(&reply).expect("the reply is in the stream")
 }
 
-async fn open(app: &TestApp, session: &str, thread: i64) -> Value {
+pub(crate) async fn open(app: &TestApp, session: &str, thread: i64) -> Value {
     let r = app.call(Some(session), "open_chat", &[("thread_id", &thread.to_string())]).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     r.json()

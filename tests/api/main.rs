@@ -7,6 +7,7 @@ mod audit;
 mod auth;
 mod calendar;
 mod chat;
+mod cluster;
 mod guest_import;
 mod input;
 mod insights;
@@ -112,6 +113,42 @@ pub async fn spawn_with_knowledge(
     let state = AppState::new(conf.leptos_options, pool.clone(), server, llm, knowledge.clone());
     let jobs = concierge::jobs::Runner::new(knowledge.clone(), jobs_outbound);
     TestApp { router: app(state), pool, knowledge, jobs }
+}
+
+/// One instance among several on the test's database (`cluster`): its own pool whose
+/// connections name it, joined to the others, the scripted model pausing `delay` between words.
+/// Returns the app and its place in the cluster (`halt` it to play its death).
+pub async fn spawn_instance(
+    pool: &PgPool,
+    name: &str,
+    delay: std::time::Duration,
+) -> (TestApp, std::sync::Arc<concierge::cluster::Cluster>) {
+    concierge::store::seed_demo_if_empty(pool).await.expect("demo data loads");
+    let id = concierge::cluster::Cluster::new_id();
+    let options = (*pool.connect_options()).clone();
+    let own = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(8)
+        .after_connect(move |conn, _| {
+            Box::pin(async move {
+                sqlx::Executor::execute(conn, concierge::store::instances::connection_setting(id).as_str()).await?;
+                Ok(())
+            })
+        })
+        .connect_with(options)
+        .await
+        .expect("the instance's pool");
+    let cluster = concierge::cluster::Cluster::join(own.clone(), id, name).await.expect("joins");
+    let conf = get_configuration(Some("Leptos.toml")).expect("Leptos.toml");
+    let config = concierge::llm::catalog::LlmConfig::scripted_only(delay);
+    let jobs_outbound = config.outbound.clone();
+    let llm = concierge::llm::Llm::new(config);
+    let knowledge = std::sync::Arc::new(
+        concierge::knowledge::Knowledge::new(&concierge::knowledge::KnowledgeConfig::for_tests()).expect("knowledge"),
+    );
+    let state =
+        AppState::among(conf.leptos_options, own.clone(), Config::default(), llm, knowledge.clone(), cluster.clone());
+    let jobs = concierge::jobs::Runner::new(knowledge.clone(), jobs_outbound);
+    (TestApp { router: app(state), pool: own, knowledge, jobs }, cluster)
 }
 
 impl TestApp {

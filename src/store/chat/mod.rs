@@ -32,6 +32,9 @@ pub use threads::{
 pub use turns::{begin_continuation, begin_direct_call, begin_turn, seed_history, switch_branch, Turn};
 pub use usage::{record_usage, tokens_today, usage, UsageRecord};
 
+/// Why a thread refuses a change while a reply is being written in it.
+pub const BUSY: &str = "A reply is still being written. Stop it or wait for it to finish.";
+
 const THREAD_COLS: &str =
     "t.id, t.event_id, t.title, t.model, t.agent_kind, t.pinned, t.archived, t.item_count, t.last_activity_at";
 

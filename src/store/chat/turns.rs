@@ -1,7 +1,7 @@
 //! Changes of a thread's tip under its row lock, refused while a reply is being written: a turn
 //! (message, edit, regeneration), the continuation after approvals, a switch of versions.
 
-use crate::domain::chat::{ChatItem, Sent};
+use crate::domain::chat::{ChatItem, ItemKind, ItemStatus, Sent};
 use crate::store::{Actor, StoreError, StoreResult};
 use sqlx::{PgConnection, PgPool};
 
@@ -59,10 +59,11 @@ pub async fn begin_turn(
     model: &str,
     attachments: &[i64],
 ) -> StoreResult<Sent> {
+    if let (Turn::Message(text), true) = (turn, attachments.is_empty()) {
+        return send_message(pool, actor, thread_id, text, model).await;
+    }
     let mut tx = pool.begin().await?;
-    let leaf =
-        lock_idle(&mut tx, actor, thread_id, "A reply is still being written. Stop it or wait for it to finish.")
-            .await?;
+    let leaf = lock_idle(&mut tx, actor, thread_id, super::BUSY).await?;
 
     let (user_text, user_parent, reply_parent, mut user_data) = match turn {
         Turn::Message(text) => (Some(text.clone()), leaf, None, None),
@@ -147,6 +148,93 @@ pub async fn begin_turn(
     let reply = item(&mut tx, reply_id).await?;
     tx.commit().await?;
     Ok(Sent { thread_id, user_item, reply })
+}
+
+/// What one statement of [`send_message`] answers.
+#[derive(sqlx::FromRow)]
+struct SendRow {
+    found: bool,
+    busy: bool,
+    user_id: Option<i64>,
+    user_parent: Option<i64>,
+    user_at: Option<chrono::DateTime<chrono::Utc>>,
+    reply_id: Option<i64>,
+    reply_at: Option<chrono::DateTime<chrono::Utc>>,
+    siblings: i64,
+}
+
+/// The everyday send (a new message with no files) in one statement, one round trip to the
+/// database: the thread is locked and checked idle, the message and the empty `streaming` reply
+/// are inserted and the tip moved, or nothing is written. Two sends that race past the idle
+/// check (it reads the statement's snapshot) cannot both write a reply: the second breaks
+/// `chat_items_one_streaming` and is refused as busy.
+async fn send_message(pool: &PgPool, actor: &Actor, thread_id: i64, text: &str, model: &str) -> StoreResult<Sent> {
+    let row: SendRow = sqlx::query_as(
+        "with t as (
+             select id, leaf_item_id from chat_threads
+              where id = $1 and owner_id = $2 and venue_id = $3 for update
+         ), busy as (
+             select exists (select 1 from chat_items where thread_id = $1 and status in ('streaming', 'running')) as b
+         ), u as (
+             insert into chat_items (thread_id, parent_id, kind, status, content)
+             select t.id, t.leaf_item_id, 'user', 'done', $4 from t, busy where not busy.b
+             returning id, parent_id, created_at
+         ), r as (
+             insert into chat_items (thread_id, parent_id, kind, status, model)
+             select $1, u.id, 'assistant', 'streaming', $5 from u
+             returning id, created_at
+         ), up as (
+             update chat_threads c
+                set leaf_item_id = r.id, item_count = c.item_count + 2, last_activity_at = now(), model = $5
+               from r where c.id = $1
+             returning c.id
+         )
+         select exists (select 1 from t) as found, (select b from busy) as busy,
+                u.id as user_id, u.parent_id as user_parent, u.created_at as user_at,
+                r.id as reply_id, r.created_at as reply_at,
+                (select count(*) from chat_items s
+                  where s.thread_id = $1 and s.parent_id is not distinct from u.parent_id) + 1 as siblings
+           from (select 1) one left join u on true left join r on true left join up on true",
+    )
+    .bind(thread_id)
+    .bind(actor.user_id)
+    .bind(actor.venue_id)
+    .bind(text)
+    .bind(model)
+    .fetch_one(pool)
+    .await
+    .map_err(crate::store::on_constraint)?;
+    if !row.found {
+        return Err(StoreError::NotFound);
+    }
+    let (Some(user_id), Some(user_at), Some(reply_id), Some(reply_at)) =
+        (row.user_id, row.user_at, row.reply_id, row.reply_at)
+    else {
+        debug_assert!(row.busy);
+        return Err(StoreError::Conflict(super::BUSY.into()));
+    };
+    // The items as `item` would read them: the message is the newest of its siblings, the
+    // reply the only child of the message.
+    let new = |id, parent_id, kind, status, content: &str, model: Option<&str>, created_at, siblings| ChatItem {
+        id,
+        parent_id,
+        kind,
+        status,
+        content: content.to_string(),
+        error: None,
+        model: model.map(str::to_string),
+        prompt_tokens: None,
+        completion_tokens: None,
+        created_at,
+        data: None,
+        branch_index: siblings,
+        branch_count: siblings,
+        rating: None,
+        rating_comment: String::new(),
+    };
+    let user = new(user_id, row.user_parent, ItemKind::User, ItemStatus::Done, text, None, user_at, row.siblings);
+    let reply = new(reply_id, Some(user_id), ItemKind::Assistant, ItemStatus::Streaming, "", Some(model), reply_at, 1);
+    Ok(Sent { thread_id, user_item: Some(user), reply })
 }
 
 /// Writes an earlier conversation into a new, empty thread of the actor's, each message after

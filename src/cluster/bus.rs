@@ -1,0 +1,213 @@
+//! The signals' transport over Postgres: a sender task that batches what is published into one
+//! `pg_notify` statement per round trip, and a listener task that numbers what it hears per
+//! sender and reports gaps.
+//!
+//! A notification holds at most `store::instances::MAX_PAYLOAD` bytes: a long delta travels in
+//! pieces (each with its own offset), and an item too large to travel is announced as
+//! [`LiveEvent::Stored`] for the listener to read from the store.
+
+use super::{LiveEvent, Received, Signal, StoredKind};
+use crate::store::instances::{self, CHANNEL, MAX_PAYLOAD};
+use serde::{Deserialize, Serialize};
+use sqlx::postgres::PgListener;
+use sqlx::PgPool;
+use std::collections::HashMap;
+use std::time::Duration;
+use tokio::sync::{broadcast, mpsc};
+
+/// What one notification carries: the sender, its sequence number, the signal.
+#[derive(Debug, Serialize, Deserialize)]
+struct Envelope {
+    f: i64,
+    n: u64,
+    s: Signal,
+}
+
+/// Signals sent in one statement at most.
+const BATCH: usize = 512;
+
+/// The longest piece of delta text in one notification: JSON may write a character as six bytes
+/// (`\u0001`), and the rest of the envelope needs a little room.
+const DELTA_PIECE: usize = 1_200;
+
+pub(super) async fn listen(pool: &PgPool) -> Result<PgListener, sqlx::Error> {
+    let mut listener = PgListener::connect_with(pool).await?;
+    listener.listen(CHANNEL).await?;
+    Ok(listener)
+}
+
+/// Hears the channel for good: each notification from a sender whose sequence follows the last
+/// one heard is passed on; a gap, a reconnection or an unreadable payload is [`Received::Lost`].
+pub(super) async fn hear(mut listener: PgListener, heard: broadcast::Sender<Received>) {
+    let mut last: HashMap<i64, u64> = HashMap::new();
+    loop {
+        match listener.try_recv().await {
+            Ok(Some(n)) => match serde_json::from_str::<Envelope>(n.payload()) {
+                Ok(env) => {
+                    let previous = last.insert(env.f, env.n);
+                    if previous.is_some_and(|p| env.n != p + 1) {
+                        tracing::warn!(from = env.f, after = ?previous, got = env.n, "signals lost from an instance");
+                        let _ = heard.send(Received::Lost);
+                    }
+                    let _ = heard.send(Received::Signal { from: env.f, signal: env.s });
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "an unreadable signal");
+                    let _ = heard.send(Received::Lost);
+                }
+            },
+            Ok(None) => {
+                // The connection dropped; the next call reconnects. Whatever was sent meanwhile
+                // is lost.
+                tracing::warn!("the signals' connection dropped: reconnecting");
+                last.clear();
+                let _ = heard.send(Received::Lost);
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "listening for signals failed: retrying");
+                last.clear();
+                let _ = heard.send(Received::Lost);
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        }
+    }
+}
+
+/// Sends what is published, in order, as many signals per statement as are waiting. A batch that
+/// cannot be sent after a few tries is dropped (its sequence numbers are used, so listeners see
+/// the gap).
+pub(super) async fn send(pool: PgPool, from: i64, mut queue: mpsc::UnboundedReceiver<Signal>) {
+    let mut seq = 0u64;
+    while let Some(first) = queue.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < BATCH {
+            match queue.try_recv() {
+                Ok(s) => batch.push(s),
+                Err(_) => break,
+            }
+        }
+        let mut payloads = Vec::with_capacity(batch.len());
+        for signal in batch {
+            for piece in pieces(signal) {
+                seq += 1;
+                match serde_json::to_string(&Envelope { f: from, n: seq, s: piece }) {
+                    Ok(p) if p.len() <= MAX_PAYLOAD => payloads.push(p),
+                    Ok(p) => tracing::error!(bytes = p.len(), "a signal too large to send was dropped"),
+                    Err(e) => tracing::error!(error = %e, "a signal could not be written"),
+                }
+            }
+        }
+        for attempt in 1..=3u64 {
+            match instances::notify(&pool, &payloads).await {
+                Ok(()) => break,
+                Err(e) if attempt == 3 => {
+                    tracing::warn!(error = %e, signals = payloads.len(), "signals not sent")
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(100 * attempt)).await,
+            }
+        }
+    }
+}
+
+/// A signal as notifications small enough to send: long text in pieces, large items by
+/// reference.
+fn pieces(signal: Signal) -> Vec<Signal> {
+    let Signal::Live { thread, event } = signal else { return vec![signal] };
+    let live = |event| Signal::Live { thread, event };
+    match event {
+        LiveEvent::Delta { item, at, text } if text.len() > DELTA_PIECE => {
+            let mut out = Vec::new();
+            let mut start = 0;
+            while start < text.len() {
+                let mut end = (start + DELTA_PIECE).min(text.len());
+                while !text.is_char_boundary(end) {
+                    end -= 1;
+                }
+                out.push(live(LiveEvent::Delta { item, at: at + start, text: text[start..end].to_string() }));
+                start = end;
+            }
+            out
+        }
+        LiveEvent::Added { item } if too_large(&item) => {
+            vec![live(LiveEvent::Stored { item: item.id, kind: StoredKind::Added })]
+        }
+        LiveEvent::Updated { item } if too_large(&item) => {
+            vec![live(LiveEvent::Stored { item: item.id, kind: StoredKind::Updated })]
+        }
+        LiveEvent::Done { item } if too_large(&item) => {
+            vec![live(LiveEvent::Stored { item: item.id, kind: StoredKind::Done })]
+        }
+        LiveEvent::Error { message } => {
+            vec![live(LiveEvent::Error { message: crate::domain::text::clip(&message, 1000).to_string() })]
+        }
+        event => vec![live(event)],
+    }
+}
+
+/// Whether an item's JSON may not fit in a notification (its text and data, written with
+/// escapes at worst, and the rest of the envelope).
+fn too_large(item: &crate::domain::chat::ChatItem) -> bool {
+    let data = item.data.as_ref().map(|d| d.to_string().len()).unwrap_or(0);
+    let text = item.content.len() + item.error.as_ref().map_or(0, String::len) + item.rating_comment.len();
+    (text * 6 + data * 2 + 1_000) > MAX_PAYLOAD
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::chat::{ChatItem, ItemKind, ItemStatus};
+
+    fn item(content: &str) -> ChatItem {
+        ChatItem {
+            id: 7,
+            parent_id: Some(6),
+            kind: ItemKind::Assistant,
+            status: ItemStatus::Done,
+            content: content.into(),
+            error: None,
+            model: Some("scripted/instant".into()),
+            prompt_tokens: None,
+            completion_tokens: None,
+            created_at: chrono::Utc::now(),
+            data: None,
+            branch_index: 1,
+            branch_count: 1,
+            rating: None,
+            rating_comment: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_long_delta_travels_in_pieces_that_join_up() {
+        let text = "héllo wörld, ".repeat(400);
+        let out = pieces(Signal::Live { thread: 1, event: LiveEvent::Delta { item: 7, at: 10, text: text.clone() } });
+        assert!(out.len() > 1);
+        let mut joined = String::new();
+        for p in &out {
+            let Signal::Live { event: LiveEvent::Delta { at, text, .. }, .. } = p else { panic!("{p:?}") };
+            assert_eq!(*at, 10 + joined.len(), "each piece says where it starts");
+            joined.push_str(text);
+            let env = serde_json::to_string(&Envelope { f: 1, n: 1, s: p.clone() }).unwrap();
+            assert!(env.len() <= MAX_PAYLOAD);
+        }
+        assert_eq!(joined, text);
+    }
+
+    #[test]
+    fn a_large_item_travels_by_reference_and_a_small_one_whole() {
+        let big = pieces(Signal::Live { thread: 1, event: LiveEvent::Done { item: item(&"x".repeat(5_000)) } });
+        assert_eq!(big, vec![Signal::Live { thread: 1, event: LiveEvent::Stored { item: 7, kind: StoredKind::Done } }]);
+        let small = Signal::Live { thread: 1, event: LiveEvent::Done { item: item("Hello") } };
+        assert_eq!(pieces(small.clone()), vec![small]);
+    }
+
+    #[test]
+    fn envelopes_read_back() {
+        let s = Signal::Live { thread: 3, event: LiveEvent::Delta { item: 9, at: 0, text: "a\"b\u{1}".into() } };
+        let env = serde_json::to_string(&Envelope { f: 42, n: 5, s: s.clone() }).unwrap();
+        let back: Envelope = serde_json::from_str(&env).unwrap();
+        assert_eq!((back.f, back.n, back.s), (42, 5, s));
+        let stop: Envelope = serde_json::from_str(r#"{"f":1,"n":2,"s":{"k":"stop","thread":8}}"#).unwrap();
+        assert_eq!(stop.s, Signal::Stop { thread: 8 });
+    }
+}

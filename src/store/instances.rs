@@ -1,0 +1,187 @@
+//! The instances of a scaled-out deployment (several processes on one database): their
+//! registration and heartbeats, the replies a dead one leaves, and who writes a live reply.
+//!
+//! Every connection of an instance's pool says which instance it works for
+//! (`concierge.instance`, see [`connection_setting`]); an item inserted as `streaming` or
+//! `running` records it as its `writer` (the column's default), so ownership needs no argument
+//! threaded through every insert.
+
+use super::StoreResult;
+use crate::domain::chat::ChatItem;
+use sqlx::PgPool;
+
+/// An instance whose last beat is older than this is dead.
+pub const DEAD_AFTER_SECS: i64 = 5;
+
+/// After Postgres itself (re)starts, nobody is declared dead for this long: every instance lost
+/// its connections at once and needs a moment to beat again.
+pub const DB_RESTART_GRACE_SECS: i64 = 10;
+
+/// The statement each connection of instance `id`'s pool runs when it opens.
+pub fn connection_setting(id: i64) -> String {
+    format!("set concierge.instance = '{id}'")
+}
+
+/// Registers instance `id` under `name`. Replies a previous holder of the name was writing are
+/// its own leftovers (a restart): they are marked interrupted now, and returned; so are replies
+/// that name no writer (left by a version before instances, or by a process with no cluster).
+pub async fn register(pool: &PgPool, id: i64, name: &str) -> StoreResult<Vec<(i64, ChatItem)>> {
+    let previous: Vec<i64> = sqlx::query_scalar("select id from instances where name = $1 and id <> $2")
+        .bind(name)
+        .bind(id)
+        .fetch_all(pool)
+        .await?;
+    sqlx::query(
+        "insert into instances (id, name) values ($1, $2)
+         on conflict (id) do update set name = excluded.name, beat_at = now()",
+    )
+    .bind(id)
+    .bind(name)
+    .execute(pool)
+    .await?;
+    let mut marked = interrupt_writers(pool, &previous).await?;
+    marked.extend(interrupt_unowned(pool).await?);
+    sqlx::query("delete from instances where id = any($1)").bind(&previous).execute(pool).await?;
+    Ok(marked)
+}
+
+/// Instance `id` is alive. `false` when its row is gone (another instance gave it up for dead
+/// and cleaned it away): the caller registers again.
+pub async fn beat(pool: &PgPool, id: i64) -> StoreResult<bool> {
+    Ok(sqlx::query("update instances set beat_at = now() where id = $1").bind(id).execute(pool).await?.rows_affected()
+        == 1)
+}
+
+/// Instance `id` stops cleanly: the replies it was writing are marked interrupted and its row
+/// goes.
+pub async fn leave(pool: &PgPool, id: i64) -> StoreResult<Vec<(i64, ChatItem)>> {
+    let marked = interrupt_writers(pool, &[id]).await?;
+    sqlx::query("delete from instances where id = $1").bind(id).execute(pool).await?;
+    Ok(marked)
+}
+
+/// Marks what dead instances were writing: their streaming replies `interrupted` (retryable),
+/// their running tool calls `failed`. Returns each reply marked, with its thread. Nobody is dead
+/// in the first [`DB_RESTART_GRACE_SECS`] after Postgres started. Rows of instances dead for a
+/// day are removed.
+pub async fn sweep_dead(pool: &PgPool) -> StoreResult<Vec<(i64, ChatItem)>> {
+    let dead: Vec<i64> = sqlx::query_scalar(
+        "select id from instances
+          where beat_at < now() - make_interval(secs => $1)
+            and pg_postmaster_start_time() < now() - make_interval(secs => $2)",
+    )
+    .bind(DEAD_AFTER_SECS as f64)
+    .bind(DB_RESTART_GRACE_SECS as f64)
+    .fetch_all(pool)
+    .await?;
+    // Items whose writer has no row at all (removed, or never registered) are dead too, once
+    // they have had time to register.
+    let orphans: Vec<i64> = sqlx::query_scalar(
+        "select distinct i.writer from chat_items i
+          where i.status in ('streaming', 'running') and i.writer is not null
+            and not exists (select 1 from instances n where n.id = i.writer)
+            and i.created_at < now() - make_interval(secs => $1)",
+    )
+    .bind(DEAD_AFTER_SECS as f64)
+    .fetch_all(pool)
+    .await?;
+    let writers: Vec<i64> = dead.into_iter().chain(orphans).collect();
+    let marked = if writers.is_empty() { Vec::new() } else { interrupt_writers(pool, &writers).await? };
+    sqlx::query("delete from instances where beat_at < now() - interval '1 day'").execute(pool).await?;
+    Ok(marked)
+}
+
+/// Marks the live items of `writers` (see [`sweep_dead`]); returns the replies, with threads.
+async fn interrupt_writers(pool: &PgPool, writers: &[i64]) -> StoreResult<Vec<(i64, ChatItem)>> {
+    if writers.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut tx = pool.begin().await?;
+    sqlx::query(
+        "update chat_items set status = 'failed', error = 'The server running this tool stopped before it finished.'
+          where status = 'running' and writer = any($1)",
+    )
+    .bind(writers)
+    .execute(&mut *tx)
+    .await?;
+    let ids: Vec<(i64, i64)> = sqlx::query_as(
+        "update chat_items set status = 'interrupted', error = 'The server writing this reply stopped. Retry it.'
+          where status = 'streaming' and writer = any($1) returning id, thread_id",
+    )
+    .bind(writers)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut marked = Vec::with_capacity(ids.len());
+    for (id, thread_id) in ids {
+        marked.push((thread_id, super::chat::item(&mut tx, id).await?));
+    }
+    tx.commit().await?;
+    Ok(marked)
+}
+
+/// Marks live items with no writer, as [`interrupt_writers`] does.
+async fn interrupt_unowned(pool: &PgPool) -> StoreResult<Vec<(i64, ChatItem)>> {
+    let mut tx = pool.begin().await?;
+    sqlx::query(
+        "update chat_items set status = 'failed', error = 'The server restarted while this tool was running.'
+          where status = 'running' and writer is null",
+    )
+    .execute(&mut *tx)
+    .await?;
+    let ids: Vec<(i64, i64)> = sqlx::query_as(
+        "update chat_items set status = 'interrupted', error = 'The server restarted while this reply was being written.'
+          where status = 'streaming' and writer is null returning id, thread_id",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut marked = Vec::with_capacity(ids.len());
+    for (id, thread_id) in ids {
+        marked.push((thread_id, super::chat::item(&mut tx, id).await?));
+    }
+    tx.commit().await?;
+    Ok(marked)
+}
+
+/// The item being written in a thread as stored, if any (the reply streaming, or the tool call
+/// running between two replies of a turn), with its writer and whether that writer is alive
+/// (beat within [`DEAD_AFTER_SECS`]). No access check: callers have checked the thread.
+pub async fn live_reply(pool: &PgPool, thread_id: i64) -> StoreResult<Option<(ChatItem, Option<i64>, bool)>> {
+    let mut conn = pool.acquire().await?;
+    let row: Option<(i64, Option<i64>, bool)> = sqlx::query_as(
+        "select i.id, i.writer,
+                exists (select 1 from instances n where n.id = i.writer
+                         and n.beat_at >= now() - make_interval(secs => $2))
+           from chat_items i
+          where i.thread_id = $1 and i.status in ('streaming', 'running')
+          order by i.id desc limit 1",
+    )
+    .bind(thread_id)
+    .bind(DEAD_AFTER_SECS as f64)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((id, writer, alive)) = row else { return Ok(None) };
+    let item = super::chat::item(&mut conn, id).await?;
+    Ok(Some((item, writer, alive)))
+}
+
+/// One item by id as stored now (a watcher catching up with another instance's reply).
+pub async fn item(pool: &PgPool, id: i64) -> StoreResult<ChatItem> {
+    let mut conn = pool.acquire().await?;
+    super::chat::item(&mut conn, id).await
+}
+
+/// The Postgres channel the instances talk on, and its payload limit (Postgres refuses more
+/// than 8000 bytes; a little is left for safety).
+pub const CHANNEL: &str = "concierge_cluster";
+pub const MAX_PAYLOAD: usize = 7_900;
+
+/// Sends `payloads` on [`CHANNEL`] in one statement, in order (a function scan of an array
+/// yields it in order, and a transaction's notifications arrive in the order they were sent).
+pub async fn notify(pool: &PgPool, payloads: &[String]) -> StoreResult<()> {
+    sqlx::query("select pg_notify($1, p) from unnest($2::text[]) as p")
+        .bind(CHANNEL)
+        .bind(payloads)
+        .execute(pool)
+        .await?;
+    Ok(())
+}

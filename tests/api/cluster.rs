@@ -1,0 +1,175 @@
+//! Several instances on one database (`cluster`): a reply written on one streams whole to a
+//! watcher on another, Stop reaches the writer from any instance, a dead writer's replies (and
+//! only those) end interrupted within seconds, and a session ended on one is refused on all.
+
+use super::chat::{events, finish_reply, open, replay, start};
+use super::*;
+use std::time::{Duration, Instant};
+
+/// The stored status and text of an item.
+async fn stored(pool: &PgPool, id: i64) -> (String, String) {
+    sqlx::query_as("select status, content from chat_items where id = $1").bind(id).fetch_one(pool).await.unwrap()
+}
+
+#[sqlx::test]
+async fn a_reply_written_on_one_instance_streams_whole_to_a_watcher_on_another(pool: PgPool) {
+    let (a, ca) = spawn_instance(&pool, "a", Duration::from_millis(4)).await;
+    let (b, cb) = spawn_instance(&pool, "b", Duration::from_millis(4)).await;
+    let emma = a.login(EMMA).await;
+    // Sent through one instance, followed through the other (a load balancer's round robin).
+    let sent = start(&a, &emma, "Give me a long reply please").await;
+    let thread = sent["thread_id"].as_i64().unwrap();
+    let reply_id = sent["reply"]["id"].as_i64().unwrap();
+    let (status, evs) = events(&b, &emma, thread, reply_id - 1).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(evs.last().map(|e| e.0.as_str()), Some("done"), "{evs:?}");
+    let deltas = evs.iter().filter(|e| e.0 == "thread.item.delta").count();
+    assert!(deltas > 10, "the watcher followed the reply live ({deltas} deltas)");
+    let shown = replay(&evs).remove(&reply_id).expect("the reply is in the stream");
+    assert_eq!(shown["status"], "done");
+    let (status, text) = stored(&pool, reply_id).await;
+    assert_eq!(status, "done");
+    assert_eq!(shown["content"].as_str().unwrap(), text, "every character shown is the stored text, in order");
+    assert!(text.matches("word").count() > 100, "a long reply: {text}");
+    // The writer's own watcher sees the same.
+    assert_eq!(finish_reply(&a, &emma, &sent).await["content"].as_str().unwrap(), text);
+    ca.halt();
+    cb.halt();
+    a.pool.close().await;
+    b.pool.close().await;
+}
+
+#[sqlx::test]
+async fn stop_on_another_instance_reaches_the_writer(pool: PgPool) {
+    let (a, ca) = spawn_instance(&pool, "a", Duration::from_millis(15)).await;
+    let (b, cb) = spawn_instance(&pool, "b", Duration::from_millis(15)).await;
+    let sam = a.login(STAFF).await;
+    let sent = start(&a, &sam, "Give me a long reply please").await;
+    let thread = sent["thread_id"].as_i64().unwrap().to_string();
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    // Stop through the instance that does not write it, with no watcher there.
+    let r = b.call(Some(&sam), "stop_reply", &[("thread_id", &thread)]).await;
+    assert_eq!(r.json(), serde_json::Value::Bool(true), "{}", r.body);
+    let shown = finish_reply(&b, &sam, &sent).await;
+    assert_eq!(shown["status"], "stopped");
+    let (status, text) = stored(&pool, sent["reply"]["id"].as_i64().unwrap()).await;
+    assert_eq!((status.as_str(), shown["content"].as_str().unwrap()), ("stopped", text.as_str()));
+    assert!(text.matches("word").count() < 400, "stopped before the end");
+    // Stop where nothing is being written anywhere: false.
+    let r = b.call(Some(&sam), "stop_reply", &[("thread_id", &thread)]).await;
+    assert_eq!(r.json(), serde_json::Value::Bool(false));
+    ca.halt();
+    cb.halt();
+    a.pool.close().await;
+    b.pool.close().await;
+}
+
+#[sqlx::test]
+async fn a_dead_writers_replies_end_interrupted_and_nobody_elses(pool: PgPool) {
+    // Slow replies: about 20 s each, far longer than the test.
+    let (a, ca) = spawn_instance(&pool, "a", Duration::from_millis(50)).await;
+    let (b, cb) = spawn_instance(&pool, "b", Duration::from_millis(50)).await;
+    let emma = a.login(EMMA).await;
+    let sam = b.login(STAFF).await;
+    let on_a = start(&a, &emma, "Give me a long reply please").await;
+    let on_b = start(&b, &sam, "Give me a long reply please").await;
+    // Emma follows her reply through b.
+    let thread_a = on_a["thread_id"].as_i64().unwrap();
+    let reply_a = on_a["reply"]["id"].as_i64().unwrap();
+    let b2 = b.router.clone();
+    let watcher = {
+        let b = TestApp { router: b2, pool: b.pool.clone(), knowledge: b.knowledge.clone(), jobs: b.jobs.clone() };
+        let emma = emma.clone();
+        tokio::spawn(async move { events(&b, &emma, thread_a, reply_a - 1).await })
+    };
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    // a dies: no more beats, no more signals.
+    ca.halt();
+    let died = Instant::now();
+    let (_, evs) = tokio::time::timeout(Duration::from_secs(20), watcher).await.expect("the watcher ends").unwrap();
+    let marked_after = died.elapsed();
+    println!("a dead writer's reply ended for its watcher {} ms after the death", marked_after.as_millis());
+    assert_eq!(evs.last().map(|e| e.0.as_str()), Some("done"), "{evs:?}");
+    let shown = replay(&evs).remove(&reply_a).expect("the reply is in the stream");
+    assert_eq!(shown["status"], "interrupted");
+    let (status, text) = stored(&pool, reply_a).await;
+    assert_eq!(status, "interrupted");
+    assert!(text.starts_with(shown["content"].as_str().unwrap()), "what the watcher was shown is stored");
+    // It can be retried (through b).
+    let retry = b.call(Some(&emma), "regenerate_reply", &[("thread_id", &thread_a.to_string())]).await;
+    assert_eq!(retry.status, StatusCode::OK, "{}", retry.body);
+    // b's own reply goes on.
+    let o = open(&b, &sam, on_b["thread_id"].as_i64().unwrap()).await;
+    assert_eq!(o["live"], true);
+    let (status, _) = stored(&pool, on_b["reply"]["id"].as_i64().unwrap()).await;
+    assert_eq!(status, "streaming", "the living instance's reply is left alone");
+    cb.halt();
+    a.pool.close().await;
+    b.pool.close().await;
+}
+
+#[sqlx::test]
+async fn a_session_ended_on_one_instance_is_refused_on_the_others(pool: PgPool) {
+    let (a, ca) = spawn_instance(&pool, "a", Duration::ZERO).await;
+    let (b, cb) = spawn_instance(&pool, "b", Duration::ZERO).await;
+    let emma = a.login(EMMA).await;
+    // b resolves (and caches) the session.
+    assert_eq!(b.call(Some(&emma), "my_usage", &[]).await.status, StatusCode::OK);
+    assert_eq!(a.call(Some(&emma), "logout", &[]).await.status, StatusCode::OK);
+    let ended = Instant::now();
+    // Refused on b well before its cache would have let the session go (5 s).
+    let refused = loop {
+        let status = b.call(Some(&emma), "my_usage", &[]).await.status;
+        if status != StatusCode::OK || ended.elapsed() > Duration::from_secs(3) {
+            break status;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    println!("a session ended on a was refused on b after {} ms", ended.elapsed().as_millis());
+    assert!(refused.is_client_error(), "{refused}");
+    ca.halt();
+    cb.halt();
+    a.pool.close().await;
+    b.pool.close().await;
+}
+
+#[sqlx::test]
+async fn sends_racing_on_two_instances_start_one_reply(pool: PgPool) {
+    let (a, ca) = spawn_instance(&pool, "a", Duration::from_millis(20)).await;
+    let (b, cb) = spawn_instance(&pool, "b", Duration::from_millis(20)).await;
+    let emma = a.login(EMMA).await;
+    let sent = start(&a, &emma, "hello").await;
+    let thread = sent["thread_id"].as_i64().unwrap();
+    finish_reply(&a, &emma, &sent).await;
+    let t = thread.to_string();
+    // Ten sends at once to the idle thread, half through each instance.
+    let (a, b) = (std::sync::Arc::new(a), std::sync::Arc::new(b));
+    let sends: Vec<_> = (0..10)
+        .map(|i| {
+            let app = if i % 2 == 0 { a.clone() } else { b.clone() };
+            let (emma, t) = (emma.clone(), t.clone());
+            tokio::spawn(async move {
+                app.call(Some(&emma), "send_chat_message", &[("thread_id", &t), ("text", &format!("message {i}"))])
+                    .await
+                    .status
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for s in sends {
+        statuses.push(s.await.unwrap());
+    }
+    let ok = statuses.iter().filter(|s| **s == StatusCode::OK).count();
+    assert_eq!(ok, 1, "{statuses:?}");
+    assert!(statuses.iter().all(|s| *s == StatusCode::OK || *s == StatusCode::CONFLICT), "{statuses:?}");
+    let streaming: i64 = sqlx::query_scalar("select count(*) from chat_items where thread_id = $1 and kind = 'user'")
+        .bind(thread)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(streaming, 2, "the first message and the one accepted");
+    ca.halt();
+    cb.halt();
+    a.pool.close().await;
+    b.pool.close().await;
+}
