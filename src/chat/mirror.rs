@@ -46,17 +46,8 @@ impl Hub {
     }
 
     fn heard(self: &Arc<Self>, received: Received) {
-        match received {
-            Received::Signal { signal: Signal::Live { thread, event }, .. } => self.mirror_event(thread, event),
-            Received::Signal { from, signal: Signal::Stop { thread } } if from != self.cluster.id => {
-                if let Some(live) = self.live(thread).filter(|l| !l.remote && l.writing()) {
-                    live.stop.notify_one();
-                }
-            }
-            Received::Signal { from, signal: Signal::Providers { venue } } if from != self.cluster.id => {
-                self.forget_providers(venue);
-            }
-            Received::Signal { .. } => {}
+        let (from, signal) = match received {
+            Received::Signal { from, signal } => (from, *signal),
             Received::Lost => {
                 self.venue_providers.lock().unwrap_or_else(|p| p.into_inner()).clear();
                 let mirrors: Vec<(i64, Arc<Live>)> =
@@ -64,7 +55,19 @@ impl Hub {
                 for (thread, live) in mirrors {
                     self.spawn_catch_up(thread, live, true);
                 }
+                return;
             }
+        };
+        let mine = from == self.cluster.id;
+        match signal {
+            Signal::Live { thread, event } => self.mirror_event(thread, event),
+            Signal::Stop { thread } if !mine => {
+                if let Some(live) = self.live(thread).filter(|l| !l.remote && l.writing()) {
+                    live.stop.notify_one();
+                }
+            }
+            Signal::Providers { venue } if !mine => self.forget_providers(venue),
+            _ => {}
         }
     }
 

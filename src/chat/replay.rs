@@ -49,13 +49,12 @@ impl Hub {
             (live, items) = self.replay_from_store(actor, thread_id, after).await?;
         }
         // A reply stored as `streaming` with no live task: either its task is registering this
-        // very moment (the send has committed but not yet returned), or its writer stopped (it
-        // is marked `interrupted` within seconds). Look once more, then replay as stored.
+        // very moment (the send has committed but not yet returned), or it ended between the two
+        // reads above, or its writer stopped (it is marked `interrupted` within seconds). Look
+        // once more, then replay as stored.
         if live.is_none() && items.iter().any(|i| i.status == ItemStatus::Streaming) {
             tokio::time::sleep(Duration::from_millis(100)).await;
-            if self.live(thread_id).is_some() {
-                (live, items) = self.replay_from_store(actor, thread_id, after).await?;
-            }
+            (live, items) = self.replay_from_store(actor, thread_id, after).await?;
         }
         Ok(Replay { after, items, live })
     }
@@ -70,7 +69,7 @@ impl Hub {
         after: i64,
     ) -> Result<(Option<Watch>, Vec<ChatItem>), ChatError> {
         store::thread(&self.pool, actor, thread_id).await?;
-        let sub = self.live(thread_id).map(|l| {
+        let sub = self.live(thread_id).filter(|l| !l.remote || l.writing()).map(|l| {
             let s = l.subscribe();
             (l, s)
         });

@@ -49,7 +49,7 @@ pub(super) async fn hear(mut listener: PgListener, heard: broadcast::Sender<Rece
                         tracing::warn!(from = env.f, after = ?previous, got = env.n, "signals lost from an instance");
                         let _ = heard.send(Received::Lost);
                     }
-                    let _ = heard.send(Received::Signal { from: env.f, signal: env.s });
+                    let _ = heard.send(Received::Signal { from: env.f, signal: Box::new(env.s) });
                 }
                 Err(e) => {
                     tracing::warn!(error = %e, "an unreadable signal");

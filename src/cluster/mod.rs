@@ -88,8 +88,9 @@ pub enum StoredKind {
 /// What an instance hears.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Received {
-    /// A signal from instance `from` (this one's own included: each listener decides).
-    Signal { from: i64, signal: Signal },
+    /// A signal from instance `from` (this one's own included: each listener decides). Boxed:
+    /// every listener gets its own copy of what is heard.
+    Signal { from: i64, signal: Box<Signal> },
     /// Signals may have been lost (the listener reconnected, a sender's sequence has a gap, or
     /// this listener fell behind): whatever was kept from signals must be read again.
     Lost,
@@ -186,6 +187,22 @@ impl Cluster {
         for task in self.lock_tasks().drain(..) {
             task.abort();
         }
+    }
+
+    /// This instance stops cleanly (after its server drained): what it was still writing is
+    /// marked interrupted at once and announced, and its row goes, so nobody waits for its beat
+    /// to age.
+    pub async fn leave(&self, pool: &PgPool) {
+        if !self.joined() {
+            return;
+        }
+        match crate::store::instances::leave(pool, self.id).await {
+            Ok(marked) => self.announce_interrupted(marked),
+            Err(e) => tracing::warn!(error = %e, "leaving the instances failed: the others will notice within seconds"),
+        }
+        // The sender task passes the news on in its next round trip; give it that long.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        self.halt();
     }
 
     /// Tells every watcher that replies a dead instance was writing ended, interrupted.

@@ -77,10 +77,12 @@ pub(super) fn follow_cluster(cache: &std::sync::Arc<SessionCache>, cluster: &cra
             };
             let Some(cache) = cache.upgrade() else { return };
             match received {
-                Received::Signal { from, signal: Signal::Session { hash } } if from != me => {
-                    match crate::security::unhex(&hash) {
-                        Some(hash) => cache.forget(&hash),
-                        None => cache.clear(),
+                Received::Signal { from, signal } if from != me => {
+                    if let Signal::Session { hash } = *signal {
+                        match crate::security::unhex(&hash) {
+                            Some(hash) => cache.forget(&hash),
+                            None => cache.clear(),
+                        }
                     }
                 }
                 Received::Lost => cache.clear(),

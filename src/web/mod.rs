@@ -41,9 +41,11 @@ pub async fn serve(state: AppState, addr: SocketAddr) -> std::io::Result<()> {
         tracing::info!(swept, "stale precompressed static files removed");
     }
     tracing::info!("listening on http://{addr}");
+    let (cluster, pool) = (state.cluster.clone(), state.pool.clone());
     axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
         .await?;
+    cluster.leave(&pool).await;
     tracing::info!("shut down cleanly");
     Ok(())
 }

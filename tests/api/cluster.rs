@@ -50,8 +50,11 @@ async fn stop_on_another_instance_reaches_the_writer(pool: PgPool) {
     // Stop through the instance that does not write it, with no watcher there.
     let r = b.call(Some(&sam), "stop_reply", &[("thread_id", &thread)]).await;
     assert_eq!(r.json(), serde_json::Value::Bool(true), "{}", r.body);
-    let shown = finish_reply(&b, &sam, &sent).await;
-    assert_eq!(shown["status"], "stopped");
+    let reply_id = sent["reply"]["id"].as_i64().unwrap();
+    let (_, evs) = events(&b, &sam, sent["thread_id"].as_i64().unwrap(), reply_id - 1).await;
+    let shown = replay(&evs).remove(&reply_id).expect("the reply is in the stream");
+    let names: Vec<String> = evs.iter().map(|e| format!("{} {}", e.0, e.1["item"]["status"])).collect();
+    assert_eq!(shown["status"], "stopped", "{names:?}");
     let (status, text) = stored(&pool, sent["reply"]["id"].as_i64().unwrap()).await;
     assert_eq!((status.as_str(), shown["content"].as_str().unwrap()), ("stopped", text.as_str()));
     assert!(text.matches("word").count() < 400, "stopped before the end");
