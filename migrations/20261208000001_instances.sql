@@ -18,10 +18,13 @@ create function concierge_instance() returns bigint
     language sql stable
     as $$ select nullif(current_setting('concierge.instance', true), '')::bigint $$;
 
--- Which instance is writing an item (a reply streaming, a tool call running). Set by the
--- default on insert, and again when an approved action starts running. No foreign key: an
--- instance's row may go before the items it wrote are looked at again.
-alter table chat_items add column writer bigint default concierge_instance();
+-- Which instance is writing an item (a reply streaming, a tool call running), set by the
+-- default on insert. No foreign key: an instance's row may go before the items it wrote are
+-- looked at again. The column comes first and its default after, so that rows written before
+-- have no writer (a default given with the column would be evaluated once, here, and name the
+-- migrating instance for every old row); the first instance to start marks those unfinished.
+alter table chat_items add column writer bigint;
+alter table chat_items alter column writer set default concierge_instance();
 create index chat_items_live_idx on chat_items (writer) where status in ('streaming', 'running');
 
 -- At most one reply streaming per thread, whichever instance takes the send: an everyday send

@@ -308,23 +308,7 @@ mod tests {
     use crate::domain::chat::{ApprovalInfo, ApprovalStatus, Approver, Preview, ToolCallData};
 
     fn item(id: i64, kind: ItemKind, status: ItemStatus, content: &str) -> ChatItem {
-        ChatItem {
-            id,
-            parent_id: None,
-            kind,
-            status,
-            content: content.into(),
-            error: None,
-            model: None,
-            prompt_tokens: None,
-            completion_tokens: None,
-            created_at: chrono::Utc::now(),
-            data: None,
-            branch_index: 1,
-            branch_count: 1,
-            rating: None,
-            rating_comment: String::new(),
-        }
+        ChatItem::fresh(id, None, kind, status, content)
     }
 
     #[test]

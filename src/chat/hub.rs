@@ -31,7 +31,7 @@ pub struct Hub {
     pub(super) cluster: Arc<crate::cluster::Cluster>,
     /// Threads whose reply another instance writes, being mirrored here: signals heard while the
     /// mirror is read from the store wait here (`mirror.rs`).
-    pub(super) pending: Mutex<HashMap<i64, Vec<crate::cluster::LiveEvent>>>,
+    pub(super) pending: Mutex<HashMap<i64, super::mirror::Held>>,
 }
 
 impl Hub {

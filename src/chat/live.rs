@@ -42,6 +42,8 @@ struct LiveState {
     end_deferred: bool,
     /// A mirror's: it is catching up from the store (one catch-up at a time).
     catching: bool,
+    /// A mirror's: when it last heard a signal.
+    heard_at: std::time::Instant,
 }
 
 /// What a new watcher of a live turn gets.
@@ -82,6 +84,7 @@ impl Live {
                 fetching: 0,
                 end_deferred: false,
                 catching: false,
+                heard_at: std::time::Instant::now(),
             }),
             events,
             stop: Notify::new(),
@@ -217,6 +220,7 @@ impl Live {
     /// kept, what follows is appended, a gap is [`Applied::Behind`]), items by id.
     pub(super) fn apply(&self, event: LiveEvent) -> Applied {
         let mut s = self.lock();
+        s.heard_at = std::time::Instant::now();
         match event {
             LiveEvent::Delta { item, at, text } => {
                 if item < s.item.id {
@@ -241,6 +245,10 @@ impl Live {
                 }
             }
             LiveEvent::Added { item } => {
+                if item.id == s.item.id {
+                    // Known already (a catch-up read it before the signal came).
+                    return Applied::Kept;
+                }
                 if item.id > s.item.id && item.kind == crate::domain::chat::ItemKind::Assistant {
                     s.item = item.clone();
                     s.heard_to = item.content.len();
@@ -314,11 +322,21 @@ impl Live {
         if stored.id != s.item.id {
             return false;
         }
-        if stored.content.len() > s.item.content.len() || stored.status != s.item.status {
+        // Only what is newer than what the mirror has: its end, or more of its text (a read that
+        // began before the end was heard must not take it back).
+        let streaming = crate::domain::chat::ItemStatus::Streaming;
+        let newer =
+            s.item.status == streaming && (stored.status != streaming || stored.content.len() > s.item.content.len());
+        if newer {
             s.item = stored;
             let _ = self.events.send(ChatEvent::ItemUpdated { item: s.item.clone() });
         }
         s.item.status == crate::domain::chat::ItemStatus::Streaming && s.heard_to > s.item.content.len()
+    }
+
+    /// How long since a mirror last heard a signal.
+    pub(super) fn quiet_for(&self) -> std::time::Duration {
+        self.lock().heard_at.elapsed()
     }
 
     /// A mirror's catch-up is over.
@@ -339,23 +357,7 @@ mod tests {
     use crate::domain::chat::{ItemKind, ItemStatus};
 
     fn reply(id: i64, text: &str) -> ChatItem {
-        ChatItem {
-            id,
-            parent_id: Some(1),
-            kind: ItemKind::Assistant,
-            status: ItemStatus::Streaming,
-            content: text.into(),
-            error: None,
-            model: None,
-            prompt_tokens: None,
-            completion_tokens: None,
-            created_at: chrono::Utc::now(),
-            data: None,
-            branch_index: 1,
-            branch_count: 1,
-            rating: None,
-            rating_comment: String::new(),
-        }
+        ChatItem::fresh(id, Some(1), ItemKind::Assistant, ItemStatus::Streaming, text)
     }
 
     fn delta(at: usize, text: &str) -> LiveEvent {

@@ -18,6 +18,20 @@ use crate::store::StoreError;
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
+/// Signals of a thread held while its mirror is being made.
+#[derive(Default)]
+pub(super) struct Held {
+    events: Vec<LiveEvent>,
+    /// Signals may have been lost meanwhile: the new mirror catches up from the store.
+    lost: bool,
+    /// Watchers making the mirror now (the last one to give up removes the entry).
+    waiters: usize,
+}
+
+/// A mirror that hears nothing for this long reads the store (a writer that died with its end
+/// announcement lost, a signal dropped while the database was away).
+const WATCHDOG: Duration = Duration::from_secs(3);
+
 /// How long a mirror behind the signals keeps reading the store before it takes what is there.
 const CATCH_UP_TRIES: u32 = 40;
 const CATCH_UP_EVERY: Duration = Duration::from_millis(100);
@@ -27,22 +41,7 @@ impl Hub {
     /// mirrors, Stop reaches the replies written here, a venue's providers are read again when
     /// they change. Ends when the engine is dropped.
     pub fn follow_cluster(self: &Arc<Self>) {
-        if !self.cluster.joined() {
-            return;
-        }
-        let mut heard = self.cluster.subscribe();
-        let hub = Arc::downgrade(self);
-        tokio::spawn(async move {
-            loop {
-                let received = match heard.recv().await {
-                    Ok(r) => r,
-                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => Received::Lost,
-                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
-                };
-                let Some(hub) = hub.upgrade() else { return };
-                hub.heard(received);
-            }
-        });
+        self.cluster.follow(self, |hub, received| hub.heard(received));
     }
 
     fn heard(self: &Arc<Self>, received: Received) {
@@ -50,6 +49,9 @@ impl Hub {
             Received::Signal { from, signal } => (from, *signal),
             Received::Lost => {
                 self.venue_providers.lock().unwrap_or_else(|p| p.into_inner()).clear();
+                for held in self.pending.lock().unwrap_or_else(|p| p.into_inner()).values_mut() {
+                    held.lost = true;
+                }
                 let mirrors: Vec<(i64, Arc<Live>)> =
                     self.lives().iter().filter(|(_, l)| l.remote).map(|(t, l)| (*t, l.clone())).collect();
                 for (thread, live) in mirrors {
@@ -77,7 +79,7 @@ impl Hub {
         let mirror = {
             let mut pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
             if let Some(held) = pending.get_mut(&thread) {
-                held.push(event);
+                held.events.push(event);
                 return;
             }
             self.live(thread).filter(|l| l.remote)
@@ -136,9 +138,12 @@ impl Hub {
         if let Some(live) = self.live(thread).filter(|l| l.remote && l.writing()) {
             return Ok(Some(live));
         }
-        // Hold the thread's signals from now on, then read the store.
-        self.pending.lock().unwrap_or_else(|p| p.into_inner()).entry(thread).or_default();
+        // Hold the thread's signals from now on, then read the store. (If this request is
+        // dropped meanwhile, the guard lets go of them.)
+        self.pending.lock().unwrap_or_else(|p| p.into_inner()).entry(thread).or_default().waiters += 1;
+        let guard = Waiting { hub: self, thread };
         let stored = instances::live_reply(&self.pool, thread).await;
+        std::mem::forget(guard);
         // From here to the mirror's registration, the held signals stay held (`mirror_event`
         // looks for a mirror under the same lock), so none falls between the two.
         let mut pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
@@ -149,21 +154,44 @@ impl Hub {
             Err(e) => return Err(e),
         };
         let mut lives = self.lives();
-        let live = match lives.get(&thread).filter(|l| l.remote && l.writing()).cloned() {
+        let live = match lives.get(&thread).filter(|l| l.writing()).cloned() {
+            // A reply started here meanwhile: never replaced by a mirror.
+            Some(local) if !local.remote => return Ok(Some(local)),
             // Another watcher made one meanwhile: what was held since goes to it.
             Some(other) => other,
             None => {
                 let live = Arc::new(Live::mirror(item, owner));
                 lives.insert(thread, live.clone());
+                self.spawn_watchdog(thread, live.clone());
                 live
             }
         };
         drop(lives);
-        for event in held {
+        for event in held.events {
             self.follow(thread, &live, event);
         }
         drop(pending);
+        if held.lost {
+            self.spawn_catch_up(thread, live.clone(), true);
+        }
         Ok(Some(live))
+    }
+
+    /// Reads the store for a mirror that hears nothing for [`WATCHDOG`], until it ends.
+    fn spawn_watchdog(self: &Arc<Self>, thread: i64, live: Arc<Live>) {
+        let hub = Arc::downgrade(self);
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(WATCHDOG).await;
+                let (_, closed) = live.following();
+                if closed {
+                    return;
+                }
+                if live.quiet_for() >= WATCHDOG {
+                    catch_up(hub.clone(), thread, &live, true).await;
+                }
+            }
+        });
     }
 
     /// Asks the instance writing `thread`'s reply to stop it, when another living one does
@@ -227,5 +255,24 @@ async fn catch_up(hub: Weak<Hub>, thread: i64, live: &Arc<Live>, lost: bool) {
         }
         drop(hub);
         tokio::time::sleep(CATCH_UP_EVERY).await;
+    }
+}
+
+/// A watcher making a mirror ([`Hub::mirror`]): if its request is dropped while it reads the
+/// store, the thread's held signals are let go when no other watcher waits for them.
+struct Waiting<'a> {
+    hub: &'a Hub,
+    thread: i64,
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        let mut pending = self.hub.pending.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(held) = pending.get_mut(&self.thread) {
+            held.waiters = held.waiters.saturating_sub(1);
+            if held.waiters == 0 {
+                pending.remove(&self.thread);
+            }
+        }
     }
 }

@@ -158,23 +158,7 @@ mod tests {
     use crate::domain::chat::{ChatItem, ItemKind, ItemStatus};
 
     fn item(content: &str) -> ChatItem {
-        ChatItem {
-            id: 7,
-            parent_id: Some(6),
-            kind: ItemKind::Assistant,
-            status: ItemStatus::Done,
-            content: content.into(),
-            error: None,
-            model: Some("scripted/instant".into()),
-            prompt_tokens: None,
-            completion_tokens: None,
-            created_at: chrono::Utc::now(),
-            data: None,
-            branch_index: 1,
-            branch_count: 1,
-            rating: None,
-            rating_comment: String::new(),
-        }
+        ChatItem::fresh(7, Some(6), ItemKind::Assistant, ItemStatus::Done, content)
     }
 
     #[test]

@@ -141,19 +141,33 @@ impl Cluster {
             heard: heard.clone(),
             tasks: Mutex::new(Vec::new()),
         });
-        let left = crate::store::instances::register(&pool, id, name).await?;
+        // Beats go on a connection of their own, so that a busy pool never makes a living
+        // instance look dead.
+        let beats = sqlx::postgres::PgPoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(2))
+            .connect_with((*pool.connect_options()).clone())
+            .await?;
+        let (left, twins) = crate::store::instances::register(&beats, id, name).await?;
         if !left.is_empty() {
             tracing::warn!(
-                replies = left.len(),
+                items = left.len(),
                 name,
-                "replies left unfinished by this instance's last run marked interrupted"
+                "what this instance's last run left unfinished marked interrupted"
+            );
+        }
+        if twins > 0 {
+            tracing::warn!(
+                name,
+                twins,
+                "another running instance has this name (CONCIERGE_INSTANCE): give each its own"
             );
         }
         cluster.announce_interrupted(left);
         let tasks = vec![
             tokio::spawn(bus::hear(listener, heard)),
-            tokio::spawn(bus::send(pool.clone(), id, queue)),
-            tokio::spawn(beat(pool, std::sync::Arc::downgrade(&cluster))),
+            tokio::spawn(bus::send(pool, id, queue)),
+            tokio::spawn(beat(beats, std::sync::Arc::downgrade(&cluster))),
         ];
         *cluster.lock_tasks() = tasks;
         tracing::info!(instance = id, name, "joined the instances on this database");
@@ -176,9 +190,30 @@ impl Cluster {
         }
     }
 
-    /// What this instance hears from now on.
-    pub fn subscribe(&self) -> broadcast::Receiver<Received> {
-        self.heard.subscribe()
+    /// Calls `heard` with what this instance hears from now on (a listener that falls behind
+    /// hears [`Received::Lost`]), in order, until `target` is dropped. Nothing for a process
+    /// alone.
+    pub fn follow<T: Send + Sync + 'static>(
+        &self,
+        target: &std::sync::Arc<T>,
+        heard: impl Fn(&std::sync::Arc<T>, Received) + Send + 'static,
+    ) {
+        if !self.joined() {
+            return;
+        }
+        let mut rx = self.heard.subscribe();
+        let target = std::sync::Arc::downgrade(target);
+        tokio::spawn(async move {
+            loop {
+                let received = match rx.recv().await {
+                    Ok(r) => r,
+                    Err(broadcast::error::RecvError::Lagged(_)) => Received::Lost,
+                    Err(broadcast::error::RecvError::Closed) => return,
+                };
+                let Some(target) = target.upgrade() else { return };
+                heard(&target, received);
+            }
+        });
     }
 
     /// Stops beating, sending and listening at once, as if the process had died (its replies
@@ -205,10 +240,15 @@ impl Cluster {
         self.halt();
     }
 
-    /// Tells every watcher that replies a dead instance was writing ended, interrupted.
+    /// Tells every watcher that what a dead instance was writing ended (each item in its final
+    /// state, then the end of each thread's turn).
     fn announce_interrupted(&self, marked: Vec<(i64, ChatItem)>) {
+        let mut threads = std::collections::BTreeSet::new();
         for (thread, item) in marked {
+            threads.insert(thread);
             self.publish(Signal::Live { thread, event: LiveEvent::Done { item } });
+        }
+        for thread in threads {
             self.publish(Signal::Live { thread, event: LiveEvent::End });
         }
     }
@@ -232,13 +272,14 @@ async fn beat(pool: PgPool, cluster: std::sync::Weak<Cluster>) {
             Ok(true) => {}
             Ok(false) => {
                 tracing::warn!(instance = cluster.id, "this instance was given up for dead: registering again");
-                if let Err(e) = crate::store::instances::register(&pool, cluster.id, &cluster.name).await {
-                    tracing::warn!(error = %e, "registering again failed");
+                match crate::store::instances::register(&pool, cluster.id, &cluster.name).await {
+                    Ok((left, _)) => cluster.announce_interrupted(left),
+                    Err(e) => tracing::warn!(error = %e, "registering again failed"),
                 }
             }
             Err(e) => tracing::warn!(error = %e, "heartbeat failed"),
         }
-        match crate::store::instances::sweep_dead(&pool).await {
+        match crate::store::instances::sweep_dead(&pool, cluster.id).await {
             Ok(marked) if marked.is_empty() => {}
             Ok(marked) => {
                 tracing::warn!(replies = marked.len(), "replies of a dead instance marked interrupted");

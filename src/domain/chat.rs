@@ -137,6 +137,29 @@ pub struct ChatItem {
 pub const MAX_RATING_COMMENT: usize = 1000;
 
 impl ChatItem {
+    /// A new item with no usage, data or rating, the only one of its siblings, made now: what
+    /// a write that returns only ids builds (its caller sets what differs), and what tests
+    /// start from.
+    pub fn fresh(id: i64, parent_id: Option<i64>, kind: ItemKind, status: ItemStatus, content: &str) -> Self {
+        ChatItem {
+            id,
+            parent_id,
+            kind,
+            status,
+            content: content.to_string(),
+            error: None,
+            model: None,
+            prompt_tokens: None,
+            completion_tokens: None,
+            created_at: Utc::now(),
+            data: None,
+            branch_index: 1,
+            branch_count: 1,
+            rating: None,
+            rating_comment: String::new(),
+        }
+    }
+
     /// The tool call this item is, if it is one.
     pub fn tool(&self) -> Option<ToolCallData> {
         self.data.as_ref().and_then(|d| serde_json::from_value(d.clone()).ok())

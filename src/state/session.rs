@@ -63,32 +63,18 @@ impl SessionCache {
 /// Evicts here the sessions other instances ended (see [`SessionCache`]).
 pub(super) fn follow_cluster(cache: &std::sync::Arc<SessionCache>, cluster: &crate::cluster::Cluster) {
     use crate::cluster::{Received, Signal};
-    if !cluster.joined() {
-        return;
-    }
-    let mut heard = cluster.subscribe();
-    let (cache, me) = (std::sync::Arc::downgrade(cache), cluster.id);
-    tokio::spawn(async move {
-        loop {
-            let received = match heard.recv().await {
-                Ok(r) => r,
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => Received::Lost,
-                Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
-            };
-            let Some(cache) = cache.upgrade() else { return };
-            match received {
-                Received::Signal { from, signal } if from != me => {
-                    if let Signal::Session { hash } = *signal {
-                        match crate::security::unhex(&hash) {
-                            Some(hash) => cache.forget(&hash),
-                            None => cache.clear(),
-                        }
-                    }
+    let me = cluster.id;
+    cluster.follow(cache, move |cache, received| match received {
+        Received::Signal { from, signal } if from != me => {
+            if let Signal::Session { hash } = *signal {
+                match crate::security::unhex(&hash) {
+                    Some(hash) => cache.forget(&hash),
+                    None => cache.clear(),
                 }
-                Received::Lost => cache.clear(),
-                Received::Signal { .. } => {}
             }
         }
+        Received::Lost => cache.clear(),
+        Received::Signal { .. } => {}
     });
 }
 

@@ -23,14 +23,20 @@ pub fn connection_setting(id: i64) -> String {
 }
 
 /// Registers instance `id` under `name`. Replies a previous holder of the name was writing are
-/// its own leftovers (a restart): they are marked interrupted now, and returned; so are replies
-/// that name no writer (left by a version before instances, or by a process with no cluster).
-pub async fn register(pool: &PgPool, id: i64, name: &str) -> StoreResult<Vec<(i64, ChatItem)>> {
-    let previous: Vec<i64> = sqlx::query_scalar("select id from instances where name = $1 and id <> $2")
-        .bind(name)
-        .bind(id)
-        .fetch_all(pool)
-        .await?;
+/// its own leftovers (a restart): when its beat has stopped, they are marked interrupted now, and
+/// returned; so are replies that name no writer (left by a version before instances, or by a
+/// process with no cluster). Also returns how many other instances with the name still beat (a
+/// second process started under the same name by mistake: left alone).
+pub async fn register(pool: &PgPool, id: i64, name: &str) -> StoreResult<(Vec<(i64, ChatItem)>, usize)> {
+    let others: Vec<(i64, bool)> = sqlx::query_as(
+        "select id, beat_at < now() - make_interval(secs => $3) from instances where name = $1 and id <> $2",
+    )
+    .bind(name)
+    .bind(id)
+    .bind(DEAD_AFTER_SECS as f64)
+    .fetch_all(pool)
+    .await?;
+    let previous: Vec<i64> = others.iter().filter(|(_, stale)| *stale).map(|(id, _)| *id).collect();
     sqlx::query(
         "insert into instances (id, name) values ($1, $2)
          on conflict (id) do update set name = excluded.name, beat_at = now()",
@@ -42,7 +48,7 @@ pub async fn register(pool: &PgPool, id: i64, name: &str) -> StoreResult<Vec<(i6
     let mut marked = interrupt_writers(pool, &previous).await?;
     marked.extend(interrupt_unowned(pool).await?);
     sqlx::query("delete from instances where id = any($1)").bind(&previous).execute(pool).await?;
-    Ok(marked)
+    Ok((marked, others.len() - previous.len()))
 }
 
 /// Instance `id` is alive. `false` when its row is gone (another instance gave it up for dead
@@ -60,18 +66,20 @@ pub async fn leave(pool: &PgPool, id: i64) -> StoreResult<Vec<(i64, ChatItem)>> 
     Ok(marked)
 }
 
-/// Marks what dead instances were writing: their streaming replies `interrupted` (retryable),
-/// their running tool calls `failed`. Returns each reply marked, with its thread. Nobody is dead
-/// in the first [`DB_RESTART_GRACE_SECS`] after Postgres started. Rows of instances dead for a
-/// day are removed.
-pub async fn sweep_dead(pool: &PgPool) -> StoreResult<Vec<(i64, ChatItem)>> {
+/// Marks what dead instances (other than `me`) were writing: their streaming replies
+/// `interrupted` (retryable), their running tool calls `failed`. Returns each item marked, with
+/// its thread. Nobody is dead in the first [`DB_RESTART_GRACE_SECS`] after Postgres started.
+/// Rows of instances dead for a day are removed.
+pub async fn sweep_dead(pool: &PgPool, me: i64) -> StoreResult<Vec<(i64, ChatItem)>> {
     let dead: Vec<i64> = sqlx::query_scalar(
         "select id from instances
           where beat_at < now() - make_interval(secs => $1)
-            and pg_postmaster_start_time() < now() - make_interval(secs => $2)",
+            and pg_postmaster_start_time() < now() - make_interval(secs => $2)
+            and id <> $3",
     )
     .bind(DEAD_AFTER_SECS as f64)
     .bind(DB_RESTART_GRACE_SECS as f64)
+    .bind(me)
     .fetch_all(pool)
     .await?;
     // Items whose writer has no row at all (removed, or never registered) are dead too, once
@@ -80,9 +88,11 @@ pub async fn sweep_dead(pool: &PgPool) -> StoreResult<Vec<(i64, ChatItem)>> {
         "select distinct i.writer from chat_items i
           where i.status in ('streaming', 'running') and i.writer is not null
             and not exists (select 1 from instances n where n.id = i.writer)
+            and i.writer <> $2
             and i.created_at < now() - make_interval(secs => $1)",
     )
     .bind(DEAD_AFTER_SECS as f64)
+    .bind(me)
     .fetch_all(pool)
     .await?;
     let writers: Vec<i64> = dead.into_iter().chain(orphans).collect();
@@ -91,49 +101,57 @@ pub async fn sweep_dead(pool: &PgPool) -> StoreResult<Vec<(i64, ChatItem)>> {
     Ok(marked)
 }
 
-/// Marks the live items of `writers` (see [`sweep_dead`]); returns the replies, with threads.
+/// Marks the live items of `writers` (see [`sweep_dead`]); returns them, with their threads.
 async fn interrupt_writers(pool: &PgPool, writers: &[i64]) -> StoreResult<Vec<(i64, ChatItem)>> {
     if writers.is_empty() {
         return Ok(Vec::new());
     }
     let mut tx = pool.begin().await?;
-    sqlx::query(
+    let mut ids: Vec<(i64, i64)> = sqlx::query_as(
         "update chat_items set status = 'failed', error = 'The server running this tool stopped before it finished.'
-          where status = 'running' and writer = any($1)",
-    )
-    .bind(writers)
-    .execute(&mut *tx)
-    .await?;
-    let ids: Vec<(i64, i64)> = sqlx::query_as(
-        "update chat_items set status = 'interrupted', error = 'The server writing this reply stopped. Retry it.'
-          where status = 'streaming' and writer = any($1) returning id, thread_id",
+          where status = 'running' and writer = any($1) returning id, thread_id",
     )
     .bind(writers)
     .fetch_all(&mut *tx)
     .await?;
-    let mut marked = Vec::with_capacity(ids.len());
-    for (id, thread_id) in ids {
-        marked.push((thread_id, super::chat::item(&mut tx, id).await?));
-    }
-    tx.commit().await?;
-    Ok(marked)
+    ids.extend(
+        sqlx::query_as::<_, (i64, i64)>(
+            "update chat_items set status = 'interrupted', error = 'The server writing this reply stopped. Retry it.'
+              where status = 'streaming' and writer = any($1) returning id, thread_id",
+        )
+        .bind(writers)
+        .fetch_all(&mut *tx)
+        .await?,
+    );
+    read_and_commit(tx, ids).await
 }
 
 /// Marks live items with no writer, as [`interrupt_writers`] does.
 async fn interrupt_unowned(pool: &PgPool) -> StoreResult<Vec<(i64, ChatItem)>> {
     let mut tx = pool.begin().await?;
-    sqlx::query(
+    let mut ids: Vec<(i64, i64)> = sqlx::query_as(
         "update chat_items set status = 'failed', error = 'The server restarted while this tool was running.'
-          where status = 'running' and writer is null",
-    )
-    .execute(&mut *tx)
-    .await?;
-    let ids: Vec<(i64, i64)> = sqlx::query_as(
-        "update chat_items set status = 'interrupted', error = 'The server restarted while this reply was being written.'
-          where status = 'streaming' and writer is null returning id, thread_id",
+          where status = 'running' and writer is null returning id, thread_id",
     )
     .fetch_all(&mut *tx)
     .await?;
+    ids.extend(
+        sqlx::query_as::<_, (i64, i64)>(
+            "update chat_items set status = 'interrupted', error = 'The server restarted while this reply was being written.'
+              where status = 'streaming' and writer is null returning id, thread_id",
+        )
+        .fetch_all(&mut *tx)
+        .await?,
+    );
+    read_and_commit(tx, ids).await
+}
+
+/// The items just marked (`(id, thread)`), read back in the marking transaction, which then
+/// commits.
+async fn read_and_commit(
+    mut tx: sqlx::Transaction<'_, sqlx::Postgres>,
+    ids: Vec<(i64, i64)>,
+) -> StoreResult<Vec<(i64, ChatItem)>> {
     let mut marked = Vec::with_capacity(ids.len());
     for (id, thread_id) in ids {
         marked.push((thread_id, super::chat::item(&mut tx, id).await?));

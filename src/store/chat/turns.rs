@@ -60,7 +60,9 @@ pub async fn begin_turn(
     attachments: &[i64],
 ) -> StoreResult<Sent> {
     if let (Turn::Message(text), true) = (turn, attachments.is_empty()) {
-        return send_message(pool, actor, thread_id, text, model).await;
+        if let Some(sent) = send_message(pool, actor, thread_id, text, model).await? {
+            return Ok(sent);
+        }
     }
     let mut tx = pool.begin().await?;
     let leaf = lock_idle(&mut tx, actor, thread_id, super::BUSY).await?;
@@ -154,6 +156,8 @@ pub async fn begin_turn(
 #[derive(sqlx::FromRow)]
 struct SendRow {
     found: bool,
+    /// The thread as locked is the one the statement's snapshot saw (no change raced it).
+    fresh: bool,
     busy: bool,
     user_id: Option<i64>,
     user_parent: Option<i64>,
@@ -165,19 +169,32 @@ struct SendRow {
 
 /// The everyday send (a new message with no files) in one statement, one round trip to the
 /// database: the thread is locked and checked idle, the message and the empty `streaming` reply
-/// are inserted and the tip moved, or nothing is written. Two sends that race past the idle
-/// check (it reads the statement's snapshot) cannot both write a reply: the second breaks
-/// `chat_items_one_streaming` and is refused as busy.
-async fn send_message(pool: &PgPool, actor: &Actor, thread_id: i64, text: &str, model: &str) -> StoreResult<Sent> {
+/// are inserted and the tip moved, or nothing is written. The idle check reads the statement's
+/// snapshot, so the statement writes only when the thread row it locked is the version that
+/// snapshot saw (every change of a thread's items moves its tip, a new row version); otherwise
+/// it writes nothing and answers `None`, and the caller takes the locked path. Two sends that
+/// still race cannot both write a reply: the second breaks `chat_items_one_streaming` and is
+/// refused as busy.
+async fn send_message(
+    pool: &PgPool,
+    actor: &Actor,
+    thread_id: i64,
+    text: &str,
+    model: &str,
+) -> StoreResult<Option<Sent>> {
     let row: SendRow = sqlx::query_as(
-        "with t as (
-             select id, leaf_item_id from chat_threads
+        "with seen as (
+             select xmin::text as v from chat_threads where id = $1
+         ), t as (
+             select id, leaf_item_id, xmin::text as v from chat_threads
               where id = $1 and owner_id = $2 and venue_id = $3 for update
+         ), fresh as (
+             select coalesce((select v from t) = (select v from seen), false) as ok
          ), busy as (
              select exists (select 1 from chat_items where thread_id = $1 and status in ('streaming', 'running')) as b
          ), u as (
              insert into chat_items (thread_id, parent_id, kind, status, content)
-             select t.id, t.leaf_item_id, 'user', 'done', $4 from t, busy where not busy.b
+             select t.id, t.leaf_item_id, 'user', 'done', $4 from t, busy, fresh where not busy.b and fresh.ok
              returning id, parent_id, created_at
          ), r as (
              insert into chat_items (thread_id, parent_id, kind, status, model)
@@ -189,7 +206,7 @@ async fn send_message(pool: &PgPool, actor: &Actor, thread_id: i64, text: &str, 
                from r where c.id = $1
              returning c.id
          )
-         select exists (select 1 from t) as found, (select b from busy) as busy,
+         select exists (select 1 from t) as found, (select ok from fresh) as fresh, (select b from busy) as busy,
                 u.id as user_id, u.parent_id as user_parent, u.created_at as user_at,
                 r.id as reply_id, r.created_at as reply_at,
                 (select count(*) from chat_items s
@@ -207,6 +224,9 @@ async fn send_message(pool: &PgPool, actor: &Actor, thread_id: i64, text: &str, 
     if !row.found {
         return Err(StoreError::NotFound);
     }
+    if !row.fresh {
+        return Ok(None);
+    }
     let (Some(user_id), Some(user_at), Some(reply_id), Some(reply_at)) =
         (row.user_id, row.user_at, row.reply_id, row.reply_at)
     else {
@@ -215,26 +235,18 @@ async fn send_message(pool: &PgPool, actor: &Actor, thread_id: i64, text: &str, 
     };
     // The items as `item` would read them: the message is the newest of its siblings, the
     // reply the only child of the message.
-    let new = |id, parent_id, kind, status, content: &str, model: Option<&str>, created_at, siblings| ChatItem {
-        id,
-        parent_id,
-        kind,
-        status,
-        content: content.to_string(),
-        error: None,
-        model: model.map(str::to_string),
-        prompt_tokens: None,
-        completion_tokens: None,
-        created_at,
-        data: None,
-        branch_index: siblings,
-        branch_count: siblings,
-        rating: None,
-        rating_comment: String::new(),
+    let user = ChatItem {
+        created_at: user_at,
+        branch_index: row.siblings,
+        branch_count: row.siblings,
+        ..ChatItem::fresh(user_id, row.user_parent, ItemKind::User, ItemStatus::Done, text)
     };
-    let user = new(user_id, row.user_parent, ItemKind::User, ItemStatus::Done, text, None, user_at, row.siblings);
-    let reply = new(reply_id, Some(user_id), ItemKind::Assistant, ItemStatus::Streaming, "", Some(model), reply_at, 1);
-    Ok(Sent { thread_id, user_item: Some(user), reply })
+    let reply = ChatItem {
+        created_at: reply_at,
+        model: Some(model.to_string()),
+        ..ChatItem::fresh(reply_id, Some(user_id), ItemKind::Assistant, ItemStatus::Streaming, "")
+    };
+    Ok(Some(Sent { thread_id, user_item: Some(user), reply }))
 }
 
 /// Writes an earlier conversation into a new, empty thread of the actor's, each message after
