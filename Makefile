@@ -83,6 +83,9 @@ test:
 	}
 	run_stage "setup" scripts/setup.sh
 	run_stage "database concierge_test" use_db concierge_test
+	# The NATS transport's tests need a NATS server (these machines run one; else a private one).
+	use_nats() { local out; out="$$(scripts/nats.sh)" || return $$?; eval "$$out"; }
+	run_stage "NATS server" use_nats
 	# One test thread: every #[sqlx::test] has its own tokio runtime, and Leptos page renders in
 	# several runtimes of one process at once can stall (tests/api/main.rs, `send`).
 	run_stage "cargo test (ssr)" env $(CARGO_DEBUG_ENV) cargo test --no-default-features --features ssr -- --test-threads=1
@@ -99,6 +102,11 @@ test:
 	run_stage "database concierge_soak (fresh)" use_db concierge_soak --fresh
 	run_stage "soak (3 instances, 60 chats, 3 kills)" env $(CARGO_DEBUG_ENV) SOAK_CHATS=60 SOAK_KILLS=3 \
 	  SOAK_LATENCY_CHATS=20 SOAK_CONCURRENCY=20 SOAK_MAX_SECONDS=300 \
+	  cargo run --quiet --no-default-features --features ssr --example soak
+	# The same, smaller, with the instances' signals through NATS.
+	run_stage "database concierge_soak (fresh, NATS)" use_db concierge_soak --fresh
+	run_stage "soak over NATS (40 chats, 2 kills)" env $(CARGO_DEBUG_ENV) SOAK_NATS="$$CONCIERGE_TEST_NATS_URL" \
+	  SOAK_CHATS=40 SOAK_KILLS=2 SOAK_LATENCY_CHATS=20 SOAK_CONCURRENCY=20 SOAK_MAX_SECONDS=300 \
 	  cargo run --quiet --no-default-features --features ssr --example soak
 
 # The property tests of every parser of outside text (src/fuzz.rs, and the parsers' own), with

@@ -20,7 +20,8 @@
 //! SOAK_BASE_PORT (3201), SOAK_CHATS (1000), SOAK_CONCURRENCY (50), SOAK_KILLS (20),
 //! SOAK_DOWN_MS (6000: longer than the 5 s in which the others notice a death), SOAK_DELAY_MS
 //! (the scripted model's pause between words, 8), SOAK_LATENCY_CHATS (200), SOAK_PG_RESTART (0),
-//! SOAK_MAX_SECONDS (900: the whole run is cut there).
+//! SOAK_MAX_SECONDS (900: the whole run is cut there), SOAK_NATS (a NATS server's address: the
+//! instances' signals go through it, `CONCIERGE_NATS_URL`; unset: through Postgres).
 
 use futures_util::StreamExt;
 use serde_json::Value;
@@ -45,6 +46,8 @@ struct Cluster {
     db: String,
     delay: u64,
     nodes: Vec<Node>,
+    /// The NATS server the signals go through (`SOAK_NATS`), else Postgres.
+    nats: Option<String>,
 }
 
 impl Cluster {
@@ -56,7 +59,12 @@ impl Cluster {
             .append(true)
             .open(format!(".data/soak/{}.log", node.name))
             .unwrap();
-        let child = Command::new(&self.bin)
+        let mut command = Command::new(&self.bin);
+        match &self.nats {
+            Some(url) => command.env("CONCIERGE_NATS_URL", url),
+            None => command.env_remove("CONCIERGE_NATS_URL"),
+        };
+        let child = command
             .env("DATABASE_URL", &self.db)
             .env("CONCIERGE_INSTANCE", &node.name)
             .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{}", node.port))
@@ -276,6 +284,7 @@ async fn main() {
         bin,
         db: db.clone(),
         delay: env_num("SOAK_DELAY_MS", 8),
+        nats: std::env::var("SOAK_NATS").ok().filter(|u| !u.is_empty()),
         nodes: (0..n).map(|i| Node { name: format!("soak{}", i + 1), port: base + i as u16, child: None }).collect(),
     }));
     let client = reqwest::Client::builder().pool_max_idle_per_host(500).build().unwrap();
@@ -296,7 +305,8 @@ async fn main() {
     for e in emails {
         cookies.push(login(&client, &urls[0], e).await);
     }
-    println!("== soak: {n} instances (ports {base}..), scripted model, loopback ==");
+    let via = std::env::var("SOAK_NATS").ok().filter(|u| !u.is_empty()).map_or("Postgres NOTIFY".to_string(), |u| format!("NATS at {u}"));
+    println!("== soak: {n} instances (ports {base}..), scripted model, loopback, signals through {via} ==");
 
     // 1. Latency: the same instance, then another one.
     for (label, shift) in

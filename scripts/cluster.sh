@@ -7,7 +7,8 @@
 #
 # Environment: CLUSTER_SIZE (3), CLUSTER_PORT (3000, the balancer), CLUSTER_BASE_PORT (3001: the
 #   instances take 3001, 3002, …), CONCIERGE_BIN (default <target dir>/debug/concierge), and any
-#   CONCIERGE_* setting, passed to every instance.
+#   CONCIERGE_* setting, passed to every instance (CONCIERGE_NATS_URL=nats://127.0.0.1:4222: their
+#   signals go through NATS instead of Postgres).
 #
 # What each instance needs: the same DATABASE_URL (the instances find each other through it:
 # `instances` table, LISTEN/NOTIFY), the same site files (target/site), a port and a name of its

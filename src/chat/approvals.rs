@@ -100,7 +100,8 @@ impl Hub {
         }
         let value = serde_json::to_value(&data).unwrap_or_default();
         let item =
-            store::update_tool_item(&mut **conn, item.id, item_status, &content, error.as_deref(), &value).await?;
+            store::update_tool_item(&mut **conn, item.id, item_status, &content, error.as_deref(), &value, false)
+                .await?;
         drop(conn);
         tx.into_inner().commit().await.map_err(StoreError::from)?;
         self.continue_after_tools(&requester, pending.thread_id).await;

@@ -19,6 +19,8 @@ pub(super) struct Ending {
     pub(super) user_id: i64,
     pub(super) thread_id: i64,
     pub(super) model: String,
+    /// The turn goes on after this reply (its tool calls come next).
+    pub(super) more: bool,
 }
 
 impl Ending {
@@ -33,6 +35,7 @@ impl Ending {
             prompt_tokens: Some(self.usage.prompt_tokens as i32),
             completion_tokens: Some(self.usage.completion_tokens as i32),
             data: self.data.as_ref(),
+            more: self.more,
         };
         let item = store::finish(pool, &finish).await?;
         let record = UsageRecord {
@@ -70,6 +73,10 @@ pub(super) async fn keep_ending(pool: sqlx::PgPool, ending: Ending) {
                     waited_ms = started.elapsed().as_millis() as u64,
                     "reply saved after retrying"
                 );
+                return;
+            }
+            Err(crate::store::StoreError::Conflict(why)) => {
+                tracing::warn!(item = ending.item_id, why, "the reply was ended elsewhere meanwhile: left as stored");
                 return;
             }
             Err(e) => tracing::warn!(error = %e, item = ending.item_id, "saving a reply failed again; retrying"),

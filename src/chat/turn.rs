@@ -64,10 +64,17 @@ impl Hub {
         let mut title_due = false;
         if let Some((reply_id, outcome)) = end {
             let status = outcome.status();
-            let final_item = self.end_reply(&job, &live, reply_id, &outcome).await;
+            let final_item = self.end_reply(&job, &live, reply_id, &outcome, false).await;
             live.finish(Some(final_item));
             title_due = status == ItemStatus::Done;
         } else {
+            // Ended on tool calls (an approval waits, or Stop came while tools ran): the thread's
+            // mark between two items goes before the end is told.
+            if self.cluster.joined() {
+                if let Err(e) = crate::store::instances::end_turn(&self.pool, job.thread_id).await {
+                    tracing::warn!(error = %e, "the turn's mark was not cleared (it lapses within seconds)");
+                }
+            }
             live.finish(None);
         }
         if title_due {
@@ -82,8 +89,16 @@ impl Hub {
     /// Stores a reply's end (text, status, usage) and records its usage. If the database does
     /// not answer (an outage as the reply ends), the watchers get the reply as it ended and the
     /// write goes on in the background until it lands ([`keep_ending`]), so the thread does not
-    /// stay `streaming`, refusing messages, until a restart.
-    async fn end_reply(&self, job: &ReplyTask, live: &Live, reply_id: i64, outcome: &Generated) -> ChatItem {
+    /// stay `streaming`, refusing messages, until a restart. `more`: the turn goes on after it
+    /// (it asked for tools).
+    async fn end_reply(
+        &self,
+        job: &ReplyTask,
+        live: &Live,
+        reply_id: i64,
+        outcome: &Generated,
+        more: bool,
+    ) -> ChatItem {
         let status = outcome.status();
         let usage = outcome.usage.unwrap_or(Usage {
             // Without a count from the provider (stopped, failed), count what was streamed.
@@ -105,10 +120,23 @@ impl Hub {
             user_id: job.actor.user_id,
             thread_id: job.thread_id,
             model: job.model.info.id.clone(),
+            more,
         };
         for attempt in 0..3u64 {
             match ending.write(&self.pool).await {
                 Ok(item) => return item,
+                // Ended by another instance (this one was given up for dead): the watchers get
+                // the reply as stored, interrupted, for the person to retry.
+                Err(crate::store::StoreError::Conflict(why)) => {
+                    tracing::warn!(item = reply_id, why, "this reply was ended elsewhere: left as stored");
+                    match crate::store::instances::item(&self.pool, reply_id).await {
+                        Ok(item) => return item,
+                        Err(e) => {
+                            tracing::warn!(error = %e, item = reply_id, "the reply could not be read back");
+                            break;
+                        }
+                    }
+                }
                 Err(e) => {
                     tracing::error!(error = %e, attempt, item = reply_id, "saving a reply failed");
                     tokio::time::sleep(Duration::from_millis(200 * (attempt + 1))).await;
@@ -278,7 +306,7 @@ impl Hub {
             }
             // This reply is complete: it asked for tools.
             let calls = std::mem::take(&mut out.calls);
-            let done = self.end_reply(job, live, reply.id, &out).await;
+            let done = self.end_reply(job, live, reply.id, &out, true).await;
             live.item_done(done);
             let mut assistant = Message::new(Speaker::Assistant, out.text.clone());
             assistant.tool_calls = calls.clone();
@@ -509,10 +537,17 @@ impl Hub {
                 },
                 _ = tick.tick(), if dirty => {
                     match store::flush(&self.pool, reply_id, &out.text, flushed).await {
-                        Ok(()) => {
+                        Ok(true) => {
                             live.delta(&out.text[flushed..]);
                             flushed = out.text.len();
                             dirty = false;
+                        }
+                        // Ended elsewhere (this instance was given up for dead): what was
+                        // stored stands; writing stops.
+                        Ok(false) => {
+                            tracing::warn!(item = reply_id, "this reply was ended elsewhere: writing stops");
+                            out.stopped = true;
+                            break;
                         }
                         Err(e) => tracing::warn!(error = %e, "flushing a reply failed (retried at the next tick)"),
                     }

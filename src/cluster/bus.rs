@@ -1,6 +1,7 @@
 //! The signals' transport over Postgres: a sender task that batches what is published into one
 //! `pg_notify` statement per round trip, and a listener task that numbers what it hears per
-//! sender and reports gaps.
+//! sender and reports gaps. The envelopes, their pieces and the numbering are shared with the
+//! NATS transport (`super::nats`).
 //!
 //! A notification holds at most `store::instances::MAX_PAYLOAD` bytes: a long delta travels in
 //! pieces (each with its own offset), and an item too large to travel is announced as
@@ -36,41 +37,92 @@ pub(super) async fn listen(pool: &PgPool) -> Result<PgListener, sqlx::Error> {
     Ok(listener)
 }
 
-/// Hears the channel for good: each notification from a sender whose sequence follows the last
-/// one heard is passed on; a gap, a reconnection or an unreadable payload is [`Received::Lost`].
-pub(super) async fn hear(mut listener: PgListener, heard: broadcast::Sender<Received>) {
-    let mut last: HashMap<i64, u64> = HashMap::new();
+/// What a listener keeps: the last sequence number heard from each sender, and where what it
+/// hears goes. Shared by the transports.
+pub(super) struct Ears {
+    last: HashMap<i64, u64>,
+    heard: broadcast::Sender<Received>,
+}
+
+impl Ears {
+    pub(super) fn new(heard: broadcast::Sender<Received>) -> Self {
+        Self { last: HashMap::new(), heard }
+    }
+
+    /// One payload heard: passed on when its sender's sequence follows the last one heard from
+    /// it, after [`Received::Lost`] when it skips some, and not at all when it was heard
+    /// already; an unreadable payload is a loss.
+    pub(super) fn payload(&mut self, payload: &[u8]) {
+        match serde_json::from_slice::<Envelope>(payload) {
+            // The same signal twice (a sender's retry): heard once.
+            Ok(env) if self.last.get(&env.f).is_some_and(|p| env.n <= *p) => {}
+            Ok(env) => {
+                let previous = self.last.insert(env.f, env.n);
+                if previous.is_some_and(|p| env.n != p + 1) {
+                    tracing::warn!(from = env.f, after = ?previous, got = env.n, "signals lost from an instance");
+                    let _ = self.heard.send(Received::Lost);
+                }
+                let _ = self.heard.send(Received::Signal { from: env.f, signal: Box::new(env.s) });
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "an unreadable signal");
+                let _ = self.heard.send(Received::Lost);
+            }
+        }
+    }
+
+    /// Whatever was sent may have been missed (a reconnection): every listener re-reads, and the
+    /// senders' sequences start afresh.
+    pub(super) fn lost(&mut self) {
+        self.last.clear();
+        let _ = self.heard.send(Received::Lost);
+    }
+}
+
+/// Hears the channel for good (see [`Ears`]); a reconnection is a loss.
+pub(super) async fn hear(mut listener: PgListener, mut ears: Ears) {
     loop {
         match listener.try_recv().await {
-            Ok(Some(n)) => match serde_json::from_str::<Envelope>(n.payload()) {
-                Ok(env) => {
-                    let previous = last.insert(env.f, env.n);
-                    if previous.is_some_and(|p| env.n != p + 1) {
-                        tracing::warn!(from = env.f, after = ?previous, got = env.n, "signals lost from an instance");
-                        let _ = heard.send(Received::Lost);
-                    }
-                    let _ = heard.send(Received::Signal { from: env.f, signal: Box::new(env.s) });
-                }
-                Err(e) => {
-                    tracing::warn!(error = %e, "an unreadable signal");
-                    let _ = heard.send(Received::Lost);
-                }
-            },
+            Ok(Some(n)) => ears.payload(n.payload().as_bytes()),
             Ok(None) => {
                 // The connection dropped; the next call reconnects. Whatever was sent meanwhile
                 // is lost.
                 tracing::warn!("the signals' connection dropped: reconnecting");
-                last.clear();
-                let _ = heard.send(Received::Lost);
+                ears.lost();
             }
             Err(e) => {
                 tracing::warn!(error = %e, "listening for signals failed: retrying");
-                last.clear();
-                let _ = heard.send(Received::Lost);
+                ears.lost();
                 tokio::time::sleep(Duration::from_secs(1)).await;
             }
         }
     }
+}
+
+/// The next batch to send: what is published, in order, as many signals as are waiting (at
+/// most [`BATCH`]), each sealed in its envelope with the next sequence number. `None` when
+/// nothing more will be published.
+pub(super) async fn next_batch(from: i64, seq: &mut u64, queue: &mut mpsc::UnboundedReceiver<Signal>) -> Option<Vec<String>> {
+    let first = queue.recv().await?;
+    let mut batch = vec![first];
+    while batch.len() < BATCH {
+        match queue.try_recv() {
+            Ok(s) => batch.push(s),
+            Err(_) => break,
+        }
+    }
+    let mut payloads = Vec::with_capacity(batch.len());
+    for signal in batch {
+        for piece in pieces(signal) {
+            *seq += 1;
+            match serde_json::to_string(&Envelope { f: from, n: *seq, s: piece }) {
+                Ok(p) if p.len() <= MAX_PAYLOAD => payloads.push(p),
+                Ok(p) => tracing::error!(bytes = p.len(), "a signal too large to send was dropped"),
+                Err(e) => tracing::error!(error = %e, "a signal could not be written"),
+            }
+        }
+    }
+    Some(payloads)
 }
 
 /// Sends what is published, in order, as many signals per statement as are waiting. A batch that
@@ -78,25 +130,7 @@ pub(super) async fn hear(mut listener: PgListener, heard: broadcast::Sender<Rece
 /// the gap).
 pub(super) async fn send(pool: PgPool, from: i64, mut queue: mpsc::UnboundedReceiver<Signal>) {
     let mut seq = 0u64;
-    while let Some(first) = queue.recv().await {
-        let mut batch = vec![first];
-        while batch.len() < BATCH {
-            match queue.try_recv() {
-                Ok(s) => batch.push(s),
-                Err(_) => break,
-            }
-        }
-        let mut payloads = Vec::with_capacity(batch.len());
-        for signal in batch {
-            for piece in pieces(signal) {
-                seq += 1;
-                match serde_json::to_string(&Envelope { f: from, n: seq, s: piece }) {
-                    Ok(p) if p.len() <= MAX_PAYLOAD => payloads.push(p),
-                    Ok(p) => tracing::error!(bytes = p.len(), "a signal too large to send was dropped"),
-                    Err(e) => tracing::error!(error = %e, "a signal could not be written"),
-                }
-            }
-        }
+    while let Some(payloads) = next_batch(from, &mut seq, &mut queue).await {
         for attempt in 1..=3u64 {
             match instances::notify(&pool, &payloads).await {
                 Ok(()) => break,

@@ -15,9 +15,17 @@
 //!   notification lost while the listener reconnected) is reported as [`Received::Lost`], and
 //!   whoever keeps state from signals re-reads it from the store.
 //!
+//! Signals travel through Postgres by default, and through a NATS server when one is configured
+//! ([`NatsLink`], `CONCIERGE_NATS_URL`): the same envelopes either way, with no notification
+//! traffic on the database. Liveness and ownership stay in Postgres in both cases: the store is
+//! the truth, the signals only make it quick.
+//!
 //! A process with no cluster ([`Cluster::solo`], tests and tools) sends and hears nothing.
 
 mod bus;
+mod nats;
+
+pub use nats::NatsLink;
 
 use crate::domain::chat::ChatItem;
 use serde::{Deserialize, Serialize};
@@ -113,6 +121,8 @@ pub enum ClusterError {
     Store(#[from] crate::store::StoreError),
     #[error("listening to the other instances failed: {0}")]
     Listen(#[from] sqlx::Error),
+    #[error("reaching the other instances through NATS failed: {0}")]
+    Nats(String),
 }
 
 impl Cluster {
@@ -129,17 +139,44 @@ impl Cluster {
 
     /// Joins the instances on `pool`'s database as `id` (whose pool's connections say so, see
     /// `store::instances::connection_setting`) under `name`: registers (marking what the name's
-    /// previous holder left unfinished), starts listening, sending, beating and sweeping.
-    pub async fn join(pool: PgPool, id: i64, name: &str) -> Result<std::sync::Arc<Self>, ClusterError> {
-        let listener = bus::listen(&pool).await?;
+    /// previous holder left unfinished), starts listening, sending, beating and sweeping. Signals
+    /// go through `nats` when given, else through Postgres.
+    pub async fn join(
+        pool: PgPool,
+        id: i64,
+        name: &str,
+        nats: Option<&NatsLink>,
+    ) -> Result<std::sync::Arc<Self>, ClusterError> {
         let (heard, _) = broadcast::channel(16_384);
         let (out, queue) = mpsc::unbounded_channel();
+        // Listening starts before registering, so nothing announced from then on is missed.
+        let (hearing, sending) = match nats {
+            None => {
+                let listener = bus::listen(&pool).await?;
+                (
+                    tokio::spawn(bus::hear(listener, bus::Ears::new(heard.clone()))),
+                    tokio::spawn(bus::send(pool.clone(), id, queue)),
+                )
+            }
+            Some(link) => {
+                let subject = match &link.subject {
+                    Some(s) => s.clone(),
+                    None => nats::subject_for(&crate::store::instances::database_name(&pool).await?),
+                };
+                let joined = nats::connect(&link.url, &subject, name).await?;
+                tracing::info!(subject, "signals go through NATS");
+                (
+                    tokio::spawn(nats::hear(joined.subscriber, joined.losses, heard.clone())),
+                    tokio::spawn(nats::send(joined.client, subject, id, queue)),
+                )
+            }
+        };
         let cluster = std::sync::Arc::new(Self {
             id,
             name: name.to_string(),
             out: Some(out),
-            heard: heard.clone(),
-            tasks: Mutex::new(Vec::new()),
+            heard,
+            tasks: Mutex::new(vec![hearing, sending]),
         });
         // Beats go on a connection of their own, so that a busy pool never makes a living
         // instance look dead.
@@ -151,7 +188,7 @@ impl Cluster {
         let (left, twins) = crate::store::instances::register(&beats, id, name).await?;
         if !left.is_empty() {
             tracing::warn!(
-                items = left.len(),
+                items = left.items.len(),
                 name,
                 "what this instance's last run left unfinished marked interrupted"
             );
@@ -164,12 +201,8 @@ impl Cluster {
             );
         }
         cluster.announce_interrupted(left);
-        let tasks = vec![
-            tokio::spawn(bus::hear(listener, heard)),
-            tokio::spawn(bus::send(pool, id, queue)),
-            tokio::spawn(beat(beats, std::sync::Arc::downgrade(&cluster))),
-        ];
-        *cluster.lock_tasks() = tasks;
+        let beating = tokio::spawn(beat(beats, std::sync::Arc::downgrade(&cluster)));
+        cluster.lock_tasks().push(beating);
         tracing::info!(instance = id, name, "joined the instances on this database");
         Ok(cluster)
     }
@@ -241,10 +274,10 @@ impl Cluster {
     }
 
     /// Tells every watcher that what a dead instance was writing ended (each item in its final
-    /// state, then the end of each thread's turn).
-    fn announce_interrupted(&self, marked: Vec<(i64, ChatItem)>) {
-        let mut threads = std::collections::BTreeSet::new();
-        for (thread, item) in marked {
+    /// state, then the end of each thread's turn, those it left between two items included).
+    fn announce_interrupted(&self, marked: crate::store::instances::Marked) {
+        let mut threads: std::collections::BTreeSet<i64> = marked.between.into_iter().collect();
+        for (thread, item) in marked.items {
             threads.insert(thread);
             self.publish(Signal::Live { thread, event: LiveEvent::Done { item } });
         }
@@ -282,7 +315,11 @@ async fn beat(pool: PgPool, cluster: std::sync::Weak<Cluster>) {
         match crate::store::instances::sweep_dead(&pool, cluster.id).await {
             Ok(marked) if marked.is_empty() => {}
             Ok(marked) => {
-                tracing::warn!(replies = marked.len(), "replies of a dead instance marked interrupted");
+                tracing::warn!(
+                    replies = marked.items.len(),
+                    between = marked.between.len(),
+                    "replies of a dead instance marked interrupted"
+                );
                 cluster.announce_interrupted(marked);
             }
             Err(e) => tracing::warn!(error = %e, "looking for dead instances failed"),

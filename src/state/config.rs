@@ -58,6 +58,13 @@ pub struct Config {
     /// characters; default `host:port`). A process that starts under a name takes over what the
     /// previous holder of the name left unfinished at once; other instances' work is left alone.
     pub instance: Option<String>,
+    /// `CONCIERGE_NATS_URL`: the instances' signals (live replies, Stop, cache evictions) go
+    /// through this NATS server (`nats://host:4222`, or `tls://…`; credentials may be in the
+    /// address) instead of Postgres' `LISTEN`/`NOTIFY`. Unset: through Postgres.
+    pub nats_url: Option<Secret>,
+    /// `CONCIERGE_NATS_SUBJECT`: the subject the instances of one deployment share on that
+    /// server. Default `concierge.<database name>`.
+    pub nats_subject: Option<String>,
 }
 
 impl Default for Config {
@@ -79,6 +86,8 @@ impl Default for Config {
             mail_from: "Concierge <concierge@localhost>".into(),
             metrics_token: None,
             instance: None,
+            nats_url: None,
+            nats_subject: None,
         }
     }
 }
@@ -192,6 +201,30 @@ impl Config {
             }
             n => n,
         };
+        let nats_url = match get("CONCIERGE_NATS_URL").map(|u| u.trim().to_string()).filter(|u| !u.is_empty()) {
+            Some(u) if !(u.starts_with("nats://") || u.starts_with("tls://")) || u.contains(char::is_whitespace) => {
+                return Err(ConfigError {
+                    name: "CONCIERGE_NATS_URL",
+                    reason: "use an address such as nats://127.0.0.1:4222 (or tls://…)".into(),
+                })
+            }
+            u => u.map(Secret::new),
+        };
+        let nats_subject = match get("CONCIERGE_NATS_SUBJECT").map(|n| n.trim().to_string()).filter(|n| !n.is_empty()) {
+            Some(n)
+                if n.len() > 200
+                    || n.starts_with('.')
+                    || n.ends_with('.')
+                    || n.contains("..")
+                    || !n.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)) =>
+            {
+                return Err(ConfigError {
+                    name: "CONCIERGE_NATS_SUBJECT",
+                    reason: "use dot-separated words of letters, digits, - and _ (no wildcards)".into(),
+                })
+            }
+            n => n,
+        };
         let l = LimitsConfig::default();
         let limits = LimitsConfig {
             sends_per_minute: num(
@@ -262,6 +295,8 @@ impl Config {
             mail_from,
             metrics_token,
             instance,
+            nats_url,
+            nats_subject,
         })
     }
 }
@@ -300,10 +335,22 @@ mod tests {
         assert_eq!(c.limits.assists_per_minute, LimitsConfig::default().assists_per_minute);
         assert_eq!(c.signup, SignupPolicy::InviteOnly);
         assert_eq!(c.trusted_proxies.len(), 2);
+        let c = Config::from_lookup(|k| match k {
+            "CONCIERGE_NATS_URL" => Some("nats://u:hunter2@127.0.0.1:4222".into()),
+            "CONCIERGE_NATS_SUBJECT" => Some("venues.north".into()),
+            _ => None,
+        })
+        .unwrap();
+        assert_eq!(c.nats_url.as_ref().map(|u| u.expose()), Some("nats://u:hunter2@127.0.0.1:4222"));
+        assert_eq!(c.nats_subject.as_deref(), Some("venues.north"));
+        assert!(!format!("{c:?}").contains("hunter2"));
         for (k, v) in [
             ("CONCIERGE_SIGNUP", "sometimes"),
             ("CONCIERGE_TRUSTED_PROXIES", "proxy.lan"),
             ("CONCIERGE_LIMIT_LIVE_REPLIES", "-1"),
+            ("CONCIERGE_NATS_URL", "127.0.0.1:4222"),
+            ("CONCIERGE_NATS_SUBJECT", "concierge.>"),
+            ("CONCIERGE_NATS_SUBJECT", "a..b"),
         ] {
             assert!(Config::from_lookup(|name| (name == k).then(|| v.into())).is_err(), "{k}={v}");
         }

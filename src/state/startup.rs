@@ -85,7 +85,11 @@ pub async fn start(leptos_options: LeptosOptions, config: Config) -> Result<AppS
     crate::jobs::spawn_worker(pool.clone(), std::sync::Arc::new(runner), Duration::from_secs(5));
 
     let name = config.instance.clone().unwrap_or_else(|| instance_name(&leptos_options));
-    let cluster = crate::cluster::Cluster::join(pool.clone(), instance, &name).await?;
+    let nats = config.nats_url.as_ref().map(|url| crate::cluster::NatsLink {
+        url: url.expose().to_string(),
+        subject: config.nats_subject.clone(),
+    });
+    let cluster = crate::cluster::Cluster::join(pool.clone(), instance, &name, nats.as_ref()).await?;
 
     // Loads the embedded model (about a second) on its own thread.
     let llm = tokio::task::spawn_blocking(move || crate::llm::Llm::new(llm_config)).await?;

@@ -27,7 +27,7 @@ pub fn connection_setting(id: i64) -> String {
 /// returned; so are replies that name no writer (left by a version before instances, or by a
 /// process with no cluster). Also returns how many other instances with the name still beat (a
 /// second process started under the same name by mistake: left alone).
-pub async fn register(pool: &PgPool, id: i64, name: &str) -> StoreResult<(Vec<(i64, ChatItem)>, usize)> {
+pub async fn register(pool: &PgPool, id: i64, name: &str) -> StoreResult<(Marked, usize)> {
     let others: Vec<(i64, bool)> = sqlx::query_as(
         "select id, beat_at < now() - make_interval(secs => $3) from instances where name = $1 and id <> $2",
     )
@@ -60,7 +60,7 @@ pub async fn beat(pool: &PgPool, id: i64) -> StoreResult<bool> {
 
 /// Instance `id` stops cleanly: the replies it was writing are marked interrupted and its row
 /// goes.
-pub async fn leave(pool: &PgPool, id: i64) -> StoreResult<Vec<(i64, ChatItem)>> {
+pub async fn leave(pool: &PgPool, id: i64) -> StoreResult<Marked> {
     let marked = interrupt_writers(pool, &[id]).await?;
     sqlx::query("delete from instances where id = $1").bind(id).execute(pool).await?;
     Ok(marked)
@@ -70,7 +70,7 @@ pub async fn leave(pool: &PgPool, id: i64) -> StoreResult<Vec<(i64, ChatItem)>> 
 /// `interrupted` (retryable), their running tool calls `failed`. Returns each item marked, with
 /// its thread. Nobody is dead in the first [`DB_RESTART_GRACE_SECS`] after Postgres started.
 /// Rows of instances dead for a day are removed.
-pub async fn sweep_dead(pool: &PgPool, me: i64) -> StoreResult<Vec<(i64, ChatItem)>> {
+pub async fn sweep_dead(pool: &PgPool, me: i64) -> StoreResult<Marked> {
     let dead: Vec<i64> = sqlx::query_scalar(
         "select id from instances
           where beat_at < now() - make_interval(secs => $1)
@@ -96,17 +96,25 @@ pub async fn sweep_dead(pool: &PgPool, me: i64) -> StoreResult<Vec<(i64, ChatIte
     .fetch_all(pool)
     .await?;
     let writers: Vec<i64> = dead.into_iter().chain(orphans).collect();
-    let marked = if writers.is_empty() { Vec::new() } else { interrupt_writers(pool, &writers).await? };
+    let marked = interrupt_writers(pool, &writers).await?;
     sqlx::query("delete from instances where beat_at < now() - interval '1 day'").execute(pool).await?;
     Ok(marked)
 }
 
 /// Marks the live items of `writers` (see [`sweep_dead`]); returns them, with their threads.
-async fn interrupt_writers(pool: &PgPool, writers: &[i64]) -> StoreResult<Vec<(i64, ChatItem)>> {
+/// Their marks between two items of a turn go too (those threads' turns are over: the caller
+/// announces their end as it does the marked items' threads).
+async fn interrupt_writers(pool: &PgPool, writers: &[i64]) -> StoreResult<Marked> {
     if writers.is_empty() {
-        return Ok(Vec::new());
+        return Ok(Marked::default());
     }
     let mut tx = pool.begin().await?;
+    let between: Vec<i64> = sqlx::query_scalar(
+        "update chat_threads set turn_writer = null, turn_marked_at = null where turn_writer = any($1) returning id",
+    )
+    .bind(writers)
+    .fetch_all(&mut *tx)
+    .await?;
     let mut ids: Vec<(i64, i64)> = sqlx::query_as(
         "update chat_items set status = 'failed', error = 'The server running this tool stopped before it finished.'
           where status = 'running' and writer = any($1) returning id, thread_id",
@@ -123,11 +131,13 @@ async fn interrupt_writers(pool: &PgPool, writers: &[i64]) -> StoreResult<Vec<(i
         .fetch_all(&mut *tx)
         .await?,
     );
-    read_and_commit(tx, ids).await
+    let mut marked = read_and_commit(tx, ids).await?;
+    marked.between = between;
+    Ok(marked)
 }
 
 /// Marks live items with no writer, as [`interrupt_writers`] does.
-async fn interrupt_unowned(pool: &PgPool) -> StoreResult<Vec<(i64, ChatItem)>> {
+async fn interrupt_unowned(pool: &PgPool) -> StoreResult<Marked> {
     let mut tx = pool.begin().await?;
     let mut ids: Vec<(i64, i64)> = sqlx::query_as(
         "update chat_items set status = 'failed', error = 'The server restarted while this tool was running.'
@@ -146,35 +156,60 @@ async fn interrupt_unowned(pool: &PgPool) -> StoreResult<Vec<(i64, ChatItem)>> {
     read_and_commit(tx, ids).await
 }
 
+/// What marking a dead instance's work found: each item marked, with its thread, and the
+/// threads whose turn it left between two items.
+#[derive(Debug, Default)]
+pub struct Marked {
+    pub items: Vec<(i64, ChatItem)>,
+    pub between: Vec<i64>,
+}
+
+impl Marked {
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty() && self.between.is_empty()
+    }
+
+    fn extend(&mut self, other: Marked) {
+        self.items.extend(other.items);
+        self.between.extend(other.between);
+    }
+}
+
 /// The items just marked (`(id, thread)`), read back in the marking transaction, which then
 /// commits.
-async fn read_and_commit(
-    mut tx: sqlx::Transaction<'_, sqlx::Postgres>,
-    ids: Vec<(i64, i64)>,
-) -> StoreResult<Vec<(i64, ChatItem)>> {
-    let mut marked = Vec::with_capacity(ids.len());
+async fn read_and_commit(mut tx: sqlx::Transaction<'_, sqlx::Postgres>, ids: Vec<(i64, i64)>) -> StoreResult<Marked> {
+    let mut items = Vec::with_capacity(ids.len());
     for (id, thread_id) in ids {
-        marked.push((thread_id, super::chat::item(&mut tx, id).await?));
+        items.push((thread_id, super::chat::item(&mut tx, id).await?));
     }
     tx.commit().await?;
-    Ok(marked)
+    Ok(Marked { items, between: Vec::new() })
 }
 
 /// The item being written in a thread as stored, if any (the reply streaming, or the tool call
 /// running between two replies of a turn), with its writer and whether that writer is alive
-/// (beat within [`DEAD_AFTER_SECS`]). No access check: callers have checked the thread.
+/// (beat within [`DEAD_AFTER_SECS`]). Between two items of a turn (the thread's mark, see
+/// `chat::finish`), the thread's newest item, with the turn's writer. No access check: callers
+/// have checked the thread.
 pub async fn live_reply(pool: &PgPool, thread_id: i64) -> StoreResult<Option<(ChatItem, Option<i64>, bool)>> {
     let mut conn = pool.acquire().await?;
     let row: Option<(i64, Option<i64>, bool)> = sqlx::query_as(
-        "select i.id, i.writer,
-                exists (select 1 from instances n where n.id = i.writer
-                         and n.beat_at >= now() - make_interval(secs => $2))
-           from chat_items i
-          where i.thread_id = $1 and i.status in ('streaming', 'running')
-          order by i.id desc limit 1",
+        "(select i.id, i.writer,
+                 exists (select 1 from instances n where n.id = i.writer
+                          and n.beat_at >= now() - make_interval(secs => $2))
+            from chat_items i
+           where i.thread_id = $1 and i.status in ('streaming', 'running')
+           order by i.id desc limit 1)
+         union all
+         (select (select max(id) from chat_items where thread_id = $1), c.turn_writer, true
+            from chat_threads c join instances n on n.id = c.turn_writer
+           where c.id = $1 and c.turn_marked_at > now() - make_interval(secs => $3)
+             and n.beat_at >= now() - make_interval(secs => $2))
+         limit 1",
     )
     .bind(thread_id)
     .bind(DEAD_AFTER_SECS as f64)
+    .bind(TURN_MARK_SECS as f64)
     .fetch_optional(&mut *conn)
     .await?;
     let Some((id, writer, alive)) = row else { return Ok(None) };
@@ -182,10 +217,31 @@ pub async fn live_reply(pool: &PgPool, thread_id: i64) -> StoreResult<Option<(Ch
     Ok(Some((item, writer, alive)))
 }
 
+/// How long a thread's mark between two items of a turn counts at most (the gaps it covers are
+/// milliseconds; `concierge_thread_busy` in the migrations says the same).
+pub const TURN_MARK_SECS: i64 = 10;
+
+/// The turn in `thread_id` ended with no reply to finish (it waits for an approval, or was
+/// stopped while tools ran): its mark between two items goes.
+pub async fn end_turn(pool: &PgPool, thread_id: i64) -> StoreResult<()> {
+    sqlx::query(
+        "update chat_threads set turn_writer = null, turn_marked_at = null where id = $1 and turn_writer is not null",
+    )
+    .bind(thread_id)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
 /// One item by id as stored now (a watcher catching up with another instance's reply).
 pub async fn item(pool: &PgPool, id: i64) -> StoreResult<ChatItem> {
     let mut conn = pool.acquire().await?;
     super::chat::item(&mut conn, id).await
+}
+
+/// The database's name (the instances of one database share a NATS subject named after it).
+pub async fn database_name(pool: &PgPool) -> StoreResult<String> {
+    Ok(sqlx::query_scalar("select current_database()::text").fetch_one(pool).await?)
 }
 
 /// The Postgres channel the instances talk on, and its payload limit (Postgres refuses more

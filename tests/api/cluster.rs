@@ -176,3 +176,216 @@ async fn sends_racing_on_two_instances_start_one_reply(pool: PgPool) {
     a.pool.close().await;
     b.pool.close().await;
 }
+
+/// Where the NATS tests meet: `CONCIERGE_TEST_NATS_URL`, else the machine's own server (these
+/// machines run one on the standard port), on a subject of the test's own.
+fn test_nats() -> concierge::cluster::NatsLink {
+    concierge::cluster::NatsLink {
+        url: std::env::var("CONCIERGE_TEST_NATS_URL").unwrap_or_else(|_| "nats://127.0.0.1:4222".into()),
+        subject: Some(format!("concierge.test.{}", concierge::cluster::Cluster::new_id().unsigned_abs())),
+    }
+}
+
+#[sqlx::test]
+async fn over_nats_a_reply_streams_whole_across_instances_stop_and_sessions_reach_all(pool: PgPool) {
+    let link = test_nats();
+    // An outside listener on the subject: the signals do travel through NATS.
+    let spy = async_nats::connect(&link.url).await.expect("the machine's NATS server answers");
+    let mut heard = spy.subscribe(link.subject.clone().unwrap()).await.unwrap();
+    spy.flush().await.unwrap();
+    let (a, ca) = spawn_instance_via(&pool, "a", Duration::from_millis(4), Some(&link)).await;
+    let (b, cb) = spawn_instance_via(&pool, "b", Duration::from_millis(4), Some(&link)).await;
+    let emma = a.login(EMMA).await;
+    let sent = start(&a, &emma, "Give me a long reply please").await;
+    let thread = sent["thread_id"].as_i64().unwrap();
+    let reply_id = sent["reply"]["id"].as_i64().unwrap();
+    let (status, evs) = events(&b, &emma, thread, reply_id - 1).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(evs.last().map(|e| e.0.as_str()), Some("done"), "{evs:?}");
+    let deltas = evs.iter().filter(|e| e.0 == "thread.item.delta").count();
+    assert!(deltas > 10, "the watcher followed the reply live ({deltas} deltas)");
+    let shown = replay(&evs).remove(&reply_id).expect("the reply is in the stream");
+    let (status, text) = stored(&pool, reply_id).await;
+    assert_eq!((status.as_str(), shown["content"].as_str().unwrap()), ("done", text.as_str()));
+    let first = tokio::time::timeout(Duration::from_secs(2), futures_util::StreamExt::next(&mut heard))
+        .await
+        .expect("a signal on the subject")
+        .expect("the spy's subscription is open");
+    let envelope: serde_json::Value = serde_json::from_slice(&first.payload).unwrap();
+    assert_eq!(envelope["f"], ca.id, "the writer's signals, numbered: {envelope}");
+
+    // Stop through b reaches a's next reply.
+    let sam = a.login(STAFF).await;
+    let long = start(&a, &sam, "Give me a long reply please").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let t = long["thread_id"].as_i64().unwrap().to_string();
+    let r = b.call(Some(&sam), "stop_reply", &[("thread_id", &t)]).await;
+    assert_eq!(r.json(), serde_json::Value::Bool(true), "{}", r.body);
+    let (_, evs) = events(&b, &sam, long["thread_id"].as_i64().unwrap(), long["reply"]["id"].as_i64().unwrap() - 1).await;
+    let shown = replay(&evs).remove(&long["reply"]["id"].as_i64().unwrap()).expect("the reply is in the stream");
+    assert_eq!(shown["status"], "stopped");
+
+    // A session ended on a is refused on b within the bound.
+    assert_eq!(b.call(Some(&emma), "my_usage", &[]).await.status, StatusCode::OK);
+    assert_eq!(a.call(Some(&emma), "logout", &[]).await.status, StatusCode::OK);
+    let ended = Instant::now();
+    let refused = loop {
+        let status = b.call(Some(&emma), "my_usage", &[]).await.status;
+        if status != StatusCode::OK || ended.elapsed() > Duration::from_secs(3) {
+            break status;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    println!("over NATS, a session ended on a was refused on b after {} ms", ended.elapsed().as_millis());
+    assert!(refused.is_client_error(), "{refused}");
+    ca.halt();
+    cb.halt();
+    a.pool.close().await;
+    b.pool.close().await;
+}
+
+#[sqlx::test]
+async fn over_nats_a_dead_writers_reply_ends_interrupted_for_its_watcher(pool: PgPool) {
+    let link = test_nats();
+    let (a, ca) = spawn_instance_via(&pool, "a", Duration::from_millis(50), Some(&link)).await;
+    let (b, cb) = spawn_instance_via(&pool, "b", Duration::from_millis(50), Some(&link)).await;
+    let emma = a.login(EMMA).await;
+    let on_a = start(&a, &emma, "Give me a long reply please").await;
+    let thread_a = on_a["thread_id"].as_i64().unwrap();
+    let reply_a = on_a["reply"]["id"].as_i64().unwrap();
+    let watcher = {
+        let b = TestApp { router: b.router.clone(), pool: b.pool.clone(), knowledge: b.knowledge.clone(), jobs: b.jobs.clone() };
+        let emma = emma.clone();
+        tokio::spawn(async move { events(&b, &emma, thread_a, reply_a - 1).await })
+    };
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    ca.halt();
+    let died = Instant::now();
+    let (_, evs) = tokio::time::timeout(Duration::from_secs(20), watcher).await.expect("the watcher ends").unwrap();
+    println!("over NATS, a dead writer's reply ended for its watcher {} ms after the death", died.elapsed().as_millis());
+    let shown = replay(&evs).remove(&reply_a).expect("the reply is in the stream");
+    assert_eq!(shown["status"], "interrupted");
+    let (status, text) = stored(&pool, reply_a).await;
+    assert_eq!(status, "interrupted");
+    assert!(text.starts_with(shown["content"].as_str().unwrap()), "what the watcher was shown is stored");
+    cb.halt();
+    a.pool.close().await;
+    b.pool.close().await;
+}
+
+#[sqlx::test]
+async fn a_writer_given_up_for_dead_stops_and_leaves_the_interrupted_reply_alone(pool: PgPool) {
+    let (a, ca) = spawn_instance(&pool, "a", Duration::from_millis(20)).await;
+    let emma = a.login(EMMA).await;
+    let sent = start(&a, &emma, "Give me a long reply please").await;
+    let reply_id = sent["reply"]["id"].as_i64().unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    // What another instance's sweep does to an instance whose beats stopped reaching the
+    // database (a long pause, a partition) while the process itself lives on.
+    let marked = sqlx::query(
+        "update chat_items set status = 'interrupted', error = 'The server writing this reply stopped. Retry it.'
+          where id = $1 and status = 'streaming'",
+    )
+    .bind(reply_id)
+    .execute(&pool)
+    .await
+    .unwrap()
+    .rows_affected();
+    assert_eq!(marked, 1, "the reply was still being written");
+    let (_, at_marking) = stored(&pool, reply_id).await;
+    // The writer notices at its next write and stops; its end never overwrites the mark.
+    let shown = finish_reply(&a, &emma, &sent).await;
+    assert_eq!(shown["status"], "interrupted", "{shown}");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let (status, text) = stored(&pool, reply_id).await;
+    assert_eq!(status, "interrupted");
+    assert_eq!(text, at_marking, "nothing was written after the mark");
+    assert!(text.matches("word").count() < 400, "stopped well before the end");
+    // The thread takes a retry at once.
+    let thread = sent["thread_id"].as_i64().unwrap().to_string();
+    let retry = a.call(Some(&emma), "regenerate_reply", &[("thread_id", &thread)]).await;
+    assert_eq!(retry.status, StatusCode::OK, "{}", retry.body);
+    ca.halt();
+    a.pool.close().await;
+}
+
+#[sqlx::test]
+async fn between_two_items_of_a_turn_the_thread_is_still_being_written(pool: PgPool) {
+    use concierge::domain::chat::{ItemKind, ItemStatus};
+    use concierge::store::chat::{self as chat_store, Finish, NewItem};
+    use concierge::store::instances::live_reply;
+    let (a, ca) = spawn_instance(&pool, "a", Duration::ZERO).await;
+    let (b, cb) = spawn_instance(&pool, "b", Duration::ZERO).await;
+    let emma = a.login(EMMA).await;
+    let sent = start(&a, &emma, "hello").await;
+    finish_reply(&a, &emma, &sent).await;
+    let thread = sent["thread_id"].as_i64().unwrap();
+    let busy = |pool: PgPool| async move {
+        sqlx::query_scalar::<_, bool>("select concierge_thread_busy($1)").bind(thread).fetch_one(&pool).await.unwrap()
+    };
+    // A turn written by a, step by step as the turn loop writes it: a reply that asks for a tool…
+    let tip = sent["reply"]["id"].as_i64().unwrap();
+    let new = |parent, kind, status| NewItem { thread_id: thread, parent_id: parent, kind, status, content: "", data: None, model: None };
+    let reply = chat_store::add_item(&a.pool, &new(tip, ItemKind::Assistant, ItemStatus::Streaming)).await.unwrap();
+    let end = |item_id, more| Finish {
+        item_id,
+        status: ItemStatus::Done,
+        content: "Let me look.",
+        error: None,
+        prompt_tokens: None,
+        completion_tokens: None,
+        data: None,
+        more,
+    };
+    chat_store::finish(&a.pool, &end(reply.id, true)).await.unwrap();
+    // …and, before its tool call is stored, another instance sees the turn going on, written by a.
+    let between = live_reply(&b.pool, thread).await.unwrap().expect("the turn is still being written");
+    assert_eq!((between.0.id, between.1, between.2), (reply.id, Some(ca.id), true));
+    assert!(busy(pool.clone()).await, "a send is refused meanwhile");
+    let t = thread.to_string();
+    let r = b.call(Some(&emma), "send_chat_message", &[("thread_id", &t), ("text", "and?")]).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    // The tool call starts (the mark goes: the item itself is live), ends with more to come…
+    let call = chat_store::add_item(&a.pool, &new(reply.id, ItemKind::ToolCall, ItemStatus::Running)).await.unwrap();
+    let running = live_reply(&b.pool, thread).await.unwrap().expect("the tool call runs");
+    assert_eq!(running.0.id, call.id);
+    chat_store::update_tool_item(&a.pool, call.id, ItemStatus::Done, "3 guests", None, &serde_json::json!({}), true)
+        .await
+        .unwrap();
+    assert_eq!(live_reply(&b.pool, thread).await.unwrap().map(|l| l.0.id), Some(call.id), "between again");
+    // …the next reply starts and ends the turn: nothing is being written any more.
+    let last = chat_store::add_item(&a.pool, &new(call.id, ItemKind::Assistant, ItemStatus::Streaming)).await.unwrap();
+    chat_store::finish(&a.pool, &end(last.id, false)).await.unwrap();
+    assert!(live_reply(&b.pool, thread).await.unwrap().is_none());
+    assert!(!busy(pool.clone()).await);
+    // A turn that ends on its tool calls (an approval waits) clears its mark too.
+    chat_store::update_tool_item(&a.pool, call.id, ItemStatus::Done, "3 guests", None, &serde_json::json!({}), true)
+        .await
+        .unwrap();
+    assert!(busy(pool.clone()).await);
+    concierge::store::instances::end_turn(&a.pool, thread).await.unwrap();
+    assert!(!busy(pool.clone()).await);
+    // A writer that dies between two items: its mark goes with it, and the thread takes sends.
+    chat_store::update_tool_item(&a.pool, call.id, ItemStatus::Done, "3 guests", None, &serde_json::json!({}), true)
+        .await
+        .unwrap();
+    ca.halt();
+    let died = Instant::now();
+    let marked = || async {
+        sqlx::query_scalar::<_, Option<i64>>("select turn_writer from chat_threads where id = $1")
+            .bind(thread)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+    };
+    while marked().await.is_some() {
+        assert!(died.elapsed() < Duration::from_secs(15), "the sweep never cleared the dead writer's mark");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(!busy(pool.clone()).await);
+    let r = b.call(Some(&emma), "send_chat_message", &[("thread_id", &t), ("text", "and?")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    cb.halt();
+    a.pool.close().await;
+    b.pool.close().await;
+}

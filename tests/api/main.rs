@@ -123,6 +123,16 @@ pub async fn spawn_instance(
     name: &str,
     delay: std::time::Duration,
 ) -> (TestApp, std::sync::Arc<concierge::cluster::Cluster>) {
+    spawn_instance_via(pool, name, delay, None).await
+}
+
+/// [`spawn_instance`], its signals through `nats` when given.
+pub async fn spawn_instance_via(
+    pool: &PgPool,
+    name: &str,
+    delay: std::time::Duration,
+    nats: Option<&concierge::cluster::NatsLink>,
+) -> (TestApp, std::sync::Arc<concierge::cluster::Cluster>) {
     concierge::store::seed_demo_if_empty(pool).await.expect("demo data loads");
     let id = concierge::cluster::Cluster::new_id();
     let options = (*pool.connect_options()).clone();
@@ -137,7 +147,7 @@ pub async fn spawn_instance(
         .connect_with(options)
         .await
         .expect("the instance's pool");
-    let cluster = concierge::cluster::Cluster::join(own.clone(), id, name).await.expect("joins");
+    let cluster = concierge::cluster::Cluster::join(own.clone(), id, name, nats).await.expect("joins");
     let conf = get_configuration(Some("Leptos.toml")).expect("Leptos.toml");
     let config = concierge::llm::catalog::LlmConfig::scripted_only(delay);
     let jobs_outbound = config.outbound.clone();

@@ -43,11 +43,17 @@ pub async fn add_item(pool: &PgPool, new: &NewItem<'_>) -> StoreResult<ChatItem>
     .bind(new.model)
     .fetch_one(&mut *tx)
     .await?;
+    // A live item (the next reply of a turn, a tool call) shows the turn itself: the thread's
+    // mark between two items goes (see `finish`).
     sqlx::query(
-        "update chat_threads set leaf_item_id = $2, item_count = item_count + 1, last_activity_at = now() where id = $1",
+        "update chat_threads set leaf_item_id = $2, item_count = item_count + 1, last_activity_at = now(),
+                turn_writer = case when $3 then null else turn_writer end,
+                turn_marked_at = case when $3 then null else turn_marked_at end
+          where id = $1",
     )
     .bind(new.thread_id)
     .bind(id)
+    .bind(matches!(new.status, ItemStatus::Streaming | ItemStatus::Running))
     .execute(&mut *tx)
     .await?;
     let item = item(&mut tx, id).await?;
@@ -55,7 +61,9 @@ pub async fn add_item(pool: &PgPool, new: &NewItem<'_>) -> StoreResult<ChatItem>
     Ok(item)
 }
 
-/// Sets a tool call's status, text and data.
+/// Sets a tool call's status, text and data. `more`: the turn goes on after it (its next reply
+/// is about to start), so the thread is marked as between two items of a turn, in the same
+/// statement (see [`finish`]).
 pub async fn update_tool_item<'e>(
     db: impl sqlx::PgExecutor<'e>,
     item_id: i64,
@@ -63,9 +71,15 @@ pub async fn update_tool_item<'e>(
     content: &str,
     error: Option<&str>,
     data: &serde_json::Value,
+    more: bool,
 ) -> StoreResult<ChatItem> {
     sqlx::query_as(&format!(
-        "update chat_items i set status = $2, content = $3, error = $4, data = $5
+        "with mark as (
+             update chat_threads c set turn_writer = concierge_instance(), turn_marked_at = now()
+              where $6 and concierge_instance() is not null
+                and c.id = (select thread_id from chat_items where id = $1 and kind = 'tool_call')
+         )
+         update chat_items i set status = $2, content = $3, error = $4, data = $5
           where i.id = $1 and i.kind = 'tool_call' returning {ITEM_COLS}"
     ))
     .bind(item_id)
@@ -73,6 +87,7 @@ pub async fn update_tool_item<'e>(
     .bind(content)
     .bind(error)
     .bind(data)
+    .bind(more)
     .fetch_optional(db)
     .await?
     .ok_or(StoreError::NotFound)
@@ -81,8 +96,10 @@ pub async fn update_tool_item<'e>(
 /// Writes the text streamed so far (batched by the caller): appends what came after the first
 /// `flushed` bytes, which the item already holds, so a long reply is not rewritten whole at every
 /// flush. If the stored text is not `flushed` bytes long (a write whose answer was lost), the
-/// whole text replaces it instead.
-pub async fn flush(pool: &PgPool, item_id: i64, content: &str, flushed: usize) -> StoreResult<()> {
+/// whole text replaces it instead. `false` when the item is no longer streaming: someone else
+/// ended it (this instance was given up for dead and its reply marked interrupted), and the
+/// writer stops.
+pub async fn flush(pool: &PgPool, item_id: i64, content: &str, flushed: usize) -> StoreResult<bool> {
     let new = content.get(flushed..).unwrap_or(content);
     let appended = sqlx::query(
         "update chat_items set content = content || $2
@@ -94,14 +111,16 @@ pub async fn flush(pool: &PgPool, item_id: i64, content: &str, flushed: usize) -
     .execute(pool)
     .await?
     .rows_affected();
-    if appended == 0 {
-        sqlx::query("update chat_items set content = $2 where id = $1 and status = 'streaming'")
-            .bind(item_id)
-            .bind(content)
-            .execute(pool)
-            .await?;
+    if appended == 1 {
+        return Ok(true);
     }
-    Ok(())
+    let replaced = sqlx::query("update chat_items set content = $2 where id = $1 and status = 'streaming'")
+        .bind(item_id)
+        .bind(content)
+        .execute(pool)
+        .await?
+        .rows_affected();
+    Ok(replaced == 1)
 }
 
 /// The end of a reply: final text, status, error, usage.
@@ -114,13 +133,31 @@ pub struct Finish<'a> {
     pub completion_tokens: Option<i32>,
     /// What the item keeps besides its text (a reply's citations); `None` keeps what it had.
     pub data: Option<&'a serde_json::Value>,
+    /// The turn goes on after this reply (it asked for tools, whose items come next).
+    pub more: bool,
 }
 
+/// Stores a reply's end, if it is still streaming. A reply someone else ended meanwhile (this
+/// instance was given up for dead, and its reply marked interrupted for the person to retry) is
+/// left as it is: `Conflict`. Writing the same end again (a retry whose first answer was lost)
+/// returns the item.
+///
+/// In the same statement, the thread is marked as between two items of a turn when `more` (the
+/// tool calls' items come next; `add_item` clears the mark), and any mark is cleared when the
+/// turn ends here: another instance reading the store never sees a turn with tools as over
+/// before it is (`concierge_thread_busy`, `instances::live_reply`).
 pub async fn finish(pool: &PgPool, f: &Finish<'_>) -> StoreResult<ChatItem> {
-    sqlx::query_as(&format!(
-        "update chat_items i set content = $2, status = $3, error = $4, prompt_tokens = $5, completion_tokens = $6,
+    let written: Option<ChatItem> = sqlx::query_as(&format!(
+        "with mark as (
+             update chat_threads c
+                set turn_writer = case when $8 then concierge_instance() end,
+                    turn_marked_at = case when $8 then now() end
+              where c.id = (select thread_id from chat_items where id = $1 and status = 'streaming')
+                and (($8 and concierge_instance() is not null) or (not $8 and c.turn_writer is not null))
+         )
+         update chat_items i set content = $2, status = $3, error = $4, prompt_tokens = $5, completion_tokens = $6,
                 data = coalesce($7, i.data)
-          where i.id = $1 returning {ITEM_COLS}"
+          where i.id = $1 and i.status = 'streaming' returning {ITEM_COLS}"
     ))
     .bind(f.item_id)
     .bind(f.content)
@@ -129,9 +166,19 @@ pub async fn finish(pool: &PgPool, f: &Finish<'_>) -> StoreResult<ChatItem> {
     .bind(f.prompt_tokens)
     .bind(f.completion_tokens)
     .bind(f.data.map(sqlx::types::Json))
+    .bind(f.more)
     .fetch_optional(pool)
-    .await?
-    .ok_or(StoreError::NotFound)
+    .await?;
+    if let Some(item) = written {
+        return Ok(item);
+    }
+    let mut conn = pool.acquire().await?;
+    let stored = item(&mut conn, f.item_id).await?;
+    if stored.status == f.status && stored.content == f.content {
+        Ok(stored)
+    } else {
+        Err(StoreError::Conflict(format!("reply {} was already ended ({})", f.item_id, stored.status.as_str())))
+    }
 }
 
 /// Replies the server was writing when it stopped: marked `interrupted` (they can be retried).

@@ -25,7 +25,7 @@ async fn lock_idle(
     .await?;
     let Some(leaf) = owned else { return Err(StoreError::NotFound) };
     let busy: bool = sqlx::query_scalar(
-        "select exists (select 1 from chat_items where thread_id = $1 and status in ('streaming', 'running'))",
+        "select concierge_thread_busy($1)",
     )
     .bind(thread_id)
     .fetch_one(&mut *conn)
@@ -191,7 +191,7 @@ async fn send_message(
          ), fresh as (
              select coalesce((select v from t) = (select v from seen), false) as ok
          ), busy as (
-             select exists (select 1 from chat_items where thread_id = $1 and status in ('streaming', 'running')) as b
+             select concierge_thread_busy($1) as b
          ), u as (
              insert into chat_items (thread_id, parent_id, kind, status, content)
              select t.id, t.leaf_item_id, 'user', 'done', $4 from t, busy, fresh where not busy.b and fresh.ok
