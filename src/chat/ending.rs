@@ -61,7 +61,10 @@ const ENDING_PATIENCE: Duration = Duration::from_secs(3600);
 
 /// Retries a reply's end until the database takes it: every 0.5 s at first, then at most every
 /// 5 s, so the thread takes messages again within seconds of the database coming back.
-pub(super) async fn keep_ending(pool: sqlx::PgPool, ending: Ending) {
+pub(super) async fn keep_ending(pool: sqlx::PgPool, mut ending: Ending) {
+    // The turn went on meanwhile (or ended): a late write must not mark the thread as between
+    // two items of it.
+    ending.more = false;
     let started = std::time::Instant::now();
     let mut pause = Duration::from_millis(500);
     while started.elapsed() < ENDING_PATIENCE {

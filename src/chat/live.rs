@@ -24,6 +24,8 @@ pub(super) struct Live {
     publish: Option<(Arc<Cluster>, i64)>,
     /// A reply another instance writes, followed here through its signals (`chat::mirror`).
     pub(super) remote: bool,
+    /// Another instance ended this turn (this one was given up for dead, see [`Live::fence`]).
+    fenced: std::sync::atomic::AtomicBool,
 }
 
 struct LiveState {
@@ -90,11 +92,16 @@ impl Live {
             stop: Notify::new(),
             publish,
             remote,
+            fenced: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
-    /// Sends an event to the other instances (under the state's lock, so in order).
+    /// Sends an event to the other instances (under the state's lock, so in order); nothing once
+    /// fenced.
     fn out(&self, event: impl FnOnce() -> LiveEvent) {
+        if self.fenced() {
+            return;
+        }
         if let Some((cluster, thread)) = &self.publish {
             cluster.publish(Signal::Live { thread: *thread, event: event() });
         }
@@ -102,6 +109,18 @@ impl Live {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, LiveState> {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Another instance gave this one up for dead and ended the turn's items in the store (its
+    /// sweep told every other instance): the turn stops writing, and nothing more of it is sent
+    /// to the others (a late end could close the mirrors of a retry already under way). The
+    /// watchers here still get the items as stored.
+    pub(super) fn fence(&self) {
+        self.fenced.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    pub(super) fn fenced(&self) -> bool {
+        self.fenced.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// Whether the turn is still being written.

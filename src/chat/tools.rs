@@ -178,7 +178,7 @@ impl Hub {
                             live.item_done(i);
                         }
                     }
-                    Err(e) => tracing::error!(error = %e, "tool result not stored"),
+                    Err(e) => fenced_or_logged(live, e, "tool result not stored"),
                 }
                 value
             }
@@ -198,7 +198,7 @@ impl Hub {
                     live.item_done(i);
                 }
             }
-            Err(e) => tracing::error!(error = %e, "tool failure not stored"),
+            Err(e) => fenced_or_logged(live, e, "tool failure not stored"),
         }
         result
     }
@@ -263,6 +263,18 @@ impl Hub {
 
 /// `concierge_tool_calls_total{tool, outcome}` (`/metrics`). A venue's outside tools are counted
 /// under one name: their names are theirs, and a label's values must stay few.
+/// A tool call's end not stored: because another instance had ended it (this one was given up
+/// for dead, and the call marked failed), which stops the turn; or a fault, logged.
+fn fenced_or_logged(live: Option<&Live>, e: crate::store::StoreError, what: &'static str) {
+    match (e, live) {
+        (crate::store::StoreError::Conflict(why), Some(live)) => {
+            tracing::warn!(why, "this tool call was ended elsewhere: the turn stops");
+            live.fence();
+        }
+        (e, _) => tracing::error!(error = %e, "{what}"),
+    }
+}
+
 fn count_tool_call(item: &ChatItem, outcome: &'static str) {
     let name = item.tool().map(|t| t.tool).unwrap_or_default();
     let tool = if crate::agent::tool(&name).is_some() { name } else { "outside".to_string() };

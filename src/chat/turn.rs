@@ -70,7 +70,7 @@ impl Hub {
         } else {
             // Ended on tool calls (an approval waits, or Stop came while tools ran): the thread's
             // mark between two items goes before the end is told.
-            if self.cluster.joined() {
+            if self.cluster.joined() && !live.fenced() {
                 if let Err(e) = crate::store::instances::end_turn(&self.pool, job.thread_id).await {
                     tracing::warn!(error = %e, "the turn's mark was not cleared (it lapses within seconds)");
                 }
@@ -125,10 +125,11 @@ impl Hub {
         for attempt in 0..3u64 {
             match ending.write(&self.pool).await {
                 Ok(item) => return item,
-                // Ended by another instance (this one was given up for dead): the watchers get
-                // the reply as stored, interrupted, for the person to retry.
+                // Ended by another instance (this one was given up for dead): the turn stops, and
+                // the watchers here get the reply as stored, interrupted, for the person to retry.
                 Err(crate::store::StoreError::Conflict(why)) => {
                     tracing::warn!(item = reply_id, why, "this reply was ended elsewhere: left as stored");
+                    live.fence();
                     match crate::store::instances::item(&self.pool, reply_id).await {
                         Ok(item) => return item,
                         Err(e) => {
@@ -308,6 +309,10 @@ impl Hub {
             let calls = std::mem::take(&mut out.calls);
             let done = self.end_reply(job, live, reply.id, &out, true).await;
             live.item_done(done);
+            if live.fenced() {
+                // Its tools never run: another instance ended this turn.
+                return None;
+            }
             let mut assistant = Message::new(Speaker::Assistant, out.text.clone());
             assistant.tool_calls = calls.clone();
             messages.push(assistant);
@@ -319,7 +324,7 @@ impl Hub {
                 m.tool_call_id = Some(call.id.clone());
                 messages.push(m);
             }
-            if step_result.paused || step_result.stopped {
+            if step_result.paused || step_result.stopped || live.fenced() {
                 return None;
             }
             let searched: Vec<KnowledgeOut> = calls
@@ -546,6 +551,7 @@ impl Hub {
                         // stored stands; writing stops.
                         Ok(false) => {
                             tracing::warn!(item = reply_id, "this reply was ended elsewhere: writing stops");
+                            live.fence();
                             out.stopped = true;
                             break;
                         }

@@ -99,10 +99,22 @@ pub(super) async fn hear(mut listener: PgListener, mut ears: Ears) {
     }
 }
 
+/// A signal waiting to be sent, and since when.
+pub(super) type Queued = (std::time::Instant, Signal);
+
+/// A signal that waited this long to be sent (the transport was down) is dropped, not sent: it
+/// could stop or end a later reply of its thread. Its number is skipped, so listeners see the
+/// gap and read the store.
+const STALE: Duration = Duration::from_secs(5);
+
 /// The next batch to send: what is published, in order, as many signals as are waiting (at
 /// most [`BATCH`]), each sealed in its envelope with the next sequence number. `None` when
 /// nothing more will be published.
-pub(super) async fn next_batch(from: i64, seq: &mut u64, queue: &mut mpsc::UnboundedReceiver<Signal>) -> Option<Vec<String>> {
+pub(super) async fn next_batch(
+    from: i64,
+    seq: &mut u64,
+    queue: &mut mpsc::UnboundedReceiver<Queued>,
+) -> Option<Vec<String>> {
     let first = queue.recv().await?;
     let mut batch = vec![first];
     while batch.len() < BATCH {
@@ -111,8 +123,19 @@ pub(super) async fn next_batch(from: i64, seq: &mut u64, queue: &mut mpsc::Unbou
             Err(_) => break,
         }
     }
+    Some(seal(from, seq, batch))
+}
+
+/// Signals in their envelopes, numbered from `seq` on; stale ones skipped (see [`STALE`]).
+fn seal(from: i64, seq: &mut u64, batch: Vec<Queued>) -> Vec<String> {
     let mut payloads = Vec::with_capacity(batch.len());
-    for signal in batch {
+    let mut stale = 0usize;
+    for (at, signal) in batch {
+        if at.elapsed() > STALE {
+            stale += 1;
+            *seq += 1;
+            continue;
+        }
         for piece in pieces(signal) {
             *seq += 1;
             match serde_json::to_string(&Envelope { f: from, n: *seq, s: piece }) {
@@ -122,13 +145,16 @@ pub(super) async fn next_batch(from: i64, seq: &mut u64, queue: &mut mpsc::Unbou
             }
         }
     }
-    Some(payloads)
+    if stale > 0 {
+        tracing::warn!(stale, "signals that waited too long to be sent were dropped");
+    }
+    payloads
 }
 
 /// Sends what is published, in order, as many signals per statement as are waiting. A batch that
 /// cannot be sent after a few tries is dropped (its sequence numbers are used, so listeners see
 /// the gap).
-pub(super) async fn send(pool: PgPool, from: i64, mut queue: mpsc::UnboundedReceiver<Signal>) {
+pub(super) async fn send(pool: PgPool, from: i64, mut queue: mpsc::UnboundedReceiver<Queued>) {
     let mut seq = 0u64;
     while let Some(payloads) = next_batch(from, &mut seq, &mut queue).await {
         for attempt in 1..=3u64 {
@@ -217,6 +243,44 @@ mod tests {
         assert_eq!(big, vec![Signal::Live { thread: 1, event: LiveEvent::Stored { item: 7, kind: StoredKind::Done } }]);
         let small = Signal::Live { thread: 1, event: LiveEvent::Done { item: item("Hello") } };
         assert_eq!(pieces(small.clone()), vec![small]);
+    }
+
+    #[test]
+    fn a_listener_passes_on_in_order_skips_repeats_and_reports_gaps_and_resets() {
+        let (heard, mut rx) = broadcast::channel(16);
+        let mut ears = Ears::new(heard);
+        let env = |f: i64, n: u64| serde_json::to_vec(&Envelope { f, n, s: Signal::Stop { thread: n as i64 } }).unwrap();
+        let mut next = || rx.try_recv().ok();
+        ears.payload(&env(1, 1));
+        ears.payload(&env(2, 7)); // another sender's numbers are its own
+        ears.payload(&env(1, 2));
+        ears.payload(&env(1, 2)); // the same signal again (a retried send)
+        ears.payload(&env(1, 4)); // 3 was lost
+        ears.payload(b"not json");
+        ears.lost(); // a reconnection: numbers start afresh
+        ears.payload(&env(1, 1));
+        let stop = |f: i64, thread: i64| Some(Received::Signal { from: f, signal: Box::new(Signal::Stop { thread }) });
+        assert_eq!(next(), stop(1, 1));
+        assert_eq!(next(), stop(2, 7));
+        assert_eq!(next(), stop(1, 2));
+        assert_eq!(next(), Some(Received::Lost));
+        assert_eq!(next(), stop(1, 4));
+        assert_eq!(next(), Some(Received::Lost), "unreadable");
+        assert_eq!(next(), Some(Received::Lost), "reconnected");
+        assert_eq!(next(), stop(1, 1));
+        assert_eq!(next(), None);
+    }
+
+    #[test]
+    fn a_signal_that_waited_too_long_is_dropped_and_its_number_skipped() {
+        let now = std::time::Instant::now();
+        let old = now - STALE - Duration::from_secs(1);
+        let mut seq = 0;
+        let out = seal(5, &mut seq, vec![(now, Signal::Stop { thread: 1 }), (old, Signal::Stop { thread: 2 }), (now, Signal::Stop { thread: 3 })]);
+        let read: Vec<Envelope> = out.iter().map(|p| serde_json::from_str(p).unwrap()).collect();
+        let numbered: Vec<(u64, Signal)> = read.into_iter().map(|e| (e.n, e.s)).collect();
+        assert_eq!(numbered, vec![(1, Signal::Stop { thread: 1 }), (3, Signal::Stop { thread: 3 })]);
+        assert_eq!(seq, 3);
     }
 
     #[test]

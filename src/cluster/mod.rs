@@ -110,7 +110,7 @@ pub struct Cluster {
     pub id: i64,
     /// This instance's name.
     pub name: String,
-    out: Option<mpsc::UnboundedSender<Signal>>,
+    out: Option<mpsc::UnboundedSender<bus::Queued>>,
     heard: broadcast::Sender<Received>,
     tasks: Mutex<Vec<JoinHandle<()>>>,
 }
@@ -166,7 +166,7 @@ impl Cluster {
                 let joined = nats::connect(&link.url, &subject, name).await?;
                 tracing::info!(subject, "signals go through NATS");
                 (
-                    tokio::spawn(nats::hear(joined.subscriber, joined.losses, heard.clone())),
+                    tokio::spawn(nats::hear(joined.client.clone(), joined.subscriber, joined.losses, heard.clone())),
                     tokio::spawn(nats::send(joined.client, subject, id, queue)),
                 )
             }
@@ -219,7 +219,7 @@ impl Cluster {
     /// Sends `signal` to every instance (this one's listeners hear it too).
     pub fn publish(&self, signal: Signal) {
         if let Some(out) = &self.out {
-            let _ = out.send(signal);
+            let _ = out.send((std::time::Instant::now(), signal));
         }
     }
 

@@ -5,10 +5,12 @@
 //! NATS delivers a publisher's messages on a subject in order, at most once. A gap in a sender's
 //! numbers, a reconnection of this client (whatever was published meanwhile is gone) and a
 //! subscription that overflowed (`SlowConsumer`) are reported as [`Received::Lost`], so whoever
-//! keeps state from signals re-reads the store, as over Postgres.
+//! keeps state from signals re-reads the store, as over Postgres. While the server is away,
+//! publishing waits; what waits longer than a few seconds is dropped unsent (`bus::seal`), so a
+//! late Stop or end never reaches a later reply.
 
 use super::bus::{self, Ears};
-use super::{Received, Signal};
+use super::Received;
 use async_nats::{Client, ConnectOptions, Event};
 use futures_util::StreamExt;
 use std::time::Duration;
@@ -42,17 +44,19 @@ pub(super) struct Joined {
 
 pub(super) async fn connect(url: &str, subject: &str, name: &str) -> Result<Joined, super::ClusterError> {
     let (lost, losses) = mpsc::unbounded_channel();
+    let connected_before = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let client = ConnectOptions::new()
         .name(format!("concierge {name}"))
         .connection_timeout(Duration::from_secs(5))
         // Never give up: an instance without its signals would serve stale caches.
         .max_reconnects(None)
         .event_callback(move |event| {
-            let lost = lost.clone();
+            let (lost, connected_before) = (lost.clone(), connected_before.clone());
             async move {
                 match event {
-                    // Every connection after the first: what was published while it was down
-                    // never reaches this subscription.
+                    // The first connection is the start; every later one is a reconnection:
+                    // what was published while it was down never reached this subscription.
+                    Event::Connected if !connected_before.swap(true, std::sync::atomic::Ordering::SeqCst) => {}
                     Event::Connected | Event::SlowConsumer(_) => {
                         tracing::warn!(%event, "the signals' NATS connection may have missed signals");
                         let _ = lost.send(());
@@ -72,8 +76,12 @@ pub(super) async fn connect(url: &str, subject: &str, name: &str) -> Result<Join
     Ok(Joined { client, subscriber, losses })
 }
 
-/// Hears the subject for good (see [`Ears`]): each message, and each loss the connection reports.
+/// Hears the subject for good (see [`Ears`]): each message, and each loss the connection
+/// reports. A loss is passed on once the subscription is back in place on the server (a flush
+/// after the reconnection: the client sends it again first), so the store read it causes sees
+/// everything the signals since will not say; losses reported together count once.
 pub(super) async fn hear(
+    client: Client,
     mut subscriber: async_nats::Subscriber,
     mut losses: mpsc::UnboundedReceiver<()>,
     heard: broadcast::Sender<Received>,
@@ -86,7 +94,13 @@ pub(super) async fn hear(
                 // The client was closed: this instance is leaving.
                 None => return,
             },
-            Some(()) = losses.recv() => ears.lost(),
+            Some(()) = losses.recv() => {
+                if tokio::time::timeout(Duration::from_secs(5), client.flush()).await.is_err() {
+                    tracing::warn!("the signals' NATS connection is slow to come back");
+                }
+                while losses.try_recv().is_ok() {}
+                ears.lost();
+            }
         }
     }
 }
@@ -94,7 +108,7 @@ pub(super) async fn hear(
 /// Sends what is published on `subject`, in order, then flushes each batch. A publish only
 /// queues the message in the client, which holds it through a reconnection; it fails only once
 /// the client is closed (the instance is leaving), when the rest is dropped.
-pub(super) async fn send(client: Client, subject: String, from: i64, mut queue: mpsc::UnboundedReceiver<Signal>) {
+pub(super) async fn send(client: Client, subject: String, from: i64, mut queue: mpsc::UnboundedReceiver<bus::Queued>) {
     let mut seq = 0u64;
     while let Some(payloads) = bus::next_batch(from, &mut seq, &mut queue).await {
         for p in payloads {

@@ -109,12 +109,6 @@ async fn interrupt_writers(pool: &PgPool, writers: &[i64]) -> StoreResult<Marked
         return Ok(Marked::default());
     }
     let mut tx = pool.begin().await?;
-    let between: Vec<i64> = sqlx::query_scalar(
-        "update chat_threads set turn_writer = null, turn_marked_at = null where turn_writer = any($1) returning id",
-    )
-    .bind(writers)
-    .fetch_all(&mut *tx)
-    .await?;
     let mut ids: Vec<(i64, i64)> = sqlx::query_as(
         "update chat_items set status = 'failed', error = 'The server running this tool stopped before it finished.'
           where status = 'running' and writer = any($1) returning id, thread_id",
@@ -131,6 +125,13 @@ async fn interrupt_writers(pool: &PgPool, writers: &[i64]) -> StoreResult<Marked
         .fetch_all(&mut *tx)
         .await?,
     );
+    // The items first, then the threads: the order a writer's own end locks them in.
+    let between: Vec<i64> = sqlx::query_scalar(
+        "update chat_threads set turn_writer = null, turn_marked_at = null where turn_writer = any($1) returning id",
+    )
+    .bind(writers)
+    .fetch_all(&mut *tx)
+    .await?;
     let mut marked = read_and_commit(tx, ids).await?;
     marked.between = between;
     Ok(marked)
@@ -194,18 +195,18 @@ async fn read_and_commit(mut tx: sqlx::Transaction<'_, sqlx::Postgres>, ids: Vec
 pub async fn live_reply(pool: &PgPool, thread_id: i64) -> StoreResult<Option<(ChatItem, Option<i64>, bool)>> {
     let mut conn = pool.acquire().await?;
     let row: Option<(i64, Option<i64>, bool)> = sqlx::query_as(
-        "(select i.id, i.writer,
-                 exists (select 1 from instances n where n.id = i.writer
-                          and n.beat_at >= now() - make_interval(secs => $2))
-            from chat_items i
-           where i.thread_id = $1 and i.status in ('streaming', 'running')
-           order by i.id desc limit 1)
-         union all
-         (select (select max(id) from chat_items where thread_id = $1), c.turn_writer, true
-            from chat_threads c join instances n on n.id = c.turn_writer
-           where c.id = $1 and c.turn_marked_at > now() - make_interval(secs => $3)
-             and n.beat_at >= now() - make_interval(secs => $2))
-         limit 1",
+        "select id, writer, alive from (
+             (select 0 as o, i.id, i.writer,
+                     exists (select 1 from instances n where n.id = i.writer
+                              and n.beat_at >= now() - make_interval(secs => $2)) as alive
+                from chat_items i
+               where i.thread_id = $1 and i.status in ('streaming', 'running')
+               order by i.id desc limit 1)
+             union all
+             select 1, (select max(id) from chat_items where thread_id = $1), w, true
+               from concierge_turn_writer($1, $2, $3) as w where w is not null
+         ) live
+         order by o limit 1",
     )
     .bind(thread_id)
     .bind(DEAD_AFTER_SECS as f64)
@@ -218,14 +219,15 @@ pub async fn live_reply(pool: &PgPool, thread_id: i64) -> StoreResult<Option<(Ch
 }
 
 /// How long a thread's mark between two items of a turn counts at most (the gaps it covers are
-/// milliseconds; `concierge_thread_busy` in the migrations says the same).
+/// milliseconds; see `concierge_turn_writer` in the migrations).
 pub const TURN_MARK_SECS: i64 = 10;
 
 /// The turn in `thread_id` ended with no reply to finish (it waits for an approval, or was
-/// stopped while tools ran): its mark between two items goes.
+/// stopped while tools ran): its mark between two items goes, if this instance set it.
 pub async fn end_turn(pool: &PgPool, thread_id: i64) -> StoreResult<()> {
     sqlx::query(
-        "update chat_threads set turn_writer = null, turn_marked_at = null where id = $1 and turn_writer is not null",
+        "update chat_threads set turn_writer = null, turn_marked_at = null
+          where id = $1 and turn_writer = concierge_instance()",
     )
     .bind(thread_id)
     .execute(pool)

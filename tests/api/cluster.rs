@@ -247,6 +247,9 @@ async fn over_nats_a_reply_streams_whole_across_instances_stop_and_sessions_reac
 #[sqlx::test]
 async fn over_nats_a_dead_writers_reply_ends_interrupted_for_its_watcher(pool: PgPool) {
     let link = test_nats();
+    let spy = async_nats::connect(&link.url).await.expect("the machine's NATS server answers");
+    let mut heard = spy.subscribe(link.subject.clone().unwrap()).await.unwrap();
+    spy.flush().await.unwrap();
     let (a, ca) = spawn_instance_via(&pool, "a", Duration::from_millis(50), Some(&link)).await;
     let (b, cb) = spawn_instance_via(&pool, "b", Duration::from_millis(50), Some(&link)).await;
     let emma = a.login(EMMA).await;
@@ -263,6 +266,17 @@ async fn over_nats_a_dead_writers_reply_ends_interrupted_for_its_watcher(pool: P
     let died = Instant::now();
     let (_, evs) = tokio::time::timeout(Duration::from_secs(20), watcher).await.expect("the watcher ends").unwrap();
     println!("over NATS, a dead writer's reply ended for its watcher {} ms after the death", died.elapsed().as_millis());
+    // The end came through NATS, from the instance that noticed the death (not from b's own
+    // watchdog reading the store).
+    let mut told = false;
+    while let Ok(Some(m)) = tokio::time::timeout(Duration::from_millis(500), futures_util::StreamExt::next(&mut heard)).await {
+        let env: serde_json::Value = serde_json::from_slice(&m.payload).unwrap();
+        if env["f"] == cb.id && env["s"]["thread"] == thread_a && env["s"]["event"]["e"] == "end" {
+            told = true;
+            break;
+        }
+    }
+    assert!(told, "b announced the end of a's reply over NATS");
     let shown = replay(&evs).remove(&reply_a).expect("the reply is in the stream");
     assert_eq!(shown["status"], "interrupted");
     let (status, text) = stored(&pool, reply_a).await;
@@ -321,7 +335,13 @@ async fn between_two_items_of_a_turn_the_thread_is_still_being_written(pool: PgP
     finish_reply(&a, &emma, &sent).await;
     let thread = sent["thread_id"].as_i64().unwrap();
     let busy = |pool: PgPool| async move {
-        sqlx::query_scalar::<_, bool>("select concierge_thread_busy($1)").bind(thread).fetch_one(&pool).await.unwrap()
+        sqlx::query_scalar::<_, bool>("select concierge_thread_busy($1, $2, $3)")
+            .bind(thread)
+            .bind(concierge::store::instances::DEAD_AFTER_SECS as f64)
+            .bind(concierge::store::instances::TURN_MARK_SECS as f64)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
     };
     // A turn written by a, step by step as the turn loop writes it: a reply that asks for a tool…
     let tip = sent["reply"]["id"].as_i64().unwrap();
@@ -337,6 +357,8 @@ async fn between_two_items_of_a_turn_the_thread_is_still_being_written(pool: PgP
         data: None,
         more,
     };
+    chat_store::finish(&a.pool, &end(reply.id, true)).await.unwrap();
+    // (Writing the same end again, a retry whose answer was lost, is accepted.)
     chat_store::finish(&a.pool, &end(reply.id, true)).await.unwrap();
     // …and, before its tool call is stored, another instance sees the turn going on, written by a.
     let between = live_reply(&b.pool, thread).await.unwrap().expect("the turn is still being written");
@@ -359,13 +381,43 @@ async fn between_two_items_of_a_turn_the_thread_is_still_being_written(pool: PgP
     assert!(live_reply(&b.pool, thread).await.unwrap().is_none());
     assert!(!busy(pool.clone()).await);
     // A turn that ends on its tool calls (an approval waits) clears its mark too.
+    sqlx::query("update chat_items set status = 'running' where id = $1").bind(call.id).execute(&pool).await.unwrap();
     chat_store::update_tool_item(&a.pool, call.id, ItemStatus::Done, "3 guests", None, &serde_json::json!({}), true)
         .await
         .unwrap();
     assert!(busy(pool.clone()).await);
+    // Only the instance that set a mark clears it.
+    concierge::store::instances::end_turn(&b.pool, thread).await.unwrap();
+    assert!(busy(pool.clone()).await);
     concierge::store::instances::end_turn(&a.pool, thread).await.unwrap();
     assert!(!busy(pool.clone()).await);
+    // A tool call that is no longer running (another instance marked it) is not written.
+    chat_store::update_tool_item(&a.pool, call.id, ItemStatus::Done, "3 guests", None, &serde_json::json!({}), true)
+        .await
+        .unwrap_err();
+    assert!(!busy(pool.clone()).await, "nor is the thread marked");
+    // A mark left behind (a fault) holds the thread a few seconds at most.
+    sqlx::query("update chat_items set status = 'running' where id = $1").bind(call.id).execute(&pool).await.unwrap();
+    chat_store::update_tool_item(&a.pool, call.id, ItemStatus::Done, "3 guests", None, &serde_json::json!({}), true)
+        .await
+        .unwrap();
+    assert!(busy(pool.clone()).await);
+    sqlx::query("update chat_threads set turn_marked_at = now() - interval '11 seconds' where id = $1")
+        .bind(thread)
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert!(!busy(pool.clone()).await, "an old mark no longer counts");
+    assert!(live_reply(&b.pool, thread).await.unwrap().is_none());
+    // A reply another instance ended is never overwritten by its writer's end.
+    let other = chat_store::add_item(&a.pool, &new(last.id, ItemKind::Assistant, ItemStatus::Streaming)).await.unwrap();
+    sqlx::query("update chat_items set status = 'interrupted' where id = $1").bind(other.id).execute(&pool).await.unwrap();
+    let refused = chat_store::finish(&a.pool, &end(other.id, false)).await.unwrap_err();
+    assert!(matches!(refused, concierge::store::StoreError::Conflict(_)), "{refused:?}");
+    sqlx::query("update chat_items set status = 'streaming' where id = $1").bind(other.id).execute(&pool).await.unwrap();
     // A writer that dies between two items: its mark goes with it, and the thread takes sends.
+    chat_store::finish(&a.pool, &end(other.id, false)).await.unwrap();
+    sqlx::query("update chat_items set status = 'running' where id = $1").bind(call.id).execute(&pool).await.unwrap();
     chat_store::update_tool_item(&a.pool, call.id, ItemStatus::Done, "3 guests", None, &serde_json::json!({}), true)
         .await
         .unwrap();

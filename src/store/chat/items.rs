@@ -61,9 +61,10 @@ pub async fn add_item(pool: &PgPool, new: &NewItem<'_>) -> StoreResult<ChatItem>
     Ok(item)
 }
 
-/// Sets a tool call's status, text and data. `more`: the turn goes on after it (its next reply
-/// is about to start), so the thread is marked as between two items of a turn, in the same
-/// statement (see [`finish`]).
+/// Sets a tool call's status, text and data, while it runs or waits for approval. `more`: the
+/// turn goes on after it (its next reply is about to start), so the thread is marked as between
+/// two items of a turn, in the same statement (see [`finish`]). `Conflict` when the call had
+/// already ended: another instance marked it failed (this one was given up for dead).
 pub async fn update_tool_item<'e>(
     db: impl sqlx::PgExecutor<'e>,
     item_id: i64,
@@ -73,14 +74,18 @@ pub async fn update_tool_item<'e>(
     data: &serde_json::Value,
     more: bool,
 ) -> StoreResult<ChatItem> {
+    // The item first, then the thread (the order the sweep locks them in), and the mark only
+    // if the item was written.
     sqlx::query_as(&format!(
-        "with mark as (
+        "with done as (
+             update chat_items i set status = $2, content = $3, error = $4, data = $5
+              where i.id = $1 and i.kind = 'tool_call' and i.status in ('running', 'awaiting_approval')
+             returning {ITEM_COLS}, i.thread_id as turn_thread
+         ), mark as (
              update chat_threads c set turn_writer = concierge_instance(), turn_marked_at = now()
-              where $6 and concierge_instance() is not null
-                and c.id = (select thread_id from chat_items where id = $1 and kind = 'tool_call')
+              where $6 and concierge_instance() is not null and c.id = (select turn_thread from done)
          )
-         update chat_items i set status = $2, content = $3, error = $4, data = $5
-          where i.id = $1 and i.kind = 'tool_call' returning {ITEM_COLS}"
+         select * from done"
     ))
     .bind(item_id)
     .bind(status.as_str())
@@ -90,7 +95,7 @@ pub async fn update_tool_item<'e>(
     .bind(more)
     .fetch_optional(db)
     .await?
-    .ok_or(StoreError::NotFound)
+    .ok_or_else(|| StoreError::Conflict(format!("tool call {item_id} is not running (ended elsewhere, or unknown)")))
 }
 
 /// Writes the text streamed so far (batched by the caller): appends what came after the first
@@ -147,17 +152,23 @@ pub struct Finish<'a> {
 /// turn ends here: another instance reading the store never sees a turn with tools as over
 /// before it is (`concierge_thread_busy`, `instances::live_reply`).
 pub async fn finish(pool: &PgPool, f: &Finish<'_>) -> StoreResult<ChatItem> {
+    // The item first, then the thread (the order the sweep locks them in), and the thread only
+    // if the item was written.
     let written: Option<ChatItem> = sqlx::query_as(&format!(
-        "with mark as (
+        "with done as (
+             update chat_items i set content = $2, status = $3, error = $4, prompt_tokens = $5, completion_tokens = $6,
+                    data = coalesce($7, i.data)
+              where i.id = $1 and i.status = 'streaming'
+             returning {ITEM_COLS}, i.thread_id as turn_thread
+         ), mark as (
              update chat_threads c
                 set turn_writer = case when $8 then concierge_instance() end,
                     turn_marked_at = case when $8 then now() end
-              where c.id = (select thread_id from chat_items where id = $1 and status = 'streaming')
-                and (($8 and concierge_instance() is not null) or (not $8 and c.turn_writer is not null))
+              where c.id = (select turn_thread from done)
+                and concierge_instance() is not null
+                and ($8 or c.turn_writer = concierge_instance())
          )
-         update chat_items i set content = $2, status = $3, error = $4, prompt_tokens = $5, completion_tokens = $6,
-                data = coalesce($7, i.data)
-          where i.id = $1 and i.status = 'streaming' returning {ITEM_COLS}"
+         select * from done"
     ))
     .bind(f.item_id)
     .bind(f.content)

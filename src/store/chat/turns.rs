@@ -25,9 +25,11 @@ async fn lock_idle(
     .await?;
     let Some(leaf) = owned else { return Err(StoreError::NotFound) };
     let busy: bool = sqlx::query_scalar(
-        "select concierge_thread_busy($1)",
+        "select concierge_thread_busy($1, $2, $3)",
     )
     .bind(thread_id)
+    .bind(crate::store::instances::DEAD_AFTER_SECS as f64)
+    .bind(crate::store::instances::TURN_MARK_SECS as f64)
     .fetch_one(&mut *conn)
     .await?;
     if busy {
@@ -191,7 +193,7 @@ async fn send_message(
          ), fresh as (
              select coalesce((select v from t) = (select v from seen), false) as ok
          ), busy as (
-             select concierge_thread_busy($1) as b
+             select concierge_thread_busy($1, $6, $7) as b
          ), u as (
              insert into chat_items (thread_id, parent_id, kind, status, content)
              select t.id, t.leaf_item_id, 'user', 'done', $4 from t, busy, fresh where not busy.b and fresh.ok
@@ -218,6 +220,8 @@ async fn send_message(
     .bind(actor.venue_id)
     .bind(text)
     .bind(model)
+    .bind(crate::store::instances::DEAD_AFTER_SECS as f64)
+    .bind(crate::store::instances::TURN_MARK_SECS as f64)
     .fetch_one(pool)
     .await
     .map_err(crate::store::on_constraint)?;
