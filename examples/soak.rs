@@ -305,7 +305,10 @@ async fn main() {
     for e in emails {
         cookies.push(login(&client, &urls[0], e).await);
     }
-    let via = std::env::var("SOAK_NATS").ok().filter(|u| !u.is_empty()).map_or("Postgres NOTIFY".to_string(), |u| format!("NATS at {u}"));
+    let via = std::env::var("SOAK_NATS")
+        .ok()
+        .filter(|u| !u.is_empty())
+        .map_or("Postgres NOTIFY".to_string(), |u| format!("NATS at {u}"));
     println!("== soak: {n} instances (ports {base}..), scripted model, loopback, signals through {via} ==");
 
     // 1. Latency: the same instance, then another one.

@@ -171,8 +171,17 @@ impl Hub {
                 count_tool_call(item, "done");
                 let mut data = item.tool().map(|d| serde_json::to_value(d).unwrap_or_default()).unwrap_or_default();
                 data["result"] = value.clone();
-                match store::update_tool_item(&self.pool, item.id, ItemStatus::Done, &summary, None, &data, live.is_some())
-                    .await {
+                match store::update_tool_item(
+                    &self.pool,
+                    item.id,
+                    ItemStatus::Done,
+                    &summary,
+                    None,
+                    &data,
+                    live.is_some(),
+                )
+                .await
+                {
                     Ok(i) => {
                         if let Some(live) = live {
                             live.item_done(i);
@@ -192,7 +201,8 @@ impl Hub {
         let mut data = item.data.clone().unwrap_or_else(|| json!({}));
         data["result"] = result.clone();
         match store::update_tool_item(&self.pool, item.id, ItemStatus::Failed, "", Some(message), &data, live.is_some())
-            .await {
+            .await
+        {
             Ok(i) => {
                 if let Some(live) = live {
                     live.item_done(i);
@@ -248,9 +258,16 @@ impl Hub {
         };
         data.result = Some(json!({"status": "waiting for approval", "note": waiting}));
         let data = serde_json::to_value(&data).unwrap_or_default();
-        let updated =
-            store::update_tool_item(&mut *tx, item.id, ItemStatus::AwaitingApproval, &preview.summary, None, &data, false)
-                .await?;
+        let updated = store::update_tool_item(
+            &mut *tx,
+            item.id,
+            ItemStatus::AwaitingApproval,
+            &preview.summary,
+            None,
+            &data,
+            false,
+        )
+        .await?;
         tx.commit().await.map_err(|e| ToolError::Internal(e.to_string()))?;
         count_tool_call(item, "awaiting_approval");
         // Not final: it waits for a person.

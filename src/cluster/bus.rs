@@ -249,7 +249,8 @@ mod tests {
     fn a_listener_passes_on_in_order_skips_repeats_and_reports_gaps_and_resets() {
         let (heard, mut rx) = broadcast::channel(16);
         let mut ears = Ears::new(heard);
-        let env = |f: i64, n: u64| serde_json::to_vec(&Envelope { f, n, s: Signal::Stop { thread: n as i64 } }).unwrap();
+        let env =
+            |f: i64, n: u64| serde_json::to_vec(&Envelope { f, n, s: Signal::Stop { thread: n as i64 } }).unwrap();
         let mut next = || rx.try_recv().ok();
         ears.payload(&env(1, 1));
         ears.payload(&env(2, 7)); // another sender's numbers are its own
@@ -276,7 +277,15 @@ mod tests {
         let now = std::time::Instant::now();
         let old = now - STALE - Duration::from_secs(1);
         let mut seq = 0;
-        let out = seal(5, &mut seq, vec![(now, Signal::Stop { thread: 1 }), (old, Signal::Stop { thread: 2 }), (now, Signal::Stop { thread: 3 })]);
+        let out = seal(
+            5,
+            &mut seq,
+            vec![
+                (now, Signal::Stop { thread: 1 }),
+                (old, Signal::Stop { thread: 2 }),
+                (now, Signal::Stop { thread: 3 }),
+            ],
+        );
         let read: Vec<Envelope> = out.iter().map(|p| serde_json::from_str(p).unwrap()).collect();
         let numbered: Vec<(u64, Signal)> = read.into_iter().map(|e| (e.n, e.s)).collect();
         assert_eq!(numbered, vec![(1, Signal::Stop { thread: 1 }), (3, Signal::Stop { thread: 3 })]);

@@ -85,10 +85,10 @@ pub async fn start(leptos_options: LeptosOptions, config: Config) -> Result<AppS
     crate::jobs::spawn_worker(pool.clone(), std::sync::Arc::new(runner), Duration::from_secs(5));
 
     let name = config.instance.clone().unwrap_or_else(|| instance_name(&leptos_options));
-    let nats = config.nats_url.as_ref().map(|url| crate::cluster::NatsLink {
-        url: url.expose().to_string(),
-        subject: config.nats_subject.clone(),
-    });
+    let nats = config
+        .nats_url
+        .as_ref()
+        .map(|url| crate::cluster::NatsLink { url: url.expose().to_string(), subject: config.nats_subject.clone() });
     let cluster = crate::cluster::Cluster::join(pool.clone(), instance, &name, nats.as_ref()).await?;
 
     // Loads the embedded model (about a second) on its own thread.

@@ -221,7 +221,8 @@ async fn over_nats_a_reply_streams_whole_across_instances_stop_and_sessions_reac
     let t = long["thread_id"].as_i64().unwrap().to_string();
     let r = b.call(Some(&sam), "stop_reply", &[("thread_id", &t)]).await;
     assert_eq!(r.json(), serde_json::Value::Bool(true), "{}", r.body);
-    let (_, evs) = events(&b, &sam, long["thread_id"].as_i64().unwrap(), long["reply"]["id"].as_i64().unwrap() - 1).await;
+    let (_, evs) =
+        events(&b, &sam, long["thread_id"].as_i64().unwrap(), long["reply"]["id"].as_i64().unwrap() - 1).await;
     let shown = replay(&evs).remove(&long["reply"]["id"].as_i64().unwrap()).expect("the reply is in the stream");
     assert_eq!(shown["status"], "stopped");
 
@@ -257,7 +258,12 @@ async fn over_nats_a_dead_writers_reply_ends_interrupted_for_its_watcher(pool: P
     let thread_a = on_a["thread_id"].as_i64().unwrap();
     let reply_a = on_a["reply"]["id"].as_i64().unwrap();
     let watcher = {
-        let b = TestApp { router: b.router.clone(), pool: b.pool.clone(), knowledge: b.knowledge.clone(), jobs: b.jobs.clone() };
+        let b = TestApp {
+            router: b.router.clone(),
+            pool: b.pool.clone(),
+            knowledge: b.knowledge.clone(),
+            jobs: b.jobs.clone(),
+        };
         let emma = emma.clone();
         tokio::spawn(async move { events(&b, &emma, thread_a, reply_a - 1).await })
     };
@@ -265,11 +271,16 @@ async fn over_nats_a_dead_writers_reply_ends_interrupted_for_its_watcher(pool: P
     ca.halt();
     let died = Instant::now();
     let (_, evs) = tokio::time::timeout(Duration::from_secs(20), watcher).await.expect("the watcher ends").unwrap();
-    println!("over NATS, a dead writer's reply ended for its watcher {} ms after the death", died.elapsed().as_millis());
+    println!(
+        "over NATS, a dead writer's reply ended for its watcher {} ms after the death",
+        died.elapsed().as_millis()
+    );
     // The end came through NATS, from the instance that noticed the death (not from b's own
     // watchdog reading the store).
     let mut told = false;
-    while let Ok(Some(m)) = tokio::time::timeout(Duration::from_millis(500), futures_util::StreamExt::next(&mut heard)).await {
+    while let Ok(Some(m)) =
+        tokio::time::timeout(Duration::from_millis(500), futures_util::StreamExt::next(&mut heard)).await
+    {
         let env: serde_json::Value = serde_json::from_slice(&m.payload).unwrap();
         if env["f"] == cb.id && env["s"]["thread"] == thread_a && env["s"]["event"]["e"] == "end" {
             told = true;
@@ -345,7 +356,15 @@ async fn between_two_items_of_a_turn_the_thread_is_still_being_written(pool: PgP
     };
     // A turn written by a, step by step as the turn loop writes it: a reply that asks for a tool…
     let tip = sent["reply"]["id"].as_i64().unwrap();
-    let new = |parent, kind, status| NewItem { thread_id: thread, parent_id: parent, kind, status, content: "", data: None, model: None };
+    let new = |parent, kind, status| NewItem {
+        thread_id: thread,
+        parent_id: parent,
+        kind,
+        status,
+        content: "",
+        data: None,
+        model: None,
+    };
     let reply = chat_store::add_item(&a.pool, &new(tip, ItemKind::Assistant, ItemStatus::Streaming)).await.unwrap();
     let end = |item_id, more| Finish {
         item_id,
@@ -411,10 +430,18 @@ async fn between_two_items_of_a_turn_the_thread_is_still_being_written(pool: PgP
     assert!(live_reply(&b.pool, thread).await.unwrap().is_none());
     // A reply another instance ended is never overwritten by its writer's end.
     let other = chat_store::add_item(&a.pool, &new(last.id, ItemKind::Assistant, ItemStatus::Streaming)).await.unwrap();
-    sqlx::query("update chat_items set status = 'interrupted' where id = $1").bind(other.id).execute(&pool).await.unwrap();
+    sqlx::query("update chat_items set status = 'interrupted' where id = $1")
+        .bind(other.id)
+        .execute(&pool)
+        .await
+        .unwrap();
     let refused = chat_store::finish(&a.pool, &end(other.id, false)).await.unwrap_err();
     assert!(matches!(refused, concierge::store::StoreError::Conflict(_)), "{refused:?}");
-    sqlx::query("update chat_items set status = 'streaming' where id = $1").bind(other.id).execute(&pool).await.unwrap();
+    sqlx::query("update chat_items set status = 'streaming' where id = $1")
+        .bind(other.id)
+        .execute(&pool)
+        .await
+        .unwrap();
     // A writer that dies between two items: its mark goes with it, and the thread takes sends.
     chat_store::finish(&a.pool, &end(other.id, false)).await.unwrap();
     sqlx::query("update chat_items set status = 'running' where id = $1").bind(call.id).execute(&pool).await.unwrap();

@@ -24,14 +24,12 @@ async fn lock_idle(
     .fetch_optional(&mut *conn)
     .await?;
     let Some(leaf) = owned else { return Err(StoreError::NotFound) };
-    let busy: bool = sqlx::query_scalar(
-        "select concierge_thread_busy($1, $2, $3)",
-    )
-    .bind(thread_id)
-    .bind(crate::store::instances::DEAD_AFTER_SECS as f64)
-    .bind(crate::store::instances::TURN_MARK_SECS as f64)
-    .fetch_one(&mut *conn)
-    .await?;
+    let busy: bool = sqlx::query_scalar("select concierge_thread_busy($1, $2, $3)")
+        .bind(thread_id)
+        .bind(crate::store::instances::DEAD_AFTER_SECS as f64)
+        .bind(crate::store::instances::TURN_MARK_SECS as f64)
+        .fetch_one(&mut *conn)
+        .await?;
     if busy {
         return Err(StoreError::Conflict(busy_message.into()));
     }
