@@ -87,7 +87,7 @@ impl Hub {
                     items.push(Some(item));
                 }
                 Err(e) => {
-                    tracing::error!(error = %e, "tool call not stored");
+                    fenced_or_logged(Some(live), e, "tool call not stored");
                     items.push(None);
                 }
             }
@@ -120,6 +120,12 @@ impl Hub {
                     Err(e) => results[i] = Some(self.tool_failed(Some(live), &item, &e.to_string()).await),
                 },
                 None => runs.push((i, item, tool, args)),
+            }
+        }
+        if live.fenced() {
+            // Another instance ended this turn: nothing more of it runs.
+            for (i, _, _, _) in runs.drain(..) {
+                results[i] = Some(json!({"error": "did not run: the turn was ended elsewhere"}));
             }
         }
         let cx = &cx;
@@ -278,8 +284,6 @@ impl Hub {
     }
 }
 
-/// `concierge_tool_calls_total{tool, outcome}` (`/metrics`). A venue's outside tools are counted
-/// under one name: their names are theirs, and a label's values must stay few.
 /// A tool call's end not stored: because another instance had ended it (this one was given up
 /// for dead, and the call marked failed), which stops the turn; or a fault, logged.
 fn fenced_or_logged(live: Option<&Live>, e: crate::store::StoreError, what: &'static str) {
@@ -292,6 +296,8 @@ fn fenced_or_logged(live: Option<&Live>, e: crate::store::StoreError, what: &'st
     }
 }
 
+/// `concierge_tool_calls_total{tool, outcome}` (`/metrics`). A venue's outside tools are counted
+/// under one name: their names are theirs, and a label's values must stay few.
 fn count_tool_call(item: &ChatItem, outcome: &'static str) {
     let name = item.tool().map(|t| t.tool).unwrap_or_default();
     let tool = if crate::agent::tool(&name).is_some() { name } else { "outside".to_string() };

@@ -66,7 +66,7 @@ impl Hub {
             let status = outcome.status();
             let final_item = self.end_reply(&job, &live, reply_id, &outcome, false).await;
             live.finish(Some(final_item));
-            title_due = status == ItemStatus::Done;
+            title_due = status == ItemStatus::Done && !live.fenced();
         } else {
             // Ended on tool calls (an approval waits, or Stop came while tools ran): the thread's
             // mark between two items goes before the end is told.
@@ -374,6 +374,11 @@ impl Hub {
                         live.delta(&text);
                         return Some((reply.id, Generated { text, ..Generated::default() }));
                     }
+                }
+                Err(crate::store::StoreError::Conflict(why)) => {
+                    tracing::warn!(why, "the turn was ended elsewhere: it stops");
+                    live.fence();
+                    return None;
                 }
                 Err(e) => {
                     tracing::error!(error = %e, "next reply not stored");

@@ -110,12 +110,9 @@ const STALE: Duration = Duration::from_secs(5);
 /// The next batch to send: what is published, in order, as many signals as are waiting (at
 /// most [`BATCH`]), each sealed in its envelope with the next sequence number. `None` when
 /// nothing more will be published.
-pub(super) async fn next_batch(
-    from: i64,
-    seq: &mut u64,
-    queue: &mut mpsc::UnboundedReceiver<Queued>,
-) -> Option<Vec<String>> {
+pub(super) async fn next_batch(from: i64, seq: &mut u64, queue: &mut mpsc::UnboundedReceiver<Queued>) -> Option<Batch> {
     let first = queue.recv().await?;
+    let since = first.0;
     let mut batch = vec![first];
     while batch.len() < BATCH {
         match queue.try_recv() {
@@ -123,7 +120,20 @@ pub(super) async fn next_batch(
             Err(_) => break,
         }
     }
-    Some(seal(from, seq, batch))
+    Some(Batch { since, payloads: seal(from, seq, batch) })
+}
+
+/// Signals ready to send, and since when the oldest of them waits.
+pub(super) struct Batch {
+    pub(super) since: std::time::Instant,
+    pub(super) payloads: Vec<String>,
+}
+
+impl Batch {
+    /// Whether the batch waited too long to be sent at all (see [`STALE`]).
+    pub(super) fn stale(&self) -> bool {
+        self.since.elapsed() > STALE
+    }
 }
 
 /// Signals in their envelopes, numbered from `seq` on; stale ones skipped (see [`STALE`]).
@@ -156,9 +166,14 @@ fn seal(from: i64, seq: &mut u64, batch: Vec<Queued>) -> Vec<String> {
 /// the gap).
 pub(super) async fn send(pool: PgPool, from: i64, mut queue: mpsc::UnboundedReceiver<Queued>) {
     let mut seq = 0u64;
-    while let Some(payloads) = next_batch(from, &mut seq, &mut queue).await {
+    while let Some(batch) = next_batch(from, &mut seq, &mut queue).await {
+        let payloads = &batch.payloads;
         for attempt in 1..=3u64 {
-            match instances::notify(&pool, &payloads).await {
+            if batch.stale() {
+                tracing::warn!(signals = payloads.len(), "signals that waited too long to be sent were dropped");
+                break;
+            }
+            match instances::notify(&pool, payloads).await {
                 Ok(()) => break,
                 Err(e) if attempt == 3 => {
                     tracing::warn!(error = %e, signals = payloads.len(), "signals not sent")

@@ -106,12 +106,20 @@ pub(super) async fn hear(
 }
 
 /// Sends what is published on `subject`, in order, then flushes each batch. A publish only
-/// queues the message in the client, which holds it through a reconnection; it fails only once
-/// the client is closed (the instance is leaving), when the rest is dropped.
+/// queues the message in the client; what is published while the connection is down is
+/// dropped instead (see below), and a publish fails only once the client is closed (the
+/// instance is leaving).
 pub(super) async fn send(client: Client, subject: String, from: i64, mut queue: mpsc::UnboundedReceiver<bus::Queued>) {
     let mut seq = 0u64;
-    while let Some(payloads) = bus::next_batch(from, &mut seq, &mut queue).await {
-        for p in payloads {
+    while let Some(batch) = bus::next_batch(from, &mut seq, &mut queue).await {
+        // While the server is away the client would hold what is published and send it on
+        // reconnecting, however late: dropped instead (its numbers are skipped, so listeners
+        // see the gap and read the store).
+        if client.connection_state() != async_nats::connection::State::Connected || batch.stale() {
+            tracing::warn!(signals = batch.payloads.len(), "NATS unreachable: signals dropped");
+            continue;
+        }
+        for p in batch.payloads {
             if let Err(e) = client.publish(subject.clone(), p.into()).await {
                 tracing::warn!(error = %e, "a signal not sent over NATS");
             }

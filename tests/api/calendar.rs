@@ -132,6 +132,56 @@ async fn notes_for(pool: &PgPool, email: &str) -> Vec<String> {
 }
 
 #[sqlx::test]
+async fn many_reminders_run_by_four_workers_at_once_are_each_sent_once(pool: PgPool) {
+    let app = spawn(pool).await;
+    let emma = actor(&app.pool, EMMA).await;
+    let tasting = type_id(&app.pool, "Menu tasting").await;
+    let from = wednesday();
+    let slots =
+        sched::availability(&app.pool, &emma, tasting, from, from + Duration::days(21), Utc::now()).await.unwrap();
+    // Book what the calendar takes (a tasting blocks its neighbours: those are refused).
+    let mut booked = 0;
+    for slot in &slots {
+        let b = Booking { type_id: tasting, starts_at: slot.start, client_id: None, idempotency_key: None, notes: "" };
+        if sched::book(&app.pool, &app.pool, &emma, &b, Utc::now()).await.is_ok() {
+            booked += 1;
+        }
+    }
+    assert!(booked >= 20, "enough reminders to race for: {booked}");
+    assert_eq!(jobs::pending(&app.pool, reminders::KIND).await.unwrap(), booked);
+    sqlx::query("delete from notifications").execute(&app.pool).await.unwrap();
+    // All due now (each is due a day before its tasting, days apart), every tasting still ahead.
+    sqlx::query("update jobs set run_at = now() - interval '1 minute' where kind = $1")
+        .bind(reminders::KIND)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    // Four workers (as four instances would run them), each running what is due until nothing is.
+    let due = Utc::now();
+    let workers: Vec<_> = (0..4)
+        .map(|_| {
+            let (pool, runner) = (app.pool.clone(), app.jobs.clone());
+            tokio::spawn(async move {
+                let mut ran = 0;
+                loop {
+                    match concierge::jobs::run_due(&pool, &runner, due).await.unwrap() {
+                        0 => return ran,
+                        n => ran += n,
+                    }
+                }
+            })
+        })
+        .collect();
+    let mut ran = Vec::new();
+    for w in workers {
+        ran.push(w.await.unwrap());
+    }
+    assert_eq!(ran.iter().sum::<usize>(), booked as usize, "each job ran once: {ran:?}");
+    assert_eq!(notes_for(&app.pool, EMMA).await.len(), booked as usize, "each reminder sent once");
+    assert_eq!(jobs::pending(&app.pool, reminders::KIND).await.unwrap(), 0);
+}
+
+#[sqlx::test]
 async fn reminders_are_sent_once_at_their_time_and_survive_a_crashed_worker(pool: PgPool) {
     let app = spawn(pool).await;
     let emma = actor(&app.pool, EMMA).await;

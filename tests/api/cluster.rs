@@ -365,7 +365,19 @@ async fn between_two_items_of_a_turn_the_thread_is_still_being_written(pool: PgP
         data: None,
         model: None,
     };
-    let reply = chat_store::add_item(&a.pool, &new(tip, ItemKind::Assistant, ItemStatus::Streaming)).await.unwrap();
+    // (The turn's first reply is stored by the send; here by hand, written by a.)
+    let first: i64 = sqlx::query_scalar(
+        "insert into chat_items (thread_id, parent_id, kind, status) values ($1, $2, 'assistant', 'streaming') returning id",
+    )
+    .bind(thread)
+    .bind(tip)
+    .fetch_one(&a.pool)
+    .await
+    .unwrap();
+    let reply = concierge::store::instances::item(&a.pool, first).await.unwrap();
+    // Nobody but the turn's writer adds to it.
+    let err = chat_store::add_item(&b.pool, &new(reply.id, ItemKind::ToolCall, ItemStatus::Running)).await.unwrap_err();
+    assert!(matches!(err, concierge::store::StoreError::Conflict(_)), "{err:?}");
     let end = |item_id, more| Finish {
         item_id,
         status: ItemStatus::Done,
@@ -450,6 +462,7 @@ async fn between_two_items_of_a_turn_the_thread_is_still_being_written(pool: PgP
         .unwrap();
     ca.halt();
     let died = Instant::now();
+    let before_death = live_reply(&b.pool, thread).await.unwrap().map(|l| l.0);
     let marked = || async {
         sqlx::query_scalar::<_, Option<i64>>("select turn_writer from chat_threads where id = $1")
             .bind(thread)
@@ -462,6 +475,11 @@ async fn between_two_items_of_a_turn_the_thread_is_still_being_written(pool: PgP
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert!(!busy(pool.clone()).await);
+    // The writer, alive after all (a long pause), cannot go on with the turn it was given up on.
+    let after = before_death.expect("the turn was between two items");
+    let err =
+        chat_store::add_item(&a.pool, &new(after.id, ItemKind::Assistant, ItemStatus::Streaming)).await.unwrap_err();
+    assert!(matches!(err, concierge::store::StoreError::Conflict(_)), "{err:?}");
     let r = b.call(Some(&emma), "send_chat_message", &[("thread_id", &t), ("text", "and?")]).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     cb.halt();

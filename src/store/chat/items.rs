@@ -28,11 +28,20 @@ pub struct NewItem<'a> {
     pub model: Option<&'a str>,
 }
 
+/// Stores the next item of a turn this instance is writing. Among instances, only while the turn
+/// is still this one's: its mark between two items is on the thread, or the item before is
+/// one this instance is still writing (the second tool call of a step). Otherwise another
+/// instance gave this one up for dead and ended the turn: `Conflict`, and the writer stops.
 pub async fn add_item(pool: &PgPool, new: &NewItem<'_>) -> StoreResult<ChatItem> {
     let mut tx = pool.begin().await?;
-    let id: i64 = sqlx::query_scalar(
+    let id: Option<i64> = sqlx::query_scalar(
         "insert into chat_items (thread_id, parent_id, kind, status, content, data, model)
-         values ($1, $2, $3, $4, $5, $6, $7) returning id",
+         select $1, $2, $3, $4, $5, $6, $7
+          where concierge_instance() is null
+             or exists (select 1 from chat_threads where id = $1 and turn_writer = concierge_instance())
+             or exists (select 1 from chat_items p where p.id = $2 and p.writer = concierge_instance()
+                         and p.status in ('streaming', 'running'))
+         returning id",
     )
     .bind(new.thread_id)
     .bind(new.parent_id)
@@ -41,8 +50,11 @@ pub async fn add_item(pool: &PgPool, new: &NewItem<'_>) -> StoreResult<ChatItem>
     .bind(new.content)
     .bind(new.data)
     .bind(new.model)
-    .fetch_one(&mut *tx)
+    .fetch_optional(&mut *tx)
     .await?;
+    let Some(id) = id else {
+        return Err(StoreError::Conflict(format!("the turn in thread {} was ended elsewhere", new.thread_id)));
+    };
     // A live item (the next reply of a turn, a tool call) shows the turn itself: the thread's
     // mark between two items goes (see `finish`).
     sqlx::query(
