@@ -11,25 +11,86 @@ async fn stored(pool: &PgPool, id: i64) -> (String, String) {
     sqlx::query_as("select status, content from chat_items where id = $1").bind(id).fetch_one(pool).await.unwrap()
 }
 
+/// Sends a long reply through `a` and follows it through `b` to its end: the watcher saw it live
+/// and whole, every character shown being the stored text, in order. Returns what was sent and
+/// the stored text.
+async fn follow_elsewhere(a: &TestApp, b: &TestApp, pool: &PgPool, session: &str) -> (serde_json::Value, String) {
+    let sent = start(a, session, "Give me a long reply please").await;
+    let thread = sent["thread_id"].as_i64().unwrap();
+    let reply_id = sent["reply"]["id"].as_i64().unwrap();
+    let (status, evs) = events(b, session, thread, reply_id - 1).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(evs.last().map(|e| e.0.as_str()), Some("done"), "{evs:?}");
+    let deltas = evs.iter().filter(|e| e.0 == "thread.item.delta").count();
+    assert!(deltas > 10, "the watcher followed the reply live ({deltas} deltas)");
+    let shown = replay(&evs).remove(&reply_id).expect("the reply is in the stream");
+    let (status, text) = stored(pool, reply_id).await;
+    assert_eq!(
+        (status.as_str(), shown["content"].as_str().unwrap()),
+        ("done", text.as_str()),
+        "every character shown is the stored text, in order"
+    );
+    (sent, text)
+}
+
+/// Ends `session` through `a` (after `b` has resolved and cached it), then asks `b` with it until
+/// it is refused, 3 s at most (its cache would keep it 5 s): how `b` last answered, and when.
+async fn end_on_a_ask_b(a: &TestApp, b: &TestApp, session: &str) -> (StatusCode, Duration) {
+    assert_eq!(b.call(Some(session), "my_usage", &[]).await.status, StatusCode::OK);
+    assert_eq!(a.call(Some(session), "logout", &[]).await.status, StatusCode::OK);
+    let ended = Instant::now();
+    loop {
+        let status = b.call(Some(session), "my_usage", &[]).await.status;
+        if status != StatusCode::OK || ended.elapsed() > Duration::from_secs(3) {
+            return (status, ended.elapsed());
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// `a`'s reply `sent`, followed through `b`, when `a` dies 0.8 s in (`ca.halt()`: no more beats,
+/// no more signals): the watcher's stream ends with the reply interrupted, and what it was shown
+/// is stored. Returns how long after the death the stream ended.
+async fn writer_dies_while_followed(
+    ca: &concierge::cluster::Cluster,
+    b: &TestApp,
+    pool: &PgPool,
+    session: &str,
+    sent: &serde_json::Value,
+) -> Duration {
+    let thread = sent["thread_id"].as_i64().unwrap();
+    let reply = sent["reply"]["id"].as_i64().unwrap();
+    let watcher = {
+        let b = TestApp {
+            router: b.router.clone(),
+            pool: b.pool.clone(),
+            knowledge: b.knowledge.clone(),
+            jobs: b.jobs.clone(),
+        };
+        let session = session.to_string();
+        tokio::spawn(async move { events(&b, &session, thread, reply - 1).await })
+    };
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    ca.halt();
+    let died = Instant::now();
+    let (_, evs) = tokio::time::timeout(Duration::from_secs(20), watcher).await.expect("the watcher ends").unwrap();
+    let after = died.elapsed();
+    assert_eq!(evs.last().map(|e| e.0.as_str()), Some("done"), "{evs:?}");
+    let shown = replay(&evs).remove(&reply).expect("the reply is in the stream");
+    assert_eq!(shown["status"], "interrupted");
+    let (status, text) = stored(pool, reply).await;
+    assert_eq!(status, "interrupted");
+    assert!(text.starts_with(shown["content"].as_str().unwrap()), "what the watcher was shown is stored");
+    after
+}
+
 #[sqlx::test]
 async fn a_reply_written_on_one_instance_streams_whole_to_a_watcher_on_another(pool: PgPool) {
     let (a, ca) = spawn_instance(&pool, "a", Duration::from_millis(4)).await;
     let (b, cb) = spawn_instance(&pool, "b", Duration::from_millis(4)).await;
     let emma = a.login(EMMA).await;
     // Sent through one instance, followed through the other (a load balancer's round robin).
-    let sent = start(&a, &emma, "Give me a long reply please").await;
-    let thread = sent["thread_id"].as_i64().unwrap();
-    let reply_id = sent["reply"]["id"].as_i64().unwrap();
-    let (status, evs) = events(&b, &emma, thread, reply_id - 1).await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(evs.last().map(|e| e.0.as_str()), Some("done"), "{evs:?}");
-    let deltas = evs.iter().filter(|e| e.0 == "thread.item.delta").count();
-    assert!(deltas > 10, "the watcher followed the reply live ({deltas} deltas)");
-    let shown = replay(&evs).remove(&reply_id).expect("the reply is in the stream");
-    assert_eq!(shown["status"], "done");
-    let (status, text) = stored(&pool, reply_id).await;
-    assert_eq!(status, "done");
-    assert_eq!(shown["content"].as_str().unwrap(), text, "every character shown is the stored text, in order");
+    let (sent, text) = follow_elsewhere(&a, &b, &pool, &emma).await;
     assert!(text.matches("word").count() > 100, "a long reply: {text}");
     // The writer's own watcher sees the same.
     assert_eq!(finish_reply(&a, &emma, &sent).await["content"].as_str().unwrap(), text);
@@ -76,28 +137,10 @@ async fn a_dead_writers_replies_end_interrupted_and_nobody_elses(pool: PgPool) {
     let sam = b.login(STAFF).await;
     let on_a = start(&a, &emma, "Give me a long reply please").await;
     let on_b = start(&b, &sam, "Give me a long reply please").await;
-    // Emma follows her reply through b.
+    // Emma follows her reply through b when a dies.
     let thread_a = on_a["thread_id"].as_i64().unwrap();
-    let reply_a = on_a["reply"]["id"].as_i64().unwrap();
-    let b2 = b.router.clone();
-    let watcher = {
-        let b = TestApp { router: b2, pool: b.pool.clone(), knowledge: b.knowledge.clone(), jobs: b.jobs.clone() };
-        let emma = emma.clone();
-        tokio::spawn(async move { events(&b, &emma, thread_a, reply_a - 1).await })
-    };
-    tokio::time::sleep(Duration::from_millis(800)).await;
-    // a dies: no more beats, no more signals.
-    ca.halt();
-    let died = Instant::now();
-    let (_, evs) = tokio::time::timeout(Duration::from_secs(20), watcher).await.expect("the watcher ends").unwrap();
-    let marked_after = died.elapsed();
-    println!("a dead writer's reply ended for its watcher {} ms after the death", marked_after.as_millis());
-    assert_eq!(evs.last().map(|e| e.0.as_str()), Some("done"), "{evs:?}");
-    let shown = replay(&evs).remove(&reply_a).expect("the reply is in the stream");
-    assert_eq!(shown["status"], "interrupted");
-    let (status, text) = stored(&pool, reply_a).await;
-    assert_eq!(status, "interrupted");
-    assert!(text.starts_with(shown["content"].as_str().unwrap()), "what the watcher was shown is stored");
+    let after = writer_dies_while_followed(&ca, &b, &pool, &emma, &on_a).await;
+    println!("a dead writer's reply ended for its watcher {} ms after the death", after.as_millis());
     // It can be retried (through b).
     let retry = b.call(Some(&emma), "regenerate_reply", &[("thread_id", &thread_a.to_string())]).await;
     assert_eq!(retry.status, StatusCode::OK, "{}", retry.body);
@@ -116,19 +159,8 @@ async fn a_session_ended_on_one_instance_is_refused_on_the_others(pool: PgPool) 
     let (a, ca) = spawn_instance(&pool, "a", Duration::ZERO).await;
     let (b, cb) = spawn_instance(&pool, "b", Duration::ZERO).await;
     let emma = a.login(EMMA).await;
-    // b resolves (and caches) the session.
-    assert_eq!(b.call(Some(&emma), "my_usage", &[]).await.status, StatusCode::OK);
-    assert_eq!(a.call(Some(&emma), "logout", &[]).await.status, StatusCode::OK);
-    let ended = Instant::now();
-    // Refused on b well before its cache would have let the session go (5 s).
-    let refused = loop {
-        let status = b.call(Some(&emma), "my_usage", &[]).await.status;
-        if status != StatusCode::OK || ended.elapsed() > Duration::from_secs(3) {
-            break status;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    };
-    println!("a session ended on a was refused on b after {} ms", ended.elapsed().as_millis());
+    let (refused, after) = end_on_a_ask_b(&a, &b, &emma).await;
+    println!("a session ended on a was refused on b after {} ms", after.as_millis());
     assert!(refused.is_client_error(), "{refused}");
     ca.halt();
     cb.halt();
@@ -196,17 +228,7 @@ async fn over_nats_a_reply_streams_whole_across_instances_stop_and_sessions_reac
     let (a, ca) = spawn_instance_via(&pool, "a", Duration::from_millis(4), Some(&link)).await;
     let (b, cb) = spawn_instance_via(&pool, "b", Duration::from_millis(4), Some(&link)).await;
     let emma = a.login(EMMA).await;
-    let sent = start(&a, &emma, "Give me a long reply please").await;
-    let thread = sent["thread_id"].as_i64().unwrap();
-    let reply_id = sent["reply"]["id"].as_i64().unwrap();
-    let (status, evs) = events(&b, &emma, thread, reply_id - 1).await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(evs.last().map(|e| e.0.as_str()), Some("done"), "{evs:?}");
-    let deltas = evs.iter().filter(|e| e.0 == "thread.item.delta").count();
-    assert!(deltas > 10, "the watcher followed the reply live ({deltas} deltas)");
-    let shown = replay(&evs).remove(&reply_id).expect("the reply is in the stream");
-    let (status, text) = stored(&pool, reply_id).await;
-    assert_eq!((status.as_str(), shown["content"].as_str().unwrap()), ("done", text.as_str()));
+    follow_elsewhere(&a, &b, &pool, &emma).await;
     let first = tokio::time::timeout(Duration::from_secs(2), futures_util::StreamExt::next(&mut heard))
         .await
         .expect("a signal on the subject")
@@ -227,17 +249,8 @@ async fn over_nats_a_reply_streams_whole_across_instances_stop_and_sessions_reac
     assert_eq!(shown["status"], "stopped");
 
     // A session ended on a is refused on b within the bound.
-    assert_eq!(b.call(Some(&emma), "my_usage", &[]).await.status, StatusCode::OK);
-    assert_eq!(a.call(Some(&emma), "logout", &[]).await.status, StatusCode::OK);
-    let ended = Instant::now();
-    let refused = loop {
-        let status = b.call(Some(&emma), "my_usage", &[]).await.status;
-        if status != StatusCode::OK || ended.elapsed() > Duration::from_secs(3) {
-            break status;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    };
-    println!("over NATS, a session ended on a was refused on b after {} ms", ended.elapsed().as_millis());
+    let (refused, after) = end_on_a_ask_b(&a, &b, &emma).await;
+    println!("over NATS, a session ended on a was refused on b after {} ms", after.as_millis());
     assert!(refused.is_client_error(), "{refused}");
     ca.halt();
     cb.halt();
@@ -256,25 +269,8 @@ async fn over_nats_a_dead_writers_reply_ends_interrupted_for_its_watcher(pool: P
     let emma = a.login(EMMA).await;
     let on_a = start(&a, &emma, "Give me a long reply please").await;
     let thread_a = on_a["thread_id"].as_i64().unwrap();
-    let reply_a = on_a["reply"]["id"].as_i64().unwrap();
-    let watcher = {
-        let b = TestApp {
-            router: b.router.clone(),
-            pool: b.pool.clone(),
-            knowledge: b.knowledge.clone(),
-            jobs: b.jobs.clone(),
-        };
-        let emma = emma.clone();
-        tokio::spawn(async move { events(&b, &emma, thread_a, reply_a - 1).await })
-    };
-    tokio::time::sleep(Duration::from_millis(800)).await;
-    ca.halt();
-    let died = Instant::now();
-    let (_, evs) = tokio::time::timeout(Duration::from_secs(20), watcher).await.expect("the watcher ends").unwrap();
-    println!(
-        "over NATS, a dead writer's reply ended for its watcher {} ms after the death",
-        died.elapsed().as_millis()
-    );
+    let after = writer_dies_while_followed(&ca, &b, &pool, &emma, &on_a).await;
+    println!("over NATS, a dead writer's reply ended for its watcher {} ms after the death", after.as_millis());
     // The end came through NATS, from the instance that noticed the death (not from b's own
     // watchdog reading the store).
     let mut told = false;
@@ -288,11 +284,6 @@ async fn over_nats_a_dead_writers_reply_ends_interrupted_for_its_watcher(pool: P
         }
     }
     assert!(told, "b announced the end of a's reply over NATS");
-    let shown = replay(&evs).remove(&reply_a).expect("the reply is in the stream");
-    assert_eq!(shown["status"], "interrupted");
-    let (status, text) = stored(&pool, reply_a).await;
-    assert_eq!(status, "interrupted");
-    assert!(text.starts_with(shown["content"].as_str().unwrap()), "what the watcher was shown is stored");
     cb.halt();
     a.pool.close().await;
     b.pool.close().await;
