@@ -11,6 +11,15 @@ async fn stored(pool: &PgPool, id: i64) -> (String, String) {
     sqlx::query_as("select status, content from chat_items where id = $1").bind(id).fetch_one(pool).await.unwrap()
 }
 
+/// The end of a test: each instance stops (no more beats or signals; again for one already
+/// halted) and its pool closes.
+async fn shut(instances: &[(&TestApp, &concierge::cluster::Cluster)]) {
+    for (app, cluster) in instances {
+        cluster.halt();
+        app.pool.close().await;
+    }
+}
+
 /// Sends a long reply through `a` and follows it through `b` to its end: the watcher saw it live
 /// and whole, every character shown being the stored text, in order. Returns what was sent and
 /// the stored text.
@@ -94,10 +103,7 @@ async fn a_reply_written_on_one_instance_streams_whole_to_a_watcher_on_another(p
     assert!(text.matches("word").count() > 100, "a long reply: {text}");
     // The writer's own watcher sees the same.
     assert_eq!(finish_reply(&a, &emma, &sent).await["content"].as_str().unwrap(), text);
-    ca.halt();
-    cb.halt();
-    a.pool.close().await;
-    b.pool.close().await;
+    shut(&[(&a, &ca), (&b, &cb)]).await;
 }
 
 #[sqlx::test]
@@ -122,10 +128,7 @@ async fn stop_on_another_instance_reaches_the_writer(pool: PgPool) {
     // Stop where nothing is being written anywhere: false.
     let r = b.call(Some(&sam), "stop_reply", &[("thread_id", &thread)]).await;
     assert_eq!(r.json(), serde_json::Value::Bool(false));
-    ca.halt();
-    cb.halt();
-    a.pool.close().await;
-    b.pool.close().await;
+    shut(&[(&a, &ca), (&b, &cb)]).await;
 }
 
 #[sqlx::test]
@@ -149,9 +152,7 @@ async fn a_dead_writers_replies_end_interrupted_and_nobody_elses(pool: PgPool) {
     assert_eq!(o["live"], true);
     let (status, _) = stored(&pool, on_b["reply"]["id"].as_i64().unwrap()).await;
     assert_eq!(status, "streaming", "the living instance's reply is left alone");
-    cb.halt();
-    a.pool.close().await;
-    b.pool.close().await;
+    shut(&[(&a, &ca), (&b, &cb)]).await;
 }
 
 #[sqlx::test]
@@ -162,10 +163,7 @@ async fn a_session_ended_on_one_instance_is_refused_on_the_others(pool: PgPool) 
     let (refused, after) = end_on_a_ask_b(&a, &b, &emma).await;
     println!("a session ended on a was refused on b after {} ms", after.as_millis());
     assert!(refused.is_client_error(), "{refused}");
-    ca.halt();
-    cb.halt();
-    a.pool.close().await;
-    b.pool.close().await;
+    shut(&[(&a, &ca), (&b, &cb)]).await;
 }
 
 #[sqlx::test]
@@ -203,10 +201,7 @@ async fn sends_racing_on_two_instances_start_one_reply(pool: PgPool) {
         .await
         .unwrap();
     assert_eq!(streaming, 2, "the first message and the one accepted");
-    ca.halt();
-    cb.halt();
-    a.pool.close().await;
-    b.pool.close().await;
+    shut(&[(&a, &ca), (&b, &cb)]).await;
 }
 
 /// Where the NATS tests meet: `CONCIERGE_TEST_NATS_URL`, else the machine's own server (these
@@ -252,10 +247,7 @@ async fn over_nats_a_reply_streams_whole_across_instances_stop_and_sessions_reac
     let (refused, after) = end_on_a_ask_b(&a, &b, &emma).await;
     println!("over NATS, a session ended on a was refused on b after {} ms", after.as_millis());
     assert!(refused.is_client_error(), "{refused}");
-    ca.halt();
-    cb.halt();
-    a.pool.close().await;
-    b.pool.close().await;
+    shut(&[(&a, &ca), (&b, &cb)]).await;
 }
 
 #[sqlx::test]
@@ -284,9 +276,7 @@ async fn over_nats_a_dead_writers_reply_ends_interrupted_for_its_watcher(pool: P
         }
     }
     assert!(told, "b announced the end of a's reply over NATS");
-    cb.halt();
-    a.pool.close().await;
-    b.pool.close().await;
+    shut(&[(&a, &ca), (&b, &cb)]).await;
 }
 
 #[sqlx::test]
@@ -321,8 +311,7 @@ async fn a_writer_given_up_for_dead_stops_and_leaves_the_interrupted_reply_alone
     let thread = sent["thread_id"].as_i64().unwrap().to_string();
     let retry = a.call(Some(&emma), "regenerate_reply", &[("thread_id", &thread)]).await;
     assert_eq!(retry.status, StatusCode::OK, "{}", retry.body);
-    ca.halt();
-    a.pool.close().await;
+    shut(&[(&a, &ca)]).await;
 }
 
 #[sqlx::test]
@@ -473,7 +462,5 @@ async fn between_two_items_of_a_turn_the_thread_is_still_being_written(pool: PgP
     assert!(matches!(err, concierge::store::StoreError::Conflict(_)), "{err:?}");
     let r = b.call(Some(&emma), "send_chat_message", &[("thread_id", &t), ("text", "and?")]).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    cb.halt();
-    a.pool.close().await;
-    b.pool.close().await;
+    shut(&[(&a, &ca), (&b, &cb)]).await;
 }
