@@ -17,6 +17,7 @@
 //! `target/eval-tool-calls.json`.
 //!
 //! `EVAL_ROUTE_ONLY=1` scores the router alone (its first tool stands for the call; no model).
+//! `EVAL_ENGINE=off` asks the model even where the engine would call the one routed tool alone.
 //!
 //! Cases are split once by a fixed hash of their id (FNV-1a, 40% held out, the same split as
 //! `examples/knowledge_eval.rs`): tune on `dev` only. `EVAL_SPLIT=dev` runs one split.
@@ -96,6 +97,9 @@ struct Documents {
     knowledge: Arc<Knowledge>,
     client: Actor,
     staff: Actor,
+    /// The records each of them may choose among by name (`ground::Names`).
+    client_names: ground::Names,
+    staff_names: ground::Names,
 }
 
 async fn documents(knowledge: Arc<Knowledge>) -> Option<Documents> {
@@ -121,7 +125,9 @@ async fn documents(knowledge: Arc<Knowledge>) -> Option<Documents> {
     };
     let client = actor("emma.clark@example.com").await;
     let staff = actor("sam@harborhall.example").await;
-    Some(Documents { pool, knowledge, client, staff })
+    let (client_names, staff_names) =
+        (ground::Names::load(&pool, &client).await, ground::Names::load(&pool, &staff).await);
+    Some(Documents { pool, knowledge, client, staff, client_names, staff_names })
 }
 
 /// The case's "Today is YYYY-MM-DD" (what relative dates are read against).
@@ -151,6 +157,18 @@ async fn run_case(
 ) -> Outcome {
     let started = Instant::now();
     let previous = case.history.iter().rev().find(|t| t.role == "user").map(|t| t.content.as_str());
+    let system = format!(
+        "You are Concierge, the assistant of Harbor Hall, an event venue. Answer helpfully and briefly, in Markdown.\n\n{}\n\n{}",
+        instructions(case.agent),
+        case.context
+    );
+    // The small model's call, grounded as the chat grounds it.
+    let finish = |mut out: Outcome| {
+        if let (true, Some(c)) = (routing, out.call.as_mut()) {
+            grounded(c, case, docs, tools, &system, previous);
+        }
+        out
+    };
     let mut offered: Vec<&'static ToolEntry> = tools.to_vec();
     let mut choice = ToolChoice::Auto;
     if routing {
@@ -188,16 +206,35 @@ async fn run_case(
                         o.first().map(|t| ToolCall { id: "route".into(), name: t.name.into(), arguments: "{}".into() });
                     return Outcome { call, text: String::new(), ms: started.elapsed().as_millis() };
                 }
+                let small = model.info.provider == "embedded";
+                if small && std::env::var("EVAL_ENGINE").as_deref() != Ok("off") && o.len() == 1 {
+                    // As the chat does: the engine's own call when the one tool routed to needs
+                    // nothing the model must write (`ground::engine_arguments`).
+                    let facts = [system.as_str()]
+                        .into_iter()
+                        .chain(case.history.iter().filter(|t| t.role != "user").map(|t| t.content.as_str()))
+                        .collect::<Vec<_>>()
+                        .join("\n");
+                    let heard = ground::Heard { now: &case.request, before: previous };
+                    let when = (today_of(&case.context), chrono_tz::America::New_York);
+                    let names =
+                        docs.map(|d| if case.agent == AgentKind::Client { &d.client_names } else { &d.staff_names });
+                    let fallback = ground::Names::default();
+                    if let Some(args) = ground::engine_arguments(o[0], heard, &facts, when, names.unwrap_or(&fallback))
+                    {
+                        let call = ToolCall {
+                            id: "route".into(),
+                            name: o[0].name.into(),
+                            arguments: Value::Object(args).to_string(),
+                        };
+                        return Outcome { call: Some(call), text: String::new(), ms: started.elapsed().as_millis() };
+                    }
+                }
                 offered = o;
                 choice = c;
             }
         }
     }
-    let system = format!(
-        "You are Concierge, the assistant of Harbor Hall, an event venue. Answer helpfully and briefly, in Markdown.\n\n{}\n\n{}",
-        instructions(case.agent),
-        case.context
-    );
     let mut messages = vec![Message::new(Speaker::System, system.clone())];
     for t in &case.history {
         let speaker = if t.role == "user" { Speaker::User } else { Speaker::Assistant };
@@ -240,24 +277,39 @@ async fn run_case(
     }
     drop(rx);
     let ms = ms.unwrap_or_else(|| started.elapsed().as_millis());
-    if let (true, Some(c)) = (routing, call.as_mut()) {
-        if let (Some(tool), Ok(Value::Object(mut args))) =
-            (tools.iter().find(|t| t.name == c.name), serde_json::from_str::<Value>(&c.arguments))
-        {
-            // As the chat does: this message, then the one before it; the facts it was given.
-            let said: Vec<&str> = [case.request.as_str()].into_iter().chain(previous).collect();
-            // The earlier answer stands for the earlier tool result the chat would hold.
-            let facts: Vec<&str> = [system.as_str()]
-                .into_iter()
-                .chain(case.history.iter().filter(|t| t.role != "user").map(|t| t.content.as_str()))
-                .collect();
-            // The cases' times are the demo venue's (Harbor Hall, America/New_York).
-            let (today, tz) = (today_of(&case.context), chrono_tz::America::New_York);
-            ground::arguments(&tool.schema, &mut args, &said.join("\n"), &facts.join("\n"), today, tz);
-            c.arguments = Value::Object(args).to_string();
-        }
+    finish(Outcome { call, text, ms })
+}
+
+/// `c`'s arguments grounded as the chat grounds a small model's call: in the person's words
+/// (this message, then the one before it), the facts the model was given, and the names of the
+/// demo venue's records.
+fn grounded(
+    c: &mut ToolCall,
+    case: &Case,
+    docs: Option<&Documents>,
+    tools: &[&'static ToolEntry],
+    system: &str,
+    previous: Option<&str>,
+) {
+    let (Some(tool), Ok(Value::Object(mut args))) =
+        (tools.iter().find(|t| t.name == c.name), serde_json::from_str::<Value>(&c.arguments))
+    else {
+        return;
+    };
+    // The earlier answer stands for the earlier tool result the chat would hold.
+    let facts: Vec<&str> = [system]
+        .into_iter()
+        .chain(case.history.iter().filter(|t| t.role != "user").map(|t| t.content.as_str()))
+        .collect();
+    // The cases' times are the demo venue's (Harbor Hall, America/New_York).
+    let (today, tz) = (today_of(&case.context), chrono_tz::America::New_York);
+    let heard = ground::Heard { now: &case.request, before: previous };
+    ground::arguments(&tool.schema, &mut args, heard, &facts.join("\n"), today, tz);
+    if let Some(d) = docs {
+        let names = if case.agent == AgentKind::Client { &d.client_names } else { &d.staff_names };
+        ground::resolve_names(&tool.schema, &mut args, &case.request, previous, names);
     }
-    Outcome { call, text, ms }
+    c.arguments = Value::Object(args).to_string();
 }
 
 #[tokio::main]

@@ -258,31 +258,34 @@ impl Hub {
                     return Some((reply.id, Generated { text, ..Generated::default() }));
                 }
             }
-            let mut out = match routed {
+            // What the small model's call is grounded in: the person's words (this message, then
+            // the one before), the facts it had (the system prompt and the thread's earlier tool
+            // results), the venue's day, time zone and names.
+            let grounding = match small_first {
+                true => Some(self.grounding(job, &messages, said.as_deref(), previous.as_deref()).await),
+                false => None,
+            };
+            // The one tool routed to, when nothing in it is for the model to write: the engine's
+            // call, without the model's second or more of reading its prompt.
+            let engine = match (&grounding, request.tools.as_slice(), &request.tool_choice) {
+                (Some(g), [one], crate::llm::ToolChoice::Required) => tools
+                    .iter()
+                    .find(|t| t.name == one.name)
+                    .and_then(|t| crate::agent::ground::engine_arguments(t, g.heard(), &g.facts, g.when, &g.names))
+                    .map(|args| ToolCall {
+                        id: format!("engine-{}-{step}", reply.id),
+                        name: one.name.clone(),
+                        arguments: Value::Object(args).to_string(),
+                    }),
+                _ => None,
+            };
+            let mut out = match routed.or(engine) {
                 Some(call) => Generated { calls: vec![call], ..Generated::default() },
                 None => self.stream_step(job, live, reply.id, request).await,
             };
-            if small_first && !out.calls.is_empty() {
-                // The small model's arguments, checked against the person's words (this message,
-                // then the one before) and the facts it had: the system prompt and the thread's
-                // earlier tool results.
-                let heard: Vec<&str> = history
-                    .iter()
-                    .filter(|h| h.kind == ItemKind::User)
-                    .rev()
-                    .take(2)
-                    .map(|h| h.content.as_str())
-                    .collect();
-                let facts: Vec<&str> = messages
-                    .iter()
-                    .filter(|m| m.role == Speaker::System || m.role == Speaker::Tool)
-                    .map(|m| m.content.as_str())
-                    .collect();
-                let today = self.today(&job.actor).await;
-                let tz =
-                    crate::store::scheduling::venue_tz(&self.pool, job.actor.venue_id).await.unwrap_or(chrono_tz::UTC);
+            if let Some(g) = &grounding {
                 for call in &mut out.calls {
-                    ground_call(&tools, call, &heard.join("\n"), &facts.join("\n"), today, tz);
+                    ground_call(&tools, call, g);
                 }
             }
             if let Some(found) = &sources {
@@ -483,26 +486,60 @@ impl Hub {
         None
     }
 
+    /// What a small model's call in this turn is grounded in: `said` and `previous` (the person's
+    /// last two messages), the system prompt and tool results among `messages`, the venue's day,
+    /// time zone and the names of its records that `job`'s person may choose among.
+    async fn grounding(
+        &self,
+        job: &ReplyTask,
+        messages: &[crate::llm::Message],
+        said: Option<&str>,
+        previous: Option<&str>,
+    ) -> Grounding {
+        let facts: Vec<&str> = messages
+            .iter()
+            .filter(|m| m.role == Speaker::System || m.role == Speaker::Tool)
+            .map(|m| m.content.as_str())
+            .collect();
+        let today = self.today(&job.actor).await;
+        let tz = crate::store::scheduling::venue_tz(&self.pool, job.actor.venue_id).await.unwrap_or(chrono_tz::UTC);
+        Grounding {
+            now: said.unwrap_or_default().to_string(),
+            before: previous.map(str::to_string),
+            facts: facts.join("\n"),
+            when: (today, tz),
+            names: crate::agent::ground::Names::load(&self.pool, &job.actor).await,
+        }
+    }
+
     /// The venue's today, in its time zone.
     async fn today(&self, actor: &Actor) -> chrono::NaiveDate {
         crate::store::events::today(&self.pool, actor).await.unwrap_or_else(|_| chrono::Utc::now().date_naive())
     }
 }
 
-/// A small model's call with its arguments grounded in what the person said (`heard`) and the
-/// facts it was given (see `agent::ground`). A call whose arguments do not parse is left to the
-/// tool's own check.
-fn ground_call(
-    tools: &[&'static crate::agent::ToolEntry],
-    call: &mut ToolCall,
-    heard: &str,
-    facts: &str,
-    today: chrono::NaiveDate,
-    tz: chrono_tz::Tz,
-) {
+/// What a small model's call is grounded in (see `agent::ground`).
+struct Grounding {
+    now: String,
+    before: Option<String>,
+    facts: String,
+    when: (chrono::NaiveDate, chrono_tz::Tz),
+    names: crate::agent::ground::Names,
+}
+
+impl Grounding {
+    fn heard(&self) -> crate::agent::ground::Heard<'_> {
+        crate::agent::ground::Heard { now: &self.now, before: self.before.as_deref() }
+    }
+}
+
+/// A small model's call with its arguments grounded (`g`). A call whose arguments do not parse
+/// is left to the tool's own check.
+fn ground_call(tools: &[&'static crate::agent::ToolEntry], call: &mut ToolCall, g: &Grounding) {
     let Some(tool) = tools.iter().find(|t| t.name == call.name) else { return };
     let Ok(Value::Object(mut args)) = serde_json::from_str::<Value>(&call.arguments) else { return };
-    crate::agent::ground::arguments(&tool.schema, &mut args, heard, facts, today, tz);
+    crate::agent::ground::arguments(&tool.schema, &mut args, g.heard(), &g.facts, g.when.0, g.when.1);
+    crate::agent::ground::resolve_names(&tool.schema, &mut args, &g.now, g.before.as_deref(), &g.names);
     call.arguments = Value::Object(args).to_string();
 }
 

@@ -51,6 +51,21 @@ const MAX_AHEAD: i64 = 3660;
 
 /// The dates `text` names, in order of appearance (a date may appear twice).
 pub fn dates_in(text: &str, today: NaiveDate) -> Vec<NaiveDate> {
+    dates_at(text, today).into_iter().map(|(_, d)| d).collect()
+}
+
+/// A date said relative to another date of the conversation: "the Friday after", "the week
+/// after", "the day after", "same day".
+enum After {
+    Weekday(Weekday),
+    Days(u64),
+}
+
+/// The dates `text` names with the byte offset where each is said, in order of appearance. A
+/// date said relative to another ("the Friday after", "the week after") counts from the date
+/// said last before it, else the first said after it (a follow-up's "what about the Friday
+/// after?" before the earlier message's "any tour times on Friday?").
+pub fn dates_at(text: &str, today: NaiveDate) -> Vec<(usize, NaiveDate)> {
     let mut written = crate::domain::assist::find::dates(text, today);
     // Runs may overlap ("Saturday, June 12th 2027" and "June 12th 2027"): keep the longest.
     let all = written.clone();
@@ -75,6 +90,7 @@ pub fn dates_in(text: &str, today: NaiveDate) -> Vec<NaiveDate> {
     let ahead = |days: i64| {
         (0..=MAX_AHEAD).contains(&days).then(|| today.checked_add_days(chrono::Days::new(days as u64))).flatten()
     };
+    let mut after: Vec<(usize, After)> = Vec::new();
     for (i, (at, w)) in words.iter().enumerate() {
         if inside(*at) {
             continue; // part of a written date ("Saturday, June 12th")
@@ -84,7 +100,16 @@ pub fn dates_in(text: &str, today: NaiveDate) -> Vec<NaiveDate> {
             found.extend(next_on(today, month, day).map(|d| (*at, d)));
             continue;
         }
+        // "the Friday after", "the week after", "the day after": counted from another date, unless
+        // "next" follows ("the Friday after next") or a day does ("the day after tomorrow").
+        let relative = prev == "the" && word(i + 1) == "after" && !matches!(word(i + 2), "next" | "tomorrow");
         match w.as_str() {
+            "week" | "day" if relative => after.push((*at, After::Days(if w == "week" { 7 } else { 1 }))),
+            // "same day", "the same date": the other date itself.
+            "same" if matches!(word(i + 1), "day" | "date") => after.push((*at, After::Days(0))),
+            _ if relative && weekday(w).is_some() => {
+                after.push((*at, After::Weekday(weekday(w).unwrap_or(Weekday::Mon))))
+            }
             "today" | "tonight" => found.push((*at, today)),
             "tomorrow" | "tmrw" | "tomorow" | "tommorow" | "tommorrow" => {
                 let after = prev == "after" && i >= 2 && word(i - 2) == "day";
@@ -92,9 +117,12 @@ pub fn dates_in(text: &str, today: NaiveDate) -> Vec<NaiveDate> {
             }
             _ => {
                 if let Some(day) = weekday(w) {
-                    // "next Tuesday", "this Friday", "on Saturday"; "last Monday" is in the past.
+                    // "next Tuesday", "this Friday", "on Saturday"; "last Monday" is in the past;
+                    // "the Friday after next" is a week after the coming one.
                     if prev != "last" {
-                        found.push((*at, next_weekday(today, day, prev == "next")));
+                        let date = next_weekday(today, day, prev == "next");
+                        let later = word(i + 1) == "after" && word(i + 2) == "next";
+                        found.push((*at, if later { date + Duration::days(7) } else { date }));
                     }
                 } else if let Some(n) = ordinal(w) {
                     // "the 14th" without a month: the next 14th ("the 2nd floor" is not a date).
@@ -124,7 +152,20 @@ pub fn dates_in(text: &str, today: NaiveDate) -> Vec<NaiveDate> {
         }
     }
     found.sort_by_key(|(at, _)| *at);
-    found.into_iter().map(|(_, d)| d).collect()
+    let counted: Vec<(usize, NaiveDate)> = after
+        .into_iter()
+        .filter_map(|(at, rel)| {
+            let from = found.iter().rev().find(|(a, _)| *a < at).or_else(|| found.iter().find(|(a, _)| *a > at))?.1;
+            let date = match rel {
+                After::Weekday(day) => next_weekday(from, day, false),
+                After::Days(n) => from.checked_add_days(chrono::Days::new(n))?,
+            };
+            Some((at, date))
+        })
+        .collect();
+    found.extend(counted);
+    found.sort_by_key(|(at, _)| *at);
+    found
 }
 
 /// The month `text` names on its own ("in January", "this month", "next month", "March 2027"),
@@ -282,5 +323,21 @@ mod tests {
         assert_eq!(one("valentines day"), [ymd(2027, 2, 14)], "the next one");
         assert!(one("our christmas party").is_empty(), "some evening in December");
         assert!(one("a halloween party").is_empty());
+        // Counted from another date of the conversation.
+        let sunday_jan = ymd(2027, 1, 10);
+        let follow = |t: &str| dates_in(t, sunday_jan);
+        assert_eq!(
+            follow("what about the friday after?\nAny tour times on Friday?"),
+            [ymd(2027, 1, 22), ymd(2027, 1, 15)]
+        );
+        assert_eq!(follow("and the week after?\nanything on the 14th?"), [ymd(2027, 1, 21), ymd(2027, 1, 14)]);
+        assert_eq!(follow("Friday, or the day after"), [ymd(2027, 1, 15), ymd(2027, 1, 16)]);
+        assert_eq!(follow("the Friday after next"), [ymd(2027, 1, 22)]);
+        assert!(follow("what about the friday after?").is_empty(), "after nothing: no guess");
+        assert_eq!(follow("the day after tomorrow"), [ymd(2027, 1, 12)]);
+        assert_eq!(
+            follow("And one for Priya, same day.\nA task for Tom, due Jan 28"),
+            [ymd(2027, 1, 28), ymd(2027, 1, 28)]
+        );
     }
 }

@@ -15,7 +15,21 @@ pub(super) fn entities(facts: &str) -> Vec<(String, f64, String)> {
         let digits: String = after.chars().take_while(char::is_ascii_digit).collect();
         rest = &after[digits.len()..];
         let Ok(id) = digits.parse::<f64>() else { continue };
+        // "Leo Brandt (guest_id 318, party of 2)", "Champagne toast (element_id 21) requested":
+        // the name is the one before the brackets (but "The event (event_id 3): Clark wedding").
+        let before = facts[..facts.len() - after.len() - key.len() - 1].trim_end();
+        if let Some(head) = before.strip_suffix('(').filter(|_| !rest.starts_with("):")) {
+            let from = head.rfind([',', ';', ':', '\n', ')']).map_or(0, |i| i + 1);
+            let name = head[from..].trim();
+            let name = name.strip_prefix("and ").unwrap_or(name).trim();
+            if !key.is_empty() && !name.is_empty() && name.len() <= 60 {
+                out.push((key, id, name.to_string()));
+            }
+            continue;
+        }
+        // "appointment_id 53, Menu tasting with the Patel family on …": the name after the comma.
         let name_start = rest.trim_start_matches([')', ':', ' ']);
+        let name_start = name_start.strip_prefix(", ").unwrap_or(name_start);
         let end = name_start.find(['(', ',', ';', '\n', '—']).unwrap_or(name_start.len());
         let name = name_start[..end].split(" on ").next().unwrap_or("").trim();
         // What the record is, written after its name in brackets, names it too ("Spin City DJs
@@ -29,7 +43,59 @@ pub(super) fn entities(facts: &str) -> Vec<(String, f64, String)> {
             out.push((key, id, kind.map_or_else(|| name.to_string(), |k| format!("{name} {k}"))));
         }
     }
+    for value in results(facts) {
+        records(&value, None, &mut out);
+    }
     out
+}
+
+/// The earlier tool results among the facts: each is one line of JSON (a result cut to size no
+/// longer parses, and is read as text only).
+fn results(facts: &str) -> impl Iterator<Item = serde_json::Value> + '_ {
+    facts
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with('{') || l.starts_with('['))
+        .filter_map(|l| serde_json::from_str(l).ok())
+}
+
+/// The records of a tool result, as [`entities`] lists them: an object with a `*_id` number, or
+/// an `id` under a key naming its kind (`"elements": [{"id": 21, …}]` → `element_id`, `"event":
+/// {"id": 3, …}` → `event_id`), named by
+/// its short texts ({"appointment_id": 53, "type": "Menu tasting", "client": "Patel family"} →
+/// "Menu tasting Patel family").
+fn records(value: &serde_json::Value, list: Option<&str>, out: &mut Vec<(String, f64, String)>) {
+    use serde_json::Value;
+    match value {
+        Value::Array(items) => items.iter().for_each(|v| records(v, list, out)),
+        Value::Object(map) => {
+            let own = list
+                .map(|l| l.strip_suffix('s').unwrap_or(l))
+                .and_then(|kind| map.get("id").and_then(Value::as_f64).map(|id| (format!("{kind}_id"), id)));
+            let keyed = map
+                .iter()
+                .filter(|(k, _)| k.ends_with("_id") && !map.contains_key(k.trim_end_matches("_id")))
+                .find_map(|(k, v)| v.as_f64().map(|id| (k.clone(), id)));
+            // The texts that name it: short ones that are not a time or a date.
+            let name: Vec<&str> = map
+                .iter()
+                .filter(|(k, _)| {
+                    !["status", "when", "date", "due", "starts_at", "sent_at", "body", "rsvp"].contains(&k.as_str())
+                })
+                .filter_map(|(_, v)| v.as_str())
+                .filter(|t| t.len() <= 60 && !t.starts_with(|c: char| c.is_ascii_digit()))
+                .collect();
+            if let Some((key, id)) = own.or(keyed).filter(|_| !name.is_empty()) {
+                out.push((key, id, name.join(" ")));
+            }
+            for (k, v) in map {
+                if matches!(v, Value::Array(_) | Value::Object(_)) {
+                    records(v, Some(k), out);
+                }
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Words too common to name a record.
@@ -65,9 +131,19 @@ pub(super) fn named(key: &str, known: &[(String, f64, String)], said: &[String])
     (top.len() == 1).then(|| top[0])
 }
 
-/// The times the facts list with their `starts_at` ("1:00 PM (starts_at 2026-11-28T18:00:00Z)").
+/// The times the facts list with their `starts_at`: "1:00 PM (starts_at 2026-11-28T18:00:00Z)",
+/// or a free-times result's `{"starts_at": "2026-11-28T18:00:00Z", "local": "1:00 PM"}`.
 pub(super) fn slots(facts: &str) -> Vec<((u32, u32), String)> {
     let mut out = Vec::new();
+    for value in results(facts) {
+        let slots = value.get("slots").and_then(serde_json::Value::as_array).cloned().unwrap_or_default();
+        for slot in slots {
+            let (Some(at), Some(local)) = (slot["starts_at"].as_str(), slot["local"].as_str()) else { continue };
+            if let Some(hm) = times_said(local).first() {
+                out.push((*hm, at.to_string()));
+            }
+        }
+    }
     let mut rest = facts;
     while let Some(at) = rest.find("(starts_at ") {
         let before = &rest[..at];

@@ -22,11 +22,14 @@ use chrono::NaiveDate;
 use serde_json::{Map, Value};
 
 mod facts;
+mod names;
 mod said;
+
+pub use names::{resolve as resolve_names, Names};
 
 use facts::{entities, named, slot_said, slots};
 use said::{
-    action_said, message_of, names_said, numbers_in, passes_on, query_grounded, salient, stated, stem_says,
+    action_said, machinery, message_of, names_said, numbers_in, passes_on, query_grounded, salient, stated, stem_says,
     target_number, text_grounded, times_said, words, words_grounded, STATED,
 };
 
@@ -95,18 +98,36 @@ const COUNTS: &[&str] = &["quantity", "guest_count", "party_size"];
 /// checked word by word.
 const WRITTEN: &[&str] = &["body", "text", "note", "notes", "reason", "title", "description"];
 
+/// What the person said: this message, and the one before it in a follow-up.
+#[derive(Debug, Clone, Copy)]
+pub struct Heard<'a> {
+    pub now: &'a str,
+    pub before: Option<&'a str>,
+}
+
+impl<'a> From<&'a str> for Heard<'a> {
+    fn from(now: &'a str) -> Self {
+        Self { now, before: None }
+    }
+}
+
 /// Checks the model's `args` against `said` (the person's words: this message, then the one
 /// before it) and `facts` (the system prompt and the turn's earlier tool results), and drops or
 /// fixes what is not grounded. `schema` is the tool's argument schema; `today` and `tz` are the
 /// venue's.
-pub fn arguments(
+pub fn arguments<'a>(
     schema: &Value,
     args: &mut Map<String, Value>,
-    said: &str,
+    said: impl Into<Heard<'a>>,
     facts: &str,
     today: NaiveDate,
     tz: chrono_tz::Tz,
 ) {
+    let heard = said.into();
+    let said = match heard.before {
+        Some(before) => format!("{}\n{before}", heard.now),
+        None => heard.now.to_string(),
+    };
     let props = schema.get("properties").and_then(Value::as_object);
     let required: Vec<&str> = schema
         .get("required")
@@ -173,7 +194,18 @@ pub fn arguments(
             }
         }
     }
-    let dates = crate::domain::when::dates_in(&said, today);
+    // The dates said, this message's before the earlier one's ("what about the Friday after?"
+    // after "any tour times on Friday?" is the later Friday).
+    let dates: Vec<NaiveDate> = {
+        let all = crate::domain::when::dates_at(&said, today);
+        let now_end = heard.now.replace(['\u{2019}', '\u{2018}'], "'").len();
+        let now: Vec<NaiveDate> = all.iter().filter(|(at, _)| *at < now_end).map(|(_, d)| *d).collect();
+        if now.is_empty() {
+            all.into_iter().map(|(_, d)| d).collect()
+        } else {
+            now
+        }
+    };
     // The date arguments, in the schema's order: the first date said goes to the first.
     let date_keys: Vec<&String> = props
         .map(|p| {
@@ -206,6 +238,28 @@ pub fn arguments(
     if one_day {
         args.insert("from".into(), Value::String(dates[0].to_string()));
         args.insert("to".into(), Value::String(dates[0].to_string()));
+    }
+    // A day or a moment the model left out, when the person said one: the one day said goes to
+    // the one date argument; a day and a time make a moment.
+    if let Some(props) = props {
+        let mut days = dates.clone();
+        days.sort_unstable();
+        days.dedup();
+        let missing: Vec<(&String, &Value)> = props.iter().filter(|(k, _)| !args.contains_key(*k)).collect();
+        for (key, prop) in missing {
+            let format = prop.get("format").and_then(Value::as_str);
+            let at = date_keys.iter().position(|k| *k == key);
+            if format == Some("date") && date_keys.len() == 1 && days.len() == 1 {
+                args.insert(key.clone(), Value::String(days[0].to_string()));
+            } else if let (Some("date"), Some(i), true) = (format, at, dates.len() == date_keys.len()) {
+                // "between Dec 10 and Dec 20": the days said, in the arguments' order.
+                args.insert(key.clone(), Value::String(dates[i].to_string()));
+            } else if format == Some("date-time") || key.ends_with("_at") {
+                if let Some(at) = moment_said(&days, &times_said(&said), tz) {
+                    args.insert(key.clone(), Value::String(at));
+                }
+            }
+        }
     }
     let keys: Vec<String> = args.keys().cloned().collect();
     for key in keys {
@@ -290,6 +344,17 @@ pub fn arguments(
                     args.insert(key.clone(), Value::String(q));
                 }
                 true
+            }
+            // A name the model took from its own tools ("add_guest" for the guest's name): the
+            // names the person wrote, when it is required.
+            Value::String(s) if machinery(s) && !WRITTEN.contains(&key.as_str()) => {
+                match names_said(&said).filter(|_| !optional && key.contains("name")) {
+                    Some(names) => {
+                        args.insert(key.clone(), Value::String(names));
+                        true
+                    }
+                    None => false,
+                }
             }
             Value::String(s) if type_of(&prop).contains(&"string") && !WRITTEN.contains(&key.as_str()) => {
                 words_grounded(s, &said_words)
@@ -411,8 +476,49 @@ pub fn arguments(
     }
 }
 
+/// The call the engine makes on its own for `tool`: every argument grounded from nothing (what
+/// the person said, the facts, the venue's names), when that gives each required argument and
+/// the whole passes the schema. A small model is then not asked: it would only write what the
+/// grounding replaces, in a second or more of reading its prompt. `None` when something required
+/// is left (free text, a record nobody named), and for a change whose arguments are all optional
+/// (what an "update" changes is the model's to write) or an outside tool: the model writes it.
+pub fn engine_arguments(
+    tool: &crate::agent::ToolEntry,
+    heard: Heard<'_>,
+    facts: &str,
+    when: (NaiveDate, chrono_tz::Tz),
+    names: &Names,
+) -> Option<Map<String, Value>> {
+    let schema = &tool.schema;
+    let required = schema.get("required").and_then(Value::as_array).cloned().unwrap_or_default();
+    if tool.outside().is_some() || (tool.approval.is_some() && required.is_empty()) {
+        return None;
+    }
+    let mut args = Map::new();
+    arguments(schema, &mut args, heard, facts, when.0, when.1);
+    resolve_names(schema, &mut args, heard.now, heard.before, names);
+    // A required record nobody named, when the facts list one of its kind only (the type of the
+    // free times just listed, for a booking).
+    let known = entities(facts);
+    let missing: Vec<&str> =
+        required.iter().filter_map(Value::as_str).filter(|k| k.ends_with("_id") && !args.contains_key(*k)).collect();
+    for key in missing {
+        let mut ids: Vec<f64> = known.iter().filter(|(k, _, _)| k == key).map(|(_, id, _)| *id).collect();
+        ids.sort_by(f64::total_cmp);
+        ids.dedup();
+        if let [only] = ids.as_slice() {
+            args.insert(key.to_string(), Value::from(*only as i64));
+        }
+    }
+    let complete = required.iter().filter_map(Value::as_str).all(|k| args.contains_key(k));
+    let args = Value::Object(args);
+    (complete && tool.check(&args).is_ok() && tool.decodes(&args).is_ok()).then(|| args.as_object().cloned()).flatten()
+}
+
 /// The one of an argument's `values` that the person said (by its stem), or, when several are,
-/// the one said right before the argument's name (`key`, "form" in "the guest form").
+/// the one the request's verb says ("Approve the … request"), the one said outside a text the
+/// request quotes, or the one said right before the argument's name (`key`, "form" in "the guest
+/// form").
 fn value_said<'a>(values: &[&'a str], key: &str, said_lower: &str, said_words: &[String]) -> Option<&'a str> {
     // Values that are everyday words whatever is meant ("our other clients").
     const VAGUE: &[&str] = &["other", "none", "all", "any"];
@@ -422,6 +528,19 @@ fn value_said<'a>(values: &[&'a str], key: &str, said_lower: &str, said_words: &
         [one] => Some(*one),
         [] => None,
         many => {
+            // The request's own verb ("Approve the open bar request": approved, not requested).
+            let verb = crate::domain::text::verb_of(said_lower.lines().next().unwrap_or_default());
+            if let Some(v) = many.iter().copied().find(|v| verb.as_deref().is_some_and(|w| stem_says(v, w))) {
+                return Some(v);
+            }
+            // Not the words of a text it quotes (an email pasted in to fill a form from).
+            let outside: String = said_lower.split('"').step_by(2).collect::<Vec<_>>().join(" ");
+            let outside_words = words(&outside);
+            let unquoted: Vec<&str> =
+                many.iter().copied().filter(|v| outside_words.iter().any(|w| stem_says(v, w))).collect();
+            if let [one] = unquoted.as_slice() {
+                return Some(one);
+            }
             let noun = key.rsplit('_').next().unwrap_or(key);
             let before: Vec<&str> = many
                 .iter()

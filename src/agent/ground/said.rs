@@ -251,6 +251,10 @@ pub(super) fn action_said(values: &[&str], said: &[String]) -> Option<&'static s
         [one] => Some(one),
         // "cut the canapés to 45": a number with a change word is a quantity change.
         [..] if hits.contains(&"change_quantity") => Some("change_quantity"),
+        // No cue, and a number the change goes to ("cut passed canapes to 45"): a quantity.
+        [] if values.contains(&"change_quantity") && target_number(&said.join(" ")).is_some() => {
+            Some("change_quantity")
+        }
         _ => None,
     }
 }
@@ -369,9 +373,22 @@ pub(super) fn salient(said: &str) -> Option<String> {
     (!rest.is_empty()).then(|| rest.join(" "))
 }
 
+/// Whether text the model wrote is its own machinery rather than anyone's words: a tool's or an
+/// argument's name ("add_guest", "search_clients.name = "), or code.
+pub(super) fn machinery(value: &str) -> bool {
+    value.contains(['=', '{', '}', '<', '>'])
+        || !value.contains(['@', '/'])
+            && value
+                .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .any(|w| w.contains('_') && w.split('_').all(|p| !p.is_empty()))
+}
+
 /// Whether a search's words are the person's: those that are not asking words ("search",
 /// "messages": a small model writes its tool's name) must be there, and there must be some.
 pub(super) fn query_grounded(query: &str, said: &[String]) -> bool {
+    if machinery(query) {
+        return false;
+    }
     let content: Vec<String> =
         words(&query.replace('_', " ")).into_iter().filter(|w| !ASKING.contains(&w.as_str()) && w.len() >= 3).collect();
     !content.is_empty() && words_grounded(&content.join(" "), said)

@@ -334,3 +334,140 @@ fn a_day_said_alone_is_a_range_of_one_day() {
         json!({"from": "2027-02-14", "to": "2027-03-31"})
     );
 }
+
+#[test]
+fn a_follow_up_resolves_records_and_times_from_the_earlier_tool_results() {
+    let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+    // The chat's facts: the system prompt, then each earlier tool result as one line of JSON.
+    let listed = r#"{"appointments":[{"appointment_id":52,"type":"Venue tour","client":"Sofia Alvarez","when":"Tuesday 24 November 2026 at 11:00 AM","status":"booked"},{"appointment_id":53,"type":"Menu tasting","client":"Patel family","when":"Wednesday 25 November 2026 at 2:00 PM","status":"booked"}]}"#;
+    let facts = format!("Today is 2026-11-22 (Sunday).\n{listed}");
+    let cancel = crate::agent::tool("cancel_appointment").unwrap();
+    let mut a = json!({"appointment_id": 52}).as_object().unwrap().clone();
+    arguments(&cancel.schema, &mut a, "the patels one is off, cancel it", &facts, today, NY);
+    assert_eq!(a["appointment_id"], json!(53), "{a:?}");
+    // Free times, then "the 1pm one works": its exact start.
+    let free = r#"{"type_id":2,"type":"Menu tasting","date":"2026-11-28","time_zone":"America/New_York","slots":[{"starts_at":"2026-11-28T17:00:00Z","local":"12:00 PM"},{"starts_at":"2026-11-28T18:00:00Z","local":"1:00 PM"}]}"#;
+    let book = crate::agent::tool("book_appointment").unwrap();
+    let mut a = json!({"type_id": 2, "starts_at": "2026-11-28T13:00:00Z"}).as_object().unwrap().clone();
+    let heard = Heard { now: "the 1pm one works, book it", before: Some("Any tasting slots on Saturday the 28th?") };
+    arguments(&book.schema, &mut a, heard, free, today, NY);
+    assert_eq!(a["starts_at"], json!("2026-11-28T18:00:00Z"), "{a:?}");
+    // Elements listed under their kind: "the cake" is element 26.
+    let event = r#"{"event_id":3,"title":"Clark wedding","elements":[{"id":21,"name":"Champagne toast","category":"beverage"},{"id":26,"name":"Wedding cake","category":"catering"}]}"#;
+    let status = crate::agent::tool("update_element_status").unwrap();
+    let mut a = json!({"element_id": 21, "status": "confirmed"}).as_object().unwrap().clone();
+    arguments(&status.schema, &mut a, "ok confirm the cake too", event, today, NY);
+    assert_eq!(a["element_id"], json!(26), "{a:?}");
+    // A result cut to size is not read as records.
+    let mut a = json!({"appointment_id": 52}).as_object().unwrap().clone();
+    arguments(&cancel.schema, &mut a, "the patels one is off, cancel it", &listed[..120], today, NY);
+    assert_eq!(a["appointment_id"], json!(52), "the model's required pick stays");
+}
+
+#[test]
+fn a_follow_up_date_counts_from_the_earlier_message() {
+    let slots = crate::agent::tool("get_available_slots").unwrap();
+    let today = NaiveDate::from_ymd_opt(2027, 1, 10).unwrap();
+    let mut a = json!({"date": "2027-01-15"}).as_object().unwrap().clone();
+    let heard = Heard { now: "what about the friday after?", before: Some("Any tour times on Friday?") };
+    arguments(&slots.schema, &mut a, heard, "", today, NY);
+    assert_eq!(a["date"], json!("2027-01-22"));
+    // This message's date wins over the earlier one's.
+    let mut a = json!({"date": "2027-01-15"}).as_object().unwrap().clone();
+    let heard = Heard { now: "and on Wednesday?", before: Some("Any tour times on Friday?") };
+    arguments(&slots.schema, &mut a, heard, "", today, NY);
+    assert_eq!(a["date"], json!("2027-01-13"));
+}
+
+#[test]
+fn records_are_read_from_the_ways_answers_list_them() {
+    let found = |facts: &str| -> Vec<(String, i64, String)> {
+        super::entities(facts).into_iter().map(|(k, id, n)| (k, id as i64, n)).collect()
+    };
+    assert_eq!(
+        found("Two guests are still pending: Ana Costa (guest_id 302, party of 1) and Leo Brandt (guest_id 318, party of 2)."),
+        [("guest_id".into(), 302, "Ana Costa".into()), ("guest_id".into(), 318, "Leo Brandt".into())]
+    );
+    assert_eq!(
+        found("Elements: Champagne toast (element_id 21) requested, Wedding cake (element_id 26) proposed"),
+        [("element_id".into(), 21, "Champagne toast".into()), ("element_id".into(), 26, "Wedding cake".into())]
+    );
+    assert_eq!(
+        found("You have two: appointment_id 29, Venue tour on Thursday 1 October; appointment_id 30, Menu tasting on Friday"),
+        [("appointment_id".into(), 29, "Venue tour".into()), ("appointment_id".into(), 30, "Menu tasting".into())]
+    );
+    assert_eq!(
+        found("The event (event_id 3): Clark wedding on 2026-12-12"),
+        [("event_id".into(), 3, "Clark wedding".into())]
+    );
+}
+
+#[test]
+fn what_the_model_takes_from_its_own_tools_is_not_the_persons() {
+    let add = crate::agent::tool("add_guest").unwrap();
+    let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+    let mut a = json!({"name": "add_guest", "party_size": 1}).as_object().unwrap().clone();
+    let heard =
+        Heard { now: "add her sister Ana Ferreira too", before: Some("Add Lucia Ferreira to the list, party of 1.") };
+    arguments(&add.schema, &mut a, heard, "", today, NY);
+    assert_eq!(a["name"], json!("Ana Ferreira"));
+    let search = crate::agent::tool("search_clients").unwrap();
+    let mut a = json!({"query": "search_clients.name = "}).as_object().unwrap().clone();
+    arguments(&search.schema, &mut a, "Do we have a client named Sofia Alvarez?", "", today, NY);
+    assert_eq!(a["query"], json!("Sofia Alvarez"));
+    // An email with an underscore is an email.
+    let mut a = json!({"name": "Jo Lee", "email": "jo_lee@example.com"}).as_object().unwrap().clone();
+    arguments(&add.schema, &mut a, "add Jo Lee, jo_lee@example.com", "", today, NY);
+    assert_eq!(a["email"], json!("jo_lee@example.com"));
+}
+
+#[test]
+fn the_requests_verb_and_not_a_quoted_text_chooses_the_value() {
+    let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+    let status = crate::agent::tool("update_element_status").unwrap();
+    let facts = "- element_id 62: Open bar (beverage), 150 × $35.00, requested";
+    let mut a = json!({"element_id": 62, "status": "proposed"}).as_object().unwrap().clone();
+    arguments(&status.schema, &mut a, "Approve the open bar request.", facts, today, NY);
+    assert_eq!(a["status"], json!("approved"));
+    let change = crate::agent::tool("request_element_change").unwrap();
+    let facts = "- element_id 52: Passed canapés (catering), 60 × $18.00, proposed";
+    let mut a = json!({"action": "add", "element_id": 52, "quantity": 45}).as_object().unwrap().clone();
+    arguments(&change.schema, &mut a, "cut passed canapes to 45 pls", facts, today, NY);
+    assert_eq!(a["action"], json!("change_quantity"));
+    let form = crate::agent::tool("fill_form").unwrap();
+    let mut a = json!({"form": "event"}).as_object().unwrap().clone();
+    let said = "New inquiry came in by email, can you fill in the form? \"Hello, I'd like a space for my engagement party, around 90 guests.\"";
+    arguments(&form.schema, &mut a, said, "", today, NY);
+    assert_eq!(a["form"], json!("inquiry"), "the guests are the email's");
+    let range = crate::agent::tool("list_my_events").unwrap();
+    let mut a = json!({"to": "2026-12-20"}).as_object().unwrap().clone();
+    arguments(&range.schema, &mut a, "List the events I have between Dec 10 and Dec 20.", "", today, NY);
+    assert_eq!((&a["from"], &a["to"]), (&json!("2026-12-10"), &json!("2026-12-20")));
+}
+
+#[test]
+fn the_engine_calls_alone_only_when_nothing_is_left_for_the_model() {
+    let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+    let names = Names::new(vec![("type_name", vec!["Menu tasting".into(), "Venue tour".into()])]);
+    let engine = |tool: &str, heard: Heard<'_>, facts: &str| {
+        engine_arguments(crate::agent::tool(tool).unwrap(), heard, facts, (today, NY), &names).map(Value::Object)
+    };
+    assert_eq!(
+        engine("get_available_slots", "Can we come in for a tasting tommorow?".into(), ""),
+        Some(json!({"type_name": "Menu tasting", "date": "2026-11-23"}))
+    );
+    // Free times listed: the time chosen, and the one type listed, make the booking.
+    let free = "Menu tasting (type_id 2) on Saturday 28 November 2026 is free at 12:00 PM (starts_at 2026-11-28T17:00:00Z) and 1:00 PM (starts_at 2026-11-28T18:00:00Z).";
+    let heard = Heard { now: "the 1pm one works, book it", before: Some("Any tasting slots on Saturday the 28th?") };
+    assert_eq!(
+        engine("book_appointment", heard, free),
+        Some(json!({"type_id": 2, "starts_at": "2026-11-28T18:00:00Z"}))
+    );
+    // A look-up whose arguments are all optional: the defaults (the thread's event).
+    assert_eq!(engine("get_event_details", "what's the status of everything?".into(), ""), Some(json!({})));
+    // Left for the model: a change whose arguments are all optional, a name to write, a time
+    // nobody chose.
+    assert_eq!(engine("update_event_details", "Move the party to the Harbor Room".into(), ""), None);
+    assert_eq!(engine("add_guest", "add her sister too".into(), ""), None);
+    assert_eq!(engine("book_appointment", "book a tasting".into(), free), None);
+}
