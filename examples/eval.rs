@@ -210,18 +210,11 @@ async fn run_case(
                 if small && std::env::var("EVAL_ENGINE").as_deref() != Ok("off") && o.len() == 1 {
                     // As the chat does: the engine's own call when the one tool routed to needs
                     // nothing the model must write (`ground::engine_arguments`).
-                    let facts = [system.as_str()]
-                        .into_iter()
-                        .chain(case.history.iter().filter(|t| t.role != "user").map(|t| t.content.as_str()))
-                        .collect::<Vec<_>>()
-                        .join("\n");
                     let heard = ground::Heard { now: &case.request, before: previous };
-                    let when = (today_of(&case.context), chrono_tz::America::New_York);
-                    let names =
-                        docs.map(|d| if case.agent == AgentKind::Client { &d.client_names } else { &d.staff_names });
                     let fallback = ground::Names::default();
-                    if let Some(args) = ground::engine_arguments(o[0], heard, &facts, when, names.unwrap_or(&fallback))
-                    {
+                    let names = names_for(case, docs).unwrap_or(&fallback);
+                    let facts = facts_of(case, &system);
+                    if let Some(args) = ground::engine_arguments(o[0], heard, &facts, when_of(case), names) {
                         let call = ToolCall {
                             id: "route".into(),
                             name: o[0].name.into(),
@@ -296,20 +289,33 @@ fn grounded(
     else {
         return;
     };
-    // The earlier answer stands for the earlier tool result the chat would hold.
-    let facts: Vec<&str> = [system]
-        .into_iter()
-        .chain(case.history.iter().filter(|t| t.role != "user").map(|t| t.content.as_str()))
-        .collect();
-    // The cases' times are the demo venue's (Harbor Hall, America/New_York).
-    let (today, tz) = (today_of(&case.context), chrono_tz::America::New_York);
+    let (today, tz) = when_of(case);
     let heard = ground::Heard { now: &case.request, before: previous };
-    ground::arguments(&tool.schema, &mut args, heard, &facts.join("\n"), today, tz);
-    if let Some(d) = docs {
-        let names = if case.agent == AgentKind::Client { &d.client_names } else { &d.staff_names };
+    ground::arguments(&tool.schema, &mut args, heard, &facts_of(case, system), today, tz);
+    if let Some(names) = names_for(case, docs) {
         ground::resolve_names(&tool.schema, &mut args, &case.request, previous, names);
     }
     c.arguments = Value::Object(args).to_string();
+}
+
+/// The facts a case's model was given: the system prompt, then the earlier answers (standing for
+/// the earlier tool results the chat would hold).
+fn facts_of(case: &Case, system: &str) -> String {
+    [system]
+        .into_iter()
+        .chain(case.history.iter().filter(|t| t.role != "user").map(|t| t.content.as_str()))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A case's day and time zone: the demo venue's (Harbor Hall, America/New_York).
+fn when_of(case: &Case) -> (chrono::NaiveDate, chrono_tz::Tz) {
+    (today_of(&case.context), chrono_tz::America::New_York)
+}
+
+/// The demo venue's names as the case's person sees them, when a database is given.
+fn names_for<'d>(case: &Case, docs: Option<&'d Documents>) -> Option<&'d ground::Names> {
+    docs.map(|d| if case.agent == AgentKind::Client { &d.client_names } else { &d.staff_names })
 }
 
 #[tokio::main]
