@@ -6,9 +6,23 @@
     var dark = m ? m[1] === "dark" : window.matchMedia("(prefers-color-scheme: dark)").matches;
     document.documentElement.classList.toggle("dark", dark);
   } catch (e) {}
-  window.addEventListener("online", function () {
-    location.reload();
-  });
+  // Back when the server answers, not merely when the browser says it is online: the `online`
+  // event fires once, possibly before the network really carries requests (a reload then lands
+  // here again, with no second event), and never when it was the server that was away.
+  var reloading = false;
+  function comeBack() {
+    if (reloading || navigator.onLine === false) return;
+    fetch("/health", { cache: "no-store" })
+      .then(function (res) {
+        if (res.ok && !reloading) {
+          reloading = true;
+          location.reload();
+        }
+      })
+      .catch(function () {});
+  }
+  window.addEventListener("online", comeBack);
+  setInterval(comeBack, 3000);
   document.getElementById("retry").addEventListener("click", function () {
     location.reload();
   });
