@@ -47,6 +47,13 @@
       slot.replaceChildren.apply(slot, Array.prototype.map.call(main.childNodes, function (n) {
         return document.importNode(n, true);
       }));
+      // One main heading per page, this page's own: the copy's goes one level down.
+      slot.querySelectorAll("h1").forEach(function (h1) {
+        var h2 = document.createElement("h2");
+        h2.className = h1.className;
+        while (h1.firstChild) h2.appendChild(h1.firstChild);
+        h1.replaceWith(h2);
+      });
       if (copy.saved) {
         var t = document.getElementById("saved-at");
         t.dateTime = copy.saved;

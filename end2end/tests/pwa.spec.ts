@@ -85,13 +85,16 @@ test('offline, a reload shows the offline page with the last dashboard; logging 
   await expect(lastSeen).toBeVisible();
   await expect(lastSeen.getByRole('heading', { name: 'Upcoming events' })).toBeVisible();
   await expect(lastSeen).toContainText('Hello, Olivia');
+  // The copy's main heading is a level down: the page has one main heading, its own.
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText("You're offline");
   // Read-only: no chat, no buttons from the copy.
   await expect(lastSeen.locator('button, form, textarea')).toHaveCount(0);
   await page.screenshot({ path: 'test-results/offline.png', fullPage: true });
 
   // Back online, the offline page reloads by itself: the dashboard returns.
   await context.setOffline(false);
-  await expect(page.getByRole('heading', { level: 1 })).toContainText('Hello, Olivia', { timeout: 15_000 });
+  await expect(page.getByRole('heading', { name: "You're offline" })).toBeHidden({ timeout: 15_000 });
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Hello, Olivia');
   await hydrated(page);
   await logOut(page);
   await expect.poll(() => keptDashboard(page)).toBe(false);
