@@ -142,9 +142,30 @@ fn name_words(tool: &str, request: &str) -> usize {
 pub const IMPERATIVE_BONUS: f32 = 0.15;
 
 /// The words the sentences of `request` open with, after their lead-ins ("… Decline it." →
-/// "decline"), read once per request for every tool's [`IMPERATIVE_BONUS`].
+/// "decline"), read once per request for every tool's [`IMPERATIVE_BONUS`]. A clause after a
+/// comma counts when it is only a verb and what it acts on, said before ("the patels one is off,
+/// cancel it"); a longer one is often about something else ("…, so mark the gala as confirmed").
 fn openings(request: &str) -> Vec<String> {
-    request.split(['.', '!', '?', ';', '\n']).filter_map(crate::domain::text::verb_of).collect()
+    use crate::domain::text::{verb_of, LEAD_INS};
+    const ON_IT: &[&str] = &["it", "them", "that", "this", "those", "these", "one"];
+    const AFTER: &[&str] = &["please", "pls", "too", "now", "then", "thanks"];
+    let mut out = Vec::new();
+    for sentence in request.split(['.', '!', '?', ';', '\n']) {
+        out.extend(verb_of(sentence));
+        for clause in sentence.split(',').skip(1) {
+            let words: Vec<String> = clause
+                .split_whitespace()
+                .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
+                .filter(|w| !w.is_empty() && !LEAD_INS.contains(&w.as_str()) && !AFTER.contains(&w.as_str()))
+                .collect();
+            if let [verb, object] = words.as_slice() {
+                if ON_IT.contains(&object.as_str()) {
+                    out.push(verb.clone());
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Whether `request` says a word of outside tool `exposed`'s own name (`weather__get_forecast`:
@@ -307,10 +328,14 @@ pub async fn route_tools(
     previous: Option<&str>,
     facts: &str,
 ) -> Option<ToolScores> {
+    use crate::domain::text::{clip, spelled_out};
     let (examples, probe) = example_vectors(embedder).await?;
-    let mut texts = vec![crate::domain::text::clip(request, 1000).to_string()];
+    // Read as the examples are written: "can u check msgs" is "can you check messages".
+    let request = spelled_out(clip(request, 1000));
+    let request = request.as_ref();
+    let mut texts = vec![request.to_string()];
     if let Some(p) = previous.filter(|p| !p.trim().is_empty()) {
-        texts.push(format!("{} {}", crate::domain::text::clip(p, 500), texts[0]));
+        texts.push(format!("{} {}", spelled_out(clip(p, 500)), texts[0]));
     }
     let e = embedder.clone();
     let vectors = tokio::task::spawn_blocking(move || {
@@ -402,6 +427,8 @@ pub async fn knowledge_scores(
     if !tools.iter().any(|t| t.name == SearchKnowledge::NAME) || request.trim().is_empty() {
         return None;
     }
+    let spelled = crate::domain::text::spelled_out(request);
+    let request: &str = &spelled;
     let scope = Scope { actor, thread_id };
     // One vector of the request serves both comparisons.
     let embedder = k.embedder.clone()?;
@@ -453,6 +480,15 @@ mod tests {
         assert!(!is_question("Add my cousin Laura to the guest list."));
         assert!(!is_question("cancel our tasting"));
         assert!(!is_question(""));
+    }
+
+    #[test]
+    fn a_request_opens_with_its_verb_or_ends_on_one_acting_on_what_it_said() {
+        assert_eq!(openings("We can't do the pizza, the kitchen closes at 11. Decline it."), ["we", "decline"]);
+        assert_eq!(openings("the patels one is off, cancel it please"), ["the", "cancel"]);
+        assert_eq!(openings("the 1pm one works, so book it"), ["the", "book"]);
+        // A longer clause after a comma is often about something else.
+        assert_eq!(openings("Deposit came in, so mark the gala as confirmed"), ["deposit"]);
     }
 
     #[test]

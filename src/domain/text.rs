@@ -123,9 +123,65 @@ pub fn verb_of(request: &str) -> Option<String> {
         .find(|w| !LEAD_INS.contains(&w.as_str()))
 }
 
+/// Chat shorthand and the words it stands for: what a terse request writes ("can u check msgs",
+/// "my appt tmrw") that the router's example requests and its embedding model read best spelled
+/// out. Only forms with one meaning in a venue's chat.
+const SHORTHAND: &[(&str, &str)] = &[
+    ("msg", "message"),
+    ("msgs", "messages"),
+    ("appt", "appointment"),
+    ("appts", "appointments"),
+    ("u", "you"),
+    ("ur", "your"),
+    ("pls", "please"),
+    ("plz", "please"),
+    ("thx", "thanks"),
+    ("tmrw", "tomorrow"),
+    ("tmr", "tomorrow"),
+    ("convo", "conversation"),
+    ("mins", "minutes"),
+    ("hrs", "hours"),
+];
+
+/// `text` with its chat shorthand spelled out ([`SHORTHAND`]), each word by itself, whatever its
+/// case; the rest of the text as it was.
+pub fn spelled_out(text: &str) -> std::borrow::Cow<'_, str> {
+    let long = |w: &str| SHORTHAND.iter().find(|(s, _)| w.eq_ignore_ascii_case(s)).map(|(_, l)| *l);
+    let words = text.split(|c: char| !c.is_alphanumeric());
+    if !words.clone().any(|w| long(w).is_some()) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut word = String::new();
+    for c in text.chars().chain(std::iter::once(' ')) {
+        if c.is_alphanumeric() {
+            word.push(c);
+            continue;
+        }
+        out.push_str(long(&word).unwrap_or(&word));
+        word.clear();
+        out.push(c);
+    }
+    out.pop();
+    std::borrow::Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shorthand_is_spelled_out_word_by_word() {
+        assert_eq!(
+            spelled_out("what did they say re the timeline, can u check msgs?"),
+            "what did they say re the timeline, can you check messages?"
+        );
+        assert_eq!(spelled_out("Appt tmrw?"), "appointment tomorrow?");
+        // Inside a word, or a word that only starts so, it stays.
+        assert_eq!(spelled_out("our menu, plus umbrellas"), "our menu, plus umbrellas");
+        assert!(matches!(spelled_out("nothing to do"), std::borrow::Cow::Borrowed(_)));
+        assert_eq!(spelled_out(""), "");
+    }
 
     #[test]
     fn a_requests_verb_comes_after_its_lead_ins() {

@@ -46,7 +46,42 @@ pub(super) fn entities(facts: &str) -> Vec<(String, f64, String)> {
     for value in results(facts) {
         records(&value, None, &mut out);
     }
+    carried(facts, &mut out);
     out
+}
+
+/// The items of a list written compactly, whose kind only its first item says: "Champagne toast
+/// (element_id 21) requested, Plated dinner (22) confirmed, Wedding cake (26) requested" lists
+/// elements 22 and 26 too. A bare number in brackets after a name is of the kind the line's
+/// first record is, when the line has one.
+fn carried(facts: &str, out: &mut Vec<(String, f64, String)>) {
+    for line in facts.lines() {
+        let Some(key) = line.find("_id ").and_then(|at| {
+            let head = &line[..at];
+            let start = head.rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).map_or(0, |i| i + 1);
+            // Only a kind written in brackets ("(element_id 21)") starts such a list.
+            (start > 0 && line[..start].ends_with('(')).then(|| format!("{}_id", &head[start..]))
+        }) else {
+            continue;
+        };
+        let mut rest = line;
+        while let Some(open) = rest.find('(') {
+            let after = &rest[open + 1..];
+            let digits: String = after.chars().take_while(char::is_ascii_digit).collect();
+            let closed = !digits.is_empty() && after[digits.len()..].starts_with(')');
+            if let (true, Ok(id)) = (closed, digits.parse::<f64>()) {
+                let head = rest[..open].trim_end();
+                let from = head.rfind([',', ';', ':', ')']).map_or(0, |i| i + 1);
+                let name = head[from..].trim();
+                let name = name.strip_prefix("and ").unwrap_or(name).trim();
+                let listed = out.iter().any(|(k, n, _)| *k == key && *n == id);
+                if !name.is_empty() && name.len() <= 60 && !listed {
+                    out.push((key.clone(), id, name.to_string()));
+                }
+            }
+            rest = after;
+        }
+    }
 }
 
 /// The earlier tool results among the facts: each is one line of JSON (a result cut to size no

@@ -4,9 +4,10 @@
 //! these, so [`super::arguments`] cannot ground them; the model leaves the name out or writes its
 //! own ("Venue visit").
 //!
-//! Spaces are not among them: a move names where from and where to ("to the Harbor Room, it's
-//! too cold on the rooftop"), and when the place it goes to is not one of the venue's, the tool
-//! must say so rather than the other place be taken (`update_event_details` resolves the name).
+//! A space is taken only where the request says it is the one the event goes to ("to the Harbor
+//! Room, it's too cold on the rooftop"): a move names where from and where to, and when the place
+//! it goes to is not one of the venue's, the tool must say so (`update_event_details` resolves the
+//! name) rather than the other place be taken.
 
 use super::facts::naming;
 use super::said::words;
@@ -27,7 +28,7 @@ impl Names {
     }
 
     /// The names `actor` may choose among: the appointment types they may book and (for staff)
-    /// the venue's staff. A list that cannot be read is left out: the
+    /// the venue's staff and spaces. A list that cannot be read is left out: the
     /// tool resolves the name itself when it runs.
     pub async fn load(pool: &PgPool, actor: &Actor) -> Self {
         let mut by_key = Vec::new();
@@ -35,6 +36,9 @@ impl Names {
             by_key.push(("type_name", types.into_iter().map(|t| t.name).collect()));
         }
         if actor.is_staff() {
+            if let Ok(spaces) = store::events::spaces(pool, actor).await {
+                by_key.push(("space", spaces.into_iter().map(|s| s.name).collect()));
+            }
             if let Ok(mut conn) = pool.acquire().await {
                 if let Ok(staff) = store::users::staff(&mut conn, actor).await {
                     by_key.push(("assignee", staff.into_iter().map(|m| m.name).collect()));
@@ -52,6 +56,94 @@ impl Names {
 /// Words before the record a request is for ("a task for Priya", "assign it to Marco"): when it
 /// names two records of a kind, the one after these is meant.
 const TARGETS: &[&str] = &["to", "for"];
+
+/// Words before the place an event goes to ("move it to the Harbor Room", "put them in the
+/// ballroom"): a space is taken only after one of these.
+const PLACES: &[&str] = &["to", "into", "in"];
+
+/// Whether `said` (lower-case words) names `name` right after one of `targets`, or after one of
+/// them and "the" ("for Priya", "to the Harbor Room", "into the ballroom").
+fn after_target(name: &str, said: &[String], targets: &[&str]) -> bool {
+    said.windows(2).enumerate().any(|(i, w)| {
+        targets.contains(&w[0].as_str())
+            && match w[1].as_str() {
+                "the" | "our" | "your" => said.get(i + 2).is_some_and(|x| naming(name, std::slice::from_ref(x)) > 0),
+                x => naming(name, &[x.to_string()]) > 0,
+            }
+    })
+}
+
+/// The space the event goes to, of `spaces`: the one named after "to" or "in" ("Move the party
+/// to the Harbor Room, it's too cold on the rooftop"), if only one is.
+fn place<'n>(spaces: &'n [String], said: &[String]) -> Option<&'n str> {
+    let to: Vec<&str> = spaces.iter().filter(|n| after_target(n, said, PLACES)).map(String::as_str).collect();
+    match to.as_slice() {
+        [one] => Some(one),
+        _ => None,
+    }
+}
+
+/// The capitalised name right after "to", "into" or "in" (and "the"): "move it to the Harbor
+/// Room" → "Harbor Room". Not a day or a month ("to Friday", "in February"), nor a name that
+/// opens the request.
+fn proper_place(said: &str) -> Option<String> {
+    const NOT_PLACES: &[&str] = &[
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "i",
+    ];
+    let raw: Vec<&str> = said.split_whitespace().collect();
+    let bare = |w: &str| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '&').to_string();
+    let mut found = Vec::new();
+    for (i, w) in raw.iter().enumerate() {
+        if !PLACES.contains(&bare(w).to_lowercase().as_str()) {
+            continue;
+        }
+        let mut j = i + 1;
+        if raw.get(j).is_some_and(|x| matches!(bare(x).to_lowercase().as_str(), "the" | "our")) {
+            j += 1;
+        }
+        let mut name: Vec<String> = Vec::new();
+        while let Some(x) = raw.get(j) {
+            let b = bare(x);
+            let capital = b.chars().next().is_some_and(char::is_uppercase);
+            if !capital || NOT_PLACES.contains(&b.to_lowercase().as_str()) {
+                break;
+            }
+            name.push(b);
+            // A word that ends a clause ends the name ("to the Harbor Room, it's cold").
+            if x.ends_with([',', '.', '!', '?', ';', ':']) {
+                break;
+            }
+            j += 1;
+        }
+        if !name.is_empty() && name.len() <= 4 {
+            found.push(name.join(" "));
+        }
+    }
+    found.dedup();
+    match found.as_slice() {
+        [one] => Some(one.clone()),
+        _ => None,
+    }
+}
 
 /// Which of `names` the person meant in `said` (lower-case words): the one named by the most
 /// words, if only one is; when several are named, the one right after "for" or "to" ("Tom's list
@@ -73,16 +165,7 @@ fn meant<'n>(names: &'n [String], said: &[String]) -> Option<&'n str> {
         [one] => Some(one),
         [] => None,
         several => {
-            let after: Vec<&str> = several
-                .iter()
-                .copied()
-                .filter(|n| {
-                    let first = words(n).into_iter().next().unwrap_or_default();
-                    said.windows(3).any(|w| {
-                        TARGETS.contains(&w[0].as_str()) && (w[1] == first || (w[1] == "the" && w[2] == first))
-                    })
-                })
-                .collect();
+            let after: Vec<&str> = several.iter().copied().filter(|n| after_target(n, said, TARGETS)).collect();
             match after.as_slice() {
                 [one] => Some(one),
                 _ => None,
@@ -104,8 +187,17 @@ pub fn resolve(schema: &Value, args: &mut Map<String, Value>, now: &str, before:
         if args.get(&id_key).is_some_and(|v| !v.is_null()) {
             continue;
         }
-        let said_now = meant(all, &words(now));
-        let said = said_now.or_else(|| before.and_then(|b| meant(all, &words(b))));
+        let choose = |said: &str| if key == "space" { place(all, &words(said)) } else { meant(all, &words(said)) };
+        let said = choose(now).or_else(|| before.and_then(choose));
+        // A place the event goes to that is none of the venue's ("to the Harbor Room"): the
+        // person's words, for the tool to answer which spaces there are (the model leaves the
+        // space out, and the event stays where it was, silently, or writes the other place).
+        if key == "space" && said.is_none() {
+            if let Some(named) = proper_place(now) {
+                args.insert(key.clone(), Value::String(named));
+            }
+            continue;
+        }
         // Nothing named: the model's name stays for the tool to resolve, or to answer which
         // records there are (a name dropped here would make an unassigned task, silently).
         if let Some(name) = said {
@@ -185,6 +277,36 @@ mod tests {
         let mut a = json!({}).as_object().unwrap().clone();
         resolve(&s, &mut a, "a tasting tomorrow?", None, &two);
         assert!(a.get("type_name").is_none(), "{a:?}");
+    }
+
+    #[test]
+    fn a_space_is_the_one_the_event_goes_to() {
+        let s = crate::agent::tool("update_event_details").unwrap().schema.clone();
+        let spaces =
+            Names::new(vec![("space", vec!["Grand Ballroom".into(), "Harbor Room".into(), "Rooftop Terrace".into()])]);
+        let moved = |said: &str| {
+            let mut a = json!({}).as_object().unwrap().clone();
+            resolve(&s, &mut a, said, None, &spaces);
+            a.get("space").cloned()
+        };
+        assert_eq!(
+            moved("Move the party to the Harbor Room, it's way too cold for the rooftop in February."),
+            Some(json!("Harbor Room"))
+        );
+        assert_eq!(moved("can we put them in the ballroom instead?"), Some(json!("Grand Ballroom")));
+        // Where it is now is not where it goes; a place that is not the venue's is the person's
+        // words, for the tool to answer which spaces there are.
+        assert_eq!(
+            moved("It's too cold on the rooftop, move it to the Garden Pavilion."),
+            Some(json!("Garden Pavilion"))
+        );
+        assert_eq!(moved("How many fit on the rooftop?"), None);
+        assert_eq!(moved("Move it to Friday, in February if need be"), None);
+        assert_eq!(moved("move it to the garden pavilion"), None, "no name written as one");
+        // What the model wrote stays when nothing is said.
+        let mut a = json!({"space": "Library Lounge"}).as_object().unwrap().clone();
+        resolve(&s, &mut a, "use the lounge instead", None, &spaces);
+        assert_eq!(a["space"], json!("Library Lounge"));
     }
 
     #[test]

@@ -396,6 +396,19 @@ fn records_are_read_from_the_ways_answers_list_them() {
         found("You have two: appointment_id 29, Venue tour on Thursday 1 October; appointment_id 30, Menu tasting on Friday"),
         [("appointment_id".into(), 29, "Venue tour".into()), ("appointment_id".into(), 30, "Menu tasting".into())]
     );
+    // A compact list: the first item says the kind, the others only their numbers.
+    assert_eq!(
+        found(
+            "Elements: Champagne toast (element_id 21) requested, Plated dinner (22) confirmed, and Wedding cake (26)."
+        ),
+        [
+            ("element_id".into(), 21, "Champagne toast".into()),
+            ("element_id".into(), 22, "Plated dinner".into()),
+            ("element_id".into(), 26, "Wedding cake".into())
+        ]
+    );
+    // Without a kind on the line, a number in brackets is no record ("a party (12) at 7").
+    assert_eq!(found("The Okafor party (60) at 7pm"), []);
     assert_eq!(
         found("The event (event_id 3): Clark wedding on 2026-12-12"),
         [("event_id".into(), 3, "Clark wedding".into())]
