@@ -83,6 +83,15 @@ fn place<'n>(spaces: &'n [String], said: &[String]) -> Option<&'n str> {
     }
 }
 
+/// Whether `said` asks for the event to go somewhere else ("move", "put", "switch"…), and not
+/// for its title.
+fn moves(said: &str) -> bool {
+    const MOVES: &[&str] = &["move", "moving", "put", "switch", "relocate", "shift", "transfer", "hold", "host"];
+    let said = words(said);
+    said.iter().any(|w| MOVES.contains(&w.as_str()))
+        && !said.iter().any(|w| matches!(w.as_str(), "title" | "rename" | "name"))
+}
+
 /// The capitalised name right after "to", "into" or "in" (and "the"): "move it to the Harbor
 /// Room" → "Harbor Room". Not a day or a month ("to Friday", "in February"), nor a name that
 /// opens the request.
@@ -185,6 +194,10 @@ pub fn resolve(schema: &Value, args: &mut Map<String, Value>, now: &str, before:
         // from the facts: left alone.
         let id_key = format!("{}_id", key.strip_suffix("_name").unwrap_or(key));
         if args.get(&id_key).is_some_and(|v| !v.is_null()) {
+            continue;
+        }
+        // A space only for a move ("change the title to Rooftop Party" names no place).
+        if key == "space" && !moves(now) {
             continue;
         }
         let choose = |said: &str| if key == "space" { place(all, &words(said)) } else { meant(all, &words(said)) };
@@ -301,6 +314,8 @@ mod tests {
             Some(json!("Garden Pavilion"))
         );
         assert_eq!(moved("How many fit on the rooftop?"), None);
+        assert_eq!(moved("Change the title to Rooftop Party"), None, "not a move");
+        assert_eq!(moved("Rename it and move it to Rooftop Party"), None);
         assert_eq!(moved("Move it to Friday, in February if need be"), None);
         assert_eq!(moved("move it to the garden pavilion"), None, "no name written as one");
         // What the model wrote stays when nothing is said.
