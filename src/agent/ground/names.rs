@@ -93,31 +93,8 @@ fn moves(said: &str) -> bool {
 }
 
 /// The capitalised name right after "to", "into" or "in" (and "the"): "move it to the Harbor
-/// Room" → "Harbor Room". Not a day or a month ("to Friday", "in February"), nor a name that
-/// opens the request.
+/// Room" → "Harbor Room". Not a day or a month ("to Friday", "in February").
 fn proper_place(said: &str) -> Option<String> {
-    const NOT_PLACES: &[&str] = &[
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "i",
-    ];
     let raw: Vec<&str> = said.split_whitespace().collect();
     let bare = |w: &str| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '&').to_string();
     let mut found = Vec::new();
@@ -133,7 +110,10 @@ fn proper_place(said: &str) -> Option<String> {
         while let Some(x) = raw.get(j) {
             let b = bare(x);
             let capital = b.chars().next().is_some_and(char::is_uppercase);
-            if !capital || NOT_PLACES.contains(&b.to_lowercase().as_str()) {
+            let lower = b.to_lowercase();
+            let day_or_month = crate::domain::when::WEEKDAYS.iter().any(|(d, _)| *d == lower)
+                || crate::domain::parse::MONTHS.contains(&lower.as_str());
+            if !capital || day_or_month || lower == "i" {
                 break;
             }
             name.push(b);
