@@ -16,6 +16,7 @@
 //!   reply, and the signals they send each other through Postgres.
 //! * `agent` (ssr): agent kinds, their context and instructions, and the tools (one file per domain).
 //! * `jobs` (ssr): the background worker: claims queued jobs and runs them by kind.
+//! * `studio` (ssr): produces the deliverables ordered from specialists (a job's work).
 //! * `scheduling` (ssr): availability, booking rules, iCalendar, reminders.
 //! * `knowledge` (ssr): documents: extraction, chunking, the local embedding model, hybrid
 //!   search, cited answers.
@@ -25,7 +26,7 @@
 //! * `security` (ssr): secrets, tokens and their hashes, passwords, signing.
 //! * [`domain`]: types and parsers shared by both sides; imports nothing of the crate.
 //!
-//! Dependencies flow one way: `web → app → api → state → {chat, jobs} → {agent, cluster} →
+//! Dependencies flow one way: `web → app → api → state → {chat, jobs} → {agent, cluster, studio} →
 //! {scheduling, knowledge} → {llm, store} → security → domain`.
 
 // Every build made through the Makefile erases view types (`--cfg erase_components`); a plain
@@ -56,6 +57,8 @@ pub mod security;
 pub mod state;
 #[cfg(feature = "ssr")]
 pub mod store;
+#[cfg(feature = "ssr")]
+pub mod studio;
 #[cfg(feature = "ssr")]
 pub mod web;
 

@@ -9,7 +9,7 @@
 //! The layers, top to bottom (a module may import only modules of a lower layer):
 //!
 //! ```text
-//! web → app → api → state → {chat, jobs} → {agent, cluster} → {scheduling, knowledge} → {llm, store} → security → domain
+//! web → app → api → state → {chat, jobs} → {agent, cluster, studio} → {scheduling, knowledge} → {llm, store} → security → domain
 //! ```
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -25,6 +25,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("jobs", 6),
     ("agent", 5),
     ("cluster", 5),
+    ("studio", 5),
     ("scheduling", 4),
     ("knowledge", 4),
     ("llm", 3),
@@ -34,8 +35,20 @@ const LAYERS: &[(&str, u8)] = &[
 ];
 
 /// Modules compiled only for the server (`#[cfg(feature = "ssr")] pub mod …` in `lib.rs`).
-const SSR_ONLY: &[&str] =
-    &["web", "state", "chat", "jobs", "cluster", "agent", "scheduling", "knowledge", "llm", "store", "security"];
+const SSR_ONLY: &[&str] = &[
+    "web",
+    "state",
+    "chat",
+    "jobs",
+    "cluster",
+    "agent",
+    "studio",
+    "scheduling",
+    "knowledge",
+    "llm",
+    "store",
+    "security",
+];
 
 /// The rules the issue states in words, checked on their own as well (they also follow from
 /// `LAYERS`), so that a change to the layer table cannot quietly drop one.

@@ -19,6 +19,7 @@ pub mod knowledge;
 pub mod mcp_servers;
 pub mod messages;
 pub mod scheduling;
+pub mod studio;
 pub mod tasks;
 pub mod team;
 pub mod vendors;

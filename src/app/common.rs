@@ -193,6 +193,34 @@ pub fn confirm(message: &str) -> bool {
     }
 }
 
+/// Calls `tick` every `ms` while `on` is true (in the browser only; stopped when it turns false
+/// and when the component goes away).
+pub fn poll_while(on: Memo<bool>, tick: impl Fn() + Clone + 'static, ms: u64) {
+    #[cfg(feature = "hydrate")]
+    {
+        let timer = StoredValue::new_local(None::<IntervalHandle>);
+        Effect::new(move |_| match (on.get(), timer.get_value()) {
+            (true, None) => {
+                let tick = tick.clone();
+                let handle = set_interval_with_handle(tick, std::time::Duration::from_millis(ms)).ok();
+                timer.set_value(handle);
+            }
+            (false, Some(h)) => {
+                h.clear();
+                timer.set_value(None);
+            }
+            _ => {}
+        });
+        on_cleanup(move || {
+            if let Some(h) = timer.try_get_value().flatten() {
+                h.clear();
+            }
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (on, tick, ms);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -52,6 +52,7 @@ fn Nav(user: Option<SessionUser>) -> impl IntoView {
                     {staff.then(|| view! { <A href="/vendors" attr:class="nav-link hidden sm:block">"Vendors"</A> })}
                     <A href="/knowledge" attr:class="nav-link hidden sm:block">"Knowledge"</A>
                     {staff.then(|| view! { <A href="/approvals" attr:class="nav-link hidden sm:block">"Approvals"</A> })}
+                    {staff.then(|| view! { <A href="/studio" attr:class="nav-link hidden sm:block">"Studio"</A> })}
                     {staff.then(|| view! { <A href="/team" attr:class="nav-link hidden sm:block">"Team"</A> })}
                     {owner.then(|| view! { <A href="/insights" attr:class="nav-link hidden sm:block">"Insights"</A> })}
                     {owner.then(|| view! { <A href="/settings/models" attr:class="nav-link hidden sm:block">"Models"</A> })}
@@ -125,6 +126,7 @@ fn UserMenu(user: SessionUser) -> impl IntoView {
                 {user.embed.is_none().then(|| view! { <a href="/settings/api" class="link mt-1 block text-sm">"API keys"</a> })}
                 <a href="/knowledge" class="link mt-1 block text-sm sm:hidden">"Knowledge"</a>
                 {user.role.is_staff().then(|| view! { <a href="/approvals" class="link mt-1 block text-sm sm:hidden">"Approvals"</a> })}
+                {user.role.is_staff().then(|| view! { <a href="/studio" class="link mt-1 block text-sm sm:hidden">"Studio"</a> })}
                 {user.role.is_staff().then(|| view! { <a href="/team" class="link mt-1 block text-sm sm:hidden">"Team"</a> })}
                 {(user.role == crate::domain::Role::Owner).then(|| view! { <a href="/settings/models" class="link mt-1 block text-sm sm:hidden">"Models"</a> })}
                 {(user.role == crate::domain::Role::Owner).then(|| view! { <a href="/settings/embed" class="link mt-1 block text-sm">"Embedded chat"</a> })}

@@ -1,6 +1,6 @@
 //! The UI, compiled twice: rendered to HTML on the server and hydrated in the browser.
 //! `pages/` holds one thin page per route; the features they render live in their own folders
-//! (`auth`, `chat`, `dashboard`, `event`, `forms`, `knowledge`, `scheduling`, `settings`); `common`
+//! (`auth`, `chat`, `dashboard`, `event`, `forms`, `knowledge`, `scheduling`, `settings`, `studio`); `common`
 //! holds the small shared pieces, `layout` the frame around every page, `landing` the visitor's `/`.
 
 mod auth;
@@ -16,6 +16,7 @@ mod layout;
 mod pages;
 mod scheduling;
 mod settings;
+mod studio;
 mod theme;
 
 use crate::api::auth::{AcceptInvite, Login, Logout, ResetPassword, Signup};
@@ -147,6 +148,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/settings/webhooks") view=pages::settings_webhooks::WebhookSettingsPage ssr=SsrMode::Async />
                     <Route path=path!("/settings/tools") view=pages::settings_tools::ToolSettingsPage ssr=SsrMode::Async />
                     <Route path=path!("/approvals") view=pages::approvals::ApprovalsPage ssr=SsrMode::Async />
+                    <Route path=path!("/studio") view=pages::studio::StudioPage ssr=SsrMode::Async />
+                    <Route path=path!("/studio/:id") view=pages::studio_order::StudioOrderPage ssr=SsrMode::Async />
                     <Route path=path!("/book") view=pages::book::BookPage ssr=SsrMode::Async />
                     <Route path=path!("/calendar") view=pages::calendar::CalendarPage ssr=SsrMode::Async />
                     <Route path=path!("/settings/scheduling") view=pages::settings_scheduling::SchedulingSettingsPage ssr=SsrMode::Async />

@@ -124,6 +124,13 @@ impl Hub {
 }
 
 /// A venue's stored provider as the models layer takes it.
+/// The studio's runs write with the venue's default model.
+impl crate::studio::Models for Hub {
+    fn default_model(&self, venue_id: i64) -> futures_util::future::BoxFuture<'_, Option<ResolvedModel>> {
+        Box::pin(async move { self.resolve_model(venue_id, None, None).await.ok() })
+    }
+}
+
 fn hosted(row: ProviderRow) -> HostedConfig {
     HostedConfig { name: row.name, kind: row.kind, base_url: row.base_url, api_key: row.api_key, models: row.models }
 }

@@ -107,6 +107,7 @@ pub mod knowledge;
 pub mod markdown;
 pub mod mcp_servers;
 pub mod scheduling;
+pub mod studio;
 pub mod text;
 pub mod webhooks;
 pub mod when;

@@ -32,6 +32,14 @@ pub fn clip_marked(s: &str, max_chars: usize, marker: &str) -> String {
     }
 }
 
+/// `text` in a code fence that no line of it can close (longer than any run of backticks in it):
+/// how text people wrote is quoted to a model, as data.
+pub fn fenced(text: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest.max(2) + 1);
+    format!("{fence}text\n{}\n{fence}", text.trim_end())
+}
+
 /// Escapes text for an HTML attribute value or element body.
 pub fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

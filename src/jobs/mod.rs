@@ -31,19 +31,42 @@ pub enum JobError {
     /// A webhook's receiver did not take a delivery (tried again later).
     #[error("{0}")]
     Webhook(String),
+    #[error(transparent)]
+    Studio(#[from] crate::studio::StudioError),
+    /// A studio order came to a worker that has no models (a runner built without them).
+    #[error("this worker cannot produce deliverables (no models)")]
+    NoModels,
 }
 
-/// What jobs run with: the knowledge base (indexing) and the client that sends webhooks.
+/// What jobs run with: the knowledge base (indexing), the client that sends webhooks, and the
+/// venues' models (the studio's deliverables).
 #[derive(Clone)]
 pub struct Runner {
     pub knowledge: Arc<Knowledge>,
     pub webhooks: webhooks::Sender,
+    pub models: Option<Arc<dyn crate::studio::Models>>,
 }
 
 impl Runner {
     /// `outbound`: the operator's private hosts webhooks may reach (`CONCIERGE_OUTBOUND_ALLOW`).
     pub fn new(knowledge: Arc<Knowledge>, outbound: OutboundPolicy) -> Self {
-        Self { knowledge, webhooks: webhooks::Sender::new(outbound) }
+        Self { knowledge, webhooks: webhooks::Sender::new(outbound), models: None }
+    }
+
+    /// The runner, producing the studio's deliverables with `models`.
+    pub fn with_models(mut self, models: Arc<dyn crate::studio::Models>) -> Self {
+        self.models = Some(models);
+        self
+    }
+}
+
+/// How long a failed job waits before its next attempt: a studio order, which a person is
+/// waiting for, 10 s then 20 s; other jobs 1, 4, 9… minutes.
+fn backoff(job: &Job) -> Duration {
+    if job.kind == crate::store::studio::JOB {
+        crate::studio::backoff(job.attempts)
+    } else {
+        Duration::minutes(i64::from(job.attempts).pow(2))
     }
 }
 
@@ -55,9 +78,14 @@ pub async fn run_due(pool: &PgPool, r: &Runner, now: DateTime<Utc>) -> Result<us
         ran += 1;
         if let Err(e) = run_one(pool, r, &job, now).await {
             tracing::warn!(job = job.id, kind = job.kind, attempt = job.attempts, error = %e, "job failed");
-            jobs::fail(pool, &job, &e.to_string(), now).await?;
+            jobs::fail(pool, &job, &e.to_string(), now, backoff(&job)).await?;
             if job.kind == knowledge::INDEX_JOB {
                 index_failed(pool, &job, &e).await;
+            }
+            if let JobError::Studio(studio) = &e {
+                crate::studio::failed(pool, &job, studio).await;
+            } else if job.kind == crate::store::studio::JOB {
+                crate::studio::failed(pool, &job, &crate::studio::StudioError::Model(e.to_string())).await;
             }
         }
     }
@@ -73,6 +101,11 @@ async fn run_one(pool: &PgPool, r: &Runner, job: &Job, now: DateTime<Utc>) -> Re
         knowledge::INDEX_JOB => {
             let outcome = knowledge::index::run(pool, &r.knowledge, job).await?;
             tracing::info!(job = job.id, ?outcome, "indexing job");
+        }
+        crate::store::studio::JOB => {
+            let models = r.models.as_deref().ok_or(JobError::NoModels)?;
+            let outcome = crate::studio::run(pool, models, job).await?;
+            tracing::info!(job = job.id, ?outcome, "studio job");
         }
         crate::store::webhooks::JOB => {
             let outcome = webhooks::run(pool, &r.webhooks, job).await?;

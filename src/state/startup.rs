@@ -81,8 +81,7 @@ pub async fn start(leptos_options: LeptosOptions, config: Config) -> Result<AppS
     // Background jobs (appointment reminders, document indexing, webhook deliveries): due ones
     // are run every 5 s and as soon as one is queued, including any a previous run left behind.
     let llm_config = crate::llm::catalog::LlmConfig::from_lookup(|k| std::env::var(k).ok())?;
-    let runner = crate::jobs::Runner::new(knowledge.clone(), llm_config.outbound.clone());
-    crate::jobs::spawn_worker(pool.clone(), std::sync::Arc::new(runner), Duration::from_secs(5));
+    let jobs_outbound = llm_config.outbound.clone();
 
     let name = config.instance.clone().unwrap_or_else(|| instance_name(&leptos_options));
     let nats = config
@@ -95,7 +94,12 @@ pub async fn start(leptos_options: LeptosOptions, config: Config) -> Result<AppS
     let llm = tokio::task::spawn_blocking(move || crate::llm::Llm::new(llm_config)).await?;
     let catalog = llm.catalog(0, &[]);
     tracing::info!(models = ?catalog.view().models.iter().map(|m| m.id.clone()).collect::<Vec<_>>(), default = catalog.default_model(), "models");
-    Ok(AppState::among(leptos_options, pool, config, llm, knowledge, cluster))
+    let state = AppState::among(leptos_options, pool, config, llm, knowledge.clone(), cluster);
+    // The studio's deliverables are written with the venue's models, so the worker starts once
+    // the chat engine that knows them does.
+    let runner = crate::jobs::Runner::new(knowledge, jobs_outbound).with_models(state.chat.clone());
+    crate::jobs::spawn_worker(state.pool.clone(), std::sync::Arc::new(runner), Duration::from_secs(5));
+    Ok(state)
 }
 
 /// This process's name when `CONCIERGE_INSTANCE` is not set: the machine's and the port's.

@@ -25,6 +25,11 @@ pub enum Priority {
     Background = 0,
     /// Someone is waiting for it (a file attached in a chat, whose reply waits for its index).
     Waited = 10,
+    /// A deliverable ordered in the studio, by the priority its orderer chose: above background
+    /// work, below a chat's attachment.
+    StudioLow = 2,
+    StudioNormal = 4,
+    StudioHigh = 6,
 }
 
 /// Adds a job; with a `dedupe_key` already queued, keeps the first one. Of the jobs due, the
@@ -51,10 +56,36 @@ pub async fn enqueue(
     .await?;
     let new = done.rows_affected() == 1;
     if new {
-        // Sent when the transaction commits: the workers of every process wake for it.
-        sqlx::query("select pg_notify('concierge_jobs', $1)").bind(kind).execute(conn).await?;
+        notify(conn, kind).await?;
     }
     Ok(new)
+}
+
+/// Adds a job due now that is tried at most `max_attempts` times; returns its id.
+pub async fn enqueue_now(
+    conn: &mut PgConnection,
+    kind: &str,
+    payload: &serde_json::Value,
+    priority: Priority,
+    max_attempts: i32,
+) -> StoreResult<i64> {
+    let id = sqlx::query_scalar(
+        "insert into jobs (kind, payload, priority, max_attempts) values ($1, $2, $3, $4) returning id",
+    )
+    .bind(kind)
+    .bind(sqlx::types::Json(payload))
+    .bind(priority as i16)
+    .bind(max_attempts)
+    .fetch_one(&mut *conn)
+    .await?;
+    notify(conn, kind).await?;
+    Ok(id)
+}
+
+/// Wakes the workers of every process (sent when the transaction commits).
+async fn notify(conn: &mut PgConnection, kind: &str) -> StoreResult<()> {
+    sqlx::query("select pg_notify('concierge_jobs', $1)").bind(kind).execute(conn).await?;
+    Ok(())
 }
 
 /// Claims one job due at `now` that no live lease holds, for `lease`: the highest priority first,
@@ -85,10 +116,9 @@ pub async fn finish(conn: &mut PgConnection, job_id: i64) -> StoreResult<()> {
     Ok(())
 }
 
-/// Records a failed attempt: tried again after a back-off (1, 4, 9… minutes) until
-/// `max_attempts`, after which the job stays, with its error, for people to look at.
-pub async fn fail(pool: &PgPool, job: &Job, error: &str, now: DateTime<Utc>) -> StoreResult<()> {
-    let backoff = Duration::minutes(i64::from(job.attempts).pow(2));
+/// Records a failed attempt: tried again after `backoff` until `max_attempts`, after which the
+/// job stays, with its error, for people to look at.
+pub async fn fail(pool: &PgPool, job: &Job, error: &str, now: DateTime<Utc>, backoff: Duration) -> StoreResult<()> {
     sqlx::query("update jobs set locked_until = $2, last_error = $3 where id = $1")
         .bind(job.id)
         .bind(now + backoff)

@@ -31,6 +31,7 @@ pub mod resets;
 pub mod scheduling;
 pub mod scheduling_settings;
 pub mod services;
+pub mod studio;
 pub mod tasks;
 pub mod users;
 pub mod vendors;

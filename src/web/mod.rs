@@ -20,6 +20,7 @@ mod metrics;
 pub mod openai;
 mod pwa;
 mod router;
+mod studio;
 
 pub use router::app;
 

@@ -20,6 +20,7 @@ mod openai;
 mod pages;
 mod reset;
 mod scheduling;
+mod studio;
 mod tenancy;
 mod web;
 mod webhooks;
@@ -111,7 +112,7 @@ pub async fn spawn_with_knowledge(
     let llm = concierge::llm::Llm::new(config);
     let knowledge = std::sync::Arc::new(concierge::knowledge::Knowledge::new(&kconfig).expect("knowledge"));
     let state = AppState::new(conf.leptos_options, pool.clone(), server, llm, knowledge.clone());
-    let jobs = concierge::jobs::Runner::new(knowledge.clone(), jobs_outbound);
+    let jobs = concierge::jobs::Runner::new(knowledge.clone(), jobs_outbound).with_models(state.chat.clone());
     TestApp { router: app(state), pool, knowledge, jobs }
 }
 
@@ -157,7 +158,7 @@ pub async fn spawn_instance_via(
     );
     let state =
         AppState::among(conf.leptos_options, own.clone(), Config::default(), llm, knowledge.clone(), cluster.clone());
-    let jobs = concierge::jobs::Runner::new(knowledge.clone(), jobs_outbound);
+    let jobs = concierge::jobs::Runner::new(knowledge.clone(), jobs_outbound).with_models(state.chat.clone());
     (TestApp { router: app(state), pool: own, knowledge, jobs }, cluster)
 }
 

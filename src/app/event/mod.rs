@@ -3,6 +3,7 @@
 //! tab loads its own data and refreshes after its own changes.
 
 mod contract;
+mod documents;
 mod elements;
 mod guests;
 mod messages;

@@ -3,6 +3,7 @@
 //! member who opens the other side's address is sent to their own, anyone else gets a 404.
 
 use super::contract::ContractTab;
+use super::documents::DocumentsTab;
 use super::elements::ElementsTab;
 use super::guests::GuestsTab;
 use super::messages::MessagesTab;
@@ -28,6 +29,7 @@ const STAFF_TABS: &[(&str, &str)] = &[
     ("tasks", "Tasks"),
     ("messages", "Messages"),
     ("contract", "Contract"),
+    ("documents", "Documents"),
     ("agent", "Agent"),
 ];
 
@@ -36,6 +38,7 @@ const CLIENT_TABS: &[(&str, &str)] = &[
     ("guests", "Guests"),
     ("elements", "Plan"),
     ("contract", "Contract"),
+    ("documents", "Documents"),
     ("messages", "Messages"),
     ("assistant", "Assistant"),
 ];
@@ -123,6 +126,7 @@ pub fn EventScreen(id: Memo<Option<i64>>, side: Side) -> impl IntoView {
                                 "tasks" => view! { <TasksTab event_id /> }.into_any(),
                                 "messages" => view! { <MessagesTab event_id /> }.into_any(),
                                 "contract" => view! { <ContractTab event_id /> }.into_any(),
+                                "documents" => view! { <DocumentsTab event_id staff /> }.into_any(),
                                 "agent" => view! {
                                     <div class="mt-4"><AgentPanel agent=AgentKind::VenueEvent event_id=Some(event_id) title="Event agent" /></div>
                                 }.into_any(),

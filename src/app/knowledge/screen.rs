@@ -59,32 +59,8 @@ fn StaffKnowledge(list: Vec<DocumentSummary>, q: Memo<String>, results: SearchRe
 /// While a document is queued, extracting or embedding, loads the list again every two seconds
 /// (in the browser only; stopped when all are ready or failed, and when the page goes away).
 fn poll_while_indexing(lib: Library) {
-    #[cfg(feature = "hydrate")]
-    {
-        let indexing = Memo::new(move |_| lib.indexing());
-        let timer = StoredValue::new_local(None::<IntervalHandle>);
-        Effect::new(move |_| {
-            let on = indexing.get();
-            match (on, timer.get_value()) {
-                (true, None) => {
-                    let handle = set_interval_with_handle(move || lib.poll(), std::time::Duration::from_secs(2)).ok();
-                    timer.set_value(handle);
-                }
-                (false, Some(h)) => {
-                    h.clear();
-                    timer.set_value(None);
-                }
-                _ => {}
-            }
-        });
-        on_cleanup(move || {
-            if let Some(h) = timer.try_get_value().flatten() {
-                h.clear();
-            }
-        });
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = lib;
+    let indexing = Memo::new(move |_| lib.indexing());
+    crate::app::common::poll_while(indexing, move || lib.poll(), 2000);
 }
 
 #[component]

@@ -28,6 +28,8 @@ pub mod settings_scheduling;
 pub mod settings_tools;
 pub mod settings_webhooks;
 pub mod signup;
+pub mod studio;
+pub mod studio_order;
 pub mod team;
 pub mod usage;
 pub mod vendors;

@@ -1,0 +1,387 @@
+//! The studio: orders go to the job queue by priority and are produced by a worker with the
+//! scripted model (retried with back-off, failed after three attempts, resumed once after a worker
+//! died, never produced once cancelled, stopped when cancelled mid-run); versions are reviewed,
+//! regenerated with feedback, edited, approved, downloaded and shared with the event's client;
+//! owners edit the specialists; nobody outside the venue's team reaches an order.
+
+use super::*;
+use chrono::{Duration, Utc};
+use serde_json::Value;
+
+async fn order(app: &TestApp, s: &str, specialist: &str, event: Option<i64>, brief: &str, priority: &str) -> Reply {
+    let event = event.map(|e| e.to_string());
+    let mut form = vec![("input[specialist]", specialist), ("input[brief]", brief), ("input[priority]", priority)];
+    if let Some(e) = &event {
+        form.push(("input[event_id]", e.as_str()));
+    }
+    app.call(Some(s), "order_deliverable", &form).await
+}
+
+async fn placed(app: &TestApp, s: &str, specialist: &str, event: Option<i64>, brief: &str, priority: &str) -> i64 {
+    let r = order(app, s, specialist, event, brief, priority).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.json().as_i64().unwrap()
+}
+
+async fn view(app: &TestApp, s: &str, id: i64) -> Value {
+    let r = app.call(Some(s), "studio_order", &[("id", &id.to_string())]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.json()
+}
+
+async fn run(app: &TestApp, at: chrono::DateTime<Utc>) -> usize {
+    concierge::jobs::run_due(&app.pool, &app.jobs, at).await.unwrap()
+}
+
+fn status(v: &Value) -> &str {
+    v["order"]["status"].as_str().unwrap()
+}
+
+#[sqlx::test]
+async fn an_order_is_produced_reviewed_regenerated_approved_downloaded_and_shared(pool: PgPool) {
+    let app = spawn(pool).await;
+    let owner = app.login(OWNER).await;
+    let event = app.event_id(EMMA_EVENT).await;
+
+    let studio = app.call(Some(&owner), "studio", &[]).await;
+    assert_eq!(studio.status, StatusCode::OK, "{}", studio.body);
+    let names: Vec<String> = studio.json()["specialists"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap().to_string())
+        .collect();
+    for want in [
+        "Proposal Writer",
+        "Timeline Planner",
+        "Menu & Card Designer",
+        "Vendor Brief Writer",
+        "Follow-up Writer",
+        "Social Post Writer",
+    ] {
+        assert!(names.iter().any(|n| n == want), "{names:?}");
+    }
+
+    let id = placed(&app, &owner, "proposal-writer", Some(event), "Mention the terrace ceremony.", "high").await;
+    assert_eq!(status(&view(&app, &owner, id).await), "queued");
+    assert_eq!(run(&app, Utc::now()).await, 1);
+    let v = view(&app, &owner, id).await;
+    assert_eq!(status(&v), "ready", "{v}");
+    let first = v["versions"][0]["body"].as_str().unwrap().to_string();
+    assert!(first.starts_with("# Proposal Writer · Emma & Daniel's Wedding\n"), "{first}");
+    // The brief reached the model (the scripted one echoes the request it was given).
+    assert!(first.contains("Mention the terrace ceremony."), "{first}");
+    // The prices come from the store, not the model: the event's elements and their total.
+    let total: i64 = sqlx::query_scalar(
+        "select coalesce(sum(quantity * price_cents), 0)::int8 from elements
+          where event_id = $1 and status <> 'declined' and price_cents > 0",
+    )
+    .bind(event)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!(total > 0);
+    assert!(
+        first.contains("## Pricing")
+            && first.contains(&format!("**Total: {}**", concierge::domain::format_money(total))),
+        "{first}"
+    );
+    assert_eq!(v["versions"][0]["source"], "generated");
+    // The person who ordered it hears it is ready.
+    let bell = app.call(Some(&owner), "notifications", &[]).await.json();
+    assert!(bell["items"][0]["body"].as_str().unwrap().contains("Proposal Writer is ready"), "{bell}");
+    assert_eq!(bell["items"][0]["link"], format!("/studio/{id}"));
+    assert_eq!(v["versions"][0]["model"], "scripted/instant");
+
+    // Regenerate with feedback: a second version, made from the first and the feedback.
+    let r =
+        app.call(Some(&owner), "regenerate_order", &[("id", &id.to_string()), ("feedback", "Shorter, please.")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(run(&app, Utc::now()).await, 1);
+    let v = view(&app, &owner, id).await;
+    assert_eq!(v["versions"].as_array().unwrap().len(), 2);
+    assert_eq!(v["versions"][0]["number"], 2);
+    assert_eq!(v["versions"][0]["feedback"], "Shorter, please.");
+    assert!(v["versions"][0]["body"].as_str().unwrap().contains("Shorter, please."));
+
+    // Sharing needs an approved version; the client sees only what was shared.
+    let emma = app.login(EMMA).await;
+    let shared = |s: String| {
+        let app = &app;
+        async move { app.call(Some(&s), "shared_deliverables", &[("event_id", &event.to_string())]).await }
+    };
+    assert_eq!(shared(emma.clone()).await.json(), serde_json::json!([]));
+    let r = app.call(Some(&owner), "share_deliverable", &[("id", &id.to_string()), ("shared", "true")]).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    let r = app.call(Some(&owner), "approve_deliverable", &[("id", &id.to_string()), ("number", "1")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = app.call(Some(&owner), "share_deliverable", &[("id", &id.to_string()), ("shared", "true")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let seen = shared(emma.clone()).await.json();
+    assert_eq!(seen.as_array().unwrap().len(), 1, "{seen}");
+    assert_eq!(seen[0]["body"].as_str().unwrap(), first, "the approved version, not the newest");
+
+    // Another client reaches neither this event's documents nor the order.
+    let james = app.login(JAMES).await;
+    assert_eq!(shared(james.clone()).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.call(Some(&james), "studio_order", &[("id", &id.to_string())]).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.call(Some(&emma), "studio", &[]).await.status, StatusCode::FORBIDDEN);
+    let rival = app.rival_venue().await;
+    assert_eq!(app.call(Some(&rival), "studio_order", &[("id", &id.to_string())]).await.status, StatusCode::NOT_FOUND);
+    let r = app.call(Some(&rival), "approve_deliverable", &[("id", &id.to_string()), ("number", "2")]).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+
+    // The download: the approved version as Markdown, for the venue's team only.
+    let get = |s: Option<String>, path: String| {
+        let app = &app;
+        async move {
+            let mut req = Request::get(path);
+            if let Some(s) = s {
+                req = req.header(header::COOKIE, format!("concierge_session={s}"));
+            }
+            app.send(req.body(Body::empty()).unwrap()).await
+        }
+    };
+    let md = get(Some(owner.clone()), format!("/studio/orders/{id}/deliverable.md")).await;
+    assert_eq!(md.status, StatusCode::OK);
+    assert_eq!(md.body, first);
+    assert!(md.headers[header::CONTENT_DISPOSITION].to_str().unwrap().contains(&format!("proposal-writer-{id}.md")));
+    let v2 = get(Some(owner.clone()), format!("/studio/orders/{id}/deliverable.md?version=2")).await;
+    assert!(v2.body.contains("Shorter, please."));
+    assert_eq!(
+        get(Some(emma.clone()), format!("/studio/orders/{id}/deliverable.md")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(get(Some(rival), format!("/studio/orders/{id}/deliverable.md")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(get(None, format!("/studio/orders/{id}/deliverable.md")).await.status, StatusCode::UNAUTHORIZED);
+
+    // A hand edit is a new version to review: the approval and the sharing are withdrawn.
+    let r = app
+        .call(Some(&owner), "edit_deliverable", &[("id", &id.to_string()), ("body", "# Our proposal\n\nBy hand.")])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json(), 3);
+    let v = view(&app, &owner, id).await;
+    assert_eq!(status(&v), "ready");
+    assert_eq!(v["versions"][0]["source"], "edited");
+    assert_eq!(v["versions"][0]["author_name"], "Olivia Reyes");
+    assert_eq!(shared(emma).await.json(), serde_json::json!([]));
+    let r = app.call(Some(&owner), "edit_deliverable", &[("id", &id.to_string()), ("body", "   ")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[sqlx::test]
+async fn orders_are_taken_by_priority_and_fail_after_three_attempts_with_backoff(pool: PgPool) {
+    let app = spawn(pool).await;
+    let staff = app.login(STAFF).await;
+    let low = placed(&app, &staff, "social-post-writer", None, "Spring open house.", "low").await;
+    let normal = placed(&app, &staff, "social-post-writer", None, "Summer terrace.", "normal").await;
+    let high = placed(&app, &staff, "social-post-writer", None, "New Year's Eve.", "high").await;
+    assert_eq!(run(&app, Utc::now()).await, 3);
+    let started: Vec<i64> =
+        sqlx::query_scalar("select id from studio_orders order by started_at").fetch_all(&app.pool).await.unwrap();
+    assert_eq!(started, vec![high, normal, low]);
+
+    // The scripted model fails midway whenever the request says so.
+    let id = placed(&app, &staff, "social-post-writer", None, "Please fail midway.", "normal").await;
+    let now = Utc::now();
+    assert_eq!(run(&app, now).await, 1);
+    let v = view(&app, &staff, id).await;
+    assert_eq!(status(&v), "queued", "{v}");
+    assert_eq!(v["attempts"], 1);
+    assert!(!v["error"].as_str().unwrap().is_empty());
+    // Backed off: not again at once, again after 10 s, then after 20 more.
+    assert_eq!(run(&app, now + Duration::seconds(5)).await, 0);
+    assert_eq!(run(&app, now + Duration::seconds(11)).await, 1);
+    assert_eq!(run(&app, now + Duration::seconds(25)).await, 0);
+    assert_eq!(run(&app, now + Duration::seconds(32)).await, 1);
+    let v = view(&app, &staff, id).await;
+    assert_eq!(status(&v), "failed", "{v}");
+    assert_eq!(v["attempts"], 3);
+    assert_eq!(v["versions"], serde_json::json!([]));
+    // Dead: kept for people to see, never run again.
+    assert_eq!(run(&app, now + Duration::hours(1)).await, 0);
+    let dead: i64 = sqlx::query_scalar(
+        "select count(*) from jobs where kind = 'studio.order' and attempts >= max_attempts and done_at is null",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(dead, 1);
+    // Try again: a fresh job with three attempts of its own.
+    let r = app.call(Some(&staff), "regenerate_order", &[("id", &id.to_string()), ("feedback", "")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let v = view(&app, &staff, id).await;
+    assert_eq!((status(&v), v["attempts"].as_i64()), ("queued", Some(0)));
+}
+
+#[sqlx::test]
+async fn a_worker_that_died_mid_job_leaves_it_to_be_done_once(pool: PgPool) {
+    let app = spawn(pool).await;
+    let staff = app.login(STAFF).await;
+    let event = app.event_id(EMMA_EVENT).await;
+    let id = placed(&app, &staff, "timeline-planner", Some(event), "", "normal").await;
+    let now = Utc::now();
+    // A worker claims the job and dies without a word.
+    let job = concierge::store::jobs::claim(&app.pool, now, Duration::seconds(30)).await.unwrap().unwrap();
+    assert_eq!(job.kind, "studio.order");
+    assert_eq!(run(&app, now + Duration::seconds(10)).await, 0, "its lease still holds");
+    assert_eq!(run(&app, now + Duration::seconds(31)).await, 1);
+    assert_eq!(run(&app, now + Duration::minutes(20)).await, 0);
+    let v = view(&app, &staff, id).await;
+    assert_eq!(status(&v), "ready");
+    assert_eq!(v["versions"].as_array().unwrap().len(), 1);
+    let body = v["versions"][0]["body"].as_str().unwrap();
+    // The run-of-show's times are the event's own (4:00 PM to 11:00 PM in the demo).
+    assert!(
+        body.contains("## Run of show") && body.contains("| 4:00 PM | Event begins in the Garden Terrace |"),
+        "{body}"
+    );
+    assert!(body.contains("| 11:00 PM | Event ends; vendors load out |"), "{body}");
+}
+
+#[sqlx::test]
+async fn a_cancelled_order_is_never_produced_and_one_cancelled_mid_run_stops(pool: PgPool) {
+    let app = spawn_with_delay(pool, std::time::Duration::from_millis(20)).await;
+    let staff = app.login(STAFF).await;
+    let id = placed(&app, &staff, "social-post-writer", None, "Autumn menu.", "normal").await;
+    let r = app.call(Some(&staff), "cancel_order", &[("id", &id.to_string())]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(run(&app, Utc::now()).await, 0);
+    let v = view(&app, &staff, id).await;
+    assert_eq!((status(&v), v["versions"].as_array().unwrap().len()), ("cancelled", 0));
+    let r = app.call(Some(&staff), "cancel_order", &[("id", &id.to_string())]).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+
+    // Mid-run: the worker sees the cancel at its next progress write and stops.
+    let id = placed(&app, &staff, "social-post-writer", None, "A long reply about the garden.", "normal").await;
+    let (pool, jobs) = (app.pool.clone(), app.jobs.clone());
+    let worker = tokio::spawn(async move { concierge::jobs::run_due(&pool, &jobs, Utc::now()).await.unwrap() });
+    let mut seen_partial = false;
+    for _ in 0..200 {
+        let v = view(&app, &staff, id).await;
+        if status(&v) == "running" && !v["partial"].as_str().unwrap().is_empty() {
+            seen_partial = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    assert!(seen_partial, "the text so far shows while it runs");
+    let r = app.call(Some(&staff), "cancel_order", &[("id", &id.to_string())]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(tokio::time::timeout(std::time::Duration::from_secs(10), worker).await.unwrap().unwrap(), 1);
+    let v = view(&app, &staff, id).await;
+    assert_eq!((status(&v), v["versions"].as_array().unwrap().len()), ("cancelled", 0));
+    let open: i64 = sqlx::query_scalar("select count(*) from jobs where kind = 'studio.order' and done_at is null")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(open, 0);
+}
+
+#[sqlx::test]
+async fn bad_orders_are_refused_with_the_field_at_fault(pool: PgPool) {
+    let app = spawn(pool).await;
+    let staff = app.login(STAFF).await;
+    let field = |r: &Reply| r.body.clone();
+    let r = order(&app, &staff, "proposal-writer", None, "", "normal").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(field(&r).contains("event_id"), "{}", r.body);
+    let r = order(&app, &staff, "no-such-writer", None, "", "normal").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(field(&r).contains("specialist"));
+    let r = order(&app, &staff, "social-post-writer", None, &"x".repeat(4001), "normal").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = order(&app, &staff, "social-post-writer", None, "", "urgent").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    // Another venue's event is not one to order for.
+    let rival = app.rival_venue().await;
+    let event = app.event_id(EMMA_EVENT).await;
+    let r = order(&app, &rival, "follow-up-writer", Some(event), "", "normal").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(field(&r).contains("event_id"));
+    // Clients and vendors order nothing.
+    let emma = app.login(EMMA).await;
+    let r = order(&app, &emma, "social-post-writer", None, "", "normal").await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.call(Some(&staff), "studio_order", &[("id", "0")]).await.status, StatusCode::NOT_FOUND);
+    let none: i64 = sqlx::query_scalar("select count(*) from studio_orders").fetch_one(&app.pool).await.unwrap();
+    assert_eq!(none, 0);
+}
+
+#[sqlx::test]
+async fn owners_edit_the_specialists_and_orders_keep_the_text_they_were_placed_with(pool: PgPool) {
+    let app = spawn(pool).await;
+    let owner = app.login(OWNER).await;
+    let staff = app.login(STAFF).await;
+    let save = |s: String, slug: &'static str, name: &'static str, instructions: &'static str| {
+        let app = &app;
+        async move {
+            app.call(
+                Some(&s),
+                "save_specialist",
+                &[
+                    ("input[slug]", slug),
+                    ("input[name]", name),
+                    ("input[role]", "Writes things."),
+                    ("input[instructions]", instructions),
+                    ("input[needs_event]", "false"),
+                ],
+            )
+            .await
+        }
+    };
+    assert_eq!(
+        save(staff.clone(), "proposal-writer", "Proposal Writer", "Be brief.").await.status,
+        StatusCode::FORBIDDEN
+    );
+    let r = save(owner.clone(), "proposal-writer", "Proposal Writer", "Always mention our rooftop.").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let listed = app.call(Some(&staff), "studio", &[]).await.json();
+    let proposal =
+        listed["specialists"].as_array().unwrap().iter().find(|s| s["slug"] == "proposal-writer").unwrap().clone();
+    assert_eq!(
+        (proposal["customised"].as_bool(), proposal["instructions"].as_str()),
+        (Some(true), Some("Always mention our rooftop."))
+    );
+
+    let event = app.event_id(EMMA_EVENT).await;
+    let id = placed(&app, &staff, "proposal-writer", Some(event), "", "normal").await;
+    let r = app.call(Some(&owner), "reset_specialist", &[("slug", "proposal-writer")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let kept: String = sqlx::query_scalar("select instructions from studio_orders where id = $1")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(kept, "Always mention our rooftop.");
+    let listed = app.call(Some(&staff), "studio", &[]).await.json();
+    let proposal =
+        listed["specialists"].as_array().unwrap().iter().find(|s| s["slug"] == "proposal-writer").unwrap().clone();
+    assert_eq!(proposal["customised"], false);
+
+    // The venue's own: added, ordered from, refused twice, removed.
+    let r = save(owner.clone(), "", "Wine Pairing Writer", "Suggest a wine for each course.").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = save(owner.clone(), "", "Wine Pairing Writer", "Again.").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let r = save(owner.clone(), "", "Proposal Writer", "A copy.").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let own = placed(&app, &staff, "wine-pairing-writer", None, "Spring menu.", "normal").await;
+    assert_eq!(run(&app, Utc::now()).await, 2);
+    let v = view(&app, &staff, own).await;
+    assert!(v["versions"][0]["body"].as_str().unwrap().starts_with("# Wine Pairing Writer\n"));
+    assert_eq!(
+        app.call(Some(&owner), "reset_specialist", &[("slug", "wine-pairing-writer")]).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.call(Some(&owner), "reset_specialist", &[("slug", "wine-pairing-writer")]).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let rival = app.rival_venue().await;
+    let theirs = app.call(Some(&rival), "studio_orders", &[]).await.json();
+    assert_eq!(theirs, serde_json::json!([]));
+    let ours = app.call(Some(&staff), "studio_orders", &[]).await.json();
+    assert_eq!(ours.as_array().unwrap().len(), 2);
+}
