@@ -24,7 +24,7 @@ test('a proposal is ordered, watched, regenerated, approved, downloaded and shar
   const inquiry = await eventSelect.locator('option', { hasText: 'Martinez-Alvarez Rehearsal Dinner' }).getAttribute('value');
   await eventSelect.selectOption(inquiry!);
   // "long reply": the scripted model writes for about ten seconds, so the progress shows.
-  await form.getByLabel('Brief').fill('A relaxed family-style Italian dinner; a long reply, please.');
+  await form.getByLabel('Brief', { exact: true }).fill('A relaxed family-style Italian dinner; a long reply, please.');
   await form.getByLabel('High').check();
   await form.getByRole('button', { name: 'Order' }).click();
 
@@ -41,6 +41,7 @@ test('a proposal is ordered, watched, regenerated, approved, downloaded and shar
   // Ask for changes: a second version, made with the feedback.
   await page.getByLabel('What should change').fill('Mention the slideshow.');
   await page.getByRole('button', { name: 'Regenerate' }).click();
+  await expect(page.getByTestId('order-status')).not.toHaveText('Ready for review');
   await expect(page.getByTestId('order-status')).toHaveText('Ready for review', { timeout: 60_000 });
   await expect(page.getByLabel('Version')).toHaveValue('2');
   await expect(page.getByTestId('version-meta')).toBeVisible();

@@ -105,6 +105,36 @@ pub fn appendix(specialist: &str, i: &Inputs) -> Option<String> {
     }
 }
 
+/// An opening written from the facts alone, for when none of the model's prose holds up.
+pub fn intro(specialist: &str, i: &Inputs, specialist_name: &str) -> String {
+    let venue = &i.venue_name;
+    let Some(e) = &i.event else {
+        return match specialist {
+            SOCIAL_POST_WRITER => format!("Plan your next celebration at {venue}."),
+            _ => format!("From the {specialist_name} of {venue}."),
+        };
+    };
+    let date = e.event_date.format("%A, %B %-d, %Y");
+    let place = e.space_name.as_deref().map(|s| format!(" in the {s}")).unwrap_or_default();
+    let guests = if e.guest_count > 0 { format!(" for {} guests", e.guest_count) } else { String::new() };
+    match specialist {
+        PROPOSAL_WRITER => format!(
+            "Thank you for considering {venue} for {}. Here is our proposal for {date}{place}{guests}.",
+            e.title
+        ),
+        TIMELINE_PLANNER => format!("The run-of-show for {} on {date}{place}{guests}.", e.title),
+        MENU_CARD_DESIGNER => format!("Welcome to {}.", e.title),
+        VENDOR_BRIEF_WRITER => format!(
+            "Thank you for working with {venue} on {}. Please read the details below and arrive at your time.",
+            e.title
+        ),
+        FOLLOW_UP_WRITER => {
+            format!("Thank you for planning {} with {venue}. We will be in touch about the next step.", e.title)
+        }
+        _ => format!("From the {specialist_name} of {venue}, for {} on {date}.", e.title),
+    }
+}
+
 /// Escapes a cell of a Markdown table.
 fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
@@ -170,7 +200,7 @@ fn pricing(i: &Inputs) -> String {
         if guests > 0 {
             let _ = write!(out, " for {guests} guests");
         }
-        let _ = write!(out, " and {hours} hours; your choices will set the final figures._\n");
+        let _ = writeln!(out, " and {hours} hours; your choices will set the final figures._");
     }
     let _ = write!(out, "\n**Total: {}**", format_money(total));
     if let Some(e) = i.event.as_ref().filter(|e| e.budget_cents > 0) {

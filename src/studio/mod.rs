@@ -5,10 +5,13 @@
 //! The model writes the prose from the specialist's instructions, the facts and the brief; the
 //! parts that must be exact (a proposal's prices and total, a run-of-show's times, each vendor's
 //! line, the menu course by course) are set out from the store ([`facts::appendix`]) and never
-//! left to the model, which on the embedded model would get them wrong. The text so far is
-//! written to the order every [`FLUSH`], so the page shows it growing; a cancel is seen there.
+//! left to the model, which on the embedded model would get them wrong. The model's prose is then
+//! checked ([`grounding`]): a sentence with a number or a name it was not given is dropped, and
+//! when nothing holds up, an opening is written from the facts. The text so far is written to
+//! the order every [`FLUSH`], so the page shows it growing; a cancel is seen there.
 
 pub mod facts;
+pub mod grounding;
 
 use crate::llm::{ChatRequest, Message, ResolvedModel, Speaker, StreamEvent, ToolChoice};
 use crate::store::jobs::Job;
@@ -25,7 +28,7 @@ const FLUSH: Duration = Duration::from_millis(300);
 const DEADLINE: Duration = Duration::from_secs(300);
 
 /// The most the model writes for one version.
-const MAX_TOKENS: u32 = 700;
+const MAX_TOKENS: u32 = 450;
 
 /// The longest prose kept from the model.
 const MAX_PROSE: usize = 12_000;
@@ -88,6 +91,8 @@ pub async fn run(pool: &PgPool, models: &dyn Models, job: &Job) -> Result<Outcom
     let inputs = facts::gather(pool, &actor, work.event_id, &work.specialist).await?;
     let model = models.default_model(work.venue_id).await.ok_or(StudioError::NoModel)?;
     let request = request(&work, &inputs, &model, actor.user_id);
+    // What the model was given: its prose may use these words and numbers, no others.
+    let given: Vec<String> = request.messages.iter().map(|m| m.content.clone()).collect();
     let mut rx = model.provider.stream(request);
     let mut prose = String::new();
     let mut usage = crate::llm::Usage::default();
@@ -123,6 +128,10 @@ pub async fn run(pool: &PgPool, models: &dyn Models, job: &Job) -> Result<Outcom
     if prose.is_empty() {
         return Err(StudioError::Empty);
     }
+    let known = grounding::Known::new(given.iter().map(String::as_str));
+    let (grounded, dropped) = grounding::repair(&prose, &known);
+    let prose =
+        if grounded.is_empty() { facts::intro(&work.specialist, &inputs, &work.specialist_name) } else { grounded };
     let body = compose(&work, &inputs, &prose);
     let generated = Generated {
         model: model.info.id.clone(),
@@ -134,7 +143,13 @@ pub async fn run(pool: &PgPool, models: &dyn Models, job: &Job) -> Result<Outcom
     let delivered = store::deliver(&mut tx, &work, job.id, &body, &generated).await?;
     crate::store::jobs::finish(&mut tx, job.id).await?;
     tx.commit().await?;
-    tracing::info!(order = work.id, specialist = work.specialist, ms = generated.duration_ms, "studio version");
+    tracing::info!(
+        order = work.id,
+        specialist = work.specialist,
+        ms = generated.duration_ms,
+        dropped,
+        "studio version"
+    );
     Ok(delivered.map_or(Outcome::Dropped, Outcome::Delivered))
 }
 
