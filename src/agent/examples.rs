@@ -3,9 +3,11 @@
 //! request another tool claims is not sent to the document search, and a question about the
 //! venue's policies that no tool claims is.
 //!
-//! One table of data, long because the router needs many wordings per tool (about 16 each, in
-//! varied styles: terse, polite, indirect, with names); it is kept whole so that the tools'
-//! examples can be read against each other.
+//! One thing: the router's data, in three tables ([`CHAT`] for no tool, [`VERBS`] for the words
+//! that name each tool's action, [`EXAMPLES`] for the requests). It is long because the router
+//! needs many wordings per tool (about 16 each, in varied styles: terse, polite, indirect, with
+//! names), and kept whole so that the tools' examples can be read against each other and against
+//! the requests that need none.
 //!
 //! Written for this purpose, not taken from the evals (`eval/*.json`), which measure the router on
 //! requests it has never seen. The document search has none: the venue's own passages are its

@@ -90,24 +90,17 @@ pub async fn save_specialist(pool: &PgPool, actor: &Actor, d: &SpecialistDraft, 
     let sql = if new {
         "insert into specialists (venue_id, slug, name, role, instructions, needs_event)
          values ($1, $2, $3, $4, $5, $6) on conflict (venue_id, slug) do nothing"
-    } else {
+    } else if builtin(&d.slug).is_some() {
+        // The venue's first edit of a built-in adds its row; later ones change it.
         "insert into specialists (venue_id, slug, name, role, instructions, needs_event)
          values ($1, $2, $3, $4, $5, $6)
          on conflict (venue_id, slug) do update
            set name = excluded.name, role = excluded.role, instructions = excluded.instructions,
                needs_event = excluded.needs_event"
+    } else {
+        "update specialists set name = $3, role = $4, instructions = $5, needs_event = $6
+          where venue_id = $1 and slug = $2"
     };
-    if !new && builtin(&d.slug).is_none() {
-        let known: bool =
-            sqlx::query_scalar("select exists (select 1 from specialists where venue_id = $1 and slug = $2)")
-                .bind(actor.venue_id)
-                .bind(&d.slug)
-                .fetch_one(pool)
-                .await?;
-        if !known {
-            return Err(StoreError::NotFound);
-        }
-    }
     let done = sqlx::query(sql)
         .bind(actor.venue_id)
         .bind(&d.slug)
@@ -117,10 +110,11 @@ pub async fn save_specialist(pool: &PgPool, actor: &Actor, d: &SpecialistDraft, 
         .bind(d.needs_event)
         .execute(pool)
         .await?;
-    if new && done.rows_affected() == 0 {
-        return Err(StoreError::field("name", "There is already a specialist with this name."));
+    match (done.rows_affected(), new) {
+        (0, true) => Err(StoreError::field("name", "There is already a specialist with this name.")),
+        (0, false) => Err(StoreError::NotFound),
+        _ => Ok(()),
     }
-    Ok(())
 }
 
 /// Removes the venue's text of a specialist (owners): a built-in goes back to its default, the
@@ -213,7 +207,9 @@ pub async fn orders(pool: &PgPool, actor: &Actor, limit: i64) -> StoreResult<Vec
 }
 
 #[derive(sqlx::FromRow)]
-struct OrderState {
+struct OrderRow {
+    #[sqlx(flatten)]
+    summary: OrderSummary,
     step: String,
     partial: String,
     feedback: String,
@@ -222,21 +218,19 @@ struct OrderState {
     approved_version: Option<i32>,
 }
 
-/// One of the venue's orders with its versions (staff).
+/// One of the venue's orders with its versions (staff). The order page reads it every second
+/// while the order runs.
 pub async fn order(pool: &PgPool, actor: &Actor, id: i64) -> StoreResult<OrderView> {
     staff(actor)?;
-    let summary: OrderSummary = sqlx::query_as(&format!("select {SUMMARY} {FROM} where o.id = $1 and o.venue_id = $2"))
-        .bind(id)
-        .bind(actor.venue_id)
-        .fetch_optional(pool)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    let state: OrderState = sqlx::query_as(
-        "select step, partial, feedback, error, attempts, approved_version from studio_orders where id = $1",
-    )
+    let row: OrderRow = sqlx::query_as(&format!(
+        "select {SUMMARY}, o.step, o.partial, o.feedback, o.error, o.attempts, o.approved_version
+           {FROM} where o.id = $1 and o.venue_id = $2"
+    ))
     .bind(id)
-    .fetch_one(pool)
-    .await?;
+    .bind(actor.venue_id)
+    .fetch_optional(pool)
+    .await?
+    .ok_or(StoreError::NotFound)?;
     let versions = sqlx::query_as(
         "select v.number, v.body, v.source, v.feedback, u.name as author_name, v.model, v.prompt_tokens,
                 v.completion_tokens, v.duration_ms, v.created_at
@@ -247,14 +241,14 @@ pub async fn order(pool: &PgPool, actor: &Actor, id: i64) -> StoreResult<OrderVi
     .fetch_all(pool)
     .await?;
     Ok(OrderView {
-        order: summary,
-        step: state.step,
-        partial: state.partial,
-        feedback: state.feedback,
-        error: state.error,
-        attempts: state.attempts,
+        order: row.summary,
+        step: row.step,
+        partial: row.partial,
+        feedback: row.feedback,
+        error: row.error,
+        attempts: row.attempts,
         max_attempts: MAX_ATTEMPTS,
-        approved_version: state.approved_version,
+        approved_version: row.approved_version,
         versions,
     })
 }

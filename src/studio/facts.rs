@@ -55,13 +55,18 @@ fn time(t: NaiveTime) -> String {
     t.format("%-I:%M %p").to_string()
 }
 
+/// "Thursday, December 17, 2026".
+fn day(d: chrono::NaiveDate) -> String {
+    d.format("%A, %B %-d, %Y").to_string()
+}
+
 /// The facts, one per line. A social post is told nothing about the client (it is public).
 fn facts(i: &Inputs, specialist: &str) -> String {
     let mut f = format!("- Venue: {}\n", i.venue_name);
     let public = specialist == SOCIAL_POST_WRITER;
     if let Some(e) = &i.event {
         let _ = writeln!(f, "- Event: {} ({})", e.title, e.status.label());
-        let _ = writeln!(f, "- Date: {}", e.event_date.format("%A, %B %-d, %Y"));
+        let _ = writeln!(f, "- Date: {}", day(e.event_date));
         if let Some(s) = e.start_time {
             let end = e.end_time.map(|t| format!(" to {}", time(t))).unwrap_or_default();
             let _ = writeln!(f, "- Time: {}{end}", time(s));
@@ -114,7 +119,7 @@ pub fn intro(specialist: &str, i: &Inputs, specialist_name: &str) -> String {
             _ => format!("From the {specialist_name} of {venue}."),
         };
     };
-    let date = e.event_date.format("%A, %B %-d, %Y");
+    let date = day(e.event_date);
     let place = e.space_name.as_deref().map(|s| format!(" in the {s}")).unwrap_or_default();
     let guests = if e.guest_count > 0 { format!(" for {} guests", e.guest_count) } else { String::new() };
     match specialist {
@@ -238,8 +243,7 @@ fn run_of_show(e: &EventDetail, i: &Inputs) -> String {
         (None, Some(s)) => (s, 1),
         (None, None) => (NaiveTime::MIN, 1),
     });
-    let mut out =
-        format!("## Run of show: {}\n\n| Time | What happens |\n|---|---|\n", e.event_date.format("%A, %B %-d, %Y"));
+    let mut out = format!("## Run of show: {}\n\n| Time | What happens |\n|---|---|\n", day(e.event_date));
     for (t, what) in rows {
         let _ = writeln!(out, "| {} | {} |", t.map(time).unwrap_or_else(|| "During the event".into()), cell(&what));
     }
@@ -271,8 +275,7 @@ fn menu(i: &Inputs) -> Option<String> {
 
 /// Each vendor's line: what, when to arrive, and how to reach them.
 fn vendor_lines(e: &EventDetail, i: &Inputs) -> String {
-    let mut out =
-        format!("## The day\n\n- **Event:** {}\n- **Date:** {}\n", e.title, e.event_date.format("%A, %B %-d, %Y"));
+    let mut out = format!("## The day\n\n- **Event:** {}\n- **Date:** {}\n", e.title, day(e.event_date));
     if let Some(s) = e.start_time {
         let _ = writeln!(out, "- **Starts:** {}", time(s));
     }
@@ -308,7 +311,7 @@ fn vendor_lines(e: &EventDetail, i: &Inputs) -> String {
 
 /// The event at a glance, for a follow-up.
 fn event_card(e: &EventDetail) -> String {
-    let mut out = format!("## Your event\n\n- **{}**, {}", e.title, e.event_date.format("%A, %B %-d, %Y"));
+    let mut out = format!("## Your event\n\n- **{}**, {}", e.title, day(e.event_date));
     if let Some(s) = e.start_time {
         let _ = write!(out, " at {}", time(s));
     }
