@@ -118,6 +118,17 @@ impl From<crate::knowledge::KnowledgeError> for AppError {
 }
 
 #[cfg(feature = "ssr")]
+impl From<crate::studio::automations::AutomationError> for AppError {
+    fn from(e: crate::studio::automations::AutomationError) -> Self {
+        match e {
+            crate::studio::automations::AutomationError::Store(e) => e.into(),
+            // What a run met (a missing specialist, no event): the person can act on it.
+            other => AppError::Conflict(other.to_string()),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
 impl From<crate::store::StoreError> for AppError {
     fn from(e: crate::store::StoreError) -> Self {
         use crate::store::StoreError as E;

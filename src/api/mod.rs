@@ -10,6 +10,7 @@ pub mod api_keys;
 pub mod assist;
 pub mod audit;
 pub mod auth;
+pub mod automations;
 pub mod chat;
 pub mod dashboard;
 pub mod events;

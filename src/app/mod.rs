@@ -149,6 +149,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/settings/tools") view=pages::settings_tools::ToolSettingsPage ssr=SsrMode::Async />
                     <Route path=path!("/approvals") view=pages::approvals::ApprovalsPage ssr=SsrMode::Async />
                     <Route path=path!("/studio") view=pages::studio::StudioPage ssr=SsrMode::Async />
+                    <Route path=path!("/studio/automations") view=pages::studio_automations::AutomationsPage ssr=SsrMode::Async />
                     <Route path=path!("/studio/:id") view=pages::studio_order::StudioOrderPage ssr=SsrMode::Async />
                     <Route path=path!("/book") view=pages::book::BookPage ssr=SsrMode::Async />
                     <Route path=path!("/calendar") view=pages::calendar::CalendarPage ssr=SsrMode::Async />

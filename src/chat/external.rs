@@ -86,6 +86,50 @@ impl Hub {
     }
 }
 
+/// An automation's run is a turn in a thread of its own, as the person who set it up: started
+/// like any chat's first message, followed like an API turn.
+impl crate::studio::automations::Agents for Arc<Hub> {
+    fn start(
+        &self,
+        actor: Actor,
+        agent: AgentKind,
+        event_id: Option<i64>,
+        text: String,
+    ) -> futures_util::future::BoxFuture<'_, Result<(i64, i64), String>> {
+        Box::pin(async move {
+            let sent = self.start_thread(&actor, agent, event_id, text, None, &[]).await.map_err(|e| e.to_string())?;
+            Ok((sent.thread_id, sent.user_item.map(|u| u.id).unwrap_or(0)))
+        })
+    }
+
+    fn follow(
+        &self,
+        actor: Actor,
+        thread_id: i64,
+        after: i64,
+    ) -> futures_util::future::BoxFuture<'_, Result<crate::studio::automations::Followed, String>> {
+        Box::pin(async move {
+            let replay = self.replay(&actor, thread_id, after).await.map_err(|e| e.to_string())?;
+            let mut events = replay.events();
+            let mut follower = TurnFollower::default();
+            let mut text = String::new();
+            while let Some(event) = events.recv().await {
+                let done = event == ChatEvent::Done;
+                text.push_str(&follower.feed(&event));
+                if done {
+                    break;
+                }
+            }
+            let error = follower.error.clone().or_else(|| follower.stopped.then(|| "The reply was stopped.".into()));
+            Ok(crate::studio::automations::Followed {
+                text,
+                awaiting: follower.awaiting.iter().map(|a| a.summary.clone()).collect(),
+                error,
+            })
+        })
+    }
+}
+
 /// A plain completion asked of one of the venue's models through the API: no agent, no tools, no
 /// thread (the request's messages are the whole conversation).
 #[derive(Clone, Debug)]

@@ -100,6 +100,7 @@ string_enum!(
 // Declared after `string_enum!` so that the macro is in scope there.
 pub mod assist;
 pub mod audit;
+pub mod automations;
 pub mod chat;
 pub mod chat_export;
 pub mod insights;

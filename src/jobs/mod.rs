@@ -1,6 +1,7 @@
 //! The background worker (server only): claims due jobs from the Postgres queue
 //! (`store::jobs`) and runs each by its kind: appointment reminders, document indexing, webhook
-//! deliveries; and, hourly, deletes chat uploads that were never sent.
+//! deliveries, studio orders, automations' runs; fires the automations whose time came; and,
+//! hourly, deletes chat uploads that were never sent.
 //! It wakes every few seconds, at once when a job is queued in this process
 //! ([`crate::knowledge::Knowledge::wake`]), and when any process queues one (`store::jobs::enqueue`
 //! notifies the `concierge_jobs` channel, which the worker listens to).
@@ -36,21 +37,27 @@ pub enum JobError {
     /// A studio order came to a worker that has no models (a runner built without them).
     #[error("this worker cannot produce deliverables (no models)")]
     NoModels,
+    #[error(transparent)]
+    Automation(#[from] crate::studio::automations::AutomationError),
+    /// An automation's run came to a worker that has no chat engine.
+    #[error("this worker cannot run automations (no agents)")]
+    NoAgents,
 }
 
-/// What jobs run with: the knowledge base (indexing), the client that sends webhooks, and the
-/// venues' models (the studio's deliverables).
+/// What jobs run with: the knowledge base (indexing), the client that sends webhooks, the
+/// venues' models (the studio's deliverables) and the chat engine's agents (automations' runs).
 #[derive(Clone)]
 pub struct Runner {
     pub knowledge: Arc<Knowledge>,
     pub webhooks: webhooks::Sender,
     pub models: Option<Arc<dyn crate::studio::Models>>,
+    pub agents: Option<Arc<dyn crate::studio::automations::Agents>>,
 }
 
 impl Runner {
     /// `outbound`: the operator's private hosts webhooks may reach (`CONCIERGE_OUTBOUND_ALLOW`).
     pub fn new(knowledge: Arc<Knowledge>, outbound: OutboundPolicy) -> Self {
-        Self { knowledge, webhooks: webhooks::Sender::new(outbound), models: None }
+        Self { knowledge, webhooks: webhooks::Sender::new(outbound), models: None, agents: None }
     }
 
     /// The runner, producing the studio's deliverables with `models`.
@@ -58,23 +65,34 @@ impl Runner {
         self.models = Some(models);
         self
     }
+
+    /// The runner, running automations' agent turns with `agents`.
+    pub fn with_agents(mut self, agents: Arc<dyn crate::studio::automations::Agents>) -> Self {
+        self.agents = Some(agents);
+        self
+    }
 }
 
 /// How long a failed job waits before its next attempt: a studio order, which a person is
-/// waiting for, 10 s then 20 s; other jobs 1, 4, 9… minutes.
+/// waiting for, 10 s then 20 s; an automation's run 30 s then 60 s; other jobs 1, 4, 9… minutes.
 fn backoff(job: &Job) -> Duration {
-    if job.kind == crate::store::studio::JOB {
-        crate::studio::backoff(job.attempts)
-    } else {
-        Duration::minutes(i64::from(job.attempts).pow(2))
+    match job.kind.as_str() {
+        crate::store::studio::JOB => crate::studio::backoff(job.attempts),
+        crate::store::automations::JOB => crate::studio::automations::backoff(job.attempts),
+        _ => Duration::minutes(i64::from(job.attempts).pow(2)),
     }
 }
 
 /// Runs every job due at `now` until none is left; returns how many ran. A failure is recorded
-/// on the job (tried again after a back-off) and logged.
+/// on the job (tried again after a back-off) and logged. The clock moves on from `now` as the
+/// jobs take time, so that a job queued while a long one ran (a chat's attachment behind a batch
+/// of documents) is claimed in this round, not the next.
 pub async fn run_due(pool: &PgPool, r: &Runner, now: DateTime<Utc>) -> Result<usize, JobError> {
     let mut ran = 0;
-    while let Some(job) = jobs::claim(pool, now, Duration::minutes(LEASE_MINUTES)).await? {
+    let started = std::time::Instant::now();
+    loop {
+        let now = now + Duration::from_std(started.elapsed()).unwrap_or_default();
+        let Some(job) = jobs::claim(pool, now, Duration::minutes(LEASE_MINUTES)).await? else { break };
         ran += 1;
         if let Err(e) = run_one(pool, r, &job, now).await {
             tracing::warn!(job = job.id, kind = job.kind, attempt = job.attempts, error = %e, "job failed");
@@ -86,6 +104,12 @@ pub async fn run_due(pool: &PgPool, r: &Runner, now: DateTime<Utc>) -> Result<us
                 crate::studio::failed(pool, &job, studio).await;
             } else if job.kind == crate::store::studio::JOB {
                 crate::studio::failed(pool, &job, &crate::studio::StudioError::Model(e.to_string())).await;
+            }
+            if let JobError::Automation(a) = &e {
+                crate::studio::automations::failed(pool, &job, a).await;
+            } else if job.kind == crate::store::automations::JOB {
+                let other = crate::studio::automations::AutomationError::Agent(e.to_string());
+                crate::studio::automations::failed(pool, &job, &other).await;
             }
         }
     }
@@ -106,6 +130,11 @@ async fn run_one(pool: &PgPool, r: &Runner, job: &Job, now: DateTime<Utc>) -> Re
             let models = r.models.as_deref().ok_or(JobError::NoModels)?;
             let outcome = crate::studio::run(pool, models, job).await?;
             tracing::info!(job = job.id, ?outcome, "studio job");
+        }
+        crate::store::automations::JOB => {
+            let agents = r.agents.as_deref().ok_or(JobError::NoAgents)?;
+            let outcome = crate::studio::automations::run(pool, agents, job).await?;
+            tracing::info!(job = job.id, ?outcome, "automation job");
         }
         crate::store::webhooks::JOB => {
             let outcome = webhooks::run(pool, &r.webhooks, job).await?;
@@ -160,6 +189,10 @@ pub fn spawn_worker(pool: PgPool, r: Arc<Runner>, every: std::time::Duration) ->
                 listener = listen(&pool).await;
             }
             let now = Utc::now();
+            // Automations whose time came (schedules, days before an event) queue their runs.
+            if let Err(e) = crate::studio::automations::sweep(&pool, now).await {
+                tracing::warn!(error = %e, "automations sweep");
+            }
             if let Err(e) = run_due(&pool, &r, now).await {
                 tracing::warn!(error = %e, "job worker");
             }

@@ -97,7 +97,9 @@ pub async fn start(leptos_options: LeptosOptions, config: Config) -> Result<AppS
     let state = AppState::among(leptos_options, pool, config, llm, knowledge.clone(), cluster);
     // The studio's deliverables are written with the venue's models, so the worker starts once
     // the chat engine that knows them does.
-    let runner = crate::jobs::Runner::new(knowledge, jobs_outbound).with_models(state.chat.clone());
+    let runner = crate::jobs::Runner::new(knowledge, jobs_outbound)
+        .with_models(state.chat.clone())
+        .with_agents(std::sync::Arc::new(state.chat.clone()));
     crate::jobs::spawn_worker(state.pool.clone(), std::sync::Arc::new(runner), Duration::from_secs(5));
     Ok(state)
 }

@@ -9,6 +9,7 @@ pub mod access;
 pub mod api_keys;
 pub mod approvals;
 pub mod audit;
+pub mod automations;
 pub mod chat;
 pub mod clients;
 pub mod contracts;

@@ -157,10 +157,25 @@ pub async fn place(
     brief: &str,
     priority: Priority,
 ) -> StoreResult<i64> {
-    staff(actor)?;
     let mut tx = pool.begin().await?;
+    let id = place_in(&mut tx, actor, s, event_id, brief, priority).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// [`place`], inside the caller's transaction (an automation's run places its order and ends in
+/// one).
+pub async fn place_in(
+    tx: &mut PgConnection,
+    actor: &Actor,
+    s: &Specialist,
+    event_id: Option<i64>,
+    brief: &str,
+    priority: Priority,
+) -> StoreResult<i64> {
+    staff(actor)?;
     match event_id {
-        Some(id) => access::event(&mut tx, actor, id, Need::Manage).await.map_err(|e| match e {
+        Some(id) => access::event(&mut *tx, actor, id, Need::Manage).await.map_err(|e| match e {
             StoreError::NotFound => StoreError::field("event_id", "There is no such event."),
             e => e,
         })?,
@@ -183,8 +198,7 @@ pub async fn place(
     .bind(priority.as_str())
     .fetch_one(&mut *tx)
     .await?;
-    queue(&mut tx, id, priority).await?;
-    tx.commit().await?;
+    queue(&mut *tx, id, priority).await?;
     Ok(id)
 }
 

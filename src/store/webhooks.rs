@@ -7,6 +7,7 @@
 //! records every attempt here.
 
 use super::{jobs, owner, Actor, StoreError, StoreResult};
+use crate::domain::automations::Trigger;
 use crate::domain::webhooks::{
     AttemptView, DeliveryStatus, DeliveryView, NewWebhook, WebhookEvent, WebhookSettings, WebhookView, MAX_WEBHOOKS,
     PING,
@@ -356,18 +357,44 @@ pub async fn record(conn: &mut PgConnection, delivery_id: i64, a: &Attempt<'_>) 
     Ok(())
 }
 
-/// Whether any active endpoint of the venue listens for `event` (most venues have none, so the
-/// event's data is not read for nothing).
-async fn listening(conn: &mut PgConnection, venue_id: i64, event: WebhookEvent) -> StoreResult<bool> {
-    Ok(sqlx::query_scalar("select exists (select 1 from webhooks where venue_id = $1 and active and $2 = any(events))")
-        .bind(venue_id)
-        .bind(event.as_str())
-        .fetch_one(&mut *conn)
-        .await?)
-}
+/// An appointment's data (`$1` its id).
+const APPOINTMENT: &str = "select json_build_object('appointment', json_build_object(
+            'id', a.id, 'type', t.name, 'client_id', a.client_id, 'client', c.name, 'event_id', a.event_id,
+            'starts_at', a.starts_at, 'ends_at', a.ends_at, 'status', a.status, 'sequence', a.sequence,
+            'notes', a.notes, 'path', '/calendar'))
+          from appointments a join appointment_types t on t.id = a.type_id left join clients c on c.id = a.client_id
+         where a.id = $1";
 
-/// Reads an event's `data` with `sql` (one row, one json column, `$1` the record's id) and
-/// emits it, when anyone listens.
+/// An approval's data.
+const APPROVAL: &str = "select json_build_object('approval', json_build_object(
+            'id', a.id, 'tool', a.tool, 'summary', a.preview->>'summary', 'status', a.status,
+            'approver', a.approver, 'event_id', a.event_id, 'requested_by', r.name, 'decided_by', d.name,
+            'decided_at', a.decided_at, 'note', a.note,
+            'path', case a.approver when 'venue' then '/approvals' else '/chat/' || a.thread_id end))
+          from approvals a join users r on r.id = a.requested_by left join users d on d.id = a.decided_by
+         where a.id = $1";
+
+/// An inquiry's data: the new event in `inquiry` and its client.
+const INQUIRY: &str = "select json_build_object('inquiry', json_build_object(
+            'event_id', e.id, 'title', e.title, 'event_date', e.event_date, 'guest_count', e.guest_count,
+            'budget_cents', e.budget_cents, 'space', s.name, 'notes', e.notes,
+            'client', json_build_object('id', c.id, 'name', c.name, 'email', c.email, 'phone', c.phone),
+            'path', '/events/' || e.id))
+          from events e join clients c on c.id = e.client_id left join spaces s on s.id = e.space_id
+         where e.id = $1";
+
+/// A document's data.
+const DOCUMENT: &str = "select json_build_object('document', json_build_object(
+            'id', d.id, 'title', d.title, 'filename', d.filename, 'format', d.format, 'audience', d.audience,
+            'event_id', d.event_id, 'version', d.version,
+            'passages', (select count(*) from document_chunks k where k.document_id = d.id),
+            'path', '/knowledge/' || d.id))
+          from documents d where d.id = $1";
+
+/// Reads an event's `data` with `sql` (one row, one json column, `$1` the record's id), emits it
+/// to the endpoints listening and fires the automations listening
+/// ([`super::automations::fire_business`]). Most venues have neither, so the data is read only
+/// when someone listens.
 async fn emit_row(
     conn: &mut PgConnection,
     venue_id: i64,
@@ -377,7 +404,18 @@ async fn emit_row(
     extra: Option<(&str, Value)>,
     now: DateTime<Utc>,
 ) -> StoreResult<usize> {
-    if !listening(conn, venue_id, event).await? {
+    let trigger = Trigger::on(event);
+    let (hooks, automations): (bool, bool) = sqlx::query_as(
+        "select exists (select 1 from webhooks where venue_id = $1 and active and $2 = any(events)),
+                $3::text is not null
+                and exists (select 1 from automations where venue_id = $1 and trigger = $3 and not paused)",
+    )
+    .bind(venue_id)
+    .bind(event.as_str())
+    .bind(trigger.map(|t| t.as_str()))
+    .fetch_one(&mut *conn)
+    .await?;
+    if !hooks && !automations {
         return Ok(0);
     }
     let Some(mut data): Option<Value> = sqlx::query_scalar(sql).bind(id).fetch_optional(&mut *conn).await? else {
@@ -386,7 +424,26 @@ async fn emit_row(
     if let (Some((key, value)), Some(obj)) = (extra, data.as_object_mut()) {
         obj.insert(key.to_string(), value);
     }
+    if let (true, Some(trigger)) = (automations, trigger) {
+        super::automations::fire_business(conn, venue_id, trigger, id, &data).await?;
+    }
+    if !hooks {
+        return Ok(0);
+    }
     emit(conn, venue_id, event, data, now).await
+}
+
+/// The data a business event's webhook carries about record `id`, read now (a dry run of an
+/// automation shows what it would be told).
+pub async fn data_of(conn: &mut PgConnection, trigger: Trigger, id: i64) -> StoreResult<Option<Value>> {
+    let sql = match trigger {
+        Trigger::AppointmentBooked => APPOINTMENT,
+        Trigger::InquiryCreated => INQUIRY,
+        Trigger::ApprovalDecided => APPROVAL,
+        Trigger::DocumentIndexed => DOCUMENT,
+        Trigger::Schedule | Trigger::EventApproaching => return Ok(None),
+    };
+    Ok(sqlx::query_scalar(sql).bind(id).fetch_optional(&mut *conn).await?)
 }
 
 /// `appointment.booked` / `rescheduled` / `cancelled`, inside the change's transaction. `reason`:
@@ -399,14 +456,8 @@ pub async fn appointment_changed(
     reason: Option<&str>,
     now: DateTime<Utc>,
 ) -> StoreResult<usize> {
-    const SQL: &str = "select json_build_object('appointment', json_build_object(
-            'id', a.id, 'type', t.name, 'client_id', a.client_id, 'client', c.name, 'event_id', a.event_id,
-            'starts_at', a.starts_at, 'ends_at', a.ends_at, 'status', a.status, 'sequence', a.sequence,
-            'notes', a.notes, 'path', '/calendar'))
-          from appointments a join appointment_types t on t.id = a.type_id left join clients c on c.id = a.client_id
-         where a.id = $1";
     let reason = reason.map(|r| ("reason", Value::String(r.to_string())));
-    emit_row(conn, venue_id, event, SQL, appointment_id, reason, now).await
+    emit_row(conn, venue_id, event, APPOINTMENT, appointment_id, reason, now).await
 }
 
 /// `approval.requested` (just stored) or `approval.decided` (just decided), inside its transaction.
@@ -417,14 +468,7 @@ pub async fn approval_changed(
     approval_id: i64,
     now: DateTime<Utc>,
 ) -> StoreResult<usize> {
-    const SQL: &str = "select json_build_object('approval', json_build_object(
-            'id', a.id, 'tool', a.tool, 'summary', a.preview->>'summary', 'status', a.status,
-            'approver', a.approver, 'event_id', a.event_id, 'requested_by', r.name, 'decided_by', d.name,
-            'decided_at', a.decided_at, 'note', a.note,
-            'path', case a.approver when 'venue' then '/approvals' else '/chat/' || a.thread_id end))
-          from approvals a join users r on r.id = a.requested_by left join users d on d.id = a.decided_by
-         where a.id = $1";
-    emit_row(conn, venue_id, event, SQL, approval_id, None, now).await
+    emit_row(conn, venue_id, event, APPROVAL, approval_id, None, now).await
 }
 
 /// `inquiry.created`: the new event in `inquiry` and its client.
@@ -434,14 +478,7 @@ pub async fn inquiry_created(
     event_id: i64,
     now: DateTime<Utc>,
 ) -> StoreResult<usize> {
-    const SQL: &str = "select json_build_object('inquiry', json_build_object(
-            'event_id', e.id, 'title', e.title, 'event_date', e.event_date, 'guest_count', e.guest_count,
-            'budget_cents', e.budget_cents, 'space', s.name, 'notes', e.notes,
-            'client', json_build_object('id', c.id, 'name', c.name, 'email', c.email, 'phone', c.phone),
-            'path', '/events/' || e.id))
-          from events e join clients c on c.id = e.client_id left join spaces s on s.id = e.space_id
-         where e.id = $1";
-    emit_row(conn, venue_id, WebhookEvent::InquiryCreated, SQL, event_id, None, now).await
+    emit_row(conn, venue_id, WebhookEvent::InquiryCreated, INQUIRY, event_id, None, now).await
 }
 
 /// `document.indexed`: a venue document (not a chat upload) is searchable, in this version.
@@ -453,11 +490,5 @@ pub async fn document_indexed(conn: &mut PgConnection, document_id: i64, now: Da
     let Some((venue_id, _)) = venue.filter(|(_, audience)| audience != "thread") else {
         return Ok(0);
     };
-    const SQL: &str = "select json_build_object('document', json_build_object(
-            'id', d.id, 'title', d.title, 'filename', d.filename, 'format', d.format, 'audience', d.audience,
-            'event_id', d.event_id, 'version', d.version,
-            'passages', (select count(*) from document_chunks k where k.document_id = d.id),
-            'path', '/knowledge/' || d.id))
-          from documents d where d.id = $1";
-    emit_row(conn, venue_id, WebhookEvent::DocumentIndexed, SQL, document_id, None, now).await
+    emit_row(conn, venue_id, WebhookEvent::DocumentIndexed, DOCUMENT, document_id, None, now).await
 }

@@ -10,6 +10,7 @@
 //! when nothing holds up, an opening is written from the facts. The text so far is written to
 //! the order every [`FLUSH`], so the page shows it growing; a cancel is seen there.
 
+pub mod automations;
 pub mod facts;
 pub mod grounding;
 

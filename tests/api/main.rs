@@ -5,6 +5,7 @@ mod agents;
 mod assist;
 mod audit;
 mod auth;
+mod automations;
 mod calendar;
 mod chat;
 mod cluster;
@@ -112,7 +113,9 @@ pub async fn spawn_with_knowledge(
     let llm = concierge::llm::Llm::new(config);
     let knowledge = std::sync::Arc::new(concierge::knowledge::Knowledge::new(&kconfig).expect("knowledge"));
     let state = AppState::new(conf.leptos_options, pool.clone(), server, llm, knowledge.clone());
-    let jobs = concierge::jobs::Runner::new(knowledge.clone(), jobs_outbound).with_models(state.chat.clone());
+    let jobs = concierge::jobs::Runner::new(knowledge.clone(), jobs_outbound)
+        .with_models(state.chat.clone())
+        .with_agents(std::sync::Arc::new(state.chat.clone()));
     TestApp { router: app(state), pool, knowledge, jobs }
 }
 
@@ -158,7 +161,9 @@ pub async fn spawn_instance_via(
     );
     let state =
         AppState::among(conf.leptos_options, own.clone(), Config::default(), llm, knowledge.clone(), cluster.clone());
-    let jobs = concierge::jobs::Runner::new(knowledge.clone(), jobs_outbound).with_models(state.chat.clone());
+    let jobs = concierge::jobs::Runner::new(knowledge.clone(), jobs_outbound)
+        .with_models(state.chat.clone())
+        .with_agents(std::sync::Arc::new(state.chat.clone()));
     (TestApp { router: app(state), pool: own, knowledge, jobs }, cluster)
 }
 

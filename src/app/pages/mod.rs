@@ -29,6 +29,7 @@ pub mod settings_tools;
 pub mod settings_webhooks;
 pub mod signup;
 pub mod studio;
+pub mod studio_automations;
 pub mod studio_order;
 pub mod team;
 pub mod usage;

@@ -1,7 +1,8 @@
 //! The studio (staff): order a deliverable from a specialist, follow the orders, and (owners)
 //! edit the specialists. One order's page ([`order::OrderScreen`]) follows its progress and
-//! holds its versions.
+//! holds its versions; [`automations`] runs agents and specialists on a schedule or on events.
 
+pub mod automations;
 pub mod order;
 mod specialists;
 
@@ -45,7 +46,10 @@ pub fn Studio() -> impl IntoView {
 fn StudioBody(view: StudioView, version: RwSignal<u32>) -> impl IntoView {
     let StudioView { specialists, events, can_edit } = view;
     view! {
-        <h1 class="text-2xl font-semibold">"Studio"</h1>
+        <div class="flex flex-wrap items-center gap-2">
+            <h1 class="flex-1 text-2xl font-semibold">"Studio"</h1>
+            <a class="btn-secondary py-1" href="/studio/automations">"Automations"</a>
+        </div>
         <p class="mt-1 max-w-2xl text-sm text-stone-500 dark:text-stone-400">
             "Order a deliverable from one of the venue's specialists: a proposal for an inquiry, a run-of-show, a menu card, a brief for the vendors, a follow-up, a social post. It is written in the background; review it, ask for changes, edit it, approve it and share it with the client."
         </p>

@@ -1,0 +1,374 @@
+//! Automations: a schedule fires once per slot in the venue's time zone, across both daylight-
+//! saving changes; a business event fires its automation once per event (an inquiry → a
+//! proposal ordered and produced); "days before each event" fires once per event however often
+//! the worker sweeps, and its agent's action waits for a person's approval; a dry run does
+//! nothing; owners alone change automations, and nobody outside the venue reaches them.
+
+use super::*;
+use chrono::{DateTime, Duration, Utc};
+use serde_json::Value;
+
+fn input(pairs: &[(&'static str, &str)]) -> Vec<(&'static str, String)> {
+    pairs.iter().map(|(k, v)| (*k, v.to_string())).collect()
+}
+
+async fn save(app: &TestApp, s: &str, form: &[(&'static str, String)]) -> Reply {
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    app.call(Some(s), "save_automation", &pairs).await
+}
+
+async fn saved(app: &TestApp, s: &str, form: &[(&'static str, String)]) -> i64 {
+    let r = save(app, s, form).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.json().as_i64().unwrap()
+}
+
+fn agent_form(name: &str, trigger: &str, agent: &str, instructions: &str) -> Vec<(&'static str, String)> {
+    input(&[
+        ("input[name]", name),
+        ("input[trigger]", trigger),
+        ("input[weekdays]", "0"),
+        ("input[at_time]", ""),
+        ("input[days_before]", ""),
+        ("input[action]", "agent"),
+        ("input[agent_kind]", agent),
+        ("input[specialist]", ""),
+        ("input[instructions]", instructions),
+    ])
+}
+
+fn set(form: &mut [(&'static str, String)], key: &str, value: &str) {
+    form.iter_mut().find(|(k, _)| *k == key).unwrap().1 = value.to_string();
+}
+
+async fn runs(app: &TestApp, s: &str, id: i64) -> Vec<Value> {
+    let r = app.call(Some(s), "automation_runs", &[("id", &id.to_string())]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.json().as_array().unwrap().clone()
+}
+
+async fn count_runs(app: &TestApp, id: i64) -> i64 {
+    sqlx::query_scalar("select count(*) from automation_runs where automation_id = $1")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+async fn sweep(app: &TestApp, at: DateTime<Utc>) -> usize {
+    concierge::studio::automations::sweep(&app.pool, at).await.unwrap()
+}
+
+async fn drain(app: &TestApp) -> usize {
+    concierge::jobs::run_due(&app.pool, &app.jobs, Utc::now()).await.unwrap()
+}
+
+/// Walks the sweep every 10 minutes over `[from, to)`, twice at each step (two workers), and
+/// returns the slots fired, as their keys.
+async fn walk(app: &TestApp, id: i64, from: &str, to: &str) -> Vec<String> {
+    let from: DateTime<Utc> = from.parse().unwrap();
+    let to: DateTime<Utc> = to.parse().unwrap();
+    let a: (i16, chrono::NaiveTime) = sqlx::query_as("select weekdays, at_time from automations where id = $1")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let rule = concierge::domain::automations::Rule {
+        trigger: concierge::domain::automations::Trigger::Schedule,
+        weekdays: a.0 as u8,
+        at: Some(a.1),
+        days_before: None,
+    };
+    let first = concierge::studio::automations::next_run(&rule, "America/New_York", from);
+    sqlx::query("update automations set next_run_at = $2 where id = $1")
+        .bind(id)
+        .bind(first)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let mut at = from;
+    while at < to {
+        sweep(app, at).await;
+        sweep(app, at).await;
+        at += Duration::minutes(10);
+    }
+    sqlx::query_scalar("select fire_key from automation_runs where automation_id = $1 order by created_at, id")
+        .bind(id)
+        .fetch_all(&app.pool)
+        .await
+        .unwrap()
+}
+
+#[sqlx::test]
+async fn a_schedule_fires_once_per_slot_across_both_clock_changes_and_its_run_has_a_thread(pool: PgPool) {
+    let app = spawn(pool).await;
+    let owner = app.login(OWNER).await;
+    let mut form = agent_form("Night summary", "schedule", "venue_general", "Summarize tomorrow's events.");
+    set(&mut form, "input[weekdays]", "127");
+    set(&mut form, "input[at_time]", "01:30");
+    let id = saved(&app, &owner, &form).await;
+    let listed = app.call(Some(&owner), "automations", &[]).await.json();
+    let a = &listed["automations"][0];
+    assert_eq!(a["when"], "Every day at 1:30");
+    assert!(a["next_run_at"].is_string(), "{a}");
+    assert_eq!(listed["timezone"], "America/New_York");
+
+    // Autumn (Nov 7, 2027): 1:30 happens twice; it runs the first time only.
+    let keys = walk(&app, id, "2027-11-06T12:00:00Z", "2027-11-08T12:00:00Z").await;
+    assert_eq!(keys, vec!["schedule:2027-11-07T01:30", "schedule:2027-11-08T01:30"]);
+
+    // Spring (Mar 14, 2027): 2:30 does not exist; it runs once, at 3:30 EDT.
+    sqlx::query("delete from automation_runs").execute(&app.pool).await.unwrap();
+    sqlx::query("update automations set at_time = '02:30' where id = $1").bind(id).execute(&app.pool).await.unwrap();
+    let keys = walk(&app, id, "2027-03-13T12:00:00Z", "2027-03-15T12:00:00Z").await;
+    assert_eq!(keys, vec!["schedule:2027-03-14T03:30", "schedule:2027-03-15T02:30"]);
+
+    // Each run is an agent turn in a thread of the owner's, and the owner is told.
+    sqlx::query("delete from jobs where kind = 'automation.run' and id not in (select job_id from automation_runs where job_id is not null)")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert!(drain(&app).await >= 2);
+    let list = runs(&app, &owner, id).await;
+    assert_eq!(list.len(), 2);
+    for r in &list {
+        assert_eq!(r["status"], "done", "{r}");
+        assert!(r["thread_id"].is_i64(), "{r}");
+        // The scripted model echoes what it was asked: the instructions and what fired it.
+        let out = r["output"].as_str().unwrap();
+        assert!(out.contains("Summarize tomorrow's events."), "{out}");
+    }
+    let thread = list[0]["thread_id"].as_i64().unwrap();
+    let r = app.call(Some(&owner), "open_chat", &[("thread_id", &thread.to_string())]).await;
+    assert_eq!(r.status, StatusCode::OK, "the run's thread is the owner's: {}", r.body);
+    let told: i64 =
+        sqlx::query_scalar("select count(*) from notifications where body like 'Automation “Night summary” ran%'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(told, 2);
+}
+
+async fn create_inquiry(app: &TestApp, s: &str, name: &str) -> i64 {
+    let r = app
+        .call(
+            Some(s),
+            "create_inquiry",
+            &[
+                ("form[name]", name),
+                ("form[email]", "nora@example.com"),
+                ("form[phone]", ""),
+                ("form[event_type]", "Birthday"),
+                ("form[event_date]", "2027-06-12"),
+                ("form[guest_count]", "60"),
+                ("form[budget]", ""),
+                ("form[space_id]", ""),
+                ("form[notes]", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.json().as_i64().unwrap()
+}
+
+#[sqlx::test]
+async fn an_inquiry_fires_its_automation_once_and_the_proposal_is_ordered_and_written(pool: PgPool) {
+    let app = spawn(pool).await;
+    let owner = app.login(OWNER).await;
+    let form = input(&[
+        ("input[name]", "Proposal for each inquiry"),
+        ("input[trigger]", "inquiry_created"),
+        ("input[weekdays]", "0"),
+        ("input[at_time]", ""),
+        ("input[days_before]", ""),
+        ("input[action]", "specialist"),
+        ("input[agent_kind]", ""),
+        ("input[specialist]", "proposal-writer"),
+        ("input[instructions]", "Draft a proposal; stress the harbor view."),
+    ]);
+    let id = saved(&app, &owner, &form).await;
+
+    let staff = app.login(STAFF).await;
+    let event = create_inquiry(&app, &staff, "Nora Blake").await;
+    assert_eq!(count_runs(&app, id).await, 1, "the inquiry's transaction fired it");
+    // The same event reported again fires nothing more.
+    let mut conn = app.pool.acquire().await.unwrap();
+    let venue: i64 = sqlx::query_scalar("select venue_id from events where id = $1")
+        .bind(event)
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    concierge::store::webhooks::inquiry_created(&mut conn, venue, event, Utc::now()).await.unwrap();
+    drop(conn);
+    assert_eq!(count_runs(&app, id).await, 1);
+
+    // The run orders from the Proposal Writer; the order is then written (both in this drain).
+    assert!(drain(&app).await >= 2);
+    let list = runs(&app, &owner, id).await;
+    let run = &list[0];
+    assert_eq!(run["status"], "done", "{run}");
+    assert_eq!(run["event_id"].as_i64(), Some(event));
+    assert!(run["fired_by"].as_str().unwrap().contains("Nora Blake"), "{run}");
+    let order = run["order_id"].as_i64().unwrap();
+    let v = app.call(Some(&owner), "studio_order", &[("id", &order.to_string())]).await.json();
+    assert_eq!(v["order"]["status"], "ready", "{v}");
+    assert_eq!(v["order"]["event_id"].as_i64(), Some(event));
+    assert!(v["order"]["brief"].as_str().unwrap().starts_with("Draft a proposal; stress the harbor view."), "{v}");
+
+    // Paused, it does not fire; resumed, it does again.
+    let r = app.call(Some(&owner), "pause_automation", &[("id", &id.to_string()), ("paused", "true")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    create_inquiry(&app, &staff, "Otto Paused").await;
+    assert_eq!(count_runs(&app, id).await, 1);
+    app.call(Some(&owner), "pause_automation", &[("id", &id.to_string()), ("paused", "false")]).await;
+    create_inquiry(&app, &staff, "Pia Resumed").await;
+    assert_eq!(count_runs(&app, id).await, 2);
+}
+
+#[sqlx::test]
+async fn days_before_each_event_fire_once_per_event_and_the_message_waits_for_approval(pool: PgPool) {
+    let app = spawn(pool).await;
+    let owner = app.login(OWNER).await;
+    let mut form = agent_form(
+        "Confirm the headcount",
+        "event_approaching",
+        "venue_event",
+        r#"Ask the client to confirm the final headcount. [[call send_client_message {"body": "Could you confirm your final headcount?"}]]"#,
+    );
+    set(&mut form, "input[days_before]", "30");
+    let id = saved(&app, &owner, &form).await;
+    let within: i64 = sqlx::query_scalar(
+        "select count(*) from events where status not in ('cancelled', 'completed')
+            and event_date between current_date and current_date + 30",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!(within >= 1, "the demo has an event within 30 days");
+
+    // A dry run says what it would do and does nothing.
+    let dry = app.call(Some(&owner), "dry_run_automation", &[("id", &id.to_string())]).await;
+    assert_eq!(dry.status, StatusCode::OK, "{}", dry.body);
+    let dry = dry.json();
+    assert_eq!(dry["fires"].as_array().unwrap().len() as i64, within.min(10), "{dry}");
+    assert!(dry["action"].as_str().unwrap().starts_with("Starts a chat with the event agent as Olivia"), "{dry}");
+    assert!(dry["message"].as_str().unwrap().starts_with("Ask the client to confirm the final headcount."), "{dry}");
+    assert_eq!(count_runs(&app, id).await, 0, "a dry run fires nothing");
+
+    // Swept again and again (and by two workers), each event fires once.
+    let now = Utc::now();
+    assert_eq!(sweep(&app, now).await as i64, within);
+    assert_eq!(sweep(&app, now).await, 0);
+    assert_eq!(sweep(&app, now + Duration::hours(1)).await, 0);
+    assert_eq!(count_runs(&app, id).await, within);
+    let dry = app.call(Some(&owner), "dry_run_automation", &[("id", &id.to_string())]).await.json();
+    assert!(
+        dry["fires"].as_array().unwrap().iter().all(|f| f.as_str().unwrap().ends_with("already run for it")),
+        "{dry}"
+    );
+
+    let messages_before: i64 = sqlx::query_scalar("select count(*) from messages").fetch_one(&app.pool).await.unwrap();
+    drain(&app).await;
+    let list = runs(&app, &owner, id).await;
+    assert_eq!(list.len() as i64, within);
+    for r in &list {
+        assert_eq!(r["status"], "waiting", "{r}");
+        assert!(r["output"].as_str().unwrap().contains("Waiting for approval: Send a message to"), "{r}");
+    }
+    let messages_after: i64 = sqlx::query_scalar("select count(*) from messages").fetch_one(&app.pool).await.unwrap();
+    assert_eq!(messages_after, messages_before, "nothing is sent before a person approves");
+
+    // The owner approves one, in its thread: then it is sent.
+    let thread = list[0]["thread_id"].as_i64().unwrap();
+    let approval: i64 = sqlx::query_scalar("select id from approvals where thread_id = $1 and status = 'pending'")
+        .bind(thread)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let r = app
+        .call(
+            Some(&owner),
+            "decide_approval",
+            &[("approval_id", &approval.to_string()), ("approve", "true"), ("note", "")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let messages_sent: i64 = sqlx::query_scalar("select count(*) from messages").fetch_one(&app.pool).await.unwrap();
+    assert_eq!(messages_sent, messages_before + 1);
+
+    // Run now, by hand: one more run, on the nearest event.
+    let r = app.call(Some(&owner), "run_automation", &[("id", &id.to_string())]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(count_runs(&app, id).await, within + 1);
+}
+
+#[sqlx::test]
+async fn owners_change_automations_staff_read_them_and_no_one_else_reaches_them(pool: PgPool) {
+    let app = spawn(pool).await;
+    let owner = app.login(OWNER).await;
+    let form = agent_form("Weekly", "schedule", "venue_general", "Summarize the week.");
+    // Bad input: each field at fault is named.
+    let r = save(&app, &owner, &form).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("weekdays") && r.body.contains("at_time"), "{}", r.body);
+    let mut bad = agent_form("Bad", "schedule", "client", "x");
+    set(&mut bad, "input[weekdays]", "1");
+    set(&mut bad, "input[at_time]", "08:00");
+    let r = save(&app, &owner, &bad).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("agent_kind"), "{}", r.body);
+    let mut nosuch = bad.clone();
+    set(&mut nosuch, "input[action]", "specialist");
+    set(&mut nosuch, "input[specialist]", "no-such-writer");
+    let r = save(&app, &owner, &nosuch).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("specialist"), "{}", r.body);
+
+    let mut good = form.clone();
+    set(&mut good, "input[weekdays]", "1");
+    set(&mut good, "input[at_time]", "08:00");
+    let id = saved(&app, &owner, &good).await.to_string();
+
+    // Staff read them and dry-run them; they do not change or run them.
+    let sam = app.login(STAFF).await;
+    assert_eq!(app.call(Some(&sam), "automations", &[]).await.status, StatusCode::OK);
+    assert_eq!(app.call(Some(&sam), "dry_run_automation", &[("id", &id)]).await.status, StatusCode::OK);
+    assert_eq!(save(&app, &sam, &good).await.status, StatusCode::FORBIDDEN);
+    for f in ["run_automation", "delete_automation"] {
+        assert_eq!(app.call(Some(&sam), f, &[("id", &id)]).await.status, StatusCode::FORBIDDEN, "{f}");
+    }
+    let r = app.call(Some(&sam), "pause_automation", &[("id", &id), ("paused", "true")]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+    // Clients and vendors see nothing of them.
+    for who in [EMMA, BLOOM] {
+        let s = app.login(who).await;
+        assert_eq!(app.call(Some(&s), "automations", &[]).await.status, StatusCode::FORBIDDEN, "{who}");
+        assert_eq!(app.call(Some(&s), "automation_runs", &[("id", &id)]).await.status, StatusCode::FORBIDDEN, "{who}");
+    }
+    // Another venue's owner cannot reach this one's.
+    let rival = app.rival_venue().await;
+    for f in ["dry_run_automation", "run_automation", "delete_automation", "automation_runs"] {
+        assert_eq!(app.call(Some(&rival), f, &[("id", &id)]).await.status, StatusCode::NOT_FOUND, "{f}");
+    }
+    let mut theirs = good.clone();
+    theirs.push(("input[id]", id.clone()));
+    assert_eq!(save(&app, &rival, &theirs).await.status, StatusCode::NOT_FOUND);
+    let listed = app.call(Some(&rival), "automations", &[]).await.json();
+    assert_eq!(listed["automations"].as_array().unwrap().len(), 0);
+
+    // The owner edits it (the schedule moves), runs it by hand and deletes it.
+    let mut edited = good.clone();
+    set(&mut edited, "input[at_time]", "09:15");
+    edited.push(("input[id]", id.clone()));
+    saved(&app, &owner, &edited).await;
+    let listed = app.call(Some(&owner), "automations", &[]).await.json();
+    assert_eq!(listed["automations"][0]["when"], "Every Monday at 9:15");
+    assert_eq!(app.call(Some(&owner), "run_automation", &[("id", &id)]).await.status, StatusCode::OK);
+    drain(&app).await;
+    let list = runs(&app, &owner, id.parse().unwrap()).await;
+    assert_eq!(list[0]["status"], "done", "{list:?}");
+    assert!(list[0]["fired_by"].as_str().unwrap().starts_with("run by hand by Olivia"), "{list:?}");
+    assert_eq!(app.call(Some(&owner), "delete_automation", &[("id", &id)]).await.status, StatusCode::OK);
+    assert_eq!(app.call(Some(&owner), "automation_runs", &[("id", &id)]).await.status, StatusCode::NOT_FOUND);
+}
