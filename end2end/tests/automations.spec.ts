@@ -13,7 +13,7 @@ test('an automation is set up, dry-run, run by hand, followed to its chat, pause
   await expect(page).toHaveURL(/\/studio\/automations$/);
   await hydrated(page);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Automations');
-  await expect(page.getByText("Times are in the venue's time zone, America/New_York.")).toBeVisible();
+  await expect(page.getByText("Schedules are in the venue's time zone, America/New_York.")).toBeVisible();
 
   await page.getByRole('button', { name: 'New automation' }).click();
   const form = page.getByRole('form', { name: 'New automation' });
@@ -27,7 +27,7 @@ test('an automation is set up, dry-run, run by hand, followed to its chat, pause
   await expect(card).toBeVisible();
   await expect(card).toContainText('Every Mon and Wed at 8:00');
   await expect(card).toContainText('runs the venue agent');
-  await expect(card).toContainText('Next run');
+  await expect(card).toContainText(/Next run (Monday|Wednesday), \w+ \d+ at 8:00/);
 
   await card.getByRole('button', { name: 'Dry run' }).click();
   const dry = card.getByTestId('dry-run');

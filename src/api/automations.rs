@@ -20,8 +20,11 @@ pub async fn automations() -> Result<AutomationsView, AppError> {
     let label = move |slug: &str| {
         names.iter().find(|(s, _)| s == slug).map(|(_, n)| n.clone()).unwrap_or_else(|| format!("{slug} (removed)"))
     };
-    let automations = crate::store::automations::list(&pool, &actor, label).await?;
     let timezone = crate::store::automations::timezone(&pool, actor.venue_id).await?;
+    let mut automations = crate::store::automations::list(&pool, &actor, label).await?;
+    for a in &mut automations {
+        a.next_run_label = a.next_run_at.map(|t| crate::studio::automations::local_label(t, &timezone));
+    }
     Ok(AutomationsView { automations, specialists, can_edit: actor.role == crate::domain::Role::Owner, timezone })
 }
 

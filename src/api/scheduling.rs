@@ -267,3 +267,19 @@ pub async fn mark_notifications_read() -> Result<u64, AppError> {
     let (actor, pool) = super::ssr::actor_and_pool()?;
     Ok(crate::store::notifications::mark_read(&pool, &actor).await?)
 }
+
+/// Which kinds of note also come to the person by email (the kinds their role gets).
+#[server(prefix = "/api", endpoint = "notification_prefs")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info")))]
+pub async fn notification_prefs() -> Result<Vec<crate::domain::scheduling::NotePref>, AppError> {
+    let (actor, pool) = super::ssr::actor_and_pool()?;
+    Ok(crate::store::notifications::prefs(&pool, &actor).await?)
+}
+
+/// Notes of `kind` also by email (`email`), or under the bell only.
+#[server(prefix = "/api", endpoint = "set_notification_pref")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info")))]
+pub async fn set_notification_pref(kind: crate::domain::scheduling::NoteKind, email: bool) -> Result<(), AppError> {
+    let (actor, pool) = super::ssr::actor_and_pool()?;
+    Ok(crate::store::notifications::set_pref(&pool, &actor, kind, email).await?)
+}

@@ -307,6 +307,8 @@ pub struct AutomationView {
     pub instructions: String,
     pub paused: bool,
     pub next_run_at: Option<DateTime<Utc>>,
+    /// `next_run_at` in the venue's time zone, for people ("Monday, Dec 7 at 8:00").
+    pub next_run_label: Option<String>,
     pub created_by_name: String,
     pub runs: i64,
     pub last_status: Option<RunStatus>,

@@ -1,8 +1,10 @@
 //! Scheduling types shared by the server and the browser.
 
 use super::parse::FieldErrors;
+use super::UnknownValue;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
+use std::fmt;
 
 /// An appointment type as people pick it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -61,6 +63,36 @@ pub struct NotificationView {
 pub struct NotificationList {
     pub items: Vec<NotificationView>,
     pub unread: i64,
+}
+
+string_enum!(
+    /// What a note under the bell is about; each member chooses per kind whether it also comes
+    /// by email.
+    NoteKind {
+        General => ("general", "Other notes"),
+        Deliverables => ("deliverables", "A deliverable is ready, or failed"),
+        Approvals => ("approvals", "An action waits for the venue's approval"),
+        Automations => ("automations", "An automation ran"),
+        Reminders => ("reminders", "Appointment reminders")
+    }
+);
+
+impl NoteKind {
+    /// The kinds a member with `role` can get (and so choose email for).
+    pub fn for_role(role: super::Role) -> &'static [NoteKind] {
+        if role.is_staff() {
+            &[NoteKind::Deliverables, NoteKind::Approvals, NoteKind::Automations, NoteKind::Reminders]
+        } else {
+            &[NoteKind::Reminders]
+        }
+    }
+}
+
+/// One kind of note and whether it also comes by email.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotePref {
+    pub kind: NoteKind,
+    pub email: bool,
 }
 
 /// A calendar feed someone may manage: their own (`resource_id` none) or a resource's. Live when

@@ -1,11 +1,13 @@
 //! The background worker (server only): claims due jobs from the Postgres queue
 //! (`store::jobs`) and runs each by its kind: appointment reminders, document indexing, webhook
-//! deliveries, studio orders, automations' runs; fires the automations whose time came; and,
+//! deliveries, studio orders, automations' runs, notes by email; fires the automations whose time came; and,
 //! hourly, deletes chat uploads that were never sent.
 //! It wakes every few seconds, at once when a job is queued in this process
 //! ([`crate::knowledge::Knowledge::wake`]), and when any process queues one (`store::jobs::enqueue`
 //! notifies the `concierge_jobs` channel, which the worker listens to).
 
+/// Notes by email.
+pub mod email;
 /// Webhook deliveries: signed, sent, logged.
 pub mod webhooks;
 
@@ -42,6 +44,9 @@ pub enum JobError {
     /// An automation's run came to a worker that has no chat engine.
     #[error("this worker cannot run automations (no agents)")]
     NoAgents,
+    /// A note to email came to a worker that has no mailer.
+    #[error("this worker cannot send mail")]
+    NoMail,
 }
 
 /// What jobs run with: the knowledge base (indexing), the client that sends webhooks, the
@@ -52,17 +57,25 @@ pub struct Runner {
     pub webhooks: webhooks::Sender,
     pub models: Option<Arc<dyn crate::studio::Models>>,
     pub agents: Option<Arc<dyn crate::studio::automations::Agents>>,
+    /// The server's mail, and its public address (for the links in notes sent by email).
+    pub mail: Option<(Arc<dyn email::Mail>, String)>,
 }
 
 impl Runner {
     /// `outbound`: the operator's private hosts webhooks may reach (`CONCIERGE_OUTBOUND_ALLOW`).
     pub fn new(knowledge: Arc<Knowledge>, outbound: OutboundPolicy) -> Self {
-        Self { knowledge, webhooks: webhooks::Sender::new(outbound), models: None, agents: None }
+        Self { knowledge, webhooks: webhooks::Sender::new(outbound), models: None, agents: None, mail: None }
     }
 
     /// The runner, producing the studio's deliverables with `models`.
     pub fn with_models(mut self, models: Arc<dyn crate::studio::Models>) -> Self {
         self.models = Some(models);
+        self
+    }
+
+    /// The runner, emailing notes through `mail` with links to `public_url`.
+    pub fn with_mail(mut self, mail: Arc<dyn email::Mail>, public_url: &str) -> Self {
+        self.mail = Some((mail, public_url.to_string()));
         self
     }
 
@@ -135,6 +148,11 @@ async fn run_one(pool: &PgPool, r: &Runner, job: &Job, now: DateTime<Utc>) -> Re
             let agents = r.agents.as_deref().ok_or(JobError::NoAgents)?;
             let outcome = crate::studio::automations::run(pool, agents, job).await?;
             tracing::info!(job = job.id, ?outcome, "automation job");
+        }
+        crate::store::notifications::EMAIL_JOB => {
+            let (mail, url) = r.mail.as_ref().ok_or(JobError::NoMail)?;
+            let outcome = email::run(pool, mail.as_ref(), url, job).await?;
+            tracing::info!(job = job.id, ?outcome, "notification email job");
         }
         crate::store::webhooks::JOB => {
             let outcome = webhooks::run(pool, &r.webhooks, job).await?;

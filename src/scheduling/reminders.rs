@@ -6,6 +6,7 @@
 //! `appointment_reminders` (whose key refuses a second one) → the job is marked done. A job for
 //! a time that has since moved or been cancelled finishes without sending anything.
 
+use crate::domain::scheduling::NoteKind;
 use crate::store::{jobs, notifications, StoreError};
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
@@ -95,7 +96,7 @@ pub async fn run(pool: &PgPool, job: &jobs::Job, now: DateTime<Utc>) -> Result<D
             .unwrap_or(false);
             if first {
                 let body = message(&d.type_name, d.starts_at, &d.timezone);
-                let id = notifications::add(&mut tx, d.venue_id, user_id, &body, "/book").await?;
+                let id = notifications::add(&mut tx, d.venue_id, user_id, NoteKind::Reminders, &body, "/book").await?;
                 sqlx::query(
                     "update appointment_reminders set notification_id = $3 where appointment_id = $1 and sequence = $2",
                 )

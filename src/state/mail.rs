@@ -90,3 +90,14 @@ fn message(from: &Mailbox, mail: &NewMail<'_>) -> Result<Message, String> {
         .body(mail.body.to_string())
         .map_err(|e| e.to_string())
 }
+
+/// The job worker emails notes through the server's mailer.
+impl crate::jobs::email::Mail for Mailer {
+    fn send<'a>(
+        &'a self,
+        pool: &'a sqlx::PgPool,
+        mail: &'a NewMail<'a>,
+    ) -> futures_util::future::BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move { Mailer::send(self, pool, mail).await.map(|_| ()) })
+    }
+}

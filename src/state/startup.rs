@@ -99,7 +99,8 @@ pub async fn start(leptos_options: LeptosOptions, config: Config) -> Result<AppS
     // the chat engine that knows them does.
     let runner = crate::jobs::Runner::new(knowledge, jobs_outbound)
         .with_models(state.chat.clone())
-        .with_agents(std::sync::Arc::new(state.chat.clone()));
+        .with_agents(std::sync::Arc::new(state.chat.clone()))
+        .with_mail(state.mail.clone(), &state.config.public_url);
     crate::jobs::spawn_worker(state.pool.clone(), std::sync::Arc::new(runner), Duration::from_secs(5));
     Ok(state)
 }

@@ -1,10 +1,12 @@
-//! Actions waiting for a person: the chat's approval cards and the venue's approval queue.
+//! Actions waiting for a person: the chat's approval cards and the venue's approval queue (whose
+//! team is told under the bell, and by email when they chose it).
 //!
 //! An approval is decided once: the decision locks the row (`for update`) and only a `pending`
 //! row can be decided, so two people approving at once run the action once.
 
 use super::{Actor, StoreError, StoreResult};
 use crate::domain::chat::{ApprovalStatus, Approver, Preview, QueuedApproval};
+use crate::domain::scheduling::NoteKind;
 use crate::domain::webhooks::WebhookEvent;
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool};
@@ -38,6 +40,11 @@ pub async fn create(conn: &mut PgConnection, actor: &Actor, a: &NewApproval<'_>)
     .await?;
     let event = WebhookEvent::ApprovalRequested;
     super::webhooks::approval_changed(conn, actor.venue_id, event, id, Utc::now()).await?;
+    // The venue's queue: its team is told (the requester's own approvals wait in their chat).
+    if a.approver == Approver::Venue {
+        let note = format!("{} asks for approval: {}", actor.name, crate::domain::text::clip(&a.preview.summary, 300));
+        super::notifications::add_for_team(conn, actor.venue_id, NoteKind::Approvals, &note, "/approvals").await?;
+    }
     Ok(id)
 }
 

@@ -12,6 +12,7 @@ use crate::domain::automations::{
     fire_key, fired_by, Action, AutomationDraft, AutomationView, Rule, RunStatus, RunView, Trigger, MAX_AUTOMATIONS,
 };
 use crate::domain::chat::AgentKind;
+use crate::domain::scheduling::NoteKind;
 use crate::domain::Role;
 use chrono::{DateTime, NaiveTime, Utc};
 use serde_json::{json, Value};
@@ -127,6 +128,7 @@ pub async fn list(pool: &PgPool, actor: &Actor, label: impl Fn(&str) -> String) 
                 instructions: r.a.instructions,
                 paused: r.a.paused,
                 next_run_at: r.a.next_run_at.filter(|_| !r.a.paused),
+                next_run_label: None,
                 created_by_name: r.created_by_name,
                 runs: r.runs,
                 last_status: r.last_status.and_then(|s| s.parse().ok()),
@@ -535,7 +537,8 @@ pub async fn finish(conn: &mut PgConnection, w: &RunWork, job_id: i64, end: &Run
             RunStatus::Waiting => format!("Automation “{}” proposed an action that waits for your approval.", w.name),
             _ => format!("Automation “{}” ran: {}", w.name, w.fired_by),
         };
-        super::notifications::add(&mut *conn, w.venue_id, w.created_by, &note, &end.link).await?;
+        super::notifications::add(&mut *conn, w.venue_id, w.created_by, NoteKind::Automations, &note, &end.link)
+            .await?;
     }
     jobs::finish(conn, job_id).await?;
     Ok(())
@@ -560,7 +563,7 @@ pub async fn attempt_failed(pool: &PgPool, run_id: i64, job_id: i64, error: &str
     .await?;
     if let (Some((venue, user, name)), true) = (failed, last) {
         let note = format!("Automation “{name}” failed after {MAX_ATTEMPTS} attempts: {error}");
-        super::notifications::add(&mut tx, venue, user, &note, "/studio/automations").await?;
+        super::notifications::add(&mut tx, venue, user, NoteKind::Automations, &note, "/studio/automations").await?;
     }
     tx.commit().await?;
     Ok(())

@@ -5,6 +5,7 @@
 
 use super::access::{self, Need};
 use super::{jobs, Actor, StoreError, StoreResult};
+use crate::domain::scheduling::NoteKind;
 use crate::domain::studio::{
     builtin, OrderStatus, OrderSummary, OrderView, Priority, SharedDeliverable, Specialist, SpecialistDraft,
     VersionSource, BUILTIN,
@@ -553,7 +554,15 @@ pub async fn deliver(
     .execute(&mut *conn)
     .await?;
     let note = format!("Your order from the {} is ready for review (version {number}).", work.specialist_name);
-    super::notifications::add(conn, work.venue_id, work.ordered_by, &note, &format!("/studio/{}", work.id)).await?;
+    super::notifications::add(
+        conn,
+        work.venue_id,
+        work.ordered_by,
+        NoteKind::Deliverables,
+        &note,
+        &format!("/studio/{}", work.id),
+    )
+    .await?;
     Ok(Some(number))
 }
 
@@ -577,7 +586,8 @@ pub async fn attempt_failed(pool: &PgPool, id: i64, job_id: i64, error: &str, la
     .await?;
     if let (Some((venue, user, name)), true) = (failed, last) {
         let note = format!("Your order from the {name} failed after {MAX_ATTEMPTS} attempts.");
-        super::notifications::add(&mut tx, venue, user, &note, &format!("/studio/{id}")).await?;
+        super::notifications::add(&mut tx, venue, user, NoteKind::Deliverables, &note, &format!("/studio/{id}"))
+            .await?;
     }
     tx.commit().await?;
     Ok(())

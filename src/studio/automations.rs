@@ -111,6 +111,11 @@ fn slot_label(t: DateTime<Utc>, tz: Tz) -> String {
     t.with_timezone(&tz).format("%A, %b %-d at %-H:%M").to_string()
 }
 
+/// An instant in the venue's time zone, for people: "Monday, Dec 7 at 8:00".
+pub fn local_label(t: DateTime<Utc>, timezone: &str) -> String {
+    slot_label(t, zone(timezone))
+}
+
 /// A schedule's next run from `now` (`None` for other triggers).
 pub fn next_run(rule: &Rule, timezone: &str, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
     (rule.trigger == Trigger::Schedule).then(|| next_slot(rule, zone(timezone), now)).flatten()

@@ -372,3 +372,52 @@ async fn owners_change_automations_staff_read_them_and_no_one_else_reaches_them(
     assert_eq!(app.call(Some(&owner), "delete_automation", &[("id", &id)]).await.status, StatusCode::OK);
     assert_eq!(app.call(Some(&owner), "automation_runs", &[("id", &id)]).await.status, StatusCode::NOT_FOUND);
 }
+
+#[sqlx::test]
+async fn a_team_member_who_chose_email_gets_the_venues_approvals_by_email_and_others_the_bell(pool: PgPool) {
+    let app = spawn(pool).await;
+    let sam = app.login(STAFF).await;
+    let prefs = app.call(Some(&sam), "notification_prefs", &[]).await.json();
+    let kinds: Vec<&str> = prefs.as_array().unwrap().iter().map(|p| p["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["deliverables", "approvals", "automations", "reminders"]);
+    assert!(prefs.as_array().unwrap().iter().all(|p| p["email"] == false), "email is chosen, not assumed");
+    let r = app.call(Some(&sam), "set_notification_pref", &[("kind", "approvals"), ("email", "true")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // A client gets reminders only, and cannot choose another kind.
+    let emma = app.login(EMMA).await;
+    let theirs = app.call(Some(&emma), "notification_prefs", &[]).await.json();
+    assert_eq!(theirs.as_array().unwrap().len(), 1, "{theirs}");
+    let r = app.call(Some(&emma), "set_notification_pref", &[("kind", "approvals"), ("email", "true")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let r = app.call(Some(&emma), "set_notification_pref", &[("kind", "nonsense"), ("email", "true")]).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+
+    // Emma asks for a change only the venue approves: its team is told under the bell.
+    let event = app.event_id(EMMA_EVENT).await;
+    let element: i64 =
+        sqlx::query_scalar("select id from elements where event_id = $1 and status <> 'declined' order by id limit 1")
+            .bind(event)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let text = format!(
+        r#"More please [[call request_element_change {{"action": "change_quantity", "element_id": {element}, "quantity": 99, "note": "more"}}]]"#
+    );
+    super::agents::ask(&app, &emma, "client", Some(event), &text).await;
+    let bell = app.call(Some(&sam), "notifications", &[]).await.json();
+    assert!(bell["items"][0]["body"].as_str().unwrap().starts_with("Emma Clark asks for approval:"), "{bell}");
+    assert_eq!(bell["items"][0]["link"], "/approvals");
+    let owner = app.login(OWNER).await;
+    let theirs = app.call(Some(&owner), "notifications", &[]).await.json();
+    assert!(theirs["items"][0]["body"].as_str().unwrap().starts_with("Emma Clark asks for approval:"), "{theirs}");
+
+    // Sam chose email: one mail, to Sam alone, with the link to the queue (no SMTP here: the outbox).
+    drain(&app).await;
+    let mail: Vec<(String, String, String)> =
+        sqlx::query_as("select to_email, subject, body from outbox order by id").fetch_all(&app.pool).await.unwrap();
+    let to_sam: Vec<_> = mail.iter().filter(|(to, _, _)| to == STAFF).collect();
+    assert_eq!(to_sam.len(), 1, "{mail:?}");
+    assert!(to_sam[0].1.starts_with("Harbor Hall: Emma Clark asks for approval"), "{mail:?}");
+    assert!(to_sam[0].2.contains("http://127.0.0.1:3000/approvals"), "{mail:?}");
+    assert!(!mail.iter().any(|(to, _, _)| to == OWNER), "the owner did not choose email: {mail:?}");
+}

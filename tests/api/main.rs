@@ -115,7 +115,8 @@ pub async fn spawn_with_knowledge(
     let state = AppState::new(conf.leptos_options, pool.clone(), server, llm, knowledge.clone());
     let jobs = concierge::jobs::Runner::new(knowledge.clone(), jobs_outbound)
         .with_models(state.chat.clone())
-        .with_agents(std::sync::Arc::new(state.chat.clone()));
+        .with_agents(std::sync::Arc::new(state.chat.clone()))
+        .with_mail(state.mail.clone(), &state.config.public_url);
     TestApp { router: app(state), pool, knowledge, jobs }
 }
 
@@ -163,7 +164,8 @@ pub async fn spawn_instance_via(
         AppState::among(conf.leptos_options, own.clone(), Config::default(), llm, knowledge.clone(), cluster.clone());
     let jobs = concierge::jobs::Runner::new(knowledge.clone(), jobs_outbound)
         .with_models(state.chat.clone())
-        .with_agents(std::sync::Arc::new(state.chat.clone()));
+        .with_agents(std::sync::Arc::new(state.chat.clone()))
+        .with_mail(state.mail.clone(), &state.config.public_url);
     (TestApp { router: app(state), pool: own, knowledge, jobs }, cluster)
 }
 

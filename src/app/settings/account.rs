@@ -2,7 +2,8 @@
 //! out everywhere.
 
 use crate::api::auth::{change_password, LogoutEverywhere};
-use crate::app::common::ErrorBanner;
+use crate::api::scheduling::{notification_prefs, set_notification_pref};
+use crate::app::common::{ErrorBanner, Loading};
 use leptos::prelude::*;
 
 #[component]
@@ -58,6 +59,7 @@ pub fn Account() -> impl IntoView {
                 {move || done.get().then(|| view! { <p class="text-sm text-teal-800 dark:text-teal-300" role="status">"Password changed. Your other devices are logged out."</p> })}
                 <button type="submit" class="btn-primary" disabled=move || busy.get()>"Change password"</button>
             </form>
+            <EmailNotes />
             <section class="card space-y-3" aria-labelledby="sessions-h">
                 <h2 id="sessions-h" class="section-title">"Devices"</h2>
                 <p class="text-sm text-stone-600 dark:text-stone-400">"Lost a phone, or logged in on a shared computer? End every session of yours, this one too."</p>
@@ -74,5 +76,53 @@ pub fn Account() -> impl IntoView {
                 <a href="/account/export.zip" download="" rel="external" class="btn-secondary">"Download my data (.zip)"</a>
             </section>
         </div>
+    }
+}
+
+/// Which notes also come by email.
+#[component]
+fn EmailNotes() -> impl IntoView {
+    let prefs = Resource::new(|| (), |_| notification_prefs());
+    let error = RwSignal::new(None::<String>);
+    view! {
+        <section class="card space-y-3" aria-labelledby="email-notes-h">
+            <h2 id="email-notes-h" class="section-title">"Email notifications"</h2>
+            <p class="text-sm text-stone-600 dark:text-stone-400">"Notes always appear under the bell. Choose which also come to you by email."</p>
+            <Transition fallback=|| view! { <Loading /> }>
+                {move || Suspend::new(async move {
+                    match prefs.await {
+                        Err(e) => view! { <ErrorBanner message=e.to_string() /> }.into_any(),
+                        Ok(list) => view! {
+                            <ul class="space-y-2 text-sm">
+                                {list.into_iter().map(|p| {
+                                    let kind = p.kind;
+                                    let on = RwSignal::new(p.email);
+                                    view! {
+                                        <li><label class="flex items-center gap-2">
+                                            <input type="checkbox" prop:checked=move || on.get() on:change=move |ev| {
+                                                let want = event_target_checked(&ev);
+                                                error.set(None);
+                                                on.set(want);
+                                                leptos::task::spawn_local(async move {
+                                                    match set_notification_pref(kind, want).await {
+                                                        Ok(()) => {}
+                                                        Err(e) => {
+                                                            on.set(!want);
+                                                            error.set(Some(e.to_string()));
+                                                        }
+                                                    }
+                                                });
+                                            } />
+                                            {kind.label()}
+                                        </label></li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                    }
+                })}
+            </Transition>
+            {move || error.get().map(|m| view! { <ErrorBanner message=m /> })}
+        </section>
     }
 }

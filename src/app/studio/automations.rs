@@ -52,7 +52,7 @@ fn AutomationsBody(view: AutomationsView, version: RwSignal<u32>) -> impl IntoVi
     let empty = automations.is_empty();
     view! {
         <div class="mt-4 flex flex-wrap items-center gap-2">
-            <p class="flex-1 text-xs text-stone-500">{format!("Times are in the venue's time zone, {timezone}.")}</p>
+            <p class="flex-1 text-xs text-stone-500">{format!("Schedules are in the venue's time zone, {timezone}.")}</p>
             {can_edit.then(|| view! {
                 <button type="button" class="btn-primary py-1" on:click=move |_| adding.set(true)>"New automation"</button>
             })}
@@ -85,7 +85,7 @@ fn AutomationCard(
     let runs_tick = RwSignal::new(0u32);
     let paused = a.paused;
     let initial = input_of(&a);
-    let next = a.next_run_at.map(|t| format!("Next run {}", fmt_datetime(t)));
+    let next = a.next_run_label.as_ref().map(|t| format!("Next run {t}"));
     let last = a.last_run_at.map(|t| format!("Last run {}", fmt_datetime(t)));
     let act = move |what: &'static str| {
         error.set(None);
