@@ -52,6 +52,8 @@ create table automation_runs (
     event_id       bigint references events (id) on delete set null,
     status         text not null default 'queued'
                    check (status in ('queued', 'running', 'done', 'waiting', 'failed')),
+    -- The person it acts as (the automation's, when it fired): every attempt runs as them.
+    acts_as        bigint references users (id) on delete cascade,
     thread_id      bigint references chat_threads (id) on delete set null,
     order_id       bigint references studio_orders (id) on delete set null,
     output         text not null default '' check (length(output) <= 20000),

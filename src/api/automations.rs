@@ -39,8 +39,17 @@ pub async fn save_automation(input: AutomationInput) -> Result<i64, AppError> {
     }
     let draft = crate::domain::automations::parse_automation(&input)?;
     if let Action::Specialist(slug) = &draft.action {
-        if crate::store::studio::specialist_by_slug(&pool, &actor, slug).await.is_err() {
+        let Ok(s) = crate::store::studio::specialist_by_slug(&pool, &actor, slug).await else {
             return Err(AppError::invalid("specialist", "Choose one of the venue's specialists."));
+        };
+        if s.needs_event && !crate::domain::automations::names_event(draft.rule.trigger) {
+            return Err(AppError::invalid(
+                "specialist",
+                &format!(
+                    "The {} works from an event: use it with “days before each event” or “when an inquiry arrives”.",
+                    s.name
+                ),
+            ));
         }
     }
     let id = match input.id {

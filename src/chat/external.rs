@@ -281,7 +281,8 @@ impl TurnFollower {
     fn item(&mut self, item: &ChatItem, done: bool) -> String {
         match item.kind {
             ItemKind::Assistant => {
-                if done {
+                // A reply replayed from the store comes as "added" in its final state.
+                if done || item.status != ItemStatus::Streaming {
                     let usage = Usage {
                         prompt_tokens: item.prompt_tokens.unwrap_or(0).max(0) as u32,
                         completion_tokens: item.completion_tokens.unwrap_or(0).max(0) as u32,

@@ -232,7 +232,7 @@ pub fn parse_automation(input: &AutomationInput) -> Result<AutomationDraft, Fiel
     if action == Some(Action::Agent(AgentKind::VenueEvent)) && !trigger.is_some_and(names_event) {
         errors.add(
             "agent_kind",
-            "The event agent needs an event: use it with “days before each event”, “when an inquiry arrives” or “when an appointment is booked”.",
+            "The event agent needs an event: use it with “days before each event” or “when an inquiry arrives”.",
         );
     }
     match action {
@@ -241,10 +241,10 @@ pub fn parse_automation(input: &AutomationInput) -> Result<AutomationDraft, Fiel
     }
 }
 
-/// Whether a trigger's runs are about one event (which an event agent or a specialist works on).
-/// An appointment, an approval or a document may name one too; these always do.
+/// Whether a trigger's runs are about one event (which an event agent or a specialist that works
+/// from an event needs). An approval or a document may name one too; these always do.
 pub fn names_event(t: Trigger) -> bool {
-    matches!(t, Trigger::EventApproaching | Trigger::InquiryCreated | Trigger::AppointmentBooked)
+    matches!(t, Trigger::EventApproaching | Trigger::InquiryCreated)
 }
 
 /// What a business event's run says fired it, from the event's data (as its webhook carries it):

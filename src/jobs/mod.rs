@@ -109,7 +109,12 @@ pub async fn run_due(pool: &PgPool, r: &Runner, now: DateTime<Utc>) -> Result<us
         ran += 1;
         if let Err(e) = run_one(pool, r, &job, now).await {
             tracing::warn!(job = job.id, kind = job.kind, attempt = job.attempts, error = %e, "job failed");
-            jobs::fail(pool, &job, &e.to_string(), now, backoff(&job)).await?;
+            let permanent = matches!(&e, JobError::Automation(a) if a.is_permanent());
+            if permanent {
+                jobs::give_up(pool, &job, &e.to_string()).await?;
+            } else {
+                jobs::fail(pool, &job, &e.to_string(), now, backoff(&job)).await?;
+            }
             if job.kind == knowledge::INDEX_JOB {
                 index_failed(pool, &job, &e).await;
             }
@@ -119,10 +124,10 @@ pub async fn run_due(pool: &PgPool, r: &Runner, now: DateTime<Utc>) -> Result<us
                 crate::studio::failed(pool, &job, &crate::studio::StudioError::Model(e.to_string())).await;
             }
             if let JobError::Automation(a) = &e {
-                crate::studio::automations::failed(pool, &job, a).await;
+                crate::studio::automations::failed(pool, &job, a, permanent).await;
             } else if job.kind == crate::store::automations::JOB {
                 let other = crate::studio::automations::AutomationError::Agent(e.to_string());
-                crate::studio::automations::failed(pool, &job, &other).await;
+                crate::studio::automations::failed(pool, &job, &other, false).await;
             }
         }
     }

@@ -252,13 +252,15 @@ pub async fn timezone(pool: &PgPool, venue_id: i64) -> StoreResult<String> {
 pub async fn runs(pool: &PgPool, actor: &Actor, automation_id: i64, limit: i64) -> StoreResult<Vec<RunView>> {
     get(pool, actor, automation_id).await?;
     Ok(sqlx::query_as(
-        "select r.id, r.fired_by, r.status, r.event_id, e.title as event_title, r.thread_id, r.order_id, r.output,
+        "select r.id, r.fired_by, r.status, r.event_id, e.title as event_title,
+                case when r.acts_as = $3 then r.thread_id end as thread_id, r.order_id, r.output,
                 r.error, r.created_at, r.finished_at
            from automation_runs r left join events e on e.id = r.event_id
           where r.automation_id = $1 order by r.created_at desc, r.id desc limit $2",
     )
     .bind(automation_id)
     .bind(limit)
+    .bind(actor.user_id)
     .fetch_all(pool)
     .await?)
 }
@@ -275,8 +277,9 @@ pub async fn fire(
     event_id: Option<i64>,
 ) -> StoreResult<Option<i64>> {
     let run: Option<i64> = sqlx::query_scalar(
-        "insert into automation_runs (automation_id, venue_id, fire_key, fired_by, subject, event_id)
-         values ($1, $2, $3, $4, $5, $6) on conflict (automation_id, fire_key) do nothing returning id",
+        "insert into automation_runs (automation_id, venue_id, fire_key, fired_by, subject, event_id, acts_as)
+         select $1, $2, $3, $4, $5, $6, created_by from automations where id = $1
+         on conflict (automation_id, fire_key) do nothing returning id",
     )
     .bind(automation_id)
     .bind(venue_id)
@@ -292,17 +295,6 @@ pub async fn fire(
     sqlx::query("update automation_runs set job_id = $2 where id = $1").bind(run).bind(job).execute(&mut *conn).await?;
     tracing::info!(automation = automation_id, run, key, "automation fired");
     Ok(Some(run))
-}
-
-/// Whether any active automation of the venue listens for `trigger`.
-pub async fn listening(conn: &mut PgConnection, venue_id: i64, trigger: Trigger) -> StoreResult<bool> {
-    Ok(sqlx::query_scalar(
-        "select exists (select 1 from automations where venue_id = $1 and trigger = $2 and not paused)",
-    )
-    .bind(venue_id)
-    .bind(trigger.as_str())
-    .fetch_one(conn)
-    .await?)
 }
 
 /// Fires the venue's active automations that listen for `trigger`, about `subject_id` (an
@@ -322,6 +314,19 @@ pub async fn fire_business(
     .bind(trigger.as_str())
     .fetch_all(&mut *conn)
     .await?;
+    // An approval decided in an automation run's own chat fires no automation (no loop of runs
+    // proposing actions whose decisions start new runs).
+    if trigger == Trigger::ApprovalDecided {
+        let from_a_run: bool = sqlx::query_scalar(
+            "select exists (select 1 from approvals a join automation_runs r on r.thread_id = a.thread_id where a.id = $1)",
+        )
+        .bind(subject_id)
+        .fetch_one(&mut *conn)
+        .await?;
+        if from_a_run {
+            return Ok(0);
+        }
+    }
     let key = fire_key(trigger, subject_id, data);
     let note = fired_by(trigger, data);
     let event = crate::domain::automations::event_of(trigger, data);
@@ -486,7 +491,8 @@ pub async fn work(pool: &PgPool, run_id: i64, job_id: i64) -> StoreResult<Option
             update automation_runs set status = 'running', started_at = coalesce(started_at, now()), error = ''
              where id = $1 and job_id = $2 and status in ('queued', 'running') returning *)
          select t.id as run_id, a.id as automation_id, a.venue_id, a.name, a.trigger, a.action, a.agent_kind,
-                a.specialist, a.instructions, a.created_by, t.fired_by, t.subject, t.event_id, t.thread_id, v.timezone
+                a.specialist, a.instructions, coalesce(t.acts_as, a.created_by) as created_by, t.fired_by, t.subject,
+                t.event_id, t.thread_id, v.timezone
            from taken t join automations a on a.id = t.automation_id join venues v on v.id = a.venue_id",
     )
     .bind(run_id)
@@ -518,7 +524,8 @@ pub struct RunEnd {
 
 /// Ends run `w` with `end` and marks its job done, in the caller's transaction, and tells the
 /// automation's person.
-pub async fn finish(conn: &mut PgConnection, w: &RunWork, job_id: i64, end: &RunEnd) -> StoreResult<()> {
+/// Returns whether the run was still this job's to end.
+pub async fn finish(conn: &mut PgConnection, w: &RunWork, job_id: i64, end: &RunEnd) -> StoreResult<bool> {
     let output: String = end.output.chars().take(20_000).collect();
     let updated = sqlx::query(
         "update automation_runs set status = $3, output = $4, order_id = coalesce($5, order_id), error = '',
@@ -532,7 +539,8 @@ pub async fn finish(conn: &mut PgConnection, w: &RunWork, job_id: i64, end: &Run
     .bind(end.order_id)
     .execute(&mut *conn)
     .await?;
-    if updated.rows_affected() == 1 {
+    let ended = updated.rows_affected() == 1;
+    if ended {
         let note = match end.status {
             RunStatus::Waiting => format!("Automation “{}” proposed an action that waits for your approval.", w.name),
             _ => format!("Automation “{}” ran: {}", w.name, w.fired_by),
@@ -541,7 +549,7 @@ pub async fn finish(conn: &mut PgConnection, w: &RunWork, job_id: i64, end: &Run
             .await?;
     }
     jobs::finish(conn, job_id).await?;
-    Ok(())
+    Ok(ended)
 }
 
 /// Records a failed attempt: the run waits for its next, or, after the last, has failed (and the
@@ -562,7 +570,7 @@ pub async fn attempt_failed(pool: &PgPool, run_id: i64, job_id: i64, error: &str
     .fetch_optional(&mut *tx)
     .await?;
     if let (Some((venue, user, name)), true) = (failed, last) {
-        let note = format!("Automation “{name}” failed after {MAX_ATTEMPTS} attempts: {error}");
+        let note = format!("Automation “{name}” failed: {error}");
         super::notifications::add(&mut tx, venue, user, NoteKind::Automations, &note, "/studio/automations").await?;
     }
     tx.commit().await?;

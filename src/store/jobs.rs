@@ -128,6 +128,17 @@ pub async fn fail(pool: &PgPool, job: &Job, error: &str, now: DateTime<Utc>, bac
     Ok(())
 }
 
+/// Records a failure that another attempt cannot mend: no more attempts, the job stays with its
+/// error.
+pub async fn give_up(pool: &PgPool, job: &Job, error: &str) -> StoreResult<()> {
+    sqlx::query("update jobs set attempts = max_attempts, locked_until = null, last_error = $2 where id = $1")
+        .bind(job.id)
+        .bind(error.chars().take(2000).collect::<String>())
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
 /// Jobs not done yet, by kind (for the health of the queue, and tests).
 pub async fn pending(pool: &PgPool, kind: &str) -> StoreResult<i64> {
     Ok(sqlx::query_scalar("select count(*) from jobs where kind = $1 and done_at is null")

@@ -113,8 +113,17 @@ async fn a_schedule_fires_once_per_slot_across_both_clock_changes_and_its_run_ha
     assert!(a["next_run_at"].is_string(), "{a}");
     assert_eq!(listed["timezone"], "America/New_York");
 
-    // Autumn (Nov 7, 2027): 1:30 happens twice; it runs the first time only.
-    let keys = walk(&app, id, "2027-11-06T12:00:00Z", "2027-11-08T12:00:00Z").await;
+    // Autumn (Nov 7, 2027): 1:30 happens twice (05:30 and 06:30 UTC); it runs the first time
+    // only: swept through the repeated hour, its next slot is already the next night.
+    let keys = walk(&app, id, "2027-11-06T12:00:00Z", "2027-11-07T07:00:00Z").await;
+    assert_eq!(keys, vec!["schedule:2027-11-07T01:30"]);
+    let next: DateTime<Utc> = sqlx::query_scalar("select next_run_at from automations where id = $1")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(next, "2027-11-08T06:30:00Z".parse::<DateTime<Utc>>().unwrap());
+    let keys = walk(&app, id, "2027-11-07T07:00:00Z", "2027-11-08T12:00:00Z").await;
     assert_eq!(keys, vec!["schedule:2027-11-07T01:30", "schedule:2027-11-08T01:30"]);
 
     // Spring (Mar 14, 2027): 2:30 does not exist; it runs once, at 3:30 EDT.
@@ -324,6 +333,13 @@ async fn owners_change_automations_staff_read_them_and_no_one_else_reaches_them(
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(r.body.contains("specialist"), "{}", r.body);
 
+    // A specialist that works from an event needs a trigger that names one.
+    let mut proposal_weekly = nosuch.clone();
+    set(&mut proposal_weekly, "input[specialist]", "proposal-writer");
+    let r = save(&app, &owner, &proposal_weekly).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("works from an event"), "{}", r.body);
+
     let mut good = form.clone();
     set(&mut good, "input[weekdays]", "1");
     set(&mut good, "input[at_time]", "08:00");
@@ -420,4 +436,32 @@ async fn a_team_member_who_chose_email_gets_the_venues_approvals_by_email_and_ot
     assert!(to_sam[0].1.starts_with("Harbor Hall: Emma Clark asks for approval"), "{mail:?}");
     assert!(to_sam[0].2.contains("http://127.0.0.1:3000/approvals"), "{mail:?}");
     assert!(!mail.iter().any(|(to, _, _)| to == OWNER), "the owner did not choose email: {mail:?}");
+}
+
+#[sqlx::test]
+async fn a_run_whose_turn_fails_fails_at_once_and_says_why(pool: PgPool) {
+    let app = spawn(pool).await;
+    let owner = app.login(OWNER).await;
+    let mut form = agent_form("Flaky", "schedule", "assistant", "Tell me something, then fail midway.");
+    set(&mut form, "input[weekdays]", "127");
+    set(&mut form, "input[at_time]", "08:00");
+    let id = saved(&app, &owner, &form).await;
+    assert_eq!(app.call(Some(&owner), "run_automation", &[("id", &id.to_string())]).await.status, StatusCode::OK);
+    drain(&app).await;
+    let list = runs(&app, &owner, id).await;
+    assert_eq!(list[0]["status"], "failed", "{list:?}");
+    assert!(list[0]["error"].as_str().unwrap().starts_with("the agent's turn failed"), "{list:?}");
+    // The failed turn is in its chat; another attempt would only read it again: none is left.
+    let (attempts, max): (i32, i32) =
+        sqlx::query_as("select attempts, max_attempts from jobs where kind = 'automation.run'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(attempts, max);
+    let told: i64 =
+        sqlx::query_scalar("select count(*) from notifications where body like 'Automation “Flaky” failed%'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(told, 1);
 }
