@@ -12,7 +12,7 @@ export default defineConfig({
   globalSetup: './global-setup.ts',
   // A hang guard, not a speed target: the longest flows (three pages, approvals) take 20-30 s
   // on two cores shared with Chromium and the server.
-  timeout: 60_000,
+  timeout: 90_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,
   forbidOnly: !!process.env.CI,

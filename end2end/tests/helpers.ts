@@ -2,9 +2,11 @@ import { expect, type Locator, type Page } from '@playwright/test';
 
 export const PASSWORD = 'concierge-demo';
 
-/** Waits until the wasm has hydrated the page (App sets body[data-hydrated]). */
+/** Waits until the wasm has hydrated the page (App sets body[data-hydrated]). The first page
+ * of the suite loads the debug wasm cold while the server indexes the demo documents on the same
+ * two cores: that can take longer than 20 s (seen: the first spec timed out twice at 20 s). */
 export async function hydrated(page: Page): Promise<void> {
-  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 20_000 });
+  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 45_000 });
 }
 
 export async function logIn(page: Page, email: string): Promise<void> {
