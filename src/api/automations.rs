@@ -20,12 +20,17 @@ pub async fn automations() -> Result<AutomationsView, AppError> {
     let label = move |slug: &str| {
         names.iter().find(|(s, _)| s == slug).map(|(_, n)| n.clone()).unwrap_or_else(|| format!("{slug} (removed)"))
     };
-    let timezone = crate::store::automations::timezone(&pool, actor.venue_id).await?;
+    let tz = crate::store::scheduling::venue_tz(&pool, actor.venue_id).await?;
     let mut automations = crate::store::automations::list(&pool, &actor, label).await?;
     for a in &mut automations {
-        a.next_run_label = a.next_run_at.map(|t| crate::studio::automations::local_label(t, &timezone));
+        a.next_run_label = a.next_run_at.map(|t| crate::studio::automations::slot_label(t, tz));
     }
-    Ok(AutomationsView { automations, specialists, can_edit: actor.role == crate::domain::Role::Owner, timezone })
+    Ok(AutomationsView {
+        automations,
+        specialists,
+        can_edit: actor.role == crate::domain::Role::Owner,
+        timezone: tz.name().to_string(),
+    })
 }
 
 /// Creates or changes an automation (owners); returns its id.
@@ -56,8 +61,8 @@ pub async fn save_automation(input: AutomationInput) -> Result<i64, AppError> {
         Some(id) => Some(super::ssr::id(id)?),
         None => None,
     };
-    let timezone = crate::store::automations::timezone(&pool, actor.venue_id).await?;
-    let next = crate::studio::automations::next_run(&draft.rule, &timezone, chrono::Utc::now());
+    let tz = crate::store::scheduling::venue_tz(&pool, actor.venue_id).await?;
+    let next = crate::studio::automations::next_run(&draft.rule, tz, chrono::Utc::now());
     let id = crate::store::automations::save(&pool, &actor, id, &draft, next).await?;
     tracing::info!(automation = id, trigger = draft.rule.trigger.as_str(), "automation saved");
     Ok(id)
@@ -78,10 +83,10 @@ pub async fn delete_automation(id: i64) -> Result<(), AppError> {
 pub async fn pause_automation(id: i64, paused: bool) -> Result<(), AppError> {
     let (actor, pool) = super::ssr::actor_and_pool()?;
     let a = crate::store::automations::get(&pool, &actor, super::ssr::id(id)?).await?;
-    let timezone = crate::store::automations::timezone(&pool, actor.venue_id).await?;
+    let tz = crate::store::scheduling::venue_tz(&pool, actor.venue_id).await?;
     let next = match paused {
         true => None,
-        false => crate::studio::automations::next_run(&a.rule()?, &timezone, chrono::Utc::now()),
+        false => crate::studio::automations::next_run(&a.rule()?, tz, chrono::Utc::now()),
     };
     Ok(crate::store::automations::set_paused(&pool, &actor, a.id, paused, next).await?)
 }

@@ -7,13 +7,12 @@
 //! ([`fire_business`], called where the change's webhook is emitted); schedules and "days before
 //! each event" from the worker's sweep ([`due_schedules`], [`fire_approaching`]).
 
-use super::{jobs, Actor, StoreError, StoreResult};
+use super::{jobs, owner, staff, Actor, StoreError, StoreResult};
 use crate::domain::automations::{
     fire_key, fired_by, Action, AutomationDraft, AutomationView, Rule, RunStatus, RunView, Trigger, MAX_AUTOMATIONS,
 };
 use crate::domain::chat::AgentKind;
 use crate::domain::scheduling::NoteKind;
-use crate::domain::Role;
 use chrono::{DateTime, NaiveTime, Utc};
 use serde_json::{json, Value};
 use sqlx::{PgConnection, PgPool};
@@ -23,25 +22,9 @@ pub const JOB: &str = "automation.run";
 /// Attempts at a run before it fails.
 pub const MAX_ATTEMPTS: i32 = 3;
 
-fn staff(actor: &Actor) -> StoreResult<()> {
-    if actor.is_staff() {
-        Ok(())
-    } else {
-        Err(StoreError::Forbidden)
-    }
-}
-
 /// A stored value no code writes (a bug or a hand edit): an error, never a panic.
 fn corrupt(what: &str) -> StoreError {
     StoreError::Db(sqlx::Error::Protocol(format!("unreadable {what}")))
-}
-
-fn owner(actor: &Actor) -> StoreResult<()> {
-    if actor.role == Role::Owner {
-        Ok(())
-    } else {
-        Err(StoreError::Forbidden)
-    }
 }
 
 /// An automation as stored.
@@ -74,11 +57,18 @@ impl AutomationRow {
     }
 
     pub fn action(&self) -> StoreResult<Action> {
-        match (self.action.as_str(), &self.agent_kind, &self.specialist) {
-            ("agent", Some(kind), _) => Ok(Action::Agent(kind.parse().map_err(|_| corrupt("automation agent"))?)),
-            ("specialist", _, Some(slug)) => Ok(Action::Specialist(slug.clone())),
-            _ => Err(corrupt("automation action")),
+        action_of(&self.action, self.agent_kind.as_deref(), self.specialist.as_deref())
+    }
+}
+
+/// An action as stored: `agent` with its kind, or `specialist` with its slug.
+fn action_of(action: &str, agent_kind: Option<&str>, specialist: Option<&str>) -> StoreResult<Action> {
+    match (action, agent_kind, specialist) {
+        ("agent", Some(kind), _) => {
+            Ok(Action::Agent(kind.parse::<AgentKind>().map_err(|_| corrupt("automation agent"))?))
         }
+        ("specialist", _, Some(slug)) => Ok(Action::Specialist(slug.to_string())),
+        _ => Err(corrupt("automation action")),
     }
 }
 
@@ -241,11 +231,6 @@ pub async fn set_paused(
         return Err(StoreError::NotFound);
     }
     Ok(())
-}
-
-/// The venue's time zone (its schedules are in it).
-pub async fn timezone(pool: &PgPool, venue_id: i64) -> StoreResult<String> {
-    Ok(sqlx::query_scalar("select timezone from venues where id = $1").bind(venue_id).fetch_one(pool).await?)
 }
 
 /// An automation's latest runs (staff), newest first.
@@ -473,13 +458,7 @@ pub struct RunWork {
 
 impl RunWork {
     pub fn action(&self) -> StoreResult<Action> {
-        match (self.action.as_str(), &self.agent_kind, &self.specialist) {
-            ("agent", Some(kind), _) => {
-                Ok(Action::Agent(kind.parse::<AgentKind>().map_err(|_| corrupt("automation agent"))?))
-            }
-            ("specialist", _, Some(slug)) => Ok(Action::Specialist(slug.clone())),
-            _ => Err(corrupt("automation action")),
-        }
+        action_of(&self.action, self.agent_kind.as_deref(), self.specialist.as_deref())
     }
 }
 

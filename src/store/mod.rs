@@ -113,6 +113,15 @@ enum Violation {
     Conflict(&'static str),
 }
 
+/// What only the venue's team (owners and staff) may do: anyone else is refused.
+fn staff(actor: &Actor) -> StoreResult<()> {
+    if actor.is_staff() {
+        Ok(())
+    } else {
+        Err(StoreError::Forbidden)
+    }
+}
+
 /// What only a venue's owner may do (its settings): anyone else is refused.
 fn owner(actor: &Actor) -> StoreResult<()> {
     if actor.role == Role::Owner {

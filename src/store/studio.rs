@@ -4,13 +4,12 @@
 //! and writes its order by id ([`work`], [`progress`], [`deliver`], [`attempt_failed`]).
 
 use super::access::{self, Need};
-use super::{jobs, Actor, StoreError, StoreResult};
+use super::{jobs, owner, staff, Actor, StoreError, StoreResult};
 use crate::domain::scheduling::NoteKind;
 use crate::domain::studio::{
     builtin, OrderStatus, OrderSummary, OrderView, Priority, SharedDeliverable, Specialist, SpecialistDraft,
     VersionSource, BUILTIN,
 };
-use crate::domain::Role;
 use sqlx::{PgConnection, PgPool};
 
 /// The job kind that produces a version of an order.
@@ -18,22 +17,6 @@ pub const JOB: &str = "studio.order";
 
 /// Attempts at producing one version before the order fails.
 pub const MAX_ATTEMPTS: i32 = 3;
-
-fn staff(actor: &Actor) -> StoreResult<()> {
-    if actor.is_staff() {
-        Ok(())
-    } else {
-        Err(StoreError::Forbidden)
-    }
-}
-
-fn owner(actor: &Actor) -> StoreResult<()> {
-    if actor.role == Role::Owner {
-        Ok(())
-    } else {
-        Err(StoreError::Forbidden)
-    }
-}
 
 #[derive(sqlx::FromRow)]
 struct SpecialistRow {

@@ -122,19 +122,14 @@ fn resolve(tz: Tz, local: NaiveDateTime) -> Option<DateTime<Utc>> {
     }
 }
 
-/// The slot a schedule's next run stands for, for people: "Monday, Dec 7 at 8:00".
-fn slot_label(t: DateTime<Utc>, tz: Tz) -> String {
+/// An instant in the venue's time zone, for people (a schedule's slot): "Monday, Dec 7 at 8:00".
+pub fn slot_label(t: DateTime<Utc>, tz: Tz) -> String {
     t.with_timezone(&tz).format("%A, %b %-d at %-H:%M").to_string()
 }
 
-/// An instant in the venue's time zone, for people: "Monday, Dec 7 at 8:00".
-pub fn local_label(t: DateTime<Utc>, timezone: &str) -> String {
-    slot_label(t, zone(timezone))
-}
-
 /// A schedule's next run from `now` (`None` for other triggers).
-pub fn next_run(rule: &Rule, timezone: &str, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-    (rule.trigger == Trigger::Schedule).then(|| next_slot(rule, zone(timezone), now)).flatten()
+pub fn next_run(rule: &Rule, tz: Tz, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    (rule.trigger == Trigger::Schedule).then(|| next_slot(rule, tz, now)).flatten()
 }
 
 /// Fires what is due at `now`: each schedule whose slot came (once per slot: a slot missed while
@@ -303,7 +298,7 @@ async fn firings(
     now: DateTime<Utc>,
 ) -> Result<(Vec<String>, Option<Firing>), AutomationError> {
     let rule = a.rule()?;
-    let tz = zone(&store::timezone(pool, a.venue_id).await?);
+    let tz = crate::store::scheduling::venue_tz(pool, a.venue_id).await?;
     let manual = format!("manual:{}", now.timestamp_millis());
     Ok(match rule.trigger {
         Trigger::Schedule => {

@@ -79,7 +79,7 @@ async fn walk(app: &TestApp, id: i64, from: &str, to: &str) -> Vec<String> {
         at: Some(a.1),
         days_before: None,
     };
-    let first = concierge::studio::automations::next_run(&rule, "America/New_York", from);
+    let first = concierge::studio::automations::next_run(&rule, chrono_tz::America::New_York, from);
     sqlx::query("update automations set next_run_at = $2 where id = $1")
         .bind(id)
         .bind(first)
@@ -158,7 +158,8 @@ async fn a_schedule_fires_once_per_slot_across_both_clock_changes_and_its_run_ha
     assert_eq!(told, 2);
 }
 
-async fn create_inquiry(app: &TestApp, s: &str, name: &str) -> i64 {
+/// An inquiry taken by staff member `s` for a birthday of 60 (the new event's id).
+pub async fn create_inquiry(app: &TestApp, s: &str, name: &str) -> i64 {
     let r = app
         .call(
             Some(s),

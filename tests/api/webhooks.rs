@@ -277,24 +277,7 @@ async fn approvals_inquiries_and_documents_are_reported(pool: PgPool) {
 
     // An inquiry taken by staff.
     let staff = app.login(STAFF).await;
-    let r = app
-        .call(
-            Some(&staff),
-            "create_inquiry",
-            &[
-                ("form[name]", "Nora Blake"),
-                ("form[email]", "nora@example.com"),
-                ("form[phone]", ""),
-                ("form[event_type]", "Birthday"),
-                ("form[event_date]", "2027-06-12"),
-                ("form[guest_count]", "60"),
-                ("form[budget]", ""),
-                ("form[space_id]", ""),
-                ("form[notes]", ""),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    super::automations::create_inquiry(&app, &staff, "Nora Blake").await;
     // A document the owner adds, once indexed.
     let r = super::knowledge::upload(
         &app,
