@@ -13,19 +13,26 @@ use crate::domain::text::LEAD_INS;
 const REACH_VERBS: &[&str] =
     &["delete", "erase", "wipe", "purge", "mark", "approve", "waive", "refund", "discount", "script", "sign"];
 
+/// Programming languages: a request that names one asks for code, which no agent writes ("Write
+/// a JavaScript countdown for the gala's site" is not a deliverable nor a message). Names only:
+/// "code" and "script" are also a dress code, a door code and a ceremony's script.
+const CODE: &[&str] = &["javascript", "typescript", "python", "html", "css", "sql", "php", "bash", "powershell"];
+
 /// Whether `request` asks for a change that `tool`, the tool the router chose, does not make:
 /// its verb (the first word after the lead-ins, or a discount) is one of [`REACH_VERBS`] and is
 /// neither in the tool's name nor its everyday words (`agent::examples::VERBS`; not its
 /// description, which tells what others do too: "the venue's staff approve the request").
 /// "Delete this event" reaches the event's details, "mark my contract as paid" the contract
 /// viewer, "just approve my request yourself" the change request: none of them does what was
-/// asked, so the agent says what it cannot do instead of showing records nobody asked for.
+/// asked, so the agent says what it cannot do instead of showing records nobody asked for. A
+/// request for code ([`CODE`]) is out of every tool's reach.
 pub fn out_of_reach(request: &str, tool: &ToolEntry) -> bool {
     let lower = request.to_lowercase();
     let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
     let verb = words.iter().find(|w| !LEAD_INS.contains(w)).copied();
     let asked = match verb {
         Some(v) if REACH_VERBS.contains(&v) => v,
+        _ if words.iter().any(|w| CODE.contains(w)) => "script",
         // "Take 15% off our total"; a question about discounts is not a request for one.
         _ if !is_question(request) && (lower.contains("% off") || words.contains(&"discount")) => "discount",
         _ => return false,
@@ -139,6 +146,10 @@ mod tests {
         assert!(!out_of_reach("delete Lucas from the guest list", tool("remove_guest")), "its everyday word");
         assert!(!out_of_reach("approve the florist's quote", tool("update_element_status")), "its everyday word");
         assert!(!out_of_reach("mark the DJ as confirmed", tool("update_element_status")));
+        assert!(out_of_reach("Could you write some Python to sort our guest list?", tool("order_deliverable")));
+        assert!(out_of_reach("I need an HTML page for the gala, by Friday", tool("order_deliverable")));
+        assert!(!out_of_reach("send the officiant the ceremony script", tool("send_vendor_message")), "not code");
+        assert!(!out_of_reach("remind guests of the dress code", tool("send_client_message")), "not code");
         assert!(!out_of_reach("show me the contract", tool("view_contract")), "not a change");
         assert!(!out_of_reach("is there a discount for weekday events?", tool("view_contract")), "a question");
         let client = crate::agent::tools_for(crate::domain::chat::AgentKind::Client, crate::domain::Role::Client);

@@ -308,6 +308,52 @@ pub struct SharedDeliverable {
     pub updated_at: DateTime<Utc>,
 }
 
+/// Other words people use for a built-in specialist's work, by its default name (a name's first
+/// word that is not its trade counts too: "proposal", "menu", "social").
+const ALSO: &[(&str, &[&str])] = &[
+    ("Timeline Planner", &["run of show", "runsheet", "run sheet"]),
+    ("Follow-up Writer", &["thank you note", "thank you message"]),
+    ("Social Post Writer", &["instagram", "facebook", "linkedin"]),
+];
+
+/// `text` as lower-case words, a longer word's plural "s" dropped, one space apart and around.
+fn plain(text: &str) -> String {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let w = w.to_lowercase();
+            if w.len() > 3 {
+                w.trim_end_matches('s').to_string()
+            } else {
+                w
+            }
+        })
+        .collect();
+    format!(" {} ", words.join(" "))
+}
+
+/// Whether `said` asks for the work of the specialist called `name`: the first word of its name
+/// that is not its trade ("a proposal for the Patels" → Proposal Writer; "menu cards" → Menu &
+/// Card Designer), or another word for a built-in's work ("a run-of-show" → Timeline Planner).
+pub fn asks_for(name: &str, said: &str) -> bool {
+    const TRADE: &[&str] = &["the", "writer", "planner", "designer", "maker"];
+    let said = plain(said);
+    let own = plain(name);
+    let subject = own.split_whitespace().find(|w| !TRADE.contains(w)).map(str::to_string);
+    let also = ALSO.iter().filter(|(n, _)| n.eq_ignore_ascii_case(name.trim())).flat_map(|(_, a)| a.iter());
+    subject.into_iter().chain(also.map(|a| a.to_string())).any(|w| said.contains(&plain(&w)))
+}
+
+/// The one of `names` whose work `said` asks for ([`asks_for`]); none when no name or several are.
+pub fn meant<'n>(names: &'n [String], said: &str) -> Option<&'n str> {
+    let mut hits = names.iter().filter(|n| asks_for(n, said));
+    match (hits.next(), hits.next()) {
+        (Some(one), None) => Some(one),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -354,5 +400,21 @@ mod tests {
         assert!(parse_brief("feedback", " ", true).is_err());
         assert!(parse_brief("brief", &"x".repeat(MAX_BRIEF + 1), false).is_err());
         assert!(builtin(PROPOSAL_WRITER).is_some() && BUILTIN.len() == 6);
+    }
+
+    #[test]
+    fn the_specialist_meant_is_the_one_whose_work_is_asked_for() {
+        let names: Vec<String> = BUILTIN.iter().map(|b| b.name.to_string()).collect();
+        let m = |said: &str| meant(&names, said);
+        assert_eq!(m("can you get a proposal drafted for the Patel anniversary?"), Some("Proposal Writer"));
+        assert_eq!(m("I need the timelines for Saturday"), Some("Timeline Planner"), "plurals too");
+        assert_eq!(m("get a run-of-show drafted for this one"), Some("Timeline Planner"), "another word for it");
+        assert_eq!(m("Would you order menu cards for the Patels?"), Some("Menu & Card Designer"));
+        assert_eq!(m("an instagram post about the rooftop"), Some("Social Post Writer"));
+        assert_eq!(m("a follow-up for the Garcias"), Some("Follow-up Writer"));
+        assert_eq!(m("a timeline and a proposal"), None, "two asked for: the person is asked which");
+        assert_eq!(m("make something nice"), None);
+        let renamed = vec!["Run Sheet Maker".to_string()];
+        assert_eq!(meant(&renamed, "the run sheets please"), Some("Run Sheet Maker"), "a venue's own name's words");
     }
 }

@@ -385,3 +385,92 @@ async fn owners_edit_the_specialists_and_orders_keep_the_text_they_were_placed_w
     let ours = app.call(Some(&staff), "studio_orders", &[]).await.json();
     assert_eq!(ours.as_array().unwrap().len(), 2);
 }
+
+/// Parity: a staff member's agents order from the studio and report on the orders, under the
+/// person's own confirmation; the order is the one `/studio` shows. A rival venue's owner cannot
+/// order for this venue's event through their agent, and a client's agent has no such tool.
+#[sqlx::test]
+async fn staff_order_deliverables_through_their_agents_after_confirming(pool: PgPool) {
+    use super::agents::{ask, settle, tools};
+    let app = spawn(pool).await;
+    let sam = app.login(STAFF).await;
+    let event = app.event_id(EMMA_EVENT).await;
+    let count = || async {
+        sqlx::query_scalar::<_, i64>("select count(*) from studio_orders").fetch_one(&app.pool).await.unwrap()
+    };
+
+    let (thread, items) = ask(
+        &app,
+        &sam,
+        "venue_event",
+        Some(event),
+        r#"Get a run-of-show drafted for this one, high priority [[call order_deliverable {"specialist": "timeline planner", "brief": "Ceremony at 4, dinner at 6", "priority": "high"}]]"#,
+    )
+    .await;
+    let call = tools(&items)[0].clone();
+    assert_eq!(call["status"], "awaiting_approval", "{call}");
+    let preview = call["data"]["approval"]["preview"].to_string();
+    assert!(preview.contains("Timeline Planner") && preview.contains("Emma & Daniel"), "{preview}");
+    assert_eq!(count().await, 0, "nothing is ordered before the person confirms");
+    let id = call["data"]["approval"]["id"].as_i64().unwrap().to_string();
+    let r = app.call(Some(&sam), "decide_approval", &[("approval_id", &id), ("approve", "true"), ("note", "")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let items = settle(&app, &sam, thread).await;
+    let done = tools(&items)[0].clone();
+    assert_eq!(done["status"], "done", "{done}");
+    let order_id = done["data"]["result"]["order_id"].as_i64().expect("the order's id");
+    assert_eq!(done["data"]["result"]["link"], format!("/studio/{order_id}"));
+    let v = view(&app, &sam, order_id).await;
+    assert_eq!(v["order"]["specialist"], "timeline-planner");
+    assert_eq!(v["order"]["event_id"], event);
+    assert_eq!(v["order"]["priority"], "high");
+    assert_eq!(v["order"]["brief"], "Ceremony at 4, dinner at 6");
+    let sams: String =
+        sqlx::query_scalar("select name from users where email = $1").bind(STAFF).fetch_one(&app.pool).await.unwrap();
+    assert_eq!(v["order"]["ordered_by_name"], sams, "{v}");
+
+    // The venue agent reports on it (reading needs no confirmation).
+    let (_, items) =
+        ask(&app, &sam, "venue_general", None, r#"anything back from the studio? [[call list_deliverables {}]]"#).await;
+    let listed = tools(&items)[0].clone();
+    assert_eq!(listed["status"], "done", "{listed}");
+    let rows = listed["data"]["result"].as_array().unwrap().clone();
+    assert_eq!(rows.len(), 1);
+    assert_eq!((rows[0]["title"].as_str(), rows[0]["status"].as_str()), (Some("Timeline Planner"), Some("Queued")));
+
+    // A specialist that works from an event asks for one from the venue agent; an unknown one
+    // names the studio's choices.
+    let (_, items) = ask(
+        &app,
+        &sam,
+        "venue_general",
+        None,
+        r#"draft a proposal [[call order_deliverable {"specialist": "Proposal Writer"}]]"#,
+    )
+    .await;
+    let err = tools(&items)[0]["error"].as_str().unwrap_or_default().to_string();
+    assert!(err.contains("which event"), "{items:?}");
+    let (_, items) =
+        ask(&app, &sam, "venue_general", None, r#"make something [[call order_deliverable {"specialist": "writer"}]]"#)
+            .await;
+    let err = tools(&items)[0]["error"].as_str().unwrap_or_default().to_string();
+    assert!(err.contains("Which specialist") && err.contains("Social Post Writer"), "{items:?}");
+
+    // Another venue's owner cannot reach this venue's event through their agent.
+    let rival = app.rival_venue().await;
+    let body =
+        format!(r#"proposal [[call order_deliverable {{"specialist": "Proposal Writer", "event_id": {event}}}]]"#);
+    let (_, items) = ask(&app, &rival, "venue_general", None, &body).await;
+    let call = tools(&items)[0].clone();
+    assert_eq!(
+        (call["status"].as_str(), call["error"].as_str()),
+        (Some("failed"), Some("not found, or not yours to see"))
+    );
+    // A client's agent has no studio tools.
+    let emma = app.login(EMMA).await;
+    let (_, items) =
+        ask(&app, &emma, "client", Some(event), r#"[[call order_deliverable {"specialist": "Proposal Writer"}]]"#)
+            .await;
+    assert_eq!(tools(&items)[0]["status"], "failed");
+    assert_eq!(count().await, 1, "only the confirmed order was placed");
+}

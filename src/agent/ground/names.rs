@@ -4,6 +4,9 @@
 //! these, so [`super::arguments`] cannot ground them; the model leaves the name out or writes its
 //! own ("Venue visit").
 //!
+//! A studio specialist is the one whose work the request asks for ("draft a proposal" → the
+//! Proposal Writer, `domain::studio::meant`), whatever name the model wrote.
+//!
 //! A space is taken only where the request says it is the one the event goes to ("to the Harbor
 //! Room, it's too cold on the rooftop"): a move names where from and where to, and when the place
 //! it goes to is not one of the venue's, the tool must say so (`update_event_details` resolves the
@@ -28,7 +31,7 @@ impl Names {
     }
 
     /// The names `actor` may choose among: the appointment types they may book and (for staff)
-    /// the venue's staff and spaces. A list that cannot be read is left out: the
+    /// the venue's staff, spaces and studio specialists. A list that cannot be read is left out: the
     /// tool resolves the name itself when it runs.
     pub async fn load(pool: &PgPool, actor: &Actor) -> Self {
         let mut by_key = Vec::new();
@@ -43,6 +46,9 @@ impl Names {
                 if let Ok(staff) = store::users::staff(&mut conn, actor).await {
                     by_key.push(("assignee", staff.into_iter().map(|m| m.name).collect()));
                 }
+            }
+            if let Ok(specialists) = store::studio::specialists(pool, actor).await {
+                by_key.push(("specialist", specialists.into_iter().map(|s| s.name).collect()));
             }
         }
         Self { by_key }
@@ -180,7 +186,12 @@ pub fn resolve(schema: &Value, args: &mut Map<String, Value>, now: &str, before:
         if key == "space" && !moves(now) {
             continue;
         }
-        let choose = |said: &str| if key == "space" { place(all, &words(said)) } else { meant(all, &words(said)) };
+        let choose = |said: &str| match key.as_str() {
+            "space" => place(all, &words(said)),
+            // The specialist whose work is asked for ("a run-of-show" → Timeline Planner).
+            "specialist" => crate::domain::studio::meant(all, said),
+            _ => meant(all, &words(said)),
+        };
         let said = choose(now).or_else(|| before.and_then(choose));
         // A place the event goes to that is none of the venue's ("to the Harbor Room"): the
         // person's words, for the tool to answer which spaces there are (the model leaves the
@@ -216,7 +227,23 @@ mod tests {
                 ],
             ),
             ("assignee", vec!["Marco Ruiz".into(), "Priya Raman".into(), "Tom Becker".into()]),
+            ("specialist", crate::domain::studio::BUILTIN.iter().map(|b| b.name.to_string()).collect()),
         ])
+    }
+
+    #[test]
+    fn the_specialist_is_the_one_whose_work_was_asked_for() {
+        let s = crate::agent::tool("order_deliverable").unwrap().schema.clone();
+        let out = resolved(&s, json!({"specialist": "writer"}), "Get a run-of-show drafted for this one", None);
+        assert_eq!(out["specialist"], "Timeline Planner");
+        let out =
+            resolved(&s, json!({"specialist": "Timeline Planner"}), "draft a proposal for the Rossi shower", None);
+        assert_eq!(out["specialist"], "Proposal Writer", "the person's words over the model's");
+        let out =
+            resolved(&s, json!({"specialist": "Social Post Writer"}), "could the studio make us something?", None);
+        assert_eq!(out["specialist"], "Social Post Writer", "nothing said: the model's stays, for the tool to check");
+        let out = resolved(&s, json!({}), "a timeline and a proposal for the gala", None);
+        assert!(out.get("specialist").is_none(), "two asked for: the tool asks which");
     }
 
     fn slots_schema() -> Value {

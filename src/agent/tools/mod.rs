@@ -20,6 +20,8 @@ mod knowledge;
 mod messages;
 /// Appointments: free times, booking, rescheduling, cancelling.
 mod scheduling;
+/// The studio: ordering a deliverable from a specialist, and the orders so far.
+mod studio;
 /// Tasks: the open ones, and creating one.
 mod tasks;
 /// The venue itself: spaces and services, vendors, clients.
@@ -50,6 +52,7 @@ pub use scheduling::{
     BookAppointment, BookArgs, CancelAppointment, CancelArgs, GetAvailableSlots, ListAppointments,
     RescheduleAppointment, RescheduleArgs, SlotQuery,
 };
+pub use studio::{DeliverableFilter, ListDeliverables, OrderArgs, OrderDeliverable, OrderPriority};
 pub use tasks::{CreateTask, CreateTaskArgs, ListPendingTasks, TaskFilter};
 pub use venue::{ListVendors, SearchClients, VendorCategory, VendorFilter, VenueInfo};
 pub use web::{PageRef, ReadPage, WebQuery, WebSearch, WebSearchOut};
@@ -100,6 +103,8 @@ pub fn all() -> Vec<ToolEntry> {
         ToolEntry::of::<SearchKnowledge>(),
         ToolEntry::of::<WebSearch>(),
         ToolEntry::of::<ReadPage>(),
+        ToolEntry::of::<OrderDeliverable>(),
+        ToolEntry::of::<ListDeliverables>(),
     ]
 }
 
@@ -139,6 +144,8 @@ pub fn names_for(kind: AgentKind) -> &'static [&'static str] {
             RescheduleAppointment::NAME,
             CancelAppointment::NAME,
             FillForm::NAME,
+            OrderDeliverable::NAME,
+            ListDeliverables::NAME,
             SearchKnowledge::NAME,
             WebSearch::NAME,
             ReadPage::NAME,
@@ -151,6 +158,8 @@ pub fn names_for(kind: AgentKind) -> &'static [&'static str] {
             CreateTask::NAME,
             UpdateEventDetails::NAME,
             FillForm::NAME,
+            OrderDeliverable::NAME,
+            ListDeliverables::NAME,
             SearchKnowledge::NAME,
             WebSearch::NAME,
             ReadPage::NAME,
@@ -269,6 +278,7 @@ mod tests {
             "send_vendor_message",
             "create_task",
             "update_event_details",
+            "order_deliverable",
         ] {
             assert!(all.iter().find(|t| t.name == name).is_some_and(|t| t.approval.is_some()), "{name}");
         }
@@ -313,6 +323,12 @@ mod tests {
         let assistant = names_for(AgentKind::Assistant);
         for name in ["book_appointment", "reschedule_appointment", "cancel_appointment", "list_appointments"] {
             assert!(assistant.contains(&name), "assistant lacks {name}");
+        }
+        // The studio's orders, from the venue's agents (staff order and follow them on /studio).
+        for kind in [AgentKind::VenueGeneral, AgentKind::VenueEvent] {
+            for name in ["order_deliverable", "list_deliverables"] {
+                assert!(names_for(kind).contains(&name), "{kind:?} lacks {name}");
+            }
         }
         let event = all().into_iter().find(|t| t.name == "update_event_details").unwrap();
         assert!(

@@ -1,6 +1,6 @@
 //! A tool call in a conversation: what was called and its state; for an action, the proposed
 //! change with Approve / Reject; for the fill_form tool, the values it found and the link to the
-//! prefilled form.
+//! prefilled form; for an order from the studio, the link to it.
 
 use super::actions::Actions;
 use crate::app::chat::PreviewDetails;
@@ -79,6 +79,7 @@ pub fn ToolCard(item: ArcRwSignal<ChatItem>, actions: Actions) -> impl IntoView 
                     }
                 })}
                 {(tool.tool == "fill_form" && status == ItemStatus::Done).then(|| tool.result.as_ref().and_then(form_card)).flatten()}
+                {(tool.tool == "order_deliverable" && status == ItemStatus::Done).then(|| tool.result.as_ref().and_then(order_link)).flatten()}
                 <details class="mt-1 text-xs text-stone-500">
                     <summary class="cursor-pointer">"Details"</summary>
                     <p class="mt-1">"Arguments"</p>
@@ -88,6 +89,19 @@ pub fn ToolCard(item: ArcRwSignal<ChatItem>, actions: Actions) -> impl IntoView 
             </li>
         }
     }
+}
+
+/// The order_deliverable tool's result: the link to the order in the studio, where it is
+/// followed and reviewed (our own studio pages only).
+fn order_link(result: &serde_json::Value) -> Option<impl IntoView> {
+    let link = result.get("link")?.as_str()?.to_string();
+    let id = link.strip_prefix("/studio/")?;
+    if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(view! {
+        <p class="mt-2 text-sm"><a class="link" href=link data-testid="order-link">"Open the order in the studio"</a></p>
+    })
 }
 
 /// The fill_form tool's result: the values it found, each with its words from the text, and the
