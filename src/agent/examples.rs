@@ -366,6 +366,8 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
             "am I staffed on anything next Friday? I was hoping for a long weekend",
             "which of my events fall between June 1 and June 15",
             "am I on any events on the 22nd?",
+            "what's coming up this week?",
+            "anything coming up soon for me",
         ],
     ),
     (

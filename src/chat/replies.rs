@@ -43,6 +43,30 @@ pub fn out_of_reach(request: &str, tool: &ToolEntry) -> bool {
     !does
 }
 
+/// Whether `request` asks what the agent can do ("What can you help me with on this event?",
+/// "so what do you do?"), not for something to be done ("can you help me add a guest" names
+/// what): small talk, answered with the agent's tools by [`small_talk_reply`]. Short requests
+/// only, that open (after a greeting) with the question and end with its "help", "do" or "with",
+/// and whatever object follows is about the thread ("on this event", "for me", "here").
+pub fn asks_what_agent_does(request: &str) -> bool {
+    const OPENS: &[&str] = &["what can you", "what else can you", "how can you", "what do you", "what are you able to"];
+    const ENDS: &[&str] =
+        &["help me with", "help with", "help", "do", "do for me", "help me", "do here", "help me with here"];
+    const ABOUT: &[&str] =
+        &["", "on this event", "for this event", "for me", "for us", "here", "today", "in this chat"];
+    const GREETINGS: &[&str] = &["hi", "hey", "hello", "so", "ok", "okay", "and"];
+    let lower = request.to_lowercase().replace('\u{2019}', "'");
+    let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric() && c != '\'').filter(|w| !w.is_empty()).collect();
+    let start = words.iter().take_while(|w| GREETINGS.contains(w)).count();
+    let text = words[start..].join(" ");
+    OPENS.iter().any(|o| {
+        text.strip_prefix(o).is_some_and(|rest| {
+            let rest = rest.trim();
+            ENDS.iter().any(|e| rest.strip_prefix(e).is_some_and(|tail| ABOUT.contains(&tail.trim())))
+        })
+    })
+}
+
 /// What the agent says to a request [`out_of_reach`] of its tools: that it cannot, and what it
 /// can change (its tools that act, by their labels).
 pub fn beyond_reach_reply(tools: &[&'static ToolEntry]) -> String {
@@ -135,6 +159,27 @@ fn join_or(items: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn questions_about_what_the_agent_does_are_small_talk() {
+        for q in [
+            "What can you help me with on this event?",
+            "hey, what can you do?",
+            "so what do you do",
+            "How can you help me?",
+            "what else can you help with here",
+        ] {
+            assert!(asks_what_agent_does(q), "{q}");
+        }
+        for q in [
+            "can you help me add a guest",
+            "What can you do about the late-night pizza?",
+            "what do you have open on Friday?",
+            "How can you help me move the tasting to Friday?",
+        ] {
+            assert!(!asks_what_agent_does(q), "{q}");
+        }
+    }
 
     #[test]
     fn changes_no_tool_makes_are_out_of_reach() {

@@ -213,6 +213,12 @@ impl ToolScores {
         ToolPlan::Offer(close)
     }
 
+    /// Puts small talk first, above every tool (the engine knows the request needs none).
+    pub fn small_talk(&mut self) {
+        let top = self.ranked.first().map_or(0.0, |(_, s)| *s);
+        self.chat = self.chat.max(top + CHAT_MARGIN + 0.01);
+    }
+
     /// Puts `tool` first, above small talk (the engine knows the request means it).
     pub fn prefer(&mut self, tool: &'static str) {
         let top = self.ranked.first().map_or(0.0, |(_, s)| *s).max(self.chat);
@@ -350,6 +356,10 @@ pub async fn route_tools(
     let mut scores = tool_scores(examples, probe, tools, request, &vectors[0], with_previous);
     if let Some(tool) = super::recipient::recipient_tool(tools, request, facts) {
         scores.prefer(tool);
+    }
+    // "What can you help me with on this event?" is about the agent, not the event.
+    if super::replies::asks_what_agent_does(request) {
+        scores.small_talk();
     }
     Some(scores)
 }
