@@ -83,3 +83,36 @@ test('staff approve an action of their own event agent in the chat', async ({ pa
   await page.goto(`/events/${eventId}?tab=tasks`);
   await expect(page.getByText(title)).toBeVisible();
 });
+
+test('staff order a deliverable from the event agent, confirm it, and open it in the studio', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await logIn(page, 'sam@harborhall.example');
+  await upcoming(page).getByRole('link', { name: /Emma & Daniel's Wedding/ }).click();
+  await expect(page).toHaveURL(/\/events\/\d+/);
+  const eventId = new URL(page.url()).pathname.split('/').pop();
+  await page.goto(`/events/${eventId}?tab=agent`);
+  await hydrated(page);
+  const panel = page.getByTestId('agent-panel-venue_event');
+  await panel.getByRole('button', { name: 'New conversation' }).click();
+  const brief = `Ceremony at four, dinner at six ${Date.now()}`;
+  await panel.getByRole('textbox', { name: 'Message' }).fill(
+    `Get a run-of-show drafted for this one [[call order_deliverable {"specialist": "Timeline Planner", "brief": "${brief}", "priority": "high"}]]`,
+  );
+  await panel.getByRole('textbox', { name: 'Message' }).press('Enter');
+  const card = panel.locator('li[data-kind="tool_call"]').last();
+  await expect(card).toHaveAttribute('data-status', 'awaiting_approval');
+  const approval = card.getByTestId('approval-card');
+  await expect(approval).toContainText('Order from the Timeline Planner');
+  await expect(approval).toContainText("Emma & Daniel's Wedding");
+  await expect(approval).toContainText(brief);
+  await page.screenshot({ path: 'test-results/agents-order-card.png', fullPage: true });
+  await card.getByRole('button', { name: 'Approve' }).click();
+  await expect(card).toHaveAttribute('data-status', 'done');
+  const link = card.getByTestId('order-link');
+  await expect(link).toBeVisible();
+  await page.screenshot({ path: 'test-results/agents-order-done.png', fullPage: true });
+  await link.click();
+  await expect(page).toHaveURL(/\/studio\/\d+$/);
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Timeline Planner');
+  await expect(page.locator('p', { hasText: brief }).first()).toBeVisible();
+});
