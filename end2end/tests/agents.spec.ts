@@ -1,8 +1,21 @@
-import { test, expect } from '@playwright/test';
+import { test, expect, type Page } from '@playwright/test';
 import { hydrated, logIn, upcoming } from './helpers';
 
 // The scripted model (make test runs the browser tests with it) calls the tools its message
 // names: `[[call NAME {json}]]`.
+
+// Sam's event agent on Emma & Daniel's wedding, in a new conversation: the event's id and the panel.
+async function samsEventAgent(page: Page) {
+  await logIn(page, 'sam@harborhall.example');
+  await upcoming(page).getByRole('link', { name: /Emma & Daniel's Wedding/ }).click();
+  await expect(page).toHaveURL(/\/events\/\d+/);
+  const eventId = new URL(page.url()).pathname.split('/').pop();
+  await page.goto(`/events/${eventId}?tab=agent`);
+  await hydrated(page);
+  const panel = page.getByTestId('agent-panel-venue_event');
+  await panel.getByRole('button', { name: 'New conversation' }).click();
+  return { eventId, panel };
+}
 
 test('a client asks for an element change, staff approve it in the queue, the client sees it', async ({ browser }) => {
   const client = await browser.newPage();
@@ -63,14 +76,7 @@ test('a client asks for an element change, staff approve it in the queue, the cl
 });
 
 test('staff approve an action of their own event agent in the chat', async ({ page }) => {
-  await logIn(page, 'sam@harborhall.example');
-  await upcoming(page).getByRole('link', { name: /Emma & Daniel's Wedding/ }).click();
-  await expect(page).toHaveURL(/\/events\/\d+/);
-  const eventId = new URL(page.url()).pathname.split('/').pop();
-  await page.goto(`/events/${eventId}?tab=agent`);
-  await hydrated(page);
-  const panel = page.getByTestId('agent-panel-venue_event');
-  await panel.getByRole('button', { name: 'New conversation' }).click();
+  const { eventId, panel } = await samsEventAgent(page);
   const title = `Confirm florist ${Date.now()}`;
   await panel.getByRole('textbox', { name: 'Message' }).fill(`[[call create_task {"title": "${title}", "due_date": "2030-03-01"}]]`);
   await panel.getByRole('textbox', { name: 'Message' }).press('Enter');
@@ -86,14 +92,7 @@ test('staff approve an action of their own event agent in the chat', async ({ pa
 
 test('staff order a deliverable from the event agent, confirm it, and open it in the studio', async ({ page }) => {
   await page.setViewportSize({ width: 390, height: 844 });
-  await logIn(page, 'sam@harborhall.example');
-  await upcoming(page).getByRole('link', { name: /Emma & Daniel's Wedding/ }).click();
-  await expect(page).toHaveURL(/\/events\/\d+/);
-  const eventId = new URL(page.url()).pathname.split('/').pop();
-  await page.goto(`/events/${eventId}?tab=agent`);
-  await hydrated(page);
-  const panel = page.getByTestId('agent-panel-venue_event');
-  await panel.getByRole('button', { name: 'New conversation' }).click();
+  const { panel } = await samsEventAgent(page);
   const brief = `Ceremony at four, dinner at six ${Date.now()}`;
   await panel.getByRole('textbox', { name: 'Message' }).fill(
     `Get a run-of-show drafted for this one [[call order_deliverable {"specialist": "Timeline Planner", "brief": "${brief}", "priority": "high"}]]`,
