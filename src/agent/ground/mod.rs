@@ -111,6 +111,18 @@ impl<'a> From<&'a str> for Heard<'a> {
     }
 }
 
+/// Whether `request` names a record of one of `keys` ("element_id", "service_id") that `facts`
+/// list, by two words of its name or all of them ("the acoustic guitarist" names "Acoustic
+/// guitarist", "the late-night pizza" "Late-night pizza"; "pizza" alone does not). The router
+/// reads it: what is added or declined is then one of those records.
+pub fn names_record(facts: &str, request: &str, keys: &[&str]) -> bool {
+    let said = said::words(request);
+    entities(facts).iter().filter(|(k, _, _)| keys.contains(&k.as_str())).any(|(_, _, name)| {
+        let n = facts::naming(name, &said);
+        n >= 2 || (n > 0 && n == facts::naming(name, &said::words(name)))
+    })
+}
+
 /// Checks the model's `args` against `said` (the person's words: this message, then the one
 /// before it) and `facts` (the system prompt and the turn's earlier tool results), and drops or
 /// fixes what is not grounded. `schema` is the tool's argument schema; `today` and `tz` are the
