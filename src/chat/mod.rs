@@ -51,6 +51,8 @@ mod models;
 mod prompt;
 /// The messaging tool a request to pass something on means (`route` prefers it).
 mod recipient;
+/// The tool a change to a listed service or element means (`route` prefers it).
+mod record;
 mod replay;
 pub mod replies;
 /// Routing for the small embedded model: requests the documents answer go to the document search.

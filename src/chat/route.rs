@@ -145,7 +145,7 @@ pub const IMPERATIVE_BONUS: f32 = 0.15;
 /// "decline"), read once per request for every tool's [`IMPERATIVE_BONUS`]. A clause after a
 /// comma counts when it is only a verb and what it acts on, said before ("the patels one is off,
 /// cancel it"); a longer one is often about something else ("…, so mark the gala as confirmed").
-fn openings(request: &str) -> Vec<String> {
+pub(super) fn openings(request: &str) -> Vec<String> {
     use crate::domain::text::{verb_of, LEAD_INS};
     const ON_IT: &[&str] = &["it", "them", "that", "this", "those", "these", "one"];
     const AFTER: &[&str] = &["please", "pls", "too", "now", "then", "thanks"];
@@ -357,7 +357,7 @@ pub async fn route_tools(
     if let Some(tool) = super::recipient::recipient_tool(tools, request, facts) {
         scores.prefer(tool);
     }
-    if let Some(tool) = record_tool(tools, request, facts, scores.best()) {
+    if let Some(tool) = super::record::record_tool(tools, request, facts, scores.best()) {
         scores.prefer(tool);
     }
     // "What can you help me with on this event?" is about the agent, not the event.
@@ -365,34 +365,6 @@ pub async fn route_tools(
         scores.small_talk();
     }
     Some(scores)
-}
-
-/// A change to a service or element the facts list, whatever else the request is about: adding
-/// one ("Oh we'd love the acoustic guitarist! Can we add that?") is a change to the event's plan,
-/// not a guest; a sentence that opens by approving or declining one ("…the kitchen closes at 11.
-/// Decline it.") sets its status, not a message to its vendor. The record must be named by two
-/// words of its name, or all of them (`agent::ground::names_record`).
-fn record_tool(
-    tools: &[&'static ToolEntry],
-    request: &str,
-    facts: &str,
-    best: Option<&'static str>,
-) -> Option<&'static str> {
-    let offered = |name: &str| tools.iter().find(|t| t.name == name).map(|t| t.name);
-    let lower = request.to_lowercase();
-    let adds = lower.split(|c: char| !c.is_alphanumeric()).any(|w| w == "add");
-    if best == Some("add_guest") && adds {
-        if let Some(tool) = offered("request_element_change") {
-            if crate::agent::ground::names_record(facts, request, &["service_id", "element_id"]) {
-                return Some(tool);
-            }
-        }
-    }
-    let status = offered("update_element_status")?;
-    let opened = openings(request);
-    let sets = examples::verbs(status).iter().any(|v| opened.iter().any(|o| o == v));
-    (sets && best != Some(status) && crate::agent::ground::names_record(facts, request, &["element_id"]))
-        .then_some(status)
 }
 
 /// The example requests of every tool as vectors, and the classifier trained on them, made once
@@ -521,29 +493,6 @@ mod tests {
         assert!(!is_question("Add my cousin Laura to the guest list."));
         assert!(!is_question("cancel our tasting"));
         assert!(!is_question(""));
-    }
-
-    #[test]
-    fn adding_or_declining_a_listed_service_is_a_change_to_it() {
-        use crate::domain::chat::AgentKind;
-        use crate::domain::Role;
-        let client = crate::agent::tools_for(AgentKind::Client, Role::Client);
-        let staff = crate::agent::tools_for(AgentKind::VenueEvent, Role::Staff);
-        let facts = "The event (event_id 4): Ruiz wedding, client Carmen Ruiz.\n\
-                     Elements:\n- element_id 40: Late-night tacos (catering), 80 × $7.00, requested\n\
-                     Services: service_id 9 String quartet (music, flat, $900.00); service_id 3 Photo booth (other, flat, $650.00)";
-        let r =
-            |tools: &[&'static ToolEntry], said: &str, best: &'static str| record_tool(tools, said, facts, Some(best));
-        assert_eq!(r(&client, "omg the string quartet! can we add it?", "add_guest"), Some("request_element_change"));
-        assert_eq!(r(&client, "add a photo booth please", "add_guest"), Some("request_element_change"));
-        assert_eq!(r(&client, "add my cousin Laura, she's a photographer", "add_guest"), None, "a person");
-        assert_eq!(r(&client, "add the quartet's violinist as a guest", "add_guest"), None, "not the whole name");
-        assert_eq!(r(&client, "the photo booth sounds fun", "list_available_elements"), None, "nothing added");
-        let said = "The truck can't park after 10, so no late-night tacos. Decline them.";
-        assert_eq!(r(&staff, said, "send_vendor_message"), Some("update_element_status"));
-        assert_eq!(r(&staff, "Decline the tacos", "send_vendor_message"), None, "one word of three");
-        assert_eq!(r(&staff, "Tell the caterer to decline the late-night tacos", "send_vendor_message"), None);
-        assert_eq!(r(&staff, "Approve the late-night tacos", "update_element_status"), None, "already first");
     }
 
     #[test]
