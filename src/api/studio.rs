@@ -118,6 +118,45 @@ pub async fn share_deliverable(id: i64, shared: bool) -> Result<(), AppError> {
     Ok(crate::store::studio::share(&pool, &actor, super::ssr::id(id)?, shared).await?)
 }
 
+/// Rates a deliverable for the person it was ordered for: 1 useful, -1 not useful, 0 takes the
+/// rating back.
+#[server(prefix = "/api", endpoint = "rate_deliverable")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info"), fields(id = id)))]
+pub async fn rate_deliverable(id: i64, rating: i16) -> Result<(), AppError> {
+    let (actor, pool) = super::ssr::actor_and_pool()?;
+    let rating = match rating {
+        0 => None,
+        1 | -1 => Some(rating),
+        _ => return Err(AppError::invalid("rating", "Rate it 1 (useful), -1 (not useful) or 0 (no rating).")),
+    };
+    Ok(crate::store::studio::rate(&pool, &actor, super::ssr::id(id)?, rating).await?)
+}
+
+/// The queue (owners): each specialist's and automation's figures over the last 30 days, and
+/// the jobs that used all their attempts.
+#[server(prefix = "/api", endpoint = "studio_queue")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info")))]
+pub async fn studio_queue() -> Result<crate::domain::queue::QueueView, AppError> {
+    use crate::store::queue;
+    let (actor, pool) = super::ssr::actor_and_pool()?;
+    Ok(crate::domain::queue::QueueView {
+        specialists: queue::specialists(&pool, &actor).await?,
+        automations: queue::automations(&pool, &actor).await?,
+        dead: queue::dead_letters(&pool, &actor).await?,
+    })
+}
+
+/// Sends a dead letter again (owners): the job gets its attempts back and runs now.
+#[server(prefix = "/api", endpoint = "retry_job")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info"), fields(job = job_id)))]
+pub async fn retry_job(job_id: i64) -> Result<(), AppError> {
+    let (actor, state) = (super::ssr::actor()?, super::ssr::state()?);
+    let kind = crate::store::queue::retry(&state.pool, &actor, super::ssr::id(job_id)?).await?;
+    state.knowledge.wake.notify_one();
+    tracing::info!(job = job_id, kind, "dead letter retried");
+    Ok(())
+}
+
 /// Saves a specialist (owners): `input.slug` names the one edited, empty for a new one.
 #[server(prefix = "/api", endpoint = "save_specialist")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info")))]

@@ -150,6 +150,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/approvals") view=pages::approvals::ApprovalsPage ssr=SsrMode::Async />
                     <Route path=path!("/studio") view=pages::studio::StudioPage ssr=SsrMode::Async />
                     <Route path=path!("/studio/automations") view=pages::studio_automations::AutomationsPage ssr=SsrMode::Async />
+                    <Route path=path!("/studio/queue") view=pages::studio_queue::QueuePage ssr=SsrMode::Async />
                     <Route path=path!("/studio/:id") view=pages::studio_order::StudioOrderPage ssr=SsrMode::Async />
                     <Route path=path!("/book") view=pages::book::BookPage ssr=SsrMode::Async />
                     <Route path=path!("/calendar") view=pages::calendar::CalendarPage ssr=SsrMode::Async />

@@ -107,6 +107,7 @@ pub mod insights;
 pub mod knowledge;
 pub mod markdown;
 pub mod mcp_servers;
+pub mod queue;
 pub mod scheduling;
 pub mod studio;
 pub mod text;

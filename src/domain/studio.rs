@@ -285,6 +285,10 @@ pub struct OrderView {
     pub attempts: i32,
     pub max_attempts: i32,
     pub approved_version: Option<i32>,
+    /// The rating of the person it was ordered for: 1 useful, -1 not, `None` not rated.
+    pub rating: Option<i16>,
+    /// The one looking is that person, and there is a version to rate.
+    pub can_rate: bool,
     pub versions: Vec<VersionView>,
 }
 

@@ -101,11 +101,40 @@ fn backoff(job: &Job) -> Duration {
 /// jobs take time, so that a job queued while a long one ran (a chat's attachment behind a batch
 /// of documents) is claimed in this round, not the next.
 pub async fn run_due(pool: &PgPool, r: &Runner, now: DateTime<Utc>) -> Result<usize, JobError> {
+    run_due_in(pool, r, now, Lane::All).await
+}
+
+/// The kinds that can take minutes (a specialist writing, an agent's turn): they have a worker
+/// loop of their own, so that reminders, indexing, emails and webhooks never wait behind them.
+pub const LONG_KINDS: &[&str] = &[crate::store::studio::JOB, crate::store::automations::JOB];
+
+/// Which jobs a worker loop runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lane {
+    All,
+    /// [`LONG_KINDS`] only.
+    Long,
+    /// Everything else.
+    Short,
+}
+
+impl Lane {
+    fn kinds(self) -> jobs::Kinds<'static> {
+        match self {
+            Lane::All => jobs::Kinds::All,
+            Lane::Long => jobs::Kinds::Only(LONG_KINDS),
+            Lane::Short => jobs::Kinds::Except(LONG_KINDS),
+        }
+    }
+}
+
+/// [`run_due`] for the jobs of one lane.
+pub async fn run_due_in(pool: &PgPool, r: &Runner, now: DateTime<Utc>, lane: Lane) -> Result<usize, JobError> {
     let mut ran = 0;
     let started = std::time::Instant::now();
     loop {
         let now = now + Duration::from_std(started.elapsed()).unwrap_or_default();
-        let Some(job) = jobs::claim(pool, now, Duration::minutes(LEASE_MINUTES)).await? else { break };
+        let Some(job) = jobs::claim_of(pool, now, Duration::minutes(LEASE_MINUTES), lane.kinds()).await? else { break };
         ran += 1;
         if let Err(e) = run_one(pool, r, &job, now).await {
             tracing::warn!(job = job.id, kind = job.kind, attempt = job.attempts, error = %e, "job failed");
@@ -191,46 +220,55 @@ async fn index_failed(pool: &PgPool, job: &Job, e: &JobError) {
 /// The channel `store::jobs::enqueue` notifies.
 const CHANNEL: &str = "concierge_jobs";
 
-/// The worker: runs due jobs every `every`, whenever woken in this process, and whenever any
-/// process queues a job, for as long as the server runs. Jobs left by a stopped server are picked
-/// up on the next start.
+/// The worker: two loops, one for the [`LONG_KINDS`] and one for the rest, each running its due
+/// jobs every `every`, whenever woken in this process, and whenever any process queues a job, for
+/// as long as the server runs. Jobs left by a stopped server are picked up on the next start.
 pub fn spawn_worker(pool: PgPool, r: Arc<Runner>, every: std::time::Duration) -> tokio::task::JoinHandle<()> {
+    let long = tokio::spawn(worker_loop(pool.clone(), r.clone(), every, Lane::Long));
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(every);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        let mut listener = listen(&pool).await;
-        let mut swept: Option<DateTime<Utc>> = None;
-        loop {
-            let mut lost = false;
-            tokio::select! {
-                _ = tick.tick() => {}
-                _ = r.knowledge.wake.notified() => {}
-                woke = next_notification(&mut listener) => lost = !woke,
-            }
-            // The connection broke: listen again (failing that, the tick still runs every job).
-            if lost {
-                listener = listen(&pool).await;
-            }
-            let now = Utc::now();
+        worker_loop(pool, r, every, Lane::Short).await;
+        long.abort();
+    })
+}
+
+async fn worker_loop(pool: PgPool, r: Arc<Runner>, every: std::time::Duration, lane: Lane) {
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut listener = listen(&pool).await;
+    let mut swept: Option<DateTime<Utc>> = None;
+    loop {
+        let mut lost = false;
+        tokio::select! {
+            _ = tick.tick() => {}
+            // A wake reaches one loop; a queued job also notifies both (through Postgres).
+            _ = r.knowledge.wake.notified() => {}
+            woke = next_notification(&mut listener) => lost = !woke,
+        }
+        // The connection broke: listen again (failing that, the tick still runs every job).
+        if lost {
+            listener = listen(&pool).await;
+        }
+        let now = Utc::now();
+        if lane == Lane::Short {
             // Automations whose time came (schedules, days before an event) queue their runs.
             if let Err(e) = crate::studio::automations::sweep(&pool, now).await {
                 tracing::warn!(error = %e, "automations sweep");
             }
-            if let Err(e) = run_due(&pool, &r, now).await {
-                tracing::warn!(error = %e, "job worker");
-            }
-            // Hourly: chat uploads never sent with a message (every instance may; a delete is
-            // idempotent).
-            if swept.is_none_or(|at| now - at > Duration::hours(1)) {
-                swept = Some(now);
-                match knowledge::sweep_unsent(&pool, &r.knowledge, now).await {
-                    Ok(0) => {}
-                    Ok(n) => tracing::info!(deleted = n, "unsent chat attachments swept"),
-                    Err(e) => tracing::warn!(error = %e, "sweeping unsent attachments"),
-                }
+        }
+        if let Err(e) = run_due_in(&pool, &r, now, lane).await {
+            tracing::warn!(error = %e, ?lane, "job worker");
+        }
+        // Hourly: chat uploads never sent with a message (every instance may; a delete is
+        // idempotent).
+        if lane == Lane::Short && swept.is_none_or(|at| now - at > Duration::hours(1)) {
+            swept = Some(now);
+            match knowledge::sweep_unsent(&pool, &r.knowledge, now).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(deleted = n, "unsent chat attachments swept"),
+                Err(e) => tracing::warn!(error = %e, "sweeping unsent attachments"),
             }
         }
-    })
+    }
 }
 
 async fn listen(pool: &PgPool) -> Option<sqlx::postgres::PgListener> {

@@ -233,19 +233,29 @@ pub async fn set_paused(
     Ok(())
 }
 
-/// An automation's latest runs (staff), newest first.
+/// What a staff member reads in place of a run's output when the run acted as an owner: an
+/// owner's agent may have read what staff may not (settings, usage, the team).
+pub const OUTPUT_WITHHELD: &str = "This run acted as an owner: only owners read its output.";
+
+/// An automation's latest runs (staff), newest first. The run's chat is linked only for the
+/// person it acted as; the output of a run that acted as an owner is for owners only.
 pub async fn runs(pool: &PgPool, actor: &Actor, automation_id: i64, limit: i64) -> StoreResult<Vec<RunView>> {
     get(pool, actor, automation_id).await?;
     Ok(sqlx::query_as(
         "select r.id, r.fired_by, r.status, r.event_id, e.title as event_title,
-                case when r.acts_as = $3 then r.thread_id end as thread_id, r.order_id, r.output,
+                case when r.acts_as = $3 then r.thread_id end as thread_id, r.order_id,
+                case when r.acts_as = $3 or $4 or m.role is distinct from 'owner' or r.output = '' then r.output
+                     else $5 end as output,
                 r.error, r.created_at, r.finished_at
            from automation_runs r left join events e on e.id = r.event_id
+           left join memberships m on m.user_id = r.acts_as and m.venue_id = r.venue_id
           where r.automation_id = $1 order by r.created_at desc, r.id desc limit $2",
     )
     .bind(automation_id)
     .bind(limit)
     .bind(actor.user_id)
+    .bind(actor.role == crate::domain::Role::Owner)
+    .bind(OUTPUT_WITHHELD)
     .fetch_all(pool)
     .await?)
 }

@@ -83,19 +83,38 @@ pub async fn enqueue_now(
 }
 
 /// Wakes the workers of every process (sent when the transaction commits).
-async fn notify(conn: &mut PgConnection, kind: &str) -> StoreResult<()> {
+pub async fn notify(conn: &mut PgConnection, kind: &str) -> StoreResult<()> {
     sqlx::query("select pg_notify('concierge_jobs', $1)").bind(kind).execute(conn).await?;
     Ok(())
+}
+
+/// Which kinds of job a claim may take.
+#[derive(Clone, Copy, Debug)]
+pub enum Kinds<'a> {
+    All,
+    Only(&'a [&'a str]),
+    Except(&'a [&'a str]),
 }
 
 /// Claims one job due at `now` that no live lease holds, for `lease`: the highest priority first,
 /// then the longest due.
 pub async fn claim(pool: &PgPool, now: DateTime<Utc>, lease: Duration) -> StoreResult<Option<Job>> {
+    claim_of(pool, now, lease, Kinds::All).await
+}
+
+/// [`claim`] among the kinds `kinds` allows.
+pub async fn claim_of(pool: &PgPool, now: DateTime<Utc>, lease: Duration, kinds: Kinds<'_>) -> StoreResult<Option<Job>> {
+    let (list, only): (&[&str], Option<bool>) = match kinds {
+        Kinds::All => (&[], None),
+        Kinds::Only(k) => (k, Some(true)),
+        Kinds::Except(k) => (k, Some(false)),
+    };
     Ok(sqlx::query_as(
         "update jobs set locked_until = $1 + $2, attempts = attempts + 1
           where id = (select id from jobs
                        where done_at is null and run_at <= $1 and attempts < max_attempts
                          and (locked_until is null or locked_until <= $1)
+                         and ($4::bool is null or (kind = any($3)) = $4)
                        order by priority desc, run_at, id
                        limit 1
                        for update skip locked)
@@ -103,6 +122,8 @@ pub async fn claim(pool: &PgPool, now: DateTime<Utc>, lease: Duration) -> StoreR
     )
     .bind(now)
     .bind(lease)
+    .bind(list)
+    .bind(only)
     .fetch_optional(pool)
     .await?)
 }

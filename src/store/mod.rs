@@ -28,6 +28,7 @@ pub mod messages;
 pub mod notifications;
 pub mod outbox;
 pub mod personal;
+pub mod queue;
 pub mod resets;
 pub mod scheduling;
 pub mod scheduling_settings;

@@ -214,6 +214,8 @@ struct OrderRow {
     error: String,
     attempts: i32,
     approved_version: Option<i32>,
+    rating: Option<i16>,
+    ordered_by: i64,
 }
 
 /// One of the venue's orders with its versions (staff). The order page reads it every second
@@ -221,7 +223,8 @@ struct OrderRow {
 pub async fn order(pool: &PgPool, actor: &Actor, id: i64) -> StoreResult<OrderView> {
     staff(actor)?;
     let row: OrderRow = sqlx::query_as(&format!(
-        "select {SUMMARY}, o.step, o.partial, o.feedback, o.error, o.attempts, o.approved_version
+        "select {SUMMARY}, o.step, o.partial, o.feedback, o.error, o.attempts, o.approved_version,
+                o.rating, o.ordered_by
            {FROM} where o.id = $1 and o.venue_id = $2"
     ))
     .bind(id)
@@ -247,6 +250,8 @@ pub async fn order(pool: &PgPool, actor: &Actor, id: i64) -> StoreResult<OrderVi
         attempts: row.attempts,
         max_attempts: MAX_ATTEMPTS,
         approved_version: row.approved_version,
+        can_rate: row.ordered_by == actor.user_id && !versions.is_empty(),
+        rating: row.rating,
         versions,
     })
 }
@@ -378,6 +383,30 @@ pub async fn share(pool: &PgPool, actor: &Actor, id: i64, shared: bool) -> Store
     }
     sqlx::query("update studio_orders set shared = $2 where id = $1").bind(id).bind(shared).execute(&mut *tx).await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// Rates a deliverable (`Some(1)` useful, `Some(-1)` not, `None` takes the rating back). Only the
+/// person it was ordered for rates it, once it has a version; anyone else gets `Forbidden`.
+pub async fn rate(pool: &PgPool, actor: &Actor, id: i64, rating: Option<i16>) -> StoreResult<()> {
+    staff(actor)?;
+    if rating.is_some_and(|r| r != 1 && r != -1) {
+        return Err(StoreError::field("rating", "Rate it 1 (useful) or -1 (not useful)."));
+    }
+    let by: Option<i64> = sqlx::query_scalar(
+        "select o.ordered_by from studio_orders o
+          where o.id = $1 and o.venue_id = $2 and exists (select 1 from studio_versions v where v.order_id = o.id)",
+    )
+    .bind(id)
+    .bind(actor.venue_id)
+    .fetch_optional(pool)
+    .await?;
+    match by {
+        None => return Err(StoreError::NotFound),
+        Some(by) if by != actor.user_id => return Err(StoreError::Forbidden),
+        Some(_) => {}
+    }
+    sqlx::query("update studio_orders set rating = $2 where id = $1").bind(id).bind(rating).execute(pool).await?;
     Ok(())
 }
 

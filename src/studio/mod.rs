@@ -13,6 +13,7 @@
 pub mod automations;
 pub mod facts;
 pub mod grounding;
+pub mod pdf;
 
 use crate::llm::{ChatRequest, Message, ResolvedModel, Speaker, StreamEvent, ToolChoice};
 use crate::store::jobs::Job;

@@ -41,6 +41,7 @@ pub fn app(state: AppState) -> Router {
         .route("/chat/{thread_id}/export.md", get(super::chat_export::markdown))
         .route("/chat/{thread_id}/export.json", get(super::chat_export::json))
         .route("/studio/orders/{order_id}/deliverable.md", get(super::studio::markdown))
+        .route("/studio/orders/{order_id}/deliverable.pdf", get(super::studio::pdf))
         .route("/calendar/feed/{file}", get(calendar::feed))
         .route("/appointments/{file}", get(calendar::appointment))
         .route("/settings/audit.csv", get(audit::csv))

@@ -150,6 +150,13 @@ async fn a_schedule_fires_once_per_slot_across_both_clock_changes_and_its_run_ha
     let thread = list[0]["thread_id"].as_i64().unwrap();
     let r = app.call(Some(&owner), "open_chat", &[("thread_id", &thread.to_string())]).await;
     assert_eq!(r.status, StatusCode::OK, "the run's thread is the owner's: {}", r.body);
+    // A staff member sees that the runs happened, but neither their chat nor what an owner's
+    // agent wrote.
+    let staff = app.login(STAFF).await;
+    for r in runs(&app, &staff, id).await {
+        assert_eq!((r["status"].as_str(), r["thread_id"].as_i64()), (Some("done"), None), "{r}");
+        assert_eq!(r["output"], concierge::store::automations::OUTPUT_WITHHELD, "{r}");
+    }
     let told: i64 =
         sqlx::query_scalar("select count(*) from notifications where body like 'Automation “Night summary” ran%'")
             .fetch_one(&app.pool)
@@ -465,4 +472,42 @@ async fn a_run_whose_turn_fails_fails_at_once_and_says_why(pool: PgPool) {
             .await
             .unwrap();
     assert_eq!(told, 1);
+
+    // The owner's queue shows the run among the dead letters, and the automation's figures.
+    let q = app.call(Some(&owner), "studio_queue", &[]).await;
+    assert_eq!(q.status, StatusCode::OK, "{}", q.body);
+    let q = q.json();
+    let stats = q["automations"].as_array().unwrap().iter().find(|a| a["id"] == id).cloned().unwrap();
+    assert_eq!((stats["runs"].as_i64(), stats["failed"].as_i64(), stats["done"].as_i64()), (Some(1), Some(1), Some(0)));
+    let dead = q["dead"].as_array().unwrap();
+    assert_eq!(dead.len(), 1, "{q}");
+    assert_eq!(dead[0]["kind"], "automation.run");
+    assert!(dead[0]["what"].as_str().unwrap().starts_with("Flaky"), "{q}");
+    assert!(dead[0]["error"].as_str().unwrap().contains("the agent's turn failed"), "{q}");
+    // Once the owner mends the instructions, Retry runs it again in a new chat, and it is done.
+    sqlx::query("update automations set instructions = 'Tell me something.' where id = $1")
+        .bind(id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let job = dead[0]["job_id"].as_i64().unwrap().to_string();
+    let failed_thread: i64 = sqlx::query_scalar("select thread_id from automation_runs where automation_id = $1")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let r = app.call(Some(&owner), "retry_job", &[("job_id", &job)]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    drain(&app).await;
+    let list = runs(&app, &owner, id).await;
+    assert_eq!(list.len(), 1, "the same run, not another: {list:?}");
+    assert_eq!(list[0]["status"], "done", "{list:?}");
+    let thread: Option<i64> = sqlx::query_scalar("select thread_id from automation_runs where automation_id = $1")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert!(thread.is_some_and(|t| t != failed_thread), "the retry has a chat of its own");
+    let q = app.call(Some(&owner), "studio_queue", &[]).await.json();
+    assert_eq!(q["dead"], serde_json::json!([]), "{q}");
 }

@@ -154,6 +154,18 @@ async fn an_order_is_produced_reviewed_regenerated_approved_downloaded_and_share
     );
     assert_eq!(get(Some(rival), format!("/studio/orders/{id}/deliverable.md")).await.status, StatusCode::NOT_FOUND);
     assert_eq!(get(None, format!("/studio/orders/{id}/deliverable.md")).await.status, StatusCode::UNAUTHORIZED);
+    // And as a PDF, for the same people.
+    let pdf = get(Some(owner.clone()), format!("/studio/orders/{id}/deliverable.pdf")).await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert_eq!(pdf.headers[header::CONTENT_TYPE], "application/pdf");
+    assert!(pdf.headers[header::CONTENT_DISPOSITION].to_str().unwrap().contains(&format!("proposal-writer-{id}.pdf")));
+    assert!(pdf.body.starts_with("%PDF-") && pdf.body.trim_end().ends_with("%%EOF"), "{}", &pdf.body[..60.min(pdf.body.len())]);
+    assert_eq!(
+        get(Some(emma.clone()), format!("/studio/orders/{id}/deliverable.pdf")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(get(None, format!("/studio/orders/{id}/deliverable.pdf")).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(get(Some(owner.clone()), "/studio/orders/abc/deliverable.pdf".into()).await.status, StatusCode::NOT_FOUND);
 
     // A hand edit is a new version to review: the approval and the sharing are withdrawn.
     let r = app
@@ -213,6 +225,82 @@ async fn orders_are_taken_by_priority_and_fail_after_three_attempts_with_backoff
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let v = view(&app, &staff, id).await;
     assert_eq!((status(&v), v["attempts"].as_i64()), ("queued", Some(0)));
+}
+
+/// Owners see each specialist's figures and the orders that failed for good; Retry gives a dead
+/// order fresh attempts. Only the person an order was for rates it; staff and other venues see
+/// none of the queue.
+#[sqlx::test]
+async fn owners_see_the_queue_and_retry_what_failed_for_good(pool: PgPool) {
+    let app = spawn(pool).await;
+    let owner = app.login(OWNER).await;
+    let staff = app.login(STAFF).await;
+    let good = placed(&app, &staff, "social-post-writer", None, "Spring open house.", "normal").await;
+    let bad = placed(&app, &staff, "social-post-writer", None, "Please fail midway.", "normal").await;
+    let now = Utc::now();
+    assert_eq!(run(&app, now).await, 2);
+    assert_eq!(run(&app, now + Duration::seconds(11)).await, 1);
+    assert_eq!(run(&app, now + Duration::seconds(32)).await, 1);
+    assert_eq!(status(&view(&app, &staff, bad).await), "failed");
+
+    // Sam ordered it: Sam rates it; the owner may not, and nothing but 1, -1 or 0 is a rating.
+    let rate = |s: &str, id: i64, r: &str| {
+        let (s, id, r) = (s.to_string(), id.to_string(), r.to_string());
+        let app = &app;
+        async move { app.call(Some(&s), "rate_deliverable", &[("id", &id), ("rating", &r)]).await.status }
+    };
+    assert_eq!(view(&app, &staff, good).await["can_rate"], true);
+    assert_eq!(view(&app, &owner, good).await["can_rate"], false);
+    assert_eq!(rate(&owner, good, "1").await, StatusCode::FORBIDDEN);
+    assert_eq!(rate(&staff, good, "5").await, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(rate(&staff, bad, "1").await, StatusCode::NOT_FOUND, "nothing to rate yet");
+    assert_eq!(rate(&staff, good, "-1").await, StatusCode::OK);
+    assert_eq!(rate(&staff, good, "1").await, StatusCode::OK);
+    assert_eq!(view(&app, &staff, good).await["rating"], 1);
+
+    // The queue is the owner's: staff are refused, another venue's owner sees nothing of it.
+    assert_eq!(app.call(Some(&staff), "studio_queue", &[]).await.status, StatusCode::FORBIDDEN);
+    let rival = app.rival_venue().await;
+    let theirs = app.call(Some(&rival), "studio_queue", &[]).await.json();
+    assert_eq!((theirs["dead"].as_array().map(Vec::len), theirs["specialists"].as_array().map(Vec::len)), (Some(0), Some(0)));
+    let q = app.call(Some(&owner), "studio_queue", &[]).await;
+    assert_eq!(q.status, StatusCode::OK, "{}", q.body);
+    let q = q.json();
+    let s = &q["specialists"][0];
+    assert_eq!(s["specialist"], "social-post-writer", "{q}");
+    assert_eq!(
+        [&s["orders"], &s["delivered"], &s["failed"], &s["rated_up"], &s["rated_down"]].map(|v| v.as_i64().unwrap()),
+        [2, 1, 1, 1, 0],
+        "{q}"
+    );
+    assert!(s["tokens"].as_i64().unwrap() > 0, "{q}");
+    assert!(s["median_secs"].as_f64().is_some(), "{q}");
+    let dead = q["dead"].as_array().unwrap();
+    assert_eq!(dead.len(), 1, "{q}");
+    assert_eq!(dead[0]["kind"], "studio.order");
+    assert_eq!(dead[0]["link"], format!("/studio/{bad}"));
+    assert!(!dead[0]["error"].as_str().unwrap().is_empty(), "{q}");
+    let job = dead[0]["job_id"].as_i64().unwrap().to_string();
+
+    // Only the owner retries, only their venue's, and only once.
+    assert_eq!(app.call(Some(&staff), "retry_job", &[("job_id", &job)]).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.call(Some(&rival), "retry_job", &[("job_id", &job)]).await.status, StatusCode::NOT_FOUND);
+    // The cause is gone (the provider is back): the retried order is produced.
+    sqlx::query("update studio_orders set brief = 'Spring open house, take two.' where id = $1")
+        .bind(bad)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let r = app.call(Some(&owner), "retry_job", &[("job_id", &job)]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(app.call(Some(&owner), "retry_job", &[("job_id", &job)]).await.status, StatusCode::NOT_FOUND);
+    let v = view(&app, &staff, bad).await;
+    assert_eq!((status(&v), v["attempts"].as_i64(), v["error"].as_str()), ("queued", Some(0), Some("")), "{v}");
+    assert_eq!(app.call(Some(&owner), "studio_queue", &[]).await.json()["dead"], serde_json::json!([]));
+    assert_eq!(run(&app, Utc::now()).await, 1);
+    let v = view(&app, &staff, bad).await;
+    assert_eq!(status(&v), "ready", "{v}");
+    assert_eq!(v["versions"].as_array().unwrap().len(), 1);
 }
 
 #[sqlx::test]
@@ -277,6 +365,44 @@ async fn a_cancelled_order_is_never_produced_and_one_cancelled_mid_run_stops(poo
         .await
         .unwrap();
     assert_eq!(open, 0);
+}
+
+/// A long job does not hold up the quick ones: while the long lane writes an order, the short
+/// lane runs a reminder; neither lane takes the other's jobs.
+#[sqlx::test]
+async fn quick_jobs_do_not_wait_behind_an_order_being_written(pool: PgPool) {
+    use concierge::jobs::{run_due_in, Lane};
+    let app = spawn_with_delay(pool, std::time::Duration::from_millis(20)).await;
+    let staff = app.login(STAFF).await;
+    let id = placed(&app, &staff, "social-post-writer", None, "A long reply about the garden.", "high").await;
+    let mut conn = app.pool.acquire().await.unwrap();
+    let payload = serde_json::json!({ "appointment_id": 987_654_321, "sequence": 0 });
+    concierge::store::jobs::enqueue_now(&mut conn, "appointment_reminder", &payload, concierge::store::jobs::Priority::Background, 3)
+        .await
+        .unwrap();
+    drop(conn);
+    let (pool, jobs) = (app.pool.clone(), app.jobs.clone());
+    let long = tokio::spawn(async move { run_due_in(&pool, &jobs, Utc::now(), Lane::Long).await.unwrap() });
+    let mut running = false;
+    for _ in 0..200 {
+        if status(&view(&app, &staff, id).await) == "running" {
+            running = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    assert!(running, "the long lane took the order");
+    // The reminder (of an appointment long gone: nothing to send) is done while the order runs.
+    assert_eq!(run_due_in(&app.pool, &app.jobs, Utc::now(), Lane::Short).await.unwrap(), 1);
+    assert_eq!(status(&view(&app, &staff, id).await), "running");
+    let reminders_open: i64 =
+        sqlx::query_scalar("select count(*) from jobs where kind = 'appointment_reminder' and done_at is null")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(reminders_open, 0);
+    assert_eq!(tokio::time::timeout(std::time::Duration::from_secs(30), long).await.unwrap().unwrap(), 1, "the order alone");
+    assert_eq!(status(&view(&app, &staff, id).await), "ready");
 }
 
 #[sqlx::test]

@@ -31,6 +31,7 @@ pub mod signup;
 pub mod studio;
 pub mod studio_automations;
 pub mod studio_order;
+pub mod studio_queue;
 pub mod team;
 pub mod usage;
 pub mod vendors;

@@ -97,20 +97,23 @@ fn EmailNotes() -> impl IntoView {
                                 {list.into_iter().map(|p| {
                                     let kind = p.kind;
                                     let on = RwSignal::new(p.email);
+                                    // One save at a time: two quick toggles could otherwise reach
+                                    // the server out of order and store the first.
+                                    let saving = RwSignal::new(false);
                                     view! {
                                         <li><label class="flex items-center gap-2">
-                                            <input type="checkbox" prop:checked=move || on.get() on:change=move |ev| {
+                                            <input type="checkbox" prop:checked=move || on.get() disabled=move || saving.get()
+                                                aria-busy=move || saving.get().to_string() on:change=move |ev| {
                                                 let want = event_target_checked(&ev);
                                                 error.set(None);
                                                 on.set(want);
+                                                saving.set(true);
                                                 leptos::task::spawn_local(async move {
-                                                    match set_notification_pref(kind, want).await {
-                                                        Ok(()) => {}
-                                                        Err(e) => {
-                                                            on.set(!want);
-                                                            error.set(Some(e.to_string()));
-                                                        }
+                                                    if let Err(e) = set_notification_pref(kind, want).await {
+                                                        on.set(!want);
+                                                        error.set(Some(e.to_string()));
                                                     }
+                                                    saving.set(false);
                                                 });
                                             } />
                                             {kind.label()}

@@ -83,10 +83,14 @@ fn AutomationCard(
     let dry = RwSignal::new(None::<DryRun>);
     let history = RwSignal::new(false);
     let runs_tick = RwSignal::new(0u32);
+    // What the card says of its runs, kept current by "Run now" and by the history as it loads
+    // (without reloading the list, which would close every card's history).
+    let runs = RwSignal::new(a.runs);
+    let last_status = RwSignal::new(a.last_status);
+    let last_at = RwSignal::new(a.last_run_at);
     let paused = a.paused;
     let initial = input_of(&a);
     let next = a.next_run_label.as_ref().map(|t| format!("Next run {t}"));
-    let last = a.last_run_at.map(|t| format!("Last run {}", fmt_datetime(t)));
     let act = move |what: &'static str| {
         error.set(None);
         leptos::task::spawn_local(async move {
@@ -95,6 +99,8 @@ fn AutomationCard(
                 "resume" => pause_automation(id, false).await,
                 "delete" => delete_automation(id).await,
                 _ => run_automation(id).await.map(|_| {
+                    runs.update(|n| *n += 1);
+                    last_status.set(Some(RunStatus::Queued));
                     history.set(true);
                     runs_tick.update(|v| *v += 1);
                 }),
@@ -122,7 +128,7 @@ fn AutomationCard(
                 move || view! {
                     <div class="flex flex-wrap items-center gap-2">
                         <h2 class="flex-1 font-medium">{a.name.clone()}</h2>
-                        {a.last_status.map(|s| view! { <Badge text=format!("Last: {}", s.label()) tone=run_tone(s) /> })}
+                        {move || last_status.get().map(|s| view! { <Badge text=format!("Last: {}", s.label()) tone=run_tone(s) /> })}
                         <Badge text=if a.paused { "Paused" } else { "Active" } tone=if a.paused { "stone" } else { "green" } />
                     </div>
                     <p class="text-sm text-stone-700 dark:text-stone-200">
@@ -131,9 +137,10 @@ fn AutomationCard(
                     </p>
                     <p class="text-sm whitespace-pre-line text-stone-600 dark:text-stone-300">{a.instructions.clone()}</p>
                     <p class="text-xs text-stone-500">
-                        {format!("Acts as {} · {} run{}", a.created_by_name, a.runs, if a.runs == 1 { "" } else { "s" })}
+                        {format!("Acts as {}", a.created_by_name)}
+                        <span data-testid="automation-runs">{move || { let n = runs.get(); format!(" · {n} run{}", if n == 1 { "" } else { "s" }) }}</span>
                         {next.clone().map(|n| format!(" · {n}"))}
-                        {last.clone().map(|l| format!(" · {l}"))}
+                        {move || last_at.get().map(|t| format!(" · Last run {}", fmt_datetime(t)))}
                     </p>
                 }
             }>
@@ -171,15 +178,29 @@ fn AutomationCard(
                 </div>
             })}
             <Show when=move || history.get()>
-                <Runs id tick=runs_tick />
+                <Runs id tick=runs_tick last_status last_at />
             </Show>
         </li>
     }
 }
 
 #[component]
-fn Runs(id: i64, tick: RwSignal<u32>) -> impl IntoView {
+fn Runs(
+    id: i64,
+    tick: RwSignal<u32>,
+    /// The card's latest run, set from the newest run listed.
+    last_status: RwSignal<Option<RunStatus>>,
+    last_at: RwSignal<Option<chrono::DateTime<chrono::Utc>>>,
+) -> impl IntoView {
     let runs = Resource::new(move || tick.get(), move |_| automation_runs(id));
+    Effect::new(move |_| {
+        if let Some(Ok(list)) = runs.get() {
+            if let Some(r) = list.first() {
+                last_status.set(Some(r.status));
+                last_at.set(Some(r.created_at));
+            }
+        }
+    });
     let busy = Memo::new(move |_| {
         runs.get()
             .and_then(|r| r.ok())

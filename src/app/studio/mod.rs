@@ -1,9 +1,11 @@
 //! The studio (staff): order a deliverable from a specialist, follow the orders, and (owners)
 //! edit the specialists. One order's page ([`order::OrderScreen`]) follows its progress and
-//! holds its versions; [`automations`] runs agents and specialists on a schedule or on events.
+//! holds its versions; [`automations`] runs agents and specialists on a schedule or on events;
+//! [`queue`] shows owners how both did, and the work that failed for good.
 
 pub mod automations;
 pub mod order;
+pub mod queue;
 mod specialists;
 
 use crate::api::studio::{order_deliverable, studio, studio_orders};
@@ -48,6 +50,7 @@ fn StudioBody(view: StudioView, version: RwSignal<u32>) -> impl IntoView {
     view! {
         <div class="flex flex-wrap items-center gap-2">
             <h1 class="flex-1 text-2xl font-semibold">"Studio"</h1>
+            {can_edit.then(|| view! { <a class="btn-secondary py-1" href="/studio/queue">"Queue"</a> })}
             <a class="btn-secondary py-1" href="/studio/automations">"Automations"</a>
         </div>
         <p class="mt-1 max-w-2xl text-sm text-stone-500 dark:text-stone-400">
@@ -134,9 +137,12 @@ fn NewOrder(specialists: Vec<crate::domain::studio::Specialist>, events: Vec<(i6
     );
     let brief = RwSignal::new(String::new());
     let priority = RwSignal::new(Priority::Normal);
-    let error = RwSignal::new(None::<String>);
+    // The message, and the field it is about (the control it describes), if any.
+    let error = RwSignal::new(None::<(Option<&'static str>, String)>);
     let pending = RwSignal::new(false);
     let list = StoredValue::new(specialists.clone());
+    let at_fault = move |field: &'static str| error.with(|e| e.as_ref().is_some_and(|(f, _)| *f == Some(field)));
+    let described = move |field: &'static str| at_fault(field).then_some("order-error");
     let chosen = Memo::new(move |_| list.with_value(|l| l.iter().find(|s| s.slug == specialist.get()).cloned()));
     let navigate = use_navigate();
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -157,9 +163,9 @@ fn NewOrder(specialists: Vec<crate::domain::studio::Specialist>, events: Vec<(i6
                     pending.set(false);
                     error.set(Some(
                         ["specialist", "event_id", "brief"]
-                            .iter()
-                            .find_map(|f| e.field(f))
-                            .unwrap_or_else(|| e.to_string()),
+                            .into_iter()
+                            .find_map(|f| e.field(f).map(|m| (Some(f), m)))
+                            .unwrap_or_else(|| (None, e.to_string())),
                     ))
                 }
             }
@@ -169,7 +175,8 @@ fn NewOrder(specialists: Vec<crate::domain::studio::Specialist>, events: Vec<(i6
         <form class="card space-y-3" on:submit=submit aria-labelledby="new-order-h">
             <h2 id="new-order-h" class="section-title">"New order"</h2>
             <label class="block"><span class="label">"Specialist"</span>
-                <select class="input" prop:value=move || specialist.get() on:change=move |ev| specialist.set(event_target_value(&ev))>
+                <select class="input" prop:value=move || specialist.get() on:change=move |ev| specialist.set(event_target_value(&ev))
+                    aria-invalid=move || at_fault("specialist").to_string() aria-describedby=move || described("specialist")>
                     {specialists.iter().map(|s| view! { <option value=s.slug.clone()>{s.name.clone()}</option> }).collect_view()}
                 </select>
             </label>
@@ -178,13 +185,15 @@ fn NewOrder(specialists: Vec<crate::domain::studio::Specialist>, events: Vec<(i6
                 {move || if chosen.get().is_some_and(|s| s.needs_event) { "Event" } else { "Event (optional)" }}
             </span>
                 <select class="input" prop:value=move || event.get().map(|e| e.to_string()).unwrap_or_default()
-                    on:change=move |ev| event.set(event_target_value(&ev).parse().ok())>
+                    on:change=move |ev| event.set(event_target_value(&ev).parse().ok())
+                    aria-invalid=move || at_fault("event_id").to_string() aria-describedby=move || described("event_id")>
                     <option value="">"No event"</option>
                     {events.iter().map(|(id, label)| view! { <option value=id.to_string()>{label.clone()}</option> }).collect_view()}
                 </select>
             </label>
             <label class="block"><span class="label">"Brief"</span>
                 <textarea class="input min-h-28" rows="5" maxlength="4000"
+                    aria-invalid=move || at_fault("brief").to_string() aria-describedby=move || described("brief")
                     placeholder="What it is for, what to stress, the tone…"
                     prop:value=move || brief.get() on:input=move |ev| brief.set(event_target_value(&ev))></textarea>
             </label>
@@ -199,7 +208,7 @@ fn NewOrder(specialists: Vec<crate::domain::studio::Specialist>, events: Vec<(i6
                     }).collect_view()}
                 </div>
             </fieldset>
-            {move || error.get().map(|m| view! { <ErrorBanner message=m /> })}
+            {move || error.get().map(|(_, m)| view! { <div id="order-error"><ErrorBanner message=m /></div> })}
             <button type="submit" class="btn-primary" disabled=move || pending.get()>
                 {move || if pending.get() { "Ordering…" } else { "Order" }}
             </button>

@@ -4,7 +4,8 @@
 
 use super::status_tone;
 use crate::api::studio::{
-    approve_deliverable, cancel_order, edit_deliverable, regenerate_order, share_deliverable, studio_order,
+    approve_deliverable, cancel_order, edit_deliverable, rate_deliverable, regenerate_order, share_deliverable,
+    studio_order,
 };
 use crate::app::common::{confirm, fmt_datetime, poll_while, Badge, ErrorBanner, Loading, PageError};
 use crate::domain::markdown;
@@ -129,11 +130,39 @@ fn Order(o: OrderView, reload: impl Fn() + Copy + Send + Sync + 'static) -> impl
                     }}
                 </section>
                 <div class="space-y-6">
+                    {o.can_rate.then(|| view! { <Rate id rating=o.rating report /> })}
                     {(!status.in_progress()).then(|| view! { <Regenerate id report /> })}
                     {(!status.in_progress()).then(|| view! { <EditVersion id versions shown reload error /> })}
                 </div>
             </div>
         })}
+    }
+}
+
+/// The orderer's verdict on the deliverable, summed per specialist on the queue page. Pressing
+/// the chosen one again takes it back.
+#[component]
+fn Rate(
+    id: i64,
+    rating: Option<i16>,
+    report: impl Fn(Result<(), crate::api::AppError>) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let send = move |value: i16| {
+        let value = if rating == Some(value) { 0 } else { value };
+        leptos::task::spawn_local(async move { report(rate_deliverable(id, value).await) });
+    };
+    let class = move |value: i16| if rating == Some(value) { "btn-primary py-1" } else { "btn-secondary py-1" };
+    view! {
+        <section class="card" aria-labelledby="rate-h">
+            <h2 id="rate-h" class="section-title">"Was it useful?"</h2>
+            <div class="flex gap-2" role="group" aria-labelledby="rate-h">
+                <button type="button" class=class(1) aria-pressed=(rating == Some(1)).to_string()
+                    data-testid="rate-up" on:click=move |_| send(1)>"👍 Useful"</button>
+                <button type="button" class=class(-1) aria-pressed=(rating == Some(-1)).to_string()
+                    data-testid="rate-down" on:click=move |_| send(-1)>"👎 Not useful"</button>
+            </div>
+            <p class="mt-2 text-xs text-stone-500 dark:text-stone-400">"Owners see the ratings per specialist on the queue page."</p>
+        </section>
     }
 }
 
@@ -173,6 +202,7 @@ fn VersionBody(
                     leptos::task::spawn_local(async move { report(share_deliverable(id, !shared).await) });
                 }>{if shared { "Stop sharing" } else { "Share with the client" }}</button>
             })}
+            <a class="btn-secondary py-1" href=format!("/studio/orders/{id}/deliverable.pdf?version={number}") download="" data-testid="download-pdf">"Download PDF"</a>
             <a class="btn-secondary py-1" href=format!("/studio/orders/{id}/deliverable.md?version={number}") download="">"Download Markdown"</a>
         </div>
         <article class="markdown border-t border-stone-200 pt-3 text-sm dark:border-stone-800" data-testid="deliverable" inner_html=markdown::render(&v.body)></article>
