@@ -172,7 +172,7 @@ async fn run_case(
     let mut offered: Vec<&'static ToolEntry> = tools.to_vec();
     let mut choice = ToolChoice::Auto;
     if routing {
-        if let Some(d) = docs {
+        if let Some(d) = docs.filter(|_| !route::acts_on_facts(tools, &case.request, &case.context)) {
             let actor = if case.agent == AgentKind::Client { &d.client } else { &d.staff };
             let scores = route::knowledge_scores(&d.pool, &d.knowledge, actor, None, tools, &case.request).await;
             if scores.is_some_and(|s| s.routes()) {

@@ -18,6 +18,11 @@ enum Recipient {
     Vendor,
 }
 
+/// Verbs that name whom to pass something on to only when the facts know that person ("remind
+/// Emma we need her seating chart", "ask Bloom & Vine about peonies"): "remind me…", "remind Tom
+/// to call…" (a colleague) are not messages.
+const REMIND_VERBS: &[&str] = &["remind", "ask", "email", "text", "ping"];
+
 /// Words for vendors by their trade, when the request names one by it ("tell the florist").
 const TRADES: &[&str] =
     &["vendor", "vendors", "florist", "caterer", "catering", "photographer", "dj", "band", "baker", "rentals"];
@@ -38,7 +43,8 @@ pub(super) fn recipient_tool(tools: &[&'static ToolEntry], request: &str, facts:
         .collect();
     let start = words.iter().position(|w| !LEAD_INS.contains(&w.to_lowercase().as_str()))?;
     let verb = words[start].to_lowercase();
-    if !ADDRESS_VERBS.contains(&verb.as_str()) {
+    let reminds = REMIND_VERBS.contains(&verb.as_str());
+    if !ADDRESS_VERBS.contains(&verb.as_str()) && !reminds {
         return None;
     }
     let mut rest = words[start + 1..].iter().filter(|w| !["the", "our", "a"].contains(&w.to_lowercase().as_str()));
@@ -51,25 +57,30 @@ pub(super) fn recipient_tool(tools: &[&'static ToolEntry], request: &str, facts:
     }
     let offered: Vec<(&'static str, Recipient)> =
         MESSAGING.iter().filter_map(|(name, r)| tools.iter().find(|t| t.name == *name).map(|t| (t.name, *r))).collect();
-    if let [(only, _)] = offered.as_slice() {
-        return Some(*only);
+    // Whom the facts place under that name, in any case ("tell lens & light…", "remind emma…").
+    let client = facts.to_lowercase().contains(&format!("client {lower}"));
+    let vendor = facts
+        .lines()
+        .flat_map(|l| l.split(';'))
+        .filter_map(|part| part.split_once("vendor_id").map(|(_, named)| named))
+        .any(|named| named.split(|c: char| !c.is_alphanumeric()).any(|w| w.eq_ignore_ascii_case(who)));
+    let placed = match (client, vendor) {
+        (true, false) => Some(Recipient::Client),
+        (false, true) => Some(Recipient::Vendor),
+        _ => None,
+    };
+    if let [(only, r)] = offered.as_slice() {
+        // "Remind …", "ask …" name someone to pass it to only when the facts place them, or it
+        // is the one recipient the agent has ("ask the venue…"); "remind Tom to …" is a task.
+        let recipient_word = matches!(lower.as_str(), "venue" | "team" | "planner" | "coordinator" | "staff");
+        return (!reminds || placed == Some(*r) || (*r == Recipient::Venue && recipient_word)).then_some(*only);
     }
     let recipient = if lower == "client" || lower == "couple" {
         Some(Recipient::Client)
     } else if TRADES.contains(&lower.as_str()) {
         Some(Recipient::Vendor)
-    } else if who.chars().next().is_some_and(char::is_uppercase) {
-        let client = facts.contains(&format!("client {who}"));
-        let vendor = facts.lines().flat_map(|l| l.split(';')).any(|part| {
-            part.contains("vendor_id") && part.split(|c: char| !c.is_alphanumeric()).any(|w| w == who.as_str())
-        });
-        match (client, vendor) {
-            (true, false) => Some(Recipient::Client),
-            (false, true) => Some(Recipient::Vendor),
-            _ => None,
-        }
     } else {
-        None
+        placed
     }?;
     offered.iter().find(|(_, r)| *r == recipient).map(|(name, _)| *name)
 }
@@ -98,5 +109,12 @@ mod tests {
         assert_eq!(r(&staff, "tell me about the florist"), None);
         assert_eq!(r(&client, "Let Sam know we'll be 10 more people"), Some("message_venue"), "a client's one way");
         assert_eq!(r(&client, "add Sam to the guest list"), None);
+        assert_eq!(r(&staff, "tell petal studio the arch is 8 ft"), Some("send_vendor_message"), "in any case");
+        assert_eq!(r(&staff, "remind Carmen we need her seating chart"), Some("send_client_message"));
+        assert_eq!(r(&staff, "ask Big Beats when they load in"), Some("send_vendor_message"));
+        assert_eq!(r(&staff, "remind Tom to call the florist"), None, "a colleague: a task");
+        assert_eq!(r(&staff, "remind me to call the florist"), None);
+        assert_eq!(r(&client, "ask the venue if we can bring a cake"), Some("message_venue"));
+        assert_eq!(r(&client, "ask about the parking rules"), None, "nobody to pass it to");
     }
 }

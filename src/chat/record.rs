@@ -5,11 +5,37 @@
 use super::route::openings;
 use crate::agent::{examples, ToolEntry};
 
+/// Words that take something out of a plan.
+const REMOVALS: &[&str] = &[
+    "remove", "drop", "get rid of", "cancel", "cut", "scrap", "ditch", "take off", "take out", "don't need",
+    "dont need", "don't want", "dont want", "no longer need", "skip",
+];
+
+/// What each removal in `lower` (a request, lower-cased) takes out: the few words after its
+/// verb ("get rid of the DJ? my brother…" → "the dj my brother"), so that a record named elsewhere
+/// in the sentence ("for the rehearsal dinner, drop Uncle Ray") is not taken for its object.
+fn removed(lower: &str) -> Vec<String> {
+    let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric() && c != '\'').filter(|w| !w.is_empty()).collect();
+    let mut out = Vec::new();
+    for r in REMOVALS {
+        let verb: Vec<&str> = r.split(' ').collect();
+        for i in 0..words.len() {
+            // "drop off the balloon weights" delivers them.
+            if words[i..].starts_with(&verb) && !(*r == "drop" && words.get(i + 1) == Some(&"off")) {
+                let after = i + verb.len();
+                out.push(words[after..(after + 4).min(words.len())].join(" "));
+            }
+        }
+    }
+    out
+}
+
 /// A change to a service or element the facts list, whatever else the request is about: adding
 /// one ("Oh we'd love the acoustic guitarist! Can we add that?") is a change to the event's plan,
 /// not a guest; a sentence that opens by approving or declining one ("…the kitchen closes at 11.
 /// Decline it.") sets its status, not a message to its vendor. The record must be named by two
-/// words of its name, or all of them (`agent::ground::names_record`).
+/// words of its name, or all of them (`agent::ground::names_record`). A client's removal of an
+/// element named by any word of it ("get rid of the DJ") asks the venue to change the plan.
 pub(super) fn record_tool(
     tools: &[&'static ToolEntry],
     request: &str,
@@ -24,6 +50,13 @@ pub(super) fn record_tool(
             if crate::agent::ground::names_record(facts, request, &["service_id", "element_id"]) {
                 return Some(tool);
             }
+        }
+    }
+    // A client's removal of an element of the event ("can we get rid of the DJ?"): the only way
+    // their agent has to drop it is to ask the venue.
+    if let (Some(tool), None) = (offered("request_element_change"), offered("update_element_status")) {
+        if best != Some(tool) && removed(&lower).iter().any(|what| crate::agent::ground::names_one(facts, what, "element_id")) {
+            return Some(tool);
         }
     }
     let status = offered("update_element_status")?;
@@ -58,5 +91,12 @@ mod tests {
         assert_eq!(r(&staff, "Decline the tacos", "send_vendor_message"), None, "one word of three");
         assert_eq!(r(&staff, "Tell the caterer to decline the late-night tacos", "send_vendor_message"), None);
         assert_eq!(r(&staff, "Approve the late-night tacos", "update_element_status"), None, "already first");
+        let dropped = "can we get rid of the tacos? my uncle is cooking";
+        assert_eq!(r(&client, dropped, "search_knowledge"), Some("request_element_change"));
+        assert_eq!(r(&client, "please drop Laura from the guest list", "remove_guest"), None, "no element named");
+        let other = "For the late-night party, drop Uncle Ray from the list please.";
+        assert_eq!(r(&client, other, "remove_guest"), None, "the tacos' words, but not what is dropped");
+        assert_eq!(r(&client, "Cancel the tasting, we love the late-night tacos", "cancel_appointment"), None);
+        assert_eq!(r(&staff, dropped, "send_vendor_message"), None, "staff decline it instead");
     }
 }

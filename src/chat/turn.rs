@@ -237,10 +237,15 @@ impl Hub {
             // 'Priya'?") is answered by this message: the same tool again.
             let answering =
                 if step == 1 && small_model(&job.model) { super::route::answered_call(&history, &tools) } else { None };
+            // What the agent was shown: the system prompt's facts.
+            let facts: Vec<&str> =
+                request.messages.iter().filter(|m| m.role == Speaker::System).map(|m| m.content.as_str()).collect();
+            let facts = facts.join("\n");
             let routed = match (step, &said) {
                 // The small model cannot read the files: the search in this thread does.
                 (1, Some(said)) if about_files && small_model(&job.model) => Some(search_call(job, said)),
                 (1, Some(_)) if answering.is_some() => None,
+                (1, Some(said)) if super::route::acts_on_facts(&tools, said, &facts) => None,
                 (1, Some(said)) => self.route_to_knowledge(job, &tools, said).await,
                 _ => None,
             };
@@ -249,9 +254,6 @@ impl Hub {
                 request.tools = vec![tool.spec()];
                 request.tool_choice = crate::llm::ToolChoice::Required;
             } else if let (true, Some(said)) = (small_first, &said) {
-                let facts: Vec<&str> =
-                    request.messages.iter().filter(|m| m.role == Speaker::System).map(|m| m.content.as_str()).collect();
-                let facts = facts.join("\n");
                 if let Some(text) = self.route_tools(&tools, said, previous.as_deref(), &facts, &mut request).await {
                     // Small talk, or a change none of the agent's tools makes: a composed line.
                     live.delta(&text);

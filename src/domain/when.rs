@@ -225,6 +225,59 @@ pub fn month_in(text: &str, today: NaiveDate) -> Option<(NaiveDate, NaiveDate)> 
     None
 }
 
+/// A week-sized range `text` names, as its first and last days: "the first week of December"
+/// (its 1st to 7th), "the second week of …" (8th to 14th), "the last week of …" (its last seven
+/// days), "the first two weeks of …" (1st to 14th), "this week" and "next week" (Monday to
+/// Sunday), "this weekend" and "next weekend" (Saturday and Sunday; on a Sunday, this weekend is
+/// today). `None` when it names none.
+pub fn week_in(text: &str, today: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
+    let lower = text.to_lowercase();
+    let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
+    for (i, w) in words.iter().enumerate() {
+        let prev = if i > 0 { words[i - 1] } else { "" };
+        match (*w, prev) {
+            ("week", "this") => return Some((monday, monday + Duration::days(6))),
+            ("week", "next") => return Some((monday + Duration::days(7), monday + Duration::days(13))),
+            ("weekend", "this") | ("weekend", "next") => {
+                let saturday = monday + Duration::days(5);
+                let (sat, sun) = if today.weekday() == chrono::Weekday::Sun {
+                    (today, today)
+                } else {
+                    (saturday.max(today), saturday + Duration::days(1))
+                };
+                let later = if prev == "next" { 7 } else { 0 };
+                let sat = if later > 0 { saturday + Duration::days(later) } else { sat };
+                return Some((sat, sun + Duration::days(later)));
+            }
+            ("week" | "weeks", _) if matches!(words.get(i + 1), Some(&"of") | Some(&"in")) => {
+                let (first, last) = month_in(&words[i + 1..].join(" "), today)?;
+                // "the first two weeks": a count between the ordinal and "weeks".
+                let count = match prev {
+                    "two" | "2" => 2,
+                    "three" | "3" => 3,
+                    _ => 1,
+                };
+                let ordinal = if count > 1 && i >= 2 { words[i - 2] } else { prev };
+                let nth = match ordinal {
+                    "first" | "1st" => 0,
+                    "second" | "2nd" => 1,
+                    "third" | "3rd" => 2,
+                    "fourth" | "4th" => 3,
+                    "last" | "final" => {
+                        return Some(((last - Duration::days(7 * count - 1)).max(first), last));
+                    }
+                    _ => return None,
+                };
+                let start = first + Duration::days(7 * nth);
+                return Some((start, (start + Duration::days(7 * count - 1)).min(last))).filter(|(s, _)| *s <= last);
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 /// "14th", "1st", "22nd" → the number.
 /// The holiday of a fixed date that the word `w` names with its neighbours ("new year's
 /// eve", "christmas eve", "valentine's day", "halloween"), as (month, day). Only where the day
@@ -339,5 +392,23 @@ mod tests {
             follow("And one for Priya, same day.\nA task for Tom, due Jan 28"),
             [ymd(2027, 1, 28), ymd(2027, 1, 28)]
         );
+    }
+
+    #[test]
+    fn a_week_or_a_weekend_is_a_range() {
+        let sunday = ymd(2026, 11, 22);
+        let monday = ymd(2027, 1, 11);
+        assert_eq!(week_in("What's booked for the first week of December?", sunday), Some((ymd(2026, 12, 1), ymd(2026, 12, 7))));
+        assert_eq!(week_in("the first two weeks of December", sunday), Some((ymd(2026, 12, 1), ymd(2026, 12, 14))));
+        assert_eq!(week_in("last week of February", monday), Some((ymd(2027, 2, 22), ymd(2027, 2, 28))));
+        assert_eq!(week_in("the third week in january", monday), Some((ymd(2027, 1, 15), ymd(2027, 1, 21))));
+        assert_eq!(week_in("anything this week?", monday), Some((ymd(2027, 1, 11), ymd(2027, 1, 17))));
+        assert_eq!(week_in("and next week", sunday), Some((ymd(2026, 11, 23), ymd(2026, 11, 29))));
+        assert_eq!(week_in("What's happening this weekend?", monday), Some((ymd(2027, 1, 16), ymd(2027, 1, 17))));
+        assert_eq!(week_in("this weekend", sunday), Some((sunday, sunday)));
+        assert_eq!(week_in("next weekend", monday), Some((ymd(2027, 1, 23), ymd(2027, 1, 24))));
+        assert_eq!(week_in("our curfew on weekends", monday), None);
+        assert_eq!(week_in("over the next couple of weeks", monday), None);
+        assert_eq!(week_in("it's been a rough week", monday), None);
     }
 }

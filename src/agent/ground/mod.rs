@@ -123,6 +123,13 @@ pub fn names_record(facts: &str, request: &str, keys: &[&str]) -> bool {
     })
 }
 
+/// Whether `request` names one record of kind `key` that `facts` list, by any word of its name
+/// that no other record of the kind shares more of ("the DJ" names "DJ package"): the record a
+/// removal is about.
+pub fn names_one(facts: &str, request: &str, key: &str) -> bool {
+    named(key, &entities(facts), &said::words(request)).is_some()
+}
+
 /// Checks the model's `args` against `said` (the person's words: this message, then the one
 /// before it) and `facts` (the system prompt and the turn's earlier tool results), and drops or
 /// fixes what is not grounded. `schema` is the tool's argument schema; `today` and `tz` are the
@@ -194,7 +201,9 @@ pub fn arguments<'a>(
                 // "the guest form" → guest), when only one is, or one is said right before the
                 // argument's own name ("fill the guest form for event 32": guest, not event).
                 // (Values said in other forms, an RSVP's "can't come", are `STATED`'s: below.)
-                if let Some(v) = value_said(&values, key, &said_lower, &said_words) {
+                if let Some(v) = value_said(&values, key, &said_lower, &said_words)
+                    .or_else(|| category_said(&values, key, &said_words))
+                {
                     args.insert(key.clone(), Value::from(v));
                 }
             }
@@ -224,9 +233,12 @@ pub fn arguments<'a>(
             p.iter().filter(|(_, v)| v.get("format").and_then(Value::as_str) == Some("date")).map(|(k, _)| k).collect()
         })
         .unwrap_or_default();
-    // A month said on its own is a range: "events in January" is from its first to its last day.
-    let month = crate::domain::when::month_in(&said, today)
-        .filter(|_| dates.is_empty() && date_keys.iter().any(|k| *k == "from") && date_keys.iter().any(|k| *k == "to"));
+    // A month said on its own is a range: "events in January" is from its first to its last day;
+    // so is a week ("the first week of December", "this weekend"), the days said within it.
+    let from_to = date_keys.iter().any(|k| *k == "from") && date_keys.iter().any(|k| *k == "to");
+    let week = crate::domain::when::week_in(&said, today)
+        .filter(|(first, last)| from_to && dates.iter().all(|d| first <= d && d <= last));
+    let month = week.or_else(|| crate::domain::when::month_in(&said, today).filter(|_| dates.is_empty() && from_to));
     if let Some((first, last)) = month {
         args.insert("from".into(), Value::String(first.to_string()));
         args.insert("to".into(), Value::String(last.to_string()));
@@ -237,7 +249,7 @@ pub fn arguments<'a>(
         &["from", "after", "since", "until", "till", "til", "before", "through", "thru", "starting", "onwards", "by"];
     let ranged = date_keys.iter().any(|k| *k == "from") && date_keys.iter().any(|k| *k == "to");
     // A day and a month ("between Valentine's Day and the end of March"): the range spans both.
-    let span = crate::domain::when::month_in(&said, today).filter(|_| ranged && dates.len() == 1);
+    let span = crate::domain::when::month_in(&said, today).filter(|_| week.is_none() && ranged && dates.len() == 1);
     if let Some((first, last)) = span {
         args.insert("from".into(), Value::String(dates[0].min(first).to_string()));
         args.insert("to".into(), Value::String(dates[0].max(last).to_string()));
@@ -368,6 +380,12 @@ pub fn arguments<'a>(
                     None => false,
                 }
             }
+            // An address is one written out in the request or the facts, never one made up from
+            // a name ("jordan kim@gmail.com").
+            Value::String(s) if key == "email" || prop.get("format").and_then(Value::as_str) == Some("email") => {
+                let s = s.trim().to_lowercase();
+                s.contains('@') && (said_lower.contains(&s) || facts.to_lowercase().contains(&s))
+            }
             Value::String(s) if type_of(&prop).contains(&"string") && !WRITTEN.contains(&key.as_str()) => {
                 words_grounded(s, &said_words)
             }
@@ -457,6 +475,15 @@ pub fn arguments<'a>(
                 }
             }
         }
+        // "Jordan Kim +1" is a party of two, whatever the model read into the "1".
+        if props.contains_key("party_size") {
+            if let Some(n) = said::plus_ones(&said_lower) {
+                let model = args.get("party_size").and_then(Value::as_i64);
+                if model.is_none_or(|m| m == n - 1 || m == 1) {
+                    args.insert("party_size".into(), Value::from(n));
+                }
+            }
+        }
         // A number the person gave that the model left out: the one bare number said goes to the
         // one numeric argument it can be ("120 people" → quantity; "guest count 140").
         let said_plain: Vec<f64> = crate::agent::answer::plain_numbers(&said);
@@ -474,6 +501,9 @@ pub fn arguments<'a>(
                 .iter()
                 .filter(|k| {
                     k.split('_').any(|part| part.len() >= 4 && said_words.iter().any(|w| w.starts_with(&part[..4])))
+                        || NUMBER_CUES
+                            .iter()
+                            .any(|(key, cues)| *key == k.as_str() && said_words.iter().any(|w| cues.contains(&w.as_str())))
                 })
                 .collect();
             let target = match (open.as_slice(), cued.as_slice()) {
@@ -485,6 +515,49 @@ pub fn arguments<'a>(
                 args.insert(k, if n.fract() == 0.0 { Value::from(*n as i64) } else { Value::from(*n) });
             }
         }
+    }
+}
+
+/// Everyday words for what a numeric argument counts, beyond its own name's ("the headcount"
+/// is the guest count).
+const NUMBER_CUES: &[(&str, &[&str])] = &[
+    ("guest_count", &["headcount", "heads", "people", "attendees", "pax", "guests"]),
+    ("budget_dollars", &["budget", "spend", "dollars", "usd"]),
+    ("party_size", &["people", "plus"]),
+];
+
+/// Everyday words for the venue's categories (of a service, an element or a vendor), when the
+/// person names the kind of thing rather than the category ("what desserts could we add?").
+const CATEGORY_CUES: &[(&str, &[&str])] = &[
+    (
+        "catering",
+        &["food", "dessert", "desserts", "menu", "dinner", "lunch", "brunch", "breakfast", "snack", "snacks", "cake", "appetizers", "canapes", "buffet", "meal", "meals", "eat"],
+    ),
+    ("beverage", &["drink", "drinks", "bar", "cocktail", "cocktails", "wine", "beer", "coffee", "champagne", "mocktails"]),
+    ("decor", &["decoration", "decorations", "flowers", "florals", "centerpieces", "lighting", "balloons", "linens"]),
+    ("music", &["dj", "band", "musician", "musicians", "entertainment", "guitarist", "jazz", "songs", "live"]),
+    ("staffing", &["waiters", "servers", "bartenders", "bartender", "waitstaff"]),
+    ("florist", &["flowers", "florals", "bouquets"]),
+    ("caterer", &["food", "catering", "cake", "desserts", "bakery", "baker"]),
+    ("photographer", &["photos", "photography", "pictures", "photo"]),
+    ("rentals", &["chairs", "tables", "tents", "tent", "linens"]),
+];
+
+/// The one category of `values` (of a `category` argument) whose everyday words the person used.
+fn category_said<'a>(values: &[&'a str], key: &str, said_words: &[String]) -> Option<&'a str> {
+    if key != "category" {
+        return None;
+    }
+    let cued: Vec<&str> = values
+        .iter()
+        .copied()
+        .filter(|v| {
+            CATEGORY_CUES.iter().any(|(c, cues)| c == v && said_words.iter().any(|w| cues.contains(&w.as_str())))
+        })
+        .collect();
+    match cued.as_slice() {
+        [one] => Some(*one),
+        _ => None,
     }
 }
 

@@ -241,10 +241,13 @@ pub(super) const ACTIONS: &[(&str, &[&str])] = &[
 ];
 
 pub(super) fn action_said(values: &[&str], said: &[String]) -> Option<&'static str> {
+    // "get rid of" removes: its "get" is not an add's.
+    let cue_words: Vec<&String> =
+        said.iter().enumerate().filter(|(i, w)| !(*w == "get" && said.get(i + 1).is_some_and(|n| n == "rid"))).map(|(_, w)| w).collect();
     let hits: Vec<&'static str> = ACTIONS
         .iter()
         .filter(|(v, _)| values.contains(v))
-        .filter(|(_, cues)| cues.iter().any(|c| said.iter().any(|w| w == c)))
+        .filter(|(_, cues)| cues.iter().any(|c| cue_words.iter().any(|w| *w == c)))
         .map(|(v, _)| *v)
         .collect();
     match hits.as_slice() {
@@ -533,4 +536,17 @@ pub(super) fn message_of(said: &str) -> Option<String> {
         out.push('.');
     }
     (out.split_whitespace().count() >= 2).then_some(out)
+}
+
+/// The party a "+1" makes (`said` lower-cased): "jordan kim +1" or "Ana plus one" is 2, "+2" is 3.
+pub(super) fn plus_ones(said: &str) -> Option<i64> {
+    let compact = said.replace("+ ", "+");
+    let plus = compact.split_whitespace().find_map(|w| {
+        let n = w.strip_prefix('+')?.trim_end_matches(|c: char| !c.is_ascii_digit());
+        n.parse::<i64>().ok().filter(|n| (1..=9).contains(n))
+    });
+    plus.or_else(|| {
+        ["plus one", "plus-one", "plus 1"].iter().any(|p| said.contains(p)).then_some(1)
+    })
+    .map(|n| n + 1)
 }

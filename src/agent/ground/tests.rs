@@ -484,3 +484,40 @@ fn the_engine_calls_alone_only_when_nothing_is_left_for_the_model() {
     assert_eq!(engine("add_guest", "add her sister too".into(), ""), None);
     assert_eq!(engine("book_appointment", "book a tasting".into(), free), None);
 }
+
+#[test]
+fn an_address_a_plus_one_a_category_and_a_headcount_come_from_the_words() {
+    let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+    let guest = json!({"type": "object", "properties": {
+        "name": {"type": "string"}, "email": {"type": ["string", "null"]}, "party_size": {"type": ["integer", "null"]}},
+        "required": ["name"]});
+    let run = |schema: &Value, args: Value, said: &str| {
+        let mut a = args.as_object().unwrap().clone();
+        arguments(schema, &mut a, said, "", today, NY);
+        Value::Object(a)
+    };
+    assert_eq!(
+        run(&guest, json!({"name": "jordan kim", "email": "jordan kim@gmail.com", "party_size": 1}), "pls add jordan kim +1, both vegetarian"),
+        json!({"name": "jordan kim", "party_size": 2}),
+        "an address nobody wrote goes; a +1 is a party of two"
+    );
+    assert_eq!(
+        run(&guest, json!({"name": "Ana Lee", "email": "ana@example.com"}), "add Ana Lee, ana@example.com, plus one"),
+        json!({"name": "Ana Lee", "email": "ana@example.com", "party_size": 2})
+    );
+    let services = json!({"type": "object", "properties": {
+        "category": {"type": ["string", "null"], "enum": ["venue", "catering", "beverage", "decor", "music", "staffing", "other", null]}}});
+    assert_eq!(run(&services, json!({}), "what desserts or food could we add?"), json!({"category": "catering"}));
+    assert_eq!(run(&services, json!({}), "any drinks packages?"), json!({"category": "beverage"}));
+    assert_eq!(run(&services, json!({}), "what food and drinks do you have?"), json!({}), "two kinds: all of them");
+    let event = json!({"type": "object", "properties": {
+        "guest_count": {"type": ["integer", "null"]}, "budget_dollars": {"type": ["integer", "null"]}}});
+    assert_eq!(run(&event, json!({}), "bump the headcount to 125"), json!({"guest_count": 125}));
+    assert_eq!(run(&event, json!({}), "raise the budget to 50000"), json!({"budget_dollars": 50000}));
+    let range = json!({"type": "object", "properties": {
+        "from": {"type": ["string", "null"], "format": "date"}, "to": {"type": ["string", "null"], "format": "date"}}});
+    assert_eq!(
+        run(&range, json!({"from": "2026-12-01", "to": "2026-12-31"}), "What's booked for the first week of December?"),
+        json!({"from": "2026-12-01", "to": "2026-12-07"})
+    );
+}
