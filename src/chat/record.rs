@@ -7,8 +7,21 @@ use crate::agent::{examples, ToolEntry};
 
 /// Words that take something out of a plan.
 const REMOVALS: &[&str] = &[
-    "remove", "drop", "get rid of", "cancel", "cut", "scrap", "ditch", "take off", "take out", "don't need",
-    "dont need", "don't want", "dont want", "no longer need", "skip",
+    "remove",
+    "drop",
+    "get rid of",
+    "cancel",
+    "cut",
+    "scrap",
+    "ditch",
+    "take off",
+    "take out",
+    "don't need",
+    "dont need",
+    "don't want",
+    "dont want",
+    "no longer need",
+    "skip",
 ];
 
 /// What each removal in `lower` (a request, lower-cased) takes out: the few words after its
@@ -55,7 +68,9 @@ pub(super) fn record_tool(
     // A client's removal of an element of the event ("can we get rid of the DJ?"): the only way
     // their agent has to drop it is to ask the venue.
     if let (Some(tool), None) = (offered("request_element_change"), offered("update_element_status")) {
-        if best != Some(tool) && removed(&lower).iter().any(|what| crate::agent::ground::names_one(facts, what, "element_id")) {
+        if best != Some(tool)
+            && removed(&lower).iter().any(|what| crate::agent::ground::names_one(facts, what, "element_id"))
+        {
             return Some(tool);
         }
     }

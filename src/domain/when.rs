@@ -398,7 +398,10 @@ mod tests {
     fn a_week_or_a_weekend_is_a_range() {
         let sunday = ymd(2026, 11, 22);
         let monday = ymd(2027, 1, 11);
-        assert_eq!(week_in("What's booked for the first week of December?", sunday), Some((ymd(2026, 12, 1), ymd(2026, 12, 7))));
+        assert_eq!(
+            week_in("What's booked for the first week of December?", sunday),
+            Some((ymd(2026, 12, 1), ymd(2026, 12, 7)))
+        );
         assert_eq!(week_in("the first two weeks of December", sunday), Some((ymd(2026, 12, 1), ymd(2026, 12, 14))));
         assert_eq!(week_in("last week of February", monday), Some((ymd(2027, 2, 22), ymd(2027, 2, 28))));
         assert_eq!(week_in("the third week in january", monday), Some((ymd(2027, 1, 15), ymd(2027, 1, 21))));

@@ -103,7 +103,12 @@ pub async fn claim(pool: &PgPool, now: DateTime<Utc>, lease: Duration) -> StoreR
 }
 
 /// [`claim`] among the kinds `kinds` allows.
-pub async fn claim_of(pool: &PgPool, now: DateTime<Utc>, lease: Duration, kinds: Kinds<'_>) -> StoreResult<Option<Job>> {
+pub async fn claim_of(
+    pool: &PgPool,
+    now: DateTime<Utc>,
+    lease: Duration,
+    kinds: Kinds<'_>,
+) -> StoreResult<Option<Job>> {
     let (list, only): (&[&str], Option<bool>) = match kinds {
         Kinds::All => (&[], None),
         Kinds::Only(k) => (k, Some(true)),

@@ -59,10 +59,13 @@ fn dead_letters_sql() -> String {
 /// The venue's dead letters (owners), the newest first.
 pub async fn dead_letters(pool: &PgPool, actor: &Actor) -> StoreResult<Vec<DeadLetter>> {
     owner(actor)?;
-    Ok(sqlx::query_as(&format!("select * from ({}) d order by queued_at desc, job_id desc limit 200", dead_letters_sql()))
-        .bind(actor.venue_id)
-        .fetch_all(pool)
-        .await?)
+    Ok(sqlx::query_as(&format!(
+        "select * from ({}) d order by queued_at desc, job_id desc limit 200",
+        dead_letters_sql()
+    ))
+    .bind(actor.venue_id)
+    .fetch_all(pool)
+    .await?)
 }
 
 /// Sends one of the venue's dead letters again (owners): the job gets its attempts back and is
@@ -72,15 +75,12 @@ pub async fn dead_letters(pool: &PgPool, actor: &Actor) -> StoreResult<Vec<DeadL
 pub async fn retry(pool: &PgPool, actor: &Actor, job_id: i64) -> StoreResult<String> {
     owner(actor)?;
     let mut tx = pool.begin().await?;
-    let kind: String = sqlx::query_scalar(&format!(
-        "select kind from ({}) d where job_id = $2",
-        dead_letters_sql()
-    ))
-    .bind(actor.venue_id)
-    .bind(job_id)
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or(StoreError::NotFound)?;
+    let kind: String = sqlx::query_scalar(&format!("select kind from ({}) d where job_id = $2", dead_letters_sql()))
+        .bind(actor.venue_id)
+        .bind(job_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
     // Lock the job first: a concurrent retry of the same one waits here and then finds it alive.
     let reset = sqlx::query(
         "update jobs set attempts = 0, run_at = now(), locked_until = null, last_error = null

@@ -83,10 +83,7 @@ fn blocks(markdown: &str) -> Vec<Block> {
         }
     };
     // Ends the text gathered so far as the block it belongs to.
-    let flush = |out: &mut Vec<Block>,
-                 runs: &mut Vec<Run>,
-                 heading: Option<u8>,
-                 item: &mut Option<(String, usize)>| {
+    let flush = |out: &mut Vec<Block>, runs: &mut Vec<Run>, heading: Option<u8>, item: &mut Option<(String, usize)>| {
         if runs.iter().all(|r| r.text.trim().is_empty()) {
             runs.clear();
             return;
@@ -111,11 +108,7 @@ fn blocks(markdown: &str) -> Vec<Block> {
                 heading = None;
             }
             Event::Start(Tag::Paragraph) => {}
-            Event::End(TagEnd::Paragraph) => {
-                if table.is_none() {
-                    flush(&mut out, &mut runs, None, &mut item_marker);
-                }
-            }
+            Event::End(TagEnd::Paragraph) if table.is_none() => flush(&mut out, &mut runs, None, &mut item_marker),
             Event::Start(Tag::List(first)) => {
                 flush(&mut out, &mut runs, None, &mut item_marker);
                 lists.push(first);
@@ -234,18 +227,18 @@ fn win_ansi(c: char) -> Option<u8> {
 /// Helvetica's advance widths (thousandths of the size) for the printable ASCII characters,
 /// from the font's published metrics; Bold differs in a few.
 const REGULAR: [u16; 95] = [
-    278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556, 556, 556, 556, 556,
-    556, 556, 556, 556, 278, 278, 584, 584, 584, 556, 1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667,
-    556, 833, 722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556, 333, 556,
-    556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556, 556, 556, 333, 500, 278, 556, 500, 722,
-    500, 500, 500, 334, 260, 334, 584,
+    278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556, 556, 556, 556, 556, 556,
+    556, 556, 556, 278, 278, 584, 584, 584, 556, 1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833,
+    722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556, 333, 556, 556, 500, 556,
+    556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556, 556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334,
+    260, 334, 584,
 ];
 const BOLD: [u16; 95] = [
-    278, 333, 474, 556, 556, 889, 722, 238, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556, 556, 556, 556, 556,
-    556, 556, 556, 556, 333, 333, 584, 584, 584, 611, 975, 722, 722, 722, 722, 667, 611, 778, 722, 278, 556, 722,
-    611, 833, 722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 333, 278, 333, 584, 556, 333, 556,
-    611, 556, 611, 556, 333, 611, 611, 278, 278, 556, 278, 889, 611, 611, 611, 611, 389, 556, 333, 611, 556, 778,
-    556, 556, 500, 389, 280, 389, 584,
+    278, 333, 474, 556, 556, 889, 722, 238, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556, 556, 556, 556, 556, 556,
+    556, 556, 556, 333, 333, 584, 584, 584, 611, 975, 722, 722, 722, 722, 667, 611, 778, 722, 278, 556, 722, 611, 833,
+    722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 333, 278, 333, 584, 556, 333, 556, 611, 556, 611,
+    556, 333, 611, 611, 278, 278, 556, 278, 889, 611, 611, 611, 611, 389, 556, 333, 611, 556, 778, 556, 556, 500, 389,
+    280, 389, 584,
 ];
 
 /// The width of an encoded byte in points at `size`.
@@ -412,7 +405,14 @@ impl Layout {
                 let marker = encode(marker);
                 let w: f32 = marker.iter().map(|b| byte_width(*b, Face::Regular, BODY)).sum();
                 let y = self.y - step + (step - BODY) / 2.0;
-                self.ops().push(Op::Text { x: indent - w - 5.0, y, size: BODY, face: Face::Regular, bytes: marker, grey: false });
+                self.ops().push(Op::Text {
+                    x: indent - w - 5.0,
+                    y,
+                    size: BODY,
+                    face: Face::Regular,
+                    bytes: marker,
+                    grey: false,
+                });
                 self.lines(lines, indent, BODY, false);
                 self.y -= BODY * 0.25;
             }
@@ -446,7 +446,9 @@ impl Layout {
                 rows.iter()
                     .filter_map(|r| r.get(c))
                     .map(|cell| {
-                        cell.iter().map(|r| encode(&r.text).iter().map(|b| byte_width(*b, r.face, BODY)).sum::<f32>()).sum::<f32>()
+                        cell.iter()
+                            .map(|r| encode(&r.text).iter().map(|b| byte_width(*b, r.face, BODY)).sum::<f32>())
+                            .sum::<f32>()
                     })
                     .fold(0.0f32, f32::max)
                     + 2.0 * CELL_PAD
@@ -515,7 +517,11 @@ pub fn render(title: &str, markdown: &str) -> Vec<u8> {
     let catalog = Ref::new(1);
     let tree = Ref::new(2);
     let info = Ref::new(3);
-    let fonts = [(Face::Regular, Ref::new(4), "Helvetica"), (Face::Bold, Ref::new(5), "Helvetica-Bold"), (Face::Italic, Ref::new(6), "Helvetica-Oblique")];
+    let fonts = [
+        (Face::Regular, Ref::new(4), "Helvetica"),
+        (Face::Bold, Ref::new(5), "Helvetica-Bold"),
+        (Face::Italic, Ref::new(6), "Helvetica-Oblique"),
+    ];
     let first = 7;
     let page_ids: Vec<Ref> = (0..count).map(|i| Ref::new(first + 2 * i as i32)).collect();
     pdf.catalog(catalog).pages(tree);
@@ -568,7 +574,8 @@ pub fn render(title: &str, markdown: &str) -> Vec<u8> {
             Op::Text { x, y, size, face, bytes, grey } => Some((*x, *y, *size, *face, bytes.as_slice(), *grey)),
             _ => None,
         });
-        let footer = std::iter::once((PAGE_W - MARGIN - foot_w, MARGIN / 2.0, 8.0, Face::Regular, foot.as_slice(), true));
+        let footer =
+            std::iter::once((PAGE_W - MARGIN - foot_w, MARGIN / 2.0, 8.0, Face::Regular, foot.as_slice(), true));
         for (x, y, size, face, bytes, grey) in texts.chain(footer) {
             let (r, g, b) = if grey { GREY } else { (0.1, 0.1, 0.1) };
             content.set_fill_rgb(r, g, b);
@@ -599,7 +606,15 @@ mod tests {
         let pdf = render("Proposal Writer · Clark wedding", md);
         assert!(pdf.starts_with(b"%PDF-"));
         let text = text_of(&pdf);
-        for want in ["Proposal for the Clark wedding", "choosing", "Plated dinner", "$7,800.00", "Deposit due on signing", "Page 1 of 1", "Proposal Writer"] {
+        for want in [
+            "Proposal for the Clark wedding",
+            "choosing",
+            "Plated dinner",
+            "$7,800.00",
+            "Deposit due on signing",
+            "Page 1 of 1",
+            "Proposal Writer",
+        ] {
             assert!(text.contains(want), "{want:?} not in {text:?}");
         }
         // Western European text survives; what the fonts cannot show is a `?`, and emoji go.
@@ -621,7 +636,10 @@ mod tests {
         // Every line fits the text width.
         let runs = [Run { text: para.clone(), face: Face::Regular }];
         for line in wrap(&runs, BODY, TEXT_W) {
-            let w: f32 = line.iter().map(|p| p.x + p.bytes.iter().map(|b| byte_width(*b, p.face, BODY)).sum::<f32>()).fold(0.0, f32::max);
+            let w: f32 = line
+                .iter()
+                .map(|p| p.x + p.bytes.iter().map(|b| byte_width(*b, p.face, BODY)).sum::<f32>())
+                .fold(0.0, f32::max);
             assert!(w <= TEXT_W + 0.01, "{w}");
         }
     }
@@ -630,7 +648,9 @@ mod tests {
     fn markdown_becomes_blocks_and_a_word_too_long_for_a_line_is_cut() {
         let b = blocks("# T\n\nSome *soft* and **bold** words.\n\n- a\n  - b\n\n<script>x</script>\n");
         assert_eq!(b[0], Block::Heading(1, vec![Run { text: "T".into(), face: Face::Regular }]));
-        assert!(matches!(&b[1], Block::Paragraph(r) if r.len() == 5 && r[1].face == Face::Italic && r[3].face == Face::Bold));
+        assert!(
+            matches!(&b[1], Block::Paragraph(r) if r.len() == 5 && r[1].face == Face::Italic && r[3].face == Face::Bold)
+        );
         assert!(matches!(&b[2], Block::Item(m, 0, _) if m == "\u{2022}"));
         assert!(matches!(&b[3], Block::Item(_, 1, _)));
         assert_eq!(b.len(), 4, "{b:?}");

@@ -159,13 +159,20 @@ async fn an_order_is_produced_reviewed_regenerated_approved_downloaded_and_share
     assert_eq!(pdf.status, StatusCode::OK);
     assert_eq!(pdf.headers[header::CONTENT_TYPE], "application/pdf");
     assert!(pdf.headers[header::CONTENT_DISPOSITION].to_str().unwrap().contains(&format!("proposal-writer-{id}.pdf")));
-    assert!(pdf.body.starts_with("%PDF-") && pdf.body.trim_end().ends_with("%%EOF"), "{}", &pdf.body[..60.min(pdf.body.len())]);
+    assert!(
+        pdf.body.starts_with("%PDF-") && pdf.body.trim_end().ends_with("%%EOF"),
+        "{}",
+        &pdf.body[..60.min(pdf.body.len())]
+    );
     assert_eq!(
         get(Some(emma.clone()), format!("/studio/orders/{id}/deliverable.pdf")).await.status,
         StatusCode::FORBIDDEN
     );
     assert_eq!(get(None, format!("/studio/orders/{id}/deliverable.pdf")).await.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(get(Some(owner.clone()), "/studio/orders/abc/deliverable.pdf".into()).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        get(Some(owner.clone()), "/studio/orders/abc/deliverable.pdf".into()).await.status,
+        StatusCode::NOT_FOUND
+    );
 
     // A hand edit is a new version to review: the approval and the sharing are withdrawn.
     let r = app
@@ -262,7 +269,10 @@ async fn owners_see_the_queue_and_retry_what_failed_for_good(pool: PgPool) {
     assert_eq!(app.call(Some(&staff), "studio_queue", &[]).await.status, StatusCode::FORBIDDEN);
     let rival = app.rival_venue().await;
     let theirs = app.call(Some(&rival), "studio_queue", &[]).await.json();
-    assert_eq!((theirs["dead"].as_array().map(Vec::len), theirs["specialists"].as_array().map(Vec::len)), (Some(0), Some(0)));
+    assert_eq!(
+        (theirs["dead"].as_array().map(Vec::len), theirs["specialists"].as_array().map(Vec::len)),
+        (Some(0), Some(0))
+    );
     let q = app.call(Some(&owner), "studio_queue", &[]).await;
     assert_eq!(q.status, StatusCode::OK, "{}", q.body);
     let q = q.json();
@@ -377,9 +387,15 @@ async fn quick_jobs_do_not_wait_behind_an_order_being_written(pool: PgPool) {
     let id = placed(&app, &staff, "social-post-writer", None, "A long reply about the garden.", "high").await;
     let mut conn = app.pool.acquire().await.unwrap();
     let payload = serde_json::json!({ "appointment_id": 987_654_321, "sequence": 0 });
-    concierge::store::jobs::enqueue_now(&mut conn, "appointment_reminder", &payload, concierge::store::jobs::Priority::Background, 3)
-        .await
-        .unwrap();
+    concierge::store::jobs::enqueue_now(
+        &mut conn,
+        "appointment_reminder",
+        &payload,
+        concierge::store::jobs::Priority::Background,
+        3,
+    )
+    .await
+    .unwrap();
     drop(conn);
     let (pool, jobs) = (app.pool.clone(), app.jobs.clone());
     let long = tokio::spawn(async move { run_due_in(&pool, &jobs, Utc::now(), Lane::Long).await.unwrap() });
@@ -401,7 +417,11 @@ async fn quick_jobs_do_not_wait_behind_an_order_being_written(pool: PgPool) {
             .await
             .unwrap();
     assert_eq!(reminders_open, 0);
-    assert_eq!(tokio::time::timeout(std::time::Duration::from_secs(30), long).await.unwrap().unwrap(), 1, "the order alone");
+    assert_eq!(
+        tokio::time::timeout(std::time::Duration::from_secs(30), long).await.unwrap().unwrap(),
+        1,
+        "the order alone"
+    );
     assert_eq!(status(&view(&app, &staff, id).await), "ready");
 }
 

@@ -501,9 +501,9 @@ pub fn arguments<'a>(
                 .iter()
                 .filter(|k| {
                     k.split('_').any(|part| part.len() >= 4 && said_words.iter().any(|w| w.starts_with(&part[..4])))
-                        || NUMBER_CUES
-                            .iter()
-                            .any(|(key, cues)| *key == k.as_str() && said_words.iter().any(|w| cues.contains(&w.as_str())))
+                        || NUMBER_CUES.iter().any(|(key, cues)| {
+                            *key == k.as_str() && said_words.iter().any(|w| cues.contains(&w.as_str()))
+                        })
                 })
                 .collect();
             let target = match (open.as_slice(), cued.as_slice()) {
@@ -531,9 +531,30 @@ const NUMBER_CUES: &[(&str, &[&str])] = &[
 const CATEGORY_CUES: &[(&str, &[&str])] = &[
     (
         "catering",
-        &["food", "dessert", "desserts", "menu", "dinner", "lunch", "brunch", "breakfast", "snack", "snacks", "cake", "appetizers", "canapes", "buffet", "meal", "meals", "eat"],
+        &[
+            "food",
+            "dessert",
+            "desserts",
+            "menu",
+            "dinner",
+            "lunch",
+            "brunch",
+            "breakfast",
+            "snack",
+            "snacks",
+            "cake",
+            "appetizers",
+            "canapes",
+            "buffet",
+            "meal",
+            "meals",
+            "eat",
+        ],
     ),
-    ("beverage", &["drink", "drinks", "bar", "cocktail", "cocktails", "wine", "beer", "coffee", "champagne", "mocktails"]),
+    (
+        "beverage",
+        &["drink", "drinks", "bar", "cocktail", "cocktails", "wine", "beer", "coffee", "champagne", "mocktails"],
+    ),
     ("decor", &["decoration", "decorations", "flowers", "florals", "centerpieces", "lighting", "balloons", "linens"]),
     ("music", &["dj", "band", "musician", "musicians", "entertainment", "guitarist", "jazz", "songs", "live"]),
     ("staffing", &["waiters", "servers", "bartenders", "bartender", "waitstaff"]),

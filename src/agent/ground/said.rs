@@ -242,8 +242,12 @@ pub(super) const ACTIONS: &[(&str, &[&str])] = &[
 
 pub(super) fn action_said(values: &[&str], said: &[String]) -> Option<&'static str> {
     // "get rid of" removes: its "get" is not an add's.
-    let cue_words: Vec<&String> =
-        said.iter().enumerate().filter(|(i, w)| !(*w == "get" && said.get(i + 1).is_some_and(|n| n == "rid"))).map(|(_, w)| w).collect();
+    let cue_words: Vec<&String> = said
+        .iter()
+        .enumerate()
+        .filter(|(i, w)| !(*w == "get" && said.get(i + 1).is_some_and(|n| n == "rid")))
+        .map(|(_, w)| w)
+        .collect();
     let hits: Vec<&'static str> = ACTIONS
         .iter()
         .filter(|(v, _)| values.contains(v))
@@ -545,8 +549,5 @@ pub(super) fn plus_ones(said: &str) -> Option<i64> {
         let n = w.strip_prefix('+')?.trim_end_matches(|c: char| !c.is_ascii_digit());
         n.parse::<i64>().ok().filter(|n| (1..=9).contains(n))
     });
-    plus.or_else(|| {
-        ["plus one", "plus-one", "plus 1"].iter().any(|p| said.contains(p)).then_some(1)
-    })
-    .map(|n| n + 1)
+    plus.or_else(|| ["plus one", "plus-one", "plus 1"].iter().any(|p| said.contains(p)).then_some(1)).map(|n| n + 1)
 }

@@ -497,7 +497,11 @@ fn an_address_a_plus_one_a_category_and_a_headcount_come_from_the_words() {
         Value::Object(a)
     };
     assert_eq!(
-        run(&guest, json!({"name": "jordan kim", "email": "jordan kim@gmail.com", "party_size": 1}), "pls add jordan kim +1, both vegetarian"),
+        run(
+            &guest,
+            json!({"name": "jordan kim", "email": "jordan kim@gmail.com", "party_size": 1}),
+            "pls add jordan kim +1, both vegetarian"
+        ),
         json!({"name": "jordan kim", "party_size": 2}),
         "an address nobody wrote goes; a +1 is a party of two"
     );
