@@ -76,3 +76,22 @@ test('the owner reads the audit log, filters it and downloads it', async ({ page
   await hydrated(page);
   await page.screenshot({ path: 'test-results/audit-phone.png', fullPage: true });
 });
+
+test('an email notification choice is saved, one change at a time', async ({ page }) => {
+  await logIn(page, 'olivia@harborhall.example');
+  await page.goto('/account');
+  await hydrated(page);
+  const choice = page.getByRole('checkbox', { name: 'An automation ran' });
+  await expect(choice).not.toBeChecked();
+  await choice.check();
+  // While the change is saved the box waits; then it can change again.
+  await expect(choice).toBeEnabled();
+  await page.reload();
+  await hydrated(page);
+  await expect(choice).toBeChecked();
+  await choice.uncheck();
+  await expect(choice).toBeEnabled();
+  await page.reload();
+  await hydrated(page);
+  await expect(choice).not.toBeChecked();
+});

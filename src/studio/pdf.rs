@@ -8,7 +8,7 @@
 //! as `?`, and emoji are left out.
 
 use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Alignment, Event, Options, Parser, Tag, TagEnd};
 
 const PAGE_W: f32 = 595.0;
 const PAGE_H: f32 = 842.0;
@@ -50,7 +50,8 @@ enum Block {
     Paragraph(Vec<Run>),
     /// A list item: its marker ("•", "3."), nesting depth and text.
     Item(String, usize, Vec<Run>),
-    Table(Vec<Vec<Vec<Run>>>),
+    /// Rows of cells, and which columns are right-aligned (amounts, counts).
+    Table(Vec<Vec<Vec<Run>>>, Vec<bool>),
     Code(String),
     Rule,
 }
@@ -65,6 +66,7 @@ fn blocks(markdown: &str) -> Vec<Block> {
     let mut lists: Vec<Option<u64>> = Vec::new();
     let mut item_marker: Option<(String, usize)> = None;
     let mut table: Option<Vec<Vec<Vec<Run>>>> = None;
+    let mut right: Vec<bool> = Vec::new();
     let mut row: Vec<Vec<Run>> = Vec::new();
     let mut code: Option<String> = None;
     let mut heading: Option<u8> = None;
@@ -131,14 +133,15 @@ fn blocks(markdown: &str) -> Vec<Block> {
                 item_marker = Some((marker, depth));
             }
             Event::End(TagEnd::Item) => flush(&mut out, &mut runs, None, &mut item_marker),
-            Event::Start(Tag::Table(_)) => {
+            Event::Start(Tag::Table(aligned)) => {
                 flush(&mut out, &mut runs, None, &mut item_marker);
                 table = Some(Vec::new());
+                right = aligned.iter().map(|a| *a == Alignment::Right).collect();
             }
             Event::End(TagEnd::Table) => {
                 if let Some(t) = table.take() {
                     if !t.is_empty() {
-                        out.push(Block::Table(t));
+                        out.push(Block::Table(t, std::mem::take(&mut right)));
                     }
                 }
             }
@@ -430,13 +433,13 @@ impl Layout {
                 self.ops().push(Op::Line { x1: MARGIN, y1: y, x2: PAGE_W - MARGIN, y2: y });
                 self.y -= BODY / 2.0;
             }
-            Block::Table(rows) => self.table(rows),
+            Block::Table(rows, right) => self.table(rows, right),
         }
     }
 
     /// A table: columns share the width by how much text they hold (each at least a fair share
     /// of what is left), the header row is shaded, and a row never splits across pages.
-    fn table(&mut self, rows: &[Vec<Vec<Run>>]) {
+    fn table(&mut self, rows: &[Vec<Vec<Run>>], right: &[bool]) {
         let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
         if cols == 0 {
             return;
@@ -479,9 +482,19 @@ impl Layout {
                 for line in lines {
                     y -= step;
                     let base = y + (step - BODY) / 2.0;
+                    // A right-aligned column's line ends at the cell's right edge.
+                    let shift = if right.get(c).copied().unwrap_or(false) {
+                        let end = line
+                            .iter()
+                            .map(|p| p.x + p.bytes.iter().map(|b| byte_width(*b, p.face, BODY)).sum::<f32>())
+                            .fold(0.0f32, f32::max);
+                        (widths[c] - 2.0 * CELL_PAD - end).max(0.0)
+                    } else {
+                        0.0
+                    };
                     for p in line {
                         self.ops().push(Op::Text {
-                            x: x + CELL_PAD + p.x,
+                            x: x + CELL_PAD + shift + p.x,
                             y: base,
                             size: BODY,
                             face: p.face,
@@ -601,7 +614,7 @@ mod tests {
     #[test]
     fn a_deliverable_reads_back_with_its_headings_lists_and_table() {
         let md = "# Proposal for the Clark wedding\n\nDear Emma, thank you for **choosing** Harbor Hall.\n\n\
-                  ## Pricing\n\n| Item | Qty | Amount |\n|---|---|---|\n| Plated dinner | 120 | $7,800.00 |\n| Champagne toast | 120 | $960.00 |\n\n\
+                  ## Pricing\n\n| Item | Qty | Amount |\n|---|--:|--:|\n| Plated dinner | 120 | $7,800.00 |\n| Champagne toast | 120 | $960.00 |\n\n\
                   - Deposit due on signing\n- Balance 14 days before\n\n1. First\n2. Second\n\n---\n\nCafé crème – “quoted” 🎉 日本";
         let pdf = render("Proposal Writer · Clark wedding", md);
         assert!(pdf.starts_with(b"%PDF-"));

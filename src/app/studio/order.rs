@@ -157,9 +157,9 @@ fn Rate(
             <h2 id="rate-h" class="section-title">"Was it useful?"</h2>
             <div class="flex gap-2" role="group" aria-labelledby="rate-h">
                 <button type="button" class=class(1) aria-pressed=(rating == Some(1)).to_string()
-                    data-testid="rate-up" on:click=move |_| send(1)>"👍 Useful"</button>
+                    data-testid="rate-up" on:click=move |_| send(1)>"Useful"</button>
                 <button type="button" class=class(-1) aria-pressed=(rating == Some(-1)).to_string()
-                    data-testid="rate-down" on:click=move |_| send(-1)>"👎 Not useful"</button>
+                    data-testid="rate-down" on:click=move |_| send(-1)>"Not useful"</button>
             </div>
             <p class="mt-2 text-xs text-stone-500 dark:text-stone-400">"Owners see the ratings per specialist on the queue page."</p>
         </section>

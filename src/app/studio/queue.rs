@@ -18,6 +18,7 @@ fn median(secs: Option<f64>) -> String {
 }
 
 const TH: &str = "py-2 pr-3";
+const TH_NUM: &str = "py-2 pr-3 text-right";
 const NUM: &str = "py-2 pr-3 text-right tabular-nums";
 
 #[component]
@@ -74,12 +75,12 @@ fn SpecialistTable(rows: Vec<SpecialistStats>) -> impl IntoView {
                 <thead class="text-xs uppercase text-stone-500">
                     <tr>
                         <th scope="col" class=TH>"Specialist"</th>
-                        <th scope="col" class=TH>"Orders"</th>
-                        <th scope="col" class=TH>"Success"</th>
-                        <th scope="col" class=TH>"Median time"</th>
-                        <th scope="col" class=TH>"Tokens"</th>
-                        <th scope="col" class=TH>"Cost"</th>
-                        <th scope="col" class=TH>"Rated 👍 / 👎"</th>
+                        <th scope="col" class=TH_NUM>"Orders"</th>
+                        <th scope="col" class=TH_NUM>"Success"</th>
+                        <th scope="col" class=TH_NUM>"Median time"</th>
+                        <th scope="col" class=TH_NUM>"Tokens"</th>
+                        <th scope="col" class=TH_NUM>"Cost"</th>
+                        <th scope="col" class=TH_NUM>"Useful / not"</th>
                     </tr>
                 </thead>
                 <tbody class="divide-y divide-stone-200 dark:divide-stone-800">
@@ -112,12 +113,12 @@ fn AutomationTable(rows: Vec<AutomationStats>) -> impl IntoView {
                 <thead class="text-xs uppercase text-stone-500">
                     <tr>
                         <th scope="col" class=TH>"Automation"</th>
-                        <th scope="col" class=TH>"Runs"</th>
-                        <th scope="col" class=TH>"Success"</th>
-                        <th scope="col" class=TH>"Waiting"</th>
-                        <th scope="col" class=TH>"Median time"</th>
-                        <th scope="col" class=TH>"Tokens"</th>
-                        <th scope="col" class=TH>"Cost"</th>
+                        <th scope="col" class=TH_NUM>"Runs"</th>
+                        <th scope="col" class=TH_NUM>"Success"</th>
+                        <th scope="col" class=TH_NUM>"Waiting"</th>
+                        <th scope="col" class=TH_NUM>"Median time"</th>
+                        <th scope="col" class=TH_NUM>"Tokens"</th>
+                        <th scope="col" class=TH_NUM>"Cost"</th>
                     </tr>
                 </thead>
                 <tbody class="divide-y divide-stone-200 dark:divide-stone-800">
