@@ -89,13 +89,16 @@ pub fn is_question(request: &str) -> bool {
         })
 }
 
-/// Whether `request` acts on what the agent was shown rather than asks the documents: it passes
-/// a message to someone the facts know (`chat::recipient`), changes a record they list
-/// (`chat::record`), or asks what someone wrote ("has anybody asked about wheelchair access?").
+/// Whether `request` acts on what the agent was shown rather than asks the documents: it names
+/// an event the facts list, passes a message to someone they know (`chat::recipient`), changes a
+/// record they list (`chat::record`), or asks what someone wrote ("has anybody asked about
+/// wheelchair access?").
 /// The documents may say much about the DJ or wheelchair access; the request is still for a tool,
 /// so it is not routed to the document search.
 pub fn acts_on_facts(tools: &[&'static ToolEntry], request: &str, facts: &str) -> bool {
-    super::recipient::recipient_tool(tools, request, facts).is_some()
+    // An event the facts list, named ("for the rehearsal dinner, who can't make it?"): its records.
+    crate::agent::ground::names_record(facts, request, &["event_id"])
+        || super::recipient::recipient_tool(tools, request, facts).is_some()
         || super::record::record_tool(tools, request, facts, None).is_some()
         || (tools.iter().any(|t| t.name == "search_messages") && asks_what_was_written(request))
 }
@@ -525,6 +528,10 @@ mod tests {
         assert!(!acts_on_facts(&staff, "mention to the client that the bar closes at 11", ""), "not a question");
         assert!(acts_on_facts(&event, "tell petal studio the arch is 8 ft", facts));
         assert!(!acts_on_facts(&event, "what does the contract say about the arch?", facts));
+        let client = crate::agent::tools_for(AgentKind::Client, Role::Client);
+        let other = "Your other event: event_id 9 Clark rehearsal dinner on 2026-12-11 (confirmed, 40 guests).";
+        assert!(acts_on_facts(&client, "For the rehearsal dinner, who has said they can't make it?", other));
+        assert!(!acts_on_facts(&client, "Can we have a dinner on the rooftop if it rains?", other), "one word of it");
     }
 
     #[test]
