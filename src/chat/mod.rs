@@ -38,6 +38,7 @@
 //! - `replay.rs`: what a watcher gets: the stored items after the page's last, then the live
 //!   events.
 
+mod acts;
 mod approvals;
 mod direct;
 mod ending;

@@ -2,6 +2,10 @@
 //! orders and their versions. Staff order and review; owners edit specialists; a client reads
 //! the approved deliverables shared on their own event. The job that produces a version reads
 //! and writes its order by id ([`work`], [`progress`], [`deliver`], [`attempt_failed`]).
+//!
+//! Kept whole (a little over 600 lines): one aggregate. An order copies its specialist's name and
+//! instructions when placed, and every write to it (review, versions, rating, the job's progress)
+//! goes through the same lock on the order row ([`locked`]).
 
 use super::access::{self, Need};
 use super::{jobs, owner, staff, Actor, StoreError, StoreResult};
